@@ -1,0 +1,141 @@
+import { type Static, Type } from 'typebox';
+import { ChannelTypeSchema, Uid } from '../ids.js';
+
+export const ContentType = {
+  Text: 1,
+  Image: 2,
+  File: 3,
+  Voice: 4,
+  Video: 5,
+  Location: 6,
+  /** 1000 and above: the app's own content, any JSON object. */
+  CustomMin: 1000,
+} as const;
+
+export const Payload = Type.Object(
+  {
+    type: Type.Integer({
+      minimum: 1,
+      description: 'The content type; 1 text, 2 image, 3 file, 4 voice, 5 video, 6 location, 1000+ custom',
+    }),
+  },
+  {
+    additionalProperties: true,
+    description: 'Message content; always carries `type` = contentType',
+    examples: [{ type: 1, content: 'hello' }],
+  },
+);
+
+export const MessageHeader = Type.Object(
+  {
+    noPersist: Type.Optional(Type.Boolean({ description: 'Deliver to online devices only; never stored' })),
+    redDot: Type.Optional(Type.Boolean({ description: 'Counts toward unread (default true)' })),
+    syncOnce: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const MessageSetting = Type.Object(
+  {
+    receipt: Type.Optional(Type.Boolean({ description: 'Members report reads; the sender sees read counts' })),
+    topic: Type.Optional(Type.String({ maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ReplyRef = Type.Object(
+  {
+    messageId: Type.String({ pattern: '^[0-9]{1,20}$' }),
+    messageSeq: Type.Integer({ minimum: 1 }),
+    fromUid: Uid,
+    preview: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Mentions = Type.Object(
+  { uids: Type.Array(Uid, { maxItems: 100 }), all: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+
+export const Entity = Type.Object(
+  {
+    type: Type.String({ maxLength: 32 }),
+    offset: Type.Integer({ minimum: 0 }),
+    length: Type.Integer({ minimum: 0 }),
+    value: Type.Optional(Type.String({ maxLength: 2048 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ClientMsgNo = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: "The client's own unique id; resending with the same one returns the first send's ack",
+});
+
+export const SendParams = Type.Object(
+  {
+    channelId: Type.String({ minLength: 1, maxLength: 64, description: 'Peer uid for a person channel, group id for groups' }),
+    channelType: ChannelTypeSchema,
+    clientMsgNo: ClientMsgNo,
+    payload: Payload,
+    header: Type.Optional(MessageHeader),
+    setting: Type.Optional(MessageSetting),
+    reply: Type.Optional(ReplyRef),
+    mentions: Type.Optional(Mentions),
+    entities: Type.Optional(Type.Array(Entity, { maxItems: 100 })),
+  },
+  { additionalProperties: false, $id: 'SendParams' },
+);
+export type SendParams = Static<typeof SendParams>;
+
+export const SendAck = Type.Object(
+  {
+    clientMsgNo: Type.String(),
+    messageId: Type.String({ description: 'Decimal 64-bit id; "0" when refused' }),
+    messageSeq: Type.Integer({ description: 'Per-channel sequence; 0 when refused or not persisted' }),
+    timestamp: Type.Integer({ description: 'Server time, ms' }),
+    reasonCode: Type.Integer({ description: '1 = success; otherwise the reason code of the refusal' }),
+  },
+  { $id: 'SendAck' },
+);
+export type SendAck = Static<typeof SendAck>;
+
+export const MessageExtra = Type.Object({
+  revoked: Type.Boolean(),
+  revoker: Type.Union([Type.String(), Type.Null()]),
+  revokedAt: Type.Union([Type.Integer(), Type.Null()]),
+  editedAt: Type.Union([Type.Integer(), Type.Null()]),
+  editedPayload: Type.Union([Payload, Type.Null()]),
+  readCount: Type.Integer(),
+  unreadCount: Type.Integer(),
+});
+
+export const Reaction = Type.Object({ emoji: Type.String(), uids: Type.Array(Uid), count: Type.Integer() });
+
+export const Message = Type.Object(
+  {
+    messageId: Type.String(),
+    messageSeq: Type.Integer(),
+    clientMsgNo: Type.String(),
+    fromUid: Type.String(),
+    channelId: Type.String({ description: 'As the receiver sees it: the peer uid for person channels' }),
+    channelType: ChannelTypeSchema,
+    timestamp: Type.Integer(),
+    contentType: Type.Integer(),
+    payload: Payload,
+    header: Type.Object({ noPersist: Type.Boolean(), redDot: Type.Boolean(), syncOnce: Type.Boolean() }),
+    setting: MessageSetting,
+    extra: MessageExtra,
+    reactions: Type.Array(Reaction),
+    reply: Type.Optional(ReplyRef),
+    mentions: Type.Optional(Mentions),
+    entities: Type.Optional(Type.Array(Entity)),
+  },
+  { $id: 'Message' },
+);
+export type Message = Static<typeof Message>;
+export type MessageHeader = Static<typeof MessageHeader>;
+export type MessageSetting = Static<typeof MessageSetting>;
+export type Payload = Static<typeof Payload>;

@@ -1,0 +1,182 @@
+import type { Database } from 'better-sqlite3';
+import type { ChannelKey, ChannelRecord, ChannelStore, MemberRecord } from '../../../ports/storage/index.js';
+
+interface ChannelRow {
+  channel_type: number;
+  channel_id: string;
+  name: string;
+  owner_uid: string;
+  allow_history: number;
+  banned: number;
+  mute_all: number;
+  dismissed: number;
+  member_count: number;
+  max_seq: number;
+  last_msg_at: number;
+  created_at: number;
+}
+
+interface MemberRow {
+  uid: string;
+  role: number;
+  muted_until: number;
+  join_seq: number;
+  joined_at: number;
+}
+
+export const toChannel = (r: ChannelRow): ChannelRecord => ({
+  channelType: r.channel_type as ChannelRecord['channelType'],
+  channelId: r.channel_id,
+  name: r.name,
+  ownerUid: r.owner_uid,
+  allowHistory: !!r.allow_history,
+  banned: !!r.banned,
+  muteAll: !!r.mute_all,
+  dismissed: !!r.dismissed,
+  memberCount: r.member_count,
+  maxSeq: r.max_seq,
+  lastMessageAt: r.last_msg_at,
+  createdAt: r.created_at,
+});
+
+export const toMember = (r: MemberRow): MemberRecord => ({
+  uid: r.uid,
+  role: r.role,
+  mutedUntil: r.muted_until,
+  joinSeq: r.join_seq,
+  joinedAt: r.joined_at,
+});
+
+const patchColumns = {
+  name: 'name',
+  allowHistory: 'allow_history',
+  banned: 'banned',
+  muteAll: 'mute_all',
+  dismissed: 'dismissed',
+} as const;
+
+export function sqliteChannels(db: Database): ChannelStore {
+  const insertChannel = db.prepare(`
+    INSERT INTO channels (channel_type, channel_id, name, owner_uid, allow_history, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+  const groupIdTaken = db.prepare('SELECT 1 FROM channels WHERE channel_type IN (2, 3) AND channel_id = ?').pluck();
+  const get = db.prepare('SELECT * FROM channels WHERE channel_type = ? AND channel_id = ?');
+  const findGroup = db.prepare('SELECT * FROM channels WHERE channel_type IN (2, 3) AND channel_id = ?');
+  const insertMember = db.prepare(`
+    INSERT INTO members (channel_type, channel_id, uid, role, join_seq, joined_at)
+    SELECT ?, ?, ?, ?, max_seq, ? FROM channels WHERE channel_type = ? AND channel_id = ?
+    ON CONFLICT DO NOTHING`);
+  const deleteMember = db.prepare('DELETE FROM members WHERE channel_type = ? AND channel_id = ? AND uid = ?');
+  const addCount = db.prepare('UPDATE channels SET member_count = member_count + ? WHERE channel_type = ? AND channel_id = ?');
+  const member = db.prepare('SELECT * FROM members WHERE channel_type = ? AND channel_id = ? AND uid = ?');
+  const members = db.prepare('SELECT * FROM members WHERE channel_type = ? AND channel_id = ? ORDER BY joined_at, uid');
+  const setRole = db.prepare('UPDATE members SET role = ? WHERE channel_type = ? AND channel_id = ? AND uid = ? AND role <> 2');
+  const setOwnerRole = db.prepare('UPDATE members SET role = ? WHERE channel_type = ? AND channel_id = ? AND uid = ?');
+  const setOwner = db.prepare('UPDATE channels SET owner_uid = ? WHERE channel_type = ? AND channel_id = ?');
+  const setMute = db.prepare('UPDATE members SET muted_until = ? WHERE channel_type = ? AND channel_id = ? AND uid = ?');
+  const clearWhitelist = db.prepare('DELETE FROM whitelist WHERE channel_type = ? AND channel_id = ?');
+  const addWhitelist = db.prepare('INSERT OR IGNORE INTO whitelist (channel_type, channel_id, uid) VALUES (?, ?, ?)');
+  const whitelist = db.prepare('SELECT uid FROM whitelist WHERE channel_type = ? AND channel_id = ? ORDER BY uid').pluck();
+  const whitelistFacts = db.prepare(`
+    SELECT COUNT(*) AS size, COALESCE(SUM(uid = ?), 0) AS mine
+    FROM whitelist WHERE channel_type = ? AND channel_id = ?`);
+  const superGroupsOf = db.prepare('SELECT channel_id FROM members WHERE uid = ? AND channel_type = 3').pluck();
+
+  const add = (key: ChannelKey, uids: readonly string[], now: number, role = 0): string[] => {
+    const added: string[] = [];
+    for (const uid of uids) {
+      const r = insertMember.run(key.channelType, key.channelId, uid, role, now, key.channelType, key.channelId);
+      if (r.changes > 0) added.push(uid);
+    }
+    if (added.length) addCount.run(added.length, key.channelType, key.channelId);
+    return added;
+  };
+
+  return {
+    async createGroup(group, memberUids, now) {
+      return db.transaction(() => {
+        if (groupIdTaken.get(group.channelId)) return false;
+        insertChannel.run(group.channelType, group.channelId, group.name, group.ownerUid, group.allowHistory ? 1 : 0, now, now);
+        add(group, [group.ownerUid], now, 2);
+        add(group, memberUids, now);
+        return true;
+      })();
+    },
+    async get(key) {
+      const row = get.get(key.channelType, key.channelId) as ChannelRow | undefined;
+      return row && toChannel(row);
+    },
+    async findGroup(groupId) {
+      const row = findGroup.get(groupId) as ChannelRow | undefined;
+      return row && toChannel(row);
+    },
+    async update(key, patch, now) {
+      const sets: string[] = [];
+      const values: unknown[] = [];
+      for (const [field, column] of Object.entries(patchColumns)) {
+        const value = patch[field as keyof typeof patch];
+        if (value === undefined) continue;
+        sets.push(`${column} = ?`);
+        values.push(typeof value === 'boolean' ? Number(value) : value);
+      }
+      if (!sets.length) return;
+      db.prepare(`UPDATE channels SET ${sets.join(', ')}, updated_at = ? WHERE channel_type = ? AND channel_id = ?`).run(
+        ...values,
+        now,
+        key.channelType,
+        key.channelId,
+      );
+    },
+    async addMembers(key, uids, now) {
+      return db.transaction(() => add(key, uids, now))();
+    },
+    async removeMembers(key, uids) {
+      return db.transaction(() => {
+        const removed = uids.filter((uid) => deleteMember.run(key.channelType, key.channelId, uid).changes > 0);
+        if (removed.length) addCount.run(-removed.length, key.channelType, key.channelId);
+        return removed;
+      })();
+    },
+    async member(key, uid) {
+      const row = member.get(key.channelType, key.channelId, uid) as MemberRow | undefined;
+      return row && toMember(row);
+    },
+    async members(key) {
+      return (members.all(key.channelType, key.channelId) as MemberRow[]).map(toMember);
+    },
+    async setRole(key, uids, role) {
+      return db.transaction(() => uids.filter((uid) => setRole.run(role, key.channelType, key.channelId, uid).changes > 0))();
+    },
+    async transferOwner(key, uid) {
+      db.transaction(() => {
+        const channel = get.get(key.channelType, key.channelId) as ChannelRow | undefined;
+        if (!channel || channel.owner_uid === uid) return;
+        setOwnerRole.run(1, key.channelType, key.channelId, channel.owner_uid);
+        setOwnerRole.run(2, key.channelType, key.channelId, uid);
+        setOwner.run(uid, key.channelType, key.channelId);
+      })();
+    },
+    async setMemberMute(key, uid, mutedUntil) {
+      return setMute.run(mutedUntil, key.channelType, key.channelId, uid).changes > 0;
+    },
+    async setWhitelist(key, uids) {
+      db.transaction(() => {
+        clearWhitelist.run(key.channelType, key.channelId);
+        for (const uid of uids) addWhitelist.run(key.channelType, key.channelId, uid);
+      })();
+    },
+    async whitelist(key) {
+      return whitelist.all(key.channelType, key.channelId) as string[];
+    },
+    async groupSendFacts(key, senderUid) {
+      const channel = get.get(key.channelType, key.channelId) as ChannelRow | undefined;
+      if (!channel) return { channel: undefined, member: undefined, whitelistSize: 0, senderWhitelisted: false };
+      const m = member.get(key.channelType, key.channelId, senderUid) as MemberRow | undefined;
+      const wl = whitelistFacts.get(senderUid, key.channelType, key.channelId) as { size: number; mine: number };
+      return { channel: toChannel(channel), member: m && toMember(m), whitelistSize: wl.size, senderWhitelisted: wl.mine > 0 };
+    },
+    async superGroupsOf(uid) {
+      return superGroupsOf.all(uid) as string[];
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Storage } from '../../../ports/storage/index.js';
+import { sqliteChannels } from './channels.js';
+import { sqliteMessages } from './messages.js';
+import { migrate } from './migrations.js';
+import { sqliteUsers } from './users.js';
+
+export interface SqliteOptions {
+  /** A file path, or ':memory:'. */
+  file: string;
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+const TABLES = ['users', 'blacklist', 'channels', 'members', 'whitelist', 'messages', 'conversations'];
+
+export function openSqlite(options: SqliteOptions): Storage {
+  if (options.file !== ':memory:') fs.mkdirSync(path.dirname(options.file), { recursive: true });
+  const db = new BetterSqlite3(options.file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return {
+    dialect: 'sqlite',
+    users: sqliteUsers(db),
+    channels: sqliteChannels(db),
+    messages: sqliteMessages(db),
+    async rowCounts() {
+      const counts: Record<string, number> = {};
+      for (const t of TABLES) counts[t] = db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;
+      return counts;
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

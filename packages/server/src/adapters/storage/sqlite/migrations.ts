@@ -1,0 +1,107 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Ordered, append-only: a released migration is never edited, a change is a new entry.
+ * The data model keeps channel state (one row per channel, written once per message) apart from
+ * per-user conversation state (written per member only for small channels), so a super-group
+ * send costs O(1) rows; see docs/architecture.md.
+ */
+const migrations: readonly string[] = [
+  `
+  CREATE TABLE users (
+    uid TEXT PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    avatar TEXT NOT NULL DEFAULT '',
+    ext TEXT NOT NULL DEFAULT '',
+    conv_version INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE blacklist (
+    owner_uid TEXT NOT NULL,
+    blocked_uid TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (owner_uid, blocked_uid)
+  ) WITHOUT ROWID;
+  CREATE TABLE channels (
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    owner_uid TEXT NOT NULL DEFAULT '',
+    allow_history INTEGER NOT NULL DEFAULT 0,
+    banned INTEGER NOT NULL DEFAULT 0,
+    mute_all INTEGER NOT NULL DEFAULT 0,
+    dismissed INTEGER NOT NULL DEFAULT 0,
+    member_count INTEGER NOT NULL DEFAULT 0,
+    max_seq INTEGER NOT NULL DEFAULT 0,
+    last_msg_at INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (channel_type, channel_id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX channels_group_id ON channels (channel_id) WHERE channel_type IN (2, 3);
+  CREATE TABLE members (
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    role INTEGER NOT NULL DEFAULT 0,
+    muted_until INTEGER NOT NULL DEFAULT 0,
+    join_seq INTEGER NOT NULL DEFAULT 0,
+    joined_at INTEGER NOT NULL,
+    PRIMARY KEY (channel_type, channel_id, uid)
+  ) WITHOUT ROWID;
+  CREATE INDEX members_by_uid ON members (uid, channel_type);
+  CREATE TABLE whitelist (
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    PRIMARY KEY (channel_type, channel_id, uid)
+  ) WITHOUT ROWID;
+  CREATE TABLE messages (
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    client_msg_no TEXT NOT NULL,
+    from_uid TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    content_type INTEGER NOT NULL,
+    red_dot INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    PRIMARY KEY (channel_type, channel_id, seq)
+  );
+  CREATE UNIQUE INDEX messages_client_no ON messages (from_uid, client_msg_no);
+  CREATE UNIQUE INDEX messages_id ON messages (message_id);
+  -- One user's view of one channel. For super groups only the owner's own state lives here
+  -- (read position, ext, pin, delete); order and last message come from channels at read time.
+  CREATE TABLE conversations (
+    uid TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT NOT NULL,
+    sort_ts INTEGER NOT NULL DEFAULT 0,
+    last_seq INTEGER NOT NULL DEFAULT 0,
+    read_seq INTEGER NOT NULL DEFAULT 0,
+    hidden_seq INTEGER NOT NULL DEFAULT -1,
+    clear_seq INTEGER NOT NULL DEFAULT 0,
+    ext TEXT NOT NULL DEFAULT '',
+    pinned_at INTEGER NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (uid, conversation_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX conversations_by_time ON conversations (uid, sort_ts DESC, conversation_id);
+  CREATE INDEX conversations_by_version ON conversations (uid, version);
+  `,
+];
+
+export function migrate(db: Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const row = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number };
+  db.transaction(() => {
+    for (let i = row.v; i < migrations.length; i++) {
+      db.exec(migrations[i] as string);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(i + 1, Date.now());
+    }
+  })();
+}

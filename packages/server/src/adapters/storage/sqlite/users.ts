@@ -1,0 +1,63 @@
+import type { User } from '@parley/protocol';
+import type { Database } from 'better-sqlite3';
+import type { UserPatch, UserStore } from '../../../ports/storage/index.js';
+
+interface UserRow {
+  uid: string;
+  name: string;
+  avatar: string;
+  ext: string;
+  created_at: number;
+  updated_at: number;
+}
+
+const toUser = (r: UserRow): User => ({
+  uid: r.uid,
+  name: r.name,
+  avatar: r.avatar,
+  ext: r.ext,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export function sqliteUsers(db: Database): UserStore {
+  const upsert = db.prepare(`
+    INSERT INTO users (uid, name, avatar, ext, created_at, updated_at)
+    VALUES (@uid, COALESCE(@name, ''), COALESCE(@avatar, ''), COALESCE(@ext, ''), @now, @now)
+    ON CONFLICT (uid) DO UPDATE SET
+      name = COALESCE(@name, name), avatar = COALESCE(@avatar, avatar), ext = COALESCE(@ext, ext),
+      updated_at = @now
+    RETURNING *`);
+  const get = db.prepare('SELECT * FROM users WHERE uid = ?');
+  const exists = db.prepare('SELECT uid FROM users WHERE uid = ?').pluck();
+  const block = db.prepare('INSERT OR IGNORE INTO blacklist (owner_uid, blocked_uid, created_at) VALUES (?, ?, ?)');
+  const unblock = db.prepare('DELETE FROM blacklist WHERE owner_uid = ? AND blocked_uid = ?');
+  const list = db.prepare('SELECT blocked_uid FROM blacklist WHERE owner_uid = ? ORDER BY blocked_uid').pluck();
+
+  return {
+    async upsert(uid: string, patch: UserPatch, now: number) {
+      const row = upsert.get({ uid, name: patch.name ?? null, avatar: patch.avatar ?? null, ext: patch.ext ?? null, now });
+      return toUser(row as UserRow);
+    },
+    async get(uid) {
+      const row = get.get(uid) as UserRow | undefined;
+      return row && toUser(row);
+    },
+    async existing(uids) {
+      return uids.filter((uid) => exists.get(uid) !== undefined);
+    },
+    async addToBlacklist(ownerUid, uids, now) {
+      db.transaction(() => {
+        for (const uid of uids) block.run(ownerUid, uid, now);
+      })();
+    },
+    async removeFromBlacklist(ownerUid, uids) {
+      db.transaction(() => {
+        for (const uid of uids) unblock.run(ownerUid, uid);
+      })();
+    },
+    async blacklist(ownerUid) {
+      return list.all(ownerUid) as string[];
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import path from 'node:path';
+
+export type Mode = 'development' | 'production';
+
+export interface Limits {
+  textMaxChars: number;
+  payloadMaxBytes: number;
+  uploadMaxBytes: number;
+  extMaxBytes: number;
+  maxPinned: number;
+  revokeWindowMs: number;
+  maxEdits: number;
+  maxReactions: number;
+  /** Sends per user per second; 0 turns the limit off (benchmarks). */
+  sendRatePerSec: number;
+  sendBurst: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  mode: Mode;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  appSecret: string;
+  tokenTtlSeconds: number;
+  nodeId: number;
+  logLevel: string;
+  /** SQLite `synchronous`: FULL fsyncs every commit (an acked message survives power loss). */
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  heartbeatIntervalMs: number;
+  authTimeoutMs: number;
+  wsMaxBufferedBytes: number;
+  wsMaxFrameBytes: number;
+  limits: Limits;
+}
+
+/** A secret anyone can read in this repository; production refuses it. */
+export const DEV_APP_SECRET = 'parley-development-secret-do-not-use-in-production';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${key} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, key: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!allowed.includes(raw as T)) throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+function loadLimits(env: Env): Limits {
+  return {
+    textMaxChars: int(env, 'PARLEY_TEXT_MAX_CHARS', 5000, 1, 1_000_000),
+    payloadMaxBytes: int(env, 'PARLEY_PAYLOAD_MAX_BYTES', 16 * 1024, 256, 1024 * 1024),
+    uploadMaxBytes: int(env, 'PARLEY_UPLOAD_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    extMaxBytes: int(env, 'PARLEY_EXT_MAX_BYTES', 1024, 1, 65_536),
+    maxPinned: int(env, 'PARLEY_MAX_PINNED', 50, 1, 10_000),
+    revokeWindowMs: int(env, 'PARLEY_REVOKE_WINDOW_SECONDS', 120, 0, 31_536_000) * 1000,
+    maxEdits: int(env, 'PARLEY_MAX_EDITS', 10, 0, 1000),
+    maxReactions: int(env, 'PARLEY_MAX_REACTIONS', 20, 1, 1000),
+    sendRatePerSec: int(env, 'PARLEY_SEND_RATE_PER_SEC', 20, 0, 1_000_000),
+    sendBurst: int(env, 'PARLEY_SEND_BURST', 50, 1, 1_000_000),
+  };
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const mode = oneOf(env, 'PARLEY_MODE', 'development', ['development', 'production'] as const);
+  const secret = env.PARLEY_APP_SECRET;
+  if (mode === 'production') {
+    if (!secret) throw new ConfigError('PARLEY_APP_SECRET is required in production mode');
+    if (secret === DEV_APP_SECRET) throw new ConfigError('PARLEY_APP_SECRET is the public development secret; set your own');
+    if (secret.length < 32) throw new ConfigError('PARLEY_APP_SECRET must be at least 32 characters in production mode');
+  }
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  return {
+    port: int(env, 'PORT', 5280, 0, 65_535),
+    host: env.HOST || '0.0.0.0',
+    mode,
+    dataDir: path.resolve(env.PARLEY_DATA_DIR || './data'),
+    databaseUrl,
+    appSecret: secret || DEV_APP_SECRET,
+    tokenTtlSeconds: int(env, 'PARLEY_TOKEN_TTL_SECONDS', 7 * 24 * 3600, 60, 31_536_000),
+    nodeId: int(env, 'PARLEY_NODE_ID', 0, 0, 1023),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    sqliteSynchronous: oneOf(env, 'PARLEY_SQLITE_SYNCHRONOUS', 'FULL', ['FULL', 'NORMAL'] as const),
+    heartbeatIntervalMs: int(env, 'PARLEY_HEARTBEAT_SECONDS', 30, 1, 3600) * 1000,
+    authTimeoutMs: int(env, 'PARLEY_AUTH_TIMEOUT_SECONDS', 10, 1, 600) * 1000,
+    wsMaxBufferedBytes: int(env, 'PARLEY_WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    wsMaxFrameBytes: int(env, 'PARLEY_WS_MAX_FRAME_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+    limits: loadLimits(env),
+  };
+}

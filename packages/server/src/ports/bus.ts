@@ -1,0 +1,33 @@
+/**
+ * The event bus between server nodes (in-process, Redis or NATS).
+ *
+ * Rules every adapter keeps:
+ * - Delivery is at most once. Events carry versions/seqs, so clients detect a gap and pull; nothing
+ *   relies on the bus for durability (the database is the source of truth).
+ * - Events published by one node on one topic arrive at each subscriber in publish order.
+ * - A node receives only topics it subscribed to: it subscribes to `user.<uid>` while it holds a
+ *   connection of that user, and to a super group's topic while it holds a connection of a member.
+ * - `subscribe` is idempotent per topic per bus instance; one handler serves all topics.
+ * - Messages are plain JSON-serializable objects. The in-process adapter hands over the same
+ *   object it was given, so handlers must not mutate it.
+ */
+export interface BusMessage {
+  event: string;
+  data: unknown;
+  /** `<nodeId>:<connectionId>` of the connection that caused it; that connection skips it. */
+  origin?: string;
+}
+
+export type BusHandler = (topic: string, message: BusMessage) => void;
+
+export interface Bus {
+  publish(topic: string, message: BusMessage): void;
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
+  /** The single handler for every topic this node subscribed to. */
+  onMessage(handler: BusHandler): void;
+  close(): Promise<void>;
+}
+
+export const userTopic = (uid: string): string => `user.${uid}`;
+export const channelTopic = (channelType: number, channelId: string): string => `channel.${channelType}.${channelId}`;

@@ -1,0 +1,68 @@
+import type { ChannelKey } from './channels.js';
+
+/** Who gets a per-user conversation row touched by a message (small channels fan out). */
+export type Fanout =
+  /** Person channel or system notice: exactly these users, each with their own view of the conversation id. */
+  | { kind: 'users'; targets: ReadonlyArray<{ uid: string; conversationId: string }> }
+  /** Group: every member row of the channel at commit time, all under one conversation id. */
+  | { kind: 'members'; conversationId: string }
+  /** Super group: nothing per member; only the sender's own read position moves. */
+  | { kind: 'none'; conversationId: string };
+
+export interface NewMessage extends ChannelKey {
+  messageId: string;
+  clientMsgNo: string;
+  fromUid: string;
+  timestamp: number;
+  contentType: number;
+  /** Serialized once by the domain; stored and served as is. */
+  payloadJson: string;
+  /** header, setting, reply, mentions, entities: serialized once. */
+  metaJson: string;
+  redDot: boolean;
+  fanout: Fanout;
+}
+
+export interface StoredAck {
+  messageId: string;
+  messageSeq: number;
+  timestamp: number;
+}
+
+export type CommitResult =
+  | {
+      status: 'stored';
+      ack: StoredAck;
+      /** Users whose conversation rows changed, with the owner's new version (empty for super groups). */
+      versions: ReadonlyArray<{ uid: string; version: number }>;
+    }
+  /** (fromUid, clientMsgNo) was already stored: the first send's ack, nothing written. */
+  | { status: 'duplicate'; ack: StoredAck };
+
+export interface StoredMessage extends ChannelKey, StoredAck {
+  clientMsgNo: string;
+  fromUid: string;
+  contentType: number;
+  payloadJson: string;
+  metaJson: string;
+  redDot: boolean;
+}
+
+/**
+ * The message log.
+ * - `commit` runs the whole batch in ONE transaction: either every message of it is stored, with
+ *   its conversation rows and versions, or none is (the caller then fails every send of the batch).
+ * - Seqs are per channel, contiguous from 1, in commit order; within a batch, in array order.
+ * - `(fromUid, clientMsgNo)` is unique across all channels and restarts; a repeat within the same
+ *   batch or of an earlier one is answered `duplicate` and writes nothing.
+ * - Rows written per message do not depend on channel size for `fanout.kind = 'none'`.
+ * - Per user, each changed conversation gets its own version, strictly increasing per user.
+ */
+export interface MessageStore {
+  commit(batch: readonly NewMessage[]): Promise<CommitResult[]>;
+  /** Messages with seq in [fromSeq, toSeq], ascending. */
+  range(key: ChannelKey, fromSeq: number, toSeq: number): Promise<StoredMessage[]>;
+  byClientMsgNo(fromUid: string, clientMsgNo: string): Promise<StoredMessage | undefined>;
+  /** How many messages the channel has stored. */
+  count(key: ChannelKey): Promise<number>;
+}

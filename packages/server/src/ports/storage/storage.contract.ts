@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Fanout, NewMessage, Storage } from './index.js';
+
+/**
+ * The storage contract: every adapter runs this same suite (see sqlite.test.ts, postgres.test.ts).
+ * `open` must hand out an empty store each time.
+ */
+export function runStorageContract(name: string, open: () => Promise<Storage>): void {
+  describe(`storage contract: ${name}`, () => {
+    let store: Storage;
+    let n = 0;
+    const now = 1_700_000_000_000;
+    const msg = (over: Partial<NewMessage> & { fanout: Fanout }): NewMessage => {
+      n++;
+      return {
+        channelType: 1,
+        channelId: 'a|b',
+        messageId: String(1_000_000 + n),
+        clientMsgNo: `c${n}`,
+        fromUid: 'a',
+        timestamp: now + n,
+        contentType: 1,
+        payloadJson: JSON.stringify({ type: 1, content: `m${n}` }),
+        metaJson: '{}',
+        redDot: true,
+        ...over,
+      };
+    };
+    const p2p = (from: string, to: string): Fanout => ({
+      kind: 'users',
+      targets: [
+        { uid: from, conversationId: `p2p|${to}` },
+        { uid: to, conversationId: `p2p|${from}` },
+      ],
+    });
+    const pair = (x: string, y: string) => (x < y ? `${x}|${y}` : `${y}|${x}`);
+
+    beforeAll(async () => {
+      store = await open();
+      for (const uid of ['a', 'b', 'c', 'd', 'owner', 'm1', 'm2', 'm3']) await store.users.upsert(uid, {}, now);
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    describe('users', () => {
+      it('creates a user and then changes only the fields given', async () => {
+        const created = await store.users.upsert('u1', { name: 'One', ext: 'x' }, now);
+        expect(created).toMatchObject({ uid: 'u1', name: 'One', avatar: '', ext: 'x', createdAt: now });
+        const updated = await store.users.upsert('u1', { avatar: 'http://a/p.png' }, now + 5);
+        expect(updated).toMatchObject({ name: 'One', avatar: 'http://a/p.png', ext: 'x', createdAt: now, updatedAt: now + 5 });
+        expect(await store.users.get('U1')).toBeUndefined();
+      });
+
+      it('reports which uids exist, case-sensitively', async () => {
+        expect((await store.users.existing(['a', 'A', 'nobody', 'b'])).sort()).toEqual(['a', 'b']);
+      });
+
+      it('keeps blacklists idempotent and sorted', async () => {
+        await store.users.addToBlacklist('a', ['d', 'c', 'd'], now);
+        await store.users.addToBlacklist('a', ['c'], now);
+        expect(await store.users.blacklist('a')).toEqual(['c', 'd']);
+        await store.users.removeFromBlacklist('a', ['c', 'zz']);
+        expect(await store.users.blacklist('a')).toEqual(['d']);
+        await store.users.removeFromBlacklist('a', ['d']);
+      });
+    });
+
+    describe('channels', () => {
+      const g = { channelType: 2 as const, channelId: 'grp' };
+
+      it('creates a group with its owner and members, and refuses a taken id of either group type', async () => {
+        expect(await store.channels.createGroup({ ...g, name: 'G', ownerUid: 'owner', allowHistory: false }, ['m1', 'm2', 'm1'], now)).toBe(
+          true,
+        );
+        expect(
+          await store.channels.createGroup({ channelType: 3, channelId: 'grp', name: 'X', ownerUid: 'a', allowHistory: false }, [], now),
+        ).toBe(false);
+        const ch = await store.channels.get(g);
+        expect(ch).toMatchObject({ name: 'G', ownerUid: 'owner', memberCount: 3, maxSeq: 0, dismissed: false });
+        expect(await store.channels.findGroup('grp')).toMatchObject({ channelType: 2 });
+        expect((await store.channels.member(g, 'owner'))?.role).toBe(2);
+      });
+
+      it('adds and removes members idempotently and keeps memberCount exact', async () => {
+        expect(await store.channels.addMembers(g, ['m2', 'm3'], now)).toEqual(['m3']);
+        expect(await store.channels.removeMembers(g, ['m3', 'nobody'])).toEqual(['m3']);
+        expect((await store.channels.get(g))?.memberCount).toBe(3);
+        expect((await store.channels.members(g)).map((m) => m.uid).sort()).toEqual(['m1', 'm2', 'owner']);
+      });
+
+      it('sets roles without demoting the owner and transfers ownership atomically', async () => {
+        expect(await store.channels.setRole(g, ['m1', 'owner', 'nobody'], 1)).toEqual(['m1']);
+        await store.channels.transferOwner(g, 'm2');
+        expect((await store.channels.get(g))?.ownerUid).toBe('m2');
+        expect((await store.channels.member(g, 'm2'))?.role).toBe(2);
+        expect((await store.channels.member(g, 'owner'))?.role).toBe(1);
+        await store.channels.transferOwner(g, 'owner');
+      });
+
+      it('mutes a member, replaces the whitelist and reports send facts', async () => {
+        expect(await store.channels.setMemberMute(g, 'm1', -1)).toBe(true);
+        expect(await store.channels.setMemberMute(g, 'nobody', -1)).toBe(false);
+        await store.channels.setWhitelist(g, ['m2', 'owner']);
+        await store.channels.setWhitelist(g, ['m2']);
+        expect(await store.channels.whitelist(g)).toEqual(['m2']);
+        const facts = await store.channels.groupSendFacts(g, 'm1');
+        expect(facts).toMatchObject({ whitelistSize: 1, senderWhitelisted: false, member: { uid: 'm1', mutedUntil: -1 } });
+        expect((await store.channels.groupSendFacts(g, 'm2')).senderWhitelisted).toBe(true);
+        expect((await store.channels.groupSendFacts({ channelType: 2, channelId: 'none' }, 'm1')).channel).toBeUndefined();
+        await store.channels.setWhitelist(g, []);
+        await store.channels.setMemberMute(g, 'm1', 0);
+      });
+
+      it('patches group flags', async () => {
+        await store.channels.update(g, { name: 'G2', muteAll: true, banned: false }, now + 1);
+        expect(await store.channels.get(g)).toMatchObject({ name: 'G2', muteAll: true, banned: false, allowHistory: false });
+        await store.channels.update(g, { muteAll: false }, now + 2);
+      });
+
+      it('lists the super groups of a user', async () => {
+        await store.channels.createGroup({ channelType: 3, channelId: 'sg-list', name: '', ownerUid: 'c', allowHistory: true }, ['d'], now);
+        expect(await store.channels.superGroupsOf('d')).toEqual(['sg-list']);
+        expect(await store.channels.superGroupsOf('m1')).toEqual([]);
+      });
+    });
+
+    describe('messages', () => {
+      it('numbers a person channel from 1, contiguously, in batch order', async () => {
+        const ch = pair('a', 'b');
+        const results = await store.messages.commit([
+          msg({ channelId: ch, fanout: p2p('a', 'b') }),
+          msg({ channelId: ch, fromUid: 'b', fanout: p2p('b', 'a') }),
+          msg({ channelId: ch, fanout: p2p('a', 'b') }),
+        ]);
+        expect(results.map((r) => r.status)).toEqual(['stored', 'stored', 'stored']);
+        expect(results.map((r) => r.ack.messageSeq)).toEqual([1, 2, 3]);
+        const stored = await store.messages.range({ channelType: 1, channelId: ch }, 1, 10);
+        expect(stored.map((m) => m.messageSeq)).toEqual([1, 2, 3]);
+        expect(stored[1]).toMatchObject({ fromUid: 'b', contentType: 1, redDot: true });
+        expect((await store.channels.get({ channelType: 1, channelId: ch }))?.maxSeq).toBe(3);
+      });
+
+      it('answers a repeated (fromUid, clientMsgNo) with the first ack, in one batch and across batches', async () => {
+        const ch = pair('a', 'c');
+        const first = msg({ channelId: ch, clientMsgNo: 'same', fanout: p2p('a', 'c') });
+        const [r1, r2] = await store.messages.commit([first, { ...first, messageId: '999', timestamp: first.timestamp + 1 }]);
+        expect(r1?.status).toBe('stored');
+        expect(r2).toEqual({ status: 'duplicate', ack: r1?.ack });
+        const [r3] = await store.messages.commit([{ ...first, messageId: '998' }]);
+        expect(r3).toEqual({ status: 'duplicate', ack: r1?.ack });
+        expect(await store.messages.count({ channelType: 1, channelId: ch })).toBe(1);
+        expect((await store.messages.byClientMsgNo('a', 'same'))?.messageId).toBe(first.messageId);
+        expect(await store.messages.byClientMsgNo('A', 'same')).toBeUndefined();
+      });
+
+      it('gives each changed conversation its own, strictly increasing version per user', async () => {
+        const r = await store.messages.commit([
+          msg({ channelId: pair('a', 'd'), fanout: p2p('a', 'd') }),
+          msg({ channelId: pair('a', 'd'), fanout: p2p('a', 'd') }),
+          msg({ channelId: pair('a', 'b'), fanout: p2p('a', 'b') }),
+        ]);
+        const va = (i: number) => (r[i]?.status === 'stored' ? r[i].versions.find((v) => v.uid === 'a')?.version : undefined);
+        expect(va(0)).toBe(va(1));
+        expect(va(2)).toBe((va(0) as number) + 1);
+        const [next] = await store.messages.commit([msg({ channelId: pair('a', 'b'), fanout: p2p('a', 'b') })]);
+        expect(next?.status === 'stored' && next.versions.find((v) => v.uid === 'a')?.version).toBe((va(2) as number) + 1);
+      });
+
+      it('keeps seqs contiguous under concurrent batches', async () => {
+        const ch = pair('b', 'c');
+        const batches = Array.from({ length: 8 }, (_, i) =>
+          Array.from({ length: 5 }, () =>
+            msg({ channelId: ch, fromUid: i % 2 ? 'b' : 'c', fanout: p2p(i % 2 ? 'b' : 'c', i % 2 ? 'c' : 'b') }),
+          ),
+        );
+        const results = (await Promise.all(batches.map((b) => store.messages.commit(b)))).flat();
+        expect(results.map((r) => r.ack.messageSeq).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      });
+
+      it('fans a group message out to every member conversation', async () => {
+        const g = { channelType: 2 as const, channelId: 'grp' };
+        const [r] = await store.messages.commit([msg({ ...g, fromUid: 'm1', fanout: { kind: 'members', conversationId: 'team|grp' } })]);
+        expect(r?.status).toBe('stored');
+        expect(r?.status === 'stored' && r.versions.map((v) => v.uid).sort()).toEqual(['m1', 'm2', 'owner']);
+      });
+
+      it('writes O(1) rows for a super-group message whatever the member count', async () => {
+        const sg = { channelType: 3 as const, channelId: 'sg-big' };
+        const uids = Array.from({ length: 2000 }, (_, i) => `sgm${i}`);
+        await store.channels.createGroup({ ...sg, name: '', ownerUid: 'a', allowHistory: false }, uids, now);
+        const fanout: Fanout = { kind: 'none', conversationId: 'super_team|sg-big' };
+        await store.messages.commit([msg({ ...sg, fanout })]);
+        const before = await store.rowCounts();
+        const [r] = await store.messages.commit([msg({ ...sg, fromUid: 'sgm7', fanout })]);
+        const after = await store.rowCounts();
+        expect(r?.ack.messageSeq).toBe(2);
+        const written = Object.keys(after).reduce((sum, t) => sum + (after[t] as number) - (before[t] as number), 0);
+        expect(after.messages).toBe((before.messages as number) + 1);
+        expect(written).toBeLessThanOrEqual(2); // the message, and at most the sender's own conversation row
+        expect((await store.channels.member(sg, 'sgm1999'))?.joinSeq).toBe(0);
+        await store.channels.addMembers(sg, ['late'], now);
+        expect((await store.channels.member(sg, 'late'))?.joinSeq).toBe(2);
+      });
+    });
+  });
+}

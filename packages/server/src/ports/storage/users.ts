@@ -1,0 +1,23 @@
+import type { User } from '@parley/protocol';
+
+export interface UserPatch {
+  name?: string;
+  avatar?: string;
+  ext?: string;
+}
+
+/**
+ * Users and their blacklists.
+ * - `upsert` is atomic per user: it creates the user or changes only the fields given.
+ * - Blacklist writes are idempotent: adding a present uid or removing an absent one changes nothing.
+ */
+export interface UserStore {
+  upsert(uid: string, patch: UserPatch, now: number): Promise<User>;
+  get(uid: string): Promise<User | undefined>;
+  /** The subset of `uids` that exist, in no particular order. */
+  existing(uids: readonly string[]): Promise<string[]>;
+  addToBlacklist(ownerUid: string, uids: readonly string[], now: number): Promise<void>;
+  removeFromBlacklist(ownerUid: string, uids: readonly string[]): Promise<void>;
+  /** Blocked uids of `ownerUid`, sorted. */
+  blacklist(ownerUid: string): Promise<string[]>;
+}
