@@ -9,6 +9,7 @@ export const ErrorCatalogue = {
   'request.malformed': { status: 400, message: 'The request body is not valid JSON' },
   'request.invalid': { status: 400, message: 'The request does not match the schema' },
   'request.too_large': { status: 413, message: 'The request is larger than allowed' },
+  'request.unsupported_media_type': { status: 415, message: 'Send JSON with Content-Type: application/json' },
   'route.not_found': { status: 404, message: 'No such endpoint' },
   'method.unknown': { status: 404, message: 'No such WebSocket method' },
   'auth.required': { status: 401, message: 'Authentication is required' },
@@ -39,7 +40,7 @@ export const ErrorBody = Type.Object(
     message: Type.String(),
     details: Type.Optional(Type.Unknown()),
   },
-  { $id: 'Error', description: 'The one error shape, on REST and WebSocket alike' },
+  { title: 'Error', description: 'The one error shape, on REST and WebSocket alike' },
 );
 export type ErrorBody = Static<typeof ErrorBody>;
 

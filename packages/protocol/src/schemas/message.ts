@@ -86,7 +86,7 @@ export const SendParams = Type.Object(
     mentions: Type.Optional(Mentions),
     entities: Type.Optional(Type.Array(Entity, { maxItems: 100 })),
   },
-  { additionalProperties: false, $id: 'SendParams' },
+  { additionalProperties: false, title: 'SendParams' },
 );
 export type SendParams = Static<typeof SendParams>;
 
@@ -98,7 +98,7 @@ export const SendAck = Type.Object(
     timestamp: Type.Integer({ description: 'Server time, ms' }),
     reasonCode: Type.Integer({ description: '1 = success; otherwise the reason code of the refusal' }),
   },
-  { $id: 'SendAck' },
+  { title: 'SendAck' },
 );
 export type SendAck = Static<typeof SendAck>;
 
@@ -133,7 +133,7 @@ export const Message = Type.Object(
     mentions: Type.Optional(Mentions),
     entities: Type.Optional(Type.Array(Entity)),
   },
-  { $id: 'Message' },
+  { title: 'Message' },
 );
 export type Message = Static<typeof Message>;
 export type MessageHeader = Static<typeof MessageHeader>;

@@ -56,6 +56,15 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         expect((await store.users.existing(['a', 'A', 'nobody', 'b'])).sort()).toEqual(['a', 'b']);
       });
 
+      it('reports whether a peer exists and has blocked the sender', async () => {
+        await store.users.addToBlacklist('b', ['c'], now);
+        expect(await store.users.personSendFacts('c', 'b')).toEqual({ peerExists: true, blockedByPeer: true });
+        expect(await store.users.personSendFacts('a', 'b')).toEqual({ peerExists: true, blockedByPeer: false });
+        expect(await store.users.personSendFacts('b', 'c')).toEqual({ peerExists: true, blockedByPeer: false });
+        expect(await store.users.personSendFacts('a', 'ghost')).toEqual({ peerExists: false, blockedByPeer: false });
+        await store.users.removeFromBlacklist('b', ['c']);
+      });
+
       it('keeps blacklists idempotent and sorted', async () => {
         await store.users.addToBlacklist('a', ['d', 'c', 'd'], now);
         await store.users.addToBlacklist('a', ['c'], now);

@@ -18,6 +18,8 @@ export interface UserStore {
   existing(uids: readonly string[]): Promise<string[]>;
   addToBlacklist(ownerUid: string, uids: readonly string[], now: number): Promise<void>;
   removeFromBlacklist(ownerUid: string, uids: readonly string[]): Promise<void>;
+  /** What sending to a person channel needs to know, in one read. */
+  personSendFacts(senderUid: string, peerUid: string): Promise<{ peerExists: boolean; blockedByPeer: boolean }>;
   /** Blocked uids of `ownerUid`, sorted. */
   blacklist(ownerUid: string): Promise<string[]>;
 }

@@ -32,6 +32,9 @@ export function sqliteUsers(db: Database): UserStore {
   const exists = db.prepare('SELECT uid FROM users WHERE uid = ?').pluck();
   const block = db.prepare('INSERT OR IGNORE INTO blacklist (owner_uid, blocked_uid, created_at) VALUES (?, ?, ?)');
   const unblock = db.prepare('DELETE FROM blacklist WHERE owner_uid = ? AND blocked_uid = ?');
+  const personFacts = db.prepare(`
+    SELECT EXISTS (SELECT 1 FROM users WHERE uid = @peer) AS peer_exists,
+           EXISTS (SELECT 1 FROM blacklist WHERE owner_uid = @peer AND blocked_uid = @sender) AS blocked`);
   const list = db.prepare('SELECT blocked_uid FROM blacklist WHERE owner_uid = ? ORDER BY blocked_uid').pluck();
 
   return {
@@ -55,6 +58,10 @@ export function sqliteUsers(db: Database): UserStore {
       db.transaction(() => {
         for (const uid of uids) unblock.run(ownerUid, uid);
       })();
+    },
+    async personSendFacts(senderUid, peerUid) {
+      const row = personFacts.get({ peer: peerUid, sender: senderUid }) as { peer_exists: number; blocked: number };
+      return { peerExists: !!row.peer_exists, blockedByPeer: !!row.blocked };
     },
     async blacklist(ownerUid) {
       return list.all(ownerUid) as string[];

@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { TokenService } from './domain/auth/tokens.js';
+import type { GroupService } from './domain/channels/group-service.js';
+import type { DeliveryRouter } from './domain/delivery/router.js';
+import type { MessageService } from './domain/messages/message-service.js';
+import type { UserService } from './domain/users/user-service.js';
+import type { Metrics } from './observability/metrics.js';
+import type { Storage } from './ports/storage/index.js';
+
+/** What the transports (REST, WebSocket) are given: the domain services, never the adapters' insides. */
+export interface AppContext {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  storage: Storage;
+  router: DeliveryRouter;
+  tokens: TokenService;
+  users: UserService;
+  groups: GroupService;
+  messages: MessageService;
+  /** True once shutdown began: new work is refused with `server.shutting_down`. */
+  isShuttingDown(): boolean;
+}

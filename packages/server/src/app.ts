@@ -1,0 +1,102 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { MemoryBus } from './adapters/bus/memory.js';
+import { openStorage } from './adapters/storage/open.js';
+import type { AppContext } from './app-context.js';
+import type { Config } from './config.js';
+import { TokenService } from './domain/auth/tokens.js';
+import { GroupService } from './domain/channels/group-service.js';
+import { DeliveryRouter } from './domain/delivery/router.js';
+import { MessageIdGenerator } from './domain/messages/message-id.js';
+import { MessageService } from './domain/messages/message-service.js';
+import { RateLimiter } from './domain/messages/rate-limiter.js';
+import { SendBatcher } from './domain/messages/send-batcher.js';
+import { UserService } from './domain/users/user-service.js';
+import { createLogger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import type { Bus } from './ports/bus.js';
+import type { Storage } from './ports/storage/index.js';
+import { createHttpServer } from './transports/http/server.js';
+import { WsGateway } from './transports/ws/gateway.js';
+
+export interface ParleyServer {
+  ctx: AppContext;
+  /** The base URL once listening, e.g. http://127.0.0.1:5280 */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  /** Injected by tests and multi-node setups; by default opened from the config. */
+  storage?: Storage;
+  bus?: Bus;
+}
+
+/** Wires adapters, domain and transports together and starts listening. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<ParleyServer> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const storage = options.storage ?? (await openStorage(config));
+  const bus = options.bus ?? new MemoryBus();
+  const router = new DeliveryRouter(bus, (uid) => storage.channels.superGroupsOf(uid));
+  const tokens = new TokenService(config.appSecret, config.tokenTtlSeconds);
+  const users = new UserService(storage, tokens);
+  const batcher = new SendBatcher(
+    (batch) => storage.messages.commit(batch),
+    2000,
+    (size, seconds) => {
+      metrics.commitBatch.observe(size);
+      metrics.commitSeconds.observe(seconds);
+    },
+  );
+  let shuttingDown = false;
+  const ctx: AppContext = {
+    config,
+    log,
+    metrics,
+    storage,
+    router,
+    tokens,
+    users,
+    groups: new GroupService(storage, users, router),
+    messages: new MessageService({
+      storage,
+      router,
+      batcher,
+      ids: new MessageIdGenerator(config.nodeId),
+      rateLimiter: new RateLimiter(config.limits.sendRatePerSec, config.limits.sendBurst),
+      limits: config.limits,
+      onResult: (reason) => metrics.sends.inc({ reason }),
+    }),
+    isShuttingDown: () => shuttingDown,
+  };
+
+  const http = await createHttpServer(ctx);
+  const gateway = new WsGateway(ctx, http.server);
+  await http.listen({ port: config.port, host: config.host });
+  const port = (http.server.address() as AddressInfo).port;
+  if (config.mode === 'development') {
+    log.warn(
+      'DEVELOPMENT MODE: anyone can log in as any uid (POST /v1/dev/login) and the app secret is public. Set PARLEY_MODE=production for real use.',
+    );
+  }
+  log.info({ port, storage: storage.dialect, mode: config.mode }, `Parley listening on http://localhost:${port}`);
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      // Sends already accepted are stored and acked; new ones are refused from here on.
+      await batcher.close();
+      await gateway.close();
+      await http.close();
+      await bus.close();
+      if (!options.storage) await storage.close();
+      log.info('Parley stopped');
+    })();
+    return closing;
+  };
+  return { ctx, url: `http://127.0.0.1:${port}`, port, close };
+}

@@ -1,0 +1,148 @@
+import {
+  ChannelType,
+  type Group,
+  type GroupCreateBody,
+  type GroupMember,
+  type GroupUpdateBody,
+  MemberRole,
+  ParleyError,
+} from '@parley/protocol';
+import type { ChannelRecord, Storage } from '../../ports/storage/index.js';
+import type { DeliveryRouter } from '../delivery/router.js';
+import type { UserService } from '../users/user-service.js';
+
+const toGroup = (c: ChannelRecord): Group => ({
+  groupId: c.channelId,
+  channelType: c.channelType,
+  name: c.name,
+  ownerUid: c.ownerUid,
+  allowHistory: c.allowHistory,
+  banned: c.banned,
+  muteAll: c.muteAll,
+  dismissed: c.dismissed,
+  memberCount: c.memberCount,
+  createdAt: c.createdAt,
+});
+
+/** Groups and super groups as the app's server manages them through the admin API. */
+export class GroupService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly users: UserService,
+    private readonly router: DeliveryRouter,
+  ) {}
+
+  async create(body: GroupCreateBody): Promise<Group> {
+    const members = [...new Set(body.members ?? [])].filter((uid) => uid !== body.ownerUid);
+    await this.users.requireAll([body.ownerUid, ...members]);
+    const key = { channelType: body.channelType, channelId: body.groupId };
+    const created = await this.storage.channels.createGroup(
+      { ...key, name: body.name ?? '', ownerUid: body.ownerUid, allowHistory: body.allowHistory ?? false },
+      members,
+      Date.now(),
+    );
+    if (!created) throw new ParleyError('group.already_exists', `Group "${body.groupId}" already exists`);
+    this.announce(key.channelType, body.groupId, [body.ownerUid, ...members], true);
+    return this.get(body.groupId);
+  }
+
+  async get(groupId: string): Promise<Group> {
+    return toGroup(await this.find(groupId));
+  }
+
+  async update(groupId: string, patch: GroupUpdateBody): Promise<Group> {
+    const group = await this.live(groupId);
+    await this.storage.channels.update(group, patch, Date.now());
+    return this.get(groupId);
+  }
+
+  /** Sends are refused with ReasonDisband from now on; members keep their history. */
+  async dismiss(groupId: string): Promise<Group> {
+    const group = await this.live(groupId);
+    await this.storage.channels.update(group, { dismissed: true }, Date.now());
+    return this.get(groupId);
+  }
+
+  async members(groupId: string): Promise<GroupMember[]> {
+    const group = await this.find(groupId);
+    return (await this.storage.channels.members(group)).map(({ uid, role, mutedUntil, joinedAt }) => ({ uid, role, mutedUntil, joinedAt }));
+  }
+
+  async addMembers(groupId: string, uids: readonly string[]): Promise<{ added: string[]; group: Group }> {
+    const group = await this.live(groupId);
+    await this.users.requireAll(uids);
+    const added = await this.storage.channels.addMembers(group, uids, Date.now());
+    this.announce(group.channelType, groupId, added, true);
+    return { added, group: await this.get(groupId) };
+  }
+
+  async removeMembers(groupId: string, uids: readonly string[]): Promise<{ removed: string[]; group: Group }> {
+    const group = await this.find(groupId);
+    if (uids.includes(group.ownerUid)) throw new ParleyError('group.owner_cannot_leave');
+    const removed = await this.storage.channels.removeMembers(group, uids);
+    this.announce(group.channelType, groupId, removed, false);
+    return { removed, group: await this.get(groupId) };
+  }
+
+  async transferOwner(groupId: string, uid: string): Promise<Group> {
+    const group = await this.live(groupId);
+    await this.requireMember(group, uid);
+    await this.storage.channels.transferOwner(group, uid);
+    return this.get(groupId);
+  }
+
+  async setAdmins(groupId: string, uids: readonly string[], isAdmin: boolean): Promise<GroupMember[]> {
+    const group = await this.live(groupId);
+    for (const uid of uids) await this.requireMember(group, uid);
+    await this.storage.channels.setRole(group, uids, isAdmin ? MemberRole.Admin : MemberRole.Member);
+    return this.members(groupId);
+  }
+
+  async muteAll(groupId: string, muteAll: boolean): Promise<Group> {
+    return this.update(groupId, { muteAll } as GroupUpdateBody);
+  }
+
+  async muteMember(groupId: string, uid: string, muted: boolean, durationSeconds?: number): Promise<GroupMember> {
+    const group = await this.live(groupId);
+    await this.requireMember(group, uid);
+    const until = !muted ? 0 : durationSeconds ? Date.now() + durationSeconds * 1000 : -1;
+    await this.storage.channels.setMemberMute(group, uid, until);
+    const member = await this.requireMember(group, uid);
+    return { uid, role: member.role, mutedUntil: member.mutedUntil, joinedAt: member.joinedAt };
+  }
+
+  async setWhitelist(groupId: string, uids: readonly string[]): Promise<string[]> {
+    const group = await this.live(groupId);
+    await this.users.requireAll(uids);
+    await this.storage.channels.setWhitelist(group, [...new Set(uids)]);
+    return this.storage.channels.whitelist(group);
+  }
+
+  async whitelist(groupId: string): Promise<string[]> {
+    return this.storage.channels.whitelist(await this.find(groupId));
+  }
+
+  private async find(groupId: string): Promise<ChannelRecord> {
+    const group = await this.storage.channels.findGroup(groupId);
+    if (!group) throw new ParleyError('group.not_found', `No group "${groupId}"`);
+    return group;
+  }
+
+  private async live(groupId: string): Promise<ChannelRecord> {
+    const group = await this.find(groupId);
+    if (group.dismissed) throw new ParleyError('group.dismissed');
+    return group;
+  }
+
+  private async requireMember(group: ChannelRecord, uid: string) {
+    const member = await this.storage.channels.member(group, uid);
+    if (!member) throw new ParleyError('group.not_member', `"${uid}" is not a member of "${group.channelId}"`);
+    return member;
+  }
+
+  /** Super-group delivery follows membership: the members' nodes (un)subscribe the group topic. */
+  private announce(channelType: number, groupId: string, uids: readonly string[], joined: boolean): void {
+    if (channelType !== ChannelType.SuperGroup) return;
+    for (const uid of uids) this.router.membershipChanged(uid, { channelType, channelId: groupId, joined });
+  }
+}

@@ -1,0 +1,8 @@
+/** A live connection as delivery sees it; the WebSocket gateway implements it. */
+export interface Recipient {
+  readonly uid: string;
+  /** Unique in the cluster: `<nodeId>:<n>`. */
+  readonly connectionId: string;
+  /** Queue one text frame; a connection that cannot keep up closes itself. */
+  sendText(text: string): void;
+}

@@ -1,0 +1,196 @@
+import {
+  ChannelType,
+  EventName,
+  formatConversationId,
+  isValidId,
+  ReasonCode,
+  type SendAck,
+  type SendParams,
+  SYSTEM_UID,
+} from '@parley/protocol';
+import type { Limits } from '../../config.js';
+import type { Fanout, NewMessage, Storage } from '../../ports/storage/index.js';
+import { personChannelId } from '../channels/person-channel.js';
+import type { DeliveryRouter } from '../delivery/router.js';
+import type { MessageIdGenerator } from './message-id.js';
+import { type MessageMeta, type MessageParts, toWireMessage } from './message-view.js';
+import { checkPayload } from './payload-rules.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { SendBatcher } from './send-batcher.js';
+import { groupSendReason, personSendReason } from './send-policy.js';
+
+export interface Sender {
+  uid: string;
+  /** The connection the send came from: it gets the ack, not a `message.new`. */
+  origin?: string;
+  /** Admin API sends skip the rate limit; the system may post to system channels. */
+  trusted?: boolean;
+}
+
+export interface MessageServiceDeps {
+  storage: Storage;
+  router: DeliveryRouter;
+  batcher: SendBatcher;
+  ids: MessageIdGenerator;
+  rateLimiter: RateLimiter;
+  limits: Limits;
+  onResult?: (reasonCode: number) => void;
+}
+
+interface Target {
+  /** Internal channel id. */
+  channelId: string;
+  fanout: Fanout;
+}
+
+/**
+ * The send path: check, store (group commit), acknowledge, deliver. The ack leaves only after
+ * the message is durably stored; delivery follows and never blocks the ack.
+ */
+export class MessageService {
+  constructor(private readonly deps: MessageServiceDeps) {}
+
+  /** A fresh unique id (for server-made clientMsgNos). */
+  newId(): string {
+    return this.deps.ids.next();
+  }
+
+  async send(sender: Sender, params: SendParams): Promise<SendAck> {
+    const ack = await this.trySend(sender, params);
+    this.deps.onResult?.(ack.reasonCode);
+    return ack;
+  }
+
+  private async trySend(sender: Sender, params: SendParams): Promise<SendAck> {
+    const { limits, rateLimiter, ids } = this.deps;
+    const refuse = (reasonCode: number): SendAck => ({
+      clientMsgNo: params.clientMsgNo,
+      messageId: '0',
+      messageSeq: 0,
+      timestamp: Date.now(),
+      reasonCode,
+    });
+    if (!sender.trusted && !rateLimiter.take(sender.uid)) return refuse(ReasonCode.ReasonRateLimit);
+    const checked = checkPayload(params.payload, limits);
+    if ('error' in checked) return refuse(ReasonCode.ReasonPayloadDecodeError);
+    if (!isValidId(params.channelId)) return refuse(ReasonCode.ReasonChannelIDError);
+
+    const now = Date.now();
+    const target = await this.resolveTarget(sender, params, now);
+    if (typeof target === 'number') return refuse(target);
+
+    const meta: MessageMeta = {
+      header: {
+        noPersist: params.header?.noPersist ?? false,
+        redDot: params.header?.redDot ?? true,
+        syncOnce: params.header?.syncOnce ?? false,
+      },
+      setting: params.setting ?? {},
+      ...(params.reply && { reply: params.reply }),
+      ...(params.mentions && { mentions: params.mentions }),
+      ...(params.entities && { entities: params.entities }),
+    };
+    const parts: MessageParts = {
+      messageId: ids.next(now),
+      messageSeq: 0,
+      clientMsgNo: params.clientMsgNo,
+      fromUid: sender.uid,
+      channelType: params.channelType,
+      channelId: target.channelId,
+      timestamp: now,
+      payload: params.payload,
+      meta,
+    };
+    if (meta.header.noPersist) {
+      const members =
+        target.fanout.kind === 'members'
+          ? (await this.deps.storage.channels.members({ channelType: params.channelType, channelId: target.channelId })).map((m) => m.uid)
+          : undefined;
+      this.deliver(parts, target.fanout, sender.origin, members);
+      return {
+        clientMsgNo: params.clientMsgNo,
+        messageId: parts.messageId,
+        messageSeq: 0,
+        timestamp: now,
+        reasonCode: ReasonCode.ReasonSuccess,
+      };
+    }
+    const message: NewMessage = {
+      channelType: params.channelType,
+      channelId: target.channelId,
+      messageId: parts.messageId,
+      clientMsgNo: params.clientMsgNo,
+      fromUid: sender.uid,
+      timestamp: now,
+      contentType: params.payload.type,
+      payloadJson: checked.json,
+      metaJson: JSON.stringify(meta),
+      redDot: meta.header.redDot,
+      fanout: target.fanout,
+    };
+    const result = await this.deps.batcher.submit(message);
+    if (result.status === 'stored') {
+      parts.messageSeq = result.ack.messageSeq;
+      const recipients = result.versions.map((v) => v.uid);
+      this.deliver(parts, target.fanout, sender.origin, recipients);
+    }
+    return { clientMsgNo: params.clientMsgNo, ...result.ack, reasonCode: ReasonCode.ReasonSuccess };
+  }
+
+  /** The stored channel and its fan-out, or the reason code of a refusal. */
+  private async resolveTarget(sender: Sender, params: SendParams, now: number): Promise<Target | number> {
+    const { storage } = this.deps;
+    const { channelId, channelType } = params;
+    switch (channelType) {
+      case ChannelType.Person: {
+        if (sender.uid === SYSTEM_UID) return ReasonCode.ReasonNotSupportChannelType;
+        const reason = personSendReason(await storage.users.personSendFacts(sender.uid, channelId));
+        if (reason !== ReasonCode.ReasonSuccess) return reason;
+        const targets = [{ uid: sender.uid, conversationId: `p2p|${channelId}` }];
+        if (channelId !== sender.uid) targets.push({ uid: channelId, conversationId: `p2p|${sender.uid}` });
+        return { channelId: personChannelId(sender.uid, channelId), fanout: { kind: 'users', targets } };
+      }
+      case ChannelType.Group:
+      case ChannelType.SuperGroup: {
+        const key = { channelType, channelId };
+        const facts = await storage.channels.groupSendFacts(key, sender.uid);
+        // The system posts notices into any live group without being a member.
+        const reason =
+          sender.uid === SYSTEM_UID && facts.channel && !facts.channel.dismissed ? ReasonCode.ReasonSuccess : groupSendReason(facts, now);
+        if (reason !== ReasonCode.ReasonSuccess) return reason;
+        const conversationId = formatConversationId(key) as string;
+        return {
+          channelId,
+          fanout: channelType === ChannelType.Group ? { kind: 'members', conversationId } : { kind: 'none', conversationId },
+        };
+      }
+      case ChannelType.System: {
+        if (sender.uid !== SYSTEM_UID) return ReasonCode.ReasonNotAllowSend;
+        const facts = await storage.users.personSendFacts(sender.uid, channelId);
+        if (!facts.peerExists) return ReasonCode.ReasonChannelNotExist;
+        return { channelId, fanout: { kind: 'users', targets: [{ uid: channelId, conversationId: `system|${channelId}` }] } };
+      }
+      default:
+        return ReasonCode.ReasonNotSupportChannelType;
+    }
+  }
+
+  /**
+   * Publishes `message.new` to every device of every recipient except the sending connection.
+   * A super group publishes once to its channel topic; person channels build each side's view.
+   */
+  private deliver(parts: MessageParts, fanout: Fanout, origin: string | undefined, members?: readonly string[]): void {
+    const { router } = this.deps;
+    const bus = (viewer: string) => ({ event: EventName.MessageNew, data: toWireMessage(parts, viewer), ...(origin && { origin }) });
+    if (fanout.kind === 'none') {
+      router.toSuperGroup(parts.channelId, bus(parts.fromUid));
+      return;
+    }
+    if (fanout.kind === 'users') {
+      for (const t of fanout.targets) router.toUser(t.uid, bus(t.uid));
+      return;
+    }
+    const shared = bus(parts.fromUid);
+    for (const uid of members ?? []) router.toUser(uid, shared);
+  }
+}

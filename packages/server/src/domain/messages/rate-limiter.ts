@@ -1,0 +1,30 @@
+/** Token bucket per key: `ratePerSec` sustained, `burst` at once. A rate of 0 turns it off. */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly ratePerSec: number,
+    private readonly burst: number,
+  ) {}
+
+  take(key: string, now = Date.now()): boolean {
+    if (this.ratePerSec === 0) return true;
+    const bucket = this.buckets.get(key);
+    if (!bucket) {
+      if (this.buckets.size >= 100_000) this.sweep(now);
+      this.buckets.set(key, { tokens: this.burst - 1, at: now });
+      return true;
+    }
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) * this.ratePerSec) / 1000);
+    bucket.at = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  /** Full buckets carry no state worth keeping: dropping them bounds memory. */
+  private sweep(now: number): void {
+    const fullAfterMs = (this.burst / this.ratePerSec) * 1000;
+    for (const [key, b] of this.buckets) if (now - b.at >= fullAfterMs) this.buckets.delete(key);
+  }
+}

@@ -1,0 +1,32 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** One registry per server instance, so several servers in one process (tests) do not collide. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'parley_' });
+  return {
+    registry,
+    sends: new Counter({ name: 'parley_sends_total', help: 'Message sends by reason code', labelNames: ['reason'], registers: [registry] }),
+    commitBatch: new Histogram({
+      name: 'parley_commit_batch_size',
+      help: 'Messages per storage transaction (group commit)',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
+      registers: [registry],
+    }),
+    commitSeconds: new Histogram({
+      name: 'parley_commit_seconds',
+      help: 'Duration of one message commit transaction',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    connections: new Gauge({ name: 'parley_ws_connections', help: 'Open authenticated WebSocket connections', registers: [registry] }),
+    wsClosed: new Counter({
+      name: 'parley_ws_closed_total',
+      help: 'WebSocket connections closed, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,34 @@
+import { ParleyError } from '@parley/protocol';
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+import { secretMatches } from '../../domain/auth/app-secret.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated user (client REST). */
+    uid: string;
+  }
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const [scheme, value] = header.split(' ', 2);
+  return scheme?.toLowerCase() === 'bearer' && value ? value : undefined;
+}
+
+export function requireUser(ctx: AppContext): preHandlerAsyncHookHandler {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const token = bearer(request);
+    if (!token) throw new ParleyError('auth.required', 'Send Authorization: Bearer <token>');
+    request.uid = (await ctx.tokens.verify(token)).uid;
+  };
+}
+
+export function requireAdmin(ctx: AppContext): preHandlerAsyncHookHandler {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const token = bearer(request);
+    if (!token) throw new ParleyError('auth.required', 'Send Authorization: Bearer <app secret>');
+    if (!secretMatches(token, ctx.config.appSecret)) throw new ParleyError('auth.admin_required');
+  };
+}

@@ -1,0 +1,80 @@
+import { ErrorBody, TokenRequestBody, TokenResult, Uid, UidsBody, User, UserUpdateBody, UserUpsertBody } from '@parley/protocol';
+import { Type } from 'typebox';
+import { requireAdmin } from '../auth.js';
+import type { Routes } from '../routes.js';
+
+const UidParams = Type.Object({ uid: Uid });
+const Blacklist = Type.Object({ uids: Type.Array(Type.String()) });
+const errors = { '4xx': ErrorBody };
+const admin = { tags: ['admin: users'], security: [{ appSecret: [] }] };
+
+export const adminUserRoutes: Routes = (app, ctx) => {
+  const preHandler = requireAdmin(ctx);
+  app.post(
+    '/v1/admin/users',
+    {
+      preHandler,
+      schema: { ...admin, summary: 'Register a user, or update one', body: UserUpsertBody, response: { 200: User, ...errors } },
+    },
+    async (req) => {
+      const { uid, ...patch } = req.body;
+      return ctx.users.upsert(uid, patch);
+    },
+  );
+  app.get(
+    '/v1/admin/users/:uid',
+    { preHandler, schema: { ...admin, summary: 'A user', params: UidParams, response: { 200: User, ...errors } } },
+    async (req) => ctx.users.require(req.params.uid),
+  );
+  app.patch(
+    '/v1/admin/users/:uid',
+    {
+      preHandler,
+      schema: { ...admin, summary: 'Update a user', params: UidParams, body: UserUpdateBody, response: { 200: User, ...errors } },
+    },
+    async (req) => ctx.users.update(req.params.uid, req.body),
+  );
+  app.post(
+    '/v1/admin/users/:uid/token',
+    {
+      preHandler,
+      schema: {
+        ...admin,
+        summary: 'Issue a client token',
+        params: UidParams,
+        body: Type.Optional(TokenRequestBody),
+        response: { 200: TokenResult, ...errors },
+      },
+    },
+    async (req) => ctx.users.issueToken(req.params.uid, req.body?.expiresInSeconds),
+  );
+  app.get(
+    '/v1/admin/users/:uid/blacklist',
+    { preHandler, schema: { ...admin, summary: "A user's blacklist", params: UidParams, response: { 200: Blacklist, ...errors } } },
+    async (req) => ({
+      uids: await ctx.users.blacklist(req.params.uid),
+    }),
+  );
+  app.post(
+    '/v1/admin/users/:uid/blacklist',
+    {
+      preHandler,
+      schema: {
+        ...admin,
+        summary: 'Block users: their messages to this user are refused (reason 4)',
+        params: UidParams,
+        body: UidsBody,
+        response: { 200: Blacklist, ...errors },
+      },
+    },
+    async (req) => ({ uids: await ctx.users.block(req.params.uid, req.body.uids) }),
+  );
+  app.post(
+    '/v1/admin/users/:uid/blacklist/remove',
+    {
+      preHandler,
+      schema: { ...admin, summary: 'Unblock users', params: UidParams, body: UidsBody, response: { 200: Blacklist, ...errors } },
+    },
+    async (req) => ({ uids: await ctx.users.unblock(req.params.uid, req.body.uids) }),
+  );
+};

@@ -1,0 +1,38 @@
+import { Type } from 'typebox';
+import type { Routes } from '../routes.js';
+
+const Health = Type.Object({
+  status: Type.String(),
+  mode: Type.String(),
+  storage: Type.String(),
+  connections: Type.Integer(),
+  uptimeSeconds: Type.Number(),
+});
+
+export const healthRoutes: Routes = (app, ctx) => {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Liveness and readiness',
+        response: { 200: Health, 503: Health },
+      },
+    },
+    async (_req, reply) => {
+      const status = ctx.isShuttingDown() ? 'shutting_down' : 'ok';
+      if (status !== 'ok') reply.status(503);
+      return {
+        status,
+        mode: ctx.config.mode,
+        storage: ctx.storage.dialect,
+        connections: ctx.router.connectionCount,
+        uptimeSeconds: process.uptime(),
+      };
+    },
+  );
+  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (text format)' } }, async (_req, reply) => {
+    reply.type(ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
+};

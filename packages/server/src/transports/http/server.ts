@@ -1,0 +1,46 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+import { wsProtocolDescription } from '../ws/protocol-doc.js';
+import { installErrorHandlers } from './errors.js';
+import { adminGroupRoutes } from './routes/admin-groups.js';
+import { adminMessageRoutes } from './routes/admin-messages.js';
+import { adminUserRoutes } from './routes/admin-users.js';
+import { devRoutes } from './routes/dev.js';
+import { healthRoutes } from './routes/health.js';
+import { messageRoutes } from './routes/messages.js';
+import { webRoutes } from './routes/web.js';
+import type { TypedApp } from './routes.js';
+import { schemaCompiler } from './validation.js';
+
+export async function createHttpServer(ctx: AppContext): Promise<TypedApp> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    // Per-request log lines would dominate the log and the send path; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: Math.max(ctx.config.limits.payloadMaxBytes * 2, 64 * 1024),
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(schemaCompiler());
+  installErrorHandlers(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Parley API', version: '0.1.0', description: wsProtocolDescription },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A client token (admin API or dev login)' },
+          appSecret: { type: 'http', scheme: 'bearer', description: 'The app secret (PARLEY_APP_SECRET)' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  for (const routes of [healthRoutes, devRoutes, messageRoutes, adminUserRoutes, adminGroupRoutes, adminMessageRoutes, webRoutes]) {
+    routes(app, ctx);
+  }
+  return app;
+}

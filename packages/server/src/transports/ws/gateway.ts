@@ -1,0 +1,176 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { AuthParams, CloseCode, DeviceFlag, ParleyError, RequestFrame } from '@parley/protocol';
+import type WebSocket from 'ws';
+import { WebSocketServer } from 'ws';
+import type { AppContext } from '../../app-context.js';
+import { toParleyError } from '../http/errors.js';
+import { Connection } from './connection.js';
+import { validate } from './frame-validation.js';
+import { methods } from './methods.js';
+
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * The WebSocket transport at /v1/ws: authentication, heartbeat, request dispatch and graceful
+ * shutdown. It holds no domain logic: methods call the services, deliveries come from the router.
+ */
+export class WsGateway {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<Connection>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private nextId = 0;
+  private inFlight = 0;
+  private idle: (() => void) | undefined;
+
+  constructor(
+    private readonly ctx: AppContext,
+    server: Server,
+  ) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.wsMaxFrameBytes, perMessageDeflate: false });
+    server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+    this.heartbeat = setInterval(() => this.beat(), ctx.config.heartbeatIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/v1/ws' || this.ctx.isShuttingDown()) {
+      socket.end(`HTTP/1.1 ${this.ctx.isShuttingDown() ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, url.searchParams));
+  }
+
+  private open(ws: WebSocket, query: URLSearchParams): void {
+    const conn = new Connection(
+      `${this.ctx.config.nodeId}:${++this.nextId}`,
+      ws,
+      { maxBufferedBytes: this.ctx.config.wsMaxBufferedBytes },
+      () => this.ctx.metrics.wsClosed.inc({ reason: 'slow_consumer' }),
+    );
+    this.connections.add(conn);
+    const timers: NodeJS.Timeout[] = [];
+    timers.push(
+      setTimeout(() => {
+        if (!conn.authenticated) conn.close(CloseCode.AuthTimeout, 'authenticate within the timeout');
+      }, this.ctx.config.authTimeoutMs),
+    );
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.on('message', (data, isBinary) => {
+      conn.alive = true;
+      void this.onFrame(conn, data, isBinary, timers);
+    });
+    ws.on('error', () => {}); // 'close' follows and does the cleanup
+    ws.on('close', () => {
+      for (const t of timers) clearTimeout(t);
+      this.connections.delete(conn);
+      if (conn.authenticated) {
+        this.ctx.router.detach(conn);
+        this.ctx.metrics.connections.dec();
+      }
+    });
+    const token = query.get('token');
+    if (token) {
+      const params = { token, deviceId: query.get('deviceId') ?? undefined, deviceFlag: Number(query.get('deviceFlag') ?? DeviceFlag.Web) };
+      void Promise.resolve()
+        .then(() => this.authenticate(conn, null, validate<AuthParams>(AuthParams, params, 'query'), timers))
+        .catch((err) => {
+          this.refuseAuth(conn, null, err);
+          conn.close(CloseCode.AuthFailed, 'authentication failed');
+        });
+    }
+  }
+
+  private async onFrame(conn: Connection, data: WebSocket.RawData, isBinary: boolean, timers: NodeJS.Timeout[]): Promise<void> {
+    let id: number | string | null = null;
+    try {
+      if (isBinary) throw new ParleyError('request.malformed', 'Frames are JSON text');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data.toString());
+      } catch {
+        throw new ParleyError('request.malformed');
+      }
+      const maybeId = (parsed as { id?: unknown } | null)?.id;
+      if (typeof maybeId === 'number' || typeof maybeId === 'string') id = maybeId;
+      const frame = validate<RequestFrame>(RequestFrame, parsed, 'frame');
+      if (frame.method === 'auth') {
+        if (conn.authenticated) throw new ParleyError('auth.already_authenticated');
+        await this.authenticate(conn, frame.id, validate<AuthParams>(AuthParams, frame.params, 'params'), timers).catch((err) =>
+          this.refuseAuth(conn, frame.id, err),
+        );
+        return;
+      }
+      if (!conn.authenticated) throw new ParleyError('auth.required', 'Send an auth frame first');
+      const method = methods[frame.method];
+      if (!method) throw new ParleyError('method.unknown', `No method "${frame.method}"`);
+      if (this.ctx.isShuttingDown()) throw new ParleyError('server.shutting_down');
+      const params = validate(method.params, frame.params, 'params');
+      this.inFlight++;
+      try {
+        conn.reply(frame.id, await method.handle(this.ctx, { uid: conn.uid, connectionId: conn.connectionId }, params));
+      } finally {
+        if (--this.inFlight === 0) this.idle?.();
+      }
+    } catch (err) {
+      const error = toParleyError(err);
+      if (error.status >= 500) this.ctx.log.error({ err }, 'websocket request failed');
+      conn.fail(id, error.toBody());
+    }
+  }
+
+  private async authenticate(conn: Connection, id: number | string | null, params: AuthParams, timers: NodeJS.Timeout[]): Promise<void> {
+    const { uid, expiresAt } = await this.ctx.tokens.verify(params.token);
+    if (conn.authenticated) throw new ParleyError('auth.already_authenticated');
+    conn.uid = uid;
+    conn.deviceId = params.deviceId ?? `anon-${conn.connectionId}`;
+    conn.deviceFlag = params.deviceFlag ?? DeviceFlag.Web;
+    conn.authenticated = true;
+    this.ctx.metrics.connections.inc();
+    await this.ctx.router.attach(conn);
+    timers.push(
+      setTimeout(() => conn.close(CloseCode.TokenExpired, 'token expired'), Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - Date.now()))),
+    );
+    const result = {
+      uid,
+      deviceId: conn.deviceId,
+      deviceFlag: conn.deviceFlag,
+      serverTime: Date.now(),
+      heartbeatIntervalMs: this.ctx.config.heartbeatIntervalMs,
+    };
+    if (id === null) conn.sendText(JSON.stringify({ event: 'auth.ok', data: result }));
+    else conn.reply(id, result);
+  }
+
+  private refuseAuth(conn: Connection, id: number | string | null, err: unknown): void {
+    const error = toParleyError(err);
+    conn.fail(id, error.toBody());
+    if (error.code !== 'auth.already_authenticated' && error.code !== 'request.invalid') {
+      conn.close(error.code === 'auth.token_expired' ? CloseCode.TokenExpired : CloseCode.AuthFailed, error.message);
+    }
+  }
+
+  /** Pings every interval; a connection that answered nothing since the last ping is dropped. */
+  private beat(): void {
+    for (const conn of this.connections) {
+      if (!conn.alive) {
+        this.ctx.metrics.wsClosed.inc({ reason: 'idle' });
+        conn.close(CloseCode.Idle, 'no heartbeat');
+        continue;
+      }
+      conn.alive = false;
+      conn.ping();
+    }
+  }
+
+  /** Waits for every request in progress to be answered, then closes every connection (1001). */
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    for (const conn of this.connections) conn.close(CloseCode.ShuttingDown, 'server shutting down');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
