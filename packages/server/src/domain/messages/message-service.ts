@@ -18,6 +18,7 @@ import { checkPayload } from './payload-rules.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SendBatcher } from './send-batcher.js';
 import { groupSendReason, personSendReason } from './send-policy.js';
+import { SenderLanes } from './sender-lanes.js';
 
 export interface Sender {
   uid: string;
@@ -48,6 +49,8 @@ interface Target {
  * the message is durably stored; delivery follows and never blocks the ack.
  */
 export class MessageService {
+  private readonly lanes = new SenderLanes();
+
   constructor(private readonly deps: MessageServiceDeps) {}
 
   /** A fresh unique id (for server-made clientMsgNos). */
@@ -56,12 +59,17 @@ export class MessageService {
   }
 
   async send(sender: Sender, params: SendParams): Promise<SendAck> {
-    const ack = await this.trySend(sender, params);
+    const prepared = await this.lanes.run(sender.uid, () => this.prepare(sender, params));
+    const ack = 'committed' in prepared ? await prepared.committed : prepared;
     this.deps.onResult?.(ack.reasonCode);
     return ack;
   }
 
-  private async trySend(sender: Sender, params: SendParams): Promise<SendAck> {
+  /**
+   * Checks the send and queues it for commit. Runs in the sender's lane, so a sender's messages
+   * reach the batcher in arrival order; the commit itself is awaited outside the lane.
+   */
+  private async prepare(sender: Sender, params: SendParams): Promise<SendAck | { committed: Promise<SendAck> }> {
     const { limits, rateLimiter, ids } = this.deps;
     const refuse = (reasonCode: number): SendAck => ({
       clientMsgNo: params.clientMsgNo,
@@ -128,13 +136,19 @@ export class MessageService {
       redDot: meta.header.redDot,
       fanout: target.fanout,
     };
-    const result = await this.deps.batcher.submit(message);
-    if (result.status === 'stored') {
-      parts.messageSeq = result.ack.messageSeq;
-      const recipients = result.versions.map((v) => v.uid);
-      this.deliver(parts, target.fanout, sender.origin, recipients);
-    }
-    return { clientMsgNo: params.clientMsgNo, ...result.ack, reasonCode: ReasonCode.ReasonSuccess };
+    const committed = this.deps.batcher.submit(message).then((result) => {
+      if (result.status === 'stored') {
+        parts.messageSeq = result.ack.messageSeq;
+        this.deliver(
+          parts,
+          target.fanout,
+          sender.origin,
+          result.versions.map((v) => v.uid),
+        );
+      }
+      return { clientMsgNo: params.clientMsgNo, ...result.ack, reasonCode: ReasonCode.ReasonSuccess };
+    });
+    return { committed };
   }
 
   /** The stored channel and its fan-out, or the reason code of a refusal. */

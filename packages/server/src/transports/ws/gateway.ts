@@ -108,7 +108,7 @@ export class WsGateway {
       const method = methods[frame.method];
       if (!method) throw new ParleyError('method.unknown', `No method "${frame.method}"`);
       if (this.ctx.isShuttingDown()) throw new ParleyError('server.shutting_down');
-      const params = validate(method.params, frame.params, 'params');
+      const params = validate(method.params, frame.params ?? {}, 'params');
       this.inFlight++;
       try {
         conn.reply(frame.id, await method.handle(this.ctx, { uid: conn.uid, connectionId: conn.connectionId }, params));

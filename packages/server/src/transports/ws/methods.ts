@@ -28,7 +28,7 @@ export const methods: Record<string, Method> = {
     handle: (ctx, caller, params) => ctx.messages.send({ uid: caller.uid, origin: caller.connectionId }, params),
   }),
   ping: method({
-    params: Type.Optional(Type.Object({}, { additionalProperties: false })),
+    params: Type.Object({}, { additionalProperties: false }),
     result: Type.Object({ pong: Type.Integer({ description: 'Server time, ms' }) }),
     summary: 'Application-level heartbeat for clients that cannot see WebSocket pings (browsers)',
     handle: async () => ({ pong: Date.now() }),
