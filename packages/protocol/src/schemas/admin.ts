@@ -2,15 +2,19 @@ import { type Static, Type } from 'typebox';
 import { GroupId, Uid } from '../ids.js';
 import { ClientMsgNo, Entity, Mentions, MessageHeader, MessageSetting, Payload } from './message.js';
 
-const Name = Type.String({ maxLength: 128 });
+/** Free text, without NUL (which PostgreSQL text cannot hold). */
+const NO_NUL = '^[^\\u0000]*$';
+const Name = Type.String({ maxLength: 128, pattern: NO_NUL });
+const Avatar = Type.String({ maxLength: 1024, pattern: NO_NUL });
+const Ext = Type.String({ maxLength: 4096, pattern: NO_NUL });
 const UidList = Type.Array(Uid, { minItems: 1, maxItems: 1000, description: 'At most 1000 uids per call' });
 
 export const UserUpsertBody = Type.Object(
   {
     uid: Uid,
     name: Type.Optional(Name),
-    avatar: Type.Optional(Type.String({ maxLength: 1024 })),
-    ext: Type.Optional(Type.String({ maxLength: 4096 })),
+    avatar: Type.Optional(Avatar),
+    ext: Type.Optional(Ext),
   },
   { additionalProperties: false },
 );
@@ -19,8 +23,8 @@ export type UserUpsertBody = Static<typeof UserUpsertBody>;
 export const UserUpdateBody = Type.Object(
   {
     name: Type.Optional(Name),
-    avatar: Type.Optional(Type.String({ maxLength: 1024 })),
-    ext: Type.Optional(Type.String({ maxLength: 4096 })),
+    avatar: Type.Optional(Avatar),
+    ext: Type.Optional(Ext),
   },
   { additionalProperties: false },
 );

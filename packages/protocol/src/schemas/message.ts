@@ -71,6 +71,8 @@ export const Entity = Type.Object(
 export const ClientMsgNo = Type.String({
   minLength: 1,
   maxLength: 64,
+  // Control characters (NUL above all) cannot be stored by every backend.
+  pattern: '^[^\\u0000-\\u001f]+$',
   description: "The client's own unique id; resending with the same one returns the first send's ack",
 });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../test-support/backends.js';
 import { clientMsgNo, text, useServer } from '../../test-support/server.js';
 

@@ -56,6 +56,8 @@ export interface StoredMessage extends ChannelKey, StoredAck {
  * - `(fromUid, clientMsgNo)` is unique across all channels and restarts; a repeat within the same
  *   batch or of an earlier one is answered `duplicate` and writes nothing.
  * - Rows written per message do not depend on channel size for `fanout.kind = 'none'`.
+ * - Commits and membership changes of one channel are serialized (both lock the channel row), so
+ *   a 'members' fan-out reaches exactly the members whose `joinSeq` is below the message's seq.
  * - Per user, each changed conversation gets its own version, strictly increasing per user.
  */
 export interface MessageStore {

@@ -36,7 +36,7 @@ export function sqliteMessages(db: Database): MessageStore {
     .prepare(`
     INSERT INTO channels (channel_type, channel_id, max_seq, last_msg_at, created_at, updated_at)
     VALUES (@type, @id, @count, @ts, @ts, @ts)
-    ON CONFLICT DO UPDATE SET max_seq = max_seq + excluded.max_seq, last_msg_at = MAX(last_msg_at, excluded.last_msg_at)
+    ON CONFLICT (channel_type, channel_id) DO UPDATE SET max_seq = max_seq + excluded.max_seq, last_msg_at = MAX(last_msg_at, excluded.last_msg_at)
     RETURNING max_seq`)
     .pluck();
   const insert = db.prepare(`
@@ -47,12 +47,12 @@ export function sqliteMessages(db: Database): MessageStore {
   const upsertConversation = db.prepare(`
     INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, read_seq, version)
     VALUES (@uid, @conversationId, @channelType, @channelId, @sortTs, @lastSeq, @readSeq, @version)
-    ON CONFLICT DO UPDATE SET sort_ts = excluded.sort_ts, last_seq = excluded.last_seq,
+    ON CONFLICT (uid, conversation_id) DO UPDATE SET sort_ts = excluded.sort_ts, last_seq = excluded.last_seq,
       read_seq = MAX(read_seq, excluded.read_seq), version = excluded.version`);
   const moveOwnRead = db.prepare(`
     INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, read_seq)
     VALUES (@uid, @conversationId, @channelType, @channelId, @readSeq)
-    ON CONFLICT DO UPDATE SET read_seq = MAX(read_seq, excluded.read_seq)`);
+    ON CONFLICT (uid, conversation_id) DO UPDATE SET read_seq = MAX(read_seq, excluded.read_seq)`);
   const range = db.prepare('SELECT * FROM messages WHERE channel_type = ? AND channel_id = ? AND seq BETWEEN ? AND ? ORDER BY seq');
   const count = db.prepare('SELECT COUNT(*) FROM messages WHERE channel_type = ? AND channel_id = ?').pluck();
 

@@ -1,0 +1,307 @@
+import type { Pool, PoolClient } from 'pg';
+import type { ChannelKey, ChannelRecord, ChannelStore, GroupSendFacts, MemberRecord } from '../../../ports/storage/index.js';
+import { inTransaction } from './transaction.js';
+
+interface ChannelRow {
+  channel_type: number;
+  channel_id: string;
+  name: string;
+  owner_uid: string;
+  allow_history: boolean;
+  banned: boolean;
+  mute_all: boolean;
+  dismissed: boolean;
+  member_count: number;
+  max_seq: number;
+  last_msg_at: number;
+  created_at: number;
+}
+
+interface MemberRow {
+  uid: string;
+  role: number;
+  muted_until: number;
+  join_seq: number;
+  joined_at: number;
+}
+
+/** A channel joined with the sender's member row (all null when not a member) and whitelist facts. */
+interface SendFactsRow extends ChannelRow {
+  member_uid: string | null;
+  member_role: number;
+  member_muted_until: number;
+  member_join_seq: number;
+  member_joined_at: number;
+  whitelist_size: number;
+  sender_whitelisted: boolean;
+}
+
+const toChannel = (r: ChannelRow): ChannelRecord => ({
+  channelType: r.channel_type as ChannelRecord['channelType'],
+  channelId: r.channel_id,
+  name: r.name,
+  ownerUid: r.owner_uid,
+  allowHistory: r.allow_history,
+  banned: r.banned,
+  muteAll: r.mute_all,
+  dismissed: r.dismissed,
+  memberCount: r.member_count,
+  maxSeq: r.max_seq,
+  lastMessageAt: r.last_msg_at,
+  createdAt: r.created_at,
+});
+
+const toMember = (r: MemberRow): MemberRecord => ({
+  uid: r.uid,
+  role: r.role,
+  mutedUntil: r.muted_until,
+  joinSeq: r.join_seq,
+  joinedAt: r.joined_at,
+});
+
+const CHANNEL_COLUMN_NAMES = [
+  'channel_type',
+  'channel_id',
+  'name',
+  'owner_uid',
+  'allow_history',
+  'banned',
+  'mute_all',
+  'dismissed',
+  'member_count',
+  'max_seq',
+  'last_msg_at',
+  'created_at',
+];
+const channelColumns = (table?: string): string => CHANNEL_COLUMN_NAMES.map((c) => (table ? `${table}.${c}` : c)).join(', ');
+const CHANNEL_COLUMNS = channelColumns();
+const MEMBER_COLUMNS = 'uid, role, muted_until, join_seq, joined_at';
+
+const patchColumns = {
+  name: 'name',
+  allowHistory: 'allow_history',
+  banned: 'banned',
+  muteAll: 'mute_all',
+  dismissed: 'dismissed',
+} as const;
+
+/** `uids` without repeats, in first-seen order, keeping only those `kept` names. */
+const inInputOrder = (uids: readonly string[], kept: Iterable<string>): string[] => {
+  const keep = new Set(kept);
+  return [...new Set(uids)].filter((uid) => keep.has(uid));
+};
+
+/**
+ * Locks the channel row for the rest of the transaction and reads its max seq. Every membership
+ * change takes this lock first, as a message commit does, so a joiner's `joinSeq` and the member
+ * set a commit fans out to agree: a message is either below the joiner's floor or reaches them.
+ */
+async function lockChannel(client: PoolClient, key: ChannelKey): Promise<{ maxSeq: number; ownerUid: string } | undefined> {
+  const { rows } = await client.query<{ max_seq: number; owner_uid: string }>(
+    'SELECT max_seq, owner_uid FROM channels WHERE channel_type = $1 AND channel_id = $2 FOR UPDATE',
+    [key.channelType, key.channelId],
+  );
+  return rows[0] && { maxSeq: rows[0].max_seq, ownerUid: rows[0].owner_uid };
+}
+
+/** Adds the absent `uids` with `role`; returns those actually added, in input order. */
+async function addMembers(client: PoolClient, key: ChannelKey, uids: readonly string[], now: number, role: number): Promise<string[]> {
+  if (!uids.length) return [];
+  const channel = await lockChannel(client, key);
+  if (!channel) return [];
+  const { rows } = await client.query<{ uid: string }>(
+    `INSERT INTO members (channel_type, channel_id, uid, role, join_seq, joined_at)
+     SELECT $1, $2, uid, $3, $4, $5 FROM unnest($6::text[]) AS u(uid)
+     ON CONFLICT DO NOTHING
+     RETURNING uid`,
+    [key.channelType, key.channelId, role, channel.maxSeq, now, [...new Set(uids)]],
+  );
+  if (rows.length) await adjustMemberCount(client, key, rows.length);
+  return inInputOrder(
+    uids,
+    rows.map((r) => r.uid),
+  );
+}
+
+async function adjustMemberCount(client: PoolClient, key: ChannelKey, delta: number): Promise<void> {
+  await client.query('UPDATE channels SET member_count = member_count + $1 WHERE channel_type = $2 AND channel_id = $3', [
+    delta,
+    key.channelType,
+    key.channelId,
+  ]);
+}
+
+export function postgresChannels(pool: Pool): ChannelStore {
+  return {
+    async createGroup(group, memberUids, now) {
+      return inTransaction(pool, async (client) => {
+        // No check-then-insert: the insert itself decides, against the primary key and the
+        // one-namespace index of group ids, even when two nodes create the same id at once.
+        const created = await client.query(
+          `INSERT INTO channels (channel_type, channel_id, name, owner_uid, allow_history, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING`,
+          [group.channelType, group.channelId, group.name, group.ownerUid, group.allowHistory, now],
+        );
+        if (!created.rowCount) return false;
+        await addMembers(client, group, [group.ownerUid], now, 2);
+        await addMembers(client, group, memberUids, now, 0);
+        return true;
+      });
+    },
+    async get(key) {
+      const { rows } = await pool.query<ChannelRow>(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE channel_type = $1 AND channel_id = $2`, [
+        key.channelType,
+        key.channelId,
+      ]);
+      return rows[0] && toChannel(rows[0]);
+    },
+    async findGroup(groupId) {
+      const { rows } = await pool.query<ChannelRow>(
+        `SELECT ${CHANNEL_COLUMNS} FROM channels WHERE channel_type IN (2, 3) AND channel_id = $1`,
+        [groupId],
+      );
+      return rows[0] && toChannel(rows[0]);
+    },
+    async update(key, patch, now) {
+      const sets: string[] = [];
+      const values: unknown[] = [];
+      for (const [field, column] of Object.entries(patchColumns)) {
+        const value = patch[field as keyof typeof patch];
+        if (value === undefined) continue;
+        values.push(value);
+        sets.push(`${column} = $${values.length}`);
+      }
+      if (!sets.length) return;
+      values.push(now, key.channelType, key.channelId);
+      const n = values.length;
+      await pool.query(
+        `UPDATE channels SET ${sets.join(', ')}, updated_at = $${n - 2} WHERE channel_type = $${n - 1} AND channel_id = $${n}`,
+        values,
+      );
+    },
+    async addMembers(key, uids, now) {
+      if (!uids.length) return [];
+      return inTransaction(pool, (client) => addMembers(client, key, uids, now, 0));
+    },
+    async removeMembers(key, uids) {
+      if (!uids.length) return [];
+      return inTransaction(pool, async (client) => {
+        await lockChannel(client, key);
+        const { rows } = await client.query<{ uid: string }>(
+          'DELETE FROM members WHERE channel_type = $1 AND channel_id = $2 AND uid = ANY($3::text[]) RETURNING uid',
+          [key.channelType, key.channelId, uids],
+        );
+        if (rows.length) await adjustMemberCount(client, key, -rows.length);
+        return inInputOrder(
+          uids,
+          rows.map((r) => r.uid),
+        );
+      });
+    },
+    async member(key, uid) {
+      const { rows } = await pool.query<MemberRow>(
+        `SELECT ${MEMBER_COLUMNS} FROM members WHERE channel_type = $1 AND channel_id = $2 AND uid = $3`,
+        [key.channelType, key.channelId, uid],
+      );
+      return rows[0] && toMember(rows[0]);
+    },
+    async members(key) {
+      const { rows } = await pool.query<MemberRow>(
+        `SELECT ${MEMBER_COLUMNS} FROM members WHERE channel_type = $1 AND channel_id = $2 ORDER BY joined_at, uid`,
+        [key.channelType, key.channelId],
+      );
+      return rows.map(toMember);
+    },
+    async setRole(key, uids, role) {
+      if (!uids.length) return [];
+      const { rows } = await pool.query<{ uid: string }>(
+        'UPDATE members SET role = $1 WHERE channel_type = $2 AND channel_id = $3 AND uid = ANY($4::text[]) AND role <> 2 RETURNING uid',
+        [role, key.channelType, key.channelId, uids],
+      );
+      const changed = new Set(rows.map((r) => r.uid));
+      // Like the SQLite adapter, a uid named twice is reported twice.
+      return uids.filter((uid) => changed.has(uid));
+    },
+    async transferOwner(key, uid) {
+      await inTransaction(pool, async (client) => {
+        const channel = await lockChannel(client, key);
+        if (!channel || channel.ownerUid === uid) return;
+        await client.query(
+          `UPDATE members SET role = CASE WHEN uid = $3 THEN 2 ELSE 1 END
+           WHERE channel_type = $1 AND channel_id = $2 AND uid IN ($3, $4)`,
+          [key.channelType, key.channelId, uid, channel.ownerUid],
+        );
+        await client.query('UPDATE channels SET owner_uid = $3 WHERE channel_type = $1 AND channel_id = $2', [
+          key.channelType,
+          key.channelId,
+          uid,
+        ]);
+      });
+    },
+    async setMemberMute(key, uid, mutedUntil) {
+      const result = await pool.query('UPDATE members SET muted_until = $1 WHERE channel_type = $2 AND channel_id = $3 AND uid = $4', [
+        mutedUntil,
+        key.channelType,
+        key.channelId,
+        uid,
+      ]);
+      return (result.rowCount ?? 0) > 0;
+    },
+    async setWhitelist(key, uids) {
+      await inTransaction(pool, async (client) => {
+        // Two concurrent replacements must not merge into their union: the channel lock queues them.
+        await lockChannel(client, key);
+        await client.query('DELETE FROM whitelist WHERE channel_type = $1 AND channel_id = $2', [key.channelType, key.channelId]);
+        if (!uids.length) return;
+        await client.query(
+          `INSERT INTO whitelist (channel_type, channel_id, uid)
+           SELECT $1, $2, uid FROM unnest($3::text[]) AS w(uid)
+           ON CONFLICT DO NOTHING`,
+          [key.channelType, key.channelId, [...new Set(uids)]],
+        );
+      });
+    },
+    async whitelist(key) {
+      const { rows } = await pool.query<{ uid: string }>(
+        'SELECT uid FROM whitelist WHERE channel_type = $1 AND channel_id = $2 ORDER BY uid',
+        [key.channelType, key.channelId],
+      );
+      return rows.map((r) => r.uid);
+    },
+    async groupSendFacts(key, senderUid) {
+      // Every group send asks this, so it is one round trip rather than three.
+      const { rows } = await pool.query<SendFactsRow>(
+        `SELECT ${channelColumns('c')},
+           m.uid AS member_uid, m.role AS member_role, m.muted_until AS member_muted_until,
+           m.join_seq AS member_join_seq, m.joined_at AS member_joined_at,
+           (SELECT COUNT(*) FROM whitelist w WHERE w.channel_type = c.channel_type AND w.channel_id = c.channel_id) AS whitelist_size,
+           EXISTS (SELECT 1 FROM whitelist w WHERE w.channel_type = c.channel_type AND w.channel_id = c.channel_id AND w.uid = $3)
+             AS sender_whitelisted
+         FROM channels c
+         LEFT JOIN members m ON m.channel_type = c.channel_type AND m.channel_id = c.channel_id AND m.uid = $3
+         WHERE c.channel_type = $1 AND c.channel_id = $2`,
+        [key.channelType, key.channelId, senderUid],
+      );
+      const row = rows[0];
+      if (!row) return { channel: undefined, member: undefined, whitelistSize: 0, senderWhitelisted: false } satisfies GroupSendFacts;
+      const member =
+        row.member_uid === null
+          ? undefined
+          : toMember({
+              uid: row.member_uid,
+              role: row.member_role,
+              muted_until: row.member_muted_until,
+              join_seq: row.member_join_seq,
+              joined_at: row.member_joined_at,
+            });
+      return { channel: toChannel(row), member, whitelistSize: row.whitelist_size, senderWhitelisted: row.sender_whitelisted };
+    },
+    async superGroupsOf(uid) {
+      const { rows } = await pool.query<{ channel_id: string }>(
+        'SELECT channel_id FROM members WHERE uid = $1 AND channel_type = 3 ORDER BY channel_id',
+        [uid],
+      );
+      return rows.map((r) => r.channel_id);
+    },
+  };
+}

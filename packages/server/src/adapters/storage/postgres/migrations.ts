@@ -1,0 +1,126 @@
+import type { Pool } from 'pg';
+import { inTransaction } from './transaction.js';
+
+/**
+ * Ordered, append-only: a released migration is never edited, a change is a new entry.
+ * The same tables, keys and indexes as the SQLite adapter's (see ../sqlite/migrations.ts for the
+ * data model), in PostgreSQL types: BIGINT for ms timestamps, seqs and versions, BOOLEAN for flags.
+ * Ids are `COLLATE "C"` so that they compare and sort bytewise, as SQLite's BINARY does, whatever
+ * the database's default collation; that keeps `ORDER BY uid` identical across adapters and lets
+ * the sorted reads use the primary keys.
+ */
+const migrations: readonly string[] = [
+  `
+  CREATE TABLE users (
+    uid TEXT COLLATE "C" PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    avatar TEXT NOT NULL DEFAULT '',
+    ext TEXT NOT NULL DEFAULT '',
+    conv_version BIGINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE TABLE blacklist (
+    owner_uid TEXT COLLATE "C" NOT NULL,
+    blocked_uid TEXT COLLATE "C" NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (owner_uid, blocked_uid)
+  );
+  CREATE TABLE channels (
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT COLLATE "C" NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    owner_uid TEXT COLLATE "C" NOT NULL DEFAULT '',
+    allow_history BOOLEAN NOT NULL DEFAULT FALSE,
+    banned BOOLEAN NOT NULL DEFAULT FALSE,
+    mute_all BOOLEAN NOT NULL DEFAULT FALSE,
+    dismissed BOOLEAN NOT NULL DEFAULT FALSE,
+    member_count INTEGER NOT NULL DEFAULT 0,
+    max_seq BIGINT NOT NULL DEFAULT 0,
+    last_msg_at BIGINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (channel_type, channel_id)
+  );
+  CREATE UNIQUE INDEX channels_group_id ON channels (channel_id) WHERE channel_type IN (2, 3);
+  CREATE TABLE members (
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT COLLATE "C" NOT NULL,
+    uid TEXT COLLATE "C" NOT NULL,
+    role INTEGER NOT NULL DEFAULT 0,
+    muted_until BIGINT NOT NULL DEFAULT 0,
+    join_seq BIGINT NOT NULL DEFAULT 0,
+    joined_at BIGINT NOT NULL,
+    PRIMARY KEY (channel_type, channel_id, uid)
+  );
+  CREATE INDEX members_by_uid ON members (uid, channel_type);
+  CREATE TABLE whitelist (
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT COLLATE "C" NOT NULL,
+    uid TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (channel_type, channel_id, uid)
+  );
+  CREATE TABLE messages (
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT COLLATE "C" NOT NULL,
+    seq BIGINT NOT NULL,
+    message_id TEXT COLLATE "C" NOT NULL,
+    client_msg_no TEXT COLLATE "C" NOT NULL,
+    from_uid TEXT COLLATE "C" NOT NULL,
+    ts BIGINT NOT NULL,
+    content_type INTEGER NOT NULL,
+    red_dot BOOLEAN NOT NULL,
+    payload TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    PRIMARY KEY (channel_type, channel_id, seq)
+  );
+  CREATE UNIQUE INDEX messages_client_no ON messages (from_uid, client_msg_no);
+  CREATE UNIQUE INDEX messages_id ON messages (message_id);
+  -- One user's view of one channel. For super groups only the owner's own state lives here
+  -- (read position, ext, pin, delete); order and last message come from channels at read time.
+  CREATE TABLE conversations (
+    uid TEXT COLLATE "C" NOT NULL,
+    conversation_id TEXT COLLATE "C" NOT NULL,
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT COLLATE "C" NOT NULL,
+    sort_ts BIGINT NOT NULL DEFAULT 0,
+    last_seq BIGINT NOT NULL DEFAULT 0,
+    read_seq BIGINT NOT NULL DEFAULT 0,
+    hidden_seq BIGINT NOT NULL DEFAULT -1,
+    clear_seq BIGINT NOT NULL DEFAULT 0,
+    ext TEXT NOT NULL DEFAULT '',
+    pinned_at BIGINT NOT NULL DEFAULT 0,
+    version BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (uid, conversation_id)
+  );
+  CREATE INDEX conversations_by_time ON conversations (uid, sort_ts DESC, conversation_id);
+  CREATE INDEX conversations_by_version ON conversations (uid, version);
+  `,
+];
+
+/** The unique index whose violation means a concurrent node stored the same (from_uid, client_msg_no). */
+export const CLIENT_MSG_NO_INDEX = 'messages_client_no';
+
+/**
+ * Brings the schema up to date in one transaction. Nodes starting at once against the same schema
+ * queue on an advisory lock keyed by the schema name, so exactly one applies each migration and the
+ * others then find it recorded; different schemas (test isolation) do not wait for each other.
+ * `schema`, when given, is created here under the same lock, because concurrent
+ * `CREATE SCHEMA IF NOT EXISTS` can itself fail on a unique violation.
+ */
+export async function migrate(pool: Pool, schema: string | undefined): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('parley.migrations'), hashtext(COALESCE($1::text, current_schema())))", [
+      schema ?? null,
+    ]);
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+    const { rows } = await client.query<{ v: number }>('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
+    for (let i = rows[0]?.v ?? 0; i < migrations.length; i++) {
+      await client.query(migrations[i] as string);
+      await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [i + 1, Date.now()]);
+    }
+  });
+}
+
+export const quoteIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;

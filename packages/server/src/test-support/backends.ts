@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe } from 'vitest';
+import { openSqlite } from '../adapters/storage/sqlite/index.js';
+import type { Storage } from '../ports/storage/index.js';
+import { describePostgres, openPostgresSchema } from './postgres.js';
+
+/** A store that can be closed and opened again on the same data, as a restarted server would. */
+export interface StoreHandle {
+  storage: Storage;
+  reopen(): Promise<Storage>;
+  dispose(): Promise<void>;
+}
+
+export interface Backend {
+  name: 'sqlite' | 'postgres';
+  create(): Promise<StoreHandle>;
+}
+
+export const sqliteBackend: Backend = {
+  name: 'sqlite',
+  async create() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
+    const file = path.join(dir, 'parley.db');
+    const handle: StoreHandle = {
+      storage: openSqlite({ file }),
+      async reopen() {
+        await handle.storage.close();
+        handle.storage = openSqlite({ file });
+        return handle.storage;
+      },
+      async dispose() {
+        await handle.storage.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    return handle;
+  },
+};
+
+export const postgresBackend: Backend = {
+  name: 'postgres',
+  async create() {
+    const schema = await openPostgresSchema();
+    const handle: StoreHandle = {
+      storage: await schema.open(),
+      async reopen() {
+        await handle.storage.close();
+        handle.storage = await schema.open();
+        return handle.storage;
+      },
+      async dispose() {
+        await handle.storage.close();
+        await schema.drop();
+      },
+    };
+    return handle;
+  },
+};
+
+/**
+ * Runs the same suite against every storage backend: SQLite always, PostgreSQL when reachable
+ * (skipped with a printed reason otherwise, and a failure when PARLEY_REQUIRE_POSTGRES=1).
+ * Use with top-level await.
+ */
+export async function describeEachBackend(name: string, suite: (backend: Backend) => void): Promise<void> {
+  describe(`${name} [sqlite]`, () => suite(sqliteBackend));
+  await describePostgres(`${name} [postgres]`, () => suite(postgresBackend));
+}

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll } from 'vitest';
+import { type ParleyServer, startServer } from '../app.js';
+import { type Config, loadConfig } from '../config.js';
+import type { Storage } from '../ports/storage/index.js';
+import type { Backend, StoreHandle } from './backends.js';
+import { TestClient } from './ws-client.js';
+
+export interface HttpResult {
+  status: number;
+  body: any;
+}
+
+/** A real Parley server on a free port, over a real store, with helpers that speak HTTP and WebSocket to it. */
+export class TestServer {
+  server!: ParleyServer;
+  private clients: TestClient[] = [];
+
+  private constructor(
+    readonly config: Config,
+    private readonly store: StoreHandle,
+  ) {}
+
+  static async start(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PARLEY_DATA_DIR: '/nonexistent', ...env });
+    const t = new TestServer(config, await backend.create());
+    t.server = await startServer(config, { storage: t.store.storage });
+    return t;
+  }
+
+  get storage(): Storage {
+    return this.store.storage;
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  get wsUrl(): string {
+    return `${this.server.url.replace('http', 'ws')}/v1/ws`;
+  }
+
+  /** Stops the server gracefully and starts a new one on the same data, as after a restart. */
+  async restart(): Promise<void> {
+    await this.server.close();
+    await this.store.reopen();
+    this.server = await startServer(this.config, { storage: this.store.storage });
+  }
+
+  async close(): Promise<void> {
+    // Terminate, not close: a test may have paused a client that would never finish the handshake.
+    for (const c of this.clients) c.ws.terminate();
+    await this.server.close();
+    await this.store.dispose();
+  }
+
+  async http(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<HttpResult> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined = options.raw;
+    if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await fetch(`${this.url}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: res.status, body: parsed };
+  }
+
+  admin(method: string, path: string, body?: unknown): Promise<HttpResult> {
+    return this.http(method, `/v1/admin${path}`, { token: this.config.appSecret, body });
+  }
+
+  /** Admin call that must succeed. */
+  async adminOk(method: string, path: string, body?: unknown): Promise<any> {
+    const res = await this.admin(method, path, body);
+    if (res.status !== 200) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  async createUsers(...uids: string[]): Promise<void> {
+    for (const uid of uids) await this.adminOk('POST', '/users', { uid, name: uid });
+  }
+
+  async token(uid: string): Promise<string> {
+    return (await this.adminOk('POST', `/users/${uid}/token`, {})).token;
+  }
+
+  async connect(uid: string, deviceId = 'd1'): Promise<TestClient> {
+    const client = await TestClient.connect(this.wsUrl, await this.token(uid), deviceId);
+    this.clients.push(client);
+    return client;
+  }
+
+  async rowCounts(): Promise<Record<string, number>> {
+    return this.storage.rowCounts();
+  }
+}
+
+/** Starts one server for the enclosing describe block and stops it after. */
+export function useServer(backend: Backend, env: Record<string, string> = {}): () => TestServer {
+  let t: TestServer | undefined;
+  beforeAll(async () => {
+    t = await TestServer.start(backend, env);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  return () => {
+    if (!t) throw new Error('server not started');
+    return t;
+  };
+}
+
+export const text = (content: string) => ({ type: 1, content });
+let counter = 0;
+export const clientMsgNo = (): string => `cmn-${process.pid}-${++counter}`;

@@ -1,0 +1,154 @@
+import { expect, it } from 'vitest';
+import { TokenService } from '../../domain/auth/tokens.js';
+import { describeEachBackend } from '../../test-support/backends.js';
+import { type TestServer, useServer } from '../../test-support/server.js';
+
+type Auth = 'user' | 'admin' | 'none';
+interface Endpoint {
+  method: string;
+  path: string;
+  auth: Auth;
+  /** A body of the right shape, so each probe below changes one thing only. */
+  body?: unknown;
+}
+
+const endpoints: Endpoint[] = [
+  {
+    method: 'POST',
+    path: '/v1/messages',
+    auth: 'user',
+    body: { channelId: 'bi-b', channelType: 1, clientMsgNo: 'bi-1', payload: { type: 1, content: 'x' } },
+  },
+  { method: 'POST', path: '/v1/dev/login', auth: 'none', body: { uid: 'bi-new' } },
+  { method: 'POST', path: '/v1/admin/users', auth: 'admin', body: { uid: 'bi-new2' } },
+  { method: 'GET', path: '/v1/admin/users/bi-a', auth: 'admin' },
+  { method: 'PATCH', path: '/v1/admin/users/bi-a', auth: 'admin', body: { name: 'A' } },
+  { method: 'POST', path: '/v1/admin/users/bi-a/token', auth: 'admin', body: { expiresInSeconds: 3600 } },
+  { method: 'GET', path: '/v1/admin/users/bi-a/blacklist', auth: 'admin' },
+  { method: 'POST', path: '/v1/admin/users/bi-a/blacklist', auth: 'admin', body: { uids: ['bi-b'] } },
+  { method: 'POST', path: '/v1/admin/users/bi-a/blacklist/remove', auth: 'admin', body: { uids: ['bi-b'] } },
+  { method: 'POST', path: '/v1/admin/groups', auth: 'admin', body: { groupId: 'bi-g2', channelType: 2, ownerUid: 'bi-a' } },
+  { method: 'GET', path: '/v1/admin/groups/bi-g', auth: 'admin' },
+  { method: 'PATCH', path: '/v1/admin/groups/bi-g', auth: 'admin', body: { name: 'G' } },
+  { method: 'DELETE', path: '/v1/admin/groups/bi-g', auth: 'admin' },
+  { method: 'GET', path: '/v1/admin/groups/bi-g/members', auth: 'admin' },
+  { method: 'POST', path: '/v1/admin/groups/bi-g/members', auth: 'admin', body: { uids: ['bi-b'] } },
+  { method: 'POST', path: '/v1/admin/groups/bi-g/members/remove', auth: 'admin', body: { uids: ['bi-b'] } },
+  { method: 'PUT', path: '/v1/admin/groups/bi-g/owner', auth: 'admin', body: { uid: 'bi-a' } },
+  { method: 'PUT', path: '/v1/admin/groups/bi-g/admins', auth: 'admin', body: { uids: ['bi-a'], isAdmin: true } },
+  { method: 'PUT', path: '/v1/admin/groups/bi-g/mute', auth: 'admin', body: { muteAll: true } },
+  { method: 'PUT', path: '/v1/admin/groups/bi-g/members/bi-a/mute', auth: 'admin', body: { muted: true } },
+  { method: 'GET', path: '/v1/admin/groups/bi-g/whitelist', auth: 'admin' },
+  { method: 'PUT', path: '/v1/admin/groups/bi-g/whitelist', auth: 'admin', body: { uids: [] } },
+  {
+    method: 'POST',
+    path: '/v1/admin/messages',
+    auth: 'admin',
+    body: { channelId: 'bi-g', channelType: 2, payload: { type: 1, content: 'x' } },
+  },
+];
+
+const withBody = endpoints.filter((e) => e.body !== undefined);
+const authenticated = endpoints.filter((e) => e.auth !== 'none');
+
+await describeEachBackend('bad input on every REST endpoint: the documented error, nothing stored, server up', (backend) => {
+  const server = useServer(backend);
+  let userToken = '';
+  let before: Record<string, number> = {};
+
+  const call = (
+    t: TestServer,
+    e: Endpoint,
+    options: { token?: string; raw?: string; body?: unknown; path?: string; headers?: Record<string, string> },
+  ) =>
+    t.http(e.method, options.path ?? e.path, {
+      token: options.token ?? (e.auth === 'admin' ? t.config.appSecret : e.auth === 'user' ? userToken : undefined),
+      ...options,
+    });
+
+  it('sets up and records the row counts', async () => {
+    const t = server();
+    await t.createUsers('bi-a', 'bi-b');
+    await t.adminOk('POST', '/groups', { groupId: 'bi-g', channelType: 2, ownerUid: 'bi-a' });
+    userToken = await t.token('bi-a');
+    before = await t.rowCounts();
+  });
+
+  it.each(withBody)('$method $path: malformed JSON -> 400 request.malformed', async (e) => {
+    const res = await call(server(), e, { raw: '{"uid": "x",' });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('request.malformed');
+  });
+
+  it.each(withBody)('$method $path: wrong types -> 400 request.invalid with the path', async (e) => {
+    const res = await call(server(), e, { body: [1, 2, 3] });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'request.invalid', message: expect.stringContaining('body') });
+    const typed = await call(server(), e, { body: Object.fromEntries(Object.keys(e.body as object).map((k) => [k, { nested: true }])) });
+    expect(typed.status).toBe(400);
+    expect(typed.body.code).toBe('request.invalid');
+  });
+
+  it.each(withBody)('$method $path: unknown field -> 400 request.invalid', async (e) => {
+    const res = await call(server(), e, { body: { ...(e.body as object), surprise: 1 } });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('request.invalid');
+  });
+
+  it.each(withBody)('$method $path: oversize body -> 413 request.too_large', async (e) => {
+    const res = await call(server(), e, { raw: JSON.stringify({ pad: 'x'.repeat(200 * 1024) }) });
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('request.too_large');
+  });
+
+  it.each(withBody)('$method $path: not JSON -> 415', async (e) => {
+    const res = await call(server(), e, { raw: 'uid=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(res.status).toBe(415);
+    expect(res.body.code).toBe('request.unsupported_media_type');
+  });
+
+  it.each(authenticated)('$method $path: no credentials -> 401 auth.required', async (e) => {
+    const res = await server().http(e.method, e.path, e.body === undefined ? {} : { body: e.body });
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('auth.required');
+  });
+
+  it.each(authenticated)('$method $path: forged or expired credentials are refused', async (e) => {
+    const t = server();
+    const forged = await new TokenService('not-the-secret-not-the-secret-not', 60).issue('bi-a');
+    const expired = await new TokenService(t.config.appSecret, 60).issue('bi-a', -10);
+    const body = e.body === undefined ? {} : { body: e.body };
+    const withForged = await call(t, e, { token: forged.token, ...body });
+    const withExpired = await call(t, e, { token: expired.token, ...body });
+    if (e.auth === 'admin') {
+      // A client token is no app secret, however valid.
+      expect([withForged.status, withForged.body.code]).toEqual([403, 'auth.admin_required']);
+      expect((await call(t, e, { token: userToken, ...body })).body.code).toBe('auth.admin_required');
+    } else {
+      expect([withForged.status, withForged.body.code]).toEqual([401, 'auth.invalid_token']);
+      expect([withExpired.status, withExpired.body.code]).toEqual([401, 'auth.token_expired']);
+      expect((await call(t, e, { token: 'garbage', ...body })).body.code).toBe('auth.invalid_token');
+    }
+  });
+
+  it.each(endpoints.filter((e) => /bi-a|bi-g/.test(e.path)))(
+    '$method $path: an id that breaks the id rule -> 400 request.invalid',
+    async (e) => {
+      const bad = e.path.replace(/bi-a|bi-g/, 'bad%20id');
+      const res = await call(server(), e, { path: bad, ...(e.body === undefined ? {} : { body: e.body }) });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('request.invalid');
+    },
+  );
+
+  it('changed nothing, and the server is still up', async () => {
+    const t = server();
+    expect(await t.rowCounts()).toEqual(before);
+    expect((await t.http('GET', '/healthz')).body.status).toBe('ok');
+  });
+
+  it('answers an unknown path with route.not_found', async () => {
+    const res = await server().http('GET', '/v1/nope');
+    expect([res.status, res.body.code]).toEqual([404, 'route.not_found']);
+  });
+});
