@@ -78,7 +78,9 @@ await describeEachBackend('WebSocket gateway', (backend) => {
     await expect(
       client.request('message.send', { channelId: 'ws-b', channelType: 1, clientMsgNo: '', payload: text('x') }),
     ).rejects.toMatchObject({ code: 'request.invalid' });
-    await expect(client.request('message.send', { channelId: 'ws-b', channelType: 1, clientMsgNo: 'nul\u0000', payload: text('x') })).rejects.toMatchObject({
+    await expect(
+      client.request('message.send', { channelId: 'ws-b', channelType: 1, clientMsgNo: 'nul\u0000', payload: text('x') }),
+    ).rejects.toMatchObject({
       code: 'request.invalid',
     });
     expect(await t.rowCounts()).toEqual(before);
