@@ -10,13 +10,18 @@
  * - `subscribe` is idempotent per topic per bus instance; one handler serves all topics.
  * - Messages are plain JSON-serializable objects. The in-process adapter hands over the same
  *   object it was given, so handlers must not mutate it.
+ * - What a client receives crosses the bus as its final text frame, so no node serializes twice.
  */
-export interface BusMessage {
-  event: string;
-  data: unknown;
-  /** `<nodeId>:<connectionId>` of the connection that caused it; that connection skips it. */
-  origin?: string;
-}
+export type BusMessage =
+  /** For clients: the push frame, serialized once by the publisher whatever the number of receivers. */
+  | {
+      kind: 'push';
+      frame: string;
+      /** `<nodeId>:<connectionId>` of the connection that caused it; that connection skips it. */
+      origin?: string;
+    }
+  /** Between nodes only; never forwarded to clients. */
+  | { kind: 'control'; event: string; data: unknown };
 
 export type BusHandler = (topic: string, message: BusMessage) => void;
 

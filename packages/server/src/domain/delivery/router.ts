@@ -1,8 +1,7 @@
 import { type Bus, type BusMessage, channelTopic, userTopic } from '../../ports/bus.js';
 import type { Recipient } from './recipient.js';
 
-/** Internal events between nodes; never forwarded to clients. */
-export const MembershipEvent = '_membership';
+const MembershipEvent = 'membership';
 interface MembershipChange {
   channelType: number;
   channelId: string;
@@ -17,13 +16,15 @@ interface MembershipChange {
  * group's channel topic while it holds a connection of one of its members, so a super-group
  * message crosses the bus once per node, not once per member.
  */
+/** The text frame of a push event, as clients receive it. */
+export const renderPush = (event: string, data: unknown): string => JSON.stringify({ event, data });
+
 export class DeliveryRouter {
   private readonly byUser = new Map<string, Set<Recipient>>();
   /** super-group topic -> local member uids */
   private readonly channelMembers = new Map<string, Set<string>>();
   /** uid -> super-group topics it keeps subscribed */
   private readonly userChannels = new Map<string, Set<string>>();
-  private readonly frames = new WeakMap<object, string>();
 
   constructor(
     private readonly bus: Bus,
@@ -66,43 +67,35 @@ export class DeliveryRouter {
     return this.byUser.get(uid) ?? new Set();
   }
 
-  toUser(uid: string, message: BusMessage): void {
-    this.bus.publish(userTopic(uid), message);
+  /** Pushes a rendered frame (see `renderPush`) to every device of `uid` but `origin`. */
+  pushToUser(uid: string, frame: string, origin?: string): void {
+    this.bus.publish(userTopic(uid), origin ? { kind: 'push', frame, origin } : { kind: 'push', frame });
   }
 
-  toSuperGroup(channelId: string, message: BusMessage): void {
-    this.bus.publish(channelTopic(3, channelId), message);
+  pushToSuperGroup(channelId: string, frame: string, origin?: string): void {
+    this.bus.publish(channelTopic(3, channelId), origin ? { kind: 'push', frame, origin } : { kind: 'push', frame });
   }
 
   /** Tells the nodes of `uid` to start or stop listening to a super group. */
   membershipChanged(uid: string, change: MembershipChange): void {
-    this.toUser(uid, { event: MembershipEvent, data: change });
+    this.bus.publish(userTopic(uid), { kind: 'control', event: MembershipEvent, data: change });
   }
 
   private receive(topic: string, message: BusMessage): void {
-    if (topic.startsWith('user.')) {
-      const uid = topic.slice(5);
-      if (message.event === MembershipEvent) this.applyMembership(uid, message.data as MembershipChange);
-      else this.deliver(this.byUser.get(uid), message);
+    if (message.kind === 'control') {
+      if (message.event === MembershipEvent && topic.startsWith('user.')) this.applyMembership(topic.slice(5), message.data as MembershipChange);
       return;
     }
-    for (const uid of this.channelMembers.get(topic) ?? []) this.deliver(this.byUser.get(uid), message);
-  }
-
-  private deliver(recipients: Set<Recipient> | undefined, message: BusMessage): void {
-    if (!recipients) return;
-    const text = this.frameOf(message);
-    for (const r of recipients) if (r.connectionId !== message.origin) r.sendText(text);
-  }
-
-  /** Serialized once per message, whatever the number of local recipients. */
-  private frameOf(message: BusMessage): string {
-    let text = this.frames.get(message);
-    if (text === undefined) {
-      text = JSON.stringify({ event: message.event, data: message.data });
-      this.frames.set(message, text);
+    if (topic.startsWith('user.')) {
+      this.deliver(this.byUser.get(topic.slice(5)), message.frame, message.origin);
+      return;
     }
-    return text;
+    for (const uid of this.channelMembers.get(topic) ?? []) this.deliver(this.byUser.get(uid), message.frame, message.origin);
+  }
+
+  private deliver(recipients: Set<Recipient> | undefined, frame: string, origin: string | undefined): void {
+    if (!recipients) return;
+    for (const r of recipients) if (r.connectionId !== origin) r.sendText(frame);
   }
 
   private applyMembership(uid: string, change: MembershipChange): void {

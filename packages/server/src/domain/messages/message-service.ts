@@ -11,9 +11,9 @@ import {
 import type { Limits } from '../../config.js';
 import type { Fanout, NewMessage, Storage } from '../../ports/storage/index.js';
 import { personChannelId } from '../channels/person-channel.js';
-import type { DeliveryRouter } from '../delivery/router.js';
+import { type DeliveryRouter, renderPush } from '../delivery/router.js';
 import type { MessageIdGenerator } from './message-id.js';
-import { type MessageMeta, type MessageParts, toWireMessage } from './message-view.js';
+import { type MessageMeta, type MessageParts, toWireMessage, VIEWER_PLACEHOLDER, viewedChannelId } from './message-view.js';
 import { checkPayload } from './payload-rules.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SendBatcher } from './send-batcher.js';
@@ -37,6 +37,8 @@ export interface MessageServiceDeps {
   limits: Limits;
   onResult?: (reasonCode: number) => void;
 }
+
+const PLACEHOLDER_JSON = JSON.stringify(VIEWER_PLACEHOLDER);
 
 interface Target {
   /** Internal channel id. */
@@ -191,20 +193,21 @@ export class MessageService {
 
   /**
    * Publishes `message.new` to every device of every recipient except the sending connection.
-   * A super group publishes once to its channel topic; person channels build each side's view.
+   * A super group publishes once to its channel topic. The frame is rendered once; a person
+   * channel's two views differ only in channelId, which is spliced in per side.
    */
   private deliver(parts: MessageParts, fanout: Fanout, origin: string | undefined, members?: readonly string[]): void {
     const { router } = this.deps;
-    const bus = (viewer: string) => ({ event: EventName.MessageNew, data: toWireMessage(parts, viewer), ...(origin && { origin }) });
-    if (fanout.kind === 'none') {
-      router.toSuperGroup(parts.channelId, bus(parts.fromUid));
-      return;
-    }
     if (fanout.kind === 'users') {
-      for (const t of fanout.targets) router.toUser(t.uid, bus(t.uid));
+      const template = renderPush(EventName.MessageNew, toWireMessage(parts, VIEWER_PLACEHOLDER));
+      for (const t of fanout.targets) {
+        const channelId = JSON.stringify(viewedChannelId(parts.channelType, parts.channelId, t.uid));
+        router.pushToUser(t.uid, template.replace(PLACEHOLDER_JSON, () => channelId), origin);
+      }
       return;
     }
-    const shared = bus(parts.fromUid);
-    for (const uid of members ?? []) router.toUser(uid, shared);
+    const frame = renderPush(EventName.MessageNew, toWireMessage(parts, parts.fromUid));
+    if (fanout.kind === 'none') router.pushToSuperGroup(parts.channelId, frame, origin);
+    else for (const uid of members ?? []) router.pushToUser(uid, frame, origin);
   }
 }

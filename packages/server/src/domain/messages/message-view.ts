@@ -34,9 +34,15 @@ export interface MessageParts {
   meta: MessageMeta;
 }
 
+/**
+ * Stands for the viewer while a person-channel frame is rendered once for both sides; it cannot
+ * collide with a uid (control characters are outside the id rule).
+ */
+export const VIEWER_PLACEHOLDER = '\u0001viewer\u0001';
+
 /** The channel id as `viewerUid` names it: a person channel is named by the other side. */
 export const viewedChannelId = (channelType: number, channelId: string, viewerUid: string): string =>
-  channelType === ChannelType.Person ? peerOf(channelId, viewerUid) : channelId;
+  channelType !== ChannelType.Person ? channelId : viewerUid === VIEWER_PLACEHOLDER ? VIEWER_PLACEHOLDER : peerOf(channelId, viewerUid);
 
 export function toWireMessage(m: MessageParts, viewerUid: string): Message {
   const wire: Message = {

@@ -32,7 +32,26 @@ export class Connection implements Recipient {
       this.close(CloseCode.SlowConsumer, 'slow consumer: outgoing queue full');
       return;
     }
+    this.corkUntilNextTurn();
     this.socket.send(text);
+  }
+
+  private corked = false;
+
+  /**
+   * Frames sent to one socket in the same turn of the event loop (the acks and deliveries of one
+   * commit batch) leave in one write instead of one syscall each.
+   */
+  private corkUntilNextTurn(): void {
+    if (this.corked) return;
+    const raw = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    if (!raw) return;
+    this.corked = true;
+    raw.cork();
+    setImmediate(() => {
+      this.corked = false;
+      raw.uncork();
+    });
   }
 
   reply(id: number | string | null, result: unknown): void {

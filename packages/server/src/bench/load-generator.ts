@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import WebSocket from 'ws';
+
+export interface LoadOptions {
+  /** The WebSocket URL that logs in as `uid`. */
+  urlFor(uid: string): Promise<string>;
+  pairs: number;
+  /** Unacked messages each sender keeps in flight. */
+  window: number;
+  warmupMs: number;
+  durationMs: number;
+  /** The server's process id, to read its CPU time from /proc. */
+  serverPid?: number;
+}
+
+export interface LoadResult {
+  messages: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  refused: number;
+  /** CPU used while measuring, as % of one core: the load generator's own, and the server's. */
+  clientCpuPct: number;
+  serverCpuPct: number;
+}
+
+interface Sender {
+  ws: WebSocket;
+  peer: string;
+  next: number;
+  inFlight: number;
+}
+
+/** user+system CPU ms of a process, from /proc (Linux); 0 where unavailable. */
+function processCpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100;
+
+const CLIENT_MSG_NO = '"clientMsgNo":"';
+
+const quantile = (sorted: Float64Array, q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+
+/**
+ * N pairs over loopback: in each pair one side sends 1:1 text messages at full speed with a
+ * bounded window of unacked messages, the other receives them. A message counts once it is both
+ * acked to its sender and delivered to its receiver; latency is send -> delivery.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const sentAt = new Map<string, number>();
+  const acked = new Set<string>();
+  const delivered = new Set<string>();
+  const latencies: number[] = [];
+  let measuring = false;
+  let stopped = false;
+  let counted = 0;
+  let refused = 0;
+
+  const complete = (no: string) => {
+    const started = sentAt.get(no);
+    if (started === undefined || !acked.has(no) || !delivered.has(no)) return;
+    sentAt.delete(no);
+    acked.delete(no);
+    delivered.delete(no);
+    if (measuring) counted++;
+  };
+
+  const open = (url: string) =>
+    new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(url, { perMessageDeflate: false });
+      ws.once('open', () => resolve(ws));
+      ws.once('error', reject);
+    });
+
+  const senders: Sender[] = [];
+  const receivers: WebSocket[] = [];
+  for (let i = 0; i < options.pairs; i++) {
+    const from = `bench-s${i}`;
+    const to = `bench-r${i}`;
+    const receiver = await open(await options.urlFor(to));
+    receiver.on('message', (data) => {
+      // Only the clientMsgNo is needed; scanning for it keeps the load generator's own CPU low,
+      // so the measurement is bound by the server, not by JSON.parse on the client.
+      const text = data.toString();
+      if (!text.startsWith('{"event":"message.new"')) return;
+      const at = text.indexOf(CLIENT_MSG_NO) + CLIENT_MSG_NO.length;
+      const no = text.slice(at, text.indexOf('"', at));
+      const started = sentAt.get(no);
+      if (started === undefined) return;
+      if (measuring) latencies.push(performance.now() - started);
+      delivered.add(no);
+      complete(no);
+    });
+    receivers.push(receiver);
+    const sender: Sender = { ws: await open(await options.urlFor(from)), peer: to, next: 0, inFlight: 0 };
+    sender.ws.on('message', (data) => {
+      const text = data.toString();
+      if (!text.startsWith('{"id":')) return;
+      sender.inFlight--;
+      const no = `${from}-${Number.parseInt(text.slice(6), 10)}`;
+      if (text.includes('"reasonCode":1}')) {
+        acked.add(no);
+        complete(no);
+      } else {
+        refused++;
+        sentAt.delete(no);
+      }
+      pump(sender, from);
+    });
+    senders.push(sender);
+  }
+
+  const pump = (s: Sender, from: string) => {
+    while (!stopped && s.inFlight < options.window) {
+      const id = ++s.next;
+      const no = `${from}-${id}`;
+      sentAt.set(no, performance.now());
+      s.inFlight++;
+      s.ws.send(`{"id":${id},"method":"message.send","params":{"channelId":"${s.peer}","channelType":1,"clientMsgNo":"${no}","payload":{"type":1,"content":"hello from the benchmark ${id}"}}}`);
+    }
+  };
+
+  senders.forEach((s, i) => {
+    pump(s, `bench-s${i}`);
+  });
+  await new Promise((r) => setTimeout(r, options.warmupMs));
+  measuring = true;
+  const started = performance.now();
+  const clientCpu = process.cpuUsage();
+  const serverCpu = processCpuMs(options.serverPid);
+  await new Promise((r) => setTimeout(r, options.durationMs));
+  measuring = false;
+  const seconds = (performance.now() - started) / 1000;
+  const clientUsed = process.cpuUsage(clientCpu);
+  const serverUsedMs = processCpuMs(options.serverPid) - serverCpu;
+  stopped = true;
+  await new Promise((r) => setTimeout(r, 500));
+  for (const ws of [...receivers, ...senders.map((s) => s.ws)]) ws.terminate();
+
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    messages: counted,
+    seconds,
+    perSecond: counted / seconds,
+    p50Ms: quantile(sorted, 0.5),
+    p99Ms: quantile(sorted, 0.99),
+    maxMs: sorted[sorted.length - 1] ?? 0,
+    refused,
+    clientCpuPct: ((clientUsed.user + clientUsed.system) / 1000 / (seconds * 1000)) * 100,
+    serverCpuPct: (serverUsedMs / (seconds * 1000)) * 100,
+  };
+}

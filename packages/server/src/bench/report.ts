@@ -1,0 +1,20 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
+export const BENCHMARKS_FILE = path.join(REPO_ROOT, 'BENCHMARKS.md');
+
+export function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+}
+
+/** Appends one dated section; earlier runs stay, so the file is a history. */
+export function appendReport(title: string, command: string, body: string): void {
+  const header = fs.existsSync(BENCHMARKS_FILE) ? '' : '# Benchmarks\n\nEvery section is appended by `npm run bench`; nothing here is typed by hand.\n';
+  const section = `\n## ${title}\n\n- date: ${new Date().toISOString()}\n- machine: ${machine()}\n- command: \`${command}\`\n\n${body.trim()}\n`;
+  fs.appendFileSync(BENCHMARKS_FILE, header + section);
+}
+
+export const fmt = (n: number, digits = 1): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
