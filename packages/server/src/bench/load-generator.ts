@@ -124,7 +124,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const no = `${from}-${id}`;
       sentAt.set(no, performance.now());
       s.inFlight++;
-      s.ws.send(`{"id":${id},"method":"message.send","params":{"channelId":"${s.peer}","channelType":1,"clientMsgNo":"${no}","payload":{"type":1,"content":"hello from the benchmark ${id}"}}}`);
+      s.ws.send(
+        `{"id":${id},"method":"message.send","params":{"channelId":"${s.peer}","channelType":1,"clientMsgNo":"${no}","payload":{"type":1,"content":"hello from the benchmark ${id}"}}}`,
+      );
     }
   };
 

@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { WebSocketServer } from 'ws';
 import type WebSocket from 'ws';
+import { WebSocketServer } from 'ws';
 
 /**
  * The baseline Parley is measured against: the least a durable relay can do. A `ws` server that
@@ -13,7 +13,9 @@ const [port, file, synchronous] = process.argv.slice(2) as [string, string, stri
 const db = new BetterSqlite3(file);
 db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${synchronous}`);
-db.exec('CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, from_uid TEXT, to_uid TEXT, client_msg_no TEXT, payload TEXT, ts INTEGER)');
+db.exec(
+  'CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, from_uid TEXT, to_uid TEXT, client_msg_no TEXT, payload TEXT, ts INTEGER)',
+);
 const insert = db.prepare('INSERT INTO messages (from_uid, to_uid, client_msg_no, payload, ts) VALUES (?, ?, ?, ?, ?)');
 
 interface Pending {
@@ -28,7 +30,9 @@ let scheduled = false;
 
 const appendAll = db.transaction((batch: Pending[]) => {
   const now = Date.now();
-  return batch.map((p) => insert.run(p.fromUid, p.params.channelId, p.params.clientMsgNo, JSON.stringify(p.params.payload), now).lastInsertRowid);
+  return batch.map(
+    (p) => insert.run(p.fromUid, p.params.channelId, p.params.clientMsgNo, JSON.stringify(p.params.payload), now).lastInsertRowid,
+  );
 });
 
 function flush(): void {
@@ -38,9 +42,14 @@ function flush(): void {
   const ids = appendAll(batch);
   batch.forEach((p, i) => {
     p.from.send(JSON.stringify({ id: p.id, result: { clientMsgNo: p.params.clientMsgNo, messageId: String(ids[i]), reasonCode: 1 } }));
-    sockets.get(p.params.channelId)?.send(
-      JSON.stringify({ event: 'message.new', data: { messageId: String(ids[i]), fromUid: p.fromUid, clientMsgNo: p.params.clientMsgNo, payload: p.params.payload } }),
-    );
+    sockets
+      .get(p.params.channelId)
+      ?.send(
+        JSON.stringify({
+          event: 'message.new',
+          data: { messageId: String(ids[i]), fromUid: p.fromUid, clientMsgNo: p.params.clientMsgNo, payload: p.params.payload },
+        }),
+      );
   });
 }
 

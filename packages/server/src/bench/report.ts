@@ -12,9 +12,12 @@ export function machine(): string {
 
 /** Appends one dated section; earlier runs stay, so the file is a history. */
 export function appendReport(title: string, command: string, body: string): void {
-  const header = fs.existsSync(BENCHMARKS_FILE) ? '' : '# Benchmarks\n\nEvery section is appended by `npm run bench`; nothing here is typed by hand.\n';
+  const header = fs.existsSync(BENCHMARKS_FILE)
+    ? ''
+    : '# Benchmarks\n\nEvery section is appended by `npm run bench`; nothing here is typed by hand.\n';
   const section = `\n## ${title}\n\n- date: ${new Date().toISOString()}\n- machine: ${machine()}\n- command: \`${command}\`\n\n${body.trim()}\n`;
   fs.appendFileSync(BENCHMARKS_FILE, header + section);
 }
 
-export const fmt = (n: number, digits = 1): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 1): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -21,12 +21,24 @@ async function benchParley(o: SendBenchOptions, dataDir: string): Promise<LoadRe
   const child = await startProcess(
     path.join(DIST, 'main.js'),
     [],
-    { PORT: String(port), HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'warn', PARLEY_SEND_RATE_PER_SEC: '0', PARLEY_SQLITE_SYNCHRONOUS: o.synchronous, PARLEY_MODE: 'development' },
+    {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PARLEY_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      PARLEY_SEND_RATE_PER_SEC: '0',
+      PARLEY_SQLITE_SYNCHRONOUS: o.synchronous,
+      PARLEY_MODE: 'development',
+    },
     `${base}/healthz`,
   );
   try {
     const admin = (p: string, body: unknown) =>
-      fetch(`${base}/v1/admin${p}`, { method: 'POST', headers: { authorization: `Bearer ${DEV_SECRET}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+      fetch(`${base}/v1/admin${p}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${DEV_SECRET}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => r.json());
     return await runLoad({
       ...loadShape(o),
       serverPid: child.pid,
@@ -43,7 +55,12 @@ async function benchParley(o: SendBenchOptions, dataDir: string): Promise<LoadRe
 
 async function benchRaw(o: SendBenchOptions, dataDir: string): Promise<LoadResult> {
   const port = await freePort();
-  const child = await startProcess(path.join(DIST, 'bench', 'raw-relay.js'), [String(port), path.join(dataDir, 'raw.db'), o.synchronous], {}, `http://127.0.0.1:${port}/`);
+  const child = await startProcess(
+    path.join(DIST, 'bench', 'raw-relay.js'),
+    [String(port), path.join(dataDir, 'raw.db'), o.synchronous],
+    {},
+    `http://127.0.0.1:${port}/`,
+  );
   try {
     return await runLoad({ ...loadShape(o), serverPid: child.pid, urlFor: async (uid) => `ws://127.0.0.1:${port}/?uid=${uid}` });
   } finally {

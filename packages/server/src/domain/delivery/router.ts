@@ -83,7 +83,8 @@ export class DeliveryRouter {
 
   private receive(topic: string, message: BusMessage): void {
     if (message.kind === 'control') {
-      if (message.event === MembershipEvent && topic.startsWith('user.')) this.applyMembership(topic.slice(5), message.data as MembershipChange);
+      if (message.event === MembershipEvent && topic.startsWith('user.'))
+        this.applyMembership(topic.slice(5), message.data as MembershipChange);
       return;
     }
     if (topic.startsWith('user.')) {

@@ -11,9 +11,9 @@ import {
 import type { Limits } from '../../config.js';
 import type { Fanout, NewMessage, Storage } from '../../ports/storage/index.js';
 import { personChannelId } from '../channels/person-channel.js';
-import { type DeliveryRouter, renderPush } from '../delivery/router.js';
+import type { DeliveryRouter } from '../delivery/router.js';
 import type { MessageIdGenerator } from './message-id.js';
-import { type MessageMeta, type MessageParts, toWireMessage, VIEWER_PLACEHOLDER, viewedChannelId } from './message-view.js';
+import { type MessageMeta, type MessageParts, renderMessageJson } from './message-view.js';
 import { checkPayload } from './payload-rules.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SendBatcher } from './send-batcher.js';
@@ -37,8 +37,6 @@ export interface MessageServiceDeps {
   limits: Limits;
   onResult?: (reasonCode: number) => void;
 }
-
-const PLACEHOLDER_JSON = JSON.stringify(VIEWER_PLACEHOLDER);
 
 interface Target {
   /** Internal channel id. */
@@ -108,8 +106,9 @@ export class MessageService {
       channelType: params.channelType,
       channelId: target.channelId,
       timestamp: now,
-      payload: params.payload,
-      meta,
+      contentType: params.payload.type,
+      payloadJson: checked.json,
+      metaJson: JSON.stringify(meta),
     };
     if (meta.header.noPersist) {
       const members =
@@ -125,19 +124,7 @@ export class MessageService {
         reasonCode: ReasonCode.ReasonSuccess,
       };
     }
-    const message: NewMessage = {
-      channelType: params.channelType,
-      channelId: target.channelId,
-      messageId: parts.messageId,
-      clientMsgNo: params.clientMsgNo,
-      fromUid: sender.uid,
-      timestamp: now,
-      contentType: params.payload.type,
-      payloadJson: checked.json,
-      metaJson: JSON.stringify(meta),
-      redDot: meta.header.redDot,
-      fanout: target.fanout,
-    };
+    const message: NewMessage = { ...parts, redDot: meta.header.redDot, fanout: target.fanout };
     const committed = this.deps.batcher.submit(message).then((result) => {
       if (result.status === 'stored') {
         parts.messageSeq = result.ack.messageSeq;
@@ -193,21 +180,17 @@ export class MessageService {
 
   /**
    * Publishes `message.new` to every device of every recipient except the sending connection.
-   * A super group publishes once to its channel topic. The frame is rendered once; a person
-   * channel's two views differ only in channelId, which is spliced in per side.
+   * A super group publishes once to its channel topic; a person channel renders each side's view.
    */
   private deliver(parts: MessageParts, fanout: Fanout, origin: string | undefined, members?: readonly string[]): void {
     const { router } = this.deps;
+    const frame = (viewer: string) => `{"event":"${EventName.MessageNew}","data":${renderMessageJson(parts, viewer)}}`;
     if (fanout.kind === 'users') {
-      const template = renderPush(EventName.MessageNew, toWireMessage(parts, VIEWER_PLACEHOLDER));
-      for (const t of fanout.targets) {
-        const channelId = JSON.stringify(viewedChannelId(parts.channelType, parts.channelId, t.uid));
-        router.pushToUser(t.uid, template.replace(PLACEHOLDER_JSON, () => channelId), origin);
-      }
+      for (const t of fanout.targets) router.pushToUser(t.uid, frame(t.uid), origin);
       return;
     }
-    const frame = renderPush(EventName.MessageNew, toWireMessage(parts, parts.fromUid));
-    if (fanout.kind === 'none') router.pushToSuperGroup(parts.channelId, frame, origin);
-    else for (const uid of members ?? []) router.pushToUser(uid, frame, origin);
+    const shared = frame(parts.fromUid);
+    if (fanout.kind === 'none') router.pushToSuperGroup(parts.channelId, shared, origin);
+    else for (const uid of members ?? []) router.pushToUser(uid, shared, origin);
   }
 }

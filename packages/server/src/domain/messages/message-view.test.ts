@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { type MessageParts, renderMessageJson, toWireMessage } from './message-view.js';
+
+const parts = (over: Partial<MessageParts> = {}): MessageParts => ({
+  messageId: '382696563064963072',
+  messageSeq: 7,
+  clientMsgNo: 'c-"quoted"\\',
+  fromUid: 'alice',
+  channelType: 1,
+  channelId: 'alice|bob',
+  timestamp: 1_795_309_170_793,
+  contentType: 1,
+  payloadJson: JSON.stringify({ type: 1, content: 'hé "there"\n' }),
+  metaJson: JSON.stringify({
+    header: { noPersist: false, redDot: true, syncOnce: false },
+    setting: { receipt: true },
+    mentions: { uids: ['bob'] },
+  }),
+  ...over,
+});
+
+describe('message view', () => {
+  it('renders the same message as the object form, for each side of a person channel', () => {
+    for (const viewer of ['alice', 'bob']) {
+      expect(JSON.parse(renderMessageJson(parts(), viewer))).toEqual(toWireMessage(parts(), viewer));
+    }
+    expect(toWireMessage(parts(), 'alice').channelId).toBe('bob');
+    expect(toWireMessage(parts(), 'bob').channelId).toBe('alice');
+  });
+
+  it('names group channels by the group id for everyone', () => {
+    const group = parts({
+      channelType: 2,
+      channelId: 'g1',
+      metaJson: JSON.stringify({ header: { noPersist: false, redDot: false, syncOnce: false }, setting: {} }),
+    });
+    expect(JSON.parse(renderMessageJson(group, 'anyone'))).toEqual(toWireMessage(group, 'anyone'));
+    expect(toWireMessage(group, 'x')).toMatchObject({
+      channelId: 'g1',
+      header: { redDot: false },
+      extra: { revoked: false },
+      reactions: [],
+    });
+  });
+});
