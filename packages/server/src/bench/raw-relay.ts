@@ -42,14 +42,12 @@ function flush(): void {
   const ids = appendAll(batch);
   batch.forEach((p, i) => {
     p.from.send(JSON.stringify({ id: p.id, result: { clientMsgNo: p.params.clientMsgNo, messageId: String(ids[i]), reasonCode: 1 } }));
-    sockets
-      .get(p.params.channelId)
-      ?.send(
-        JSON.stringify({
-          event: 'message.new',
-          data: { messageId: String(ids[i]), fromUid: p.fromUid, clientMsgNo: p.params.clientMsgNo, payload: p.params.payload },
-        }),
-      );
+    sockets.get(p.params.channelId)?.send(
+      JSON.stringify({
+        event: 'message.new',
+        data: { messageId: String(ids[i]), fromUid: p.fromUid, clientMsgNo: p.params.clientMsgNo, payload: p.params.payload },
+      }),
+    );
   });
 }
 

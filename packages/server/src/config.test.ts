@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_APP_SECRET, loadConfig } from './config.js';
+
+const MAIN = path.resolve(import.meta.dirname, '../dist/main.js');
+
+describe('configuration', () => {
+  it('defaults to development mode on port 5280 with SQLite in ./data', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 5280, mode: 'development', databaseUrl: undefined, appSecret: DEV_APP_SECRET });
+    expect(config.dataDir).toBe(path.resolve('data'));
+    expect(config.limits).toMatchObject({
+      textMaxChars: 5000,
+      payloadMaxBytes: 16384,
+      maxPinned: 50,
+      revokeWindowMs: 120_000,
+      sendRatePerSec: 20,
+      sendBurst: 50,
+    });
+  });
+
+  it('takes limits and settings from the environment', () => {
+    const config = loadConfig({
+      PORT: '6000',
+      PARLEY_TEXT_MAX_CHARS: '10',
+      DATABASE_URL: 'postgres://u@h/db',
+      PARLEY_SEND_RATE_PER_SEC: '0',
+    });
+    expect(config).toMatchObject({ port: 6000, databaseUrl: 'postgres://u@h/db', limits: { textMaxChars: 10, sendRatePerSec: 0 } });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT must be an integer/],
+    [{ PORT: '70000' }, /PORT must be an integer from 0 to 65535/],
+    [{ PARLEY_MODE: 'prod' }, /PARLEY_MODE must be one of development, production/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres/],
+    [{ PARLEY_MODE: 'production' }, /PARLEY_APP_SECRET is required/],
+    [{ PARLEY_MODE: 'production', PARLEY_APP_SECRET: DEV_APP_SECRET }, /public development secret/],
+    [{ PARLEY_MODE: 'production', PARLEY_APP_SECRET: 'short' }, /at least 32 characters/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('accepts production mode with a real secret', () => {
+    expect(loadConfig({ PARLEY_MODE: 'production', PARLEY_APP_SECRET: 'x'.repeat(40) }).mode).toBe('production');
+  });
+
+  it('stops the real server with one clear line and exit code 2 on a bad value', () => {
+    const run = spawnSync(process.execPath, [MAIN], {
+      env: { ...process.env, PARLEY_MODE: 'production', PARLEY_APP_SECRET: '' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe('parley: configuration error: PARLEY_APP_SECRET is required in production mode');
+  });
+});
