@@ -70,6 +70,6 @@ export class Connection implements Recipient {
     if (this.socket.readyState === this.socket.CLOSED || this.socket.readyState === this.socket.CLOSING) return;
     this.socket.close(code, reason);
     // A peer that never answers the close handshake must not keep the socket.
-    setTimeout(() => this.socket.terminate(), 5000).unref();
+    setTimeout(() => this.socket.terminate(), 2000).unref();
   }
 }
