@@ -4,5 +4,6 @@ export * from './ids.js';
 export * from './reason-codes.js';
 export * from './schemas/admin.js';
 export * from './schemas/auth.js';
+export * from './schemas/conversation.js';
 export * from './schemas/frames.js';
 export * from './schemas/message.js';

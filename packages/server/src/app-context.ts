@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { TokenService } from './domain/auth/tokens.js';
 import type { GroupService } from './domain/channels/group-service.js';
+import type { ConversationService } from './domain/conversations/conversation-service.js';
 import type { DeliveryRouter } from './domain/delivery/router.js';
 import type { MessageService } from './domain/messages/message-service.js';
 import type { UserService } from './domain/users/user-service.js';
@@ -18,6 +19,7 @@ export interface AppContext {
   tokens: TokenService;
   users: UserService;
   groups: GroupService;
+  conversations: ConversationService;
   messages: MessageService;
   /** True once shutdown began: new work is refused with `server.shutting_down`. */
   isShuttingDown(): boolean;

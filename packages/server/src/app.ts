@@ -6,6 +6,7 @@ import type { AppContext } from './app-context.js';
 import type { Config } from './config.js';
 import { TokenService } from './domain/auth/tokens.js';
 import { GroupService } from './domain/channels/group-service.js';
+import { ConversationService } from './domain/conversations/conversation-service.js';
 import { DeliveryRouter } from './domain/delivery/router.js';
 import { MessageIdGenerator } from './domain/messages/message-id.js';
 import { MessageService } from './domain/messages/message-service.js';
@@ -32,6 +33,8 @@ export interface StartOptions {
   /** Injected by tests and multi-node setups; by default opened from the config. */
   storage?: Storage;
   bus?: Bus;
+  /** Server time in ms (Date.now by default); tests that need equal timestamps pass their own. */
+  clock?: () => number;
 }
 
 /** Wires adapters, domain and transports together and starts listening. */
@@ -52,6 +55,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
   );
   let shuttingDown = false;
+  const clock = options.clock ?? Date.now;
+  const conversations = new ConversationService(storage, router, config.limits, clock);
   const ctx: AppContext = {
     config,
     log,
@@ -61,6 +66,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     tokens,
     users,
     groups: new GroupService(storage, users, router),
+    conversations,
     messages: new MessageService({
       storage,
       router,
@@ -68,6 +74,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ids: new MessageIdGenerator(config.nodeId),
       rateLimiter: new RateLimiter(config.limits.sendRatePerSec, config.limits.sendBurst),
       limits: config.limits,
+      conversations,
+      clock,
       onResult: (reason) => metrics.sends.inc({ reason }),
     }),
     isShuttingDown: () => shuttingDown,

@@ -20,6 +20,20 @@ export const UserUpsertBody = Type.Object(
 );
 export type UserUpsertBody = Static<typeof UserUpsertBody>;
 
+export const UserBatchBody = Type.Object(
+  {
+    users: Type.Array(
+      Type.Object(
+        { uid: Uid, name: Type.Optional(Name), avatar: Type.Optional(Avatar), ext: Type.Optional(Ext) },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 1000 },
+    ),
+  },
+  { additionalProperties: false, description: 'Register or update up to 1000 users at once' },
+);
+export type UserBatchBody = Static<typeof UserBatchBody>;
+
 export const UserUpdateBody = Type.Object(
   {
     name: Type.Optional(Name),

@@ -34,4 +34,7 @@ export const EventName = {
   MessageUpdated: 'message.updated',
   ConversationUpdated: 'conversation.updated',
   ConversationDeleted: 'conversation.deleted',
+  PinnedConversation: 'multiDevice.pinnedConversation',
+  UnpinnedConversation: 'multiDevice.unpinnedConversation',
+  DeleteRoaming: 'multiDevice.deleteRoaming',
 } as const;

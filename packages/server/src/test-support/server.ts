@@ -20,10 +20,14 @@ export class TestServer {
     private readonly store: StoreHandle,
   ) {}
 
+  /** Server time as the server sees it; a test may freeze it (`frozenAt`) to make timestamps equal. */
+  frozenAt: number | undefined;
+  readonly clock = (): number => this.frozenAt ?? Date.now();
+
   static async start(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PARLEY_DATA_DIR: '/nonexistent', ...env });
     const t = new TestServer(config, await backend.create());
-    t.server = await startServer(config, { storage: t.store.storage });
+    t.server = await startServer(config, { storage: t.store.storage, clock: t.clock });
     return t;
   }
 
@@ -43,7 +47,7 @@ export class TestServer {
   async restart(): Promise<void> {
     await this.server.close();
     await this.store.reopen();
-    this.server = await startServer(this.config, { storage: this.store.storage });
+    this.server = await startServer(this.config, { storage: this.store.storage, clock: this.clock });
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,29 @@
-import type { CommitResult, NewMessage, StoredAck } from '../../ports/storage/index.js';
+import type { CommitResult, ConversationRow, NewMessage, StoredAck } from '../../ports/storage/index.js';
 
 /**
  * Dialect-free bookkeeping of one commit batch, shared by every SQL adapter so that they differ
- * only in how they talk to their database: within-batch deduplication, seq assignment per
- * channel in array order, and the per-user conversation touches with their versions.
+ * only in how they talk to their database: within-batch deduplication, seq and ordinal
+ * assignment per channel in array order, and the per-user conversation touches with their versions.
  */
 export const dedupeKey = (fromUid: string, clientMsgNo: string): string => `${fromUid}\u0000${clientMsgNo}`;
 export const channelKeyOf = (m: { channelType: number; channelId: string }): string => `${m.channelType}\u0000${m.channelId}`;
+
+/** A member as the fan-out needs them: where their unread counting starts. */
+export interface FanoutMember {
+  uid: string;
+  joinSeq: number;
+  joinOrd: number;
+}
+
+export interface ChannelBump {
+  channelType: number;
+  channelId: string;
+  count: number;
+  redCount: number;
+  lastTs: number;
+  /** 1-based position, within the batch's messages to this channel, of the last @all message; 0 = none. */
+  allMentionAt: number;
+}
 
 export interface ConversationTouch {
   uid: string;
@@ -15,9 +32,12 @@ export interface ConversationTouch {
   channelId: string;
   sortTs: number;
   lastSeq: number;
-  /** The seq of the owner's own newest message in the batch (sending reads everything before it). */
+  lastOrd: number;
+  /** Where the row's read position starts if it is new, or moves to (own message). */
   readSeq: number;
-  /** Super groups keep no per-member order: only the sender's read position is written. */
+  readOrd: number;
+  mentionSeq: number;
+  /** Super groups keep no per-member order: only the owner's own fields (read, mention) are written. */
   ownOnly: boolean;
   version: number;
 }
@@ -26,6 +46,7 @@ export class BatchPlan {
   readonly fresh: NewMessage[] = [];
   readonly results: (CommitResult | undefined)[];
   readonly seqs: number[] = [];
+  readonly ords: number[] = [];
   private readonly freshIndex: number[] = [];
   private readonly inBatch = new Map<string, number>();
   /** [index, index of the first entry with the same (fromUid, clientMsgNo)] */
@@ -55,29 +76,44 @@ export class BatchPlan {
     });
   }
 
-  /** Fresh messages per channel, in order: `{channel, count, lastTs}`. */
-  channelCounts(): Array<{ channelType: number; channelId: string; count: number; lastTs: number }> {
-    const byChannel = new Map<string, { channelType: number; channelId: string; count: number; lastTs: number }>();
+  /** What each channel's row must be raised by, channels in a fixed order (the lock order). */
+  channelBumps(): ChannelBump[] {
+    const byChannel = new Map<string, ChannelBump>();
     for (const m of this.fresh) {
       const key = channelKeyOf(m);
-      const entry = byChannel.get(key);
-      if (entry) {
-        entry.count++;
-        entry.lastTs = Math.max(entry.lastTs, m.timestamp);
-      } else byChannel.set(key, { channelType: m.channelType, channelId: m.channelId, count: 1, lastTs: m.timestamp });
+      let entry = byChannel.get(key);
+      if (!entry) {
+        entry = { channelType: m.channelType, channelId: m.channelId, count: 0, redCount: 0, lastTs: 0, allMentionAt: 0 };
+        byChannel.set(key, entry);
+      }
+      entry.count++;
+      if (m.redDot) entry.redCount++;
+      if (m.mentionAll) entry.allMentionAt = entry.count;
+      entry.lastTs = Math.max(entry.lastTs, m.timestamp);
     }
     return [...byChannel.values()].sort((a, b) => a.channelType - b.channelType || (a.channelId < b.channelId ? -1 : 1));
   }
 
-  /** Given each channel's new max seq, numbers the fresh messages contiguously in array order. */
-  assignSeqs(maxSeqAfter: Map<string, number>, counts: ReturnType<BatchPlan['channelCounts']>): void {
-    const next = new Map<string, number>();
-    for (const c of counts) next.set(channelKeyOf(c), (maxSeqAfter.get(channelKeyOf(c)) ?? 0) - c.count + 1);
+  get touchesSuperGroups(): boolean {
+    return this.fresh.some((m) => m.channelType === 3);
+  }
+
+  /**
+   * Given each channel's max seq and countable-message count after the bump, numbers the fresh
+   * messages contiguously in array order and gives each its ordinal.
+   */
+  assignSeqs(after: Map<string, { maxSeq: number; redCount: number }>, bumps: readonly ChannelBump[]): void {
+    const next = new Map<string, { seq: number; ord: number }>();
+    for (const b of bumps) {
+      const a = after.get(channelKeyOf(b)) ?? { maxSeq: 0, redCount: 0 };
+      next.set(channelKeyOf(b), { seq: a.maxSeq - b.count + 1, ord: a.redCount - b.redCount });
+    }
     for (const m of this.fresh) {
-      const key = channelKeyOf(m);
-      const seq = next.get(key) as number;
-      next.set(key, seq + 1);
-      this.seqs.push(seq);
+      const cursor = next.get(channelKeyOf(m)) as { seq: number; ord: number };
+      if (m.redDot) cursor.ord++;
+      this.seqs.push(cursor.seq);
+      this.ords.push(cursor.ord);
+      cursor.seq++;
     }
   }
 
@@ -85,31 +121,36 @@ export class BatchPlan {
    * The conversation rows the batch touches, one per (uid, conversation), in first-touch order.
    * `membersOf` is asked once per group channel of the batch.
    */
-  touches(membersOf: (m: NewMessage) => readonly string[]): ConversationTouch[] {
+  touches(membersOf: (m: NewMessage) => readonly FanoutMember[]): ConversationTouch[] {
     const touched = new Map<string, ConversationTouch>();
-    const memberCache = new Map<string, readonly string[]>();
-    const cachedMembersOf = (m: NewMessage): readonly string[] => {
+    const memberCache = new Map<string, readonly FanoutMember[]>();
+    const cachedMembersOf = (m: NewMessage): readonly FanoutMember[] => {
       const key = channelKeyOf(m);
       const cached = memberCache.get(key);
       if (cached) return cached;
-      const uids = membersOf(m);
-      memberCache.set(key, uids);
-      return uids;
+      const members = membersOf(m);
+      memberCache.set(key, members);
+      return members;
     };
     this.fresh.forEach((m, i) => {
       const seq = this.seqs[i] as number;
-      const touch = (uid: string, conversationId: string, ownOnly: boolean) => {
-        const key = dedupeKey(uid, conversationId);
+      const ord = this.ords[i] as number;
+      const mentioned = new Set(m.mentionUids);
+      const touch = (member: FanoutMember, conversationId: string, ownOnly: boolean) => {
+        const key = dedupeKey(member.uid, conversationId);
         let t = touched.get(key);
         if (!t) {
           t = {
-            uid,
+            uid: member.uid,
             conversationId,
             channelType: m.channelType,
             channelId: m.channelId,
             sortTs: 0,
             lastSeq: 0,
-            readSeq: 0,
+            lastOrd: 0,
+            readSeq: member.joinSeq,
+            readOrd: member.joinOrd,
+            mentionSeq: 0,
             ownOnly,
             version: 0,
           };
@@ -118,18 +159,26 @@ export class BatchPlan {
         if (!ownOnly) {
           t.sortTs = Math.max(t.sortTs, m.timestamp);
           t.lastSeq = seq;
+          t.lastOrd = ord;
         }
-        if (uid === m.fromUid) t.readSeq = seq;
+        if (member.uid === m.fromUid) {
+          t.readSeq = seq;
+          t.readOrd = ord;
+        } else if (mentioned.has(member.uid) || (m.mentionAll && !ownOnly)) t.mentionSeq = seq;
       };
       const f = m.fanout;
-      if (f.kind === 'users') for (const t of f.targets) touch(t.uid, t.conversationId, false);
-      else if (f.kind === 'members') for (const uid of cachedMembersOf(m)) touch(uid, f.conversationId, false);
-      else touch(m.fromUid, f.conversationId, true);
+      if (f.kind === 'users') for (const t of f.targets) touch({ uid: t.uid, joinSeq: 0, joinOrd: 0 }, t.conversationId, false);
+      else if (f.kind === 'members') for (const member of cachedMembersOf(m)) touch(member, f.conversationId, false);
+      else {
+        // Super group: the sender's read position, and the rows of members mentioned by uid.
+        touch({ uid: m.fromUid, joinSeq: 0, joinOrd: 0 }, f.conversationId, true);
+        for (const uid of mentioned) touch({ uid, joinSeq: 0, joinOrd: 0 }, f.conversationId, true);
+      }
     });
     return [...touched.values()];
   }
 
-  /** How many conversation versions each user needs (super-group sender rows take none). */
+  /** How many conversation versions each user needs (super-group rows take none). */
   static versionDemand(touches: readonly ConversationTouch[]): Map<string, number> {
     const demand = new Map<string, number>();
     for (const t of touches) if (!t.ownOnly) demand.set(t.uid, (demand.get(t.uid) ?? 0) + 1);
@@ -149,21 +198,20 @@ export class BatchPlan {
     }
   }
 
-  finish(touches: readonly ConversationTouch[]): CommitResult[] {
-    const byConversation = new Map<string, ConversationTouch[]>();
-    for (const t of touches) {
-      if (t.ownOnly || !t.version) continue;
-      const key = channelKeyOf(t);
-      const list = byConversation.get(key);
-      if (list) list.push(t);
-      else byConversation.set(key, [t]);
+  /** Results in batch order; `rows` are the upserted conversation rows as the database returned them. */
+  finish(rows: readonly ConversationRow[]): CommitResult[] {
+    const byChannel = new Map<string, ConversationRow[]>();
+    for (const row of rows) {
+      const key = channelKeyOf(row);
+      const list = byChannel.get(key);
+      if (list) list.push(row);
+      else byChannel.set(key, [row]);
     }
     this.fresh.forEach((m, i) => {
-      const versions = (byConversation.get(channelKeyOf(m)) ?? []).map((t) => ({ uid: t.uid, version: t.version }));
       this.results[this.freshIndex[i] as number] = {
         status: 'stored',
         ack: { messageId: m.messageId, messageSeq: this.seqs[i] as number, timestamp: m.timestamp },
-        versions,
+        conversations: byChannel.get(channelKeyOf(m)) ?? [],
       };
     });
     for (const [dup, first] of this.repeats) {

@@ -11,6 +11,7 @@ import {
 import type { Limits } from '../../config.js';
 import type { Fanout, NewMessage, Storage } from '../../ports/storage/index.js';
 import { personChannelId } from '../channels/person-channel.js';
+import type { ConversationService } from '../conversations/conversation-service.js';
 import type { DeliveryRouter } from '../delivery/router.js';
 import type { MessageIdGenerator } from './message-id.js';
 import { type MessageMeta, type MessageParts, renderMessageJson } from './message-view.js';
@@ -35,6 +36,9 @@ export interface MessageServiceDeps {
   ids: MessageIdGenerator;
   rateLimiter: RateLimiter;
   limits: Limits;
+  conversations: ConversationService;
+  /** Server time in ms; message timestamps and updateTimes come from here. */
+  clock: () => number;
   onResult?: (reasonCode: number) => void;
 }
 
@@ -75,7 +79,7 @@ export class MessageService {
       clientMsgNo: params.clientMsgNo,
       messageId: '0',
       messageSeq: 0,
-      timestamp: Date.now(),
+      timestamp: this.deps.clock(),
       reasonCode,
     });
     if (!sender.trusted && !rateLimiter.take(sender.uid)) return refuse(ReasonCode.ReasonRateLimit);
@@ -83,7 +87,7 @@ export class MessageService {
     if ('error' in checked) return refuse(ReasonCode.ReasonPayloadDecodeError);
     if (!isValidId(params.channelId)) return refuse(ReasonCode.ReasonChannelIDError);
 
-    const now = Date.now();
+    const now = this.deps.clock();
     const target = await this.resolveTarget(sender, params, now);
     if (typeof target === 'number') return refuse(target);
 
@@ -124,7 +128,13 @@ export class MessageService {
         reasonCode: ReasonCode.ReasonSuccess,
       };
     }
-    const message: NewMessage = { ...parts, redDot: meta.header.redDot, fanout: target.fanout };
+    const message: NewMessage = {
+      ...parts,
+      redDot: meta.header.redDot,
+      mentionUids: params.mentions?.uids ?? [],
+      mentionAll: params.mentions?.all ?? false,
+      fanout: target.fanout,
+    };
     const committed = this.deps.batcher.submit(message).then((result) => {
       if (result.status === 'stored') {
         parts.messageSeq = result.ack.messageSeq;
@@ -132,8 +142,9 @@ export class MessageService {
           parts,
           target.fanout,
           sender.origin,
-          result.versions.map((v) => v.uid),
+          result.conversations.map((c) => c.uid),
         );
+        this.deps.conversations.publishCommitted(result.conversations, parts.messageSeq, (viewer) => renderMessageJson(parts, viewer));
       }
       return { clientMsgNo: params.clientMsgNo, ...result.ack, reasonCode: ReasonCode.ReasonSuccess };
     });

@@ -14,6 +14,12 @@ export class UserService {
     return this.storage.users.upsert(uid, patch, Date.now());
   }
 
+  /** Registers or updates many users in one transaction. */
+  async upsertMany(users: ReadonlyArray<{ uid: string } & UserPatch>): Promise<number> {
+    if (users.some((u) => u.uid === SYSTEM_UID)) throw new ParleyError('user.reserved_id', `"${SYSTEM_UID}" is the system sender`);
+    return this.storage.users.upsertMany(users, Date.now());
+  }
+
   async update(uid: string, patch: UserPatch): Promise<User> {
     await this.require(uid);
     return this.storage.users.upsert(uid, patch, Date.now());

@@ -1,8 +1,10 @@
 import type { ChannelStore } from './channels.js';
+import type { ConversationStore } from './conversations.js';
 import type { MessageStore } from './messages.js';
 import type { UserStore } from './users.js';
 
 export type * from './channels.js';
+export type * from './conversations.js';
 export type * from './messages.js';
 export type * from './users.js';
 
@@ -15,6 +17,7 @@ export interface Storage {
   readonly users: UserStore;
   readonly channels: ChannelStore;
   readonly messages: MessageStore;
+  readonly conversations: ConversationStore;
   /** Row counts per table: lets tests prove how many rows an operation wrote. */
   rowCounts(): Promise<Record<string, number>>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import type { ChannelKey } from './channels.js';
+import type { ConversationRow } from './conversations.js';
 
 /** Who gets a per-user conversation row touched by a message (small channels fan out). */
 export type Fanout =
@@ -20,6 +21,9 @@ export interface NewMessage extends ChannelKey {
   /** header, setting, reply, mentions, entities: serialized once. */
   metaJson: string;
   redDot: boolean;
+  /** Uids the message mentions, and whether it mentions everyone. */
+  mentionUids: readonly string[];
+  mentionAll: boolean;
   fanout: Fanout;
 }
 
@@ -33,8 +37,11 @@ export type CommitResult =
   | {
       status: 'stored';
       ack: StoredAck;
-      /** Users whose conversation rows changed, with the owner's new version (empty for super groups). */
-      versions: ReadonlyArray<{ uid: string; version: number }>;
+      /**
+       * The conversation rows of the message's channel as the batch left them, each with its
+       * owner's new version (none for super groups: their members' order is derived at read time).
+       */
+      conversations: readonly ConversationRow[];
     }
   /** (fromUid, clientMsgNo) was already stored: the first send's ack, nothing written. */
   | { status: 'duplicate'; ack: StoredAck };
@@ -59,6 +66,10 @@ export interface StoredMessage extends ChannelKey, StoredAck {
  * - Commits and membership changes of one channel are serialized (both lock the channel row), so
  *   a 'members' fan-out reaches exactly the members whose `joinSeq` is below the message's seq.
  * - Per user, each changed conversation gets its own version, strictly increasing per user.
+ * - Each channel counts its countable (redDot) messages: a message's ordinal is that count
+ *   including itself, so unread between two positions is a subtraction.
+ * - A batch touching super groups raises the database's super-group clock once and stamps it on
+ *   those channels, in commit order.
  */
 export interface MessageStore {
   commit(batch: readonly NewMessage[]): Promise<CommitResult[]>;
@@ -67,4 +78,8 @@ export interface MessageStore {
   byClientMsgNo(fromUid: string, clientMsgNo: string): Promise<StoredMessage | undefined>;
   /** How many messages the channel has stored. */
   count(key: ChannelKey): Promise<number>;
+  /** Countable (redDot) messages of the channel up to and including `seq` (0 for seq 0). */
+  ordinalAt(key: ChannelKey, seq: number): Promise<number>;
+  /** The messages at the given positions that exist, in no particular order. */
+  bySeqs(refs: ReadonlyArray<ChannelKey & { seq: number }>): Promise<StoredMessage[]>;
 }

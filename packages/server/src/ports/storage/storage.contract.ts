@@ -23,6 +23,8 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         payloadJson: JSON.stringify({ type: 1, content: `m${n}` }),
         metaJson: '{}',
         redDot: true,
+        mentionUids: [],
+        mentionAll: false,
         ...over,
       };
     };
@@ -50,6 +52,12 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         const updated = await store.users.upsert('u1', { avatar: 'http://a/p.png' }, now + 5);
         expect(updated).toMatchObject({ name: 'One', avatar: 'http://a/p.png', ext: 'x', createdAt: now, updatedAt: now + 5 });
         expect(await store.users.get('U1')).toBeUndefined();
+      });
+
+      it('registers many users at once, updating existing ones', async () => {
+        expect(await store.users.upsertMany([{ uid: 'many-1' }, { uid: 'many-2', name: 'Two' }, { uid: 'u1', ext: 'y' }], now)).toBe(3);
+        expect((await store.users.existing(['many-1', 'many-2'])).sort()).toEqual(['many-1', 'many-2']);
+        expect(await store.users.get('u1')).toMatchObject({ name: 'One', ext: 'y' });
       });
 
       it('reports which uids exist, case-sensitively', async () => {
@@ -169,11 +177,11 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
           msg({ channelId: pair('a', 'd'), fanout: p2p('a', 'd') }),
           msg({ channelId: pair('a', 'b'), fanout: p2p('a', 'b') }),
         ]);
-        const va = (i: number) => (r[i]?.status === 'stored' ? r[i].versions.find((v) => v.uid === 'a')?.version : undefined);
+        const va = (i: number) => (r[i]?.status === 'stored' ? r[i].conversations.find((v) => v.uid === 'a')?.version : undefined);
         expect(va(0)).toBe(va(1));
         expect(va(2)).toBe((va(0) as number) + 1);
         const [next] = await store.messages.commit([msg({ channelId: pair('a', 'b'), fanout: p2p('a', 'b') })]);
-        expect(next?.status === 'stored' && next.versions.find((v) => v.uid === 'a')?.version).toBe((va(2) as number) + 1);
+        expect(next?.status === 'stored' && next.conversations.find((v) => v.uid === 'a')?.version).toBe((va(2) as number) + 1);
       });
 
       it('keeps seqs contiguous under concurrent batches', async () => {
@@ -191,7 +199,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         const g = { channelType: 2 as const, channelId: 'grp' };
         const [r] = await store.messages.commit([msg({ ...g, fromUid: 'm1', fanout: { kind: 'members', conversationId: 'team|grp' } })]);
         expect(r?.status).toBe('stored');
-        expect(r?.status === 'stored' && r.versions.map((v) => v.uid).sort()).toEqual(['m1', 'm2', 'owner']);
+        expect(r?.status === 'stored' && r.conversations.map((v) => v.uid).sort()).toEqual(['m1', 'm2', 'owner']);
       });
 
       it('writes O(1) rows for a super-group message whatever the member count', async () => {
@@ -210,6 +218,143 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         expect((await store.channels.member(sg, 'sgm1999'))?.joinSeq).toBe(0);
         await store.channels.addMembers(sg, ['late'], now);
         expect((await store.channels.member(sg, 'late'))?.joinSeq).toBe(2);
+      });
+    });
+
+    describe('conversations', () => {
+      const key = (x: string, y: string) => ({ channelType: 1 as const, channelId: pair(x, y), conversationId: `p2p|${y}` });
+
+      it('keeps fan-out rows current: last message, ordinals, read position of the sender, versions', async () => {
+        for (const u of ['cv-a', 'cv-b']) await store.users.upsert(u, {}, now);
+        const ch = pair('cv-a', 'cv-b');
+        const [first] = await store.messages.commit([msg({ channelId: ch, fromUid: 'cv-a', fanout: p2p('cv-a', 'cv-b') })]);
+        await store.messages.commit([
+          msg({ channelId: ch, fromUid: 'cv-a', fanout: p2p('cv-a', 'cv-b'), redDot: false }),
+          msg({ channelId: ch, fromUid: 'cv-a', fanout: p2p('cv-a', 'cv-b') }),
+        ]);
+        const b = await store.conversations.get('cv-b', 'p2p|cv-a');
+        expect(b).toMatchObject({
+          channelType: 1,
+          channelId: ch,
+          lastSeq: 3,
+          lastOrd: 2,
+          readSeq: 0,
+          readOrd: 0,
+          hiddenSeq: -1,
+          clearSeq: 0,
+        });
+        const a = await store.conversations.get('cv-a', 'p2p|cv-b');
+        expect(a).toMatchObject({ lastSeq: 3, lastOrd: 2, readSeq: 3, readOrd: 2 });
+        expect(first?.status === 'stored' && first.conversations.map((c) => c.conversationId).sort()).toEqual(['p2p|cv-a', 'p2p|cv-b']);
+        expect(await store.messages.ordinalAt({ channelType: 1, channelId: ch }, 2)).toBe(1);
+        expect(await store.messages.ordinalAt({ channelType: 1, channelId: ch }, 0)).toBe(0);
+        expect(
+          (
+            await store.messages.bySeqs([
+              { channelType: 1, channelId: ch, seq: 3 },
+              { channelType: 1, channelId: ch, seq: 99 },
+            ])
+          ).map((m) => m.messageSeq),
+        ).toEqual([3]);
+        const clock = await store.conversations.clock('cv-b');
+        expect(clock.version).toBe(b?.version);
+        expect(clock.epoch).toMatch(/\S/);
+      });
+
+      it('records mentions by uid and @all', async () => {
+        const g = { channelType: 2 as const, channelId: 'grp' };
+        await store.messages.commit([
+          msg({ ...g, fromUid: 'm1', mentionUids: ['m2'], fanout: { kind: 'members', conversationId: 'team|grp' } }),
+        ]);
+        const m2 = await store.conversations.get('m2', 'team|grp');
+        const owner = await store.conversations.get('owner', 'team|grp');
+        expect(m2?.mentionSeq).toBe(m2?.lastSeq);
+        expect(owner?.mentionSeq).toBe(0);
+        await store.messages.commit([
+          msg({ ...g, fromUid: 'm1', mentionAll: true, fanout: { kind: 'members', conversationId: 'team|grp' } }),
+        ]);
+        const o2 = await store.conversations.get('owner', 'team|grp');
+        expect(o2?.mentionSeq).toBe(o2?.lastSeq);
+      });
+
+      it('updates own state atomically, versioning only real changes, reading forward only', async () => {
+        const k = key('cv-b', 'cv-a');
+        const before = await store.conversations.get('cv-b', 'p2p|cv-a');
+        const pinned = await store.conversations.update('cv-b', k, { pinnedAt: now, ext: 'note' });
+        expect(pinned.changed).toBe(true);
+        expect(pinned.row).toMatchObject({ pinnedAt: now, ext: 'note' });
+        expect(pinned.row.version).toBeGreaterThan(before?.version as number);
+        const same = await store.conversations.update('cv-b', k, { pinnedAt: now });
+        expect(same).toEqual({ row: pinned.row, changed: false });
+        const read = await store.conversations.update('cv-b', k, { read: { seq: 2, ord: 1 } });
+        expect(read.row).toMatchObject({ readSeq: 2, readOrd: 1 });
+        const stale = await store.conversations.update('cv-b', k, { read: { seq: 1, ord: 1 } });
+        expect(stale.changed).toBe(false);
+        expect((await store.conversations.pinned('cv-b')).map((r) => r.conversationId)).toEqual(['p2p|cv-a']);
+        expect(await store.conversations.unreadTotal('cv-b')).toBe(1);
+      });
+
+      it('creates an empty row on update, stamped with the given time, and lists it', async () => {
+        const created = await store.conversations.update(
+          'cv-b',
+          { channelType: 2, channelId: 'grp', conversationId: 'team|grp' },
+          { ext: 'x', sortTsIfEmpty: now + 5 },
+        );
+        expect(created.row).toMatchObject({ lastSeq: 0, sortTs: now + 5, ext: 'x' });
+      });
+
+      it('pages visible fan-out rows by (sortTs desc, conversationId), keyset, hiding deleted ones', async () => {
+        for (const u of ['pg-me', 'pg-1', 'pg-2', 'pg-3']) await store.users.upsert(u, {}, now);
+        const at = now + 1_000_000;
+        for (const [peer, ts] of [
+          ['pg-1', at],
+          ['pg-2', at],
+          ['pg-3', at - 5],
+        ] as const) {
+          await store.messages.commit([msg({ channelId: pair('pg-me', peer), fromUid: peer, timestamp: ts, fanout: p2p(peer, 'pg-me') })]);
+        }
+        const first = await store.conversations.page('pg-me', { limit: 2 });
+        expect(first.map((r) => r.conversationId)).toEqual(['p2p|pg-1', 'p2p|pg-2']);
+        const rest = await store.conversations.page('pg-me', { limit: 2, after: { sortTs: at, conversationId: 'p2p|pg-1' } });
+        expect(rest.map((r) => r.conversationId)).toEqual(['p2p|pg-2', 'p2p|pg-3']);
+        expect((await store.conversations.page('pg-me', { limit: 9, maxTs: at })).map((r) => r.conversationId)).toEqual(['p2p|pg-3']);
+        expect((await store.conversations.page('pg-me', { limit: 9, minTs: at - 5 })).map((r) => r.conversationId)).toEqual([
+          'p2p|pg-1',
+          'p2p|pg-2',
+        ]);
+        const k = key('pg-me', 'pg-2');
+        const lastSeq = (await store.conversations.get('pg-me', 'p2p|pg-2'))?.lastSeq as number;
+        await store.conversations.update('pg-me', k, { hiddenSeq: lastSeq });
+        expect((await store.conversations.page('pg-me', { limit: 9 })).map((r) => r.conversationId)).toEqual(['p2p|pg-1', 'p2p|pg-3']);
+        const changes = await store.conversations.changedSince('pg-me', 0, 10);
+        expect(changes.map((r) => r.conversationId)).toEqual(['p2p|pg-1', 'p2p|pg-3', 'p2p|pg-2']);
+        await store.messages.commit([
+          msg({ channelId: pair('pg-me', 'pg-2'), fromUid: 'pg-2', timestamp: at + 1, fanout: p2p('pg-2', 'pg-me') }),
+        ]);
+        expect((await store.conversations.page('pg-me', { limit: 1 })).map((r) => r.conversationId)).toEqual(['p2p|pg-2']);
+      });
+
+      it('derives super groups from the channel: one clock tick per batch, member join points', async () => {
+        const sg = { channelType: 3 as const, channelId: 'sg-conv' };
+        for (const u of ['sc-o', 'sc-m', 'sc-late']) await store.users.upsert(u, {}, now);
+        await store.channels.createGroup({ ...sg, name: '', ownerUid: 'sc-o', allowHistory: false }, ['sc-m'], now);
+        const clock0 = (await store.conversations.clock('sc-m')).superGroupClock;
+        const fanout: Fanout = { kind: 'none', conversationId: 'super_team|sg-conv' };
+        await store.messages.commit([msg({ ...sg, fromUid: 'sc-o', fanout }), msg({ ...sg, fromUid: 'sc-o', fanout, mentionAll: true })]);
+        await store.channels.addMembers(sg, ['sc-late'], now);
+        await store.messages.commit([msg({ ...sg, fromUid: 'sc-m', fanout, mentionUids: ['sc-late', 'not-a-member'] })]);
+        const views = await store.conversations.superGroups('sc-late');
+        expect(views).toHaveLength(1);
+        expect(views[0]).toMatchObject({
+          joinSeq: 2,
+          joinOrd: 2,
+          channel: { maxSeq: 3, redCount: 3, allMentionSeq: 2, superGroupClock: clock0 + 2 },
+        });
+        expect(views[0]?.row?.mentionSeq).toBe(3);
+        const sender = (await store.conversations.superGroups('sc-m'))[0];
+        expect(sender?.row).toMatchObject({ readSeq: 3, readOrd: 3, version: 0 });
+        expect((await store.conversations.clock('sc-m')).superGroupClock).toBe(clock0 + 2);
+        expect(await store.conversations.get('not-a-member', 'super_team|sg-conv')).toBeUndefined();
       });
     });
   });

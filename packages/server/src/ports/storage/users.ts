@@ -13,6 +13,8 @@ export interface UserPatch {
  */
 export interface UserStore {
   upsert(uid: string, patch: UserPatch, now: number): Promise<User>;
+  /** `upsert` for many users in one transaction; returns how many were given. */
+  upsertMany(users: ReadonlyArray<{ uid: string } & UserPatch>, now: number): Promise<number>;
   get(uid: string): Promise<User | undefined>;
   /** The subset of `uids` that exist, in no particular order. */
   existing(uids: readonly string[]): Promise<string[]>;

@@ -8,6 +8,7 @@ import { installErrorHandlers } from './errors.js';
 import { adminGroupRoutes } from './routes/admin-groups.js';
 import { adminMessageRoutes } from './routes/admin-messages.js';
 import { adminUserRoutes } from './routes/admin-users.js';
+import { conversationRoutes } from './routes/conversations.js';
 import { devRoutes } from './routes/dev.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
@@ -39,7 +40,16 @@ export async function createHttpServer(ctx: AppContext): Promise<TypedApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  for (const routes of [healthRoutes, devRoutes, messageRoutes, adminUserRoutes, adminGroupRoutes, adminMessageRoutes, webRoutes]) {
+  for (const routes of [
+    healthRoutes,
+    devRoutes,
+    messageRoutes,
+    conversationRoutes,
+    adminUserRoutes,
+    adminGroupRoutes,
+    adminMessageRoutes,
+    webRoutes,
+  ]) {
     routes(app, ctx);
   }
   return app;

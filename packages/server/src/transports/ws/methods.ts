@@ -1,4 +1,19 @@
-import { SendAck, SendParams } from '@parley/protocol';
+import {
+  Conversation,
+  ConversationRef,
+  DeleteParams,
+  DeleteResult,
+  ListParams,
+  ListResult,
+  MarkReadParams,
+  PinParams,
+  SendAck,
+  SendParams,
+  SyncParams,
+  SyncResult,
+  TotalUnreadResult,
+  UpdateExtParams,
+} from '@parley/protocol';
 import { type Static, type TSchema, Type } from 'typebox';
 import type { AppContext } from '../../app-context.js';
 
@@ -26,6 +41,60 @@ export const methods: Record<string, Method> = {
     result: SendAck,
     summary: 'Send a message; the result is the ack (reasonCode 1 = stored)',
     handle: (ctx, caller, params) => ctx.messages.send({ uid: caller.uid, origin: caller.connectionId }, params),
+  }),
+  'conversation.list': method({
+    params: ListParams,
+    result: ListResult,
+    summary: 'Conversations newest first, by keyset cursor (Easemob) or min/maxTimestamp (NIM)',
+    handle: (ctx, caller, params) => ctx.conversations.list(caller.uid, params),
+  }),
+  'conversation.listPinned': method({
+    params: ListParams,
+    result: ListResult,
+    summary: 'Pinned conversations, newest pin first',
+    handle: (ctx, caller, params) => ctx.conversations.listPinned(caller.uid, params),
+  }),
+  'conversation.get': method({
+    params: ConversationRef,
+    result: Conversation,
+    summary: 'One conversation, or conversation.not_found',
+    handle: (ctx, caller, params) => ctx.conversations.get(caller.uid, params),
+  }),
+  'conversation.updateExt': method({
+    params: UpdateExtParams,
+    result: Conversation,
+    summary: "Set the conversation's private ext (creates the conversation if needed)",
+    handle: (ctx, caller, { ext, ...ref }) => ctx.conversations.updateExt(caller.uid, ref, ext),
+  }),
+  'conversation.pin': method({
+    params: PinParams,
+    result: Conversation,
+    summary: 'Pin or unpin (idempotent; at most maxPinned)',
+    handle: (ctx, caller, { isPinned, ...ref }) => ctx.conversations.pin(caller.uid, ref, isPinned),
+  }),
+  'conversation.markRead': method({
+    params: MarkReadParams,
+    result: Conversation,
+    summary: 'Read up to seq (default the last); read positions only move forward',
+    handle: (ctx, caller, { seq, ...ref }) => ctx.conversations.markRead(caller.uid, ref, seq),
+  }),
+  'conversation.delete': method({
+    params: DeleteParams,
+    result: DeleteResult,
+    summary: 'Hide conversations until a newer message (deleteRoam: also clear history); per-id results',
+    handle: (ctx, caller, params) => ctx.conversations.delete(caller.uid, params.conversationIds, params.deleteRoam ?? false),
+  }),
+  'conversation.sync': method({
+    params: SyncParams,
+    result: SyncResult,
+    summary: 'Changes since a sync token: conversations and tombstones',
+    handle: (ctx, caller, params) => ctx.conversations.sync(caller.uid, params.since, params.limit),
+  }),
+  'conversation.totalUnread': method({
+    params: Type.Object({}, { additionalProperties: false }),
+    result: TotalUnreadResult,
+    summary: 'Unread over all conversations',
+    handle: async (ctx, caller) => ({ totalUnread: await ctx.conversations.totalUnread(caller.uid) }),
   }),
   ping: method({
     params: Type.Object({}, { additionalProperties: false }),

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { ChannelKey, ChannelRecord, ChannelStore, GroupSendFacts, MemberRecord } from '../../../ports/storage/index.js';
 import { inTransaction } from './transaction.js';
 
-interface ChannelRow {
+export interface ChannelRow {
   channel_type: number;
   channel_id: string;
   name: string;
@@ -36,7 +36,7 @@ interface SendFactsRow extends ChannelRow {
   sender_whitelisted: boolean;
 }
 
-const toChannel = (r: ChannelRow): ChannelRecord => ({
+export const toChannel = (r: ChannelRow): ChannelRecord => ({
   channelType: r.channel_type as ChannelRecord['channelType'],
   channelId: r.channel_id,
   name: r.name,
@@ -73,7 +73,7 @@ const CHANNEL_COLUMN_NAMES = [
   'last_msg_at',
   'created_at',
 ];
-const channelColumns = (table?: string): string => CHANNEL_COLUMN_NAMES.map((c) => (table ? `${table}.${c}` : c)).join(', ');
+export const channelColumns = (table?: string): string => CHANNEL_COLUMN_NAMES.map((c) => (table ? `${table}.${c}` : c)).join(', ');
 const CHANNEL_COLUMNS = channelColumns();
 const MEMBER_COLUMNS = 'uid, role, muted_until, join_seq, joined_at';
 

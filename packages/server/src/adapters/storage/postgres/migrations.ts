@@ -96,6 +96,22 @@ const migrations: readonly string[] = [
   CREATE INDEX conversations_by_time ON conversations (uid, sort_ts DESC, conversation_id);
   CREATE INDEX conversations_by_version ON conversations (uid, version);
   `,
+  // The conversation service: exact unread by subtraction of ordinals, mentions, super-group sync.
+  // Like SQLite's migration 2, nothing is backfilled: messages stored before it count as ordinal 0.
+  // The epoch is any random positive value below 2^53, so that it is also exact as a JS number.
+  `
+  ALTER TABLE messages ADD COLUMN red_ord BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE channels
+    ADD COLUMN red_count BIGINT NOT NULL DEFAULT 0,
+    ADD COLUMN all_mention_seq BIGINT NOT NULL DEFAULT 0,
+    ADD COLUMN sg_clock BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE conversations
+    ADD COLUMN last_ord BIGINT NOT NULL DEFAULT 0,
+    ADD COLUMN read_ord BIGINT NOT NULL DEFAULT 0,
+    ADD COLUMN mention_seq BIGINT NOT NULL DEFAULT 0;
+  CREATE TABLE counters (name TEXT COLLATE "C" PRIMARY KEY, value BIGINT NOT NULL);
+  INSERT INTO counters (name, value) VALUES ('supergroup_clock', 0), ('epoch', 1 + floor(random() * 9007199254740990)::bigint);
+  `,
 ];
 
 /** The unique index whose violation means a concurrent node stored the same (from_uid, client_msg_no). */

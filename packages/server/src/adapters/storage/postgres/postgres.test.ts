@@ -26,6 +26,8 @@ await describePostgres('PostgreSQL adapter', () => {
         payloadJson: '{}',
         metaJson: '{}',
         redDot: true,
+        mentionUids: [],
+        mentionAll: false,
         fanout: {
           kind: 'users',
           targets: [
@@ -89,7 +91,7 @@ await describePostgres('PostgreSQL adapter', () => {
       const changeByVersion = new Map<string, string>();
       for (const { m, r, batch } of all) {
         if (r.status !== 'stored') continue;
-        for (const v of r.versions) {
+        for (const v of r.conversations) {
           const change = `${batch}/${m.channelId}`;
           expect(changeByVersion.get(`${v.uid}#${v.version}`) ?? change).toBe(change);
           changeByVersion.set(`${v.uid}#${v.version}`, change);
@@ -119,10 +121,97 @@ await describePostgres('PostgreSQL adapter', () => {
         const joinSeq = (await node(0).channels.member(group, `late${i}`))?.joinSeq as number;
         for (const r of results) {
           if (r.status !== 'stored') throw new Error('every group message is new');
-          expect(r.versions.some((v) => v.uid === `late${i}`)).toBe(r.ack.messageSeq > joinSeq);
+          expect(r.conversations.some((v) => v.uid === `late${i}`)).toBe(r.ack.messageSeq > joinSeq);
         }
       }
       expect((await node(0).channels.get(group))?.memberCount).toBe(10);
+      // A late member's unread counting starts at the ordinal of their join point.
+      for (let i = 0; i < 8; i++) {
+        const joinSeq = (await node(0).channels.member(group, `late${i}`))?.joinSeq as number;
+        const row = await node(1).conversations.get(`late${i}`, 'team|race');
+        if (!row) continue; // joined after the last message
+        expect(row).toMatchObject({ readSeq: joinSeq, readOrd: await node(2).messages.ordinalAt(group, joinSeq) });
+      }
+    });
+
+    it('ticks the super-group clock exactly once per batch and keeps ordinals contiguous', async () => {
+      const groups = ['sg-x', 'sg-y', 'sg-z'].map((channelId) => ({ channelType: 3 as const, channelId }));
+      for (const g of groups) await node(0).channels.createGroup({ ...g, name: '', ownerUid: 'a', allowHistory: false }, ['b', 'c'], now);
+      const clock0 = (await node(0).conversations.clock('a')).superGroupClock;
+      const rounds = 8;
+      // Each batch: two super groups (sorted differently per node, so lock order matters) and a 1:1 chat.
+      const batchOf = (n: number, round: number): NewMessage[] => {
+        const from = ['a', 'b', 'c'][(n + round) % 3] as string;
+        const picked = [groups[(n + round) % 3], groups[(n + round + 1) % 3]] as typeof groups;
+        return [
+          ...picked.flatMap((g, k) =>
+            [0, 1].map((i) => ({
+              ...message('a|b', 'a', `sgc/${n}/${round}/${k}/${i}`, `sgc/${n}/${round}/${k}/${i}`),
+              ...g,
+              fromUid: from,
+              redDot: i === 0,
+              mentionAll: i === 1 && round % 2 === 0,
+              fanout: { kind: 'none' as const, conversationId: `super_team|${g.channelId}` },
+            })),
+          ),
+          message('c|d', 'd', `sgc/${n}/${round}/p2p`, `sgc/${n}/${round}/p2p`),
+        ];
+      };
+      await Promise.all(
+        [0, 1, 2].map(async (n) => {
+          for (let round = 0; round < rounds; round++) await node(n).messages.commit(batchOf(n, round));
+        }),
+      );
+
+      const clock = (await node(1).conversations.clock('a')).superGroupClock;
+      expect(clock).toBe(clock0 + 3 * rounds);
+      const views = await node(2).conversations.superGroups('b');
+      expect(views.map((v) => v.channel.channelId)).toEqual(['sg-x', 'sg-y', 'sg-z']);
+      // The last batch to commit stamped its tick, the clock's final value, on its two groups.
+      expect(Math.max(...views.map((v) => v.channel.superGroupClock))).toBe(clock);
+      for (const v of views) {
+        const messages = await node(0).messages.range(v.channel, 1, 1_000);
+        expect(messages.map((m) => m.messageSeq)).toEqual(Array.from({ length: v.channel.maxSeq }, (_, i) => i + 1));
+        expect(v.channel.redCount).toBe(messages.filter((m) => m.redDot).length);
+        let ord = 0;
+        for (const m of messages) {
+          if (m.redDot) ord++;
+          expect(await node(1).messages.ordinalAt(v.channel, m.messageSeq)).toBe(ord);
+        }
+      }
+      const epochs = await Promise.all([0, 1, 2].map(async (n) => (await node(n).conversations.clock('a')).epoch));
+      expect(new Set(epochs).size).toBe(1);
+    });
+
+    // Also the lock-order check for update (users row, then conversation row, as commits take them):
+    // taken the other way round this still passes, through deadlock retries, but a second per collision.
+    it('versions every change once when own-state updates race commits on the same conversation', async () => {
+      const key = { channelType: 1 as const, channelId: 'a|d', conversationId: 'p2p|d' };
+      const sends = [0, 1].map(async (n) => {
+        const versions: number[] = [];
+        for (let i = 0; i < 15; i++) {
+          const [r] = await node(n).messages.commit([message('a|d', i % 2 ? 'd' : 'a', `upd/${n}/${i}`, `upd/${n}/${i}`)]);
+          if (r?.status !== 'stored') throw new Error('every message is new');
+          versions.push(r.conversations.find((c) => c.uid === 'a')?.version as number);
+        }
+        return versions;
+      });
+      const updates = (async () => {
+        const versions: number[] = [];
+        for (let i = 0; i < 30; i++) {
+          const { row, changed } = await node(2).conversations.update('a', key, { ext: `e${i}`, read: { seq: i, ord: i } });
+          expect(changed).toBe(true); // the ext always changes
+          versions.push(row.version);
+        }
+        return versions;
+      })();
+      const all = (await Promise.all([...sends, updates])).flat();
+      expect(new Set(all).size).toBe(all.length);
+      const clock = await node(0).conversations.clock('a');
+      expect(Math.max(...all)).toBe(clock.version);
+      const row = await node(1).conversations.get('a', 'p2p|d');
+      expect(row).toMatchObject({ version: clock.version, ext: 'e29', lastSeq: 30, lastOrd: 30 });
+      expect((await node(1).conversations.changedSince('a', clock.version - 1, 10)).map((r) => r.conversationId)).toEqual(['p2p|d']);
     });
   });
 });

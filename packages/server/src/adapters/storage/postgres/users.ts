@@ -1,6 +1,7 @@
 import type { User } from '@parley/protocol';
 import type { Pool } from 'pg';
 import type { UserPatch, UserStore } from '../../../ports/storage/index.js';
+import { inTransaction } from './transaction.js';
 
 interface UserRow {
   uid: string;
@@ -35,6 +36,46 @@ export function postgresUsers(pool: Pool): UserStore {
         [uid, patch.name ?? null, patch.avatar ?? null, patch.ext ?? null, now],
       );
       return toUser(rows[0] as UserRow);
+    },
+    async upsertMany(users, now) {
+      if (!users.length) return 0;
+      // One row per uid (a statement may not touch a row twice): later fields win, as they would
+      // with SQLite's upserts one after the other.
+      const merged = new Map<string, UserPatch>();
+      for (const { uid, name, avatar, ext } of users) {
+        const m = merged.get(uid) ?? {};
+        if (name !== undefined) m.name = name;
+        if (avatar !== undefined) m.avatar = avatar;
+        if (ext !== undefined) m.ext = ext;
+        merged.set(uid, m);
+      }
+      const uids = [...merged.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const field = (k: keyof UserPatch) => uids.map((uid) => merged.get(uid)?.[k] ?? null);
+      await inTransaction(pool, async (client) => {
+        // Creates the missing users with their fields and locks the existing ones, every row in uid
+        // order (the users lock order of messages.ts), in one statement.
+        const { rows } = await client.query<{ uid: string; created: boolean }>(
+          `INSERT INTO users (uid, name, avatar, ext, created_at, updated_at)
+           SELECT uid, COALESCE(name, ''), COALESCE(avatar, ''), COALESCE(ext, ''), $5, $5
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(uid, name, avatar, ext, ord)
+           ORDER BY ord
+           ON CONFLICT (uid) DO UPDATE SET updated_at = EXCLUDED.updated_at
+           RETURNING uid, xmax = 0 AS created`,
+          [uids, field('name'), field('avatar'), field('ext'), now],
+        );
+        // The existing ones, already locked: only the fields given change.
+        const existing = new Set(rows.filter((r) => !r.created).map((r) => r.uid));
+        const patched = uids.filter((uid) => existing.has(uid) && Object.keys(merged.get(uid) ?? {}).length);
+        if (!patched.length) return;
+        const value = (k: keyof UserPatch) => patched.map((uid) => merged.get(uid)?.[k] ?? null);
+        await client.query(
+          `UPDATE users SET name = COALESCE(p.name, users.name), avatar = COALESCE(p.avatar, users.avatar), ext = COALESCE(p.ext, users.ext)
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS p(uid, name, avatar, ext)
+           WHERE users.uid = p.uid`,
+          [patched, value('name'), value('avatar'), value('ext')],
+        );
+      });
+      return users.length;
     },
     async get(uid) {
       const { rows } = await pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE uid = $1`, [uid]);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Storage } from '../../../ports/storage/index.js';
 import { sqliteChannels } from './channels.js';
+import { sqliteConversations } from './conversations.js';
 import { sqliteMessages } from './messages.js';
 import { migrate } from './migrations.js';
 import { sqliteUsers } from './users.js';
@@ -13,7 +14,7 @@ export interface SqliteOptions {
   synchronous?: 'FULL' | 'NORMAL';
 }
 
-const TABLES = ['users', 'blacklist', 'channels', 'members', 'whitelist', 'messages', 'conversations'];
+const TABLES = ['users', 'blacklist', 'channels', 'members', 'whitelist', 'messages', 'conversations', 'counters'];
 
 export function openSqlite(options: SqliteOptions): Storage {
   if (options.file !== ':memory:') fs.mkdirSync(path.dirname(options.file), { recursive: true });
@@ -28,6 +29,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     users: sqliteUsers(db),
     channels: sqliteChannels(db),
     messages: sqliteMessages(db),
+    conversations: sqliteConversations(db),
     async rowCounts() {
       const counts: Record<string, number> = {};
       for (const t of TABLES) counts[t] = db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;

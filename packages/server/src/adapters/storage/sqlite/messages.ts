@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import type { MessageStore, NewMessage, StoredAck, StoredMessage } from '../../../ports/storage/index.js';
-import { BatchPlan, channelKeyOf } from '../fanout-plan.js';
+import type { ConversationRow, MessageStore, NewMessage, StoredAck, StoredMessage } from '../../../ports/storage/index.js';
+import { BatchPlan, channelKeyOf, type FanoutMember } from '../fanout-plan.js';
+import { type ConversationDbRow, toConversationRow } from './conversations.js';
 
 interface MessageRow {
   channel_type: number;
@@ -32,29 +33,42 @@ export const toStoredMessage = (r: MessageRow): StoredMessage => ({
 
 export function sqliteMessages(db: Database): MessageStore {
   const byClientNo = db.prepare('SELECT * FROM messages WHERE from_uid = ? AND client_msg_no = ?');
-  const bumpChannel = db
-    .prepare(`
-    INSERT INTO channels (channel_type, channel_id, max_seq, last_msg_at, created_at, updated_at)
-    VALUES (@type, @id, @count, @ts, @ts, @ts)
-    ON CONFLICT (channel_type, channel_id) DO UPDATE SET max_seq = max_seq + excluded.max_seq, last_msg_at = MAX(last_msg_at, excluded.last_msg_at)
-    RETURNING max_seq`)
-    .pluck();
+  const tickClock = db.prepare("UPDATE counters SET value = value + 1 WHERE name = 'supergroup_clock' RETURNING value").pluck();
+  const bumpChannel = db.prepare(`
+    INSERT INTO channels (channel_type, channel_id, max_seq, red_count, last_msg_at, all_mention_seq, sg_clock, created_at, updated_at)
+    VALUES (@channelType, @channelId, @count, @redCount, @lastTs, @allMentionAt, @clock, @lastTs, @lastTs)
+    ON CONFLICT (channel_type, channel_id) DO UPDATE SET
+      all_mention_seq = CASE WHEN excluded.all_mention_seq > 0 THEN max_seq + excluded.all_mention_seq ELSE all_mention_seq END,
+      max_seq = max_seq + excluded.max_seq, red_count = red_count + excluded.red_count,
+      last_msg_at = MAX(last_msg_at, excluded.last_msg_at), sg_clock = MAX(sg_clock, excluded.sg_clock)
+    RETURNING max_seq, red_count`);
   const insert = db.prepare(`
-    INSERT INTO messages (channel_type, channel_id, seq, message_id, client_msg_no, from_uid, ts, content_type, red_dot, payload, meta)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const memberUids = db.prepare('SELECT uid FROM members WHERE channel_type = ? AND channel_id = ?').pluck();
+    INSERT INTO messages (channel_type, channel_id, seq, message_id, client_msg_no, from_uid, ts, content_type, red_dot, red_ord, payload, meta)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const members = db.prepare(`
+    SELECT m.uid, m.join_seq AS joinSeq, COALESCE(j.red_ord, 0) AS joinOrd FROM members m
+    LEFT JOIN messages j ON j.channel_type = m.channel_type AND j.channel_id = m.channel_id AND j.seq = m.join_seq
+    WHERE m.channel_type = ? AND m.channel_id = ?`);
   const bumpVersion = db.prepare('UPDATE users SET conv_version = conv_version + ? WHERE uid = ? RETURNING conv_version').pluck();
   const upsertConversation = db.prepare(`
-    INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, read_seq, version)
-    VALUES (@uid, @conversationId, @channelType, @channelId, @sortTs, @lastSeq, @readSeq, @version)
-    ON CONFLICT (uid, conversation_id) DO UPDATE SET sort_ts = excluded.sort_ts, last_seq = excluded.last_seq,
-      read_seq = MAX(read_seq, excluded.read_seq), version = excluded.version`);
-  const moveOwnRead = db.prepare(`
-    INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, read_seq)
-    VALUES (@uid, @conversationId, @channelType, @channelId, @readSeq)
-    ON CONFLICT (uid, conversation_id) DO UPDATE SET read_seq = MAX(read_seq, excluded.read_seq)`);
+    INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, last_ord, read_seq, read_ord, mention_seq, version)
+    VALUES (@uid, @conversationId, @channelType, @channelId, @sortTs, @lastSeq, @lastOrd, @readSeq, @readOrd, @mentionSeq, @version)
+    ON CONFLICT (uid, conversation_id) DO UPDATE SET sort_ts = excluded.sort_ts, last_seq = excluded.last_seq, last_ord = excluded.last_ord,
+      read_ord = CASE WHEN excluded.read_seq > read_seq THEN excluded.read_ord ELSE read_ord END,
+      read_seq = MAX(read_seq, excluded.read_seq), mention_seq = MAX(mention_seq, excluded.mention_seq), version = excluded.version
+    RETURNING *`);
+  // Super groups: only a member's own row, and only if they are a member (a mention may name anyone).
+  const touchOwnRow = db.prepare(`
+    INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, read_seq, read_ord, mention_seq)
+    SELECT @uid, @conversationId, @channelType, @channelId, @readSeq, @readOrd, @mentionSeq FROM members
+    WHERE channel_type = @channelType AND channel_id = @channelId AND uid = @uid
+    ON CONFLICT (uid, conversation_id) DO UPDATE SET
+      read_ord = CASE WHEN excluded.read_seq > read_seq THEN excluded.read_ord ELSE read_ord END,
+      read_seq = MAX(read_seq, excluded.read_seq), mention_seq = MAX(mention_seq, excluded.mention_seq)`);
   const range = db.prepare('SELECT * FROM messages WHERE channel_type = ? AND channel_id = ? AND seq BETWEEN ? AND ? ORDER BY seq');
   const count = db.prepare('SELECT COUNT(*) FROM messages WHERE channel_type = ? AND channel_id = ?').pluck();
+  const ordinal = db.prepare('SELECT red_ord FROM messages WHERE channel_type = ? AND channel_id = ? AND seq = ?').pluck();
+  const bySeq = db.prepare('SELECT * FROM messages WHERE channel_type = ? AND channel_id = ? AND seq = ?');
 
   const lookup = (m: NewMessage): StoredAck | undefined => {
     const row = byClientNo.get(m.fromUid, m.clientMsgNo) as MessageRow | undefined;
@@ -64,12 +78,14 @@ export function sqliteMessages(db: Database): MessageStore {
   const commit = db.transaction((batch: readonly NewMessage[]) => {
     const plan = new BatchPlan(batch);
     plan.dedupe(lookup);
-    const counts = plan.channelCounts();
-    const maxSeq = new Map<string, number>();
-    for (const c of counts) {
-      maxSeq.set(channelKeyOf(c), bumpChannel.get({ type: c.channelType, id: c.channelId, count: c.count, ts: c.lastTs }) as number);
+    const bumps = plan.channelBumps();
+    const clock = plan.touchesSuperGroups ? (tickClock.get() as number) : 0;
+    const after = new Map<string, { maxSeq: number; redCount: number }>();
+    for (const b of bumps) {
+      const r = bumpChannel.get({ ...b, clock: b.channelType === 3 ? clock : 0 }) as { max_seq: number; red_count: number };
+      after.set(channelKeyOf(b), { maxSeq: r.max_seq, redCount: r.red_count });
     }
-    plan.assignSeqs(maxSeq, counts);
+    plan.assignSeqs(after, bumps);
     plan.fresh.forEach((m, i) => {
       insert.run(
         m.channelType,
@@ -81,11 +97,12 @@ export function sqliteMessages(db: Database): MessageStore {
         m.timestamp,
         m.contentType,
         m.redDot ? 1 : 0,
+        plan.ords[i],
         m.payloadJson,
         m.metaJson,
       );
     });
-    const touches = plan.touches((m) => memberUids.all(m.channelType, m.channelId) as string[]);
+    const touches = plan.touches((m) => members.all(m.channelType, m.channelId) as FanoutMember[]);
     const demand = BatchPlan.versionDemand(touches);
     const top = new Map<string, number>();
     for (const [uid, k] of demand) {
@@ -93,11 +110,12 @@ export function sqliteMessages(db: Database): MessageStore {
       if (v !== undefined) top.set(uid, v);
     }
     BatchPlan.assignVersions(touches, top, demand);
+    const rows: ConversationRow[] = [];
     for (const t of touches) {
-      if (t.ownOnly) moveOwnRead.run(t);
-      else if (t.version) upsertConversation.run(t);
+      if (t.ownOnly) touchOwnRow.run(t);
+      else if (t.version) rows.push(toConversationRow(upsertConversation.get(t) as ConversationDbRow));
     }
-    return plan.finish(touches);
+    return plan.finish(rows);
   });
 
   return {
@@ -113,6 +131,18 @@ export function sqliteMessages(db: Database): MessageStore {
     },
     async count(key) {
       return count.get(key.channelType, key.channelId) as number;
+    },
+    async ordinalAt(key, seq) {
+      if (seq <= 0) return 0;
+      return (ordinal.get(key.channelType, key.channelId, seq) as number | undefined) ?? 0;
+    },
+    async bySeqs(refs) {
+      const found: StoredMessage[] = [];
+      for (const r of refs) {
+        const row = bySeq.get(r.channelType, r.channelId, r.seq) as MessageRow | undefined;
+        if (row) found.push(toStoredMessage(row));
+      }
+      return found;
     },
   };
 }

@@ -93,6 +93,18 @@ const migrations: readonly string[] = [
   CREATE INDEX conversations_by_time ON conversations (uid, sort_ts DESC, conversation_id);
   CREATE INDEX conversations_by_version ON conversations (uid, version);
   `,
+  // The conversation service: exact unread by subtraction of ordinals, mentions, super-group sync.
+  `
+  ALTER TABLE messages ADD COLUMN red_ord INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE channels ADD COLUMN red_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE channels ADD COLUMN all_mention_seq INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE channels ADD COLUMN sg_clock INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE conversations ADD COLUMN last_ord INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE conversations ADD COLUMN read_ord INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE conversations ADD COLUMN mention_seq INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO counters (name, value) VALUES ('supergroup_clock', 0), ('epoch', abs(random()) % 9007199254740991);
+  `,
 ];
 
 export function migrate(db: Database): void {

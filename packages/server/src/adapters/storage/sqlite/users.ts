@@ -42,6 +42,12 @@ export function sqliteUsers(db: Database): UserStore {
       const row = upsert.get({ uid, name: patch.name ?? null, avatar: patch.avatar ?? null, ext: patch.ext ?? null, now });
       return toUser(row as UserRow);
     },
+    async upsertMany(users, now) {
+      db.transaction(() => {
+        for (const u of users) upsert.run({ uid: u.uid, name: u.name ?? null, avatar: u.avatar ?? null, ext: u.ext ?? null, now });
+      })();
+      return users.length;
+    },
     async get(uid) {
       const row = get.get(uid) as UserRow | undefined;
       return row && toUser(row);

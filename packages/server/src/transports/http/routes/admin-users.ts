@@ -1,4 +1,14 @@
-import { ErrorBody, TokenRequestBody, TokenResult, Uid, UidsBody, User, UserUpdateBody, UserUpsertBody } from '@parley/protocol';
+import {
+  ErrorBody,
+  TokenRequestBody,
+  TokenResult,
+  Uid,
+  UidsBody,
+  User,
+  UserBatchBody,
+  UserUpdateBody,
+  UserUpsertBody,
+} from '@parley/protocol';
 import { Type } from 'typebox';
 import { requireAdmin } from '../auth.js';
 import type { Routes } from '../routes.js';
@@ -20,6 +30,19 @@ export const adminUserRoutes: Routes = (app, ctx) => {
       const { uid, ...patch } = req.body;
       return ctx.users.upsert(uid, patch);
     },
+  );
+  app.post(
+    '/v1/admin/users/batch',
+    {
+      preHandler,
+      schema: {
+        ...admin,
+        summary: 'Register or update up to 1000 users',
+        body: UserBatchBody,
+        response: { 200: Type.Object({ count: Type.Integer() }), ...errors },
+      },
+    },
+    async (req) => ({ count: await ctx.users.upsertMany(req.body.users) }),
   );
   app.get(
     '/v1/admin/users/:uid',

@@ -1,0 +1,114 @@
+import { type Static, Type } from 'typebox';
+import { CONVERSATION_ID_PATTERN } from '../conversation-id.js';
+import { Message } from './message.js';
+
+export const ConversationId = Type.String({
+  pattern: CONVERSATION_ID_PATTERN,
+  description: 'As its owner names it: `p2p|<peerUid>`, `team|<groupId>`, `super_team|<groupId>`',
+  examples: ['p2p|bob'],
+});
+
+/** A conversation is named by its id, or by the channel as the owner addresses it. */
+const ConversationRefFields = {
+  conversationId: Type.Optional(ConversationId),
+  channelId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'With channelType, instead of conversationId' })),
+  channelType: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)])),
+};
+export const ConversationRef = Type.Object(ConversationRefFields, { additionalProperties: false });
+export type ConversationRef = Static<typeof ConversationRef>;
+
+export const RevokeNotification = Type.Object({ messageId: Type.String(), revoker: Type.String(), revokedAt: Type.Integer() });
+
+export const Conversation = Type.Object(
+  {
+    conversationId: Type.String(),
+    channelId: Type.String({ description: 'As the owner names it: the peer uid for 1:1 chats' }),
+    channelType: Type.Integer(),
+    updateTime: Type.Integer({ description: 'ms: the last message, or the last ext/pin change while there is none' }),
+    lastMsg: Type.Union([Message, Type.Null()]),
+    lastMsgType: Type.Integer({ description: '0 normal, 1 the last message is a revoke notice' }),
+    revokeNotification: Type.Union([RevokeNotification, Type.Null()]),
+    ext: Type.String({ description: 'Private to the owner' }),
+    isPinned: Type.Boolean(),
+    pinnedTime: Type.Integer({ description: 'ms; 0 when not pinned' }),
+    unreadCount: Type.Integer(),
+    readSeq: Type.Integer(),
+    lastMsgSeq: Type.Integer(),
+    mentionedMe: Type.Boolean(),
+    version: Type.Integer({ description: "The owner's change counter at this conversation's last change" }),
+    recents: Type.Optional(Type.Array(Message, { description: 'The newest messages, oldest first (msgCount > 0)' })),
+  },
+  { title: 'Conversation' },
+);
+export type Conversation = Static<typeof Conversation>;
+
+export const ListParams = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'NIM form; default 100' })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: 'Easemob form; wins over limit' })),
+    cursor: Type.Optional(Type.String({ maxLength: 512, description: 'Opaque keyset cursor from the previous page' })),
+    minTimestamp: Type.Optional(Type.Integer({ minimum: 0, description: 'Only updateTime > minTimestamp' })),
+    maxTimestamp: Type.Optional(Type.Integer({ minimum: 0, description: 'Only updateTime < maxTimestamp' })),
+    needLastMsg: Type.Optional(Type.Boolean({ description: 'Default true' })),
+    msgCount: Type.Optional(Type.Integer({ minimum: 0, maximum: 20, description: 'Newest messages per conversation, as recents' })),
+  },
+  { additionalProperties: false },
+);
+export type ListParams = Static<typeof ListParams>;
+
+export const ListResult = Type.Object({
+  conversations: Type.Array(Conversation),
+  hasMore: Type.Boolean(),
+  cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass back for the next page; null at the end' }),
+  syncToken: Type.Union([Type.String(), Type.Null()], {
+    description: 'On a first page (no cursor): a sync token taken before reading, to catch every change made while paging',
+  }),
+});
+export type ListResult = Static<typeof ListResult>;
+
+export const GetParams = ConversationRef;
+export const UpdateExtParams = Type.Object(
+  { ...ConversationRefFields, ext: Type.String({ description: 'At most 1024 bytes (UTF-8), private to the owner' }) },
+  { additionalProperties: false },
+);
+export const PinParams = Type.Object({ ...ConversationRefFields, isPinned: Type.Boolean() }, { additionalProperties: false });
+export const MarkReadParams = Type.Object(
+  { ...ConversationRefFields, seq: Type.Optional(Type.Integer({ minimum: 0, description: 'Read up to this seq; default the last' })) },
+  { additionalProperties: false },
+);
+export const DeleteParams = Type.Object(
+  {
+    conversationIds: Type.Array(ConversationId, { minItems: 1, maxItems: 100 }),
+    deleteRoam: Type.Optional(Type.Boolean({ description: "Also clear the caller's history up to now" })),
+  },
+  { additionalProperties: false },
+);
+export const DeleteResult = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      conversationId: Type.String(),
+      ok: Type.Boolean(),
+      version: Type.Optional(Type.Integer()),
+      error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+    }),
+  ),
+});
+export type DeleteResult = Static<typeof DeleteResult>;
+
+export const Tombstone = Type.Object({ conversationId: Type.String(), deleted: Type.Literal(true), version: Type.Integer() });
+export const SyncParams = Type.Object(
+  {
+    since: Type.Optional(Type.String({ maxLength: 512, description: 'The last syncToken; absent: start over (reset)' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'Changes per response, default 200' })),
+  },
+  { additionalProperties: false },
+);
+export const SyncResult = Type.Object({
+  changes: Type.Array(Type.Union([Conversation, Tombstone])),
+  syncToken: Type.String(),
+  hasMore: Type.Boolean(),
+  reset: Type.Boolean({ description: 'The token is unknown or too old: reload with conversation.list' }),
+});
+export type SyncResult = Static<typeof SyncResult>;
+
+export const TotalUnreadResult = Type.Object({ totalUnread: Type.Integer() });

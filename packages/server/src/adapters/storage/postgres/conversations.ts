@@ -1,0 +1,238 @@
+import type { Pool } from 'pg';
+import type { ConversationPatch, ConversationRow, ConversationStore, ListQuery, SuperGroupView } from '../../../ports/storage/index.js';
+import { type ChannelRow, channelColumns, toChannel } from './channels.js';
+import { inTransaction } from './transaction.js';
+
+export interface ConversationDbRow {
+  uid: string;
+  conversation_id: string;
+  channel_type: number;
+  channel_id: string;
+  sort_ts: number;
+  last_seq: number;
+  last_ord: number;
+  read_seq: number;
+  read_ord: number;
+  hidden_seq: number;
+  clear_seq: number;
+  mention_seq: number;
+  ext: string;
+  pinned_at: number;
+  version: number;
+}
+
+export const toConversationRow = (r: ConversationDbRow): ConversationRow => ({
+  uid: r.uid,
+  conversationId: r.conversation_id,
+  channelType: r.channel_type as ConversationRow['channelType'],
+  channelId: r.channel_id,
+  sortTs: r.sort_ts,
+  lastSeq: r.last_seq,
+  lastOrd: r.last_ord,
+  readSeq: r.read_seq,
+  readOrd: r.read_ord,
+  hiddenSeq: r.hidden_seq,
+  clearSeq: r.clear_seq,
+  mentionSeq: r.mention_seq,
+  ext: r.ext,
+  pinnedAt: r.pinned_at,
+  version: r.version,
+});
+
+const CONVERSATION_COLUMN_NAMES = [
+  'uid',
+  'conversation_id',
+  'channel_type',
+  'channel_id',
+  'sort_ts',
+  'last_seq',
+  'last_ord',
+  'read_seq',
+  'read_ord',
+  'hidden_seq',
+  'clear_seq',
+  'mention_seq',
+  'ext',
+  'pinned_at',
+  'version',
+] as const satisfies ReadonlyArray<keyof ConversationDbRow>;
+export const CONVERSATION_COLUMNS = CONVERSATION_COLUMN_NAMES.join(', ');
+
+/** Listed: not deleted (or a newer message since), and holding a message or an explicit ext/pin. Same as SQLite's. */
+const VISIBLE = 'last_seq > hidden_seq AND (last_seq > 0 OR sort_ts > 0)';
+
+/** A super group joined with the member's own conversation row, whose columns come prefixed `own_` (all null when missing). */
+type SuperGroupDbRow = ChannelRow & {
+  red_count: number;
+  all_mention_seq: number;
+  sg_clock: number;
+  join_seq: number;
+  join_ord: number;
+} & { [K in keyof ConversationDbRow as `own_${K}`]: ConversationDbRow[K] | null };
+
+const ownRowOf = (r: SuperGroupDbRow): ConversationRow | undefined => {
+  if (r.own_uid === null) return undefined;
+  const own = Object.fromEntries(CONVERSATION_COLUMN_NAMES.map((c) => [c, r[`own_${c}`]]));
+  return toConversationRow(own as unknown as ConversationDbRow);
+};
+
+/** The patch applied to `row` exactly as the SQLite adapter does it. */
+function patched(row: ConversationRow, patch: ConversationPatch): ConversationRow {
+  const next = { ...row };
+  if (patch.ext !== undefined) next.ext = patch.ext;
+  if (patch.pinnedAt !== undefined) next.pinnedAt = patch.pinnedAt;
+  // The read position moves forward only, its seq and ordinal together.
+  if (patch.read && patch.read.seq > row.readSeq) {
+    next.readSeq = patch.read.seq;
+    next.readOrd = patch.read.ord;
+  }
+  if (patch.hiddenSeq !== undefined) next.hiddenSeq = patch.hiddenSeq;
+  // A clear is one-way: clearSeq only grows.
+  if (patch.clearSeq !== undefined) next.clearSeq = Math.max(row.clearSeq, patch.clearSeq);
+  if (patch.sortTsIfEmpty !== undefined && row.lastSeq === 0) next.sortTs = patch.sortTsIfEmpty;
+  return next;
+}
+
+/**
+ * Per-user conversation state. `update` takes its row locks in the order every commit takes them
+ * (see messages.ts): the owner's users row first, then the conversation row. Taking them the other
+ * way round would let an update and a commit touching the same conversation deadlock (the commit
+ * holds the users row while it upserts the conversation); PostgreSQL would break that by aborting
+ * one of them, and only after deadlock_timeout.
+ */
+export function postgresConversations(pool: Pool): ConversationStore {
+  return {
+    async page(uid, q: ListQuery) {
+      const values: unknown[] = [uid];
+      const param = (value: unknown): string => {
+        values.push(value);
+        return `$${values.length}`;
+      };
+      const where = ['uid = $1', 'channel_type <> 3', VISIBLE];
+      if (q.after) {
+        const ts = param(q.after.sortTs);
+        where.push(`(sort_ts < ${ts} OR (sort_ts = ${ts} AND conversation_id > ${param(q.after.conversationId)}))`);
+      }
+      if (q.minTs !== undefined) where.push(`sort_ts > ${param(q.minTs)}`);
+      if (q.maxTs !== undefined) where.push(`sort_ts < ${param(q.maxTs)}`);
+      const { rows } = await pool.query<ConversationDbRow>(
+        `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE ${where.join(' AND ')}
+         ORDER BY sort_ts DESC, conversation_id LIMIT ${param(q.limit)}`,
+        values,
+      );
+      return rows.map(toConversationRow);
+    },
+    async superGroups(uid) {
+      // One round trip for all of them: the channel, the member's join point and their own row.
+      // The own row is the one SQLite reads, under the conversation id `super_team|<group id>`.
+      const { rows } = await pool.query<SuperGroupDbRow>(
+        `SELECT ${channelColumns('c')}, c.red_count, c.all_mention_seq, c.sg_clock,
+           m.join_seq, COALESCE(jm.red_ord, 0) AS join_ord,
+           ${CONVERSATION_COLUMN_NAMES.map((col) => `v.${col} AS own_${col}`).join(', ')}
+         FROM members m
+         JOIN channels c ON c.channel_type = m.channel_type AND c.channel_id = m.channel_id
+         LEFT JOIN messages jm ON jm.channel_type = m.channel_type AND jm.channel_id = m.channel_id AND jm.seq = m.join_seq
+         LEFT JOIN conversations v ON v.uid = m.uid AND v.conversation_id = 'super_team|' || m.channel_id
+         WHERE m.uid = $1 AND m.channel_type = 3
+         ORDER BY m.channel_id`,
+        [uid],
+      );
+      return rows.map(
+        (r): SuperGroupView => ({
+          channel: { ...toChannel(r), redCount: r.red_count, allMentionSeq: r.all_mention_seq, superGroupClock: r.sg_clock },
+          joinSeq: r.join_seq,
+          joinOrd: r.join_ord,
+          row: ownRowOf(r),
+        }),
+      );
+    },
+    async get(uid, conversationId) {
+      const { rows } = await pool.query<ConversationDbRow>(
+        `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE uid = $1 AND conversation_id = $2`,
+        [uid, conversationId],
+      );
+      return rows[0] && toConversationRow(rows[0]);
+    },
+    async update(uid, key, patch) {
+      return inTransaction(pool, async (client) => {
+        // The owner's users row first (the global lock order), then the row created if missing. The
+        // aggregate makes the lock happen before the insert: it reads all of `owner` before it yields.
+        await client.query(
+          `WITH owner AS MATERIALIZED (SELECT uid FROM users WHERE uid = $1 FOR NO KEY UPDATE)
+           INSERT INTO conversations (uid, conversation_id, channel_type, channel_id)
+           SELECT $1, $2, $3, $4 FROM (SELECT COUNT(*) FROM owner) AS locked
+           ON CONFLICT (uid, conversation_id) DO NOTHING`,
+          [uid, key.conversationId, key.channelType, key.channelId],
+        );
+        const { rows } = await client.query<ConversationDbRow>(
+          `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE uid = $1 AND conversation_id = $2 FOR UPDATE`,
+          [uid, key.conversationId],
+        );
+        const row = toConversationRow(rows[0] as ConversationDbRow);
+        const next = patched(row, patch);
+        const changed = (Object.keys(next) as Array<keyof ConversationRow>).some((k) => next[k] !== row[k]);
+        if (!changed) return { row, changed };
+        const bumped = await client.query<{ conv_version: number }>(
+          'UPDATE users SET conv_version = conv_version + 1 WHERE uid = $1 RETURNING conv_version',
+          [uid],
+        );
+        // No users row: nothing to version, as in SQLite; the row keeps its version.
+        next.version = bumped.rows[0]?.conv_version ?? row.version;
+        const written = await client.query<ConversationDbRow>(
+          `UPDATE conversations SET ext = $3, pinned_at = $4, read_seq = $5, read_ord = $6, hidden_seq = $7, clear_seq = $8,
+             sort_ts = $9, version = $10
+           WHERE uid = $1 AND conversation_id = $2
+           RETURNING ${CONVERSATION_COLUMNS}`,
+          [
+            uid,
+            key.conversationId,
+            next.ext,
+            next.pinnedAt,
+            next.readSeq,
+            next.readOrd,
+            next.hiddenSeq,
+            next.clearSeq,
+            next.sortTs,
+            next.version,
+          ],
+        );
+        return { row: toConversationRow(written.rows[0] as ConversationDbRow), changed };
+      });
+    },
+    async changedSince(uid, version, limit) {
+      const { rows } = await pool.query<ConversationDbRow>(
+        `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE uid = $1 AND version > $2 ORDER BY version LIMIT $3`,
+        [uid, version, limit],
+      );
+      return rows.map(toConversationRow);
+    },
+    async clock(uid) {
+      // One statement, so one snapshot. The epoch is read as text: its exact stored digits.
+      const { rows } = await pool.query<{ version: number | null; clock: number; epoch: string }>(
+        `SELECT (SELECT conv_version FROM users WHERE uid = $1) AS version,
+           (SELECT value FROM counters WHERE name = 'supergroup_clock') AS clock,
+           (SELECT value::text FROM counters WHERE name = 'epoch') AS epoch`,
+        [uid],
+      );
+      const r = rows[0] as { version: number | null; clock: number; epoch: string };
+      return { version: r.version ?? 0, superGroupClock: r.clock, epoch: r.epoch };
+    },
+    async pinned(uid) {
+      // SQLite returns them in primary-key order; the port names none, this makes it explicit.
+      const { rows } = await pool.query<ConversationDbRow>(
+        `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE uid = $1 AND pinned_at > 0 ORDER BY conversation_id`,
+        [uid],
+      );
+      return rows.map(toConversationRow);
+    },
+    async unreadTotal(uid) {
+      // SUM over BIGINT is NUMERIC (a string in pg): cast back so it comes out as a number.
+      const { rows } = await pool.query<{ total: number }>(
+        `SELECT COALESCE(SUM(GREATEST(last_ord - read_ord, 0)), 0)::bigint AS total
+         FROM conversations WHERE uid = $1 AND channel_type <> 3 AND ${VISIBLE}`,
+        [uid],
+      );
+      return rows[0]?.total ?? 0;
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import type { Database } from 'better-sqlite3';
+import type { ConversationRow, ConversationStore, SuperGroupView } from '../../../ports/storage/index.js';
+import { toChannel } from './channels.js';
+
+export interface ConversationDbRow {
+  uid: string;
+  conversation_id: string;
+  channel_type: number;
+  channel_id: string;
+  sort_ts: number;
+  last_seq: number;
+  last_ord: number;
+  read_seq: number;
+  read_ord: number;
+  hidden_seq: number;
+  clear_seq: number;
+  mention_seq: number;
+  ext: string;
+  pinned_at: number;
+  version: number;
+}
+
+export const toConversationRow = (r: ConversationDbRow): ConversationRow => ({
+  uid: r.uid,
+  conversationId: r.conversation_id,
+  channelType: r.channel_type as ConversationRow['channelType'],
+  channelId: r.channel_id,
+  sortTs: r.sort_ts,
+  lastSeq: r.last_seq,
+  lastOrd: r.last_ord,
+  readSeq: r.read_seq,
+  readOrd: r.read_ord,
+  hiddenSeq: r.hidden_seq,
+  clearSeq: r.clear_seq,
+  mentionSeq: r.mention_seq,
+  ext: r.ext,
+  pinnedAt: r.pinned_at,
+  version: r.version,
+});
+
+/** Listed: not deleted (or a newer message since), and holding a message or an explicit ext/pin. */
+const VISIBLE = 'last_seq > hidden_seq AND (last_seq > 0 OR sort_ts > 0)';
+
+export function sqliteConversations(db: Database): ConversationStore {
+  const get = db.prepare('SELECT * FROM conversations WHERE uid = ? AND conversation_id = ?');
+  const changedSince = db.prepare('SELECT * FROM conversations WHERE uid = ? AND version > ? ORDER BY version LIMIT ?');
+  const version = db.prepare('SELECT conv_version FROM users WHERE uid = ?').pluck();
+  const counter = db.prepare('SELECT value FROM counters WHERE name = ?').pluck();
+  const pinned = db.prepare('SELECT * FROM conversations WHERE uid = ? AND pinned_at > 0');
+  const unreadTotal = db
+    .prepare(`SELECT COALESCE(SUM(MAX(last_ord - read_ord, 0)), 0) FROM conversations WHERE uid = ? AND channel_type <> 3 AND ${VISIBLE}`)
+    .pluck();
+  const superGroups = db.prepare(`
+    SELECT c.*, m.join_seq, COALESCE(jm.red_ord, 0) AS join_ord, v.conversation_id AS v_conversation_id
+    FROM members m
+    JOIN channels c ON c.channel_type = m.channel_type AND c.channel_id = m.channel_id
+    LEFT JOIN messages jm ON jm.channel_type = m.channel_type AND jm.channel_id = m.channel_id AND jm.seq = m.join_seq
+    LEFT JOIN conversations v ON v.uid = m.uid AND v.conversation_id = 'super_team|' || m.channel_id
+    WHERE m.uid = ? AND m.channel_type = 3`);
+  const bumpVersion = db.prepare('UPDATE users SET conv_version = conv_version + 1 WHERE uid = ? RETURNING conv_version').pluck();
+  const insertEmpty = db.prepare(`
+    INSERT INTO conversations (uid, conversation_id, channel_type, channel_id) VALUES (?, ?, ?, ?)
+    ON CONFLICT (uid, conversation_id) DO NOTHING`);
+  const write = db.prepare(`
+    UPDATE conversations SET ext = @ext, pinned_at = @pinnedAt, read_seq = @readSeq, read_ord = @readOrd,
+      hidden_seq = @hiddenSeq, clear_seq = @clearSeq, sort_ts = @sortTs, version = @version
+    WHERE uid = @uid AND conversation_id = @conversationId RETURNING *`);
+
+  const update = db.transaction(
+    (
+      uid: string,
+      key: { conversationId: string; channelType: number; channelId: string },
+      patch: Parameters<ConversationStore['update']>[2],
+    ) => {
+      insertEmpty.run(uid, key.conversationId, key.channelType, key.channelId);
+      const row = toConversationRow(get.get(uid, key.conversationId) as ConversationDbRow);
+      const next = { ...row };
+      if (patch.ext !== undefined) next.ext = patch.ext;
+      if (patch.pinnedAt !== undefined) next.pinnedAt = patch.pinnedAt;
+      if (patch.read && patch.read.seq > row.readSeq) next.readSeq = patch.read.seq;
+      if (patch.read && patch.read.seq > row.readSeq) next.readOrd = patch.read.ord;
+      if (patch.hiddenSeq !== undefined) next.hiddenSeq = patch.hiddenSeq;
+      if (patch.clearSeq !== undefined) next.clearSeq = Math.max(row.clearSeq, patch.clearSeq);
+      if (patch.sortTsIfEmpty !== undefined && row.lastSeq === 0) next.sortTs = patch.sortTsIfEmpty;
+      const changed = (Object.keys(next) as Array<keyof ConversationRow>).some((k) => next[k] !== row[k]);
+      if (!changed) return { row, changed };
+      next.version = (bumpVersion.get(uid) as number | undefined) ?? row.version;
+      return { row: toConversationRow(write.get({ ...next, uid }) as ConversationDbRow), changed };
+    },
+  );
+
+  return {
+    async page(uid, q) {
+      const where = [`uid = @uid`, `channel_type <> 3`, VISIBLE];
+      if (q.after) where.push('(sort_ts < @afterTs OR (sort_ts = @afterTs AND conversation_id > @afterId))');
+      if (q.minTs !== undefined) where.push('sort_ts > @minTs');
+      if (q.maxTs !== undefined) where.push('sort_ts < @maxTs');
+      const sql = `SELECT * FROM conversations WHERE ${where.join(' AND ')} ORDER BY sort_ts DESC, conversation_id LIMIT @limit`;
+      const rows = db
+        .prepare(sql)
+        .all({ uid, afterTs: q.after?.sortTs, afterId: q.after?.conversationId, minTs: q.minTs, maxTs: q.maxTs, limit: q.limit });
+      return (rows as ConversationDbRow[]).map(toConversationRow);
+    },
+    async superGroups(uid) {
+      const rows = superGroups.all(uid) as Array<Record<string, unknown>>;
+      return rows.map((r): SuperGroupView => {
+        const channel = toChannel(r as never);
+        const own = r.v_conversation_id ? (get.get(uid, r.v_conversation_id) as ConversationDbRow) : undefined;
+        return {
+          channel: {
+            ...channel,
+            redCount: r.red_count as number,
+            allMentionSeq: r.all_mention_seq as number,
+            superGroupClock: r.sg_clock as number,
+          },
+          joinSeq: r.join_seq as number,
+          joinOrd: r.join_ord as number,
+          row: own && toConversationRow(own),
+        };
+      });
+    },
+    async get(uid, conversationId) {
+      const row = get.get(uid, conversationId) as ConversationDbRow | undefined;
+      return row && toConversationRow(row);
+    },
+    async update(uid, key, patch) {
+      return update.immediate(uid, key, patch);
+    },
+    async changedSince(uid, v, limit) {
+      return (changedSince.all(uid, v, limit) as ConversationDbRow[]).map(toConversationRow);
+    },
+    async clock(uid) {
+      return {
+        version: (version.get(uid) as number | undefined) ?? 0,
+        superGroupClock: counter.get('supergroup_clock') as number,
+        epoch: String(counter.get('epoch')),
+      };
+    },
+    async pinned(uid) {
+      return (pinned.all(uid) as ConversationDbRow[]).map(toConversationRow);
+    },
+    async unreadTotal(uid) {
+      return unreadTotal.get(uid) as number;
+    },
+  };
+}

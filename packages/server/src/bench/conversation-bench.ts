@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MemoryBus } from '../adapters/bus/memory.js';
+import { openSqlite } from '../adapters/storage/sqlite/index.js';
+import { loadConfig } from '../config.js';
+import { personChannelId } from '../domain/channels/person-channel.js';
+import { ConversationService } from '../domain/conversations/conversation-service.js';
+import { DeliveryRouter } from '../domain/delivery/router.js';
+import type { NewMessage, Storage } from '../ports/storage/index.js';
+import { fmt } from './report.js';
+import { summarize, timeIt } from './stats.js';
+
+const ME = 'bench-me';
+
+function dm(from: string, to: string, n: number, timestamp: number): NewMessage {
+  return {
+    channelType: 1,
+    channelId: personChannelId(from, to),
+    messageId: String(10_000_000 + n),
+    clientMsgNo: `bench-${from}-${n}`,
+    fromUid: from,
+    timestamp,
+    contentType: 1,
+    payloadJson: JSON.stringify({ type: 1, content: `message ${n} from ${from}` }),
+    metaJson: '{"header":{"noPersist":false,"redDot":true,"syncOnce":false},"setting":{}}',
+    redDot: true,
+    mentionUids: [],
+    mentionAll: false,
+    fanout: {
+      kind: 'users',
+      targets: [
+        { uid: from, conversationId: `p2p|${to}` },
+        { uid: to, conversationId: `p2p|${from}` },
+      ],
+    },
+  };
+}
+
+/** A user with `count` conversations, each with a few messages from the peer. */
+async function populate(storage: Storage, count: number): Promise<string[]> {
+  const peers = Array.from({ length: count }, (_, i) => `peer-${i}`);
+  await storage.users.upsertMany([{ uid: ME }, ...peers.map((uid) => ({ uid }))], Date.now());
+  let n = 0;
+  const base = Date.now() - count * 10;
+  for (let start = 0; start < count; start += 500) {
+    const batch: NewMessage[] = [];
+    for (const peer of peers.slice(start, start + 500)) for (let k = 0; k < 3; k++) batch.push(dm(peer, ME, ++n, base + n));
+    await storage.messages.commit(batch);
+  }
+  return peers;
+}
+
+/** conversation.list and conversation.sync as the service runs them (server time, no network). */
+export async function conversationBench(storage: Storage, label: string, conversations: number): Promise<string> {
+  const config = loadConfig({});
+  const service = new ConversationService(storage, new DeliveryRouter(new MemoryBus(), async () => []), config.limits);
+  const peers = await populate(storage, conversations);
+  const list = summarize(await timeIt(1000, 100, () => service.list(ME, { limit: 100, needLastMsg: true })));
+  const token = (await service.sync(ME, undefined)).syncToken;
+  let n = 1_000_000;
+  await storage.messages.commit(peers.slice(0, 10).map((p) => dm(p, ME, ++n, Date.now())));
+  const changes = (await service.sync(ME, token)).changes.length;
+  const sync = summarize(await timeIt(2000, 200, () => service.sync(ME, token)));
+  return [
+    `| ${label} | conversation.list, first page of 100 with lastMsg, ${fmt(conversations, 0)} conversations | ${fmt(list.p50, 3)} | ${fmt(list.p99, 3)} | ${fmt(list.max, 3)} | ${list.n} |`,
+    `| ${label} | conversation.sync returning ${changes} changes | ${fmt(sync.p50, 3)} | ${fmt(sync.p99, 3)} | ${fmt(sync.max, 3)} | ${sync.n} |`,
+  ].join('\n');
+}
+
+export async function conversationBenchSqlite(conversations: number): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-conv-'));
+  const storage = openSqlite({ file: path.join(dir, 'parley.db') });
+  try {
+    return await conversationBench(storage, 'SQLite', conversations);
+  } finally {
+    await storage.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The same on PostgreSQL, in a throwaway schema; says so when there is none to reach. */
+export async function conversationBenchPostgres(conversations: number): Promise<string> {
+  const url = process.env.PARLEY_BENCH_DATABASE_URL || process.env.PARLEY_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `bench_${Date.now()}`;
+  let storage: Storage | undefined;
+  try {
+    const { openPostgres } = await import('../adapters/storage/postgres/index.js');
+    storage = await openPostgres({ connectionString: url, schema });
+  } catch (err) {
+    return `| PostgreSQL | not run: ${(err as Error).message} | | | | |`;
+  }
+  try {
+    return await conversationBench(storage, 'PostgreSQL', conversations);
+  } finally {
+    await storage.close();
+    const pg = (await import('pg')).default;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
+}

@@ -1,0 +1,260 @@
+import {
+  type Conversation,
+  type ConversationRef,
+  type DeleteResult,
+  EventName,
+  type ListParams,
+  type ListResult,
+  type Message,
+  ParleyError,
+  type SyncResult,
+} from '@parley/protocol';
+import type { Limits } from '../../config.js';
+import type { ConversationPatch, ConversationRow, Storage, StoredMessage } from '../../ports/storage/index.js';
+import { type DeliveryRouter, renderPush } from '../delivery/router.js';
+import { toWireMessage } from '../messages/message-view.js';
+import { type ConversationKey, requireAccess } from './conversation-access.js';
+import { byListOrder, type ConversationState, fromRow, fromSuperGroup, showsLastMessage, unreadOf } from './conversation-state.js';
+import { renderConversationJson, toConversation } from './conversation-view.js';
+import { decodeCursor, decodeSyncToken, encodeCursor, encodeSyncToken } from './tokens.js';
+
+const DEFAULT_SYNC_LIMIT = 200;
+
+/**
+ * The server-side conversation list (SPEC §3): every user's conversations, paged newest first,
+ * synced by version, changed by the owner from any device and pushed to all of them.
+ */
+export class ConversationService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly router: DeliveryRouter,
+    private readonly limits: Limits,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async list(uid: string, params: ListParams): Promise<ListResult> {
+    const limit = params.pageSize ?? params.limit ?? 100;
+    const after = params.cursor ? decodeCursor(params.cursor) : undefined;
+    // Taken before reading, so that a sync from it catches whatever changes while the client pages.
+    const syncToken = after ? null : encodeSyncToken(await this.syncClock(uid));
+    const window = { after, minTs: params.minTimestamp, maxTs: params.maxTimestamp };
+    const small = (await this.storage.conversations.page(uid, { ...window, limit: limit + 1 })).map(fromRow);
+    const large = (await this.superGroupStates(uid)).filter((s) => s.listed && inWindow(s, window));
+    const merged = [...small, ...large].sort(byListOrder);
+    const page = merged.slice(0, limit);
+    const hasMore = merged.length > limit;
+    const last = page[page.length - 1];
+    return {
+      conversations: await this.render(uid, page, params.needLastMsg ?? true, params.msgCount ?? 0),
+      hasMore,
+      cursor: hasMore && last ? encodeCursor({ sortTs: last.updateTime, conversationId: last.conversationId }) : null,
+      syncToken,
+    };
+  }
+
+  /** Pinned conversations, newest pin first; at most maxPinned exist, so one page holds them all. */
+  async listPinned(uid: string, params: ListParams): Promise<ListResult> {
+    const rows = await this.storage.conversations.pinned(uid);
+    const superGroups = new Map((await this.superGroupStates(uid)).map((s) => [s.conversationId, s]));
+    const states = rows
+      .map((r) => (r.channelType === 3 ? superGroups.get(r.conversationId) : fromRow(r)))
+      .filter((s): s is ConversationState => s?.listed === true)
+      .sort((a, b) => b.pinnedAt - a.pinnedAt || (a.conversationId < b.conversationId ? -1 : 1));
+    return {
+      conversations: await this.render(uid, states, params.needLastMsg ?? true, params.msgCount ?? 0),
+      hasMore: false,
+      cursor: null,
+      syncToken: null,
+    };
+  }
+
+  async get(uid: string, ref: ConversationRef): Promise<Conversation> {
+    const key = await requireAccess(this.storage, uid, ref);
+    const state = await this.state(uid, key);
+    if (!state?.listed) throw new ParleyError('conversation.not_found', `No conversation ${key.conversationId}`);
+    return (await this.render(uid, [state], true, 0))[0] as Conversation;
+  }
+
+  async updateExt(uid: string, ref: ConversationRef, ext: string): Promise<Conversation> {
+    if (Buffer.byteLength(ext) > this.limits.extMaxBytes) {
+      throw new ParleyError('conversation.ext_too_large', `ext is larger than ${this.limits.extMaxBytes} bytes`);
+    }
+    const key = await requireAccess(this.storage, uid, ref);
+    return this.change(uid, key, { ext, sortTsIfEmpty: this.clock() });
+  }
+
+  async pin(uid: string, ref: ConversationRef, isPinned: boolean): Promise<Conversation> {
+    const key = await requireAccess(this.storage, uid, ref);
+    const current = await this.state(uid, key);
+    if (isPinned && !current?.pinnedAt) {
+      const pinned = (await this.storage.conversations.pinned(uid)).length;
+      if (pinned >= this.limits.maxPinned)
+        throw new ParleyError('conversation.pin_limit', `At most ${this.limits.maxPinned} conversations can be pinned`);
+    }
+    const now = this.clock();
+    const conversation = await this.change(uid, key, { pinnedAt: isPinned ? (current?.pinnedAt ?? 0) || now : 0, sortTsIfEmpty: now });
+    const event = isPinned ? EventName.PinnedConversation : EventName.UnpinnedConversation;
+    this.router.pushToUser(uid, renderPush(event, { conversationId: key.conversationId }));
+    return conversation;
+  }
+
+  /** Reads up to `seq` (default: the last message); a position behind the current one is ignored. */
+  async markRead(uid: string, ref: ConversationRef, seq?: number): Promise<Conversation> {
+    const key = await requireAccess(this.storage, uid, ref);
+    const state = await this.state(uid, key);
+    if (!state?.listed) throw new ParleyError('conversation.not_found', `No conversation ${key.conversationId}`);
+    const target = Math.min(seq ?? state.lastSeq, state.lastSeq);
+    if (target <= state.readSeq) return (await this.render(uid, [state], true, 0))[0] as Conversation;
+    const ord = target === state.lastSeq ? state.lastOrd : await this.storage.messages.ordinalAt(key, target);
+    return this.change(uid, key, { read: { seq: target, ord } });
+  }
+
+  /** Hides each conversation until a newer message; with deleteRoam also clears history up to now. */
+  async delete(uid: string, conversationIds: readonly string[], deleteRoam: boolean): Promise<DeleteResult> {
+    const results: DeleteResult['results'] = [];
+    for (const conversationId of conversationIds) {
+      try {
+        const key = await requireAccess(this.storage, uid, { conversationId });
+        const state = await this.state(uid, key);
+        if (!state?.listed) throw new ParleyError('conversation.not_found', `No conversation ${conversationId}`);
+        const patch: ConversationPatch = { hiddenSeq: state.lastSeq, pinnedAt: 0, read: { seq: state.lastSeq, ord: state.lastOrd } };
+        if (deleteRoam) patch.clearSeq = state.lastSeq;
+        const { row } = await this.storage.conversations.update(uid, key, patch);
+        this.router.pushToUser(uid, renderPush(EventName.ConversationDeleted, { conversationId, version: row.version }));
+        results.push({ conversationId, ok: true, version: row.version });
+      } catch (err) {
+        if (!(err instanceof ParleyError)) throw err;
+        results.push({ conversationId, ok: false, error: { code: err.code, message: err.message } });
+      }
+    }
+    const deleted = results.filter((r) => r.ok).map((r) => r.conversationId);
+    if (deleted.length) this.router.pushToUser(uid, renderPush(EventName.DeleteRoaming, { conversationIds: deleted, deleteRoam }));
+    return { results };
+  }
+
+  /**
+   * Changes since a token: every row whose version moved (tombstones for hidden ones), and the
+   * super groups whose channel moved on the super-group clock. `reset` when the token belongs to
+   * another epoch or to a future this database never reached (a restore).
+   */
+  async sync(uid: string, since: string | undefined, limit = DEFAULT_SYNC_LIMIT): Promise<SyncResult> {
+    const clock = await this.syncClock(uid);
+    const current = encodeSyncToken(clock);
+    if (since === undefined) return { changes: [], syncToken: current, hasMore: false, reset: true };
+    const from = decodeSyncToken(since);
+    if (from.epoch !== clock.epoch || from.version > clock.version || from.clock > clock.clock) {
+      return { changes: [], syncToken: current, hasMore: false, reset: true };
+    }
+    const rows = await this.storage.conversations.changedSince(uid, from.version, limit + 1);
+    const hasMore = rows.length > limit;
+    const changedRows = rows.slice(0, limit);
+    const states = new Map<string, ConversationState>();
+    const views =
+      changedRows.some((r) => r.channelType === 3) || (!hasMore && from.clock < clock.clock)
+        ? await this.storage.conversations.superGroups(uid)
+        : [];
+    const superGroupById = new Map(views.map((v) => [`super_team|${v.channel.channelId}`, fromSuperGroup(v)]));
+    for (const row of changedRows) {
+      const state = row.channelType === 3 ? superGroupById.get(row.conversationId) : fromRow(row);
+      states.set(row.conversationId, state ?? { ...fromRow(row), listed: false });
+    }
+    if (!hasMore) {
+      // Super-group messages raise no member's version: the channel's clock says which moved.
+      for (const v of views) {
+        if (v.channel.superGroupClock <= from.clock) continue;
+        const id = `super_team|${v.channel.channelId}`;
+        states.set(id, superGroupById.get(id) as ConversationState);
+      }
+    }
+    const visible = [...states.values()].filter((s) => s.listed);
+    const rendered = new Map((await this.render(uid, visible, true, 0)).map((c) => [c.conversationId, c]));
+    const changes: SyncResult['changes'] = [...states.values()].map(
+      (s) => rendered.get(s.conversationId) ?? { conversationId: s.conversationId, deleted: true as const, version: s.version },
+    );
+    const last = changedRows[changedRows.length - 1];
+    const syncToken = hasMore && last ? encodeSyncToken({ ...clock, version: last.version, clock: from.clock }) : current;
+    return { changes, syncToken, hasMore, reset: false };
+  }
+
+  /** The sum of unread over every conversation: one aggregate for fan-out rows, plus the super groups. */
+  async totalUnread(uid: string): Promise<number> {
+    const small = await this.storage.conversations.unreadTotal(uid);
+    const large = (await this.superGroupStates(uid)).filter((s) => s.listed).reduce((sum, s) => sum + unreadOf(s), 0);
+    return small + large;
+  }
+
+  /**
+   * After a commit: `conversation.updated` to every device of each owner whose row the message
+   * changed, the sender's included. Rows are the batch's final state, shared by the batch's
+   * messages to that channel, so only the channel's last message of the batch pushes them.
+   */
+  publishCommitted(rows: readonly ConversationRow[], messageSeq: number, renderLastMsg: (viewerUid: string) => string): void {
+    for (const row of rows) {
+      if (row.lastSeq !== messageSeq) continue;
+      const state = fromRow(row);
+      const lastMsg = showsLastMessage(state) ? renderLastMsg(row.uid) : 'null';
+      const conversation = renderConversationJson(state, row.uid, lastMsg);
+      this.router.pushToUser(
+        row.uid,
+        `{"event":"${EventName.ConversationUpdated}","data":{"conversation":${conversation},"version":${row.version}}}`,
+      );
+    }
+  }
+
+  private async change(uid: string, key: ConversationKey, patch: ConversationPatch): Promise<Conversation> {
+    const { row, changed } = await this.storage.conversations.update(uid, key, patch);
+    const state = row.channelType === 3 ? await this.state(uid, key) : fromRow(row);
+    const conversation = (await this.render(uid, [state ?? fromRow(row)], true, 0))[0] as Conversation;
+    if (changed) this.router.pushToUser(uid, renderPush(EventName.ConversationUpdated, { conversation, version: row.version }));
+    return conversation;
+  }
+
+  private async state(uid: string, key: ConversationKey): Promise<ConversationState | undefined> {
+    if (key.channelType === 3) return (await this.superGroupStates(uid)).find((s) => s.conversationId === key.conversationId);
+    const row = await this.storage.conversations.get(uid, key.conversationId);
+    return row && fromRow(row);
+  }
+
+  private async superGroupStates(uid: string): Promise<ConversationState[]> {
+    return (await this.storage.conversations.superGroups(uid)).map(fromSuperGroup);
+  }
+
+  private async syncClock(uid: string) {
+    const c = await this.storage.conversations.clock(uid);
+    return { version: c.version, clock: c.superGroupClock, epoch: c.epoch };
+  }
+
+  /** Wire conversations, fetching last messages and recents in as few reads as the store allows. */
+  private async render(uid: string, states: readonly ConversationState[], needLastMsg: boolean, msgCount: number): Promise<Conversation[]> {
+    const wanted = needLastMsg ? states.filter(showsLastMessage) : [];
+    const lastMessages = new Map<string, StoredMessage>();
+    for (const m of await this.storage.messages.bySeqs(
+      wanted.map((s) => ({ channelType: s.channelType, channelId: s.channelId, seq: s.lastSeq })),
+    )) {
+      lastMessages.set(`${m.channelType}|${m.channelId}`, m);
+    }
+    return Promise.all(
+      states.map(async (s) => {
+        const last = lastMessages.get(`${s.channelType}|${s.channelId}`);
+        const lastMsg: Message | null = last && last.messageSeq === s.lastSeq ? toWireMessage(last, uid) : null;
+        const recents = msgCount > 0 ? await this.recents(uid, s, msgCount) : undefined;
+        return toConversation(s, uid, lastMsg, recents);
+      }),
+    );
+  }
+
+  private async recents(uid: string, s: ConversationState, count: number): Promise<Message[]> {
+    if (!showsLastMessage(s)) return [];
+    const from = Math.max(s.clearSeq + 1, s.lastSeq - count + 1);
+    const stored = await this.storage.messages.range({ channelType: s.channelType, channelId: s.channelId }, from, s.lastSeq);
+    return stored.map((m) => toWireMessage(m, uid));
+  }
+}
+
+const inWindow = (
+  s: ConversationState,
+  w: { after?: { sortTs: number; conversationId: string }; minTs?: number; maxTs?: number },
+): boolean =>
+  (!w.after || s.updateTime < w.after.sortTs || (s.updateTime === w.after.sortTs && s.conversationId > w.after.conversationId)) &&
+  (w.minTs === undefined || s.updateTime > w.minTs) &&
+  (w.maxTs === undefined || s.updateTime < w.maxTs);

@@ -1,0 +1,82 @@
+import type { ChannelType } from '@parley/protocol';
+import type { ConversationRow, SuperGroupView } from '../../ports/storage/index.js';
+
+/**
+ * One user's conversation, whichever way it is kept: read straight from a fan-out row (1:1,
+ * groups) or derived from a super group's channel and the member's own row. Both paths produce
+ * this one shape, so order, unread and last message cannot differ between them.
+ */
+export interface ConversationState {
+  conversationId: string;
+  channelType: ChannelType;
+  /** Internal channel id (both uids for a person channel). */
+  channelId: string;
+  updateTime: number;
+  lastSeq: number;
+  lastOrd: number;
+  readSeq: number;
+  readOrd: number;
+  hiddenSeq: number;
+  clearSeq: number;
+  mentionSeq: number;
+  ext: string;
+  pinnedAt: number;
+  version: number;
+  /** A message or an explicit ext/pin gives the conversation a place in the list. */
+  listed: boolean;
+}
+
+export function fromRow(row: ConversationRow): ConversationState {
+  return {
+    conversationId: row.conversationId,
+    channelType: row.channelType,
+    channelId: row.channelId,
+    updateTime: row.sortTs,
+    lastSeq: row.lastSeq,
+    lastOrd: row.lastOrd,
+    readSeq: row.readSeq,
+    readOrd: row.readOrd,
+    hiddenSeq: row.hiddenSeq,
+    clearSeq: row.clearSeq,
+    mentionSeq: row.mentionSeq,
+    ext: row.ext,
+    pinnedAt: row.pinnedAt,
+    version: row.version,
+    listed: row.lastSeq > row.hiddenSeq && (row.lastSeq > 0 || row.sortTs > 0),
+  };
+}
+
+/** A super-group member's view: messages before joining neither count nor show, as in a fan-out group. */
+export function fromSuperGroup(view: SuperGroupView): ConversationState {
+  const { channel, joinSeq, joinOrd, row } = view;
+  const ownRead = row && row.readSeq >= joinSeq;
+  const readSeq = ownRead ? row.readSeq : joinSeq;
+  const hasNews = channel.maxSeq > joinSeq;
+  const hiddenSeq = row?.hiddenSeq ?? -1;
+  return {
+    conversationId: `super_team|${channel.channelId}`,
+    channelType: 3,
+    channelId: channel.channelId,
+    updateTime: hasNews ? channel.lastMessageAt : (row?.sortTs ?? 0),
+    lastSeq: hasNews ? channel.maxSeq : 0,
+    lastOrd: hasNews ? channel.redCount : joinOrd,
+    readSeq,
+    readOrd: ownRead ? row.readOrd : joinOrd,
+    hiddenSeq,
+    clearSeq: Math.max(row?.clearSeq ?? 0, channel.allowHistory ? 0 : joinSeq),
+    mentionSeq: Math.max(row?.mentionSeq ?? 0, channel.allMentionSeq > joinSeq ? channel.allMentionSeq : 0),
+    ext: row?.ext ?? '',
+    pinnedAt: row?.pinnedAt ?? 0,
+    version: row?.version ?? 0,
+    listed: (hasNews ? channel.maxSeq : 0) > hiddenSeq && (hasNews || (row?.sortTs ?? 0) > 0),
+  };
+}
+
+export const unreadOf = (s: ConversationState): number => (s.lastSeq > s.readSeq ? Math.max(0, s.lastOrd - s.readOrd) : 0);
+
+/** The last message is shown unless the owner cleared their history past it. */
+export const showsLastMessage = (s: ConversationState): boolean => s.lastSeq > 0 && s.lastSeq > s.clearSeq;
+
+/** List order: newest first, ties by conversationId. */
+export const byListOrder = (a: ConversationState, b: ConversationState): number =>
+  b.updateTime - a.updateTime || (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0);

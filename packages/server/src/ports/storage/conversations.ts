@@ -1,0 +1,94 @@
+import type { ChannelKey, ChannelRecord } from './channels.js';
+
+/**
+ * One user's own state of one conversation. For 1:1 chats and groups the send path keeps the
+ * whole row current (fan-out); for super groups only the fields the user changes live here and
+ * order, last message and unread are derived from the channel at read time.
+ */
+export interface ConversationRow extends ChannelKey {
+  uid: string;
+  /** As the owner names it: `p2p|bob`, `team|g1`, `super_team|g2`. */
+  conversationId: string;
+  /** updateTime: the last message's time, or of the last ext/pin change while there is none. */
+  sortTs: number;
+  lastSeq: number;
+  /** Countable (redDot) messages in the channel up to lastSeq. */
+  lastOrd: number;
+  readSeq: number;
+  /** Countable messages up to readSeq: unread = lastOrd - readOrd. */
+  readOrd: number;
+  /** Deleted conversation: hidden while lastSeq <= hiddenSeq (-1 = not deleted). */
+  hiddenSeq: number;
+  /** One-way clear: nothing at or below clearSeq is visible to the owner. */
+  clearSeq: number;
+  /** Highest seq of a message that mentions the owner by uid (or @all, in groups). */
+  mentionSeq: number;
+  ext: string;
+  /** 0 = not pinned. */
+  pinnedAt: number;
+  version: number;
+}
+
+/** A super group as one member sees it: the shared channel state and the member's own state. */
+export interface SuperGroupView {
+  channel: ChannelRecord & { redCount: number; allMentionSeq: number; superGroupClock: number };
+  joinSeq: number;
+  /** Countable messages up to joinSeq. */
+  joinOrd: number;
+  row: ConversationRow | undefined;
+}
+
+export interface ConversationPatch {
+  ext?: string;
+  pinnedAt?: number;
+  /** Moves the read position forward only; an older one is ignored. */
+  read?: { seq: number; ord: number };
+  hiddenSeq?: number;
+  clearSeq?: number;
+  /** updateTime for a conversation with no message yet (ext or pin just created it). */
+  sortTsIfEmpty?: number;
+}
+
+export interface ListQuery {
+  /** Keyset: only entries after this one in (sortTs desc, conversationId asc) order. */
+  after?: { sortTs: number; conversationId: string };
+  minTs?: number;
+  maxTs?: number;
+  limit: number;
+}
+
+export interface SyncClock {
+  /** The user's change counter. */
+  version: number;
+  /** The database-wide super-group clock (raised by every commit that touches a super group). */
+  superGroupClock: number;
+  /** Changes when the data the versions refer to is replaced (restore, reset). */
+  epoch: string;
+}
+
+/**
+ * Per-user conversation state.
+ * - `update` is atomic: it applies the patch and, only if the row changed, raises the user's
+ *   version and stamps it on the row; it creates the row when missing.
+ * - `page` returns fan-out rows (not super groups) that are visible (lastSeq > hiddenSeq, and
+ *   a message or an explicit ext/pin), in (sortTs desc, conversationId asc) order.
+ * - `changedSince` returns every row with version > v, in version order, hidden ones included.
+ * - Reading `clock` before `changedSince` never misses a change (versions are raised in commit order
+ *   per user, and the super-group clock in commit order for the whole database).
+ */
+export interface ConversationStore {
+  page(uid: string, query: ListQuery): Promise<ConversationRow[]>;
+  superGroups(uid: string): Promise<SuperGroupView[]>;
+  get(uid: string, conversationId: string): Promise<ConversationRow | undefined>;
+  update(
+    uid: string,
+    key: ChannelKey & { conversationId: string },
+    patch: ConversationPatch,
+  ): Promise<{ row: ConversationRow; changed: boolean }>;
+  changedSince(uid: string, version: number, limit: number): Promise<ConversationRow[]>;
+  clock(uid: string): Promise<SyncClock>;
+  /** Every pinned row of the user, of any channel type, visible or not (at most maxPinned). */
+  pinned(uid: string): Promise<ConversationRow[]>;
+  /** Sum of unread over the user's fan-out conversations that are visible. */
+  unreadTotal(uid: string): Promise<number>;
+}

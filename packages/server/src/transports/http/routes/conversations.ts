@@ -1,0 +1,110 @@
+import {
+  Conversation,
+  ConversationId,
+  DeleteParams,
+  DeleteResult,
+  ErrorBody,
+  ListParams,
+  ListResult,
+  SyncParams,
+  SyncResult,
+  TotalUnreadResult,
+} from '@parley/protocol';
+import { Type } from 'typebox';
+import { requireUser } from '../auth.js';
+import type { Routes } from '../routes.js';
+
+const Params = Type.Object({ conversationId: ConversationId });
+const errors = { '4xx': ErrorBody };
+const tags = { tags: ['conversations'], security: [{ bearer: [] }] };
+
+/** The REST twins of the conversation.* WebSocket methods (same params, same results). */
+export const conversationRoutes: Routes = (app, ctx) => {
+  const preHandler = requireUser(ctx);
+  const c = ctx.conversations;
+  app.get(
+    '/v1/conversations',
+    { preHandler, schema: { ...tags, summary: 'conversation.list', querystring: ListParams, response: { 200: ListResult, ...errors } } },
+    async (req) => c.list(req.uid, req.query),
+  );
+  app.get(
+    '/v1/conversations/pinned',
+    {
+      preHandler,
+      schema: { ...tags, summary: 'conversation.listPinned', querystring: ListParams, response: { 200: ListResult, ...errors } },
+    },
+    async (req) => c.listPinned(req.uid, req.query),
+  );
+  app.get(
+    '/v1/conversations/sync',
+    { preHandler, schema: { ...tags, summary: 'conversation.sync', querystring: SyncParams, response: { 200: SyncResult, ...errors } } },
+    async (req) => c.sync(req.uid, req.query.since, req.query.limit),
+  );
+  app.get(
+    '/v1/conversations/unread',
+    { preHandler, schema: { ...tags, summary: 'conversation.totalUnread', response: { 200: TotalUnreadResult, ...errors } } },
+    async (req) => ({
+      totalUnread: await c.totalUnread(req.uid),
+    }),
+  );
+  app.post(
+    '/v1/conversations/delete',
+    { preHandler, schema: { ...tags, summary: 'conversation.delete', body: DeleteParams, response: { 200: DeleteResult, ...errors } } },
+    async (req) => c.delete(req.uid, req.body.conversationIds, req.body.deleteRoam ?? false),
+  );
+  app.get(
+    '/v1/conversations/:conversationId',
+    {
+      preHandler,
+      schema: {
+        ...tags,
+        summary: 'conversation.get (id URL-encoded, e.g. p2p%7Cbob)',
+        params: Params,
+        response: { 200: Conversation, ...errors },
+      },
+    },
+    async (req) => c.get(req.uid, req.params),
+  );
+  app.put(
+    '/v1/conversations/:conversationId/ext',
+    {
+      preHandler,
+      schema: {
+        ...tags,
+        summary: 'conversation.updateExt',
+        params: Params,
+        body: Type.Object({ ext: Type.String() }, { additionalProperties: false }),
+        response: { 200: Conversation, ...errors },
+      },
+    },
+    async (req) => c.updateExt(req.uid, req.params, req.body.ext),
+  );
+  app.put(
+    '/v1/conversations/:conversationId/pin',
+    {
+      preHandler,
+      schema: {
+        ...tags,
+        summary: 'conversation.pin',
+        params: Params,
+        body: Type.Object({ isPinned: Type.Boolean() }, { additionalProperties: false }),
+        response: { 200: Conversation, ...errors },
+      },
+    },
+    async (req) => c.pin(req.uid, req.params, req.body.isPinned),
+  );
+  app.post(
+    '/v1/conversations/:conversationId/read',
+    {
+      preHandler,
+      schema: {
+        ...tags,
+        summary: 'conversation.markRead',
+        params: Params,
+        body: Type.Optional(Type.Object({ seq: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false })),
+        response: { 200: Conversation, ...errors },
+      },
+    },
+    async (req) => c.markRead(req.uid, req.params, req.body?.seq),
+  );
+};
