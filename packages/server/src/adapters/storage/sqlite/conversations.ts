@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { ConversationRow, ConversationStore, SuperGroupView } from '../../../ports/storage/index.js';
 import { toChannel } from './channels.js';
 
@@ -89,6 +89,9 @@ export function sqliteConversations(db: Database): ConversationStore {
     },
   );
 
+  // One prepared statement per combination of optional filters (at most eight).
+  const pageStatements = new Map<string, Statement>();
+
   return {
     async page(uid, q) {
       const where = [`uid = @uid`, `channel_type <> 3`, VISIBLE];
@@ -96,9 +99,19 @@ export function sqliteConversations(db: Database): ConversationStore {
       if (q.minTs !== undefined) where.push('sort_ts > @minTs');
       if (q.maxTs !== undefined) where.push('sort_ts < @maxTs');
       const sql = `SELECT * FROM conversations WHERE ${where.join(' AND ')} ORDER BY sort_ts DESC, conversation_id LIMIT @limit`;
-      const rows = db
-        .prepare(sql)
-        .all({ uid, afterTs: q.after?.sortTs, afterId: q.after?.conversationId, minTs: q.minTs, maxTs: q.maxTs, limit: q.limit });
+      let statement = pageStatements.get(sql);
+      if (!statement) {
+        statement = db.prepare(sql);
+        pageStatements.set(sql, statement);
+      }
+      const rows = statement.all({
+        uid,
+        afterTs: q.after?.sortTs,
+        afterId: q.after?.conversationId,
+        minTs: q.minTs,
+        maxTs: q.maxTs,
+        limit: q.limit,
+      });
       return (rows as ConversationDbRow[]).map(toConversationRow);
     },
     async superGroups(uid) {

@@ -68,7 +68,10 @@ export function sqliteMessages(db: Database): MessageStore {
   const range = db.prepare('SELECT * FROM messages WHERE channel_type = ? AND channel_id = ? AND seq BETWEEN ? AND ? ORDER BY seq');
   const count = db.prepare('SELECT COUNT(*) FROM messages WHERE channel_type = ? AND channel_id = ?').pluck();
   const ordinal = db.prepare('SELECT red_ord FROM messages WHERE channel_type = ? AND channel_id = ? AND seq = ?').pluck();
-  const bySeq = db.prepare('SELECT * FROM messages WHERE channel_type = ? AND channel_id = ? AND seq = ?');
+  // One statement for a whole list page of last messages: the positions travel as one JSON array.
+  const bySeqs = db.prepare(`
+    SELECT m.* FROM json_each(?) AS w
+    JOIN messages m ON m.channel_type = w.value ->> 0 AND m.channel_id = w.value ->> 1 AND m.seq = w.value ->> 2`);
 
   const lookup = (m: NewMessage): StoredAck | undefined => {
     const row = byClientNo.get(m.fromUid, m.clientMsgNo) as MessageRow | undefined;
@@ -137,12 +140,9 @@ export function sqliteMessages(db: Database): MessageStore {
       return (ordinal.get(key.channelType, key.channelId, seq) as number | undefined) ?? 0;
     },
     async bySeqs(refs) {
-      const found: StoredMessage[] = [];
-      for (const r of refs) {
-        const row = bySeq.get(r.channelType, r.channelId, r.seq) as MessageRow | undefined;
-        if (row) found.push(toStoredMessage(row));
-      }
-      return found;
+      if (!refs.length) return [];
+      const wanted = JSON.stringify(refs.map((r) => [r.channelType, r.channelId, r.seq]));
+      return (bySeqs.all(wanted) as MessageRow[]).map(toStoredMessage);
     },
   };
 }
