@@ -7,3 +7,4 @@ export * from './schemas/auth.js';
 export * from './schemas/conversation.js';
 export * from './schemas/frames.js';
 export * from './schemas/message.js';
+export * from './schemas/message-ops.js';

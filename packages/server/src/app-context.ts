@@ -4,6 +4,7 @@ import type { TokenService } from './domain/auth/tokens.js';
 import type { GroupService } from './domain/channels/group-service.js';
 import type { ConversationService } from './domain/conversations/conversation-service.js';
 import type { DeliveryRouter } from './domain/delivery/router.js';
+import type { MessageActions } from './domain/messages/message-actions.js';
 import type { MessageService } from './domain/messages/message-service.js';
 import type { UserService } from './domain/users/user-service.js';
 import type { Metrics } from './observability/metrics.js';
@@ -21,6 +22,7 @@ export interface AppContext {
   groups: GroupService;
   conversations: ConversationService;
   messages: MessageService;
+  messageActions: MessageActions;
   /** True once shutdown began: new work is refused with `server.shutting_down`. */
   isShuttingDown(): boolean;
 }

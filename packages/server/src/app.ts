@@ -8,6 +8,7 @@ import { TokenService } from './domain/auth/tokens.js';
 import { GroupService } from './domain/channels/group-service.js';
 import { ConversationService } from './domain/conversations/conversation-service.js';
 import { DeliveryRouter } from './domain/delivery/router.js';
+import { MessageActions } from './domain/messages/message-actions.js';
 import { MessageIdGenerator } from './domain/messages/message-id.js';
 import { MessageService } from './domain/messages/message-service.js';
 import { RateLimiter } from './domain/messages/rate-limiter.js';
@@ -57,6 +58,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let shuttingDown = false;
   const clock = options.clock ?? Date.now;
   const conversations = new ConversationService(storage, router, config.limits, clock);
+  const messageActions = new MessageActions(storage, router, conversations, config.limits, clock);
   const ctx: AppContext = {
     config,
     log,
@@ -67,6 +69,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     users,
     groups: new GroupService(storage, users, router),
     conversations,
+    messageActions,
     messages: new MessageService({
       storage,
       router,

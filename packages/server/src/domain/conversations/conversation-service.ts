@@ -10,9 +10,9 @@ import {
   type SyncResult,
 } from '@parley/protocol';
 import type { Limits } from '../../config.js';
-import type { ConversationPatch, ConversationRow, Storage, StoredMessage } from '../../ports/storage/index.js';
+import type { ConversationPatch, ConversationRow, Storage } from '../../ports/storage/index.js';
 import { type DeliveryRouter, renderPush } from '../delivery/router.js';
-import { toWireMessage } from '../messages/message-view.js';
+import { MessageReader } from '../messages/message-reader.js';
 import { type ConversationKey, requireAccess } from './conversation-access.js';
 import { byListOrder, type ConversationState, fromRow, fromSuperGroup, showsLastMessage, unreadOf } from './conversation-state.js';
 import { renderConversationJson, toConversation } from './conversation-view.js';
@@ -30,7 +30,11 @@ export class ConversationService {
     private readonly router: DeliveryRouter,
     private readonly limits: Limits,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.reader = new MessageReader(storage);
+  }
+
+  private readonly reader: MessageReader;
 
   async list(uid: string, params: ListParams): Promise<ListResult> {
     const limit = params.pageSize ?? params.limit ?? 100;
@@ -178,9 +182,10 @@ export class ConversationService {
 
   /** The sum of unread over every conversation: one aggregate for fan-out rows, plus the super groups. */
   async totalUnread(uid: string): Promise<number> {
-    const small = await this.storage.conversations.unreadTotal(uid);
-    const large = (await this.superGroupStates(uid)).filter((s) => s.listed).reduce((sum, s) => sum + unreadOf(s), 0);
-    return small + large;
+    const { plain, recount } = await this.storage.conversations.unreadTotal(uid);
+    const others = [...recount.map(fromRow), ...(await this.superGroupStates(uid)).filter((s) => s.listed)];
+    const counted = await Promise.all(others.map(async (s) => (await this.exact(uid, s)).unread));
+    return counted.reduce((sum, n) => sum + n, plain);
   }
 
   /**
@@ -192,13 +197,25 @@ export class ConversationService {
     for (const row of rows) {
       if (row.lastSeq !== messageSeq) continue;
       const state = fromRow(row);
+      if (state.mayHide) {
+        // Rare: unread needs an exact recount, so this one goes the general (async) way.
+        void this.pushUpdated(row.uid, state).catch(() => {});
+        continue;
+      }
       const lastMsg = showsLastMessage(state) ? renderLastMsg(row.uid) : 'null';
-      const conversation = renderConversationJson(state, row.uid, lastMsg);
+      const conversation = renderConversationJson(state, row.uid, unreadOf(state), lastMsg);
       this.router.pushToUser(
         row.uid,
         `{"event":"${EventName.ConversationUpdated}","data":{"conversation":${conversation},"version":${row.version}}}`,
       );
     }
+  }
+
+  /** Pushes `conversation.updated` for a changed conversation to every device of its owner. */
+  async pushUpdated(uid: string, state: ConversationState): Promise<Conversation> {
+    const conversation = (await this.render(uid, [state], true, 0))[0] as Conversation;
+    this.router.pushToUser(uid, renderPush(EventName.ConversationUpdated, { conversation, version: state.version }));
+    return conversation;
   }
 
   private async change(uid: string, key: ConversationKey, patch: ConversationPatch): Promise<Conversation> {
@@ -225,29 +242,48 @@ export class ConversationService {
   }
 
   /** Wire conversations, fetching last messages and recents in as few reads as the store allows. */
+  /** Wire conversations, fetching last messages and recents in as few reads as the store allows. */
   private async render(uid: string, states: readonly ConversationState[], needLastMsg: boolean, msgCount: number): Promise<Conversation[]> {
-    const wanted = needLastMsg ? states.filter(showsLastMessage) : [];
-    const lastMessages = new Map<string, StoredMessage>();
-    for (const m of await this.storage.messages.bySeqs(
-      wanted.map((s) => ({ channelType: s.channelType, channelId: s.channelId, seq: s.lastSeq })),
-    )) {
-      lastMessages.set(`${m.channelType}|${m.channelId}`, m);
-    }
+    const exact = await Promise.all(states.map((s) => this.exact(uid, s)));
+    const refs = needLastMsg
+      ? exact
+          .filter((e) => e.shownSeq > 0)
+          .map((e) => ({ channelType: e.state.channelType, channelId: e.state.channelId, seq: e.shownSeq }))
+      : [];
+    const stored = await this.storage.messages.bySeqs(refs);
+    const wire = await this.reader.render(uid, stored);
+    const lastMessages = new Map(stored.map((m, i) => [`${m.channelType}|${m.channelId}|${m.messageSeq}`, wire[i] as Message]));
     return Promise.all(
-      states.map(async (s) => {
-        const last = lastMessages.get(`${s.channelType}|${s.channelId}`);
-        const lastMsg: Message | null = last && last.messageSeq === s.lastSeq ? toWireMessage(last, uid) : null;
-        const recents = msgCount > 0 ? await this.recents(uid, s, msgCount) : undefined;
-        return toConversation(s, uid, lastMsg, recents);
+      exact.map(async ({ state, unread, shownSeq }) => {
+        const lastMsg = lastMessages.get(`${state.channelType}|${state.channelId}|${shownSeq}`) ?? null;
+        const recents = msgCount > 0 ? await this.recents(uid, state, msgCount) : undefined;
+        return toConversation(state, uid, unread, lastMsg, recents);
       }),
     );
+  }
+
+  /**
+   * Unread and the message to show, exactly: where revokes or the owner's own deletions may hide
+   * messages (rare), they are counted out and the newest message still visible is shown.
+   */
+  private async exact(uid: string, state: ConversationState): Promise<{ state: ConversationState; unread: number; shownSeq: number }> {
+    let unread = unreadOf(state);
+    let shownSeq = showsLastMessage(state) ? state.lastSeq : 0;
+    if (state.mayHide) {
+      if (unread > 0)
+        unread = Math.max(0, unread - (await this.storage.messageState.hiddenCountable(uid, state, state.readSeq, state.lastSeq)));
+      if (shownSeq) shownSeq = await this.storage.messageState.lastVisibleSeq(uid, state, state.clearSeq, state.lastSeq);
+    }
+    return { state, unread, shownSeq };
   }
 
   private async recents(uid: string, s: ConversationState, count: number): Promise<Message[]> {
     if (!showsLastMessage(s)) return [];
     const from = Math.max(s.clearSeq + 1, s.lastSeq - count + 1);
-    const stored = await this.storage.messages.range({ channelType: s.channelType, channelId: s.channelId }, from, s.lastSeq);
-    return stored.map((m) => toWireMessage(m, uid));
+    const key = { channelType: s.channelType, channelId: s.channelId };
+    const deleted = s.mayHide ? await this.storage.messageState.deletedSeqs(uid, key, from, s.lastSeq) : new Set<number>();
+    const stored = (await this.storage.messages.range(key, from, s.lastSeq)).filter((m) => !deleted.has(m.messageSeq));
+    return this.reader.render(uid, stored);
   }
 }
 

@@ -24,6 +24,8 @@ export interface ConversationState {
   version: number;
   /** A message or an explicit ext/pin gives the conversation a place in the list. */
   listed: boolean;
+  /** Revoked or self-deleted messages may hide inside the unread range: count exactly. */
+  mayHide: boolean;
 }
 
 export function fromRow(row: ConversationRow): ConversationState {
@@ -43,6 +45,7 @@ export function fromRow(row: ConversationRow): ConversationState {
     pinnedAt: row.pinnedAt,
     version: row.version,
     listed: row.lastSeq > row.hiddenSeq && (row.lastSeq > 0 || row.sortTs > 0),
+    mayHide: row.mayHide,
   };
 }
 
@@ -69,6 +72,7 @@ export function fromSuperGroup(view: SuperGroupView): ConversationState {
     pinnedAt: row?.pinnedAt ?? 0,
     version: row?.version ?? 0,
     listed: (hasNews ? channel.maxSeq : 0) > hiddenSeq && (hasNews || (row?.sortTs ?? 0) > 0),
+    mayHide: channel.revokeCount > 0 || (row?.mayHide ?? false),
   };
 }
 

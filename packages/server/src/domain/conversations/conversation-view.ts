@@ -1,20 +1,32 @@
 import type { Conversation, Message } from '@parley/protocol';
 import { viewedChannelId } from '../messages/message-view.js';
-import { type ConversationState, unreadOf } from './conversation-state.js';
+import type { ConversationState } from './conversation-state.js';
 
-/** The wire conversation, without its last message (spliced in by the caller, already rendered). */
-export function conversationFields(s: ConversationState, ownerUid: string): Omit<Conversation, 'lastMsg'> {
+/**
+ * The wire conversation, without its last message (spliced in by the caller, already rendered).
+ * `unreadCount` comes from the caller, which knows whether it had to be recounted exactly.
+ */
+export function conversationFields(
+  s: ConversationState,
+  ownerUid: string,
+  unreadCount: number,
+  lastMsg: Message | null,
+): Omit<Conversation, 'lastMsg'> {
+  const revoked = lastMsg?.extra.revoked === true;
   return {
     conversationId: s.conversationId,
     channelId: viewedChannelId(s.channelType, s.channelId, ownerUid),
     channelType: s.channelType,
     updateTime: s.updateTime,
-    lastMsgType: 0,
-    revokeNotification: null,
+    lastMsgType: revoked ? 1 : 0,
+    revokeNotification:
+      revoked && lastMsg
+        ? { messageId: lastMsg.messageId, revoker: lastMsg.extra.revoker ?? '', revokedAt: lastMsg.extra.revokedAt ?? 0 }
+        : null,
     ext: s.ext,
     isPinned: s.pinnedAt > 0,
     pinnedTime: s.pinnedAt,
-    unreadCount: unreadOf(s),
+    unreadCount,
     readSeq: s.readSeq,
     lastMsgSeq: s.lastSeq,
     mentionedMe: s.mentionSeq > s.readSeq,
@@ -22,13 +34,22 @@ export function conversationFields(s: ConversationState, ownerUid: string): Omit
   };
 }
 
-export function toConversation(s: ConversationState, ownerUid: string, lastMsg: Message | null, recents?: Message[]): Conversation {
-  const conversation: Conversation = { ...conversationFields(s, ownerUid), lastMsg };
+export function toConversation(
+  s: ConversationState,
+  ownerUid: string,
+  unreadCount: number,
+  lastMsg: Message | null,
+  recents?: Message[],
+): Conversation {
+  const conversation: Conversation = { ...conversationFields(s, ownerUid, unreadCount, lastMsg), lastMsg };
   if (recents) conversation.recents = recents;
   return conversation;
 }
 
-/** The same conversation as JSON text around an already rendered last message (the send path's push). */
-export function renderConversationJson(s: ConversationState, ownerUid: string, lastMsgJson: string): string {
-  return `{"lastMsg":${lastMsgJson},${JSON.stringify(conversationFields(s, ownerUid)).slice(1)}`;
+/**
+ * The same conversation as JSON text around a just-sent last message, already rendered (the send
+ * path's push): a new message is neither revoked nor hiding anything, so the plain unread holds.
+ */
+export function renderConversationJson(s: ConversationState, ownerUid: string, unreadCount: number, lastMsgJson: string): string {
+  return `{"lastMsg":${lastMsgJson},${JSON.stringify(conversationFields(s, ownerUid, unreadCount, null)).slice(1)}`;
 }

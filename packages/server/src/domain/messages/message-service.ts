@@ -14,7 +14,7 @@ import { personChannelId } from '../channels/person-channel.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import type { DeliveryRouter } from '../delivery/router.js';
 import type { MessageIdGenerator } from './message-id.js';
-import { type MessageMeta, type MessageParts, renderMessageJson } from './message-view.js';
+import { type MessageMeta, type MessageParts, renderMessageJson, untouched } from './message-view.js';
 import { checkPayload } from './payload-rules.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SendBatcher } from './send-batcher.js';
@@ -113,6 +113,7 @@ export class MessageService {
       contentType: params.payload.type,
       payloadJson: checked.json,
       metaJson: JSON.stringify(meta),
+      ...untouched,
     };
     if (meta.header.noPersist) {
       const members =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MessageParts, renderMessageJson, toWireMessage } from './message-view.js';
+import { type MessageParts, renderMessageJson, toWireMessage, untouched } from './message-view.js';
 
 const parts = (over: Partial<MessageParts> = {}): MessageParts => ({
   messageId: '382696563064963072',
@@ -26,6 +26,19 @@ describe('message view', () => {
     }
     expect(toWireMessage(parts(), 'alice').channelId).toBe('bob');
     expect(toWireMessage(parts(), 'bob').channelId).toBe('alice');
+  });
+
+  it('hides a revoked message’s content and shows an edit', () => {
+    const revoked = toWireMessage(parts({ revokedAt: 5, revoker: 'alice' }), 'bob');
+    expect(revoked.payload).toEqual({ type: 1 });
+    expect(revoked.extra).toMatchObject({ revoked: true, revoker: 'alice', revokedAt: 5, editedPayload: null });
+    const edited = toWireMessage(parts({ editedAt: 9, editCount: 1, editedPayloadJson: '{"type":1,"content":"fixed"}' }), 'bob', {
+      reactions: [{ emoji: '👍', uids: ['bob', 'carol'] }],
+      readCount: 1,
+      unreadCount: 0,
+    });
+    expect(edited.extra).toMatchObject({ editedAt: 9, editedPayload: { type: 1, content: 'fixed' }, readCount: 1 });
+    expect(edited.reactions).toEqual([{ emoji: '👍', uids: ['bob', 'carol'], count: 2 }]);
   });
 
   it('names group channels by the group id for everyone', () => {

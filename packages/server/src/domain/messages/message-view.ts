@@ -30,8 +30,8 @@ export const viewedChannelId = (channelType: number, channelId: string, viewerUi
   channelType === ChannelType.Person ? peerOf(channelId, viewerUid) : channelId;
 
 /**
- * The wire `Message` as JSON text, spliced from the already serialized payload and meta: the send
- * path's hottest serialization. `toWireMessage` is the same message as an object, and
+ * A just-sent message as JSON text, spliced from the already serialized payload and meta: the send
+ * path's hottest serialization (a new message has no revoke, edit or reaction yet). `toWireMessage` is the same message as an object, and
  * message-view.test.ts holds the two equal.
  */
 export function renderMessageJson(m: MessageParts, viewerUid: string): string {
@@ -43,8 +43,24 @@ export function renderMessageJson(m: MessageParts, viewerUid: string): string {
   );
 }
 
-export function toWireMessage(m: MessageParts, viewerUid: string): Message {
+/** What the domain knows about a stored message beyond the message itself. */
+export interface MessageExtras {
+  reactions: Array<{ emoji: string; uids: string[] }>;
+  readCount: number;
+  /** Receipt messages: members (but the sender) who have not reported reading it. */
+  unreadCount: number;
+}
+
+const NO_EXTRAS: MessageExtras = { reactions: [], readCount: 0, unreadCount: 0 };
+
+/**
+ * The wire message in its current state: a revoked message keeps its place and metadata but not
+ * its content (the payload is reduced to its type); an edited one carries the new payload in
+ * `extra.editedPayload`.
+ */
+export function toWireMessage(m: MessageParts, viewerUid: string, extras: MessageExtras = NO_EXTRAS): Message {
   const meta = JSON.parse(m.metaJson) as MessageMeta;
+  const revoked = m.revokedAt > 0;
   return {
     messageId: m.messageId,
     messageSeq: m.messageSeq,
@@ -54,9 +70,20 @@ export function toWireMessage(m: MessageParts, viewerUid: string): Message {
     channelType: m.channelType,
     timestamp: m.timestamp,
     contentType: m.contentType,
-    payload: JSON.parse(m.payloadJson) as Payload,
+    payload: revoked ? { type: m.contentType } : (JSON.parse(m.payloadJson) as Payload),
     ...meta,
-    extra: NO_EXTRA,
-    reactions: [],
+    extra: {
+      revoked,
+      revoker: revoked ? m.revoker : null,
+      revokedAt: revoked ? m.revokedAt : null,
+      editedAt: m.editedAt > 0 && !revoked ? m.editedAt : null,
+      editedPayload: m.editedAt > 0 && !revoked ? (JSON.parse(m.editedPayloadJson) as Payload) : null,
+      readCount: extras.readCount,
+      unreadCount: extras.unreadCount,
+    },
+    reactions: extras.reactions.map((r) => ({ emoji: r.emoji, uids: r.uids, count: r.uids.length })),
   };
 }
+
+/** A message that was never revoked, edited or reacted to: what the send path stores. */
+export const untouched = { revokedAt: 0, revoker: '', editedAt: 0, editCount: 0, editedPayloadJson: '', annotated: false } as const;

@@ -27,11 +27,13 @@ export interface ConversationRow extends ChannelKey {
   /** 0 = not pinned. */
   pinnedAt: number;
   version: number;
+  /** A revoke or a one-way delete may hide counted messages: unread must be recounted exactly. */
+  mayHide: boolean;
 }
 
 /** A super group as one member sees it: the shared channel state and the member's own state. */
 export interface SuperGroupView {
-  channel: ChannelRecord & { redCount: number; allMentionSeq: number; superGroupClock: number };
+  channel: ChannelRecord & { redCount: number; allMentionSeq: number; superGroupClock: number; revokeCount: number };
   joinSeq: number;
   /** Countable messages up to joinSeq. */
   joinOrd: number;
@@ -89,6 +91,9 @@ export interface ConversationStore {
   clock(uid: string): Promise<SyncClock>;
   /** Every pinned row of the user, of any channel type, visible or not (at most maxPinned). */
   pinned(uid: string): Promise<ConversationRow[]>;
-  /** Sum of unread over the user's fan-out conversations that are visible. */
-  unreadTotal(uid: string): Promise<number>;
+  /**
+   * Unread over the user's visible fan-out conversations: `plain` sums the rows whose count is a
+   * subtraction; `recount` are the rows that may hide counted messages, for the caller to count.
+   */
+  unreadTotal(uid: string): Promise<{ plain: number; recount: ConversationRow[] }>;
 }

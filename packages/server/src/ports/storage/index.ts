@@ -1,10 +1,13 @@
 import type { ChannelStore } from './channels.js';
 import type { ConversationStore } from './conversations.js';
+import type { MessageStateStore } from './message-state.js';
 import type { MessageStore } from './messages.js';
 import type { UserStore } from './users.js';
 
 export type * from './channels.js';
 export type * from './conversations.js';
+export type * from './message-state.js';
+export { refKey } from './message-state.js';
 export type * from './messages.js';
 export type * from './users.js';
 
@@ -18,6 +21,7 @@ export interface Storage {
   readonly channels: ChannelStore;
   readonly messages: MessageStore;
   readonly conversations: ConversationStore;
+  readonly messageState: MessageStateStore;
   /** Row counts per table: lets tests prove how many rows an operation wrote. */
   rowCounts(): Promise<Record<string, number>>;
   close(): Promise<void>;

@@ -53,6 +53,15 @@ export interface StoredMessage extends ChannelKey, StoredAck {
   payloadJson: string;
   metaJson: string;
   redDot: boolean;
+  /** 0 = not revoked. */
+  revokedAt: number;
+  revoker: string;
+  /** 0 = never edited; editedPayloadJson is '' then. */
+  editedAt: number;
+  editCount: number;
+  editedPayloadJson: string;
+  /** It has (or had) reactions or read receipts: read its annotations with it. */
+  annotated: boolean;
 }
 
 /**

@@ -291,7 +291,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         const stale = await store.conversations.update('cv-b', k, { read: { seq: 1, ord: 1 } });
         expect(stale.changed).toBe(false);
         expect((await store.conversations.pinned('cv-b')).map((r) => r.conversationId)).toEqual(['p2p|cv-a']);
-        expect(await store.conversations.unreadTotal('cv-b')).toBe(1);
+        expect(await store.conversations.unreadTotal('cv-b')).toEqual({ plain: 1, recount: [] });
       });
 
       it('creates an empty row on update, stamped with the given time, and lists it', async () => {
@@ -355,6 +355,83 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         expect(sender?.row).toMatchObject({ readSeq: 3, readOrd: 3, version: 0 });
         expect((await store.conversations.clock('sc-m')).superGroupClock).toBe(clock0 + 2);
         expect(await store.conversations.get('not-a-member', 'super_team|sg-conv')).toBeUndefined();
+      });
+    });
+
+    describe('message state', () => {
+      const ch = () => ({ channelType: 1 as const, channelId: pair('ms-a', 'ms-b') });
+      const ref = (seq: number) => ({ ...ch(), seq });
+
+      it('revokes once: flags rows, versions the rows it changes, counts hidden messages', async () => {
+        for (const u of ['ms-a', 'ms-b']) await store.users.upsert(u, {}, now);
+        const sent = await store.messages.commit([1, 2, 3].map(() => msg({ ...ch(), fromUid: 'ms-a', fanout: p2p('ms-a', 'ms-b') })));
+        const before = await store.conversations.get('ms-b', 'p2p|ms-a');
+        const { message, conversations } = await store.messageState.revoke(ref(3), 'ms-a', now + 10);
+        expect(message).toMatchObject({ messageSeq: 3, revokedAt: now + 10, revoker: 'ms-a' });
+        expect(conversations.map((c) => c.uid).sort()).toEqual(['ms-a', 'ms-b']);
+        const after = await store.conversations.get('ms-b', 'p2p|ms-a');
+        expect(after?.version).toBeGreaterThan(before?.version as number);
+        expect(after?.mayHide).toBe(true);
+        expect((await store.messageState.revoke(ref(3), 'ms-a', now + 20)).conversations).toEqual([]);
+        expect((await store.messageState.byId(sent[2]?.ack.messageId as string))?.revokedAt).toBe(now + 10);
+        expect(await store.messageState.hiddenCountable('ms-b', ch(), 0, 3)).toBe(1);
+      });
+
+      it('deletes for one user only, counting a revoked-and-deleted message once', async () => {
+        const row = await store.messageState.deleteForUser('ms-b', 'p2p|ms-a', ch(), [2, 3]);
+        expect(row?.mayHide).toBe(true);
+        expect([...(await store.messageState.deletedSeqs('ms-b', ch(), 1, 3))].sort()).toEqual([2, 3]);
+        expect((await store.messageState.deletedSeqs('ms-a', ch(), 1, 3)).size).toBe(0);
+        expect(await store.messageState.hiddenCountable('ms-b', ch(), 0, 3)).toBe(2);
+        expect(await store.messageState.hiddenCountable('ms-b', ch(), 2, 3)).toBe(1);
+        expect(await store.messageState.lastVisibleSeq('ms-b', ch(), 0, 3)).toBe(1);
+        expect(await store.messageState.lastVisibleSeq('ms-a', ch(), 0, 3)).toBe(3);
+        expect(await store.messageState.lastVisibleSeq('ms-b', ch(), 1, 3)).toBe(0);
+      });
+
+      it('edits at most maxEdits times', async () => {
+        const first = await store.messageState.edit(ref(1), '{"type":1,"content":"v2"}', now + 1, 2);
+        expect(first).toMatchObject({ editCount: 1, editedAt: now + 1, editedPayloadJson: '{"type":1,"content":"v2"}' });
+        await store.messageState.edit(ref(1), '{"type":1,"content":"v3"}', now + 2, 2);
+        expect(await store.messageState.edit(ref(1), '{"type":1,"content":"v4"}', now + 3, 2)).toBe('limit');
+      });
+
+      it('keeps reactions per emoji, limits distinct emoji, and reads them back', async () => {
+        expect(await store.messageState.react(ref(1), 'ms-a', '👍', true, 2, now)).toEqual([{ emoji: '👍', uids: ['ms-a'] }]);
+        await store.messageState.react(ref(1), 'ms-b', '👍', true, 2, now + 1);
+        await store.messageState.react(ref(1), 'ms-b', '🎉', true, 2, now + 2);
+        expect(await store.messageState.react(ref(1), 'ms-a', '😀', true, 2, now + 3)).toBe('limit');
+        expect(await store.messageState.react(ref(1), 'ms-a', '👍', false, 2, now + 4)).toEqual([
+          { emoji: '👍', uids: ['ms-b'] },
+          { emoji: '🎉', uids: ['ms-b'] },
+        ]);
+        expect((await store.messages.bySeqs([ref(1)]))[0]?.annotated).toBe(true);
+      });
+
+      it('records each reader of a message once', async () => {
+        const firstTime = await store.messageState.addReceipts('ms-b', [ref(1), ref(2)], now);
+        expect(firstTime.map((r) => r.seq)).toEqual([1, 2]);
+        expect(await store.messageState.addReceipts('ms-b', [ref(1)], now)).toEqual([]);
+        const notes = await store.messageState.annotations([ref(1), ref(2), ref(3)]);
+        expect(notes.get(`1|${pair('ms-a', 'ms-b')}|1`)).toEqual({
+          reactions: [
+            { emoji: '👍', uids: ['ms-b'] },
+            { emoji: '🎉', uids: ['ms-b'] },
+          ],
+          readCount: 1,
+        });
+        expect(notes.get(`1|${pair('ms-a', 'ms-b')}|3`)).toEqual({ reactions: [], readCount: 0 });
+      });
+
+      it('finds the last message before a time by seq', async () => {
+        const c = { channelType: 1 as const, channelId: pair('ms-a', 'ms-c') };
+        await store.users.upsert('ms-c', {}, now);
+        await store.messages.commit(
+          [10, 20, 30].map((dt) => msg({ ...c, fromUid: 'ms-a', timestamp: now + dt, fanout: p2p('ms-a', 'ms-c') })),
+        );
+        expect(await store.messageState.seqBefore(c, now + 25)).toBe(2);
+        expect(await store.messageState.seqBefore(c, now + 10)).toBe(0);
+        expect(await store.messageState.seqBefore(c, now + 99)).toBe(3);
       });
     });
   });

@@ -11,6 +11,7 @@ import { adminUserRoutes } from './routes/admin-users.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { devRoutes } from './routes/dev.js';
 import { healthRoutes } from './routes/health.js';
+import { messageActionRoutes } from './routes/message-actions.js';
 import { messageRoutes } from './routes/messages.js';
 import { webRoutes } from './routes/web.js';
 import type { TypedApp } from './routes.js';
@@ -44,6 +45,7 @@ export async function createHttpServer(ctx: AppContext): Promise<TypedApp> {
     healthRoutes,
     devRoutes,
     messageRoutes,
+    messageActionRoutes,
     conversationRoutes,
     adminUserRoutes,
     adminGroupRoutes,

@@ -18,6 +18,7 @@ export interface ConversationDbRow {
   ext: string;
   pinned_at: number;
   version: number;
+  may_hide: number;
 }
 
 export const toConversationRow = (r: ConversationDbRow): ConversationRow => ({
@@ -36,6 +37,7 @@ export const toConversationRow = (r: ConversationDbRow): ConversationRow => ({
   ext: r.ext,
   pinnedAt: r.pinned_at,
   version: r.version,
+  mayHide: !!r.may_hide,
 });
 
 /** Listed: not deleted (or a newer message since), and holding a message or an explicit ext/pin. */
@@ -47,9 +49,13 @@ export function sqliteConversations(db: Database): ConversationStore {
   const version = db.prepare('SELECT conv_version FROM users WHERE uid = ?').pluck();
   const counter = db.prepare('SELECT value FROM counters WHERE name = ?').pluck();
   const pinned = db.prepare('SELECT * FROM conversations WHERE uid = ? AND pinned_at > 0');
+  // Rows that may hide counted messages are recounted one by one by the caller (see mayHideRows).
   const unreadTotal = db
-    .prepare(`SELECT COALESCE(SUM(MAX(last_ord - read_ord, 0)), 0) FROM conversations WHERE uid = ? AND channel_type <> 3 AND ${VISIBLE}`)
+    .prepare(
+      `SELECT COALESCE(SUM(MAX(last_ord - read_ord, 0)), 0) FROM conversations WHERE uid = ? AND channel_type <> 3 AND may_hide = 0 AND ${VISIBLE}`,
+    )
     .pluck();
+  const mayHideRows = db.prepare(`SELECT * FROM conversations WHERE uid = ? AND channel_type <> 3 AND may_hide = 1 AND ${VISIBLE}`);
   const superGroups = db.prepare(`
     SELECT c.*, m.join_seq, COALESCE(jm.red_ord, 0) AS join_ord, v.conversation_id AS v_conversation_id
     FROM members m
@@ -125,6 +131,7 @@ export function sqliteConversations(db: Database): ConversationStore {
             redCount: r.red_count as number,
             allMentionSeq: r.all_mention_seq as number,
             superGroupClock: r.sg_clock as number,
+            revokeCount: r.revoke_count as number,
           },
           joinSeq: r.join_seq as number,
           joinOrd: r.join_ord as number,
@@ -153,7 +160,7 @@ export function sqliteConversations(db: Database): ConversationStore {
       return (pinned.all(uid) as ConversationDbRow[]).map(toConversationRow);
     },
     async unreadTotal(uid) {
-      return unreadTotal.get(uid) as number;
+      return { plain: unreadTotal.get(uid) as number, recount: (mayHideRows.all(uid) as ConversationDbRow[]).map(toConversationRow) };
     },
   };
 }

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Storage } from '../../../ports/storage/index.js';
 import { sqliteChannels } from './channels.js';
 import { sqliteConversations } from './conversations.js';
+import { sqliteMessageState } from './message-state.js';
 import { sqliteMessages } from './messages.js';
 import { migrate } from './migrations.js';
 import { sqliteUsers } from './users.js';
@@ -14,7 +15,19 @@ export interface SqliteOptions {
   synchronous?: 'FULL' | 'NORMAL';
 }
 
-const TABLES = ['users', 'blacklist', 'channels', 'members', 'whitelist', 'messages', 'conversations', 'counters'];
+const TABLES = [
+  'users',
+  'blacklist',
+  'channels',
+  'members',
+  'whitelist',
+  'messages',
+  'conversations',
+  'counters',
+  'deleted_messages',
+  'reactions',
+  'receipts',
+];
 
 export function openSqlite(options: SqliteOptions): Storage {
   if (options.file !== ':memory:') fs.mkdirSync(path.dirname(options.file), { recursive: true });
@@ -34,6 +47,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     channels: sqliteChannels(db),
     messages: sqliteMessages(db),
     conversations: sqliteConversations(db),
+    messageState: sqliteMessageState(db),
     async rowCounts() {
       const counts: Record<string, number> = {};
       for (const t of TABLES) counts[t] = db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;

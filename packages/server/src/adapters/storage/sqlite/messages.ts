@@ -3,7 +3,7 @@ import type { ConversationRow, MessageStore, NewMessage, StoredAck, StoredMessag
 import { BatchPlan, channelKeyOf, type FanoutMember } from '../fanout-plan.js';
 import { type ConversationDbRow, toConversationRow } from './conversations.js';
 
-interface MessageRow {
+export interface MessageRow {
   channel_type: number;
   channel_id: string;
   seq: number;
@@ -15,6 +15,12 @@ interface MessageRow {
   red_dot: number;
   payload: string;
   meta: string;
+  revoked_at: number;
+  revoker: string;
+  edited_at: number;
+  edit_count: number;
+  edited_payload: string;
+  annotated: number;
 }
 
 export const toStoredMessage = (r: MessageRow): StoredMessage => ({
@@ -29,6 +35,12 @@ export const toStoredMessage = (r: MessageRow): StoredMessage => ({
   redDot: !!r.red_dot,
   payloadJson: r.payload,
   metaJson: r.meta,
+  revokedAt: r.revoked_at,
+  revoker: r.revoker,
+  editedAt: r.edited_at,
+  editCount: r.edit_count,
+  editedPayloadJson: r.edited_payload,
+  annotated: !!r.annotated,
 });
 
 export function sqliteMessages(db: Database): MessageStore {

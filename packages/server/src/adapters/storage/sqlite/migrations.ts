@@ -105,6 +105,32 @@ const migrations: readonly string[] = [
   CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
   INSERT INTO counters (name, value) VALUES ('supergroup_clock', 0), ('epoch', abs(random()) % 9007199254740991);
   `,
+  // Message operations: revoke, edit, reactions, read receipts, one-way deletes.
+  `
+  ALTER TABLE messages ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN revoker TEXT NOT NULL DEFAULT '';
+  ALTER TABLE messages ADD COLUMN edited_at INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN edit_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN edited_payload TEXT NOT NULL DEFAULT '';
+  -- 1 once the message has a reaction or a read receipt: only then are those read back with it.
+  ALTER TABLE messages ADD COLUMN annotated INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE channels ADD COLUMN revoke_count INTEGER NOT NULL DEFAULT 0;
+  -- 1 once a revoke or a one-way delete may hide counted messages: unread is then recounted exactly.
+  ALTER TABLE conversations ADD COLUMN may_hide INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE deleted_messages (
+    uid TEXT NOT NULL, channel_type INTEGER NOT NULL, channel_id TEXT NOT NULL, seq INTEGER NOT NULL,
+    PRIMARY KEY (uid, channel_type, channel_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE reactions (
+    channel_type INTEGER NOT NULL, channel_id TEXT NOT NULL, seq INTEGER NOT NULL, emoji TEXT NOT NULL, uid TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (channel_type, channel_id, seq, emoji, uid)
+  ) WITHOUT ROWID;
+  CREATE TABLE receipts (
+    channel_type INTEGER NOT NULL, channel_id TEXT NOT NULL, seq INTEGER NOT NULL, uid TEXT NOT NULL, read_at INTEGER NOT NULL,
+    PRIMARY KEY (channel_type, channel_id, seq, uid)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(db: Database): void {

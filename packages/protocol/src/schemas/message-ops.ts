@@ -1,0 +1,61 @@
+import { type Static, Type } from 'typebox';
+import { ConversationRef } from './conversation.js';
+import { Message, Payload } from './message.js';
+
+const MessageId = Type.String({ pattern: '^[0-9]{1,20}$', description: 'Decimal 64-bit message id' });
+const Direction = Type.Union([Type.Literal('up'), Type.Literal('down')]);
+
+export const HistoryParams = Type.Object(
+  {
+    ...ConversationRef.properties,
+    startSeq: Type.Optional(Type.Integer({ minimum: 0, description: '0 = from the newest' })),
+    direction: Type.Optional(
+      Type.Union([Type.Literal('up'), Type.Literal('down')], { description: 'up = older than startSeq (default), down = newer' }),
+    ),
+    contain: Type.Optional(Type.Boolean({ description: 'Include startSeq itself' })),
+    around: Type.Optional(Type.Integer({ minimum: 1, description: 'Messages centred on this seq' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Default 20' })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: 'Easemob form of limit' })),
+    cursor: Type.Optional(Type.Union([MessageId, Type.Literal('')], { description: 'Easemob: continue from this messageId (excluded)' })),
+    searchDirection: Type.Optional(Direction),
+  },
+  { additionalProperties: false },
+);
+export type HistoryParams = Static<typeof HistoryParams>;
+
+export const DeletedPlaceholder = Type.Object(
+  { messageSeq: Type.Integer(), deleted: Type.Literal(true) },
+  { description: 'A seq you deleted for yourself' },
+);
+
+export const HistoryResult = Type.Object({
+  messages: Type.Array(Type.Union([Message, DeletedPlaceholder]), { description: 'Ascending messageSeq' }),
+  hasMoreBefore: Type.Boolean(),
+  hasMoreAfter: Type.Boolean(),
+  cursor: Type.Union([Type.String(), Type.Null()], { description: 'Easemob: the messageId to continue from in the same direction' }),
+});
+export type HistoryResult = Static<typeof HistoryResult>;
+
+export const RemoveHistoryParams = Type.Object(
+  {
+    ...ConversationRef.properties,
+    beforeTimestamp: Type.Optional(Type.Integer({ minimum: 0, description: 'Remove everything sent before this time (ms)' })),
+    messageIds: Type.Optional(Type.Array(MessageId, { minItems: 1, maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type RemoveHistoryParams = Static<typeof RemoveHistoryParams>;
+
+export const MessageIdParams = Type.Object({ messageId: MessageId }, { additionalProperties: false });
+export const EditParams = Type.Object({ messageId: MessageId, payload: Payload }, { additionalProperties: false });
+export const ReactionParams = Type.Object(
+  { messageId: MessageId, emoji: Type.String({ minLength: 1, maxLength: 32, pattern: '^[^\\u0000-\\u001f]+$' }) },
+  { additionalProperties: false },
+);
+export const ReceiptParams = Type.Object(
+  { messageIds: Type.Array(MessageId, { minItems: 1, maxItems: 100 }) },
+  { additionalProperties: false },
+);
+export const MessageResult = Type.Object({ message: Message });
+export const ReceiptResult = Type.Object({ read: Type.Array(Type.String(), { description: 'messageIds newly marked read' }) });
+export const RemoveHistoryResult = Type.Object({ removed: Type.Integer({ description: 'Messages removed for you' }) });

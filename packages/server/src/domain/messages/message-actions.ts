@@ -1,0 +1,222 @@
+import {
+  ChannelType,
+  ContentType,
+  type ConversationRef,
+  EventName,
+  type HistoryParams,
+  type HistoryResult,
+  MemberRole,
+  type Message,
+  ParleyError,
+  type Payload,
+  type RemoveHistoryParams,
+} from '@parley/protocol';
+import type { Limits } from '../../config.js';
+import type { MessageRef, Storage, StoredMessage } from '../../ports/storage/index.js';
+import { peerOf } from '../channels/person-channel.js';
+import { type ConversationKey, requireAccess } from '../conversations/conversation-access.js';
+import type { ConversationService } from '../conversations/conversation-service.js';
+import { fromRow } from '../conversations/conversation-state.js';
+import { type DeliveryRouter, renderPush } from '../delivery/router.js';
+import { planHistory } from './history-window.js';
+import { MessageReader } from './message-reader.js';
+import { checkPayload } from './payload-rules.js';
+
+const refOf = (m: StoredMessage): MessageRef => ({ channelType: m.channelType, channelId: m.channelId, seq: m.messageSeq });
+
+/**
+ * What users do with stored messages: read history, delete for themselves, revoke, edit, react,
+ * report reading. Every change reaches the members online as `message.updated`; a device that was
+ * away sees the current state in history and in the conversation's last message.
+ */
+export class MessageActions {
+  private readonly reader: MessageReader;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly router: DeliveryRouter,
+    private readonly conversations: ConversationService,
+    private readonly limits: Limits,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.reader = new MessageReader(storage);
+  }
+
+  async history(uid: string, params: HistoryParams): Promise<HistoryResult> {
+    const key = await requireAccess(this.storage, uid, params);
+    const window = await this.window(uid, key);
+    const easemob = params.cursor !== undefined || params.searchDirection !== undefined || params.pageSize !== undefined;
+    let startSeq = params.startSeq ?? 0;
+    let contain = params.contain ?? false;
+    if (params.cursor) {
+      const at = await this.storage.messageState.byId(params.cursor);
+      if (!at || at.channelType !== key.channelType || at.channelId !== key.channelId)
+        throw new ParleyError('message.not_found', 'cursor names no message of this conversation');
+      startSeq = at.messageSeq;
+      contain = false;
+    }
+    const range = planHistory({
+      floor: window.floor,
+      ceiling: window.ceiling,
+      startSeq,
+      direction: params.searchDirection ?? params.direction ?? 'up',
+      contain,
+      around: params.around,
+      limit: params.pageSize ?? params.limit ?? 20,
+    });
+    if (!range) return { messages: [], hasMoreBefore: false, hasMoreAfter: false, cursor: null };
+    const stored = await this.storage.messages.range(key, range.from, range.to);
+    const deleted = await this.storage.messageState.deletedSeqs(uid, key, range.from, range.to);
+    const visible = stored.filter((m) => !deleted.has(m.messageSeq));
+    const wire = new Map((await this.reader.render(uid, visible)).map((m) => [m.messageSeq, m]));
+    const messages: HistoryResult['messages'] = [];
+    for (let seq = range.from; seq <= range.to; seq++) messages.push(wire.get(seq) ?? { messageSeq: seq, deleted: true });
+    const hasMoreBefore = range.from > window.floor + 1;
+    const hasMoreAfter = range.to < window.ceiling;
+    const direction = params.searchDirection ?? params.direction ?? 'up';
+    const edge = direction === 'up' ? visible[0] : visible[visible.length - 1];
+    const more = direction === 'up' ? hasMoreBefore : hasMoreAfter;
+    return { messages, hasMoreBefore, hasMoreAfter, cursor: easemob && more && edge ? edge.messageId : null };
+  }
+
+  /** One-way delete for the caller: by ids (at most 50) or everything before a time. */
+  async removeHistory(uid: string, params: RemoveHistoryParams, originConnection?: string): Promise<{ removed: number }> {
+    const byTime = params.beforeTimestamp !== undefined;
+    if (byTime === (params.messageIds !== undefined)) throw new ParleyError('message.remove_invalid');
+    const key = await requireAccess(this.storage, uid, params as ConversationRef);
+    const window = await this.window(uid, key);
+    let removed = 0;
+    if (byTime) {
+      const upTo = Math.min(await this.storage.messageState.seqBefore(key, params.beforeTimestamp as number), window.ceiling);
+      removed = Math.max(0, upTo - window.floor);
+      if (removed > 0) {
+        const ord = await this.storage.messages.ordinalAt(key, upTo);
+        await this.storage.conversations.update(uid, key, { clearSeq: upTo, read: { seq: upTo, ord } });
+      }
+    } else {
+      const seqs: number[] = [];
+      for (const id of params.messageIds ?? []) {
+        const m = await this.storage.messageState.byId(id);
+        if (!m || m.channelType !== key.channelType || m.channelId !== key.channelId)
+          throw new ParleyError('message.not_found', `No message ${id} in ${key.conversationId}`);
+        if (m.messageSeq > window.floor && m.messageSeq <= window.ceiling) seqs.push(m.messageSeq);
+      }
+      removed = seqs.length;
+      if (removed) await this.storage.messageState.deleteForUser(uid, key.conversationId, key, seqs);
+    }
+    if (removed > 0) {
+      const row = await this.storage.conversations.get(uid, key.conversationId);
+      if (row) void this.conversations.pushUpdated(uid, fromRow(row)).catch(() => {});
+      const event = {
+        conversationId: key.conversationId,
+        messageIds: params.messageIds ?? [],
+        beforeTimestamp: params.beforeTimestamp ?? null,
+      };
+      this.router.pushToUser(uid, renderPush(EventName.DeleteRoaming, event), originConnection);
+    }
+    return { removed };
+  }
+
+  /** The sender within the revoke window, or a group's owner or admin at any time. */
+  async revoke(uid: string, messageId: string): Promise<Message> {
+    const m = await this.find(uid, messageId);
+    if (m.revokedAt === 0) {
+      const isSender = m.fromUid === uid;
+      const privileged = m.channelType !== ChannelType.Person && (await this.roleOf(uid, m)) >= MemberRole.Admin;
+      if (!isSender && !privileged) throw new ParleyError('message.forbidden', 'Only the sender or a group owner or admin can revoke');
+      if (!privileged && this.clock() - m.timestamp > this.limits.revokeWindowMs) throw new ParleyError('message.revoke_window_passed');
+      const { conversations } = await this.storage.messageState.revoke(refOf(m), uid, this.clock());
+      for (const row of conversations) void this.conversations.pushUpdated(row.uid, fromRow(row)).catch(() => {});
+    }
+    return this.publishUpdated(m);
+  }
+
+  /** The sender edits a text or custom message, keeping its type, at most maxEdits times. */
+  async edit(uid: string, messageId: string, payload: Payload): Promise<Message> {
+    const m = await this.find(uid, messageId);
+    if (m.fromUid !== uid) throw new ParleyError('message.forbidden', 'Only the sender can edit a message');
+    if (m.revokedAt > 0) throw new ParleyError('message.revoked');
+    const editable = m.contentType === ContentType.Text || m.contentType >= ContentType.CustomMin;
+    if (!editable || payload.type !== m.contentType) throw new ParleyError('message.not_editable');
+    const checked = checkPayload(payload, this.limits);
+    if ('error' in checked) throw new ParleyError('request.invalid', checked.error);
+    const edited = await this.storage.messageState.edit(refOf(m), checked.json, this.clock(), this.limits.maxEdits);
+    if (edited === 'limit') throw new ParleyError('message.edit_limit', `A message can be edited at most ${this.limits.maxEdits} times`);
+    return this.publishUpdated(edited);
+  }
+
+  async react(uid: string, messageId: string, emoji: string, add: boolean): Promise<Message> {
+    const m = await this.find(uid, messageId);
+    if (m.revokedAt > 0) throw new ParleyError('message.revoked');
+    const result = await this.storage.messageState.react(refOf(m), uid, emoji, add, this.limits.maxReactions, this.clock());
+    if (result === 'limit')
+      throw new ParleyError('message.reaction_limit', `At most ${this.limits.maxReactions} different reactions per message`);
+    return this.publishUpdated({ ...m, annotated: true });
+  }
+
+  /** Reports reading receipt messages; each reader counts once; the senders see the new counts. */
+  async markReceipts(uid: string, messageIds: readonly string[]): Promise<{ read: string[] }> {
+    const wanted: StoredMessage[] = [];
+    for (const id of messageIds) {
+      const m = await this.find(uid, id);
+      const receipt = (JSON.parse(m.metaJson) as { setting?: { receipt?: boolean } }).setting?.receipt === true;
+      if (receipt && m.fromUid !== uid) wanted.push(m);
+    }
+    const fresh = new Set(
+      (await this.storage.messageState.addReceipts(uid, wanted.map(refOf), this.clock())).map(
+        (r) => `${r.channelType}|${r.channelId}|${r.seq}`,
+      ),
+    );
+    const read = wanted.filter((m) => fresh.has(`${m.channelType}|${m.channelId}|${m.messageSeq}`));
+    for (const m of read) {
+      const [message] = await this.reader.render(m.fromUid, [{ ...m, annotated: true }]);
+      this.router.pushToUser(m.fromUid, renderPush(EventName.MessageUpdated, message));
+    }
+    return { read: read.map((m) => m.messageId) };
+  }
+
+  /** The message, if `uid` belongs to its channel now; otherwise the same not_found as a missing one. */
+  private async find(uid: string, messageId: string): Promise<StoredMessage> {
+    const m = await this.storage.messageState.byId(messageId);
+    if (m && (await this.belongs(uid, m))) return m;
+    throw new ParleyError('message.not_found', `No message ${messageId}`);
+  }
+
+  private async belongs(uid: string, m: StoredMessage): Promise<boolean> {
+    if (m.channelType === ChannelType.Person) return m.channelId.split('|').includes(uid);
+    if (m.channelType === ChannelType.System) return m.channelId === uid;
+    return (await this.storage.channels.member(m, uid)) !== undefined;
+  }
+
+  private async roleOf(uid: string, m: StoredMessage): Promise<number> {
+    return (await this.storage.channels.member(m, uid))?.role ?? -1;
+  }
+
+  /** Sends the message's current state to every member online, each in their own view. */
+  private async publishUpdated(m: StoredMessage): Promise<Message> {
+    const current = (await this.storage.messages.bySeqs([refOf(m)]))[0] ?? m;
+    const render = async (viewer: string) => (await this.reader.render(viewer, [current]))[0] as Message;
+    if (m.channelType === ChannelType.Person) {
+      for (const viewer of new Set([m.fromUid, peerOf(m.channelId, m.fromUid)])) {
+        this.router.pushToUser(viewer, renderPush(EventName.MessageUpdated, await render(viewer)));
+      }
+    } else if (m.channelType === ChannelType.SuperGroup) {
+      this.router.pushToSuperGroup(m.channelId, renderPush(EventName.MessageUpdated, await render(m.fromUid)));
+    } else if (m.channelType === ChannelType.Group) {
+      const frame = renderPush(EventName.MessageUpdated, await render(m.fromUid));
+      for (const member of await this.storage.channels.members(m)) this.router.pushToUser(member.uid, frame);
+    } else this.router.pushToUser(m.channelId, renderPush(EventName.MessageUpdated, await render(m.channelId)));
+    return render(m.fromUid);
+  }
+
+  /** The seqs a user may see: above their clear point and join point, up to the channel's end for them. */
+  private async window(uid: string, key: ConversationKey) {
+    const row = await this.storage.conversations.get(uid, key.conversationId);
+    const channel = await this.storage.channels.get(key);
+    const member = key.channelType === ChannelType.Person ? undefined : await this.storage.channels.member(key, uid);
+    const joinFloor = member && channel && !channel.allowHistory ? member.joinSeq : 0;
+    // A former member of a group keeps what they saw: their row stopped where they left.
+    const ceiling = key.channelType === ChannelType.Group && !member ? (row?.lastSeq ?? 0) : (channel?.maxSeq ?? 0);
+    return { floor: Math.max(row?.clearSeq ?? 0, joinFloor), ceiling };
+  }
+}

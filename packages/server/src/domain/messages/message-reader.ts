@@ -1,0 +1,42 @@
+import type { Message } from '@parley/protocol';
+import type { Storage, StoredMessage } from '../../ports/storage/index.js';
+import { refKey } from '../../ports/storage/index.js';
+import { type MessageMeta, toWireMessage } from './message-view.js';
+
+const refOf = (m: StoredMessage) => ({ channelType: m.channelType, channelId: m.channelId, seq: m.messageSeq });
+
+/**
+ * Stored messages as a viewer receives them, in their current state: revoke, edit, reactions and
+ * read receipts. Annotations are read only for the messages that have any.
+ */
+export class MessageReader {
+  constructor(private readonly storage: Storage) {}
+
+  async render(viewerUid: string, messages: readonly StoredMessage[]): Promise<Message[]> {
+    const annotated = messages.filter((m) => m.annotated);
+    const annotations = annotated.length ? await this.storage.messageState.annotations(annotated.map(refOf)) : new Map();
+    const audience = new Map<string, number>();
+    for (const m of annotated) {
+      const key = `${m.channelType}|${m.channelId}`;
+      if (!audience.has(key)) audience.set(key, await this.recipientsOf(m));
+    }
+    return messages.map((m) => {
+      const a = annotations.get(refKey(refOf(m)));
+      if (!a) return toWireMessage(m, viewerUid);
+      const receipt = (JSON.parse(m.metaJson) as MessageMeta).setting.receipt === true;
+      const recipients = audience.get(`${m.channelType}|${m.channelId}`) ?? 0;
+      return toWireMessage(m, viewerUid, {
+        reactions: a.reactions,
+        readCount: a.readCount,
+        unreadCount: receipt ? Math.max(0, recipients - a.readCount) : 0,
+      });
+    });
+  }
+
+  /** Who could report reading a message: everyone in the channel but its sender. */
+  private async recipientsOf(m: StoredMessage): Promise<number> {
+    if (m.channelType === 1) return 1;
+    const channel = await this.storage.channels.get(m);
+    return Math.max(0, (channel?.memberCount ?? 1) - 1);
+  }
+}

@@ -1,0 +1,98 @@
+import {
+  ConversationId,
+  ErrorBody,
+  HistoryParams,
+  HistoryResult,
+  MessageResult,
+  Payload,
+  ReceiptParams,
+  ReceiptResult,
+  RemoveHistoryParams,
+  RemoveHistoryResult,
+} from '@parley/protocol';
+import { Type } from 'typebox';
+import { requireUser } from '../auth.js';
+import type { Routes } from '../routes.js';
+
+const { conversationId: _id, channelId: _c, channelType: _t, ...historyQuery } = HistoryParams.properties;
+const { conversationId: _i2, channelId: _c2, channelType: _t2, ...removeBody } = RemoveHistoryParams.properties;
+const InConversation = Type.Object({ conversationId: ConversationId });
+const MessageIdPath = Type.Object({ messageId: Type.String({ pattern: '^[0-9]{1,20}$' }) });
+const ReactionPath = Type.Object({
+  messageId: Type.String({ pattern: '^[0-9]{1,20}$' }),
+  emoji: Type.String({ minLength: 1, maxLength: 32 }),
+});
+const errors = { '4xx': ErrorBody };
+const tags = { tags: ['messages'], security: [{ bearer: [] }] };
+
+/** The REST twins of message.history, removeHistory, revoke, edit, reactions and receipts. */
+export const messageActionRoutes: Routes = (app, ctx) => {
+  const preHandler = requireUser(ctx);
+  const a = ctx.messageActions;
+  app.get(
+    '/v1/conversations/:conversationId/messages',
+    {
+      preHandler,
+      schema: {
+        ...tags,
+        summary: 'message.history',
+        params: InConversation,
+        querystring: Type.Object(historyQuery, { additionalProperties: false }),
+        response: { 200: HistoryResult, ...errors },
+      },
+    },
+    async (req) => a.history(req.uid, { ...req.query, conversationId: req.params.conversationId }),
+  );
+  app.post(
+    '/v1/conversations/:conversationId/messages/remove',
+    {
+      preHandler,
+      schema: {
+        ...tags,
+        summary: 'message.removeHistory',
+        params: InConversation,
+        body: Type.Object(removeBody, { additionalProperties: false }),
+        response: { 200: RemoveHistoryResult, ...errors },
+      },
+    },
+    async (req) => a.removeHistory(req.uid, { ...req.body, conversationId: req.params.conversationId }),
+  );
+  app.post(
+    '/v1/messages/:messageId/revoke',
+    { preHandler, schema: { ...tags, summary: 'message.revoke', params: MessageIdPath, response: { 200: MessageResult, ...errors } } },
+    async (req) => ({
+      message: await a.revoke(req.uid, req.params.messageId),
+    }),
+  );
+  app.patch(
+    '/v1/messages/:messageId',
+    {
+      preHandler,
+      schema: {
+        ...tags,
+        summary: 'message.edit',
+        params: MessageIdPath,
+        body: Type.Object({ payload: Payload }, { additionalProperties: false }),
+        response: { 200: MessageResult, ...errors },
+      },
+    },
+    async (req) => ({ message: await a.edit(req.uid, req.params.messageId, req.body.payload) }),
+  );
+  app.put(
+    '/v1/messages/:messageId/reactions/:emoji',
+    { preHandler, schema: { ...tags, summary: 'Add a reaction', params: ReactionPath, response: { 200: MessageResult, ...errors } } },
+    async (req) => ({
+      message: await a.react(req.uid, req.params.messageId, req.params.emoji, true),
+    }),
+  );
+  app.delete(
+    '/v1/messages/:messageId/reactions/:emoji',
+    { preHandler, schema: { ...tags, summary: 'Remove your reaction', params: ReactionPath, response: { 200: MessageResult, ...errors } } },
+    async (req) => ({ message: await a.react(req.uid, req.params.messageId, req.params.emoji, false) }),
+  );
+  app.post(
+    '/v1/messages/read',
+    { preHandler, schema: { ...tags, summary: 'Read receipts', body: ReceiptParams, response: { 200: ReceiptResult, ...errors } } },
+    async (req) => a.markReceipts(req.uid, req.body.messageIds),
+  );
+};
