@@ -8,6 +8,7 @@ import type { MessageActions } from './domain/messages/message-actions.js';
 import type { MessageService } from './domain/messages/message-service.js';
 import type { UserService } from './domain/users/user-service.js';
 import type { Metrics } from './observability/metrics.js';
+import type { FileStore } from './ports/files.js';
 import type { Storage } from './ports/storage/index.js';
 
 /** What the transports (REST, WebSocket) are given: the domain services, never the adapters' insides. */
@@ -16,6 +17,7 @@ export interface AppContext {
   log: Logger;
   metrics: Metrics;
   storage: Storage;
+  files: FileStore;
   router: DeliveryRouter;
   tokens: TokenService;
   users: UserService;

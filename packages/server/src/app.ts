@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { MemoryBus } from './adapters/bus/memory.js';
+import { localDiskFiles } from './adapters/files/local-disk.js';
 import { openStorage } from './adapters/storage/open.js';
 import type { AppContext } from './app-context.js';
 import type { Config } from './config.js';
@@ -17,6 +19,7 @@ import { UserService } from './domain/users/user-service.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Bus } from './ports/bus.js';
+import type { FileStore } from './ports/files.js';
 import type { Storage } from './ports/storage/index.js';
 import { createHttpServer } from './transports/http/server.js';
 import { WsGateway } from './transports/ws/gateway.js';
@@ -34,6 +37,7 @@ export interface StartOptions {
   /** Injected by tests and multi-node setups; by default opened from the config. */
   storage?: Storage;
   bus?: Bus;
+  files?: FileStore;
   /** Server time in ms (Date.now by default); tests that need equal timestamps pass their own. */
   clock?: () => number;
 }
@@ -64,6 +68,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log,
     metrics,
     storage,
+    files: options.files ?? localDiskFiles(path.join(config.dataDir, 'files')),
     router,
     tokens,
     users,

@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { conversationBenchPostgres, conversationBenchSqlite } from './conversation-bench.js';
+import { historyBenchPostgres, historyBenchSqlite } from './history-bench.js';
 import { appendReport } from './report.js';
 import { sendThroughput } from './send-throughput.js';
 import { superGroupBench } from './super-group-bench.js';
 
 /**
- * `npm run bench [-- --only send|conversations|supergroup] [--pairs 50 --window 64 --seconds 10 --synchronous FULL]`
+ * `npm run bench [-- --only send|conversations|supergroup|history] [--pairs 50 --window 64 --seconds 10 --synchronous FULL]`
  * Runs the benchmarks and appends their results to BENCHMARKS.md.
  */
 const { values } = parseArgs({
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     synchronous: { type: 'string', default: 'FULL' },
     conversations: { type: 'string', default: '10000' },
     members: { type: 'string', default: '100000' },
+    messages: { type: 'string', default: '1000000' },
   },
 });
 const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
@@ -64,6 +66,22 @@ if (wants('supergroup')) {
         '| channel | p50 ms | p99 ms | sends |',
         '|---|---|---|---|',
         rows,
+      ].join('\n'),
+    ),
+  );
+}
+if (wants('history')) {
+  const n = Number(values.messages);
+  const rows = [await historyBenchSqlite(n), await historyBenchPostgres(n)];
+  await report(
+    'History page at random positions, server time (issue 4)',
+    Promise.resolve(
+      [
+        'message.history (limit 20, random startSeq, up or down) measured in-process on MessageActions, one 1:1 channel; target p99 <= 2 ms on SQLite.',
+        '',
+        '| storage | messages in channel | p50 ms | p99 ms | max ms | runs |',
+        '|---|---|---|---|---|---|',
+        ...rows,
       ].join('\n'),
     ),
   );

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { type ParleyServer, startServer } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
@@ -25,7 +28,8 @@ export class TestServer {
   readonly clock = (): number => this.frozenAt ?? Date.now();
 
   static async start(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PARLEY_DATA_DIR: '/nonexistent', ...env });
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-data-'));
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PARLEY_DATA_DIR: dataDir, ...env });
     const t = new TestServer(config, await backend.create());
     t.server = await startServer(config, { storage: t.store.storage, clock: t.clock });
     return t;
@@ -55,6 +59,7 @@ export class TestServer {
     for (const c of this.clients) c.ws.terminate();
     await this.server.close();
     await this.store.dispose();
+    fs.rmSync(this.config.dataDir, { recursive: true, force: true });
   }
 
   async http(

@@ -16,6 +16,7 @@ const parts = (over: Partial<MessageParts> = {}): MessageParts => ({
     setting: { receipt: true },
     mentions: { uids: ['bob'] },
   }),
+  ...untouched,
   ...over,
 });
 

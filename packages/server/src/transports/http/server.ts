@@ -10,6 +10,7 @@ import { adminMessageRoutes } from './routes/admin-messages.js';
 import { adminUserRoutes } from './routes/admin-users.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { devRoutes } from './routes/dev.js';
+import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
 import { messageActionRoutes } from './routes/message-actions.js';
 import { messageRoutes } from './routes/messages.js';
@@ -41,6 +42,7 @@ export async function createHttpServer(ctx: AppContext): Promise<TypedApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  await fileRoutes(app, ctx);
   for (const routes of [
     healthRoutes,
     devRoutes,

@@ -19,6 +19,7 @@ export interface ConversationDbRow {
   ext: string;
   pinned_at: number;
   version: number;
+  may_hide: boolean;
 }
 
 export const toConversationRow = (r: ConversationDbRow): ConversationRow => ({
@@ -37,9 +38,10 @@ export const toConversationRow = (r: ConversationDbRow): ConversationRow => ({
   ext: r.ext,
   pinnedAt: r.pinned_at,
   version: r.version,
+  mayHide: r.may_hide,
 });
 
-const CONVERSATION_COLUMN_NAMES = [
+export const CONVERSATION_COLUMN_NAMES = [
   'uid',
   'conversation_id',
   'channel_type',
@@ -55,6 +57,7 @@ const CONVERSATION_COLUMN_NAMES = [
   'ext',
   'pinned_at',
   'version',
+  'may_hide',
 ] as const satisfies ReadonlyArray<keyof ConversationDbRow>;
 export const CONVERSATION_COLUMNS = CONVERSATION_COLUMN_NAMES.join(', ');
 
@@ -66,6 +69,7 @@ type SuperGroupDbRow = ChannelRow & {
   red_count: number;
   all_mention_seq: number;
   sg_clock: number;
+  revoke_count: number;
   join_seq: number;
   join_ord: number;
 } & { [K in keyof ConversationDbRow as `own_${K}`]: ConversationDbRow[K] | null };
@@ -126,7 +130,7 @@ export function postgresConversations(pool: Pool): ConversationStore {
       // One round trip for all of them: the channel, the member's join point and their own row.
       // The own row is the one SQLite reads, under the conversation id `super_team|<group id>`.
       const { rows } = await pool.query<SuperGroupDbRow>(
-        `SELECT ${channelColumns('c')}, c.red_count, c.all_mention_seq, c.sg_clock,
+        `SELECT ${channelColumns('c')}, c.red_count, c.all_mention_seq, c.sg_clock, c.revoke_count,
            m.join_seq, COALESCE(jm.red_ord, 0) AS join_ord,
            ${CONVERSATION_COLUMN_NAMES.map((col) => `v.${col} AS own_${col}`).join(', ')}
          FROM members m
@@ -139,7 +143,13 @@ export function postgresConversations(pool: Pool): ConversationStore {
       );
       return rows.map(
         (r): SuperGroupView => ({
-          channel: { ...toChannel(r), redCount: r.red_count, allMentionSeq: r.all_mention_seq, superGroupClock: r.sg_clock },
+          channel: {
+            ...toChannel(r),
+            redCount: r.red_count,
+            allMentionSeq: r.all_mention_seq,
+            superGroupClock: r.sg_clock,
+            revokeCount: r.revoke_count,
+          },
           joinSeq: r.join_seq,
           joinOrd: r.join_ord,
           row: ownRowOf(r),
@@ -226,13 +236,22 @@ export function postgresConversations(pool: Pool): ConversationStore {
       return rows.map(toConversationRow);
     },
     async unreadTotal(uid) {
-      // SUM over BIGINT is NUMERIC (a string in pg): cast back so it comes out as a number.
-      const { rows } = await pool.query<{ total: number }>(
-        `SELECT COALESCE(SUM(GREATEST(last_ord - read_ord, 0)), 0)::bigint AS total
-         FROM conversations WHERE uid = $1 AND channel_type <> 3 AND ${VISIBLE}`,
+      // One statement, so one snapshot: a row flagged between two reads would be counted twice or
+      // not at all. One result row per row to recount, each carrying the plain sum (a single row of
+      // nulls with it when there is none). SUM over BIGINT is NUMERIC (a string in pg): cast back.
+      const { rows } = await pool.query<{ plain: number } & { [K in keyof ConversationDbRow]: ConversationDbRow[K] | null }>(
+        `SELECT t.plain, ${CONVERSATION_COLUMN_NAMES.map((c) => `r.${c}`).join(', ')}
+         FROM (SELECT COALESCE(SUM(GREATEST(last_ord - read_ord, 0)), 0)::bigint AS plain
+               FROM conversations WHERE uid = $1 AND channel_type <> 3 AND NOT may_hide AND ${VISIBLE}) AS t
+         LEFT JOIN (SELECT ${CONVERSATION_COLUMNS} FROM conversations
+                    WHERE uid = $1 AND channel_type <> 3 AND may_hide AND ${VISIBLE}) AS r ON TRUE
+         ORDER BY r.conversation_id`,
         [uid],
       );
-      return rows[0]?.total ?? 0;
+      return {
+        plain: rows[0]?.plain ?? 0,
+        recount: rows.filter((r) => r.uid !== null).map((r) => toConversationRow(r as ConversationDbRow)),
+      };
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { Storage } from '../../../ports/storage/index.js';
 import { postgresChannels } from './channels.js';
 import { postgresConversations } from './conversations.js';
+import { postgresMessageState } from './message-state.js';
 import { postgresMessages } from './messages.js';
 import { migrate } from './migrations.js';
 import { postgresUsers } from './users.js';
@@ -13,7 +14,19 @@ export interface PostgresOptions {
   poolSize?: number;
 }
 
-const TABLES = ['users', 'blacklist', 'channels', 'members', 'whitelist', 'messages', 'conversations', 'counters'];
+const TABLES = [
+  'users',
+  'blacklist',
+  'channels',
+  'members',
+  'whitelist',
+  'messages',
+  'conversations',
+  'counters',
+  'deleted_messages',
+  'reactions',
+  'receipts',
+];
 
 /** Lower-case identifiers only: they need no quoting in the search_path startup option. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -37,6 +50,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     channels: postgresChannels(pool),
     messages: postgresMessages(pool),
     conversations: postgresConversations(pool),
+    messageState: postgresMessageState(pool),
     async rowCounts() {
       const { rows } = await pool.query<Record<string, number>>(
         `SELECT ${TABLES.map((t) => `(SELECT COUNT(*) FROM ${t}) AS ${t}`).join(', ')}`,

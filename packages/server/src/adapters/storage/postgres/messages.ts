@@ -5,7 +5,7 @@ import { CONVERSATION_COLUMNS, type ConversationDbRow, toConversationRow } from 
 import { CLIENT_MSG_NO_INDEX } from './migrations.js';
 import { inTransaction, sqlState, violatedConstraint } from './transaction.js';
 
-interface MessageRow {
+export interface MessageRow {
   channel_type: number;
   channel_id: string;
   seq: number;
@@ -17,9 +17,15 @@ interface MessageRow {
   red_dot: boolean;
   payload: string;
   meta: string;
+  revoked_at: number;
+  revoker: string;
+  edited_at: number;
+  edit_count: number;
+  edited_payload: string;
+  annotated: boolean;
 }
 
-const toStoredMessage = (r: MessageRow): StoredMessage => ({
+export const toStoredMessage = (r: MessageRow): StoredMessage => ({
   channelType: r.channel_type as StoredMessage['channelType'],
   channelId: r.channel_id,
   messageSeq: r.seq,
@@ -31,9 +37,16 @@ const toStoredMessage = (r: MessageRow): StoredMessage => ({
   redDot: r.red_dot,
   payloadJson: r.payload,
   metaJson: r.meta,
+  revokedAt: r.revoked_at,
+  revoker: r.revoker,
+  editedAt: r.edited_at,
+  editCount: r.edit_count,
+  editedPayloadJson: r.edited_payload,
+  annotated: r.annotated,
 });
 
-const MESSAGE_COLUMN_NAMES = [
+/** What a send writes, in the order `insertMessages` passes it. */
+const INSERTED_COLUMN_NAMES = [
   'channel_type',
   'channel_id',
   'seq',
@@ -45,9 +58,19 @@ const MESSAGE_COLUMN_NAMES = [
   'red_dot',
   'payload',
   'meta',
-];
-const messageColumns = (table?: string): string => MESSAGE_COLUMN_NAMES.map((c) => (table ? `${table}.${c}` : c)).join(', ');
-const MESSAGE_COLUMNS = messageColumns();
+] as const satisfies ReadonlyArray<keyof MessageRow>;
+/** What a read returns: the sent message and what happened to it since. */
+const MESSAGE_COLUMN_NAMES = [
+  ...INSERTED_COLUMN_NAMES,
+  'revoked_at',
+  'revoker',
+  'edited_at',
+  'edit_count',
+  'edited_payload',
+  'annotated',
+] as const satisfies ReadonlyArray<keyof MessageRow>;
+export const messageColumns = (table?: string): string => MESSAGE_COLUMN_NAMES.map((c) => (table ? `${table}.${c}` : c)).join(', ');
+export const MESSAGE_COLUMNS = messageColumns();
 
 /**
  * Another node stored one of our (from_uid, client_msg_no) pairs after we looked: rerunning the
@@ -62,6 +85,9 @@ const lostClientMsgNoRace = (error: unknown): boolean => sqlState(error) === '23
  *
  * Several nodes may commit at once. Row locks are always taken in this order, each kind in one
  * global order, so concurrent transactions queue instead of deadlocking:
+ *   0. existing messages, taken only by the message-state operations (message-state.ts): a revoke
+ *      locks its message row first, then goes on down this list; several rows are locked sorted
+ *      by type, id, seq. A commit only inserts messages, never waiting on an existing row,
  *   1. channels (sorted by type, then id; membership changes lock their channel row too),
  *   2. the 'supergroup_clock' counters row, only when the batch has a super-group message,
  *   3. users (sorted by uid; `ConversationStore.update` locks its owner here too),
@@ -167,7 +193,7 @@ async function tickSuperGroupClock(client: PoolClient, bumps: readonly ChannelBu
 async function insertMessages(client: PoolClient, plan: BatchPlan): Promise<void> {
   const m = plan.fresh;
   await client.query(
-    `INSERT INTO messages (${MESSAGE_COLUMNS}, red_ord)
+    `INSERT INTO messages (${INSERTED_COLUMN_NAMES.join(', ')}, red_ord)
      SELECT * FROM unnest($1::int[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::int[], $9::bool[],
        $10::text[], $11::text[], $12::bigint[])`,
     [
@@ -222,7 +248,7 @@ async function membersByChannel(client: PoolClient, messages: readonly NewMessag
  * materialized CTE, because the order in which an UPDATE ... FROM join reaches its rows is up to
  * the planner, and two batches locking the same users in different orders would deadlock.
  */
-async function bumpConversationVersions(client: PoolClient, demand: Map<string, number>): Promise<Map<string, number>> {
+export async function bumpConversationVersions(client: PoolClient, demand: Map<string, number>): Promise<Map<string, number>> {
   const top = new Map<string, number>();
   if (!demand.size) return top;
   const { rows } = await client.query<{ uid: string; conv_version: number }>(

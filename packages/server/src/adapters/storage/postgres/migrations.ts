@@ -4,7 +4,7 @@ import { inTransaction } from './transaction.js';
 /**
  * Ordered, append-only: a released migration is never edited, a change is a new entry.
  * The same tables, keys and indexes as the SQLite adapter's (see ../sqlite/migrations.ts for the
- * data model), in PostgreSQL types: BIGINT for ms timestamps, seqs and versions, BOOLEAN for flags.
+ * data model; one index more, see migration 3), in PostgreSQL types: BIGINT for ms timestamps, seqs and versions, BOOLEAN for flags.
  * Ids are `COLLATE "C"` so that they compare and sort bytewise, as SQLite's BINARY does, whatever
  * the database's default collation; that keeps `ORDER BY uid` identical across adapters and lets
  * the sorted reads use the primary keys.
@@ -111,6 +111,48 @@ const migrations: readonly string[] = [
     ADD COLUMN mention_seq BIGINT NOT NULL DEFAULT 0;
   CREATE TABLE counters (name TEXT COLLATE "C" PRIMARY KEY, value BIGINT NOT NULL);
   INSERT INTO counters (name, value) VALUES ('supergroup_clock', 0), ('epoch', 1 + floor(random() * 9007199254740990)::bigint);
+  `,
+  // Message operations: revoke, edit, reactions, read receipts, one-way deletes (SQLite's migration 3).
+  // One index more than SQLite: conversations by channel. A revoke finds and flags the rows of its
+  // channel while it holds the channel row (and, for a super group, the database-wide clock row);
+  // without it that would be a scan of every user's conversations under those locks.
+  `
+  ALTER TABLE messages
+    ADD COLUMN revoked_at BIGINT NOT NULL DEFAULT 0,
+    ADD COLUMN revoker TEXT COLLATE "C" NOT NULL DEFAULT '',
+    ADD COLUMN edited_at BIGINT NOT NULL DEFAULT 0,
+    ADD COLUMN edit_count INTEGER NOT NULL DEFAULT 0,
+    ADD COLUMN edited_payload TEXT NOT NULL DEFAULT '',
+    -- TRUE once the message has a reaction or a read receipt: only then are those read back with it.
+    ADD COLUMN annotated BOOLEAN NOT NULL DEFAULT FALSE;
+  ALTER TABLE channels ADD COLUMN revoke_count BIGINT NOT NULL DEFAULT 0;
+  -- TRUE once a revoke or a one-way delete may hide counted messages: unread is then recounted exactly.
+  ALTER TABLE conversations ADD COLUMN may_hide BOOLEAN NOT NULL DEFAULT FALSE;
+  CREATE INDEX conversations_by_channel ON conversations (channel_type, channel_id);
+  CREATE TABLE deleted_messages (
+    uid TEXT COLLATE "C" NOT NULL,
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT COLLATE "C" NOT NULL,
+    seq BIGINT NOT NULL,
+    PRIMARY KEY (uid, channel_type, channel_id, seq)
+  );
+  CREATE TABLE reactions (
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT COLLATE "C" NOT NULL,
+    seq BIGINT NOT NULL,
+    emoji TEXT COLLATE "C" NOT NULL,
+    uid TEXT COLLATE "C" NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (channel_type, channel_id, seq, emoji, uid)
+  );
+  CREATE TABLE receipts (
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT COLLATE "C" NOT NULL,
+    seq BIGINT NOT NULL,
+    uid TEXT COLLATE "C" NOT NULL,
+    read_at BIGINT NOT NULL,
+    PRIMARY KEY (channel_type, channel_id, seq, uid)
+  );
   `,
 ];
 

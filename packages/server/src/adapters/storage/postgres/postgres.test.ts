@@ -213,5 +213,108 @@ await describePostgres('PostgreSQL adapter', () => {
       expect(row).toMatchObject({ version: clock.version, ext: 'e29', lastSeq: 30, lastOrd: 30 });
       expect((await node(1).conversations.changedSince('a', clock.version - 1, 10)).map((r) => r.conversationId)).toEqual(['p2p|d']);
     });
+
+    // Revoke locks the message row, then the channel, users, conversations: behind any commit to the
+    // channel, never across one. Every node revokes every message, so all but one call per message
+    // find it revoked already; no version may be handed out twice, by a revoke or by a commit.
+    it('revokes each message once while other nodes revoke it too and commits go on in its channel', async () => {
+      for (const uid of ['rv-a', 'rv-b']) await node(0).users.upsert(uid, {}, now);
+      const key = { channelType: 1 as const, channelId: 'rv-a|rv-b' };
+      const first = await node(0).messages.commit(
+        Array.from({ length: 10 }, (_, i) => message(key.channelId, 'rv-a', `rv/${i}`, `rv/${i}`)),
+      );
+      const versions: Array<{ uid: string; version: number; change: string }> = [];
+      for (const r of first) if (r.status === 'stored') for (const c of r.conversations) versions.push({ ...c, change: 'first' });
+      const revokes = [0, 1, 2].map(async (n) => {
+        const results: Array<{ seq: number; changed: number; revoker: string }> = [];
+        for (let k = 0; k < 10; k++) {
+          const seq = ((k + 3 * n) % 10) + 1;
+          const { message: m, conversations } = await node(n).messageState.revoke({ ...key, seq }, `rv-${n}`, now + n);
+          expect(m).toMatchObject({ messageSeq: seq });
+          expect(m.revokedAt).toBeGreaterThan(0);
+          for (const c of conversations) versions.push({ ...c, change: `revoke/${seq}` });
+          results.push({ seq, changed: conversations.length, revoker: m.revoker });
+        }
+        return results;
+      });
+      const commits = [0, 1].map(async (n) => {
+        for (let i = 0; i < 10; i++) {
+          const [r] = await node(n).messages.commit([message(key.channelId, 'rv-a', `rv/${n}/${i}`, `rv/${n}/${i}`)]);
+          if (r?.status !== 'stored') throw new Error('every message is new');
+          for (const c of r.conversations) versions.push({ ...c, change: `commit/${n}/${i}` });
+        }
+      });
+      const [revoked] = await Promise.all([Promise.all(revokes).then((all) => all.flat()), ...commits]);
+      // rv-b never sends, so never reads: the one revoke that changed a message versions their row at least.
+      for (let seq = 1; seq <= 10; seq++) {
+        const calls = revoked.filter((r) => r.seq === seq);
+        expect(calls.filter((r) => r.changed > 0)).toHaveLength(1);
+        expect(new Set(calls.map((r) => r.revoker)).size).toBe(1);
+      }
+
+      const changeOf = new Map<string, string>();
+      for (const v of versions) {
+        expect(changeOf.get(`${v.uid}#${v.version}`) ?? v.change).toBe(v.change);
+        changeOf.set(`${v.uid}#${v.version}`, v.change);
+      }
+      for (const uid of ['rv-a', 'rv-b']) {
+        const row = await node(2).conversations.get(uid, `p2p|${uid === 'rv-a' ? 'rv-b' : 'rv-a'}`);
+        expect(row).toMatchObject({ mayHide: true, lastSeq: 30, version: (await node(1).conversations.clock(uid)).version });
+      }
+      const messages = await node(1).messages.range(key, 1, 30);
+      expect(messages.filter((m) => m.revokedAt > 0).map((m) => m.messageSeq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    });
+
+    it('ticks the super-group clock and counts a super-group revoke once, between commits on other nodes', async () => {
+      const group = { channelType: 3 as const, channelId: 'sg-rv' };
+      await node(0).channels.createGroup({ ...group, name: '', ownerUid: 'a', allowHistory: false }, ['b', 'c'], now);
+      const sgMessage = (id: string): NewMessage => ({
+        ...message('a|b', 'a', id, id),
+        ...group,
+        fanout: { kind: 'none', conversationId: `super_team|${group.channelId}` },
+      });
+      await node(0).messages.commit(Array.from({ length: 8 }, (_, i) => sgMessage(`sg-rv/${i}`)));
+      const clock0 = (await node(0).conversations.clock('a')).superGroupClock;
+      await Promise.all([
+        ...[1, 2].map(async (n) => {
+          for (let k = 0; k < 8; k++) await node(n).messageState.revoke({ ...group, seq: ((k + 4 * n) % 8) + 1 }, 'a', now);
+        }),
+        (async () => {
+          for (let i = 0; i < 8; i++) await node(0).messages.commit([sgMessage(`sg-rv/more/${i}`)]);
+        })(),
+      ]);
+      const [view] = (await node(1).conversations.superGroups('c')).filter((v) => v.channel.channelId === group.channelId);
+      expect(view?.channel).toMatchObject({ revokeCount: 8, maxSeq: 16 });
+      const clock = (await node(2).conversations.clock('a')).superGroupClock;
+      expect(clock).toBe(clock0 + 8 + 8);
+      expect(view?.channel.superGroupClock).toBe(clock);
+    });
+
+    it('holds the distinct-emoji limit and records each receipt once under concurrent nodes', async () => {
+      const key = { channelType: 1 as const, channelId: 'rv-a|rv-b' };
+      const ref = { ...key, seq: 12 };
+      const emoji = ['😀', '😁', '😂', '🤣', '😃', '😄'];
+      const results = await Promise.all(
+        emoji.map((e, i) => node(i % 3).messageState.react(ref, i % 2 ? 'rv-a' : 'rv-b', e, true, 3, now + i)),
+      );
+      const kept = results.filter((r) => r !== 'limit');
+      expect(kept).toHaveLength(3);
+      const [notes] = (await node(0).messageState.annotations([ref])).values();
+      expect(notes?.reactions).toHaveLength(3);
+      expect((await node(1).messages.bySeqs([ref]))[0]?.annotated).toBe(true);
+
+      const refs = Array.from({ length: 12 }, (_, i) => ({ ...key, seq: 13 + i }));
+      const recorded = await Promise.all(
+        [0, 1, 2].map((n) => node(n).messageState.addReceipts('rv-b', [...refs.slice(4 * n), ...refs.slice(0, 4 * n)], now)),
+      );
+      expect(
+        recorded
+          .flat()
+          .map((r) => r.seq)
+          .sort((a, b) => a - b),
+      ).toEqual(refs.map((r) => r.seq));
+      for (const n of (await node(2).messageState.annotations(refs)).values()) expect(n.readCount).toBe(1);
+      expect((await node(0).messages.bySeqs(refs)).every((m) => m.annotated)).toBe(true);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { ConversationRow, MessageRef, MessageStateStore, ReactionGroup, StoredMessage } from '../../../ports/storage/index.js';
+import type { ConversationRow, MessageRef, MessageStateStore, ReactionGroup } from '../../../ports/storage/index.js';
 import { refKey } from '../../../ports/storage/index.js';
 import { type ConversationDbRow, toConversationRow } from './conversations.js';
 import { type MessageRow, toStoredMessage } from './messages.js';
@@ -17,7 +17,10 @@ export function sqliteMessageState(db: Database): MessageStateStore {
   const countRevoke = db.prepare(
     'UPDATE channels SET revoke_count = revoke_count + 1, sg_clock = MAX(sg_clock, @clock) WHERE channel_type = @channelType AND channel_id = @channelId',
   );
-  const flagRows = db.prepare('UPDATE conversations SET may_hide = 1 WHERE channel_type = @channelType AND channel_id = @channelId');
+  // Super groups are recounted by their channel's revoke count; their member rows are never flagged.
+  const flagRows = db.prepare(
+    'UPDATE conversations SET may_hide = 1 WHERE channel_type = @channelType AND channel_id = @channelId AND channel_type <> 3 AND may_hide = 0',
+  );
   const affected = db
     .prepare(`
     SELECT uid FROM conversations WHERE channel_type = @channelType AND channel_id = @channelId AND channel_type <> 3
@@ -78,6 +81,7 @@ export function sqliteMessageState(db: Database): MessageStateStore {
   };
 
   const revoke = db.transaction((ref: MessageRef, revoker: string, at: number) => {
+    if (!bySeq.get(ref.channelType, ref.channelId, ref.seq)) throw new Error(`No message at ${refKey(ref)}`);
     const fresh = markRevoked.run({ ...ref, revoker, at }).changes > 0;
     const conversations: ConversationRow[] = [];
     if (fresh) {

@@ -117,6 +117,8 @@ const migrations: readonly string[] = [
   ALTER TABLE channels ADD COLUMN revoke_count INTEGER NOT NULL DEFAULT 0;
   -- 1 once a revoke or a one-way delete may hide counted messages: unread is then recounted exactly.
   ALTER TABLE conversations ADD COLUMN may_hide INTEGER NOT NULL DEFAULT 0;
+  -- A revoke finds the channel's conversation rows without scanning every user's.
+  CREATE INDEX conversations_by_channel ON conversations (channel_type, channel_id);
   CREATE TABLE deleted_messages (
     uid TEXT NOT NULL, channel_type INTEGER NOT NULL, channel_id TEXT NOT NULL, seq INTEGER NOT NULL,
     PRIMARY KEY (uid, channel_type, channel_id, seq)

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { MemoryBus } from '../adapters/bus/memory.js';
+import { openSqlite } from '../adapters/storage/sqlite/index.js';
+import { loadConfig } from '../config.js';
+import { personChannelId } from '../domain/channels/person-channel.js';
+import { ConversationService } from '../domain/conversations/conversation-service.js';
+import { DeliveryRouter } from '../domain/delivery/router.js';
+import { MessageActions } from '../domain/messages/message-actions.js';
+import type { Storage } from '../ports/storage/index.js';
+import { fmt } from './report.js';
+import { summarize, timeIt } from './stats.js';
+
+const A = 'hist-a';
+const B = 'hist-b';
+const CHANNEL = personChannelId(A, B);
+const META = '{"header":{"noPersist":false,"redDot":true,"syncOnce":false},"setting":{}}';
+
+/** One real send creates the channel and both conversations; the rest of the log is bulk-loaded. */
+async function seed(storage: Storage): Promise<void> {
+  await storage.users.upsertMany([{ uid: A }, { uid: B }], Date.now());
+  await storage.messages.commit([
+    {
+      channelType: 1,
+      channelId: CHANNEL,
+      messageId: '1',
+      clientMsgNo: 'hist-1',
+      fromUid: A,
+      timestamp: Date.now(),
+      contentType: 1,
+      payloadJson: '{"type":1,"content":"first"}',
+      metaJson: META,
+      redDot: true,
+      mentionUids: [],
+      mentionAll: false,
+      fanout: {
+        kind: 'users',
+        targets: [
+          { uid: A, conversationId: `p2p|${B}` },
+          { uid: B, conversationId: `p2p|${A}` },
+        ],
+      },
+    },
+  ]);
+}
+
+/** Seqs from `series` (a column `s`), in SQL both databases read. */
+const bulkSql = (series: string) => `
+  INSERT INTO messages (channel_type, channel_id, seq, message_id, client_msg_no, from_uid, ts, content_type, red_dot, red_ord, payload, meta)
+  SELECT 1, '${CHANNEL}', s, CAST(1000000000 + s AS TEXT), 'hist-' || s, CASE WHEN s % 2 = 0 THEN '${B}' ELSE '${A}' END,
+    1700000000000 + s, 1, TRUE, s, '{"type":1,"content":"message number ' || s || ' of the benchmark channel"}', '${META}'
+  FROM ${series}`;
+
+async function measure(storage: Storage, label: string, total: number): Promise<string> {
+  const config = loadConfig({});
+  const router = new DeliveryRouter(new MemoryBus(), async () => []);
+  const actions = new MessageActions(storage, router, new ConversationService(storage, router, config.limits), config.limits);
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const samples = await timeIt(2000, 200, () =>
+    actions.history(B, {
+      conversationId: `p2p|${A}`,
+      startSeq: 1 + Math.floor(random() * total),
+      direction: random() < 0.5 ? 'up' : 'down',
+      limit: 20,
+    }),
+  );
+  const s = summarize(samples);
+  return `| ${label} | ${fmt(total, 0)} | ${fmt(s.p50, 3)} | ${fmt(s.p99, 3)} | ${fmt(s.max, 3)} | ${s.n} |`;
+}
+
+export async function historyBenchSqlite(total: number): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-hist-'));
+  const file = path.join(dir, 'parley.db');
+  const storage = openSqlite({ file });
+  try {
+    await seed(storage);
+    const db = new BetterSqlite3(file);
+    db.exec(`WITH RECURSIVE series(s) AS (SELECT 2 UNION ALL SELECT s + 1 FROM series WHERE s < ${total}) ${bulkSql('series')}`);
+    db.prepare('UPDATE channels SET max_seq = ?, red_count = ? WHERE channel_type = 1 AND channel_id = ?').run(total, total, CHANNEL);
+    db.close();
+    return await measure(storage, 'SQLite', total);
+  } finally {
+    await storage.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function historyBenchPostgres(total: number): Promise<string> {
+  const url = process.env.PARLEY_BENCH_DATABASE_URL || process.env.PARLEY_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `bench_hist_${Date.now()}`;
+  let storage: Storage;
+  try {
+    const { openPostgres } = await import('../adapters/storage/postgres/index.js');
+    storage = await openPostgres({ connectionString: url, schema });
+  } catch (err) {
+    return `| PostgreSQL | not run: ${(err as Error).message} | | | | |`;
+  }
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await seed(storage);
+    await client.query(`SET search_path TO ${schema}`);
+    await client.query(bulkSql(`generate_series(2, ${total}) AS s`));
+    await client.query('UPDATE channels SET max_seq = $1, red_count = $1 WHERE channel_type = 1 AND channel_id = $2', [total, CHANNEL]);
+    await client.query('ANALYZE messages');
+    return await measure(storage, 'PostgreSQL', total);
+  } finally {
+    await storage.close();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
+}
