@@ -46,6 +46,22 @@ const endpoints: Endpoint[] = [
     auth: 'admin',
     body: { channelId: 'bi-g', channelType: 2, payload: { type: 1, content: 'x' } },
   },
+  { method: 'POST', path: '/v1/admin/users/batch', auth: 'admin', body: { users: [{ uid: 'bi-new3' }] } },
+  { method: 'GET', path: '/v1/conversations', auth: 'user' },
+  { method: 'GET', path: '/v1/conversations/pinned', auth: 'user' },
+  { method: 'GET', path: '/v1/conversations/sync', auth: 'user' },
+  { method: 'GET', path: '/v1/conversations/unread', auth: 'user' },
+  { method: 'GET', path: '/v1/conversations/team%7Cbi-g', auth: 'user' },
+  { method: 'PUT', path: '/v1/conversations/team%7Cbi-g/ext', auth: 'user', body: { ext: 'x' } },
+  { method: 'PUT', path: '/v1/conversations/team%7Cbi-g/pin', auth: 'user', body: { isPinned: true } },
+  { method: 'POST', path: '/v1/conversations/team%7Cbi-g/read', auth: 'user', body: { seq: 1 } },
+  { method: 'POST', path: '/v1/conversations/delete', auth: 'user', body: { conversationIds: ['team|bi-x'] } },
+  { method: 'GET', path: '/v1/conversations/team%7Cbi-g/messages', auth: 'user' },
+  { method: 'POST', path: '/v1/conversations/team%7Cbi-g/messages/remove', auth: 'user', body: { messageIds: ['1'] } },
+  { method: 'POST', path: '/v1/messages/1/revoke', auth: 'user' },
+  { method: 'PATCH', path: '/v1/messages/1', auth: 'user', body: { payload: { type: 1, content: 'x' } } },
+  { method: 'PUT', path: '/v1/messages/1/reactions/x', auth: 'user' },
+  { method: 'POST', path: '/v1/messages/read', auth: 'user', body: { messageIds: ['1'] } },
 ];
 
 const withBody = endpoints.filter((e) => e.body !== undefined);
@@ -131,10 +147,10 @@ await describeEachBackend('bad input on every REST endpoint: the documented erro
     }
   });
 
-  it.each(endpoints.filter((e) => /bi-a|bi-g/.test(e.path)))(
+  it.each(endpoints.filter((e) => /bi-a|bi-g|\/messages\/1/.test(e.path)))(
     '$method $path: an id that breaks the id rule -> 400 request.invalid',
     async (e) => {
-      const bad = e.path.replace(/bi-a|bi-g/, 'bad%20id');
+      const bad = e.path.replace(/bi-a|bi-g/, 'bad%20id').replace('/messages/1', '/messages/not-a-number');
       const res = await call(server(), e, { path: bad, ...(e.body === undefined ? {} : { body: e.body }) });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('request.invalid');
@@ -146,6 +162,22 @@ await describeEachBackend('bad input on every REST endpoint: the documented erro
     expect(await t.rowCounts()).toEqual(before);
     expect((await t.http('GET', '/healthz')).body.status).toBe('ok');
   });
+
+  it.each(['limit=abc', 'limit=0', 'pageSize=51', 'needLastMsg=maybe', 'cursor=%00%01', 'surprise=1'])(
+    'GET /v1/conversations?%s -> 400 request.invalid',
+    async (query) => {
+      const res = await server().http('GET', `/v1/conversations?${query}`, { token: userToken });
+      expect([res.status, res.body.code]).toEqual([400, 'request.invalid']);
+    },
+  );
+
+  it.each(['limit=abc', 'limit=0', 'pageSize=51', 'needLastMsg=maybe', 'surprise=1'])(
+    'GET /v1/conversations?%s -> 400 request.invalid',
+    async (query) => {
+      const res = await server().http('GET', `/v1/conversations?${query}`, { token: userToken });
+      expect([res.status, res.body.code]).toEqual([400, 'request.invalid']);
+    },
+  );
 
   it('answers an unknown path with route.not_found', async () => {
     const res = await server().http('GET', '/v1/nope');
