@@ -106,6 +106,7 @@ export const SyncParams = Type.Object(
 export const SyncResult = Type.Object({
   changes: Type.Array(Type.Union([Conversation, Tombstone])),
   syncToken: Type.String(),
+  version: Type.Integer({ description: 'Your change counter as of syncToken: the next conversation.updated is this plus one' }),
   hasMore: Type.Boolean(),
   reset: Type.Boolean({ description: 'The token is unknown or too old: reload with conversation.list' }),
 });

@@ -144,10 +144,10 @@ export class ConversationService {
   async sync(uid: string, since: string | undefined, limit = DEFAULT_SYNC_LIMIT): Promise<SyncResult> {
     const clock = await this.syncClock(uid);
     const current = encodeSyncToken(clock);
-    if (since === undefined) return { changes: [], syncToken: current, hasMore: false, reset: true };
+    if (since === undefined) return { changes: [], syncToken: current, version: clock.version, hasMore: false, reset: true };
     const from = decodeSyncToken(since);
     if (from.epoch !== clock.epoch || from.version > clock.version || from.clock > clock.clock) {
-      return { changes: [], syncToken: current, hasMore: false, reset: true };
+      return { changes: [], syncToken: current, version: clock.version, hasMore: false, reset: true };
     }
     const rows = await this.storage.conversations.changedSince(uid, from.version, limit + 1);
     const hasMore = rows.length > limit;
@@ -176,8 +176,9 @@ export class ConversationService {
       (s) => rendered.get(s.conversationId) ?? { conversationId: s.conversationId, deleted: true as const, version: s.version },
     );
     const last = changedRows[changedRows.length - 1];
-    const syncToken = hasMore && last ? encodeSyncToken({ ...clock, version: last.version, clock: from.clock }) : current;
-    return { changes, syncToken, hasMore, reset: false };
+    const version = hasMore && last ? last.version : clock.version;
+    const syncToken = hasMore ? encodeSyncToken({ ...clock, version, clock: from.clock }) : current;
+    return { changes, syncToken, version, hasMore, reset: false };
   }
 
   /** The sum of unread over every conversation: one aggregate for fan-out rows, plus the super groups. */

@@ -1,0 +1,99 @@
+import type { Conversation } from '@parley/protocol';
+import { Connection, type ConnectionOptions, type ConnectionStatus } from './connection.js';
+import { Conversations } from './conversations.js';
+import { ParleyClientError } from './errors.js';
+import { KeyedListeners } from './listeners.js';
+import { Messages } from './messages.js';
+import { type ClientStore, MemoryStore } from './store.js';
+
+export interface ClientOptions extends ConnectionOptions {
+  /** The local cache; in memory unless you give one (IndexedDB, SQLite, ...). */
+  store?: ClientStore;
+}
+
+export interface UploadedFile {
+  fileId: string;
+  url: string;
+  contentType: string;
+  size: number;
+  name: string;
+}
+
+/**
+ * A signed-in user on one device. `connect` resolves once the first connection is up and the
+ * conversation list is loaded; after every reconnect the client resyncs (conversations, then the
+ * messages of cached channels) before it reports `connected` again.
+ */
+export class ParleyClient {
+  readonly onStatus = new KeyedListeners<[ConnectionStatus]>();
+  readonly messages: Messages;
+  readonly conversations: Conversations;
+  private readonly connection: Connection;
+
+  constructor(private readonly options: ClientOptions) {
+    const store = options.store ?? new MemoryStore();
+    let ready = false;
+    this.connection = new Connection(options, {
+      onStatus: (status) => this.onStatus.emit(status),
+      onPush: (event, data) => {
+        void this.messages.handlePush(event, data).then(() => this.conversations.handlePush(event, data));
+      },
+      onReady: async () => {
+        if (!ready) await this.conversations.load();
+        else {
+          await this.conversations.sync();
+          await this.messages.fillGaps();
+        }
+        ready = true;
+      },
+    });
+    const uid = () => this.connection.uid;
+    this.messages = new Messages(this.connection, store, uid);
+    this.conversations = new Conversations(this.connection, store, uid);
+  }
+
+  get uid(): string {
+    return this.connection.uid;
+  }
+
+  get status(): ConnectionStatus {
+    return this.connection.status;
+  }
+
+  /** Any method of the protocol, for what the SDK does not wrap. */
+  request<T>(method: string, params?: unknown): Promise<T> {
+    return this.connection.request<T>(method, params);
+  }
+
+  /** Uploads a file (`POST /v1/files`) and answers the url to put in an image, file, voice or video payload. */
+  async upload(file: Blob, name = 'file'): Promise<UploadedFile> {
+    const form = new FormData();
+    form.append('file', file, name);
+    const res = await fetch(`${this.options.url.replace(/\/$/, '')}/v1/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.options.token}` },
+      body: form,
+    });
+    const body = await res.json();
+    if (!res.ok) throw ParleyClientError.from(body);
+    return body as UploadedFile;
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+
+  /** Opens the connection; resolves when connected and the conversation list is loaded. */
+  async start(): Promise<this> {
+    await this.connection.open();
+    if (this.connection.status !== 'connected')
+      throw new ParleyClientError('client.disconnected', `Could not connect (${this.connection.status})`);
+    return this;
+  }
+}
+
+export async function connect(options: ClientOptions): Promise<ParleyClient> {
+  return new ParleyClient(options).start();
+}
+
+export type { Conversation };

@@ -1,0 +1,182 @@
+import type { AuthResult, ErrorBody } from '@parley/protocol';
+import { CloseCode } from '@parley/protocol/constants';
+import { backoffDelay } from './backoff.js';
+import { ParleyClientError } from './errors.js';
+import { defaultSocketFactory, type SocketFactory, type SocketLike } from './socket.js';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'kicked' | 'tokenExpired' | 'closed';
+
+export interface ConnectionOptions {
+  /** Server base URL, e.g. `http://localhost:5280` or `wss://chat.example.com`. */
+  url: string;
+  token: string;
+  deviceId?: string;
+  deviceFlag?: 1 | 2 | 3;
+  /** Answer a fresh token when the old one expired; without it the SDK stops at `tokenExpired`. */
+  refreshToken?: () => Promise<string>;
+  socketFactory?: SocketFactory;
+  requestTimeoutMs?: number;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: ParleyClientError) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * One logical connection that survives network failures: requests by id, pushes, reconnect with
+ * backoff and jitter. `onReady` runs after every (re)authentication and before the status turns
+ * `connected`, so the client can resync first.
+ */
+export class Connection {
+  status: ConnectionStatus = 'disconnected';
+  uid = '';
+  private socket: SocketLike | undefined;
+  private nextId = 0;
+  private attempt = 0;
+  private readonly pending = new Map<number, Pending>();
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private factory: SocketFactory | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly options: ConnectionOptions,
+    private readonly handlers: {
+      onStatus: (status: ConnectionStatus) => void;
+      onPush: (event: string, data: unknown) => void;
+      onReady: () => Promise<void>;
+    },
+  ) {}
+
+  async open(): Promise<void> {
+    this.stopped = false;
+    this.factory ??= this.options.socketFactory ?? (await defaultSocketFactory());
+    await this.dial();
+  }
+
+  close(): void {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    this.socket?.close(1000, 'client closed');
+    this.fail(new ParleyClientError('client.closed', 'The client was closed'));
+    this.setStatus('closed');
+  }
+
+  request<T>(method: string, params?: unknown): Promise<T> {
+    if (this.status !== 'connected' && !(this.status === 'connecting' && this.socket?.readyState === 1)) {
+      return Promise.reject(new ParleyClientError('client.disconnected', `Not connected (${this.status})`));
+    }
+    return this.send<T>(method, params);
+  }
+
+  private send<T>(method: string, params?: unknown): Promise<T> {
+    const id = ++this.nextId;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new ParleyClientError('client.timeout', `${method} got no answer`));
+      }, this.options.requestTimeoutMs ?? 15_000);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.socket?.send(JSON.stringify(params === undefined ? { id, method } : { id, method, params }));
+    });
+  }
+
+  private dial(): Promise<void> {
+    this.setStatus('connecting');
+    const wsUrl = `${this.options.url.replace(/^http/, 'ws').replace(/\/$/, '')}/v1/ws`;
+    const socket = (this.factory as SocketFactory)(wsUrl);
+    this.socket = socket;
+    return new Promise<void>((resolve) => {
+      let settled = false;
+      const settle = () => {
+        if (!settled) {
+          settled = true;
+          resolve();
+        }
+      };
+      socket.onopen = () => {
+        void this.authenticate().then(
+          () => {
+            this.attempt = 0;
+            this.setStatus('connected');
+            settle();
+          },
+          () => settle(),
+        );
+      };
+      socket.onmessage = (ev) => this.receive(String(ev.data));
+      socket.onerror = () => {};
+      socket.onclose = (ev) => {
+        if (this.socket !== socket) return;
+        this.fail(new ParleyClientError('client.disconnected', `Connection closed (${ev.code})`));
+        settle();
+        this.afterClose(ev.code);
+      };
+    });
+  }
+
+  private async authenticate(): Promise<void> {
+    const { token, deviceId, deviceFlag } = this.options;
+    const result = await this.send<AuthResult>('auth', { token, ...(deviceId && { deviceId }), ...(deviceFlag && { deviceFlag }) });
+    this.uid = result.uid;
+    await this.handlers.onReady();
+  }
+
+  private afterClose(code: number): void {
+    if (this.stopped) return;
+    if (code === CloseCode.Kicked) return this.setStatus('kicked');
+    if (code === CloseCode.TokenExpired || code === CloseCode.AuthFailed) {
+      if (!this.options.refreshToken) return this.setStatus('tokenExpired');
+      this.setStatus('tokenExpired');
+      void this.options.refreshToken().then(
+        (token) => {
+          this.options.token = token;
+          this.scheduleReconnect();
+        },
+        () => {},
+      );
+      return;
+    }
+    this.setStatus('disconnected');
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => void this.dial(), backoffDelay(this.attempt++));
+  }
+
+  private receive(text: string): void {
+    let frame: { id?: number; result?: unknown; error?: ErrorBody; event?: string; data?: unknown };
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (frame.event) {
+      this.handlers.onPush(frame.event, frame.data);
+      return;
+    }
+    const pending = frame.id === undefined ? undefined : this.pending.get(frame.id);
+    if (!pending) return;
+    this.pending.delete(frame.id as number);
+    clearTimeout(pending.timer);
+    if (frame.error) pending.reject(ParleyClientError.from(frame.error));
+    else pending.resolve(frame.result);
+  }
+
+  private fail(error: ParleyClientError): void {
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(error);
+    }
+    this.pending.clear();
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.handlers.onStatus(status);
+  }
+}
