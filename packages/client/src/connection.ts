@@ -125,10 +125,13 @@ export class Connection {
 
   private afterClose(code: number): void {
     if (this.stopped) return;
-    if (code === CloseCode.Kicked) return this.setStatus('kicked');
+    if (code === CloseCode.Kicked) {
+      this.setStatus('kicked');
+      return;
+    }
     if (code === CloseCode.TokenExpired || code === CloseCode.AuthFailed) {
-      if (!this.options.refreshToken) return this.setStatus('tokenExpired');
       this.setStatus('tokenExpired');
+      if (!this.options.refreshToken) return;
       void this.options.refreshToken().then(
         (token) => {
           this.options.token = token;

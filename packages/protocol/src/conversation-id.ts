@@ -1,10 +1,11 @@
 import { ChannelType, isValidId } from './ids.js';
 
-/** The NIM-style conversation id, as its owner sees it: `p2p|bob`, `team|g1`, `super_team|g2`. */
+/** The NIM-style conversation id, as its owner sees it: `p2p|bob`, `team|g1`, `super_team|g2`, and `system|<own uid>` for system notices. */
 const prefixes = {
   p2p: ChannelType.Person,
   team: ChannelType.Group,
   super_team: ChannelType.SuperGroup,
+  system: ChannelType.System,
 } as const;
 
 export interface ChannelRef {
@@ -12,7 +13,7 @@ export interface ChannelRef {
   channelType: ChannelType;
 }
 
-export const CONVERSATION_ID_PATTERN = '^(p2p|team|super_team)\\|[A-Za-z0-9_.@-]{1,64}$';
+export const CONVERSATION_ID_PATTERN = '^(p2p|team|super_team|system)\\|[A-Za-z0-9_.@-]{1,64}$';
 
 export function parseConversationId(id: string): ChannelRef | undefined {
   const bar = id.indexOf('|');
@@ -31,6 +32,8 @@ export function formatConversationId(ref: ChannelRef): string | undefined {
       return `team|${ref.channelId}`;
     case ChannelType.SuperGroup:
       return `super_team|${ref.channelId}`;
+    case ChannelType.System:
+      return `system|${ref.channelId}`;
     default:
       return undefined;
   }

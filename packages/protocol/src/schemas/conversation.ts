@@ -4,7 +4,7 @@ import { Message } from './message.js';
 
 export const ConversationId = Type.String({
   pattern: CONVERSATION_ID_PATTERN,
-  description: 'As its owner names it: `p2p|<peerUid>`, `team|<groupId>`, `super_team|<groupId>`',
+  description: 'As its owner names it: `p2p|<peerUid>`, `team|<groupId>`, `super_team|<groupId>`, `system|<your uid>`',
   examples: ['p2p|bob'],
 });
 
@@ -12,7 +12,7 @@ export const ConversationId = Type.String({
 const ConversationRefFields = {
   conversationId: Type.Optional(ConversationId),
   channelId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'With channelType, instead of conversationId' })),
-  channelType: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)])),
+  channelType: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)])),
 };
 export const ConversationRef = Type.Object(ConversationRefFields, { additionalProperties: false });
 export type ConversationRef = Static<typeof ConversationRef>;

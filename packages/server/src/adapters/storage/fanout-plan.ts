@@ -13,6 +13,8 @@ export interface FanoutMember {
   uid: string;
   joinSeq: number;
   joinOrd: number;
+  /** Nothing at or below it is visible: the join point, unless the group shows history to newcomers. */
+  clearFloor: number;
 }
 
 export interface ChannelBump {
@@ -36,6 +38,8 @@ export interface ConversationTouch {
   /** Where the row's read position starts if it is new, or moves to (own message). */
   readSeq: number;
   readOrd: number;
+  /** A new row's visibility floor (see FanoutMember.clearFloor); an existing row keeps the higher one. */
+  clearSeq: number;
   mentionSeq: number;
   /** Super groups keep no per-member order: only the owner's own fields (read, mention) are written. */
   ownOnly: boolean;
@@ -150,6 +154,7 @@ export class BatchPlan {
             lastOrd: 0,
             readSeq: member.joinSeq,
             readOrd: member.joinOrd,
+            clearSeq: member.clearFloor,
             mentionSeq: 0,
             ownOnly,
             version: 0,
@@ -167,12 +172,13 @@ export class BatchPlan {
         } else if (mentioned.has(member.uid) || (m.mentionAll && !ownOnly)) t.mentionSeq = seq;
       };
       const f = m.fanout;
-      if (f.kind === 'users') for (const t of f.targets) touch({ uid: t.uid, joinSeq: 0, joinOrd: 0 }, t.conversationId, false);
+      if (f.kind === 'users')
+        for (const t of f.targets) touch({ uid: t.uid, joinSeq: 0, joinOrd: 0, clearFloor: 0 }, t.conversationId, false);
       else if (f.kind === 'members') for (const member of cachedMembersOf(m)) touch(member, f.conversationId, false);
       else {
         // Super group: the sender's read position, and the rows of members mentioned by uid.
-        touch({ uid: m.fromUid, joinSeq: 0, joinOrd: 0 }, f.conversationId, true);
-        for (const uid of mentioned) touch({ uid, joinSeq: 0, joinOrd: 0 }, f.conversationId, true);
+        touch({ uid: m.fromUid, joinSeq: 0, joinOrd: 0, clearFloor: 0 }, f.conversationId, true);
+        for (const uid of mentioned) touch({ uid, joinSeq: 0, joinOrd: 0, clearFloor: 0 }, f.conversationId, true);
       }
     });
     return [...touched.values()];

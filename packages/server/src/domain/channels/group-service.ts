@@ -1,5 +1,6 @@
 import {
   ChannelType,
+  EventName,
   type Group,
   type GroupCreateBody,
   type GroupMember,
@@ -8,7 +9,7 @@ import {
   ParleyError,
 } from '@parley/protocol';
 import type { ChannelRecord, Storage } from '../../ports/storage/index.js';
-import type { DeliveryRouter } from '../delivery/router.js';
+import { type DeliveryRouter, renderPush } from '../delivery/router.js';
 import type { UserService } from '../users/user-service.js';
 
 const toGroup = (c: ChannelRecord): Group => ({
@@ -81,6 +82,7 @@ export class GroupService {
     if (uids.includes(group.ownerUid)) throw new ParleyError('group.owner_cannot_leave');
     const removed = await this.storage.channels.removeMembers(group, uids);
     this.announce(group.channelType, groupId, removed, false);
+    if (group.channelType === ChannelType.SuperGroup) await this.retireSuperGroupConversations(group, removed);
     return { removed, group: await this.get(groupId) };
   }
 
@@ -138,6 +140,23 @@ export class GroupService {
     const member = await this.storage.channels.member(group, uid);
     if (!member) throw new ParleyError('group.not_member', `"${uid}" is not a member of "${group.channelId}"`);
     return member;
+  }
+
+  /**
+   * A super group's conversation is derived from membership, so leaving makes it vanish without a
+   * row changing: hide (and unpin) each leaver's own row, which versions the change, so their sync
+   * returns a tombstone and their devices hear `conversation.deleted`.
+   */
+  private async retireSuperGroupConversations(group: ChannelRecord, uids: readonly string[]): Promise<void> {
+    const key = { channelType: group.channelType, channelId: group.channelId, conversationId: `super_team|${group.channelId}` };
+    for (const uid of uids) {
+      const { row, changed } = await this.storage.conversations.update(uid, key, { hiddenSeq: group.maxSeq, pinnedAt: 0 });
+      if (changed)
+        this.router.pushToUser(
+          uid,
+          renderPush(EventName.ConversationDeleted, { conversationId: key.conversationId, version: row.version }),
+        );
+    }
   }
 
   /** Super-group delivery follows membership: the members' nodes (un)subscribe the group topic. */

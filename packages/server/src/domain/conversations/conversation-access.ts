@@ -5,7 +5,7 @@ import { personChannelId } from '../channels/person-channel.js';
 /** A conversation as one user addresses it, resolved to the channel it views. */
 export interface ConversationKey {
   conversationId: string;
-  channelType: 1 | 2 | 3;
+  channelType: 1 | 2 | 3 | 4;
   /** Internal channel id (both uids for a person channel). */
   channelId: string;
 }
@@ -18,7 +18,7 @@ export function keyOf(uid: string, ref: ConversationRef): ConversationKey {
     parsed = { channelId: ref.channelId, channelType: ref.channelType };
   }
   if (!parsed) throw new ParleyError('conversation.invalid_id');
-  const channelType = parsed.channelType as 1 | 2 | 3;
+  const channelType = parsed.channelType as 1 | 2 | 3 | 4;
   return {
     conversationId: formatConversationId({ channelId: parsed.channelId, channelType }) as string,
     channelType,
@@ -33,6 +33,11 @@ export function keyOf(uid: string, ref: ConversationRef): ConversationKey {
 export async function requireAccess(storage: Storage, uid: string, ref: ConversationRef): Promise<ConversationKey> {
   const key = keyOf(uid, ref);
   const name = key.conversationId.slice(key.conversationId.indexOf('|') + 1);
+  if (key.channelType === 4) {
+    // System notices: each user has their own channel, named by their uid.
+    if (name !== uid) throw new ParleyError('conversation.forbidden', 'System notices are read by their recipient only');
+    return key;
+  }
   if (key.channelType === 1) {
     if (!(await storage.users.get(name))) throw new ParleyError('conversation.not_found', `No user "${name}"`);
     return key;

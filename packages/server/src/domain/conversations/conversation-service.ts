@@ -58,12 +58,7 @@ export class ConversationService {
 
   /** Pinned conversations, newest pin first; at most maxPinned exist, so one page holds them all. */
   async listPinned(uid: string, params: ListParams): Promise<ListResult> {
-    const rows = await this.storage.conversations.pinned(uid);
-    const superGroups = new Map((await this.superGroupStates(uid)).map((s) => [s.conversationId, s]));
-    const states = rows
-      .map((r) => (r.channelType === 3 ? superGroups.get(r.conversationId) : fromRow(r)))
-      .filter((s): s is ConversationState => s?.listed === true)
-      .sort((a, b) => b.pinnedAt - a.pinnedAt || (a.conversationId < b.conversationId ? -1 : 1));
+    const states = await this.pinnedStates(uid);
     return {
       conversations: await this.render(uid, states, params.needLastMsg ?? true, params.msgCount ?? 0),
       hasMore: false,
@@ -84,19 +79,21 @@ export class ConversationService {
       throw new ParleyError('conversation.ext_too_large', `ext is larger than ${this.limits.extMaxBytes} bytes`);
     }
     const key = await requireAccess(this.storage, uid, ref);
+    const current = await this.state(uid, key);
+    if (current?.listed && current.ext === ext) return (await this.render(uid, [current], true, 0))[0] as Conversation;
     return this.change(uid, key, { ext, sortTsIfEmpty: this.clock() });
   }
 
   async pin(uid: string, ref: ConversationRef, isPinned: boolean): Promise<Conversation> {
     const key = await requireAccess(this.storage, uid, ref);
     const current = await this.state(uid, key);
-    if (isPinned && !current?.pinnedAt) {
-      const pinned = (await this.storage.conversations.pinned(uid)).length;
-      if (pinned >= this.limits.maxPinned)
-        throw new ParleyError('conversation.pin_limit', `At most ${this.limits.maxPinned} conversations can be pinned`);
+    if (!current?.listed) throw new ParleyError('conversation.not_found', `No conversation ${key.conversationId}`);
+    // Pinning a pinned conversation (or unpinning an unpinned one) changes nothing.
+    if (current.pinnedAt > 0 === isPinned) return (await this.render(uid, [current], true, 0))[0] as Conversation;
+    if (isPinned && (await this.pinnedStates(uid)).length >= this.limits.maxPinned) {
+      throw new ParleyError('conversation.pin_limit', `At most ${this.limits.maxPinned} conversations can be pinned`);
     }
-    const now = this.clock();
-    const conversation = await this.change(uid, key, { pinnedAt: isPinned ? (current?.pinnedAt ?? 0) || now : 0, sortTsIfEmpty: now });
+    const conversation = await this.change(uid, key, { pinnedAt: isPinned ? this.clock() : 0 });
     const event = isPinned ? EventName.PinnedConversation : EventName.UnpinnedConversation;
     this.router.pushToUser(uid, renderPush(event, { conversationId: key.conversationId }));
     return conversation;
@@ -212,6 +209,12 @@ export class ConversationService {
     }
   }
 
+  /** Pushes the conversation's current state (however it is kept) to every device of its owner. */
+  async pushCurrent(uid: string, key: ConversationKey): Promise<void> {
+    const state = await this.state(uid, key);
+    if (state?.listed) await this.pushUpdated(uid, state);
+  }
+
   /** Pushes `conversation.updated` for a changed conversation to every device of its owner. */
   async pushUpdated(uid: string, state: ConversationState): Promise<Conversation> {
     const conversation = (await this.render(uid, [state], true, 0))[0] as Conversation;
@@ -225,6 +228,16 @@ export class ConversationService {
     const conversation = (await this.render(uid, [state ?? fromRow(row)], true, 0))[0] as Conversation;
     if (changed) this.router.pushToUser(uid, renderPush(EventName.ConversationUpdated, { conversation, version: row.version }));
     return conversation;
+  }
+
+  /** Pinned conversations that are listed (a deleted or left one does not hold a pin), newest pin first. */
+  private async pinnedStates(uid: string): Promise<ConversationState[]> {
+    const rows = await this.storage.conversations.pinned(uid);
+    const superGroups = new Map((await this.superGroupStates(uid)).map((s) => [s.conversationId, s]));
+    return rows
+      .map((r) => (r.channelType === 3 ? superGroups.get(r.conversationId) : fromRow(r)))
+      .filter((s): s is ConversationState => s?.listed === true)
+      .sort((a, b) => b.pinnedAt - a.pinnedAt || (a.conversationId < b.conversationId ? -1 : 1));
   }
 
   private async state(uid: string, key: ConversationKey): Promise<ConversationState | undefined> {

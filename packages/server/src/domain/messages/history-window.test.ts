@@ -16,9 +16,9 @@ describe('history window', () => {
   });
   it('stops at the first and last seq', () => {
     expect(plan({ startSeq: 5 })).toEqual({ from: 1, to: 4 });
-    expect(plan({ startSeq: 1 })).toBeUndefined();
+    expect(plan({ startSeq: 1 })).toEqual({ from: 1, to: 0 });
     expect(plan({ startSeq: 95, direction: 'down' })).toEqual({ from: 96, to: 100 });
-    expect(plan({ startSeq: 100, direction: 'down' })).toBeUndefined();
+    expect(plan({ startSeq: 100, direction: 'down' })).toEqual({ from: 101, to: 100 });
   });
   it('centres on around, shifted at both ends', () => {
     expect(plan({ around: 50, limit: 9 })).toEqual({ from: 46, to: 54 });
@@ -27,7 +27,7 @@ describe('history window', () => {
   });
   it('respects the visible floor (join point, clear)', () => {
     expect(plan({ floor: 90 })).toEqual({ from: 91, to: 100 });
-    expect(plan({ floor: 90, startSeq: 80 })).toBeUndefined();
-    expect(plan({ floor: 100 })).toBeUndefined();
+    expect(plan({ floor: 90, startSeq: 80 })).toEqual({ from: 91, to: 90 });
+    expect(plan({ floor: 100 })).toEqual({ from: 101, to: 100 });
   });
 });

@@ -10,10 +10,14 @@ export interface HistoryRequest {
   limit: number;
 }
 
-export function planHistory(r: HistoryRequest): { from: number; to: number } | undefined {
+/**
+ * The page as [from, to]; an empty page has from = to + 1, placed where it was asked for, so the
+ * caller can still tell whether there is more before or after it.
+ */
+export function planHistory(r: HistoryRequest): { from: number; to: number } {
   const first = r.floor + 1;
   const last = r.ceiling;
-  if (last < first) return undefined;
+  if (last < first) return { from: first, to: first - 1 };
   let from: number;
   let to: number;
   if (r.around !== undefined) {
@@ -31,5 +35,6 @@ export function planHistory(r: HistoryRequest): { from: number; to: number } | u
     from = Math.max(first, r.contain ? r.startSeq : r.startSeq + 1);
     to = Math.min(last, from + r.limit - 1);
   }
-  return from <= to ? { from, to } : undefined;
+  if (from > to) return r.direction === 'down' && r.around === undefined ? { from: last + 1, to: last } : { from: first, to: first - 1 };
+  return { from, to };
 }

@@ -3,6 +3,7 @@ import {
   ContentType,
   type ConversationRef,
   EventName,
+  formatConversationId,
   type HistoryParams,
   type HistoryResult,
   MemberRole,
@@ -16,7 +17,7 @@ import type { MessageRef, Storage, StoredMessage } from '../../ports/storage/ind
 import { peerOf } from '../channels/person-channel.js';
 import { type ConversationKey, requireAccess } from '../conversations/conversation-access.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
-import { fromRow } from '../conversations/conversation-state.js';
+import { fromRow as rowState } from '../conversations/conversation-state.js';
 import { type DeliveryRouter, renderPush } from '../delivery/router.js';
 import { planHistory } from './history-window.js';
 import { MessageReader } from './message-reader.js';
@@ -64,7 +65,6 @@ export class MessageActions {
       around: params.around,
       limit: params.pageSize ?? params.limit ?? 20,
     });
-    if (!range) return { messages: [], hasMoreBefore: false, hasMoreAfter: false, cursor: null };
     const stored = await this.storage.messages.range(key, range.from, range.to);
     const deleted = await this.storage.messageState.deletedSeqs(uid, key, range.from, range.to);
     const visible = stored.filter((m) => !deleted.has(m.messageSeq));
@@ -74,7 +74,7 @@ export class MessageActions {
     const hasMoreBefore = range.from > window.floor + 1;
     const hasMoreAfter = range.to < window.ceiling;
     const direction = params.searchDirection ?? params.direction ?? 'up';
-    const edge = direction === 'up' ? visible[0] : visible[visible.length - 1];
+    const edge = direction === 'up' ? stored[0] : stored[stored.length - 1];
     const more = direction === 'up' ? hasMoreBefore : hasMoreAfter;
     return { messages, hasMoreBefore, hasMoreAfter, cursor: easemob && more && edge ? edge.messageId : null };
   }
@@ -102,11 +102,14 @@ export class MessageActions {
         if (m.messageSeq > window.floor && m.messageSeq <= window.ceiling) seqs.push(m.messageSeq);
       }
       removed = seqs.length;
-      if (removed) await this.storage.messageState.deleteForUser(uid, key.conversationId, key, seqs);
+      if (removed) {
+        // A super-group member may have no row of their own yet: create it (no version) to mark.
+        await this.storage.conversations.update(uid, key, {});
+        await this.storage.messageState.deleteForUser(uid, key.conversationId, key, seqs);
+      }
     }
     if (removed > 0) {
-      const row = await this.storage.conversations.get(uid, key.conversationId);
-      if (row) void this.conversations.pushUpdated(uid, fromRow(row)).catch(() => {});
+      void this.conversations.pushCurrent(uid, key).catch(() => {});
       const event = {
         conversationId: key.conversationId,
         messageIds: params.messageIds ?? [],
@@ -126,7 +129,7 @@ export class MessageActions {
       if (!isSender && !privileged) throw new ParleyError('message.forbidden', 'Only the sender or a group owner or admin can revoke');
       if (!privileged && this.clock() - m.timestamp > this.limits.revokeWindowMs) throw new ParleyError('message.revoke_window_passed');
       const { conversations } = await this.storage.messageState.revoke(refOf(m), uid, this.clock());
-      for (const row of conversations) void this.conversations.pushUpdated(row.uid, fromRow(row)).catch(() => {});
+      for (const row of conversations) void this.conversations.pushUpdated(row.uid, rowState(row)).catch(() => {});
     }
     return this.publishUpdated(m);
   }
@@ -178,8 +181,21 @@ export class MessageActions {
   /** The message, if `uid` belongs to its channel now; otherwise the same not_found as a missing one. */
   private async find(uid: string, messageId: string): Promise<StoredMessage> {
     const m = await this.storage.messageState.byId(messageId);
-    if (m && (await this.belongs(uid, m))) return m;
+    if (m && (await this.belongs(uid, m)) && (m.fromUid === uid || (await this.visibleTo(uid, m)))) return m;
     throw new ParleyError('message.not_found', `No message ${messageId}`);
+  }
+
+  /** Inside the user's window (not before they joined or cleared) and not deleted by them. */
+  private async visibleTo(uid: string, m: StoredMessage): Promise<boolean> {
+    const name = m.channelType === ChannelType.Person ? peerOf(m.channelId, uid) : m.channelId;
+    const key = {
+      conversationId: formatConversationId({ channelType: m.channelType, channelId: name }) as string,
+      channelType: m.channelType,
+      channelId: m.channelId,
+    };
+    const w = await this.window(uid, key);
+    if (m.messageSeq <= w.floor || m.messageSeq > w.ceiling) return false;
+    return !(await this.storage.messageState.deletedSeqs(uid, m, m.messageSeq, m.messageSeq)).has(m.messageSeq);
   }
 
   private async belongs(uid: string, m: StoredMessage): Promise<boolean> {

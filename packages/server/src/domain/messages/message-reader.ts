@@ -3,6 +3,8 @@ import type { Storage, StoredMessage } from '../../ports/storage/index.js';
 import { refKey } from '../../ports/storage/index.js';
 import { type MessageMeta, toWireMessage } from './message-view.js';
 
+const isReceipt = (m: StoredMessage): boolean => (JSON.parse(m.metaJson) as MessageMeta).setting.receipt === true;
+
 const refOf = (m: StoredMessage) => ({ channelType: m.channelType, channelId: m.channelId, seq: m.messageSeq });
 
 /**
@@ -14,21 +16,22 @@ export class MessageReader {
 
   async render(viewerUid: string, messages: readonly StoredMessage[]): Promise<Message[]> {
     const annotated = messages.filter((m) => m.annotated);
+    // Receipt messages show who has not read them yet, also before anyone has.
+    const needsAudience = messages.filter((m) => m.annotated || isReceipt(m));
     const annotations = annotated.length ? await this.storage.messageState.annotations(annotated.map(refOf)) : new Map();
     const audience = new Map<string, number>();
-    for (const m of annotated) {
+    for (const m of needsAudience) {
       const key = `${m.channelType}|${m.channelId}`;
       if (!audience.has(key)) audience.set(key, await this.recipientsOf(m));
     }
     return messages.map((m) => {
-      const a = annotations.get(refKey(refOf(m)));
-      if (!a) return toWireMessage(m, viewerUid);
-      const receipt = (JSON.parse(m.metaJson) as MessageMeta).setting.receipt === true;
+      const a = annotations.get(refKey(refOf(m))) ?? { reactions: [], readCount: 0 };
+      if (!m.annotated && !isReceipt(m)) return toWireMessage(m, viewerUid);
       const recipients = audience.get(`${m.channelType}|${m.channelId}`) ?? 0;
       return toWireMessage(m, viewerUid, {
         reactions: a.reactions,
         readCount: a.readCount,
-        unreadCount: receipt ? Math.max(0, recipients - a.readCount) : 0,
+        unreadCount: isReceipt(m) ? Math.max(0, recipients - a.readCount) : 0,
       });
     });
   }

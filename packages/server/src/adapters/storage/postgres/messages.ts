@@ -224,17 +224,26 @@ async function membersByChannel(client: PoolClient, messages: readonly NewMessag
   const byChannel = new Map<string, FanoutMember[]>();
   if (!groups.size) return byChannel;
   const channels = [...groups.values()];
-  const { rows } = await client.query<{ channel_type: number; channel_id: string; uid: string; join_seq: number; join_ord: number }>(
-    `SELECT m.channel_type, m.channel_id, m.uid, m.join_seq, COALESCE(j.red_ord, 0) AS join_ord
+  const { rows } = await client.query<{
+    channel_type: number;
+    channel_id: string;
+    uid: string;
+    join_seq: number;
+    join_ord: number;
+    clear_floor: number;
+  }>(
+    `SELECT m.channel_type, m.channel_id, m.uid, m.join_seq, COALESCE(j.red_ord, 0) AS join_ord,
+       CASE WHEN ch.allow_history THEN 0 ELSE m.join_seq END AS clear_floor
      FROM unnest($1::int[], $2::text[]) AS c(channel_type, channel_id)
      JOIN members m ON m.channel_type = c.channel_type AND m.channel_id = c.channel_id
+     JOIN channels ch ON ch.channel_type = m.channel_type AND ch.channel_id = m.channel_id
      LEFT JOIN messages j ON j.channel_type = m.channel_type AND j.channel_id = m.channel_id AND j.seq = m.join_seq
      ORDER BY m.channel_type, m.channel_id, m.uid`,
     [channels.map((c) => c.channelType), channels.map((c) => c.channelId)],
   );
   for (const r of rows) {
     const key = channelKeyOf({ channelType: r.channel_type, channelId: r.channel_id });
-    const member = { uid: r.uid, joinSeq: r.join_seq, joinOrd: r.join_ord };
+    const member = { uid: r.uid, joinSeq: r.join_seq, joinOrd: r.join_ord, clearFloor: r.clear_floor };
     const list = byChannel.get(key);
     if (list) list.push(member);
     else byChannel.set(key, [member]);
@@ -274,15 +283,17 @@ async function upsertConversations(client: PoolClient, touches: readonly Convers
   const t = sortedByOwner(touches);
   const { rows } = await client.query<ConversationDbRow>(
     `INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, last_ord, read_seq, read_ord, mention_seq,
-       version)
-     SELECT uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, last_ord, read_seq, read_ord, mention_seq, version
+       version, clear_seq)
+     SELECT uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, last_ord, read_seq, read_ord, mention_seq, version, clear_seq
      FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[],
-       $10::bigint[], $11::bigint[])
+       $10::bigint[], $11::bigint[], $12::bigint[])
        WITH ORDINALITY AS t(uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, last_ord, read_seq, read_ord, mention_seq,
-         version, ord)
+         version, clear_seq, ord)
      ORDER BY ord
      ON CONFLICT (uid, conversation_id) DO UPDATE SET
-       sort_ts = EXCLUDED.sort_ts, last_seq = EXCLUDED.last_seq, last_ord = EXCLUDED.last_ord,
+       -- updateTime never goes back, even if a later seq carries an earlier clock (several nodes)
+       sort_ts = GREATEST(conversations.sort_ts, EXCLUDED.sort_ts), last_seq = EXCLUDED.last_seq, last_ord = EXCLUDED.last_ord,
+       clear_seq = GREATEST(conversations.clear_seq, EXCLUDED.clear_seq),
        read_ord = CASE WHEN EXCLUDED.read_seq > conversations.read_seq THEN EXCLUDED.read_ord ELSE conversations.read_ord END,
        read_seq = GREATEST(conversations.read_seq, EXCLUDED.read_seq),
        mention_seq = GREATEST(conversations.mention_seq, EXCLUDED.mention_seq),
@@ -300,6 +311,7 @@ async function upsertConversations(client: PoolClient, touches: readonly Convers
       t.map((x) => x.readOrd),
       t.map((x) => x.mentionSeq),
       t.map((x) => x.version),
+      t.map((x) => x.clearSeq),
     ],
   );
   const byKey = new Map(rows.map((r) => [dedupeKey(r.uid, r.conversation_id), r]));

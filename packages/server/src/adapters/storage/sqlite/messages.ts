@@ -58,14 +58,19 @@ export function sqliteMessages(db: Database): MessageStore {
     INSERT INTO messages (channel_type, channel_id, seq, message_id, client_msg_no, from_uid, ts, content_type, red_dot, red_ord, payload, meta)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const members = db.prepare(`
-    SELECT m.uid, m.join_seq AS joinSeq, COALESCE(j.red_ord, 0) AS joinOrd FROM members m
+    SELECT m.uid, m.join_seq AS joinSeq, COALESCE(j.red_ord, 0) AS joinOrd, CASE WHEN c.allow_history THEN 0 ELSE m.join_seq END AS clearFloor
+    FROM members m
+    JOIN channels c ON c.channel_type = m.channel_type AND c.channel_id = m.channel_id
     LEFT JOIN messages j ON j.channel_type = m.channel_type AND j.channel_id = m.channel_id AND j.seq = m.join_seq
     WHERE m.channel_type = ? AND m.channel_id = ?`);
   const bumpVersion = db.prepare('UPDATE users SET conv_version = conv_version + ? WHERE uid = ? RETURNING conv_version').pluck();
   const upsertConversation = db.prepare(`
-    INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, last_ord, read_seq, read_ord, mention_seq, version)
-    VALUES (@uid, @conversationId, @channelType, @channelId, @sortTs, @lastSeq, @lastOrd, @readSeq, @readOrd, @mentionSeq, @version)
-    ON CONFLICT (uid, conversation_id) DO UPDATE SET sort_ts = excluded.sort_ts, last_seq = excluded.last_seq, last_ord = excluded.last_ord,
+    INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, last_ord, read_seq, read_ord, clear_seq, mention_seq, version)
+    VALUES (@uid, @conversationId, @channelType, @channelId, @sortTs, @lastSeq, @lastOrd, @readSeq, @readOrd, @clearSeq, @mentionSeq, @version)
+    ON CONFLICT (uid, conversation_id) DO UPDATE SET
+      -- updateTime never goes back, even if a later seq carries an earlier clock (several nodes)
+      sort_ts = MAX(sort_ts, excluded.sort_ts), last_seq = excluded.last_seq, last_ord = excluded.last_ord,
+      clear_seq = MAX(clear_seq, excluded.clear_seq),
       read_ord = CASE WHEN excluded.read_seq > read_seq THEN excluded.read_ord ELSE read_ord END,
       read_seq = MAX(read_seq, excluded.read_seq), mention_seq = MAX(mention_seq, excluded.mention_seq), version = excluded.version
     RETURNING *`);
