@@ -311,6 +311,9 @@ await describeEachBackend('conversation service', (backend) => {
       ['conversation.list', { pageSize: 51 }, 'request.invalid'],
       ['conversation.list', { cursor: 'garbage' }, 'request.invalid'],
       ['conversation.delete', { conversationIds: [] }, 'request.invalid'],
+      ['message.history', { conversationId: 'team|fo-g' }, 'conversation.forbidden'],
+      ['message.history', { conversationId: 'super_team|fo-sg' }, 'conversation.forbidden'],
+      ['message.removeHistory', { conversationId: 'team|fo-g', beforeTimestamp: Date.now() }, 'conversation.forbidden'],
     ];
     for (const [method, params, code] of cases) {
       await expect(out.request(method, params), `${method} ${JSON.stringify(params)}`).rejects.toMatchObject({ code });
