@@ -272,12 +272,15 @@ export function postgresMessageState(pool: Pool): MessageStateStore {
     },
     async hiddenCountable(uid, key, afterSeq, toSeq) {
       if (toSeq <= afterSeq) return 0;
-      // Each message once, whether revoked, deleted for `uid`, or both.
+      // Each message once, whether revoked, deleted for `uid`, or both. Both parts read small indexes
+      // (revoked countable messages; the user's deletions), never the whole unread range.
       const { rows } = await pool.query<{ n: number }>(
-        `SELECT COUNT(*) AS n FROM messages m
-         WHERE m.channel_type = $2 AND m.channel_id = $3 AND m.seq > $4 AND m.seq <= $5 AND m.red_dot
-           AND (m.revoked_at > 0 OR EXISTS (SELECT 1 FROM deleted_messages d
-             WHERE d.uid = $1 AND d.channel_type = m.channel_type AND d.channel_id = m.channel_id AND d.seq = m.seq))`,
+        `SELECT (SELECT COUNT(*) FROM messages m
+                 WHERE m.channel_type = $2 AND m.channel_id = $3 AND m.seq > $4 AND m.seq <= $5 AND m.revoked_at > 0 AND m.red_dot)
+              + (SELECT COUNT(*) FROM deleted_messages d
+                 JOIN messages m ON m.channel_type = d.channel_type AND m.channel_id = d.channel_id AND m.seq = d.seq
+                 WHERE d.uid = $1 AND d.channel_type = $2 AND d.channel_id = $3 AND d.seq > $4 AND d.seq <= $5
+                   AND m.red_dot AND m.revoked_at = 0) AS n`,
         [uid, key.channelType, key.channelId, afterSeq, toSeq],
       );
       return rows[0]?.n ?? 0;

@@ -129,6 +129,8 @@ const migrations: readonly string[] = [
   -- TRUE once a revoke or a one-way delete may hide counted messages: unread is then recounted exactly.
   ALTER TABLE conversations ADD COLUMN may_hide BOOLEAN NOT NULL DEFAULT FALSE;
   CREATE INDEX conversations_by_channel ON conversations (channel_type, channel_id);
+  -- Revoked countable messages: unread recounts read this, not the unread range.
+  CREATE INDEX messages_revoked ON messages (channel_type, channel_id, seq) WHERE revoked_at > 0 AND red_dot;
   CREATE TABLE deleted_messages (
     uid TEXT COLLATE "C" NOT NULL,
     channel_type INTEGER NOT NULL,

@@ -4,9 +4,6 @@ import { refKey } from '../../../ports/storage/index.js';
 import { type ConversationDbRow, toConversationRow } from './conversations.js';
 import { type MessageRow, toStoredMessage } from './messages.js';
 
-const HIDDEN = `m.red_dot = 1 AND (m.revoked_at > 0 OR EXISTS (SELECT 1 FROM deleted_messages d
-  WHERE d.uid = @uid AND d.channel_type = m.channel_type AND d.channel_id = m.channel_id AND d.seq = m.seq))`;
-
 export function sqliteMessageState(db: Database): MessageStateStore {
   const byId = db.prepare('SELECT * FROM messages WHERE message_id = ?');
   const bySeq = db.prepare('SELECT * FROM messages WHERE channel_type = ? AND channel_id = ? AND seq = ?');
@@ -56,10 +53,16 @@ export function sqliteMessageState(db: Database): MessageStateStore {
   const deletedIn = db
     .prepare('SELECT seq FROM deleted_messages WHERE uid = ? AND channel_type = ? AND channel_id = ? AND seq BETWEEN ? AND ?')
     .pluck();
+  // Each message once, whether revoked, deleted for the user, or both. Both parts read small indexes
+  // (revoked countable messages; the user's deletions), never the whole unread range.
   const hidden = db
-    .prepare(
-      `SELECT COUNT(*) FROM messages m WHERE m.channel_type = @channelType AND m.channel_id = @channelId AND m.seq > @after AND m.seq <= @to AND ${HIDDEN}`,
-    )
+    .prepare(`
+      SELECT (SELECT COUNT(*) FROM messages m WHERE m.channel_type = @channelType AND m.channel_id = @channelId
+                AND m.seq > @after AND m.seq <= @to AND m.revoked_at > 0 AND m.red_dot = 1)
+           + (SELECT COUNT(*) FROM deleted_messages d
+                JOIN messages m ON m.channel_type = d.channel_type AND m.channel_id = d.channel_id AND m.seq = d.seq
+                WHERE d.uid = @uid AND d.channel_type = @channelType AND d.channel_id = @channelId
+                  AND d.seq > @after AND d.seq <= @to AND m.red_dot = 1 AND m.revoked_at = 0)`)
     .pluck();
   const lastVisible = db
     .prepare(`

@@ -119,6 +119,8 @@ const migrations: readonly string[] = [
   ALTER TABLE conversations ADD COLUMN may_hide INTEGER NOT NULL DEFAULT 0;
   -- A revoke finds the channel's conversation rows without scanning every user's.
   CREATE INDEX conversations_by_channel ON conversations (channel_type, channel_id);
+  -- Revoked countable messages: unread recounts read this, not the unread range.
+  CREATE INDEX messages_revoked ON messages (channel_type, channel_id, seq) WHERE revoked_at > 0 AND red_dot = 1;
   CREATE TABLE deleted_messages (
     uid TEXT NOT NULL, channel_type INTEGER NOT NULL, channel_id TEXT NOT NULL, seq INTEGER NOT NULL,
     PRIMARY KEY (uid, channel_type, channel_id, seq)
