@@ -1,29 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
-import type { ChannelKey, ChannelRecord, ChannelStore, GroupSendFacts, MemberRecord } from '../../../ports/storage/index.js';
+import type { ChannelKey, ChannelStore, GroupSendFacts } from '../../../ports/storage/index.js';
+import { type ChannelRow, type MemberRow, toChannel, toMember } from '../rows.js';
 import { inTransaction } from './transaction.js';
-
-export interface ChannelRow {
-  channel_type: number;
-  channel_id: string;
-  name: string;
-  owner_uid: string;
-  allow_history: boolean;
-  banned: boolean;
-  mute_all: boolean;
-  dismissed: boolean;
-  member_count: number;
-  max_seq: number;
-  last_msg_at: number;
-  created_at: number;
-}
-
-interface MemberRow {
-  uid: string;
-  role: number;
-  muted_until: number;
-  join_seq: number;
-  joined_at: number;
-}
 
 /** A channel joined with the sender's member row (all null when not a member) and whitelist facts. */
 interface SendFactsRow extends ChannelRow {
@@ -35,29 +13,6 @@ interface SendFactsRow extends ChannelRow {
   whitelist_size: number;
   sender_whitelisted: boolean;
 }
-
-export const toChannel = (r: ChannelRow): ChannelRecord => ({
-  channelType: r.channel_type as ChannelRecord['channelType'],
-  channelId: r.channel_id,
-  name: r.name,
-  ownerUid: r.owner_uid,
-  allowHistory: r.allow_history,
-  banned: r.banned,
-  muteAll: r.mute_all,
-  dismissed: r.dismissed,
-  memberCount: r.member_count,
-  maxSeq: r.max_seq,
-  lastMessageAt: r.last_msg_at,
-  createdAt: r.created_at,
-});
-
-const toMember = (r: MemberRow): MemberRecord => ({
-  uid: r.uid,
-  role: r.role,
-  mutedUntil: r.muted_until,
-  joinSeq: r.join_seq,
-  joinedAt: r.joined_at,
-});
 
 const CHANNEL_COLUMN_NAMES = [
   'channel_type',

@@ -1,45 +1,8 @@
 import type { Pool } from 'pg';
 import type { ConversationPatch, ConversationRow, ConversationStore, ListQuery, SuperGroupView } from '../../../ports/storage/index.js';
-import { type ChannelRow, channelColumns, toChannel } from './channels.js';
+import { type ChannelRow, type ConversationDbRow, toChannel, toConversationRow } from '../rows.js';
+import { channelColumns } from './channels.js';
 import { inTransaction } from './transaction.js';
-
-export interface ConversationDbRow {
-  uid: string;
-  conversation_id: string;
-  channel_type: number;
-  channel_id: string;
-  sort_ts: number;
-  last_seq: number;
-  last_ord: number;
-  read_seq: number;
-  read_ord: number;
-  hidden_seq: number;
-  clear_seq: number;
-  mention_seq: number;
-  ext: string;
-  pinned_at: number;
-  version: number;
-  may_hide: boolean;
-}
-
-export const toConversationRow = (r: ConversationDbRow): ConversationRow => ({
-  uid: r.uid,
-  conversationId: r.conversation_id,
-  channelType: r.channel_type as ConversationRow['channelType'],
-  channelId: r.channel_id,
-  sortTs: r.sort_ts,
-  lastSeq: r.last_seq,
-  lastOrd: r.last_ord,
-  readSeq: r.read_seq,
-  readOrd: r.read_ord,
-  hiddenSeq: r.hidden_seq,
-  clearSeq: r.clear_seq,
-  mentionSeq: r.mention_seq,
-  ext: r.ext,
-  pinnedAt: r.pinned_at,
-  version: r.version,
-  mayHide: r.may_hide,
-});
 
 export const CONVERSATION_COLUMN_NAMES = [
   'uid',

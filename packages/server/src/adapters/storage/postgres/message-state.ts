@@ -8,8 +8,9 @@ import type {
   ReactionGroup,
 } from '../../../ports/storage/index.js';
 import { refKey } from '../../../ports/storage/index.js';
-import { CONVERSATION_COLUMN_NAMES, CONVERSATION_COLUMNS, type ConversationDbRow, toConversationRow } from './conversations.js';
-import { bumpConversationVersions, MESSAGE_COLUMNS, type MessageRow, toStoredMessage } from './messages.js';
+import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
+import { CONVERSATION_COLUMN_NAMES, CONVERSATION_COLUMNS } from './conversations.js';
+import { bumpConversationVersions, MESSAGE_COLUMNS } from './messages.js';
 import { inTransaction } from './transaction.js';
 
 const THE_MESSAGE = 'channel_type = $1 AND channel_id = $2 AND seq = $3';

@@ -1,49 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
-import type { CommitResult, ConversationRow, MessageStore, NewMessage, StoredAck, StoredMessage } from '../../../ports/storage/index.js';
+import type { CommitResult, ConversationRow, MessageStore, NewMessage, StoredAck } from '../../../ports/storage/index.js';
 import { BatchPlan, type ChannelBump, type ConversationTouch, channelKeyOf, dedupeKey, type FanoutMember } from '../fanout-plan.js';
-import { CONVERSATION_COLUMNS, type ConversationDbRow, toConversationRow } from './conversations.js';
+import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
+import { CONVERSATION_COLUMNS } from './conversations.js';
 import { CLIENT_MSG_NO_INDEX } from './migrations.js';
 import { inTransaction, sqlState, violatedConstraint } from './transaction.js';
-
-export interface MessageRow {
-  channel_type: number;
-  channel_id: string;
-  seq: number;
-  message_id: string;
-  client_msg_no: string;
-  from_uid: string;
-  ts: number;
-  content_type: number;
-  red_dot: boolean;
-  payload: string;
-  meta: string;
-  revoked_at: number;
-  revoker: string;
-  edited_at: number;
-  edit_count: number;
-  edited_payload: string;
-  annotated: boolean;
-}
-
-export const toStoredMessage = (r: MessageRow): StoredMessage => ({
-  channelType: r.channel_type as StoredMessage['channelType'],
-  channelId: r.channel_id,
-  messageSeq: r.seq,
-  messageId: r.message_id,
-  clientMsgNo: r.client_msg_no,
-  fromUid: r.from_uid,
-  timestamp: r.ts,
-  contentType: r.content_type,
-  redDot: r.red_dot,
-  payloadJson: r.payload,
-  metaJson: r.meta,
-  revokedAt: r.revoked_at,
-  revoker: r.revoker,
-  editedAt: r.edited_at,
-  editCount: r.edit_count,
-  editedPayloadJson: r.edited_payload,
-  annotated: r.annotated,
-});
 
 /** What a send writes, in the order `insertMessages` passes it. */
 const INSERTED_COLUMN_NAMES = [

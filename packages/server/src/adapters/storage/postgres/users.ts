@@ -1,25 +1,7 @@
-import type { User } from '@parley/protocol';
 import type { Pool } from 'pg';
 import type { UserPatch, UserStore } from '../../../ports/storage/index.js';
+import { toUser, type UserRow } from '../rows.js';
 import { inTransaction } from './transaction.js';
-
-interface UserRow {
-  uid: string;
-  name: string;
-  avatar: string;
-  ext: string;
-  created_at: number;
-  updated_at: number;
-}
-
-const toUser = (r: UserRow): User => ({
-  uid: r.uid,
-  name: r.name,
-  avatar: r.avatar,
-  ext: r.ext,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
 
 const USER_COLUMNS = 'uid, name, avatar, ext, created_at, updated_at';
 

@@ -1,51 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import type { ChannelKey, ChannelRecord, ChannelStore, MemberRecord } from '../../../ports/storage/index.js';
+import type { ChannelKey, ChannelStore } from '../../../ports/storage/index.js';
 
-interface ChannelRow {
-  channel_type: number;
-  channel_id: string;
-  name: string;
-  owner_uid: string;
-  allow_history: number;
-  banned: number;
-  mute_all: number;
-  dismissed: number;
-  member_count: number;
-  max_seq: number;
-  last_msg_at: number;
-  created_at: number;
-}
-
-interface MemberRow {
-  uid: string;
-  role: number;
-  muted_until: number;
-  join_seq: number;
-  joined_at: number;
-}
-
-export const toChannel = (r: ChannelRow): ChannelRecord => ({
-  channelType: r.channel_type as ChannelRecord['channelType'],
-  channelId: r.channel_id,
-  name: r.name,
-  ownerUid: r.owner_uid,
-  allowHistory: !!r.allow_history,
-  banned: !!r.banned,
-  muteAll: !!r.mute_all,
-  dismissed: !!r.dismissed,
-  memberCount: r.member_count,
-  maxSeq: r.max_seq,
-  lastMessageAt: r.last_msg_at,
-  createdAt: r.created_at,
-});
-
-export const toMember = (r: MemberRow): MemberRecord => ({
-  uid: r.uid,
-  role: r.role,
-  mutedUntil: r.muted_until,
-  joinSeq: r.join_seq,
-  joinedAt: r.joined_at,
-});
+import { type ChannelRow, type MemberRow, toChannel, toMember } from '../rows.js';
 
 const patchColumns = {
   name: 'name',

@@ -1,44 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ConversationRow, ConversationStore, SuperGroupView } from '../../../ports/storage/index.js';
-import { toChannel } from './channels.js';
 
-export interface ConversationDbRow {
-  uid: string;
-  conversation_id: string;
-  channel_type: number;
-  channel_id: string;
-  sort_ts: number;
-  last_seq: number;
-  last_ord: number;
-  read_seq: number;
-  read_ord: number;
-  hidden_seq: number;
-  clear_seq: number;
-  mention_seq: number;
-  ext: string;
-  pinned_at: number;
-  version: number;
-  may_hide: number;
-}
-
-export const toConversationRow = (r: ConversationDbRow): ConversationRow => ({
-  uid: r.uid,
-  conversationId: r.conversation_id,
-  channelType: r.channel_type as ConversationRow['channelType'],
-  channelId: r.channel_id,
-  sortTs: r.sort_ts,
-  lastSeq: r.last_seq,
-  lastOrd: r.last_ord,
-  readSeq: r.read_seq,
-  readOrd: r.read_ord,
-  hiddenSeq: r.hidden_seq,
-  clearSeq: r.clear_seq,
-  mentionSeq: r.mention_seq,
-  ext: r.ext,
-  pinnedAt: r.pinned_at,
-  version: r.version,
-  mayHide: !!r.may_hide,
-});
+import { type ConversationDbRow, toChannel, toConversationRow } from '../rows.js';
 
 /** Listed: not deleted (or a newer message since), and holding a message or an explicit ext/pin. */
 const VISIBLE = 'last_seq > hidden_seq AND (last_seq > 0 OR sort_ts > 0)';

@@ -1,8 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ConversationRow, MessageRef, MessageStateStore, ReactionGroup } from '../../../ports/storage/index.js';
 import { refKey } from '../../../ports/storage/index.js';
-import { type ConversationDbRow, toConversationRow } from './conversations.js';
-import { type MessageRow, toStoredMessage } from './messages.js';
+import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
 
 export function sqliteMessageState(db: Database): MessageStateStore {
   const byId = db.prepare('SELECT * FROM messages WHERE message_id = ?');

@@ -1,47 +1,8 @@
 import type { Database } from 'better-sqlite3';
-import type { ConversationRow, MessageStore, NewMessage, StoredAck, StoredMessage } from '../../../ports/storage/index.js';
+import type { ConversationRow, MessageStore, NewMessage, StoredAck } from '../../../ports/storage/index.js';
 import { BatchPlan, channelKeyOf, type FanoutMember } from '../fanout-plan.js';
-import { type ConversationDbRow, toConversationRow } from './conversations.js';
 
-export interface MessageRow {
-  channel_type: number;
-  channel_id: string;
-  seq: number;
-  message_id: string;
-  client_msg_no: string;
-  from_uid: string;
-  ts: number;
-  content_type: number;
-  red_dot: number;
-  payload: string;
-  meta: string;
-  revoked_at: number;
-  revoker: string;
-  edited_at: number;
-  edit_count: number;
-  edited_payload: string;
-  annotated: number;
-}
-
-export const toStoredMessage = (r: MessageRow): StoredMessage => ({
-  channelType: r.channel_type as StoredMessage['channelType'],
-  channelId: r.channel_id,
-  messageSeq: r.seq,
-  messageId: r.message_id,
-  clientMsgNo: r.client_msg_no,
-  fromUid: r.from_uid,
-  timestamp: r.ts,
-  contentType: r.content_type,
-  redDot: !!r.red_dot,
-  payloadJson: r.payload,
-  metaJson: r.meta,
-  revokedAt: r.revoked_at,
-  revoker: r.revoker,
-  editedAt: r.edited_at,
-  editCount: r.edit_count,
-  editedPayloadJson: r.edited_payload,
-  annotated: !!r.annotated,
-});
+import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
 
 export function sqliteMessages(db: Database): MessageStore {
   const byClientNo = db.prepare('SELECT * FROM messages WHERE from_uid = ? AND client_msg_no = ?');

@@ -1,24 +1,7 @@
-import type { User } from '@parley/protocol';
 import type { Database } from 'better-sqlite3';
 import type { UserPatch, UserStore } from '../../../ports/storage/index.js';
 
-interface UserRow {
-  uid: string;
-  name: string;
-  avatar: string;
-  ext: string;
-  created_at: number;
-  updated_at: number;
-}
-
-const toUser = (r: UserRow): User => ({
-  uid: r.uid,
-  name: r.name,
-  avatar: r.avatar,
-  ext: r.ext,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+import { toUser, type UserRow } from '../rows.js';
 
 export function sqliteUsers(db: Database): UserStore {
   const upsert = db.prepare(`

@@ -1,0 +1,150 @@
+import type { User } from '@parley/protocol';
+import type { ChannelRecord, ConversationRow, MemberRecord, StoredMessage } from '../../ports/storage/index.js';
+
+/**
+ * Table rows as both SQL adapters read them, and their mapping to the ports' records: the schemas
+ * are the same, only flags differ (SQLite stores 0/1, PostgreSQL BOOLEAN).
+ */
+type Flag = number | boolean;
+
+export interface UserRow {
+  uid: string;
+  name: string;
+  avatar: string;
+  ext: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export const toUser = (r: UserRow): User => ({
+  uid: r.uid,
+  name: r.name,
+  avatar: r.avatar,
+  ext: r.ext,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export interface ChannelRow {
+  channel_type: number;
+  channel_id: string;
+  name: string;
+  owner_uid: string;
+  allow_history: Flag;
+  banned: Flag;
+  mute_all: Flag;
+  dismissed: Flag;
+  member_count: number;
+  max_seq: number;
+  last_msg_at: number;
+  created_at: number;
+}
+
+export const toChannel = (r: ChannelRow): ChannelRecord => ({
+  channelType: r.channel_type as ChannelRecord['channelType'],
+  channelId: r.channel_id,
+  name: r.name,
+  ownerUid: r.owner_uid,
+  allowHistory: !!r.allow_history,
+  banned: !!r.banned,
+  muteAll: !!r.mute_all,
+  dismissed: !!r.dismissed,
+  memberCount: r.member_count,
+  maxSeq: r.max_seq,
+  lastMessageAt: r.last_msg_at,
+  createdAt: r.created_at,
+});
+
+export interface MemberRow {
+  uid: string;
+  role: number;
+  muted_until: number;
+  join_seq: number;
+  joined_at: number;
+}
+
+export const toMember = (r: MemberRow): MemberRecord => ({
+  uid: r.uid,
+  role: r.role,
+  mutedUntil: r.muted_until,
+  joinSeq: r.join_seq,
+  joinedAt: r.joined_at,
+});
+
+export interface MessageRow {
+  channel_type: number;
+  channel_id: string;
+  seq: number;
+  message_id: string;
+  client_msg_no: string;
+  from_uid: string;
+  ts: number;
+  content_type: number;
+  red_dot: Flag;
+  payload: string;
+  meta: string;
+  revoked_at: number;
+  revoker: string;
+  edited_at: number;
+  edit_count: number;
+  edited_payload: string;
+  annotated: Flag;
+}
+
+export const toStoredMessage = (r: MessageRow): StoredMessage => ({
+  channelType: r.channel_type as StoredMessage['channelType'],
+  channelId: r.channel_id,
+  messageSeq: r.seq,
+  messageId: r.message_id,
+  clientMsgNo: r.client_msg_no,
+  fromUid: r.from_uid,
+  timestamp: r.ts,
+  contentType: r.content_type,
+  redDot: !!r.red_dot,
+  payloadJson: r.payload,
+  metaJson: r.meta,
+  revokedAt: r.revoked_at,
+  revoker: r.revoker,
+  editedAt: r.edited_at,
+  editCount: r.edit_count,
+  editedPayloadJson: r.edited_payload,
+  annotated: !!r.annotated,
+});
+
+export interface ConversationDbRow {
+  uid: string;
+  conversation_id: string;
+  channel_type: number;
+  channel_id: string;
+  sort_ts: number;
+  last_seq: number;
+  last_ord: number;
+  read_seq: number;
+  read_ord: number;
+  hidden_seq: number;
+  clear_seq: number;
+  mention_seq: number;
+  ext: string;
+  pinned_at: number;
+  version: number;
+  may_hide: Flag;
+}
+
+export const toConversationRow = (r: ConversationDbRow): ConversationRow => ({
+  uid: r.uid,
+  conversationId: r.conversation_id,
+  channelType: r.channel_type as ConversationRow['channelType'],
+  channelId: r.channel_id,
+  sortTs: r.sort_ts,
+  lastSeq: r.last_seq,
+  lastOrd: r.last_ord,
+  readSeq: r.read_seq,
+  readOrd: r.read_ord,
+  hiddenSeq: r.hidden_seq,
+  clearSeq: r.clear_seq,
+  mentionSeq: r.mention_seq,
+  ext: r.ext,
+  pinnedAt: r.pinned_at,
+  version: r.version,
+  mayHide: !!r.may_hide,
+});
