@@ -14,7 +14,7 @@ import { personChannelId } from '../channels/person-channel.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import type { DeliveryRouter } from '../delivery/router.js';
 import type { MessageIdGenerator } from './message-id.js';
-import { type MessageMeta, type MessageParts, renderMessageJson, untouched } from './message-view.js';
+import { type MessageMeta, type MessageParts, renderMessageJson, untouched, viewedChannelId } from './message-view.js';
 import { checkPayload } from './payload-rules.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SendBatcher } from './send-batcher.js';
@@ -139,13 +139,15 @@ export class MessageService {
     const committed = this.deps.batcher.submit(message).then((result) => {
       if (result.status === 'stored') {
         parts.messageSeq = result.ack.messageSeq;
+        const render = renderOnce(parts);
         this.deliver(
           parts,
           target.fanout,
           sender.origin,
           result.conversations.map((c) => c.uid),
+          render,
         );
-        this.deps.conversations.publishCommitted(result.conversations, parts.messageSeq, (viewer) => renderMessageJson(parts, viewer));
+        this.deps.conversations.publishCommitted(result.conversations, parts.messageSeq, render);
       }
       return { clientMsgNo: params.clientMsgNo, ...result.ack, reasonCode: ReasonCode.ReasonSuccess };
     });
@@ -194,9 +196,15 @@ export class MessageService {
    * Publishes `message.new` to every device of every recipient except the sending connection.
    * A super group publishes once to its channel topic; a person channel renders each side's view.
    */
-  private deliver(parts: MessageParts, fanout: Fanout, origin: string | undefined, members?: readonly string[]): void {
+  private deliver(
+    parts: MessageParts,
+    fanout: Fanout,
+    origin: string | undefined,
+    members?: readonly string[],
+    render: (viewer: string) => string = renderOnce(parts),
+  ): void {
     const { router } = this.deps;
-    const frame = (viewer: string) => `{"event":"${EventName.MessageNew}","data":${renderMessageJson(parts, viewer)}}`;
+    const frame = (viewer: string) => `{"event":"${EventName.MessageNew}","data":${render(viewer)}}`;
     if (fanout.kind === 'users') {
       for (const t of fanout.targets) router.pushToUser(t.uid, frame(t.uid), origin);
       return;
@@ -205,4 +213,21 @@ export class MessageService {
     if (fanout.kind === 'none') router.pushToSuperGroup(parts.channelId, shared, origin);
     else for (const uid of members ?? []) router.pushToUser(uid, shared, origin);
   }
+}
+
+/**
+ * The message's JSON, rendered once per distinct view (two for a 1:1 chat, one for a group) and
+ * shared by `message.new` and the `conversation.updated` pushes of the same send.
+ */
+function renderOnce(parts: MessageParts): (viewer: string) => string {
+  const byView = new Map<string, string>();
+  return (viewer) => {
+    const view = viewedChannelId(parts.channelType, parts.channelId, viewer);
+    let json = byView.get(view);
+    if (json === undefined) {
+      json = renderMessageJson(parts, viewer);
+      byView.set(view, json);
+    }
+    return json;
+  };
 }
