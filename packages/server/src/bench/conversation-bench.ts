@@ -1,13 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { MemoryBus } from '../adapters/bus/memory.js';
-import { openSqlite } from '../adapters/storage/sqlite/index.js';
 import { loadConfig } from '../config.js';
 import { personChannelId } from '../domain/channels/person-channel.js';
 import { ConversationService } from '../domain/conversations/conversation-service.js';
 import { DeliveryRouter } from '../domain/delivery/router.js';
 import type { NewMessage, Storage } from '../ports/storage/index.js';
+import { withPostgres, withSqlite } from './bench-storage.js';
 import { fmt } from './report.js';
 import { summarize, timeIt } from './stats.js';
 
@@ -68,36 +65,9 @@ export async function conversationBench(storage: Storage, label: string, convers
   ].join('\n');
 }
 
-export async function conversationBenchSqlite(conversations: number): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-conv-'));
-  const storage = openSqlite({ file: path.join(dir, 'parley.db') });
-  try {
-    return await conversationBench(storage, 'SQLite', conversations);
-  } finally {
-    await storage.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+export const conversationBenchSqlite = (conversations: number): Promise<string> =>
+  withSqlite((storage) => conversationBench(storage, 'SQLite', conversations));
 
 /** The same on PostgreSQL, in a throwaway schema; says so when there is none to reach. */
-export async function conversationBenchPostgres(conversations: number): Promise<string> {
-  const url = process.env.PARLEY_BENCH_DATABASE_URL || process.env.PARLEY_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `bench_${Date.now()}`;
-  let storage: Storage | undefined;
-  try {
-    const { openPostgres } = await import('../adapters/storage/postgres/index.js');
-    storage = await openPostgres({ connectionString: url, schema });
-  } catch (err) {
-    return `| PostgreSQL | not run: ${(err as Error).message} | | | | |`;
-  }
-  try {
-    return await conversationBench(storage, 'PostgreSQL', conversations);
-  } finally {
-    await storage.close();
-    const pg = (await import('pg')).default;
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
-  }
-}
+export const conversationBenchPostgres = (conversations: number): Promise<string> =>
+  withPostgres((storage) => conversationBench(storage, 'PostgreSQL', conversations));

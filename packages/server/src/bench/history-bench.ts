@@ -1,15 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { MemoryBus } from '../adapters/bus/memory.js';
-import { openSqlite } from '../adapters/storage/sqlite/index.js';
 import { loadConfig } from '../config.js';
 import { personChannelId } from '../domain/channels/person-channel.js';
 import { ConversationService } from '../domain/conversations/conversation-service.js';
 import { DeliveryRouter } from '../domain/delivery/router.js';
 import { MessageActions } from '../domain/messages/message-actions.js';
 import type { Storage } from '../ports/storage/index.js';
+import { withPostgres, withSqlite } from './bench-storage.js';
 import { fmt } from './report.js';
 import { summarize, timeIt } from './stats.js';
 
@@ -74,46 +71,21 @@ async function measure(storage: Storage, label: string, total: number): Promise<
   return `| ${label} | ${fmt(total, 0)} | ${fmt(s.p50, 3)} | ${fmt(s.p99, 3)} | ${fmt(s.max, 3)} | ${s.n} |`;
 }
 
-export async function historyBenchSqlite(total: number): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-hist-'));
-  const file = path.join(dir, 'parley.db');
-  const storage = openSqlite({ file });
-  try {
+export const historyBenchSqlite = (total: number): Promise<string> =>
+  withSqlite(async (storage, file) => {
     await seed(storage);
     const db = new BetterSqlite3(file);
     db.exec(`WITH RECURSIVE series(s) AS (SELECT 2 UNION ALL SELECT s + 1 FROM series WHERE s < ${total}) ${bulkSql('series')}`);
     db.prepare('UPDATE channels SET max_seq = ?, red_count = ? WHERE channel_type = 1 AND channel_id = ?').run(total, total, CHANNEL);
     db.close();
-    return await measure(storage, 'SQLite', total);
-  } finally {
-    await storage.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+    return measure(storage, 'SQLite', total);
+  });
 
-export async function historyBenchPostgres(total: number): Promise<string> {
-  const url = process.env.PARLEY_BENCH_DATABASE_URL || process.env.PARLEY_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `bench_hist_${Date.now()}`;
-  let storage: Storage;
-  try {
-    const { openPostgres } = await import('../adapters/storage/postgres/index.js');
-    storage = await openPostgres({ connectionString: url, schema });
-  } catch (err) {
-    return `| PostgreSQL | not run: ${(err as Error).message} | | | | |`;
-  }
-  const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+export const historyBenchPostgres = (total: number): Promise<string> =>
+  withPostgres(async (storage, sql) => {
     await seed(storage);
-    await client.query(`SET search_path TO ${schema}`);
-    await client.query(bulkSql(`generate_series(2, ${total}) AS s`));
-    await client.query('UPDATE channels SET max_seq = $1, red_count = $1 WHERE channel_type = 1 AND channel_id = $2', [total, CHANNEL]);
-    await client.query('ANALYZE messages');
-    return await measure(storage, 'PostgreSQL', total);
-  } finally {
-    await storage.close();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
-  }
-}
+    await sql(bulkSql(`generate_series(2, ${total}) AS s`));
+    await sql('UPDATE channels SET max_seq = $1, red_count = $1 WHERE channel_type = 1 AND channel_id = $2', [total, CHANNEL]);
+    await sql('ANALYZE messages');
+    return measure(storage, 'PostgreSQL', total);
+  });
