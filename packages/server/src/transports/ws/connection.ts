@@ -17,6 +17,7 @@ export class Connection implements Recipient {
   deviceFlag = 0;
   authenticated = false;
   alive = true;
+  closed = false;
 
   constructor(
     readonly connectionId: string,

@@ -65,6 +65,7 @@ export class WsGateway {
     });
     ws.on('error', () => {}); // 'close' follows and does the cleanup
     ws.on('close', () => {
+      conn.closed = true;
       for (const t of timers) clearTimeout(t);
       this.connections.delete(conn);
       if (conn.authenticated) {
@@ -124,6 +125,8 @@ export class WsGateway {
 
   private async authenticate(conn: Connection, id: number | string | null, params: AuthParams, timers: NodeJS.Timeout[]): Promise<void> {
     const { uid, expiresAt } = await this.ctx.tokens.verify(params.token);
+    // Closed while the token was being checked: registering it now would leak it in the router.
+    if (conn.closed) return;
     if (conn.authenticated) throw new ParleyError('auth.already_authenticated');
     conn.uid = uid;
     conn.deviceId = params.deviceId ?? `anon-${conn.connectionId}`;
