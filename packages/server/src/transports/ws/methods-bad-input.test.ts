@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { sqliteBackend } from '../../test-support/backends.js';
+import { useServer } from '../../test-support/server.js';
+import { methods } from './methods.js';
+
+/** Every WebSocket method, fed params of the wrong shape: the documented error, nothing stored, still up. */
+describe('bad params on every WebSocket method', () => {
+  const server = useServer(sqliteBackend);
+  const names = Object.keys(methods);
+
+  it.each(names)('%s: wrong-typed params -> request.invalid, nothing changed', async (method) => {
+    const t = server();
+    if (!(await t.storage.users.get('wsb-a'))) await t.createUsers('wsb-a');
+    const client = await t.connect('wsb-a', `bad-${method}`);
+    const before = await t.rowCounts();
+    for (const params of [[1, 2, 3], 'text', 42, { surprise: { nested: [true] } }]) {
+      await expect(client.request(method, params), JSON.stringify(params)).rejects.toMatchObject({ code: 'request.invalid' });
+    }
+    expect(await t.rowCounts()).toEqual(before);
+    expect(await client.request('ping')).toHaveProperty('pong');
+    await client.close();
+  });
+});
