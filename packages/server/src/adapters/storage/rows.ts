@@ -7,6 +7,21 @@ import type { ChannelRecord, ConversationRow, MemberRecord, StoredMessage } from
  */
 type Flag = number | boolean;
 
+/** Every table of the schema, for `rowCounts` (tests prove how many rows an operation wrote). */
+export const STORAGE_TABLES = [
+  'users',
+  'blacklist',
+  'channels',
+  'members',
+  'whitelist',
+  'messages',
+  'conversations',
+  'counters',
+  'deleted_messages',
+  'reactions',
+  'receipts',
+] as const;
+
 export interface UserRow {
   uid: string;
   name: string;

@@ -1,4 +1,3 @@
-import type { ChannelType } from '@parley/protocol';
 import type { ConversationRow, SuperGroupView } from '../../ports/storage/index.js';
 
 /**
@@ -6,46 +5,19 @@ import type { ConversationRow, SuperGroupView } from '../../ports/storage/index.
  * groups) or derived from a super group's channel and the member's own row. Both paths produce
  * this one shape, so order, unread and last message cannot differ between them.
  */
-export interface ConversationState {
-  conversationId: string;
-  channelType: ChannelType;
-  /** Internal channel id (both uids for a person channel). */
-  channelId: string;
+export type ConversationState = Omit<ConversationRow, 'uid' | 'sortTs'> & {
+  /** The last message's time, or the last ext/pin change while there is none. */
   updateTime: number;
-  lastSeq: number;
-  lastOrd: number;
-  readSeq: number;
-  readOrd: number;
-  hiddenSeq: number;
-  clearSeq: number;
-  mentionSeq: number;
-  ext: string;
-  pinnedAt: number;
-  version: number;
   /** A message or an explicit ext/pin gives the conversation a place in the list. */
   listed: boolean;
-  /** Revoked or self-deleted messages may hide inside the unread range: count exactly. */
-  mayHide: boolean;
-}
+};
 
 export function fromRow(row: ConversationRow): ConversationState {
+  const { uid: _owner, sortTs, ...own } = row;
   return {
-    conversationId: row.conversationId,
-    channelType: row.channelType,
-    channelId: row.channelId,
-    updateTime: row.sortTs,
-    lastSeq: row.lastSeq,
-    lastOrd: row.lastOrd,
-    readSeq: row.readSeq,
-    readOrd: row.readOrd,
-    hiddenSeq: row.hiddenSeq,
-    clearSeq: row.clearSeq,
-    mentionSeq: row.mentionSeq,
-    ext: row.ext,
-    pinnedAt: row.pinnedAt,
-    version: row.version,
+    ...own,
+    updateTime: sortTs,
     listed: row.lastSeq > row.hiddenSeq && (row.lastSeq > 0 || row.sortTs > 0),
-    mayHide: row.mayHide,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { Storage } from '../../../ports/storage/index.js';
+import { STORAGE_TABLES } from '../rows.js';
 import { postgresChannels } from './channels.js';
 import { postgresConversations } from './conversations.js';
 import { postgresMessageState } from './message-state.js';
@@ -13,20 +14,6 @@ export interface PostgresOptions {
   schema?: string;
   poolSize?: number;
 }
-
-const TABLES = [
-  'users',
-  'blacklist',
-  'channels',
-  'members',
-  'whitelist',
-  'messages',
-  'conversations',
-  'counters',
-  'deleted_messages',
-  'reactions',
-  'receipts',
-];
 
 /** Lower-case identifiers only: they need no quoting in the search_path startup option. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -53,7 +40,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     messageState: postgresMessageState(pool),
     async rowCounts() {
       const { rows } = await pool.query<Record<string, number>>(
-        `SELECT ${TABLES.map((t) => `(SELECT COUNT(*) FROM ${t}) AS ${t}`).join(', ')}`,
+        `SELECT ${STORAGE_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t}) AS ${t}`).join(', ')}`,
       );
       return { ...rows[0] };
     },

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Storage } from '../../../ports/storage/index.js';
+import { STORAGE_TABLES } from '../rows.js';
 import { sqliteChannels } from './channels.js';
 import { sqliteConversations } from './conversations.js';
 import { sqliteMessageState } from './message-state.js';
@@ -14,20 +15,6 @@ export interface SqliteOptions {
   file: string;
   synchronous?: 'FULL' | 'NORMAL';
 }
-
-const TABLES = [
-  'users',
-  'blacklist',
-  'channels',
-  'members',
-  'whitelist',
-  'messages',
-  'conversations',
-  'counters',
-  'deleted_messages',
-  'reactions',
-  'receipts',
-];
 
 export function openSqlite(options: SqliteOptions): Storage {
   if (options.file !== ':memory:') fs.mkdirSync(path.dirname(options.file), { recursive: true });
@@ -50,7 +37,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     messageState: sqliteMessageState(db),
     async rowCounts() {
       const counts: Record<string, number> = {};
-      for (const t of TABLES) counts[t] = db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;
+      for (const t of STORAGE_TABLES) counts[t] = db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;
       return counts;
     },
     async close() {
