@@ -104,7 +104,6 @@ describe('@parley/client against a real server', () => {
     const device = await open('bob', 'sometimes-offline', { socketFactory: factory, store });
     const other = await open('bob', 'always-on');
     const alice = await open('alice', 'actor');
-    const carol = await open('carol', 'actor');
     const a1 = await alice.messages.sendText({ channelId: 'bob', channelType: 1 }, 'to be edited');
     const a2 = await alice.messages.sendText({ channelId: 'bob', channelType: 1 }, 'to be revoked');
     await device.messages.getOrSyncHistory({ channel: { channelId: 'alice', channelType: 1 }, limit: 100 });
@@ -133,7 +132,6 @@ describe('@parley/client against a real server', () => {
     const byId = new Map(history.map((m) => ['messageId' in m ? m.messageId : '', m]));
     expect(byId.get(a1.messageId)).toMatchObject({ extra: { editedPayload: { content: 'edited' } } });
     expect(byId.get(a2.messageId)).toMatchObject({ extra: { revoked: true } });
-    void carol;
   });
 
   it('applies conversation events in version order: old ones ignored, a gap repaired by sync', async () => {
