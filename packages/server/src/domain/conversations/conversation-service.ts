@@ -259,11 +259,11 @@ export class ConversationService {
   /** Wire conversations, fetching last messages and recents in as few reads as the store allows. */
   private async render(uid: string, states: readonly ConversationState[], needLastMsg: boolean, msgCount: number): Promise<Conversation[]> {
     const exact = await Promise.all(states.map((s) => this.exact(uid, s)));
-    const refs = needLastMsg
-      ? exact
-          .filter((e) => e.shownSeq > 0)
-          .map((e) => ({ channelType: e.state.channelType, channelId: e.state.channelId, seq: e.shownSeq }))
-      : [];
+    // Without needLastMsg the last message is still read where a revoke may have touched it (mayHide):
+    // lastMsgType and revokeNotification come from it.
+    const refs = exact
+      .filter((e) => e.shownSeq > 0 && (needLastMsg || e.state.mayHide))
+      .map((e) => ({ channelType: e.state.channelType, channelId: e.state.channelId, seq: e.shownSeq }));
     const stored = await this.storage.messages.bySeqs(refs);
     const wire = await this.reader.render(uid, stored);
     const lastMessages = new Map(stored.map((m, i) => [`${m.channelType}|${m.channelId}|${m.messageSeq}`, wire[i] as Message]));
@@ -271,7 +271,7 @@ export class ConversationService {
       exact.map(async ({ state, unread, shownSeq }) => {
         const lastMsg = lastMessages.get(`${state.channelType}|${state.channelId}|${shownSeq}`) ?? null;
         const recents = msgCount > 0 ? await this.recents(uid, state, msgCount) : undefined;
-        return toConversation(state, uid, unread, lastMsg, recents);
+        return toConversation(state, uid, unread, lastMsg, recents, needLastMsg);
       }),
     );
   }

@@ -34,14 +34,16 @@ export function conversationFields(
   };
 }
 
+/** `lastMsg` decides lastMsgType and revokeNotification; `withLastMsg: false` leaves it out of the answer. */
 export function toConversation(
   s: ConversationState,
   ownerUid: string,
   unreadCount: number,
   lastMsg: Message | null,
   recents?: Message[],
+  withLastMsg = true,
 ): Conversation {
-  const conversation: Conversation = { ...conversationFields(s, ownerUid, unreadCount, lastMsg), lastMsg };
+  const conversation: Conversation = { ...conversationFields(s, ownerUid, unreadCount, lastMsg), lastMsg: withLastMsg ? lastMsg : null };
   if (recents) conversation.recents = recents;
   return conversation;
 }

@@ -142,6 +142,10 @@ await describeEachBackend('message operations', (backend) => {
       (c: { conversationId: string }) => c.conversationId === 'team|rv-g',
     );
     expect(listed).toMatchObject({ lastMsgType: 1, unreadCount: 1, lastMsg: { messageId: last.messageId, extra: { revoked: true } } });
+    const bare = (await x.request('conversation.list', { needLastMsg: false })).conversations.find(
+      (c: { conversationId: string }) => c.conversationId === 'team|rv-g',
+    );
+    expect(bare).toMatchObject({ lastMsg: null, lastMsgType: 1, revokeNotification: { messageId: last.messageId } });
     // the message stays in history as a notice
     const hist = await x.request('message.history', { conversationId: 'team|rv-g' });
     expect(hist.messages.map((h: { extra: { revoked: boolean } }) => h.extra.revoked)).toEqual([false, true]);
