@@ -6,6 +6,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { build } from 'rolldown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteBackend } from '../../server/src/test-support/backends.js';
+import { eventually } from '../../server/src/test-support/eventually.js';
 import { TestServer } from '../../server/src/test-support/server.js';
 import { connect, type LocalMessage, type ParleyClient } from './index.js';
 
@@ -20,11 +21,6 @@ if (!available) {
 
 /** The README's browser quick start, as written. */
 const page = fs.readFileSync(path.resolve(import.meta.dirname, '../examples/browser.html'), 'utf8');
-
-/** Resolves when `condition` holds, re-checking as the event loop turns (bounded by the test timeout). */
-const eventually = async (condition: () => boolean) => {
-  while (!condition()) await new Promise((r) => setTimeout(r, 20));
-};
 
 describe.skipIf(!available)('@parley/client in a real browser (headless Chromium)', () => {
   let t: TestServer;

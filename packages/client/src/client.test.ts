@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../server/src/bench/child-process.js';
 import { sqliteBackend } from '../../server/src/test-support/backends.js';
+import { eventually } from '../../server/src/test-support/eventually.js';
 import { TestServer } from '../../server/src/test-support/server.js';
 import type { SocketFactory, SocketLike } from './index.js';
 import { connect, type LocalMessage, MemoryStore, type ParleyClient } from './index.js';
-
-/** Resolves when `condition` holds, re-checking as the event loop turns (bounded by the test timeout). */
-const eventually = async (condition: () => boolean | Promise<boolean>) => {
-  while (!(await condition())) await new Promise((r) => setTimeout(r, 20));
-};
 
 describe('@parley/client against a real server', () => {
   let t: TestServer;

@@ -96,6 +96,11 @@ export class TestServer {
     for (const uid of uids) await this.adminOk('POST', '/users', { uid, name: uid });
   }
 
+  /** Registers the uids not registered yet (suites share one server across their tests). */
+  async ensureUsers(...uids: string[]): Promise<void> {
+    for (const uid of uids) if (!(await this.storage.users.get(uid))) await this.createUsers(uid);
+  }
+
   async token(uid: string): Promise<string> {
     return (await this.adminOk('POST', `/users/${uid}/token`, {})).token;
   }

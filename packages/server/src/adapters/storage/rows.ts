@@ -70,6 +70,15 @@ export const toChannel = (r: ChannelRow): ChannelRecord => ({
   createdAt: r.created_at,
 });
 
+/** ChannelStore.update's patch fields and their columns. */
+export const CHANNEL_PATCH_COLUMNS = {
+  name: 'name',
+  allowHistory: 'allow_history',
+  banned: 'banned',
+  muteAll: 'mute_all',
+  dismissed: 'dismissed',
+} as const;
+
 export interface MemberRow {
   uid: string;
   role: number;

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../test-support/backends.js';
-import { clientMsgNo, type TestServer, text, useServer } from '../../test-support/server.js';
+import { clientMsgNo, text, useServer } from '../../test-support/server.js';
 import type { TestClient } from '../../test-support/ws-client.js';
 
 const send = (client: TestClient, channelId: string, channelType: number, content: string) =>
@@ -8,13 +8,10 @@ const send = (client: TestClient, channelId: string, channelType: number, conten
 
 await describeEachBackend('conversation edge cases', (backend) => {
   const server = useServer(backend, { PARLEY_SEND_RATE_PER_SEC: '0' });
-  const users = async (t: TestServer, ...uids: string[]) => {
-    for (const uid of uids) if (!(await t.storage.users.get(uid))) await t.createUsers(uid);
-  };
 
   it('lets the recipient read and clear system notices, and nobody else', async () => {
     const t = server();
-    await users(t, 'sn-a', 'sn-b');
+    await t.ensureUsers('sn-a', 'sn-b');
     await t.adminOk('POST', '/messages', { channelId: 'sn-a', channelType: 4, payload: text('your order shipped') });
     const a = await t.connect('sn-a');
     const notice = await a.request('conversation.get', { conversationId: 'system|sn-a' });
@@ -29,7 +26,7 @@ await describeEachBackend('conversation edge cases', (backend) => {
 
   it('never shows a late joiner or former member what was said before they joined', async () => {
     const t = server();
-    await users(t, 'lj2-o', 'lj2-late');
+    await t.ensureUsers('lj2-o', 'lj2-late');
     await t.adminOk('POST', '/groups', { groupId: 'lj2-g', channelType: 2, ownerUid: 'lj2-o' });
     const o = await t.connect('lj2-o');
     const secret = await send(o, 'lj2-g', 2, 'pre-join secret');
@@ -48,7 +45,7 @@ await describeEachBackend('conversation edge cases', (backend) => {
 
   it('deletes super-group messages for one member exactly, pushing the real state', async () => {
     const t = server();
-    await users(t, 'sd-o', 'sd-m');
+    await t.ensureUsers('sd-o', 'sd-m');
     await t.adminOk('POST', '/groups', { groupId: 'sd-g', channelType: 3, ownerUid: 'sd-o', members: ['sd-m'] });
     const o = await t.connect('sd-o');
     await send(o, 'sd-g', 3, 'one');
@@ -63,7 +60,7 @@ await describeEachBackend('conversation edge cases', (backend) => {
 
   it('turns leaving a super group into a tombstone for sync and frees its pin', async () => {
     const t = server();
-    await users(t, 'lv-o', 'lv-m');
+    await t.ensureUsers('lv-o', 'lv-m');
     await t.adminOk('POST', '/groups', { groupId: 'lv-g', channelType: 3, ownerUid: 'lv-o', members: ['lv-m'] });
     const o = await t.connect('lv-o');
     await send(o, 'lv-g', 3, 'hello');
@@ -79,7 +76,7 @@ await describeEachBackend('conversation edge cases', (backend) => {
 
   it('treats repeated pins and equal ext as no change, and refuses to pin what does not exist', async () => {
     const t = server();
-    await users(t, 'ip-a', 'ip-b', 'ip-c');
+    await t.ensureUsers('ip-a', 'ip-b', 'ip-c');
     const a = await t.connect('ip-a');
     await send(a, 'ip-b', 1, 'hi');
     const first = await a.request('conversation.pin', { conversationId: 'p2p|ip-b', isPinned: true });
@@ -97,7 +94,7 @@ await describeEachBackend('conversation edge cases', (backend) => {
 
   it('says there is more before an empty page past the newest message', async () => {
     const t = server();
-    await users(t, 'he-a', 'he-b');
+    await t.ensureUsers('he-a', 'he-b');
     const a = await t.connect('he-a');
     for (const n of [1, 2, 3]) await send(a, 'he-b', 1, `m${n}`);
     const page = await a.request('message.history', { conversationId: 'p2p|he-b', startSeq: 3, direction: 'down' });

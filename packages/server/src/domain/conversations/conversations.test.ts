@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../test-support/backends.js';
-import { clientMsgNo, type TestServer, text, useServer } from '../../test-support/server.js';
+import { clientMsgNo, text, useServer } from '../../test-support/server.js';
 import type { TestClient } from '../../test-support/ws-client.js';
 
 const dm = (client: TestClient, to: string, content: string, extra: Record<string, unknown> = {}) =>
@@ -23,15 +23,10 @@ async function listAll(client: TestClient, params: Record<string, unknown>): Pro
 
 await describeEachBackend('conversation service', (backend) => {
   const server = useServer(backend, { PARLEY_SEND_RATE_PER_SEC: '0', PARLEY_MAX_PINNED: '3' });
-  const users = async (t: TestServer, ...uids: string[]) => {
-    const missing = [];
-    for (const uid of uids) if (!(await t.storage.users.get(uid))) missing.push(uid);
-    await t.createUsers(...missing);
-  };
 
   it('shows a message in the list right after its ack, on both sides, with exact fields', async () => {
     const t = server();
-    await users(t, 'cl-a', 'cl-b');
+    await t.ensureUsers('cl-a', 'cl-b');
     const a = await t.connect('cl-a');
     const b = await t.connect('cl-b');
     const ack = await dm(a, 'cl-b', 'hello');
@@ -64,7 +59,7 @@ await describeEachBackend('conversation service', (backend) => {
 
   it("never counts the sender's own message as unread, on any device, also after reconnecting", async () => {
     const t = server();
-    await users(t, 'own-a', 'own-b');
+    await t.ensureUsers('own-a', 'own-b');
     const phone = await t.connect('own-a', 'phone');
     const b = await t.connect('own-b');
     await dm(b, 'own-a', 'question?');
@@ -82,7 +77,7 @@ await describeEachBackend('conversation service', (backend) => {
 
   it('counts unread exactly: redDot=false and noPersist never count, a fresh device sees the same', async () => {
     const t = server();
-    await users(t, 'un-a', 'un-b');
+    await t.ensureUsers('un-a', 'un-b');
     const a = await t.connect('un-a');
     await dm(a, 'un-b', 'one');
     await dm(a, 'un-b', 'typing', { payload: { type: 1000, typing: true }, header: { noPersist: true } });
@@ -100,7 +95,7 @@ await describeEachBackend('conversation service', (backend) => {
 
   it('moves read positions forward only: a stale markRead from a slow device is ignored', async () => {
     const t = server();
-    await users(t, 'mr-a', 'mr-b');
+    await t.ensureUsers('mr-a', 'mr-b');
     const a = await t.connect('mr-a');
     for (const n of [1, 2, 3, 4]) await dm(a, 'mr-b', `m${n}`);
     const b = await t.connect('mr-b');
@@ -120,7 +115,7 @@ await describeEachBackend('conversation service', (backend) => {
   it('keeps equal updateTimes in a stable order across a page boundary, with no skip and no repeat', async () => {
     const t = server();
     const peers = ['eq-1', 'eq-2', 'eq-3', 'eq-4', 'eq-5'];
-    await users(t, 'eq-me', ...peers);
+    await t.ensureUsers('eq-me', ...peers);
     t.frozenAt = Date.now();
     try {
       for (const p of peers) await dm(await t.connect(p, 'eq'), 'eq-me', 'same time');
@@ -137,7 +132,7 @@ await describeEachBackend('conversation service', (backend) => {
   it('pages while new messages arrive without skipping or repeating, and the first page’s sync token catches the movers', async () => {
     const t = server();
     const peers = Array.from({ length: 12 }, (_, i) => `pw-${String(i).padStart(2, '0')}`);
-    await users(t, 'pw-me', ...peers);
+    await t.ensureUsers('pw-me', ...peers);
     const clients = new Map<string, TestClient>();
     for (const p of peers) {
       clients.set(p, await t.connect(p, 'pw'));
@@ -163,7 +158,7 @@ await describeEachBackend('conversation service', (backend) => {
 
   it('deletes on device A: gone on B live and after B’s offline sync; comes back with only newer messages after deleteRoam', async () => {
     const t = server();
-    await users(t, 'del-a', 'del-b');
+    await t.ensureUsers('del-a', 'del-b');
     const peer = await t.connect('del-b');
     await dm(peer, 'del-a', 'old 1');
     await dm(peer, 'del-a', 'old 2');
@@ -202,7 +197,7 @@ await describeEachBackend('conversation service', (backend) => {
 
   it('detects a version gap and repairs it with sync', async () => {
     const t = server();
-    await users(t, 'gap-a', 'gap-b', 'gap-c');
+    await t.ensureUsers('gap-a', 'gap-b', 'gap-c');
     const me = await t.connect('gap-a', 'main');
     const start = (await me.request('conversation.sync', {})).syncToken;
     const b = await t.connect('gap-b');
@@ -235,7 +230,7 @@ await describeEachBackend('conversation service', (backend) => {
 
   it('creates a conversation without lastMsg on updateExt, keeps ext private, refuses oversize ext', async () => {
     const t = server();
-    await users(t, 'ext-a', 'ext-b');
+    await t.ensureUsers('ext-a', 'ext-b');
     const a = await t.connect('ext-a');
     const created = await a.request('conversation.updateExt', { conversationId: 'p2p|ext-b', ext: '{"note":"call back"}' });
     expect(created).toMatchObject({
@@ -264,7 +259,7 @@ await describeEachBackend('conversation service', (backend) => {
   it('pins idempotently, lists pinned newest first, refuses one over the limit, and tells every device', async () => {
     const t = server();
     const peers = ['pin-1', 'pin-2', 'pin-3', 'pin-4'];
-    await users(t, 'pin-me', ...peers);
+    await t.ensureUsers('pin-me', ...peers);
     for (const p of peers) await dm(await t.connect(p, 'pin'), 'pin-me', 'hey');
     const me = await t.connect('pin-me');
     const other = await t.connect('pin-me', 'other');
@@ -289,7 +284,7 @@ await describeEachBackend('conversation service', (backend) => {
 
   it('refuses unknown, malformed and foreign conversations with a clear error and changes nothing', async () => {
     const t = server();
-    await users(t, 'fo-a', 'fo-b', 'fo-out');
+    await t.ensureUsers('fo-a', 'fo-b', 'fo-out');
     await t.adminOk('POST', '/groups', { groupId: 'fo-g', channelType: 2, ownerUid: 'fo-a', members: ['fo-b'] });
     await t.adminOk('POST', '/groups', { groupId: 'fo-sg', channelType: 3, ownerUid: 'fo-a', members: ['fo-b'] });
     const out = await t.connect('fo-out');
@@ -329,7 +324,7 @@ await describeEachBackend('conversation service', (backend) => {
   it('lists groups and super groups identically: order, unread, mentions, last message, late joiners', async () => {
     const t = server();
     const members = ['gs-o', 'gs-m1', 'gs-m2'];
-    await users(t, ...members, 'gs-late');
+    await t.ensureUsers(...members, 'gs-late');
     for (const [id, type] of [
       ['gs-small', 2],
       ['gs-large', 3],

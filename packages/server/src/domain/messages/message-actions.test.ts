@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../test-support/backends.js';
-import { clientMsgNo, type TestServer, text, useServer } from '../../test-support/server.js';
+import { clientMsgNo, text, useServer } from '../../test-support/server.js';
 import type { TestClient } from '../../test-support/ws-client.js';
 
 const send = (client: TestClient, channelId: string, channelType: number, content: string, extra: Record<string, unknown> = {}) =>
@@ -14,13 +14,10 @@ await describeEachBackend('message operations', (backend) => {
     PARLEY_MAX_EDITS: '2',
     PARLEY_MAX_REACTIONS: '2',
   });
-  const users = async (t: TestServer, ...uids: string[]) => {
-    for (const uid of uids) if (!(await t.storage.users.get(uid))) await t.createUsers(uid);
-  };
 
   it('pages history in every direction and at both ends, ascending, with hasMore flags', async () => {
     const t = server();
-    await users(t, 'h-a', 'h-b');
+    await t.ensureUsers('h-a', 'h-b');
     const a = await t.connect('h-a');
     for (let n = 1; n <= 30; n++) await send(a, 'h-b', 1, `m${n}`);
     const b = await t.connect('h-b');
@@ -54,7 +51,7 @@ await describeEachBackend('message operations', (backend) => {
 
   it('shows late joiners nothing before they joined, unless the group allows history', async () => {
     const t = server();
-    await users(t, 'lj-o', 'lj-late');
+    await t.ensureUsers('lj-o', 'lj-late');
     for (const [id, allow] of [
       ['lj-closed', false],
       ['lj-open', true],
@@ -76,7 +73,7 @@ await describeEachBackend('message operations', (backend) => {
 
   it('removes history for the caller only, by ids (placeholders) and by time; unread and lastMsg follow', async () => {
     const t = server();
-    await users(t, 'rh-a', 'rh-b');
+    await t.ensureUsers('rh-a', 'rh-b');
     const a = await t.connect('rh-a');
     const acks = [];
     for (let n = 1; n <= 5; n++) acks.push(await send(a, 'rh-b', 1, `m${n}`));
@@ -119,7 +116,7 @@ await describeEachBackend('message operations', (backend) => {
 
   it('revokes within the window for the sender, any time for a group admin; the notice replaces the preview everywhere', async () => {
     const t = server();
-    await users(t, 'rv-o', 'rv-m', 'rv-x');
+    await t.ensureUsers('rv-o', 'rv-m', 'rv-x');
     await t.adminOk('POST', '/groups', { groupId: 'rv-g', channelType: 2, ownerUid: 'rv-o', members: ['rv-m', 'rv-x'] });
     const o = await t.connect('rv-o');
     const m = await t.connect('rv-m');
@@ -169,7 +166,7 @@ await describeEachBackend('message operations', (backend) => {
 
   it('edits up to the limit, only by the sender, and an offline device sees the edit in history and lastMsg', async () => {
     const t = server();
-    await users(t, 'ed-a', 'ed-b');
+    await t.ensureUsers('ed-a', 'ed-b');
     const a = await t.connect('ed-a');
     const ack = await send(a, 'ed-b', 1, 'helo');
     const edited = await a.request('message.edit', { messageId: ack.messageId, payload: text('hello') });
@@ -195,7 +192,7 @@ await describeEachBackend('message operations', (backend) => {
 
   it('limits distinct reactions, and strangers can neither react nor see the message', async () => {
     const t = server();
-    await users(t, 're-a', 're-b', 're-out');
+    await t.ensureUsers('re-a', 're-b', 're-out');
     const a = await t.connect('re-a');
     const ack = await send(a, 're-b', 1, 'react to me');
     const b = await t.connect('re-b');
@@ -229,7 +226,7 @@ await describeEachBackend('message operations', (backend) => {
 
   it('counts each reader of a receipt message once and shows the sender read and unread counts', async () => {
     const t = server();
-    await users(t, 'rc-o', 'rc-1', 'rc-2', 'rc-3');
+    await t.ensureUsers('rc-o', 'rc-1', 'rc-2', 'rc-3');
     await t.adminOk('POST', '/groups', { groupId: 'rc-g', channelType: 2, ownerUid: 'rc-o', members: ['rc-1', 'rc-2', 'rc-3'] });
     const o = await t.connect('rc-o');
     const ack = await send(o, 'rc-g', 2, 'please confirm', { setting: { receipt: true } });

@@ -3,13 +3,9 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TokenService } from '../../domain/auth/tokens.js';
 import { describeEachBackend } from '../../test-support/backends.js';
+import { eventually } from '../../test-support/eventually.js';
 import { clientMsgNo, type TestServer, text, useServer } from '../../test-support/server.js';
 import { TestClient } from '../../test-support/ws-client.js';
-
-/** Resolves once `condition` holds, checking on every turn of the event loop's timers. */
-const eventually = async (condition: () => boolean | Promise<boolean>) => {
-  while (!(await condition())) await new Promise((r) => setTimeout(r, 20));
-};
 
 const pauseReading = (client: TestClient) => (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
 

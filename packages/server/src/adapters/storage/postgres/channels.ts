@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { ChannelKey, ChannelStore, GroupSendFacts } from '../../../ports/storage/index.js';
-import { type ChannelRow, type MemberRow, toChannel, toMember } from '../rows.js';
+import { CHANNEL_PATCH_COLUMNS, type ChannelRow, type MemberRow, toChannel, toMember } from '../rows.js';
 import { inTransaction } from './transaction.js';
 
 /** A channel joined with the sender's member row (all null when not a member) and whitelist facts. */
@@ -31,14 +31,6 @@ const CHANNEL_COLUMN_NAMES = [
 export const channelColumns = (table?: string): string => CHANNEL_COLUMN_NAMES.map((c) => (table ? `${table}.${c}` : c)).join(', ');
 const CHANNEL_COLUMNS = channelColumns();
 const MEMBER_COLUMNS = 'uid, role, muted_until, join_seq, joined_at';
-
-const patchColumns = {
-  name: 'name',
-  allowHistory: 'allow_history',
-  banned: 'banned',
-  muteAll: 'mute_all',
-  dismissed: 'dismissed',
-} as const;
 
 /** `uids` without repeats, in first-seen order, keeping only those `kept` names. */
 const inInputOrder = (uids: readonly string[], kept: Iterable<string>): string[] => {
@@ -120,7 +112,7 @@ export function postgresChannels(pool: Pool): ChannelStore {
     async update(key, patch, now) {
       const sets: string[] = [];
       const values: unknown[] = [];
-      for (const [field, column] of Object.entries(patchColumns)) {
+      for (const [field, column] of Object.entries(CHANNEL_PATCH_COLUMNS)) {
         const value = patch[field as keyof typeof patch];
         if (value === undefined) continue;
         values.push(value);

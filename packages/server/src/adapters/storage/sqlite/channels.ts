@@ -1,15 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ChannelKey, ChannelStore } from '../../../ports/storage/index.js';
 
-import { type ChannelRow, type MemberRow, toChannel, toMember } from '../rows.js';
-
-const patchColumns = {
-  name: 'name',
-  allowHistory: 'allow_history',
-  banned: 'banned',
-  muteAll: 'mute_all',
-  dismissed: 'dismissed',
-} as const;
+import { CHANNEL_PATCH_COLUMNS, type ChannelRow, type MemberRow, toChannel, toMember } from '../rows.js';
 
 export function sqliteChannels(db: Database): ChannelStore {
   const insertChannel = db.prepare(`
@@ -69,7 +61,7 @@ export function sqliteChannels(db: Database): ChannelStore {
     async update(key, patch, now) {
       const sets: string[] = [];
       const values: unknown[] = [];
-      for (const [field, column] of Object.entries(patchColumns)) {
+      for (const [field, column] of Object.entries(CHANNEL_PATCH_COLUMNS)) {
         const value = patch[field as keyof typeof patch];
         if (value === undefined) continue;
         sets.push(`${column} = ?`);
