@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEV_APP_SECRET, loadConfig } from './config.js';
@@ -10,6 +12,8 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ port: 5280, mode: 'development', databaseUrl: undefined, appSecret: DEV_APP_SECRET });
     expect(config.dataDir).toBe(path.resolve('data'));
+    // Found from the module, not the working directory: where the web app's build lands.
+    expect(config.webDir).toBe(path.resolve(import.meta.dirname, '../../web/dist'));
     expect(config.limits).toMatchObject({
       textMaxChars: 5000,
       payloadMaxBytes: 16384,
@@ -28,6 +32,20 @@ describe('configuration', () => {
       PARLEY_SEND_RATE_PER_SEC: '0',
     });
     expect(config).toMatchObject({ port: 6000, databaseUrl: 'postgres://u@h/db', limits: { textMaxChars: 10, sendRatePerSec: 0 } });
+  });
+
+  it('takes an existing web build folder, and refuses one that is not there', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-web-'));
+    try {
+      expect(loadConfig({ PARLEY_WEB_DIR: dir }).webDir).toBe(dir);
+      const file = path.join(dir, 'index.html');
+      fs.writeFileSync(file, '');
+      for (const bad of [path.join(dir, 'nope'), file]) {
+        expect(() => loadConfig({ PARLEY_WEB_DIR: bad })).toThrow(`PARLEY_WEB_DIR must be an existing directory, got "${bad}"`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([

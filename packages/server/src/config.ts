@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export type Mode = 'development' | 'production';
 
@@ -21,6 +23,8 @@ export interface Config {
   host: string;
   mode: Mode;
   dataDir: string;
+  /** The built web app served at `/`; while it has no index.html, `/` explains how to build it. */
+  webDir: string;
   databaseUrl: string | undefined;
   appSecret: string;
   tokenTtlSeconds: number;
@@ -61,6 +65,26 @@ function oneOf<T extends string>(env: Env, key: string, fallback: T, allowed: re
   return raw as T;
 }
 
+/**
+ * `packages/web/dist`, found from this module: `../../web/dist/` lands there from `src/config.ts`
+ * (tests) and `dist/config.js` (the built server) alike, whatever the working directory.
+ */
+export const DEFAULT_WEB_DIR = path.resolve(fileURLToPath(new URL('../../web/dist/', import.meta.url)));
+
+/**
+ * The default may be missing (the app is not built yet, and `/` says how to build it); a folder
+ * named explicitly must exist, so a typo stops the server instead of silently hiding the app.
+ */
+function webDir(env: Env): string {
+  const raw = env.PARLEY_WEB_DIR;
+  if (raw === undefined || raw === '') return DEFAULT_WEB_DIR;
+  const dir = path.resolve(raw);
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new ConfigError(`PARLEY_WEB_DIR must be an existing directory, got "${raw}"`);
+  }
+  return dir;
+}
+
 function loadLimits(env: Env): Limits {
   return {
     textMaxChars: int(env, 'PARLEY_TEXT_MAX_CHARS', 5000, 1, 1_000_000),
@@ -93,6 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || '0.0.0.0',
     mode,
     dataDir: path.resolve(env.PARLEY_DATA_DIR || './data'),
+    webDir: webDir(env),
     databaseUrl,
     appSecret: secret || DEV_APP_SECRET,
     tokenTtlSeconds: int(env, 'PARLEY_TOKEN_TTL_SECONDS', 7 * 24 * 3600, 60, 31_536_000),

@@ -52,9 +52,9 @@ export async function createHttpServer(ctx: AppContext): Promise<TypedApp> {
     adminUserRoutes,
     adminGroupRoutes,
     adminMessageRoutes,
-    webRoutes,
   ]) {
     routes(app, ctx);
   }
+  await webRoutes(app, ctx);
   return app;
 }
