@@ -64,7 +64,8 @@ export interface ChannelStore {
   /** Returns the uids actually removed. */
   removeMembers(key: ChannelKey, uids: readonly string[]): Promise<string[]>;
   member(key: ChannelKey, uid: string): Promise<MemberRecord | undefined>;
-  members(key: ChannelKey): Promise<MemberRecord[]>;
+  /** In joining order (ties by uid); at most `limit` when given, so a huge super group is never read whole. */
+  members(key: ChannelKey, limit?: number): Promise<MemberRecord[]>;
   /** Sets the role of existing members; returns the uids changed. */
   setRole(key: ChannelKey, uids: readonly string[], role: number): Promise<string[]>;
   /** Makes `uid` the owner and the previous owner an admin, atomically. */

@@ -152,10 +152,11 @@ export function postgresChannels(pool: Pool): ChannelStore {
       );
       return rows[0] && toMember(rows[0]);
     },
-    async members(key) {
+    async members(key, limit) {
+      // LIMIT NULL: no limit, in PostgreSQL.
       const { rows } = await pool.query<MemberRow>(
-        `SELECT ${MEMBER_COLUMNS} FROM members WHERE channel_type = $1 AND channel_id = $2 ORDER BY joined_at, uid`,
-        [key.channelType, key.channelId],
+        `SELECT ${MEMBER_COLUMNS} FROM members WHERE channel_type = $1 AND channel_id = $2 ORDER BY joined_at, uid LIMIT $3`,
+        [key.channelType, key.channelId, limit ?? null],
       );
       return rows.map(toMember);
     },

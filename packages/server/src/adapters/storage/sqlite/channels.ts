@@ -17,7 +17,7 @@ export function sqliteChannels(db: Database): ChannelStore {
   const deleteMember = db.prepare('DELETE FROM members WHERE channel_type = ? AND channel_id = ? AND uid = ?');
   const addCount = db.prepare('UPDATE channels SET member_count = member_count + ? WHERE channel_type = ? AND channel_id = ?');
   const member = db.prepare('SELECT * FROM members WHERE channel_type = ? AND channel_id = ? AND uid = ?');
-  const members = db.prepare('SELECT * FROM members WHERE channel_type = ? AND channel_id = ? ORDER BY joined_at, uid');
+  const members = db.prepare('SELECT * FROM members WHERE channel_type = ? AND channel_id = ? ORDER BY joined_at, uid LIMIT ?');
   const setRole = db.prepare('UPDATE members SET role = ? WHERE channel_type = ? AND channel_id = ? AND uid = ? AND role <> 2');
   const setOwnerRole = db.prepare('UPDATE members SET role = ? WHERE channel_type = ? AND channel_id = ? AND uid = ?');
   const setOwner = db.prepare('UPDATE channels SET owner_uid = ? WHERE channel_type = ? AND channel_id = ?');
@@ -89,8 +89,9 @@ export function sqliteChannels(db: Database): ChannelStore {
       const row = member.get(key.channelType, key.channelId, uid) as MemberRow | undefined;
       return row && toMember(row);
     },
-    async members(key) {
-      return (members.all(key.channelType, key.channelId) as MemberRow[]).map(toMember);
+    async members(key, limit) {
+      // LIMIT -1: no limit, in SQLite.
+      return (members.all(key.channelType, key.channelId, limit ?? -1) as MemberRow[]).map(toMember);
     },
     async setRole(key, uids, role) {
       return db.transaction(() => uids.filter((uid) => setRole.run(role, key.channelType, key.channelId, uid).changes > 0))();
