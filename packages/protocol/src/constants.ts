@@ -23,3 +23,10 @@ export const EventName = {
   UnpinnedConversation: 'multiDevice.unpinnedConversation',
   DeleteRoaming: 'multiDevice.deleteRoaming',
 } as const;
+
+/**
+ * A notice the server posts into a group as the member who acted (today: the development group
+ * actions): custom content type 1000 with `{kind: 'parley.notice', text}`, sent with `redDot: false`
+ * so it never counts as unread. A client shows `text` as a centred line rather than a bubble.
+ */
+export const Notice = { contentType: 1000, kind: 'parley.notice' } as const;

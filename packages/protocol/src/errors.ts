@@ -18,6 +18,7 @@ export const ErrorCatalogue = {
   'auth.already_authenticated': { status: 400, message: 'This connection is already authenticated' },
   'auth.admin_required': { status: 403, message: 'The app secret is required for the admin API' },
   'auth.dev_login_disabled': { status: 403, message: 'Dev login is only available in development mode' },
+  'dev.disabled': { status: 403, message: 'Development endpoints are only available in development mode' },
   'user.invalid_id': { status: 400, message: 'Ids are 1-64 characters of [A-Za-z0-9_.@-]' },
   'user.not_found': { status: 404, message: 'No such user' },
   'user.reserved_id': { status: 400, message: 'This uid is reserved' },

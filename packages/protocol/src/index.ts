@@ -6,5 +6,6 @@ export * from './schemas/admin.js';
 export * from './schemas/auth.js';
 export * from './schemas/conversation.js';
 export * from './schemas/frames.js';
+export * from './schemas/groups.js';
 export * from './schemas/message.js';
 export * from './schemas/message-ops.js';

@@ -4,7 +4,8 @@ import { ClientMsgNo, Entity, Mentions, MessageHeader, MessageSetting, Payload }
 
 /** Free text, without NUL (which PostgreSQL text cannot hold). */
 const NO_NUL = '^[^\\u0000]*$';
-const Name = Type.String({ maxLength: 128, pattern: NO_NUL });
+/** A display name (users, groups). */
+export const Name = Type.String({ maxLength: 128, pattern: NO_NUL });
 const Avatar = Type.String({ maxLength: 1024, pattern: NO_NUL });
 const Ext = Type.String({ maxLength: 4096, pattern: NO_NUL });
 const UidList = Type.Array(Uid, { minItems: 1, maxItems: 1000, description: 'At most 1000 uids per call' });
