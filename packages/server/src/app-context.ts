@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { TokenService } from './domain/auth/tokens.js';
+import type { DevGroups } from './domain/channels/dev-groups.js';
 import type { GroupService } from './domain/channels/group-service.js';
+import type { MemberGroups } from './domain/channels/member-groups.js';
 import type { ConversationService } from './domain/conversations/conversation-service.js';
 import type { DeliveryRouter } from './domain/delivery/router.js';
 import type { MessageActions } from './domain/messages/message-actions.js';
@@ -22,6 +24,10 @@ export interface AppContext {
   tokens: TokenService;
   users: UserService;
   groups: GroupService;
+  /** Groups as their members read them. */
+  memberGroups: MemberGroups;
+  /** The web app's group actions in development mode (the routes refuse them otherwise). */
+  devGroups: DevGroups;
   conversations: ConversationService;
   messages: MessageService;
   messageActions: MessageActions;

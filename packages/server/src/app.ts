@@ -7,7 +7,9 @@ import { openStorage } from './adapters/storage/open.js';
 import type { AppContext } from './app-context.js';
 import type { Config } from './config.js';
 import { TokenService } from './domain/auth/tokens.js';
+import { DevGroups } from './domain/channels/dev-groups.js';
 import { GroupService } from './domain/channels/group-service.js';
+import { MemberGroups } from './domain/channels/member-groups.js';
 import { ConversationService } from './domain/conversations/conversation-service.js';
 import { DeliveryRouter } from './domain/delivery/router.js';
 import { MessageActions } from './domain/messages/message-actions.js';
@@ -63,6 +65,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const clock = options.clock ?? Date.now;
   const conversations = new ConversationService(storage, router, config.limits, clock);
   const messageActions = new MessageActions(storage, router, conversations, config.limits, clock);
+  const messages = new MessageService({
+    storage,
+    router,
+    batcher,
+    ids: new MessageIdGenerator(config.nodeId),
+    rateLimiter: new RateLimiter(config.limits.sendRatePerSec, config.limits.sendBurst),
+    limits: config.limits,
+    conversations,
+    clock,
+    onResult: (reason) => metrics.sends.inc({ reason }),
+  });
+  const groups = new GroupService(storage, users, router);
+  const memberGroups = new MemberGroups(storage);
   const ctx: AppContext = {
     config,
     log,
@@ -72,20 +87,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     router,
     tokens,
     users,
-    groups: new GroupService(storage, users, router),
+    groups,
+    memberGroups,
+    devGroups: new DevGroups({ storage, users, groups, memberGroups, messages, log }),
     conversations,
     messageActions,
-    messages: new MessageService({
-      storage,
-      router,
-      batcher,
-      ids: new MessageIdGenerator(config.nodeId),
-      rateLimiter: new RateLimiter(config.limits.sendRatePerSec, config.limits.sendBurst),
-      limits: config.limits,
-      conversations,
-      clock,
-      onResult: (reason) => metrics.sends.inc({ reason }),
-    }),
+    messages,
     isShuttingDown: () => shuttingDown,
   };
 

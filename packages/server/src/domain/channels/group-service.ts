@@ -8,11 +8,11 @@ import {
   MemberRole,
   ParleyError,
 } from '@parley/protocol';
-import type { ChannelRecord, Storage } from '../../ports/storage/index.js';
+import type { ChannelRecord, MemberRecord, Storage } from '../../ports/storage/index.js';
 import { type DeliveryRouter, renderPush } from '../delivery/router.js';
 import type { UserService } from '../users/user-service.js';
 
-const toGroup = (c: ChannelRecord): Group => ({
+export const toGroup = (c: ChannelRecord): Group => ({
   groupId: c.channelId,
   channelType: c.channelType,
   name: c.name,
@@ -24,6 +24,8 @@ const toGroup = (c: ChannelRecord): Group => ({
   memberCount: c.memberCount,
   createdAt: c.createdAt,
 });
+
+export const toMember = ({ uid, role, mutedUntil, joinedAt }: MemberRecord): GroupMember => ({ uid, role, mutedUntil, joinedAt });
 
 /** Groups and super groups as the app's server manages them through the admin API. */
 export class GroupService {
@@ -66,7 +68,7 @@ export class GroupService {
 
   async members(groupId: string): Promise<GroupMember[]> {
     const group = await this.find(groupId);
-    return (await this.storage.channels.members(group)).map(({ uid, role, mutedUntil, joinedAt }) => ({ uid, role, mutedUntil, joinedAt }));
+    return (await this.storage.channels.members(group)).map(toMember);
   }
 
   async addMembers(groupId: string, uids: readonly string[]): Promise<{ added: string[]; group: Group }> {

@@ -11,6 +11,7 @@ import { adminUserRoutes } from './routes/admin-users.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { devRoutes } from './routes/dev.js';
 import { fileRoutes } from './routes/files.js';
+import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { messageActionRoutes } from './routes/message-actions.js';
 import { messageRoutes } from './routes/messages.js';
@@ -49,6 +50,7 @@ export async function createHttpServer(ctx: AppContext): Promise<TypedApp> {
     messageRoutes,
     messageActionRoutes,
     conversationRoutes,
+    groupRoutes,
     adminUserRoutes,
     adminGroupRoutes,
     adminMessageRoutes,
