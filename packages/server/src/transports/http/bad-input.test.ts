@@ -20,6 +20,10 @@ const endpoints: Endpoint[] = [
     body: { channelId: 'bi-b', channelType: 1, clientMsgNo: 'bi-1', payload: { type: 1, content: 'x' } },
   },
   { method: 'POST', path: '/v1/dev/login', auth: 'none', body: { uid: 'bi-new' } },
+  { method: 'POST', path: '/v1/dev/groups', auth: 'user', body: { groupId: 'bi-g3', name: 'G', members: ['bi-b'] } },
+  { method: 'POST', path: '/v1/dev/groups/bi-g/members', auth: 'user', body: { uids: ['bi-b'] } },
+  { method: 'GET', path: '/v1/groups/bi-g', auth: 'user' },
+  { method: 'GET', path: '/v1/groups/bi-g/members', auth: 'user' },
   { method: 'POST', path: '/v1/admin/users', auth: 'admin', body: { uid: 'bi-new2' } },
   { method: 'GET', path: '/v1/admin/users/bi-a', auth: 'admin' },
   { method: 'PATCH', path: '/v1/admin/users/bi-a', auth: 'admin', body: { name: 'A' } },
@@ -156,6 +160,16 @@ await describeEachBackend('bad input on every REST endpoint: the documented erro
       expect(res.body.code).toBe('request.invalid');
     },
   );
+
+  it.each([
+    ['/v1/dev/groups', { groupId: 'bad id', members: ['bi-b'] }],
+    ['/v1/dev/groups', { members: ['bi-b', 'bad id'] }],
+    ['/v1/dev/groups', { name: 'nul\u0000', members: ['bi-b'] }],
+    ['/v1/dev/groups/bi-g/members', { uids: ['bad id'] }],
+  ])('POST %s %j: an id (or name) that breaks the rule -> 400 request.invalid', async (path, body) => {
+    const res = await server().http('POST', path, { token: userToken, body });
+    expect([res.status, res.body.code]).toEqual([400, 'request.invalid']);
+  });
 
   it('changed nothing, and the server is still up', async () => {
     const t = server();
