@@ -1,4 +1,4 @@
-import type { Conversation } from '@parley/protocol';
+import type { Conversation, ErrorBody } from '@parley/protocol';
 import { Connection, type ConnectionOptions, type ConnectionStatus } from './connection.js';
 import { Conversations } from './conversations.js';
 import { ParleyClientError } from './errors.js';
@@ -65,17 +65,23 @@ export class ParleyClient {
     return this.connection.request<T>(method, params);
   }
 
-  /** Uploads a file (`POST /v1/files`) and answers the url to put in an image, file, voice or video payload. */
-  async upload(file: Blob, name = 'file'): Promise<UploadedFile> {
+  /**
+   * Uploads a file (`POST /v1/files`) and answers the url to put in an image, file, voice or video payload.
+   * `onProgress` gets the fraction sent (0..1); it needs XMLHttpRequest (browsers), since fetch reports no upload progress.
+   */
+  async upload(file: Blob, name = 'file', options: { onProgress?: (fraction: number) => void } = {}): Promise<UploadedFile> {
     const form = new FormData();
     form.append('file', file, name);
-    const res = await fetch(`${this.options.url.replace(/\/$/, '')}/v1/files`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${this.options.token}` },
-      body: form,
-    });
-    const body = await res.json();
-    if (!res.ok) throw ParleyClientError.from(body);
+    const url = `${this.options.url.replace(/\/$/, '')}/v1/files`;
+    const authorization = `Bearer ${this.options.token}`;
+    const { status, body } =
+      options.onProgress && typeof XMLHttpRequest !== 'undefined'
+        ? await postWithProgress(url, authorization, form, options.onProgress)
+        : await fetch(url, { method: 'POST', headers: { authorization }, body: form }).then(async (res) => ({
+            status: res.status,
+            body: await res.json(),
+          }));
+    if (status < 200 || status >= 300) throw ParleyClientError.from(body as ErrorBody);
     return body as UploadedFile;
   }
 
@@ -90,6 +96,26 @@ export class ParleyClient {
       throw new ParleyClientError('client.disconnected', `Could not connect (${this.connection.status})`);
     return this;
   }
+}
+
+function postWithProgress(
+  url: string,
+  authorization: string,
+  form: FormData,
+  onProgress: (fraction: number) => void,
+): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.setRequestHeader('authorization', authorization);
+    xhr.responseType = 'json';
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => resolve({ status: xhr.status, body: xhr.response });
+    xhr.onerror = () => reject(new ParleyClientError('client.disconnected', 'The upload failed: network error'));
+    xhr.send(form);
+  });
 }
 
 export async function connect(options: ClientOptions): Promise<ParleyClient> {
