@@ -12,7 +12,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'packages/web/e2e/**/*.test.ts'],
     reporters: ['default', './tools/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { sqliteBackend } from '../../server/src/test-support/backends.js';
+import { TestServer } from '../../server/src/test-support/server.js';
+
+export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+export const available = fs.existsSync(CHROMIUM);
+if (!available) {
+  const why = `no Chromium at ${CHROMIUM} (Debian's chromium package; or set PARLEY_CHROMIUM)`;
+  if (process.env.PARLEY_REQUIRE_BROWSER === '1')
+    throw new Error(`${why}, and PARLEY_REQUIRE_BROWSER=1 forbids skipping the browser tests`);
+  console.warn(`Skipping the web app's browser tests: ${why}.`);
+}
+
+/** Screenshots of the main screens, kept after the run (test-artifacts/ is not committed). */
+export const ARTIFACTS = path.resolve(import.meta.dirname, '../../../test-artifacts/web');
+
+const WEB_ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Builds the app as `npm start` does, into a folder of its own, so the test always runs the current source. */
+export async function buildWebApp(): Promise<string> {
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-web-'));
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root: WEB_ROOT,
+      configFile: path.join(WEB_ROOT, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true },
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  return outDir;
+}
+
+export async function startServer(webDir: string, env: Record<string, string> = {}): Promise<TestServer> {
+  return TestServer.start(sqliteBackend, { PARLEY_WEB_DIR: webDir, ...env });
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A browser window of one user: its own context (storage, cookies), so two windows are two people. */
+export class Window {
+  readonly errors: string[] = [];
+
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+  ) {
+    page.on('pageerror', (e) => this.errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && this.errors.push(m.text()));
+  }
+
+  static async open(browser: Browser, url: string, viewport = { width: 1100, height: 720 }): Promise<Window> {
+    const context = await browser.newContext({ viewport });
+    const w = new Window(context, await context.newPage());
+    await w.page.goto(url);
+    return w;
+  }
+
+  static async signIn(browser: Browser, url: string, uid: string, viewport?: { width: number; height: number }): Promise<Window> {
+    const w = await Window.open(browser, url, viewport);
+    await w.page.getByLabel('User id').fill(uid);
+    await w.page.getByRole('button', { name: 'Sign in' }).click();
+    await w.online();
+    return w;
+  }
+
+  online(): Promise<void> {
+    return this.page.locator('.connection[data-status="connected"]').waitFor();
+  }
+
+  item(conversationId: string): Locator {
+    return this.page.locator(`li[data-conversation-id="${conversationId}"]`);
+  }
+
+  /** The conversation ids in list order. */
+  order(): Promise<string[]> {
+    return this.page.locator('li[data-conversation-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-conversation-id') ?? ''));
+  }
+
+  /** Waits until the list shows `ids` first, in this order. */
+  async waitForOrder(...ids: string[]): Promise<void> {
+    await this.page.waitForFunction((want) => {
+      const got = [...document.querySelectorAll('li[data-conversation-id]')].map((e) => e.getAttribute('data-conversation-id'));
+      return want.every((id, i) => got[i] === id);
+    }, ids);
+  }
+
+  async newChat(uid: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'New chat' }).click();
+    await this.page.getByLabel('User id').fill(uid);
+    await this.page.getByRole('button', { name: 'Open chat' }).click();
+    await this.page.locator('.chat-title h2', { hasText: uid }).waitFor();
+  }
+
+  async open(conversationId: string): Promise<void> {
+    await this.item(conversationId).locator('.conversation-open').click();
+    await this.page.locator('.messages .history-edge').first().waitFor();
+  }
+
+  async send(text: string): Promise<void> {
+    await this.page.getByLabel('Message', { exact: true }).fill(text);
+    await this.page.getByLabel('Message', { exact: true }).press('Enter');
+    await this.message(text)
+      .locator('.state', { hasText: /Sent|Read/ })
+      .waitFor();
+  }
+
+  message(text: string): Locator {
+    return this.page.locator('.messages .row', { hasText: text });
+  }
+
+  /** Opens a menu ("Message actions" on a message, "Conversation actions" on a conversation) and picks an item. */
+  async choose(scope: Locator, menu: string, item: string): Promise<void> {
+    await scope.hover();
+    await scope.getByRole('button', { name: menu }).click();
+    await scope.getByRole('menuitem', { name: item, exact: true }).click();
+  }
+
+  async shot(name: string): Promise<void> {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await this.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+}

@@ -1,0 +1,57 @@
+import { useEffect, useState } from 'react';
+import { ChatApp } from './ChatApp';
+import { type ServerMode, serverMode } from './session/api';
+import { Login } from './session/Login';
+import { clearSession, loadSession, saveSession } from './session/session';
+import { useConnection } from './session/use-connection';
+
+export function App() {
+  const [mode, setMode] = useState<ServerMode>();
+  const [modeError, setModeError] = useState('');
+  const [token, setToken] = useState(() => loadSession()?.token);
+  const [notice, setNotice] = useState<string>();
+
+  useEffect(() => {
+    serverMode().then(setMode, () => setModeError('The Parley server cannot be reached. Is it running?'));
+  }, []);
+
+  if (modeError) return <p className="center error">{modeError}</p>;
+  if (!mode) return <p className="center muted">Loading…</p>;
+  if (!token)
+    return (
+      <Login
+        mode={mode}
+        notice={notice}
+        onToken={(t) => {
+          saveSession({ token: t });
+          setNotice(undefined);
+          setToken(t);
+        }}
+      />
+    );
+  return (
+    <Connected
+      token={token}
+      mode={mode}
+      onSignOut={(why) => {
+        clearSession();
+        setNotice(why);
+        setToken(undefined);
+      }}
+    />
+  );
+}
+
+function Connected({ token, mode, onSignOut }: { token: string; mode: ServerMode; onSignOut: (why?: string) => void }) {
+  const { phase, status } = useConnection(token, mode);
+  useEffect(() => {
+    if (phase.kind === 'failed') onSignOut(phase.reason);
+  }, [phase, onSignOut]);
+  if (phase.kind !== 'ready')
+    return (
+      <p className="center muted" role="status">
+        Connecting… ({status})
+      </p>
+    );
+  return <ChatApp client={phase.client} token={token} status={status} onSignOut={() => onSignOut()} />;
+}

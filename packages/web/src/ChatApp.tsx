@@ -1,0 +1,89 @@
+import type { ConnectionStatus, ParleyClient } from '@parley/client';
+import { useEffect, useMemo, useState } from 'react';
+import { AppContext, type AppContextValue } from './app-context';
+import { ChatPane } from './chat/ChatPane';
+import { ConversationList } from './conversations/ConversationList';
+import { NewChatDialog } from './conversations/NewChatDialog';
+import { useConversations } from './conversations/use-conversations';
+import { GroupDirectory } from './groups/group-directory';
+import { NewGroupDialog } from './groups/NewGroupDialog';
+import { loadSession } from './session/session';
+import { Avatar } from './ui/Avatar';
+import { ConnectionIndicator } from './ui/ConnectionIndicator';
+import { useOpenConversation } from './ui/route';
+import { ToastProvider } from './ui/toast';
+
+/** The signed-in app: the conversation list beside the open chat (one at a time on a phone). */
+export function ChatApp(props: { client: ParleyClient; token: string; status: ConnectionStatus; onSignOut: () => void }) {
+  const { client } = props;
+  const context = useMemo<AppContextValue>(() => {
+    const token = () => loadSession()?.token ?? props.token;
+    return { client, me: client.uid, token, groups: new GroupDirectory(token) };
+  }, [client, props.token]);
+  const { conversations, totalUnread } = useConversations(client);
+  const [open, setOpen] = useOpenConversation();
+  const [dialog, setDialog] = useState<'chat' | 'group'>();
+
+  useEffect(() => {
+    document.title = totalUnread > 0 ? `(${totalUnread}) Parley` : 'Parley';
+  }, [totalUnread]);
+
+  const openAndClose = (id: string) => {
+    setDialog(undefined);
+    setOpen(id);
+  };
+
+  return (
+    <AppContext.Provider value={context}>
+      <ToastProvider>
+        <div className={`app${open ? ' chat-open' : ''}`}>
+          <aside className="sidebar">
+            <header className="sidebar-header">
+              <div className="me">
+                <Avatar id={`p2p|${context.me}`} label={context.me} size={32} />
+                <span className="me-text">
+                  <strong className="me-name">{context.me}</strong>
+                  <ConnectionIndicator status={props.status} />
+                </span>
+                {totalUnread > 0 && (
+                  <span className="badge total" data-testid="total-unread" title={`${totalUnread} unread in all`}>
+                    {totalUnread > 99 ? '99+' : totalUnread}
+                  </span>
+                )}
+              </div>
+              <div className="sidebar-actions">
+                <button type="button" onClick={() => setDialog('chat')}>
+                  New chat
+                </button>
+                <button type="button" onClick={() => setDialog('group')}>
+                  New group
+                </button>
+                <button type="button" className="quiet" onClick={props.onSignOut}>
+                  Sign out
+                </button>
+              </div>
+            </header>
+            <ConversationList conversations={conversations} open={open} onOpen={setOpen} />
+          </aside>
+          <section className="pane">
+            {open ? (
+              <ChatPane
+                key={open}
+                conversationId={open}
+                conversation={conversations.find((c) => c.conversationId === open)}
+                onBack={() => setOpen(undefined)}
+              />
+            ) : (
+              <div className="welcome muted">
+                <h2>Welcome, {context.me}</h2>
+                <p>Pick a conversation, or start one with “New chat”.</p>
+              </div>
+            )}
+          </section>
+        </div>
+        {dialog === 'chat' && <NewChatDialog onClose={() => setDialog(undefined)} onOpen={openAndClose} />}
+        {dialog === 'group' && <NewGroupDialog onClose={() => setDialog(undefined)} onCreated={openAndClose} />}
+      </ToastProvider>
+    </AppContext.Provider>
+  );
+}

@@ -1,0 +1,39 @@
+import type { ChannelAddress } from '@parley/client';
+import type { Conversation } from '@parley/protocol';
+import { useApp } from '../app-context';
+import { ConversationMenu } from '../conversations/ConversationMenu';
+import { useDisplayName } from '../groups/group-directory';
+import { Avatar } from '../ui/Avatar';
+
+export function ChatHeader(props: {
+  conversationId: string;
+  address: ChannelAddress;
+  conversation: Conversation | undefined;
+  onBack: () => void;
+}) {
+  const { groups } = useApp();
+  const name = useDisplayName(groups, props.address);
+  const group = props.address.channelType === 1 ? undefined : groups.info(props.address.channelId);
+  const note = props.conversation?.ext;
+  return (
+    <header className="chat-header">
+      <button type="button" className="icon back" aria-label="Back to conversations" onClick={props.onBack}>
+        ‹
+      </button>
+      <Avatar id={props.conversationId} label={name} size={36} />
+      <div className="chat-title">
+        <h2>{name}</h2>
+        <p className="muted">
+          {group ? `${group.memberCount} members` : props.address.channelType === 1 ? 'Direct message' : ''}
+          {note && <span className="chat-note"> · 📝 {note}</span>}
+        </p>
+      </div>
+      {props.conversation?.isPinned && (
+        <span className="pin" role="img" aria-label="Pinned">
+          📌
+        </span>
+      )}
+      {props.conversation && <ConversationMenu conversation={props.conversation} />}
+    </header>
+  );
+}

@@ -1,0 +1,17 @@
+import { useEffect } from 'react';
+
+export function Lightbox({ src, onClose }: { src: string; onClose: () => void }) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  return (
+    <div className="backdrop lightbox" role="dialog" aria-label="Image preview" onClick={onClose} onKeyDown={() => {}}>
+      <img src={src} alt="Full size" />
+      <button type="button" className="icon close" aria-label="Close preview" onClick={onClose}>
+        ×
+      </button>
+    </div>
+  );
+}

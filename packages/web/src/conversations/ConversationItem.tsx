@@ -1,0 +1,42 @@
+import type { Conversation } from '@parley/protocol';
+import { useApp } from '../app-context';
+import { useDisplayName } from '../groups/group-directory';
+import { Avatar } from '../ui/Avatar';
+import { listTime } from '../ui/time';
+import { ConversationMenu } from './ConversationMenu';
+import { previewOf } from './preview';
+
+export function ConversationItem({ conversation: c, active, onOpen }: { conversation: Conversation; active: boolean; onOpen: () => void }) {
+  const { me, groups } = useApp();
+  const name = useDisplayName(groups, c);
+  const mention = c.mentionedMe && c.unreadCount > 0;
+  return (
+    <li className={`conversation${active ? ' active' : ''}${c.isPinned ? ' pinned' : ''}`} data-conversation-id={c.conversationId}>
+      <button type="button" className="conversation-open" onClick={onOpen} aria-current={active ? 'true' : undefined}>
+        <Avatar id={c.conversationId} label={name} />
+        <span className="conversation-body">
+          <span className="conversation-top">
+            <span className="conversation-name">{name}</span>
+            {c.isPinned && (
+              <span className="pin" role="img" aria-label="Pinned">
+                📌
+              </span>
+            )}
+            <time className="conversation-time">{listTime(c.updateTime)}</time>
+          </span>
+          <span className="conversation-bottom">
+            {mention && <span className="mention">[@me]</span>}
+            <span className="conversation-preview">{previewOf(c, me)}</span>
+            {c.unreadCount > 0 && (
+              <span className="badge" title={`${c.unreadCount} unread`}>
+                {c.unreadCount > 99 ? '99+' : c.unreadCount}
+              </span>
+            )}
+          </span>
+          {c.ext && <span className="conversation-note">📝 {c.ext}</span>}
+        </span>
+      </button>
+      <ConversationMenu conversation={c} />
+    </li>
+  );
+}

@@ -1,0 +1,62 @@
+/** The REST calls the app makes beside the SDK's WebSocket: server mode, dev login and groups. */
+
+export const serverUrl = (): string => location.origin;
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(`${serverUrl()}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  } catch {
+    throw new ApiError('network', 'The server cannot be reached');
+  }
+  const body = await res.json().catch(() => undefined);
+  if (!res.ok) throw new ApiError(body?.code ?? `http.${res.status}`, body?.message ?? `The server answered ${res.status}`);
+  return body as T;
+}
+
+export type ServerMode = 'development' | 'production';
+
+export async function serverMode(): Promise<ServerMode> {
+  const health = await call<{ mode: ServerMode }>('GET', '/healthz');
+  return health.mode;
+}
+
+export async function devLogin(uid: string): Promise<string> {
+  return (await call<{ token: string }>('POST', '/v1/dev/login', { body: { uid } })).token;
+}
+
+export interface GroupInfo {
+  groupId: string;
+  channelType: number;
+  name: string;
+  ownerUid: string;
+  memberCount: number;
+}
+
+export function createGroup(token: string, body: { name?: string; members: string[] }): Promise<GroupInfo> {
+  return call('POST', '/v1/dev/groups', { token, body });
+}
+
+export function addGroupMembers(token: string, groupId: string, uids: string[]): Promise<{ added: string[]; group: GroupInfo }> {
+  return call('POST', `/v1/dev/groups/${encodeURIComponent(groupId)}/members`, { token, body: { uids } });
+}
+
+export function getGroup(token: string, groupId: string): Promise<GroupInfo> {
+  return call('GET', `/v1/groups/${encodeURIComponent(groupId)}`, { token });
+}

@@ -1,0 +1,48 @@
+import { type ConnectionStatus, ParleyClient } from '@parley/client';
+import { useEffect, useState } from 'react';
+import { devLogin, type ServerMode, serverUrl } from './api';
+import { deviceId, saveSession } from './session';
+
+export type Phase = { kind: 'connecting' } | { kind: 'ready'; client: ParleyClient } | { kind: 'failed'; reason: string };
+
+/**
+ * One SDK client for the signed-in token. The first connect may fail while the server is away: the
+ * SDK keeps retrying, and the app shows the app once it is connected. A refused token ends the session.
+ */
+export function useConnection(token: string, mode: ServerMode | undefined): { phase: Phase; status: ConnectionStatus } {
+  const [phase, setPhase] = useState<Phase>({ kind: 'connecting' });
+  const [status, setStatus] = useState<ConnectionStatus>('connecting');
+
+  useEffect(() => {
+    if (!mode) return;
+    setPhase({ kind: 'connecting' });
+    const client: ParleyClient = new ParleyClient({
+      url: serverUrl(),
+      token,
+      deviceId: deviceId(),
+      deviceFlag: 3,
+      // In development a token is one click away, so an expired one is renewed instead of ending the session.
+      ...(mode === 'development' && {
+        refreshToken: async () => {
+          const fresh = await devLogin(client.uid);
+          saveSession({ token: fresh });
+          return fresh;
+        },
+      }),
+    });
+    let ready = false;
+    client.onStatus.add('app', (s) => {
+      setStatus(s);
+      if (s === 'connected' && !ready) {
+        ready = true;
+        setPhase({ kind: 'ready', client });
+      }
+      if (s === 'tokenExpired' && !ready) setPhase({ kind: 'failed', reason: 'The server refused this token. Sign in again.' });
+      if (s === 'kicked') setPhase({ kind: 'failed', reason: 'You were signed out: this device was kicked.' });
+    });
+    void client.start().catch(() => {});
+    return () => client.close();
+  }, [token, mode]);
+
+  return { phase, status };
+}
