@@ -172,4 +172,30 @@ describe('@parley/client against a real server', () => {
     expect(gap.map((m) => m.messageSeq)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(served).toBe(3);
   });
+
+  it('deleting history (for me, or a conversation with its roaming messages) also empties the cache, here and on my other device', async () => {
+    await t.ensureUsers('dora', 'eve');
+    const dora = await open('dora', 'forget');
+    for (let n = 0; n < 4; n++) await dora.messages.sendText({ channelId: 'eve', channelType: 1 }, `f${n}`);
+    const phone = await open('eve', 'forget-phone');
+    const laptop = await open('eve', 'forget-laptop');
+    const channel = { channelId: 'dora', channelType: 1 as const };
+    const texts = async (c: ParleyClient) =>
+      (await c.messages.getOrSyncHistory({ channel, startSeq: 0, limit: 10 }, 4)).map((m) =>
+        'deleted' in m ? '-' : (m.payload as { content?: string }).content,
+      );
+    expect(await texts(phone)).toEqual(['f0', 'f1', 'f2', 'f3']);
+    expect(await texts(laptop)).toEqual(['f0', 'f1', 'f2', 'f3']);
+
+    const f1 = (
+      await phone.messages.getOrSyncHistory({ channel, startSeq: 2, contain: true, pullMode: 0, limit: 1 }, 4)
+    )[0] as LocalMessage;
+    await phone.messages.removeHistory(channel, { messageIds: [f1.messageId] });
+    expect(await texts(phone)).not.toContain('f1');
+    await eventually(async () => !(await texts(laptop)).includes('f1'));
+
+    await laptop.conversations.delete(['p2p|dora'], true);
+    expect(await texts(laptop)).toEqual([]);
+    await eventually(async () => (await texts(phone)).length === 0);
+  });
 });

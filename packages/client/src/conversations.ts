@@ -1,7 +1,7 @@
 import type { Conversation, DeleteResult, ListResult, Message, SyncResult } from '@parley/protocol';
 import type { Connection } from './connection.js';
 import { KeyedListeners } from './listeners.js';
-import type { ClientStore } from './store.js';
+import { type ClientStore, channelKeyOfConversation } from './store.js';
 
 type Ref = { conversationId: string };
 
@@ -166,7 +166,12 @@ export class Conversations {
 
   async delete(conversationIds: string[], deleteRoam = false): Promise<DeleteResult> {
     const result: DeleteResult = await this.connection.request('conversation.delete', { conversationIds, deleteRoam });
-    for (const r of result.results) if (r.ok) await this.store.removeConversation(r.conversationId);
+    for (const r of result.results) {
+      if (!r.ok) continue;
+      await this.store.removeConversation(r.conversationId);
+      // Its roaming messages are gone on the server: the cached copies must not come back from the cache.
+      if (deleteRoam) await this.store.clearChannel(channelKeyOfConversation(r.conversationId));
+    }
     return result;
   }
 

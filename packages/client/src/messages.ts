@@ -2,7 +2,7 @@ import type { HistoryResult, Message, MessageHeader, MessageSetting, Payload, Se
 import type { Connection } from './connection.js';
 import { ParleyClientError } from './errors.js';
 import { KeyedListeners } from './listeners.js';
-import { type ClientStore, channelKey, type DeletedMessage, type LocalMessage } from './store.js';
+import { type ClientStore, channelKey, channelKeyOfConversation, type DeletedMessage, type LocalMessage } from './store.js';
 
 export interface ChannelAddress {
   channelId: string;
@@ -197,17 +197,31 @@ export class Messages {
     return this.connection.request('message.readReceipt', { messageIds });
   }
 
-  removeHistory(channel: ChannelAddress, by: { beforeTimestamp: number } | { messageIds: string[] }): Promise<{ removed: number }> {
-    return this.connection.request('message.removeHistory', { conversationId: conversationIdOf(channel), ...by });
+  /** Deletes messages for this user only; the channel's cache is dropped, to be read fresh from the server. */
+  async removeHistory(channel: ChannelAddress, by: { beforeTimestamp: number } | { messageIds: string[] }): Promise<{ removed: number }> {
+    const result = await this.connection.request<{ removed: number }>('message.removeHistory', {
+      conversationId: conversationIdOf(channel),
+      ...by,
+    });
+    await this.store.clearChannel(channelKey(channel.channelType, channel.channelId));
+    return result;
   }
 
   /** Pushes from the server: new messages from others or your other devices, and changed messages. */
   async handlePush(event: string, data: unknown): Promise<void> {
+    if (event === 'multiDevice.deleteRoaming')
+      return this.forgetDeleted(data as { conversationId?: string; conversationIds?: string[]; deleteRoam?: boolean });
     if (event !== 'message.new' && event !== 'message.updated') return;
     const message: LocalMessage = { ...(data as Message), status: 'success', reasonCode: 1 };
     if (message.messageSeq > 0) await this.store.putMessages(channelKey(message.channelType, message.channelId), [message]);
     if (event === 'message.new') this.onNewMessage.emit(message);
     else this.onRefreshMessage.emit(message);
+  }
+
+  /** History deleted here or on another device (messages, or a conversation with its roaming messages): drop those caches. */
+  async forgetDeleted(event: { conversationId?: string; conversationIds?: string[]; deleteRoam?: boolean }): Promise<void> {
+    const ids = event.conversationId ? [event.conversationId] : event.deleteRoam ? (event.conversationIds ?? []) : [];
+    for (const id of ids) await this.store.clearChannel(channelKeyOfConversation(id));
   }
 }
 

@@ -81,3 +81,11 @@ export class MemoryStore implements ClientStore {
 }
 
 export const channelKey = (channelType: number, channelId: string): string => `${channelType}:${channelId}`;
+
+const typeOfPrefix: Record<string, number> = { p2p: 1, team: 2, super_team: 3, system: 4 };
+
+/** The cache key of a conversation id (`p2p|bob` → `1:bob`). */
+export function channelKeyOfConversation(conversationId: string): string {
+  const bar = conversationId.indexOf('|');
+  return channelKey(typeOfPrefix[conversationId.slice(0, bar)] ?? 0, conversationId.slice(bar + 1));
+}

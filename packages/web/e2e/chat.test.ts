@@ -1,43 +1,14 @@
-import fs from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../../server/src/test-support/server.js';
-import { available, buildWebApp, launchChromium, startServer, Window } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { available, LONG, useWebApp } from './harness.js';
 
-const LONG = 120_000;
-
-describe.skipIf(!available)('the web app in Chromium: two people chatting', () => {
-  let t: TestServer;
-  let webDir: string;
-  let browser: Browser;
-  const windows: Window[] = [];
-  const signIn = async (uid: string, viewport?: { width: number; height: number }) => {
-    const w = await Window.signIn(browser, t.url, uid, viewport);
-    windows.push(w);
-    return w;
-  };
-
-  beforeAll(async () => {
-    webDir = await buildWebApp();
-    t = await startServer(webDir);
-    browser = await launchChromium();
-  }, LONG);
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail')
-      for (const [i, w] of windows.entries()) await w.shot(`failed-${ctx.task.name.slice(0, 40)}-${i}`);
-  });
-  afterAll(async () => {
-    for (const w of windows) expect(w.errors, 'errors in the page').toEqual([]);
-    await browser?.close();
-    await t?.close();
-    if (webDir) fs.rmSync(webDir, { recursive: true, force: true });
-  });
+describe.skipIf(!available)('web app: two people chatting', () => {
+  const app = useWebApp();
 
   it(
     'chat both ways: unread badge, total and preview update live; reading clears them; the sender sees "Read"',
     async () => {
-      const alice = await signIn('alice');
-      const bob = await signIn('bob');
+      const alice = await app.signIn('alice');
+      const bob = await app.signIn('bob');
       await alice.shot('01-empty-list');
 
       await alice.newChat('bob');
@@ -66,6 +37,67 @@ describe.skipIf(!available)('the web app in Chromium: two people chatting', () =
       await alice.item('p2p|bob').locator('.badge').waitFor({ state: 'detached' });
       await bob.message('Sounds good, see you there').locator('.state', { hasText: 'Read' }).waitFor();
       await alice.shot('03-chat');
+    },
+    LONG,
+  );
+
+  it(
+    'pin moves a conversation to the top; revoke shows the notice on both sides; delete hides it until a new message; a reload keeps it all',
+    async () => {
+      const carol = await app.signIn('carol');
+      const dave = await app.signIn('dave');
+      const erin = await app.signIn('erin');
+      await dave.newChat('carol');
+      await dave.send('from dave');
+      await erin.newChat('carol');
+      await erin.send('from erin');
+      await carol.waitForOrder('p2p|erin', 'p2p|dave');
+
+      await carol.choose(carol.item('p2p|dave'), 'Conversation actions', 'Pin to top');
+      await carol.waitForOrder('p2p|dave', 'p2p|erin');
+      await carol.item('p2p|dave').getByRole('img', { name: 'Pinned' }).waitFor();
+      await erin.send('still there?');
+      await carol.item('p2p|erin').locator('.badge', { hasText: '2' }).waitFor();
+      expect((await carol.order()).slice(0, 2), 'a pinned conversation stays above newer ones').toEqual(['p2p|dave', 'p2p|erin']);
+
+      await dave.choose(dave.message('from dave'), 'Message actions', 'Revoke');
+      await dave.page.locator('.notice', { hasText: 'You revoked a message' }).waitFor();
+      await carol.item('p2p|dave').locator('.conversation-preview', { hasText: 'dave revoked a message' }).waitFor();
+      await carol.open('p2p|dave');
+      await carol.page.locator('.notice', { hasText: 'dave revoked a message' }).waitFor();
+      expect(await carol.message('from dave').count()).toBe(0);
+
+      await carol.choose(carol.item('p2p|erin'), 'Conversation actions', 'Add private note');
+      await carol.page.getByLabel('Only you see this note, on every device.').fill('met at the conference');
+      await carol.page.getByRole('button', { name: 'Save note' }).click();
+      await carol.item('p2p|erin').locator('.conversation-note', { hasText: 'met at the conference' }).waitFor();
+
+      await carol.choose(carol.item('p2p|erin'), 'Conversation actions', 'Delete conversation');
+      await carol.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+      await carol.item('p2p|erin').waitFor({ state: 'detached' });
+      await carol.shot('04-pinned-revoked-deleted');
+      await erin.send('are you there?');
+      await carol.item('p2p|erin').locator('.badge', { hasText: '1' }).waitFor();
+      await carol.item('p2p|erin').locator('.conversation-preview', { hasText: 'are you there?' }).waitFor();
+
+      await carol.page.reload();
+      await carol.online();
+      await carol.waitForOrder('p2p|dave', 'p2p|erin');
+      await carol.item('p2p|dave').getByRole('img', { name: 'Pinned' }).waitFor();
+      await carol.item('p2p|erin').locator('.badge', { hasText: '1' }).waitFor();
+      await carol.item('p2p|erin').locator('.conversation-note', { hasText: 'met at the conference' }).waitFor();
+      await carol.page.locator('.chat-title h2', { hasText: 'dave' }).waitFor();
+      await carol.page.locator('.notice', { hasText: 'dave revoked a message' }).waitFor();
+
+      // Deleting with the history ("roaming"): the conversation comes back with the new message only.
+      await carol.choose(carol.page.locator('.chat-header'), 'Conversation actions', 'Delete conversation');
+      await carol.page.getByLabel('Also delete its message history for me').check();
+      await carol.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+      await carol.item('p2p|dave').waitFor({ state: 'detached' });
+      await dave.send('a fresh start');
+      await carol.open('p2p|dave');
+      await carol.message('a fresh start').waitFor();
+      expect(await carol.page.locator('.messages .notice').count(), 'the revoke notice went with the history').toBe(0);
     },
     LONG,
   );

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { sqliteBackend } from '../../server/src/test-support/backends.js';
 import { TestServer } from '../../server/src/test-support/server.js';
 
@@ -147,4 +148,53 @@ export class Window {
   async close(): Promise<void> {
     await this.context.close();
   }
+}
+
+export const LONG = 120_000;
+
+/**
+ * One suite's setup: the app built from source, a real server serving it, and Chromium. Every window
+ * opened through it is closed at the end, and must have logged no page errors; a failed test leaves
+ * screenshots of its windows in test-artifacts/web.
+ */
+export function useWebApp(env: Record<string, string> = {}) {
+  const state = {} as { t: TestServer; browser: Browser; webDir: string };
+  const windows: Window[] = [];
+  beforeAll(async () => {
+    state.webDir = await buildWebApp();
+    state.t = await startServer(state.webDir, env);
+    state.browser = await launchChromium();
+  }, LONG);
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail')
+      for (const [i, w] of windows.entries()) await w.shot(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}-${i}`);
+  });
+  afterAll(async () => {
+    for (const w of windows) expect(w.errors, 'errors in the page').toEqual([]);
+    await state.browser?.close();
+    await state.t?.close();
+    if (state.webDir) fs.rmSync(state.webDir, { recursive: true, force: true });
+  });
+  return {
+    get t(): TestServer {
+      return state.t;
+    },
+    get browser(): Browser {
+      return state.browser;
+    },
+    async signIn(uid: string, viewport?: { width: number; height: number }): Promise<Window> {
+      const w = await Window.signIn(state.browser, state.t.url, uid, viewport);
+      windows.push(w);
+      return w;
+    },
+    async open(viewport?: { width: number; height: number }): Promise<Window> {
+      const w = await Window.open(state.browser, state.t.url, viewport);
+      windows.push(w);
+      return w;
+    },
+    /** A message sent through the admin API, as `from` (trusted: no rate limit), for test data. */
+    async adminSend(from: string, to: string, content: string, channelType = 1): Promise<void> {
+      await state.t.adminOk('POST', '/messages', { fromUid: from, channelId: to, channelType, payload: { type: 1, content } });
+    },
+  };
 }
