@@ -198,4 +198,18 @@ describe('@parley/client against a real server', () => {
     expect(await texts(laptop)).toEqual([]);
     await eventually(async () => (await texts(phone)).length === 0);
   });
+
+  it("an edit of a conversation's last message changes the list's preview live", async () => {
+    await t.ensureUsers('hal', 'ida');
+    const hal = await open('hal', 'preview');
+    const ida = await open('ida', 'preview');
+    const sent = await hal.messages.sendText({ channelId: 'ida', channelType: 1 }, 'draft');
+    const preview = async (c: ParleyClient, id: string) =>
+      ((await c.conversations.list()).find((x) => x.conversationId === id)?.lastMsg?.extra.editedPayload as { content?: string } | null)
+        ?.content;
+    await eventually(async () => (await ida.conversations.list()).some((c) => c.conversationId === 'p2p|hal'));
+    await hal.messages.edit(sent.messageId, { type: 1, content: 'final' } as never);
+    await eventually(async () => (await preview(ida, 'p2p|hal')) === 'final');
+    await eventually(async () => (await preview(hal, 'p2p|ida')) === 'final');
+  });
 });

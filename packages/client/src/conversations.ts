@@ -1,7 +1,7 @@
 import type { Conversation, DeleteResult, ListResult, Message, SyncResult } from '@parley/protocol';
 import type { Connection } from './connection.js';
 import { KeyedListeners } from './listeners.js';
-import { type ClientStore, channelKeyOfConversation } from './store.js';
+import { type ClientStore, channelKeyOfConversation, conversationIdOf } from './store.js';
 
 type Ref = { conversationId: string };
 
@@ -103,6 +103,7 @@ export class Conversations {
     }
     if (event.startsWith('multiDevice.')) this.onMultiDevice.emit(event, data);
     if (event === 'message.new') await this.applySuperGroupMessage(data as Message);
+    if (event === 'message.updated') await this.applyLastMessageChange(data as Message);
   }
 
   /**
@@ -139,6 +140,16 @@ export class Conversations {
       mentionedMe: own ? false : (current?.mentionedMe ?? false) || mentioned,
     } as Conversation;
     await this.upsert(next);
+  }
+
+  /**
+   * An edit, reaction or receipt of a conversation's last message changes its preview; the server
+   * raises no version for it (revokes come as conversation.updated), so the list takes it here.
+   */
+  private async applyLastMessageChange(m: Message): Promise<void> {
+    const id = conversationIdOf(m);
+    const current = (await this.store.conversations()).find((c) => c.conversationId === id);
+    if (current?.lastMsg?.messageId === m.messageId) await this.upsert({ ...current, lastMsg: m });
   }
 
   private async upsert(conversation: Conversation): Promise<void> {

@@ -2,7 +2,14 @@ import type { HistoryResult, Message, MessageHeader, MessageSetting, Payload, Se
 import type { Connection } from './connection.js';
 import { ParleyClientError } from './errors.js';
 import { KeyedListeners } from './listeners.js';
-import { type ClientStore, channelKey, channelKeyOfConversation, type DeletedMessage, type LocalMessage } from './store.js';
+import {
+  type ClientStore,
+  channelKey,
+  channelKeyOfConversation,
+  conversationIdOf,
+  type DeletedMessage,
+  type LocalMessage,
+} from './store.js';
 
 export interface ChannelAddress {
   channelId: string;
@@ -27,9 +34,6 @@ export interface HistoryQuery {
   around?: number;
   limit?: number;
 }
-
-const conversationIdOf = (c: ChannelAddress) =>
-  `${c.channelType === 1 ? 'p2p' : c.channelType === 2 ? 'team' : 'super_team'}|${c.channelId}`;
 
 let counter = 0;
 const newClientMsgNo = (): string =>

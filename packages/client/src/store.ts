@@ -83,6 +83,10 @@ export class MemoryStore implements ClientStore {
 export const channelKey = (channelType: number, channelId: string): string => `${channelType}:${channelId}`;
 
 const typeOfPrefix: Record<string, number> = { p2p: 1, team: 2, super_team: 3, system: 4 };
+const prefixOfType = ['', 'p2p', 'team', 'super_team', 'system'];
+
+/** The conversation id of a channel as its owner names it (`{channelType: 1, channelId: 'bob'}` → `p2p|bob`). */
+export const conversationIdOf = (c: { channelType: number; channelId: string }): string => `${prefixOfType[c.channelType]}|${c.channelId}`;
 
 /** The cache key of a conversation id (`p2p|bob` → `1:bob`). */
 export function channelKeyOfConversation(conversationId: string): string {

@@ -70,7 +70,8 @@ export class Window {
     readonly page: Page,
   ) {
     page.on('pageerror', (e) => this.errors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && this.errors.push(m.text()));
+    // Chromium logs a refused WebSocket dial as an error; while the server is away that is expected, not a bug.
+    page.on('console', (m) => m.type() === 'error' && !/^WebSocket connection to .* failed/.test(m.text()) && this.errors.push(m.text()));
   }
 
   static async open(browser: Browser, url: string, viewport = { width: 1100, height: 720 }): Promise<Window> {
@@ -129,8 +130,10 @@ export class Window {
       .waitFor();
   }
 
-  message(text: string): Locator {
-    return this.page.locator('.messages .row', { hasText: text });
+  /** The message whose text is exactly `text` (or matches it). */
+  message(text: string | RegExp): Locator {
+    const exact = typeof text === 'string' ? new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : text;
+    return this.page.locator('.messages .row', { has: this.page.locator('p.text', { hasText: exact }) });
   }
 
   /** Opens a menu ("Message actions" on a message, "Conversation actions" on a conversation) and picks an item. */

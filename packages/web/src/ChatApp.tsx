@@ -2,6 +2,7 @@ import type { ConnectionStatus, ParleyClient } from '@parley/client';
 import { useEffect, useMemo, useState } from 'react';
 import { AppContext, type AppContextValue } from './app-context';
 import { ChatPane } from './chat/ChatPane';
+import { isNotice } from './chat/content';
 import { ConversationList } from './conversations/ConversationList';
 import { NewChatDialog } from './conversations/NewChatDialog';
 import { useConversations } from './conversations/use-conversations';
@@ -23,6 +24,14 @@ export function ChatApp(props: { client: ParleyClient; token: string; status: Co
   const { conversations, totalUnread } = useConversations(client);
   const [open, setOpen] = useOpenConversation();
   const [dialog, setDialog] = useState<'chat' | 'group'>();
+
+  // A notice in a group means its members changed: its size in the header must follow.
+  useEffect(() => {
+    client.messages.onNewMessage.add('group-notices', (m) => {
+      if (m.channelType !== 1 && isNotice(m)) void context.groups.refresh(m.channelId);
+    });
+    return () => client.messages.onNewMessage.remove('group-notices');
+  }, [client, context.groups]);
 
   useEffect(() => {
     document.title = totalUnread > 0 ? `(${totalUnread}) Parley` : 'Parley';
