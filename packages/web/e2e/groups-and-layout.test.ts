@@ -41,6 +41,15 @@ describe.skipIf(!available)('web app: groups, long lists, phone-sized windows', 
       await kim.send('on it');
       await jack.message('on it').waitFor();
       await jack.message('@kim bring snacks').locator('.state', { hasText: 'Read by 1' }).waitFor();
+
+      // The README's screenshot: a pinned group with a reaction, and an unread 1:1 chat below it.
+      await jack.choose(jack.message('on it'), 'Message actions', 'React 🎉');
+      await kim.message('on it').getByRole('button', { name: '🎉 1' }).waitFor();
+      await kim.choose(kim.page.locator('.chat-header'), 'Conversation actions', 'Pin to top');
+      await app.t.ensureUsers('rita');
+      await app.adminSend('rita', 'kim', 'Are we still on for Friday?');
+      await kim.item('p2p|rita').locator('.badge', { hasText: '1' }).waitFor();
+      expect((await kim.order())[0]).toMatch(/^team\|/);
       await kim.shot('08-group');
     },
     LONG,
