@@ -13,7 +13,8 @@ import {
 
 export interface ChannelAddress {
   channelId: string;
-  channelType: 1 | 2 | 3;
+  /** 1 person, 2 group, 3 super group, 4 system notices (read-only: your own uid names the channel). */
+  channelType: 1 | 2 | 3 | 4;
 }
 
 export interface SendOptions {

@@ -95,4 +95,25 @@ describe.skipIf(!available)('web app: groups, long lists, phone-sized windows', 
     },
     LONG,
   );
+
+  it(
+    'system notices: listed and readable, with no composer',
+    async () => {
+      await app.t.ensureUsers('sam');
+      await app.t.adminOk('POST', '/messages', {
+        channelId: 'sam',
+        channelType: 4,
+        payload: { type: 1, content: 'Your invoice is ready' },
+      });
+      const sam = await app.signIn('sam');
+      const notices = sam.item('system|sam');
+      await notices.locator('.conversation-name', { hasText: 'System notices' }).waitFor();
+      await notices.locator('.conversation-preview', { hasText: 'Your invoice is ready' }).waitFor();
+      await sam.open('system|sam');
+      await sam.message('Your invoice is ready').waitFor();
+      await notices.locator('.badge').waitFor({ state: 'detached' });
+      expect(await sam.page.getByLabel('Message', { exact: true }).count()).toBe(0);
+    },
+    LONG,
+  );
 });

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { AppContext, type AppContextValue } from './app-context';
 import { ChatPane } from './chat/ChatPane';
 import { isNotice } from './chat/content';
+import { isGroup } from './conversations/address';
 import { ConversationList } from './conversations/ConversationList';
 import { NewChatDialog } from './conversations/NewChatDialog';
 import { useConversations } from './conversations/use-conversations';
@@ -28,7 +29,7 @@ export function ChatApp(props: { client: ParleyClient; token: string; status: Co
   // A notice in a group means its members changed: its size in the header must follow.
   useEffect(() => {
     client.messages.onNewMessage.add('group-notices', (m) => {
-      if (m.channelType !== 1 && isNotice(m)) void context.groups.refresh(m.channelId);
+      if (isGroup(m) && isNotice(m)) void context.groups.refresh(m.channelId);
     });
     return () => client.messages.onNewMessage.remove('group-notices');
   }, [client, context.groups]);

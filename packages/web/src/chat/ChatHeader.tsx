@@ -1,9 +1,12 @@
 import type { ChannelAddress } from '@parley/client';
 import type { Conversation } from '@parley/protocol';
 import { useApp } from '../app-context';
+import { isGroup } from '../conversations/address';
 import { ConversationMenu } from '../conversations/ConversationMenu';
 import { useDisplayName } from '../groups/group-directory';
 import { Avatar } from '../ui/Avatar';
+
+const subtitles: Record<number, string> = { 1: 'Direct message', 4: 'Notices from the service (read-only)' };
 
 export function ChatHeader(props: {
   conversationId: string;
@@ -13,7 +16,7 @@ export function ChatHeader(props: {
 }) {
   const { groups } = useApp();
   const name = useDisplayName(groups, props.address);
-  const group = props.address.channelType === 1 ? undefined : groups.info(props.address.channelId);
+  const group = isGroup(props.address) ? groups.info(props.address.channelId) : undefined;
   const note = props.conversation?.ext;
   return (
     <header className="chat-header">
@@ -24,7 +27,7 @@ export function ChatHeader(props: {
       <div className="chat-title">
         <h2>{name}</h2>
         <p className="muted">
-          {group ? `${group.memberCount} members` : props.address.channelType === 1 ? 'Direct message' : ''}
+          {group ? `${group.memberCount} members` : (subtitles[props.address.channelType] ?? '')}
           {note && <span className="chat-note"> · 📝 {note}</span>}
         </p>
       </div>

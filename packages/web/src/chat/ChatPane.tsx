@@ -2,7 +2,7 @@ import type { LocalMessage } from '@parley/client';
 import type { Conversation } from '@parley/protocol';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useApp } from '../app-context';
-import { addressOf } from '../conversations/address';
+import { addressOf, isReadOnly } from '../conversations/address';
 import { useAction } from '../ui/toast';
 import { ChatHeader } from './ChatHeader';
 import { Composer } from './Composer';
@@ -17,7 +17,7 @@ export function ChatPane(props: { conversationId: string; conversation: Conversa
   if (!address)
     return (
       <div className="welcome muted">
-        <p>System notices are read through the API (message.history).</p>
+        <p>There is no conversation “{props.conversationId}”.</p>
       </div>
     );
   return <OpenChat {...props} />;
@@ -66,19 +66,21 @@ function OpenChat({
           setEditing(m);
         }}
       />
-      <Composer
-        address={address}
-        replyTo={replyTo}
-        editing={editing}
-        onCancel={() => {
-          setReplyTo(undefined);
-          setEditing(undefined);
-        }}
-        beforeSend={async () => {
-          if (history.get().hasNewer) await history.openLatest();
-        }}
-        onImage={uploads.send}
-      />
+      {isReadOnly(address) ? null : (
+        <Composer
+          address={address}
+          replyTo={replyTo}
+          editing={editing}
+          onCancel={() => {
+            setReplyTo(undefined);
+            setEditing(undefined);
+          }}
+          beforeSend={async () => {
+            if (history.get().hasNewer) await history.openLatest();
+          }}
+          onImage={uploads.send}
+        />
+      )}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import type { ChannelAddress, LocalMessage } from '@parley/client';
 import { memo } from 'react';
 import { useApp } from '../app-context';
-import { isGroup } from '../conversations/address';
+import { isGroup, isReadOnly } from '../conversations/address';
 import { Menu, type MenuItem } from '../ui/Menu';
 import { messageTime } from '../ui/time';
 import { useAction } from '../ui/toast';
@@ -49,7 +49,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
   const payload = shownPayload(m);
   const items: MenuItem[] = sent
     ? [
-        { label: 'Reply', onSelect: () => props.onReply(m) },
+        ...(isReadOnly(m) ? [] : [{ label: 'Reply', onSelect: () => props.onReply(m) }]),
         ...(mine && payload.type === 1 ? [{ label: 'Edit', onSelect: () => props.onEdit(m) }] : []),
         ...(mine ? [{ label: 'Revoke', onSelect: () => void act('Revoke', () => client.messages.revoke(m.messageId)) }] : []),
         {

@@ -12,5 +12,5 @@ export function previewOf(c: Conversation, me: string): string {
   const m = c.lastMsg;
   if (!m) return '';
   const text = summaryOf(m);
-  return c.channelType === 1 || isNotice(m) ? text : `${who(m.fromUid, me)}: ${text}`;
+  return c.channelType === 1 || c.channelType === 4 || isNotice(m) ? text : `${who(m.fromUid, me)}: ${text}`;
 }
