@@ -64,6 +64,7 @@ export function launchChromium(): Promise<Browser> {
 /** A browser window of one user: its own context (storage, cookies), so two windows are two people. */
 export class Window {
   readonly errors: string[] = [];
+  private readonly allowed: RegExp[] = [];
 
   private constructor(
     readonly context: BrowserContext,
@@ -87,6 +88,15 @@ export class Window {
     await w.page.getByRole('button', { name: 'Sign in' }).click();
     await w.online();
     return w;
+  }
+
+  /** Errors the test provokes on purpose; any other error the page logs fails the suite. */
+  allowErrors(pattern: RegExp): void {
+    this.allowed.push(pattern);
+  }
+
+  unexpectedErrors(): string[] {
+    return this.errors.filter((e) => !this.allowed.some((p) => p.test(e)));
   }
 
   online(): Promise<void> {
@@ -173,7 +183,7 @@ export function useWebApp(env: Record<string, string> = {}) {
       for (const [i, w] of windows.entries()) await w.shot(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}-${i}`);
   });
   afterAll(async () => {
-    for (const w of windows) expect(w.errors, 'errors in the page').toEqual([]);
+    for (const w of windows) expect(w.unexpectedErrors(), 'errors in the page').toEqual([]);
     await state.browser?.close();
     await state.t?.close();
     if (state.webDir) fs.rmSync(state.webDir, { recursive: true, force: true });

@@ -3,7 +3,6 @@ import type { Conversation } from '@parley/protocol';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useApp } from '../app-context';
 import { addressOf, isReadOnly } from '../conversations/address';
-import { useAction } from '../ui/toast';
 import { ChatHeader } from './ChatHeader';
 import { Composer } from './Composer';
 import { HistoryWindow } from './history-window';
@@ -33,7 +32,6 @@ function OpenChat({
   onBack: () => void;
 }) {
   const { client } = useApp();
-  const act = useAction();
   const address = addressOf(conversationId)!;
   const lastSeq = useRef(0);
   lastSeq.current = conversation?.lastMsgSeq ?? 0;
@@ -45,9 +43,9 @@ function OpenChat({
 
   useEffect(() => {
     history.attach();
-    void act('Loading messages', () => history.openLatest());
+    void history.openLatest();
     return () => history.detach();
-  }, [history, act]);
+  }, [history]);
   useReadTracking(client, conversation, snapshot.items);
 
   return (

@@ -78,6 +78,11 @@ export function MessageList(props: {
         </div>
       )}
       {snapshot.loaded && !snapshot.hasOlder && <div className="history-edge muted">This is the beginning of the conversation.</div>}
+      {snapshot.error && (
+        <p className="history-edge error" role="alert">
+          This conversation cannot be opened: {snapshot.error}
+        </p>
+      )}
       {snapshot.items.map((m) => (
         <MessageItem
           key={m.clientMsgNo || m.messageId}

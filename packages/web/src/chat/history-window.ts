@@ -12,6 +12,8 @@ export interface HistorySnapshot {
   /** The seq to scroll to and highlight after a jump. */
   focus: number | undefined;
   loaded: boolean;
+  /** Why the conversation could not be opened (no such group, not a member, ...). */
+  error?: string;
 }
 
 const order = (m: LocalMessage) => (m.messageSeq > 0 ? m.messageSeq : Number.MAX_SAFE_INTEGER);
@@ -56,7 +58,13 @@ export class HistoryWindow {
   get = (): HistorySnapshot => this.snapshot;
 
   async openLatest(): Promise<void> {
-    const page = await this.page({ startSeq: 0 });
+    let page: LocalMessage[];
+    try {
+      page = await this.page({ startSeq: 0 });
+    } catch (err) {
+      this.set({ ...this.snapshot, error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
     // What was sent or arrived while the page loaded is newer than the page: keep it.
     const newest = page.at(-1)?.messageSeq ?? 0;
     const arrived = this.snapshot.hasNewer ? [] : this.snapshot.items.filter((m) => m.messageSeq === 0 || m.messageSeq > newest);

@@ -1,4 +1,5 @@
 import type { ChannelAddress } from '@parley/client';
+import { isUid } from '../users/uids';
 
 // The protocol's own parser lives beside its schemas; the app keeps this table to stay out of them at run time.
 const typeOf = { p2p: 1, team: 2, super_team: 3, system: 4 } as const;
@@ -9,7 +10,7 @@ export function addressOf(conversationId: string): ChannelAddress | undefined {
   const bar = conversationId.indexOf('|');
   const prefix = conversationId.slice(0, bar) as keyof typeof typeOf;
   const channelId = conversationId.slice(bar + 1);
-  if (bar < 1 || !Object.hasOwn(typeOf, prefix) || !channelId) return undefined;
+  if (bar < 1 || !Object.hasOwn(typeOf, prefix) || !isUid(channelId)) return undefined;
   return { channelType: typeOf[prefix], channelId };
 }
 

@@ -3,7 +3,12 @@ import { useCallback, useSyncExternalStore } from 'react';
 /** The open conversation lives in the URL hash (`#/c/p2p%7Cbob`), so a reload or a shared link reopens it. */
 const read = (): string | undefined => {
   const m = /^#\/c\/(.+)$/.exec(location.hash);
-  return m ? decodeURIComponent(m[1] as string) : undefined;
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1] as string);
+  } catch {
+    return undefined; // a mangled link (bad % escape) opens the list, not a blank page
+  }
 };
 
 const subscribe = (listener: () => void) => {
