@@ -2,22 +2,16 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { build } from 'rolldown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteBackend } from '../../server/src/test-support/backends.js';
+import { chromiumAvailable, launchChromium } from '../../server/src/test-support/chromium.js';
 import { eventually } from '../../server/src/test-support/eventually.js';
 import { TestServer } from '../../server/src/test-support/server.js';
 import { connect, type LocalMessage, type ParleyClient } from './index.js';
 
-const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available) {
-  const why = `no Chromium at ${CHROMIUM} (Debian's chromium package; or set PARLEY_CHROMIUM)`;
-  if (process.env.PARLEY_REQUIRE_BROWSER === '1')
-    throw new Error(`${why}, and PARLEY_REQUIRE_BROWSER=1 forbids skipping the browser tests`);
-  console.warn(`Skipping the browser tests: ${why}.`);
-}
+const available = chromiumAvailable("the SDK's browser test");
 
 /** The README's browser quick start, as written. */
 const page = fs.readFileSync(path.resolve(import.meta.dirname, '../examples/browser.html'), 'utf8');
@@ -45,19 +39,7 @@ describe.skipIf(!available)('@parley/client in a real browser (headless Chromium
     t = await TestServer.start(sqliteBackend);
     await t.createUsers('alice', 'bob');
     bob = await connect({ url: t.url, token: await t.token('bob'), deviceId: 'node' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

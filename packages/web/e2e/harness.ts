@@ -1,20 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { sqliteBackend } from '../../server/src/test-support/backends.js';
+import { chromiumAvailable, launchChromium } from '../../server/src/test-support/chromium.js';
 import { TestServer } from '../../server/src/test-support/server.js';
 
-export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
-export const available = fs.existsSync(CHROMIUM);
-if (!available) {
-  const why = `no Chromium at ${CHROMIUM} (Debian's chromium package; or set PARLEY_CHROMIUM)`;
-  if (process.env.PARLEY_REQUIRE_BROWSER === '1')
-    throw new Error(`${why}, and PARLEY_REQUIRE_BROWSER=1 forbids skipping the browser tests`);
-  console.warn(`Skipping the web app's browser tests: ${why}.`);
-}
+export const available = chromiumAvailable("the web app's browser tests");
 
 /** Screenshots of the main screens, kept after the run (test-artifacts/ is not committed). */
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../../test-artifacts/web');
@@ -43,22 +37,6 @@ export async function buildWebApp(): Promise<string> {
 
 export async function startServer(webDir: string, env: Record<string, string> = {}): Promise<TestServer> {
   return TestServer.start(sqliteBackend, { PARLEY_WEB_DIR: webDir, ...env });
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
 }
 
 /** A browser window of one user: its own context (storage, cookies), so two windows are two people. */
