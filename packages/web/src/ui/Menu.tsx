@@ -9,6 +9,8 @@ export interface MenuItem {
 /** A "⋯" button with a small popup menu; closes on choice, outside click or Escape. */
 export function Menu({ label, items, header }: { label: string; items: MenuItem[]; header?: ReactNode }) {
   const [open, setOpen] = useState(false);
+  // Near the bottom of the window the popup opens upward, so the last message's menu is not cut off.
+  const [upward, setUpward] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -31,13 +33,19 @@ export function Menu({ label, items, header }: { label: string; items: MenuItem[
         aria-expanded={open}
         onClick={(e) => {
           e.stopPropagation();
+          setUpward(e.currentTarget.getBoundingClientRect().bottom > window.innerHeight - 280);
           setOpen(!open);
         }}
       >
         ⋯
       </button>
       {open && (
-        <div className="menu-popup" role="menu" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+        <div
+          className={`menu-popup${upward ? ' upward' : ''}`}
+          role="menu"
+          onClick={(e) => e.stopPropagation()}
+          onKeyDown={(e) => e.stopPropagation()}
+        >
           {header}
           {items.map((item) => (
             <button
