@@ -76,7 +76,13 @@ await describeEachBackend('message operations', (backend) => {
     await t.ensureUsers('rh-a', 'rh-b');
     const a = await t.connect('rh-a');
     const acks = [];
-    for (let n = 1; n <= 5; n++) acks.push(await send(a, 'rh-b', 1, `m${n}`));
+    // One ms apart at least, so "before the 3rd message's time" never takes the 4th (a fast machine sends several in one ms).
+    const start = Date.now();
+    for (let n = 1; n <= 5; n++) {
+      t.frozenAt = start + n * 10;
+      acks.push(await send(a, 'rh-b', 1, `m${n}`));
+    }
+    t.frozenAt = undefined;
     const b = await t.connect('rh-b', 'main');
     const other = await t.connect('rh-b', 'other');
     await b.request('conversation.markRead', { conversationId: 'p2p|rh-a', seq: 2 });
