@@ -101,4 +101,27 @@ describe.skipIf(!available)('web app: two people chatting', () => {
     },
     LONG,
   );
+
+  it(
+    'a second tab that signs in as someone else does not change who the first tab acts as',
+    async () => {
+      const first = await app.signIn('uma');
+      const second = await first.context.newPage();
+      await second.goto(app.t.url);
+      await second.locator('.connection[data-status="connected"]').waitFor();
+      await second.getByRole('button', { name: 'Sign out' }).click();
+      await second.getByLabel('User id').fill('vic');
+      await second.getByRole('button', { name: 'Sign in' }).click();
+      await second.locator('.me-name', { hasText: 'vic' }).waitFor();
+
+      await first.page.getByRole('button', { name: 'New group' }).click();
+      await first.page.getByLabel('Name').fill('Uma only');
+      await first.page.getByLabel('Members: user ids, separated by commas or spaces').fill('wes');
+      await first.page.getByRole('button', { name: 'Create group' }).click();
+      await first.page.locator('.notice', { hasText: 'uma created the group "Uma only"' }).waitFor();
+      await first.page.locator('.chat-title', { hasText: '2 members' }).waitFor();
+      await second.close();
+    },
+    LONG,
+  );
 });

@@ -41,9 +41,28 @@ describe.skipIf(!available)('web app: working with messages', () => {
       await gina.message('about m5: yes').waitFor();
       await gina.page.getByRole('button', { name: 'Jump to latest ↓' }).waitFor({ state: 'detached' });
 
+      // Sending while scrolled up brings you back to the bottom, to your message.
+      await gina.page.locator('.messages').evaluate((el) => el.scrollTo(0, 0));
+      await gina.send('back at the bottom');
+      await gina.page.waitForFunction(() => {
+        const el = document.querySelector('.messages') as HTMLElement;
+        return el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+      });
+
       // Edit: both sides read the new text, marked edited.
       await frank.open('p2p|gina');
       await frank.send('first draft');
+      // Choosing Reply after Edit leaves the composer empty: the half-edited text is not sent as the reply.
+      await frank.choose(frank.message('first draft'), 'Message actions', 'Edit');
+      await frank.choose(frank.message('first draft'), 'Message actions', 'Reply');
+      expect(await frank.page.getByLabel('Message', { exact: true }).inputValue()).toBe('');
+      await frank.page.getByLabel('Message', { exact: true }).press('Escape');
+      // Escape closes a menu also when the focus is inside it.
+      await frank.message('first draft').hover();
+      await frank.message('first draft').getByRole('button', { name: 'Message actions' }).click();
+      await frank.page.getByRole('menuitem', { name: 'Reply' }).focus();
+      await frank.page.keyboard.press('Escape');
+      await frank.page.getByRole('menu').waitFor({ state: 'detached' });
       await frank.choose(frank.message('first draft'), 'Message actions', 'Edit');
       await frank.page.getByLabel('Message', { exact: true }).fill('final draft');
       await frank.page.getByLabel('Message', { exact: true }).press('Enter');

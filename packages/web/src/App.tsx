@@ -35,6 +35,8 @@ export function App() {
       mode={mode}
       onSignOut={(why) => {
         clearSession();
+        // The open chat was this user's: the next one to sign in starts at the list.
+        history.replaceState(null, '', location.pathname);
         setNotice(why);
         setToken(undefined);
       }}
@@ -53,5 +55,5 @@ function Connected({ token, mode, onSignOut }: { token: string; mode: ServerMode
         Connecting… ({status})
       </p>
     );
-  return <ChatApp client={phase.client} token={token} status={status} onSignOut={() => onSignOut()} />;
+  return <ChatApp client={phase.client} token={phase.token} status={status} onSignOut={() => onSignOut()} />;
 }

@@ -9,18 +9,16 @@ import { NewChatDialog } from './conversations/NewChatDialog';
 import { useConversations } from './conversations/use-conversations';
 import { GroupDirectory } from './groups/group-directory';
 import { NewGroupDialog } from './groups/NewGroupDialog';
-import { loadSession } from './session/session';
 import { Avatar } from './ui/Avatar';
 import { ConnectionIndicator } from './ui/ConnectionIndicator';
 import { useOpenConversation } from './ui/route';
 import { ToastProvider } from './ui/toast';
 
 /** The signed-in app: the conversation list beside the open chat (one at a time on a phone). */
-export function ChatApp(props: { client: ParleyClient; token: string; status: ConnectionStatus; onSignOut: () => void }) {
+export function ChatApp(props: { client: ParleyClient; token: () => string; status: ConnectionStatus; onSignOut: () => void }) {
   const { client } = props;
   const context = useMemo<AppContextValue>(() => {
-    const token = () => loadSession()?.token ?? props.token;
-    return { client, me: client.uid, token, groups: new GroupDirectory(token) };
+    return { client, me: client.uid, token: props.token, groups: new GroupDirectory(props.token) };
   }, [client, props.token]);
   const { conversations, totalUnread } = useConversations(client);
   const [open, setOpen] = useOpenConversation();

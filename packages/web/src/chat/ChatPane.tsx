@@ -12,8 +12,9 @@ import { useUploads } from './use-uploads';
 
 /** One conversation: header, history (scrolls up for older, jumps to a quoted message) and the composer. */
 export function ChatPane(props: { conversationId: string; conversation: Conversation | undefined; onBack: () => void }) {
+  const { me } = useApp();
   const address = addressOf(props.conversationId);
-  if (!address)
+  if (!address || (address.channelType === 1 && address.channelId === me))
     return (
       <div className="welcome muted">
         <p>There is no conversation “{props.conversationId}”.</p>

@@ -3,13 +3,16 @@ import type { Payload } from '@parley/protocol';
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useApp } from '../app-context';
 import { isGroup } from '../conversations/address';
-import { useAction } from '../ui/toast';
+import { useAction, useToast } from '../ui/toast';
 import { mentionsIn, shownPayload, summaryOf } from './content';
 
 /**
  * Text with Enter (Shift+Enter for a new line), images from the clip button. Replying quotes the message;
  * editing replaces your message's text for everyone. Every message asks for read receipts.
  */
+/** The server's default text limit (PARLEY_TEXT_MAX_CHARS); checked here so a long text is not lost to a refused send. */
+const MAX_CHARS = 5000;
+
 export function Composer(props: {
   address: ChannelAddress;
   replyTo: LocalMessage | undefined;
@@ -20,13 +23,17 @@ export function Composer(props: {
 }) {
   const { client } = useApp();
   const act = useAction();
+  const toast = useToast();
   const [text, setText] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
   const file = useRef<HTMLInputElement>(null);
   const { editing, replyTo } = props;
 
+  // Starting an edit loads the message's text; leaving it (for a reply, say) clears it, so it is never sent by mistake.
   useEffect(() => {
-    if (editing) setText(shownPayload(editing).content ?? '');
+    setText(editing ? (shownPayload(editing).content ?? '') : '');
+  }, [editing]);
+  useEffect(() => {
     if (editing || replyTo) input.current?.focus();
   }, [editing, replyTo]);
 
@@ -34,6 +41,10 @@ export function Composer(props: {
     e?.preventDefault();
     const content = text.trim();
     if (!content) return;
+    if ([...content].length > MAX_CHARS) {
+      toast(`A message is at most ${MAX_CHARS} characters; this one has ${[...content].length}.`);
+      return;
+    }
     setText('');
     props.onCancel();
     if (editing) {

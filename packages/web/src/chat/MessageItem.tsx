@@ -80,7 +80,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
           {mine && <SendState message={m} onResend={() => void client.messages.resend(m)} />}
         </span>
       </div>
-      {sent && <Menu label="Message actions" items={items} header={<ReactionPicker message={m} />} />}
+      {sent && <Menu label="Message actions" items={items} header={(close) => <ReactionPicker message={m} onPicked={close} />} />}
     </div>
   );
 });

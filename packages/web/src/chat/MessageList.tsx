@@ -45,12 +45,20 @@ export function MessageList(props: {
   const top = useSentinel(snapshot.loaded && snapshot.hasOlder, history.loadOlder, scroller);
   const bottom = useSentinel(snapshot.loaded && snapshot.hasNewer, history.loadNewer, scroller);
   const firstKey = snapshot.items[0]?.clientMsgNo ?? '';
+  const last = snapshot.items.at(-1);
+  // Your own new message (still sending) brings you to the bottom, wherever you were reading.
+  const ownSend = last?.status === 'sending' ? last.clientMsgNo : '';
+  const seenSend = useRef('');
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new upload bubble also scrolls to the bottom
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    if (snapshot.focus !== undefined) {
+    if (ownSend && ownSend !== seenSend.current) {
+      seenSend.current = ownSend;
+      atBottom.current = true;
+      el.scrollTop = el.scrollHeight;
+    } else if (snapshot.focus !== undefined) {
       el.querySelector(`[data-seq="${snapshot.focus}"]`)?.scrollIntoView({ block: 'center' });
       setHighlight(snapshot.focus);
     } else if (before.current.first && before.current.first !== firstKey && el.scrollTop < 50) {
@@ -58,7 +66,7 @@ export function MessageList(props: {
       el.scrollTop = before.current.top + (el.scrollHeight - before.current.height);
     } else if (atBottom.current) el.scrollTop = el.scrollHeight;
     before.current = { height: el.scrollHeight, top: el.scrollTop, first: firstKey };
-  }, [snapshot, props.uploads, firstKey]);
+  }, [snapshot, props.uploads, firstKey, ownSend]);
 
   const onScroll = () => {
     const el = scroller.current;

@@ -39,12 +39,21 @@ export function Reactions({ message: m }: { message: LocalMessage }) {
   );
 }
 
-export function ReactionPicker({ message }: { message: LocalMessage }) {
+export function ReactionPicker({ message, onPicked }: { message: LocalMessage; onPicked: () => void }) {
   const toggle = useToggle(message);
   return (
     <span className="reaction-picker">
       {QUICK_REACTIONS.map((emoji) => (
-        <button type="button" role="menuitem" key={emoji} aria-label={`React ${emoji}`} onClick={() => toggle(emoji)}>
+        <button
+          type="button"
+          role="menuitem"
+          key={emoji}
+          aria-label={`React ${emoji}`}
+          onClick={() => {
+            toggle(emoji);
+            onPicked();
+          }}
+        >
           {emoji}
         </button>
       ))}

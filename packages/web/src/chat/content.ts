@@ -43,7 +43,8 @@ export function summaryOf(m: Pick<Message, 'payload' | 'extra'>): string {
 
 /** `@uid` words in a group message become its mentions; `@all` mentions everyone. */
 export function mentionsIn(text: string): { uids: string[]; all?: boolean } | undefined {
-  const words = [...text.matchAll(/(?:^|\s)@([A-Za-z0-9_.-]{1,64})/g)].map((m) => m[1] as string);
+  // A uid may hold '.' and '@', but a sentence's full stop after a mention is not part of it.
+  const words = [...text.matchAll(/(?:^|\s)@([A-Za-z0-9_.@-]{1,64})/g)].map((m) => (m[1] as string).replace(/\.+$/, '')).filter(Boolean);
   if (words.length === 0) return undefined;
   const all = words.includes('all');
   const uids = [...new Set(words.filter((w) => w !== 'all'))].slice(0, 100);

@@ -1,9 +1,13 @@
 import { type ConnectionStatus, ParleyClient } from '@parley/client';
 import { useEffect, useState } from 'react';
 import { devLogin, type ServerMode, serverUrl } from './api';
-import { deviceId, saveSession } from './session';
+import { deviceId, loadSession, saveSession } from './session';
 
-export type Phase = { kind: 'connecting' } | { kind: 'ready'; client: ParleyClient } | { kind: 'failed'; reason: string };
+/** `token` answers this tab's current token: localStorage is shared with other tabs, which may sign in as someone else. */
+export type Phase =
+  | { kind: 'connecting' }
+  | { kind: 'ready'; client: ParleyClient; token: () => string }
+  | { kind: 'failed'; reason: string };
 
 /**
  * One SDK client for the signed-in token. The first connect may fail while the server is away: the
@@ -16,6 +20,7 @@ export function useConnection(token: string, mode: ServerMode | undefined): { ph
   useEffect(() => {
     if (!mode) return;
     setPhase({ kind: 'connecting' });
+    let current = token;
     const client: ParleyClient = new ParleyClient({
       url: serverUrl(),
       token,
@@ -25,7 +30,9 @@ export function useConnection(token: string, mode: ServerMode | undefined): { ph
       ...(mode === 'development' && {
         refreshToken: async () => {
           const fresh = await devLogin(client.uid);
-          saveSession({ token: fresh });
+          // Keep the stored session only if it is still this tab's: another tab may have signed in since.
+          if (loadSession()?.token === current) saveSession({ token: fresh });
+          current = fresh;
           return fresh;
         },
       }),
@@ -35,7 +42,7 @@ export function useConnection(token: string, mode: ServerMode | undefined): { ph
       setStatus(s);
       if (s === 'connected' && !ready) {
         ready = true;
-        setPhase({ kind: 'ready', client });
+        setPhase({ kind: 'ready', client, token: () => current });
       }
       if (s === 'tokenExpired' && !ready) setPhase({ kind: 'failed', reason: 'The server refused this token. Sign in again.' });
       if (s === 'kicked') setPhase({ kind: 'failed', reason: 'You were signed out: this device was kicked.' });

@@ -7,10 +7,10 @@ export interface MenuItem {
 }
 
 /** A "⋯" button with a small popup menu; closes on choice, outside click or Escape. */
-export function Menu({ label, items, header }: { label: string; items: MenuItem[]; header?: ReactNode }) {
+export function Menu({ label, items, header }: { label: string; items: MenuItem[]; header?: (close: () => void) => ReactNode }) {
   const [open, setOpen] = useState(false);
-  // Near the bottom of the window the popup opens upward, so the last message's menu is not cut off.
-  const [upward, setUpward] = useState(false);
+  // The popup opens upward near the bottom of the window, and towards the side with room, so it is never cut off.
+  const [place, setPlace] = useState('');
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -33,7 +33,10 @@ export function Menu({ label, items, header }: { label: string; items: MenuItem[
         aria-expanded={open}
         onClick={(e) => {
           e.stopPropagation();
-          setUpward(e.currentTarget.getBoundingClientRect().bottom > window.innerHeight - 280);
+          const at = e.currentTarget.getBoundingClientRect();
+          const vertical = at.bottom > window.innerHeight - 280 ? ' upward' : '';
+          const horizontal = at.left + 220 > window.innerWidth ? ' to-left' : at.right - 220 < 0 ? ' to-right' : '';
+          setPlace(vertical + horizontal);
           setOpen(!open);
         }}
       >
@@ -41,12 +44,13 @@ export function Menu({ label, items, header }: { label: string; items: MenuItem[
       </button>
       {open && (
         <div
-          className={`menu-popup${upward ? ' upward' : ''}`}
+          className={`menu-popup${place}`}
           role="menu"
           onClick={(e) => e.stopPropagation()}
-          onKeyDown={(e) => e.stopPropagation()}
+          // Keys go on to the document, where Escape closes the menu.
+          onKeyDown={() => {}}
         >
-          {header}
+          {header?.(() => setOpen(false))}
           {items.map((item) => (
             <button
               type="button"
