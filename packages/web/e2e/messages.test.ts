@@ -55,7 +55,8 @@ describe.skipIf(!available)('web app: working with messages', () => {
       // Choosing Reply after Edit leaves the composer empty: the half-edited text is not sent as the reply.
       await frank.choose(frank.message('first draft'), 'Message actions', 'Edit');
       await frank.choose(frank.message('first draft'), 'Message actions', 'Reply');
-      expect(await frank.page.getByLabel('Message', { exact: true }).inputValue()).toBe('');
+      await frank.page.locator('.composer-context', { hasText: 'Replying to frank' }).waitFor();
+      await frank.page.waitForFunction(() => document.querySelector<HTMLTextAreaElement>('textarea[aria-label="Message"]')?.value === '');
       await frank.page.getByLabel('Message', { exact: true }).press('Escape');
       // Escape closes a menu also when the focus is inside it.
       await frank.message('first draft').hover();
