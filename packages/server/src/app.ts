@@ -17,12 +17,13 @@ import { MessageIdGenerator } from './domain/messages/message-id.js';
 import { MessageService } from './domain/messages/message-service.js';
 import { RateLimiter } from './domain/messages/rate-limiter.js';
 import { SendBatcher } from './domain/messages/send-batcher.js';
+import { MessageVisibility } from './domain/messages/visibility.js';
 import { UserService } from './domain/users/user-service.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Bus } from './ports/bus.js';
 import type { FileStore } from './ports/files.js';
-import type { Storage } from './ports/storage/index.js';
+import type { MessageRef, Storage } from './ports/storage/index.js';
 import { createHttpServer } from './transports/http/server.js';
 import { WsGateway } from './transports/ws/gateway.js';
 
@@ -50,7 +51,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const metrics = createMetrics();
   const storage = options.storage ?? (await openStorage(config));
   const bus = options.bus ?? new MemoryBus();
-  const router = new DeliveryRouter(bus, (uid) => storage.channels.superGroupsOf(uid));
+  const visibility = new MessageVisibility(storage);
+  const router = new DeliveryRouter(
+    bus,
+    (uid) => storage.channels.superGroupsOf(uid),
+    (uids, about) => visibility.whoCanSee(uids, about as MessageRef),
+  );
   const tokens = new TokenService(config.appSecret, config.tokenTtlSeconds);
   const users = new UserService(storage, tokens);
   const batcher = new SendBatcher(

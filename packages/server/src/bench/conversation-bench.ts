@@ -51,7 +51,15 @@ async function populate(storage: Storage, count: number): Promise<string[]> {
 /** conversation.list and conversation.sync as the service runs them (server time, no network). */
 export async function conversationBench(storage: Storage, label: string, conversations: number): Promise<string> {
   const config = loadConfig({});
-  const service = new ConversationService(storage, new DeliveryRouter(new MemoryBus(), async () => []), config.limits);
+  const service = new ConversationService(
+    storage,
+    new DeliveryRouter(
+      new MemoryBus(),
+      async () => [],
+      async () => new Set(),
+    ),
+    config.limits,
+  );
   const peers = await populate(storage, conversations);
   const list = summarize(await timeIt(1000, 100, () => service.list(ME, { limit: 100, needLastMsg: true })));
   const token = (await service.sync(ME, undefined)).syncToken;

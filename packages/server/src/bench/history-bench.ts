@@ -52,7 +52,11 @@ const bulkSql = (series: string) => `
 
 async function measure(storage: Storage, label: string, total: number): Promise<string> {
   const config = loadConfig({});
-  const router = new DeliveryRouter(new MemoryBus(), async () => []);
+  const router = new DeliveryRouter(
+    new MemoryBus(),
+    async () => [],
+    async () => new Set(),
+  );
   const actions = new MessageActions(storage, router, new ConversationService(storage, router, config.limits), config.limits);
   let seed = 42;
   const random = () => {

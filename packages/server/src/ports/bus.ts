@@ -19,6 +19,11 @@ export type BusMessage =
       frame: string;
       /** `<nodeId>:<connectionId>` of the connection that caused it; that connection skips it. */
       origin?: string;
+      /**
+       * A push about a stored message (an edit, a reaction, a revoke, a receipt): each receiving
+       * node hands it only to those of its local recipients who may see that message.
+       */
+      about?: { channelType: number; channelId: string; seq: number };
     }
   /** Between nodes only; never forwarded to clients. */
   | { kind: 'control'; event: string; data: unknown };

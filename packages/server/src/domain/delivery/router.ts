@@ -8,6 +8,25 @@ interface MembershipChange {
   joined: boolean;
 }
 
+/** The stored message a push is about: only users who may see it receive the push. */
+export interface MessageAbout {
+  channelType: number;
+  channelId: string;
+  seq: number;
+}
+
+export interface PushOptions {
+  /** The connection that caused the push; it does not receive it. */
+  origin?: string;
+  about?: MessageAbout;
+}
+
+/** Which of `uids` may see the message (the domain's one visibility rule). */
+export type VisibilityCheck = (uids: readonly string[], about: MessageAbout) => Promise<ReadonlySet<string>>;
+
+/** The text frame of a push event, as clients receive it. */
+export const renderPush = (event: string, data: unknown): string => JSON.stringify({ event, data });
+
 /**
  * The cluster logic of delivery, written once: which local connections want an event, and which
  * bus topics this node subscribes to. A bus adapter only publishes and receives.
@@ -15,20 +34,25 @@ interface MembershipChange {
  * A node subscribes to `user.<uid>` while it holds a connection of that user, and to a super
  * group's channel topic while it holds a connection of one of its members, so a super-group
  * message crosses the bus once per node, not once per member.
+ *
+ * Pushes about a stored message are checked against the visibility rule on the receiving node,
+ * for its own recipients only, so a super group's update costs a check per member online there,
+ * not per member. Such a check waits on storage: while one is pending on a topic, later pushes on
+ * that topic queue behind it, so every topic still delivers in publish order.
  */
-/** The text frame of a push event, as clients receive it. */
-export const renderPush = (event: string, data: unknown): string => JSON.stringify({ event, data });
-
 export class DeliveryRouter {
   private readonly byUser = new Map<string, Set<Recipient>>();
   /** super-group topic -> local member uids */
   private readonly channelMembers = new Map<string, Set<string>>();
   /** uid -> super-group topics it keeps subscribed */
   private readonly userChannels = new Map<string, Set<string>>();
+  /** topic -> the tail of its deliveries waiting on a visibility check */
+  private readonly pending = new Map<string, Promise<void>>();
 
   constructor(
     private readonly bus: Bus,
     private readonly superGroupsOf: (uid: string) => Promise<string[]>,
+    private readonly whoCanSee: VisibilityCheck,
   ) {
     bus.onMessage((topic, message) => this.receive(topic, message));
   }
@@ -67,18 +91,23 @@ export class DeliveryRouter {
     return this.byUser.get(uid) ?? new Set();
   }
 
-  /** Pushes a rendered frame (see `renderPush`) to every device of `uid` but `origin`. */
-  pushToUser(uid: string, frame: string, origin?: string): void {
-    this.bus.publish(userTopic(uid), origin ? { kind: 'push', frame, origin } : { kind: 'push', frame });
+  /** Pushes a rendered frame (see `renderPush`) to every device of `uid` but `options.origin`. */
+  pushToUser(uid: string, frame: string, options: PushOptions = {}): void {
+    this.bus.publish(userTopic(uid), pushMessage(frame, options));
   }
 
-  pushToSuperGroup(channelId: string, frame: string, origin?: string): void {
-    this.bus.publish(channelTopic(3, channelId), origin ? { kind: 'push', frame, origin } : { kind: 'push', frame });
+  pushToSuperGroup(channelId: string, frame: string, options: PushOptions = {}): void {
+    this.bus.publish(channelTopic(3, channelId), pushMessage(frame, options));
   }
 
   /** Tells the nodes of `uid` to start or stop listening to a super group. */
   membershipChanged(uid: string, change: MembershipChange): void {
     this.bus.publish(userTopic(uid), { kind: 'control', event: MembershipEvent, data: change });
+  }
+
+  /** Resolves once every delivery waiting on a visibility check has been made (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending.values());
   }
 
   private receive(topic: string, message: BusMessage): void {
@@ -87,16 +116,40 @@ export class DeliveryRouter {
         this.applyMembership(topic.slice(5), message.data as MembershipChange);
       return;
     }
-    if (topic.startsWith('user.')) {
-      this.deliver(this.byUser.get(topic.slice(5)), message.frame, message.origin);
+    if (!message.about && !this.pending.has(topic)) {
+      this.deliverTo(this.audience(topic), message.frame, message.origin);
       return;
     }
-    for (const uid of this.channelMembers.get(topic) ?? []) this.deliver(this.byUser.get(uid), message.frame, message.origin);
+    this.enqueue(topic, async () => {
+      const uids = this.audience(topic);
+      const about = message.about;
+      const allowed = about && uids.length ? await this.whoCanSee(uids, about) : undefined;
+      this.deliverTo(allowed ? uids.filter((uid) => allowed.has(uid)) : about ? [] : uids, message.frame, message.origin);
+    });
   }
 
-  private deliver(recipients: Set<Recipient> | undefined, frame: string, origin: string | undefined): void {
-    if (!recipients) return;
-    for (const r of recipients) if (r.connectionId !== origin) r.sendText(frame);
+  /** The local uids a topic's pushes go to. */
+  private audience(topic: string): string[] {
+    if (topic.startsWith('user.')) {
+      const uid = topic.slice(5);
+      return this.byUser.has(uid) ? [uid] : [];
+    }
+    return [...(this.channelMembers.get(topic) ?? [])];
+  }
+
+  private enqueue(topic: string, task: () => Promise<void>): void {
+    // A failed check delivers nothing: clients that miss an update pull the current state.
+    const tail = (this.pending.get(topic) ?? Promise.resolve()).then(task).catch(() => {});
+    this.pending.set(topic, tail);
+    void tail.then(() => {
+      if (this.pending.get(topic) === tail) this.pending.delete(topic);
+    });
+  }
+
+  private deliverTo(uids: readonly string[], frame: string, origin: string | undefined): void {
+    for (const uid of uids) {
+      for (const r of this.byUser.get(uid) ?? []) if (r.connectionId !== origin) r.sendText(frame);
+    }
   }
 
   private applyMembership(uid: string, change: MembershipChange): void {
@@ -123,4 +176,11 @@ export class DeliveryRouter {
     this.channelMembers.delete(topic);
     this.bus.unsubscribe(topic);
   }
+}
+
+function pushMessage(frame: string, options: PushOptions): BusMessage {
+  const message: BusMessage = { kind: 'push', frame };
+  if (options.origin) message.origin = options.origin;
+  if (options.about) message.about = options.about;
+  return message;
 }

@@ -3,7 +3,6 @@ import {
   ContentType,
   type ConversationRef,
   EventName,
-  formatConversationId,
   type HistoryParams,
   type HistoryResult,
   MemberRole,
@@ -15,13 +14,14 @@ import {
 import type { Limits } from '../../config.js';
 import type { MessageRef, Storage, StoredMessage } from '../../ports/storage/index.js';
 import { peerOf } from '../channels/person-channel.js';
-import { type ConversationKey, requireAccess } from '../conversations/conversation-access.js';
+import { requireAccess } from '../conversations/conversation-access.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { fromRow as rowState } from '../conversations/conversation-state.js';
 import { type DeliveryRouter, renderPush } from '../delivery/router.js';
 import { planHistory } from './history-window.js';
 import { MessageReader } from './message-reader.js';
 import { checkPayload } from './payload-rules.js';
+import { MessageVisibility } from './visibility.js';
 
 const refOf = (m: StoredMessage): MessageRef => ({ channelType: m.channelType, channelId: m.channelId, seq: m.messageSeq });
 
@@ -32,6 +32,7 @@ const refOf = (m: StoredMessage): MessageRef => ({ channelType: m.channelType, c
  */
 export class MessageActions {
   private readonly reader: MessageReader;
+  private readonly visibility: MessageVisibility;
 
   constructor(
     private readonly storage: Storage,
@@ -41,11 +42,12 @@ export class MessageActions {
     private readonly clock: () => number = Date.now,
   ) {
     this.reader = new MessageReader(storage);
+    this.visibility = new MessageVisibility(storage);
   }
 
   async history(uid: string, params: HistoryParams): Promise<HistoryResult> {
     const key = await requireAccess(this.storage, uid, params);
-    const window = await this.window(uid, key);
+    const window = await this.visibility.window(uid, key);
     const easemob = params.cursor !== undefined || params.searchDirection !== undefined || params.pageSize !== undefined;
     let startSeq = params.startSeq ?? 0;
     let contain = params.contain ?? false;
@@ -84,7 +86,7 @@ export class MessageActions {
     const byTime = params.beforeTimestamp !== undefined;
     if (byTime === (params.messageIds !== undefined)) throw new ParleyError('message.remove_invalid');
     const key = await requireAccess(this.storage, uid, params as ConversationRef);
-    const window = await this.window(uid, key);
+    const window = await this.visibility.window(uid, key);
     let removed = 0;
     if (byTime) {
       const upTo = Math.min(await this.storage.messageState.seqBefore(key, params.beforeTimestamp as number), window.ceiling);
@@ -115,7 +117,7 @@ export class MessageActions {
         messageIds: params.messageIds ?? [],
         beforeTimestamp: params.beforeTimestamp ?? null,
       };
-      this.router.pushToUser(uid, renderPush(EventName.DeleteRoaming, event), originConnection);
+      this.router.pushToUser(uid, renderPush(EventName.DeleteRoaming, event), { origin: originConnection });
     }
     return { removed };
   }
@@ -131,7 +133,7 @@ export class MessageActions {
       const { conversations } = await this.storage.messageState.revoke(refOf(m), uid, this.clock());
       for (const row of conversations) void this.conversations.pushUpdated(row.uid, rowState(row)).catch(() => {});
     }
-    return this.publishUpdated(m);
+    return this.publishUpdated(m, uid);
   }
 
   /** The sender edits a text or custom message, keeping its type, at most maxEdits times. */
@@ -145,7 +147,7 @@ export class MessageActions {
     if ('error' in checked) throw new ParleyError('request.invalid', checked.error);
     const edited = await this.storage.messageState.edit(refOf(m), checked.json, this.clock(), this.limits.maxEdits);
     if (edited === 'limit') throw new ParleyError('message.edit_limit', `A message can be edited at most ${this.limits.maxEdits} times`);
-    return this.publishUpdated(edited);
+    return this.publishUpdated(edited, uid);
   }
 
   async react(uid: string, messageId: string, emoji: string, add: boolean): Promise<Message> {
@@ -154,7 +156,7 @@ export class MessageActions {
     const result = await this.storage.messageState.react(refOf(m), uid, emoji, add, this.limits.maxReactions, this.clock());
     if (result === 'limit')
       throw new ParleyError('message.reaction_limit', `At most ${this.limits.maxReactions} different reactions per message`);
-    return this.publishUpdated({ ...m, annotated: true });
+    return this.publishUpdated({ ...m, annotated: true }, uid);
   }
 
   /** Reports reading receipt messages; each reader counts once; the senders see the new counts. */
@@ -173,32 +175,23 @@ export class MessageActions {
     const read = wanted.filter((m) => fresh.has(`${m.channelType}|${m.channelId}|${m.messageSeq}`));
     for (const m of read) {
       const [message] = await this.reader.render(m.fromUid, [{ ...m, annotated: true }]);
-      this.router.pushToUser(m.fromUid, renderPush(EventName.MessageUpdated, message));
+      this.router.pushToUser(m.fromUid, renderPush(EventName.MessageUpdated, message), { about: refOf(m) });
     }
     return { read: read.map((m) => m.messageId) };
   }
 
-  /** The message, if `uid` belongs to its channel now; otherwise the same not_found as a missing one. */
+  /**
+   * The message, if `uid` belongs to its channel now and may see it (a sender may still act on
+   * their own message); otherwise the same not_found as a missing one.
+   */
   private async find(uid: string, messageId: string): Promise<StoredMessage> {
     const m = await this.storage.messageState.byId(messageId);
-    if (m && (await this.belongs(uid, m)) && (m.fromUid === uid || (await this.visibleTo(uid, m)))) return m;
+    if (m && (await this.isMember(uid, m)) && (m.fromUid === uid || (await this.visibility.canSee(uid, refOf(m))))) return m;
     throw new ParleyError('message.not_found', `No message ${messageId}`);
   }
 
-  /** Inside the user's window (not before they joined or cleared) and not deleted by them. */
-  private async visibleTo(uid: string, m: StoredMessage): Promise<boolean> {
-    const name = m.channelType === ChannelType.Person ? peerOf(m.channelId, uid) : m.channelId;
-    const key = {
-      conversationId: formatConversationId({ channelType: m.channelType, channelId: name }) as string,
-      channelType: m.channelType,
-      channelId: m.channelId,
-    };
-    const w = await this.window(uid, key);
-    if (m.messageSeq <= w.floor || m.messageSeq > w.ceiling) return false;
-    return !(await this.storage.messageState.deletedSeqs(uid, m, m.messageSeq, m.messageSeq)).has(m.messageSeq);
-  }
-
-  private async belongs(uid: string, m: StoredMessage): Promise<boolean> {
+  /** Acting on a message takes membership now; a group's former members may only read. */
+  private async isMember(uid: string, m: StoredMessage): Promise<boolean> {
     if (m.channelType === ChannelType.Person) return m.channelId.split('|').includes(uid);
     if (m.channelType === ChannelType.System) return m.channelId === uid;
     return (await this.storage.channels.member(m, uid)) !== undefined;
@@ -208,31 +201,24 @@ export class MessageActions {
     return (await this.storage.channels.member(m, uid))?.role ?? -1;
   }
 
-  /** Sends the message's current state to every member online, each in their own view. */
-  private async publishUpdated(m: StoredMessage): Promise<Message> {
+  /**
+   * Sends the message's current state to every member online who may see it, each in their own
+   * view, and returns it as `actor` sees it.
+   */
+  private async publishUpdated(m: StoredMessage, actor: string): Promise<Message> {
     const current = (await this.storage.messages.bySeqs([refOf(m)]))[0] ?? m;
     const render = async (viewer: string) => (await this.reader.render(viewer, [current]))[0] as Message;
+    const about = refOf(m);
     if (m.channelType === ChannelType.Person) {
       for (const viewer of new Set([m.fromUid, peerOf(m.channelId, m.fromUid)])) {
-        this.router.pushToUser(viewer, renderPush(EventName.MessageUpdated, await render(viewer)));
+        this.router.pushToUser(viewer, renderPush(EventName.MessageUpdated, await render(viewer)), { about });
       }
     } else if (m.channelType === ChannelType.SuperGroup) {
-      this.router.pushToSuperGroup(m.channelId, renderPush(EventName.MessageUpdated, await render(m.fromUid)));
+      this.router.pushToSuperGroup(m.channelId, renderPush(EventName.MessageUpdated, await render(m.fromUid)), { about });
     } else if (m.channelType === ChannelType.Group) {
       const frame = renderPush(EventName.MessageUpdated, await render(m.fromUid));
-      for (const member of await this.storage.channels.members(m)) this.router.pushToUser(member.uid, frame);
-    } else this.router.pushToUser(m.channelId, renderPush(EventName.MessageUpdated, await render(m.channelId)));
-    return render(m.fromUid);
-  }
-
-  /** The seqs a user may see: above their clear point and join point, up to the channel's end for them. */
-  private async window(uid: string, key: ConversationKey) {
-    const row = await this.storage.conversations.get(uid, key.conversationId);
-    const channel = await this.storage.channels.get(key);
-    const member = key.channelType === ChannelType.Person ? undefined : await this.storage.channels.member(key, uid);
-    const joinFloor = member && channel && !channel.allowHistory ? member.joinSeq : 0;
-    // A former member of a group keeps what they saw: their row stopped where they left.
-    const ceiling = key.channelType === ChannelType.Group && !member ? (row?.lastSeq ?? 0) : (channel?.maxSeq ?? 0);
-    return { floor: Math.max(row?.clearSeq ?? 0, joinFloor), ceiling };
+      for (const member of await this.storage.channels.members(m)) this.router.pushToUser(member.uid, frame, { about });
+    } else this.router.pushToUser(m.channelId, renderPush(EventName.MessageUpdated, await render(m.channelId)), { about });
+    return render(actor);
   }
 }

@@ -206,12 +206,12 @@ export class MessageService {
     const { router } = this.deps;
     const frame = (viewer: string) => `{"event":"${EventName.MessageNew}","data":${render(viewer)}}`;
     if (fanout.kind === 'users') {
-      for (const t of fanout.targets) router.pushToUser(t.uid, frame(t.uid), origin);
+      for (const t of fanout.targets) router.pushToUser(t.uid, frame(t.uid), { origin });
       return;
     }
     const shared = frame(parts.fromUid);
-    if (fanout.kind === 'none') router.pushToSuperGroup(parts.channelId, shared, origin);
-    else for (const uid of members ?? []) router.pushToUser(uid, shared, origin);
+    if (fanout.kind === 'none') router.pushToSuperGroup(parts.channelId, shared, { origin });
+    else for (const uid of members ?? []) router.pushToUser(uid, shared, { origin });
   }
 }
 

@@ -1,0 +1,68 @@
+import { ChannelType, formatConversationId } from '@parley/protocol';
+import type { ChannelKey, ChannelRecord, MessageRef, Storage } from '../../ports/storage/index.js';
+import { peerOf } from '../channels/person-channel.js';
+import type { ConversationKey } from '../conversations/conversation-access.js';
+
+/** The seqs a user may see in a channel: (floor, ceiling]. */
+export interface VisibleWindow {
+  floor: number;
+  ceiling: number;
+}
+
+/**
+ * The one rule for "may this user see this message", used by history, by every action on a
+ * message and by every push about one (edit, reaction, revoke, receipt). A user sees a message
+ * when they belong to its channel, it lies inside their window (after they joined, unless the
+ * group shows history to new members; after their one-way clear; before they left a group) and
+ * they have not deleted it for themselves.
+ */
+export class MessageVisibility {
+  constructor(private readonly storage: Storage) {}
+
+  /** The seqs `uid` may see: above their clear point and join point, up to the channel's end for them. */
+  async window(uid: string, key: ConversationKey, channel?: ChannelRecord): Promise<VisibleWindow> {
+    const row = await this.storage.conversations.get(uid, key.conversationId);
+    const ch = channel ?? (await this.storage.channels.get(key));
+    const member = key.channelType === ChannelType.Person ? undefined : await this.storage.channels.member(key, uid);
+    const joinFloor = member && ch && !ch.allowHistory ? member.joinSeq : 0;
+    // A former member of a group keeps what they saw: their row stopped where they left.
+    const ceiling = key.channelType === ChannelType.Group && !member ? (row?.lastSeq ?? 0) : (ch?.maxSeq ?? 0);
+    return { floor: Math.max(row?.clearSeq ?? 0, joinFloor), ceiling };
+  }
+
+  /** Whether `uid` may see the message at `ref` now. */
+  async canSee(uid: string, ref: MessageRef, channel?: ChannelRecord): Promise<boolean> {
+    if (!(await this.belongs(uid, ref))) return false;
+    const w = await this.window(uid, keyFor(uid, ref), channel);
+    if (ref.seq <= w.floor || ref.seq > w.ceiling) return false;
+    return !(await this.storage.messageState.deletedSeqs(uid, ref, ref.seq, ref.seq)).has(ref.seq);
+  }
+
+  /** Those of `uids` who may see the message at `ref`: what a push about it is delivered to. */
+  async whoCanSee(uids: readonly string[], ref: MessageRef): Promise<Set<string>> {
+    const channel = ref.channelType === ChannelType.Person ? undefined : await this.storage.channels.get(ref);
+    const allowed = new Set<string>();
+    for (const uid of uids) if (await this.canSee(uid, ref, channel)) allowed.add(uid);
+    return allowed;
+  }
+
+  /** Members now; a group's former members keep their conversation (and window) too. */
+  private async belongs(uid: string, ref: ChannelKey): Promise<boolean> {
+    if (ref.channelType === ChannelType.Person) return ref.channelId.split('|').includes(uid);
+    if (ref.channelType === ChannelType.System) return ref.channelId === uid;
+    if (await this.storage.channels.member(ref, uid)) return true;
+    return (
+      ref.channelType === ChannelType.Group && (await this.storage.conversations.get(uid, keyFor(uid, ref).conversationId)) !== undefined
+    );
+  }
+}
+
+/** The conversation `uid` sees a channel as. */
+export function keyFor(uid: string, ref: ChannelKey): ConversationKey {
+  const name = ref.channelType === ChannelType.Person ? peerOf(ref.channelId, uid) : ref.channelId;
+  return {
+    conversationId: formatConversationId({ channelType: ref.channelType, channelId: name }) as string,
+    channelType: ref.channelType as ConversationKey['channelType'],
+    channelId: ref.channelId,
+  };
+}
