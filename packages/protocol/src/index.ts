@@ -1,6 +1,7 @@
 export * from './conversation-id.js';
 export * from './errors.js';
 export * from './ids.js';
+export * from './json-shape.js';
 export * from './reason-codes.js';
 export * from './schemas/admin.js';
 export * from './schemas/auth.js';

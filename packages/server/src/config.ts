@@ -16,6 +16,12 @@ export interface Limits {
   /** Sends per user per second; 0 turns the limit off (benchmarks). */
   sendRatePerSec: number;
   sendBurst: number;
+  /** Nesting and size of any JSON a client sends (frames and bodies), checked before anything else. */
+  jsonMaxDepth: number;
+  jsonMaxNodes: number;
+  /** Dev logins per client IP (development mode only); 0 turns the limit off. */
+  devLoginRatePerSec: number;
+  devLoginBurst: number;
 }
 
 export interface Config {
@@ -36,6 +42,11 @@ export interface Config {
   authTimeoutMs: number;
   wsMaxBufferedBytes: number;
   wsMaxFrameBytes: number;
+  /**
+   * Browser origins (scheme://host[:port]) allowed to open the WebSocket besides the server's own;
+   * '*' allows any. A connection without an Origin header (not a browser) is never refused for it.
+   */
+  allowedOrigins: readonly string[] | '*';
   limits: Limits;
 }
 
@@ -97,7 +108,33 @@ function loadLimits(env: Env): Limits {
     maxReactions: int(env, 'PARLEY_MAX_REACTIONS', 20, 1, 1000),
     sendRatePerSec: int(env, 'PARLEY_SEND_RATE_PER_SEC', 20, 0, 1_000_000),
     sendBurst: int(env, 'PARLEY_SEND_BURST', 50, 1, 1_000_000),
+    // 128 levels is far below what JSON.stringify or Ajv can recurse through.
+    jsonMaxDepth: int(env, 'PARLEY_JSON_MAX_DEPTH', 32, 4, 128),
+    jsonMaxNodes: int(env, 'PARLEY_JSON_MAX_NODES', 20_000, 100, 1_000_000),
+    devLoginRatePerSec: int(env, 'PARLEY_DEV_LOGIN_RATE_PER_SEC', 5, 0, 1_000_000),
+    devLoginBurst: int(env, 'PARLEY_DEV_LOGIN_BURST', 50, 1, 1_000_000),
   };
+}
+
+/**
+ * `PARLEY_ALLOWED_ORIGINS`: a comma-separated list of origins, or '*'. Unset, development mode
+ * allows any origin (the web app may run on Vite's port) and production only the server's own.
+ */
+function allowedOrigins(env: Env, mode: Mode): readonly string[] | '*' {
+  const raw = env.PARLEY_ALLOWED_ORIGINS?.trim();
+  if (raw === undefined || raw === '') return mode === 'development' ? '*' : [];
+  if (raw === '*') return '*';
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {}
+    if (!parsed || parsed.origin !== origin) {
+      throw new ConfigError(`PARLEY_ALLOWED_ORIGINS must list origins such as https://chat.example.com, got "${origin}"`);
+    }
+    return origin;
+  });
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -128,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
     authTimeoutMs: int(env, 'PARLEY_AUTH_TIMEOUT_SECONDS', 10, 1, 600) * 1000,
     wsMaxBufferedBytes: int(env, 'PARLEY_WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     wsMaxFrameBytes: int(env, 'PARLEY_WS_MAX_FRAME_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+    allowedOrigins: allowedOrigins(env, mode),
     limits: loadLimits(env),
   };
 }

@@ -1,4 +1,4 @@
-import { ChannelType, type Message, type MessageHeader, type MessageSetting, type Payload } from '@parley/protocol';
+import { ChannelType, jsonShapeProblem, type Message, type MessageHeader, type MessageSetting, type Payload } from '@parley/protocol';
 import type { StoredMessage } from '../../ports/storage/index.js';
 import { peerOf } from '../channels/person-channel.js';
 
@@ -21,6 +21,25 @@ const NO_EXTRA: Message['extra'] = {
   unreadCount: 0,
 };
 const NO_EXTRA_JSON = JSON.stringify(NO_EXTRA);
+
+/**
+ * Deeper than this, JSON.stringify could overflow the stack while answering. The edge refuses such
+ * payloads (PARLEY_JSON_MAX_DEPTH, at most 128), but a row stored before that check, or under a
+ * looser setting, must not take down every page it appears on.
+ */
+const RENDERABLE = { maxDepth: 128, maxNodes: Number.POSITIVE_INFINITY };
+
+/**
+ * A stored payload as an object; one that cannot be rendered safely is shown as its bare type,
+ * like a revoked message, instead of failing the whole list or history page it is part of.
+ */
+export function parseStoredPayload(json: string, contentType: number): Payload {
+  try {
+    const payload = JSON.parse(json) as Payload;
+    if (!jsonShapeProblem(payload, RENDERABLE)) return payload;
+  } catch {}
+  return { type: contentType };
+}
 
 /** A message as stored: payload and meta stay serialized from the send to the wire. */
 export type MessageParts = Omit<StoredMessage, 'redDot'>;
@@ -70,14 +89,14 @@ export function toWireMessage(m: MessageParts, viewerUid: string, extras: Messag
     channelType: m.channelType,
     timestamp: m.timestamp,
     contentType: m.contentType,
-    payload: revoked ? { type: m.contentType } : (JSON.parse(m.payloadJson) as Payload),
+    payload: revoked ? { type: m.contentType } : parseStoredPayload(m.payloadJson, m.contentType),
     ...meta,
     extra: {
       revoked,
       revoker: revoked ? m.revoker : null,
       revokedAt: revoked ? m.revokedAt : null,
       editedAt: m.editedAt > 0 && !revoked ? m.editedAt : null,
-      editedPayload: m.editedAt > 0 && !revoked ? (JSON.parse(m.editedPayloadJson) as Payload) : null,
+      editedPayload: m.editedAt > 0 && !revoked ? parseStoredPayload(m.editedPayloadJson, m.contentType) : null,
       readCount: extras.readCount,
       unreadCount: extras.unreadCount,
     },

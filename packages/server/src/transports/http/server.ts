@@ -4,7 +4,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { wsProtocolDescription } from '../ws/protocol-doc.js';
-import { installErrorHandlers } from './errors.js';
+import { installErrorHandlers, replyWithError } from './errors.js';
+import { installJsonParser } from './json-body.js';
 import { adminGroupRoutes } from './routes/admin-groups.js';
 import { adminMessageRoutes } from './routes/admin-messages.js';
 import { adminUserRoutes } from './routes/admin-users.js';
@@ -26,8 +27,11 @@ export async function createHttpServer(ctx: AppContext): Promise<TypedApp> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: Math.max(ctx.config.limits.payloadMaxBytes * 2, 64 * 1024),
     return503OnClosing: true,
+    // Bad percent-encoding and over-long path parameters leave in the documented error shape too.
+    frameworkErrors: (err, request, reply) => replyWithError(err, request, reply),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(schemaCompiler());
+  installJsonParser(app, ctx.config.limits);
   installErrorHandlers(app);
 
   await app.register(swagger, {

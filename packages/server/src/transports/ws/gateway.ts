@@ -5,9 +5,11 @@ import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
 import type { AppContext } from '../../app-context.js';
 import { toParleyError } from '../http/errors.js';
+import { requireJsonShape } from '../shared/json-guard.js';
 import { Connection } from './connection.js';
 import { validate } from './frame-validation.js';
-import { methods } from './methods.js';
+import { findMethod } from './methods.js';
+import { originAllowed } from './origin-policy.js';
 
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -37,6 +39,13 @@ export class WsGateway {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/v1/ws' || this.ctx.isShuttingDown()) {
       socket.end(`HTTP/1.1 ${this.ctx.isShuttingDown() ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    if (!originAllowed(req, this.ctx.config.allowedOrigins)) {
+      const body = JSON.stringify(new ParleyError('origin.forbidden', `Origin ${req.headers.origin} may not connect`).toBody());
+      socket.end(
+        `HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, url.searchParams));
@@ -97,6 +106,7 @@ export class WsGateway {
       }
       const maybeId = (parsed as { id?: unknown } | null)?.id;
       if (typeof maybeId === 'number' || typeof maybeId === 'string') id = maybeId;
+      requireJsonShape(parsed, this.ctx.config.limits);
       const frame = validate<RequestFrame>(RequestFrame, parsed, 'frame');
       if (frame.method === 'auth') {
         if (conn.authenticated) throw new ParleyError('auth.already_authenticated');
@@ -106,7 +116,7 @@ export class WsGateway {
         return;
       }
       if (!conn.authenticated) throw new ParleyError('auth.required', 'Send an auth frame first');
-      const method = methods[frame.method];
+      const method = findMethod(frame.method);
       if (!method) throw new ParleyError('method.unknown', `No method "${frame.method}"`);
       if (this.ctx.isShuttingDown()) throw new ParleyError('server.shutting_down');
       const params = validate(method.params, frame.params ?? {}, 'params');

@@ -21,3 +21,18 @@ describe('bad params on every WebSocket method', () => {
     await client.close();
   });
 });
+
+describe('method names inherited from Object', () => {
+  const server = useServer(sqliteBackend);
+
+  it('are unknown methods, answered method.unknown, and the connection stays usable', async () => {
+    const t = server();
+    if (!(await t.storage.users.get('wsb-o'))) await t.createUsers('wsb-o');
+    const client = await t.connect('wsb-o');
+    const inherited = ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__'];
+    for (const method of inherited) {
+      await expect(client.request(method, {}), method).rejects.toMatchObject({ code: 'method.unknown' });
+    }
+    expect(await client.request('ping')).toHaveProperty('pong');
+  });
+});

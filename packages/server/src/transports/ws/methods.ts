@@ -155,3 +155,11 @@ export const methods: Record<string, Method> = {
     handle: async () => ({ pong: Date.now() }),
   }),
 };
+
+/**
+ * The method a frame names, looked up as an own property only: a name such as `toString` or
+ * `__proto__` must be an unknown method, not something inherited from Object.prototype.
+ */
+export function findMethod(name: string): Method | undefined {
+  return Object.hasOwn(methods, name) ? methods[name] : undefined;
+}

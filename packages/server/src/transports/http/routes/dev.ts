@@ -12,6 +12,7 @@ import {
 import type { onRequestAsyncHookHandler } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../../app-context.js';
+import { RateLimiter } from '../../../domain/messages/rate-limiter.js';
 import { requireUser } from '../auth.js';
 import type { Routes } from '../routes.js';
 
@@ -32,6 +33,8 @@ const developmentOnly =
  * log in by uid, create a group and add people to it. Development mode only.
  */
 export const devRoutes: Routes = (app, ctx) => {
+  // Dev login creates users: unthrottled, one script could fill the database from one address.
+  const logins = new RateLimiter(ctx.config.limits.devLoginRatePerSec, ctx.config.limits.devLoginBurst);
   app.post(
     '/v1/dev/login',
     {
@@ -39,12 +42,13 @@ export const devRoutes: Routes = (app, ctx) => {
         ...dev,
         summary: 'Log in as any uid (development mode only); creates the user if needed',
         body: DevLoginBody,
-        response: { 200: TokenResult, 403: ErrorBody },
+        response: { 200: TokenResult, 403: ErrorBody, 429: ErrorBody },
       },
     },
     async (req) => {
       // Its own code, older than dev.disabled; kept, as codes are never renamed.
       if (ctx.config.mode !== 'development') throw new ParleyError('auth.dev_login_disabled');
+      if (!logins.take(req.ip)) throw new ParleyError('rate.limited', 'Too many dev logins from this address; try again shortly');
       const existing = await ctx.storage.users.get(req.body.uid);
       if (!existing) await ctx.users.upsert(req.body.uid, {});
       return ctx.tokens.issue(req.body.uid);
