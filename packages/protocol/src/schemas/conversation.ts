@@ -68,7 +68,11 @@ export type ListResult = Static<typeof ListResult>;
 
 export const GetParams = ConversationRef;
 export const UpdateExtParams = Type.Object(
-  { ...ConversationRefFields, ext: Type.String({ description: 'At most 1024 bytes (UTF-8), private to the owner' }) },
+  {
+    ...ConversationRefFields,
+    // No NUL: PostgreSQL text cannot hold it.
+    ext: Type.String({ pattern: '^[^\\u0000]*$', description: 'At most 1024 bytes (UTF-8), private to the owner' }),
+  },
   { additionalProperties: false },
 );
 export const PinParams = Type.Object({ ...ConversationRefFields, isPinned: Type.Boolean() }, { additionalProperties: false });

@@ -2,7 +2,9 @@ import { type Static, Type } from 'typebox';
 import { ConversationRef } from './conversation.js';
 import { Message, Payload } from './message.js';
 
-const MessageId = Type.String({ pattern: '^[0-9]{1,20}$', description: 'Decimal 64-bit message id' });
+export const MessageId = Type.String({ pattern: '^[0-9]{1,20}$', description: 'Decimal 64-bit message id' });
+/** One reaction; no control characters (PostgreSQL text cannot even hold NUL). */
+export const Emoji = Type.String({ minLength: 1, maxLength: 32, pattern: '^[^\\u0000-\\u001f]+$' });
 const Direction = Type.Union([Type.Literal('up'), Type.Literal('down')]);
 
 export const HistoryParams = Type.Object(
@@ -48,10 +50,7 @@ export type RemoveHistoryParams = Static<typeof RemoveHistoryParams>;
 
 export const MessageIdParams = Type.Object({ messageId: MessageId }, { additionalProperties: false });
 export const EditParams = Type.Object({ messageId: MessageId, payload: Payload }, { additionalProperties: false });
-export const ReactionParams = Type.Object(
-  { messageId: MessageId, emoji: Type.String({ minLength: 1, maxLength: 32, pattern: '^[^\\u0000-\\u001f]+$' }) },
-  { additionalProperties: false },
-);
+export const ReactionParams = Type.Object({ messageId: MessageId, emoji: Emoji }, { additionalProperties: false });
 export const ReceiptParams = Type.Object(
   { messageIds: Type.Array(MessageId, { minItems: 1, maxItems: 100 }) },
   { additionalProperties: false },

@@ -193,6 +193,28 @@ await describeEachBackend('bad input on every REST endpoint: the documented erro
     },
   );
 
+  // Found by the fuzz suite: PostgreSQL text cannot hold NUL, so these answered 500 there.
+  it.each([
+    ['PUT', '/v1/messages/1/reactions/%00', undefined],
+    ['PUT', '/v1/messages/1/reactions/a%1Fb', undefined],
+    ['PUT', '/v1/conversations/team%7Cbi-g/ext', { ext: 'nul\u0000inside' }],
+  ])('%s %s %j: NUL or control characters -> 400 request.invalid', async (method, path, body) => {
+    const res = await server().http(method, path, { token: userToken, ...(body === undefined ? {} : { body }) });
+    expect([res.status, res.body.code]).toEqual([400, 'request.invalid']);
+  });
+
+  it.each([
+    ['a=1', 'multipart/form-data; boundary=x'],
+    [
+      '--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\nabc',
+      'multipart/form-data; boundary=x',
+    ],
+    ['a=1', 'multipart/form-data'],
+  ])('POST /v1/files with a broken multipart body %j -> 400 request.malformed', async (raw, contentType) => {
+    const res = await server().http('POST', '/v1/files', { token: userToken, raw, headers: { 'content-type': contentType } });
+    expect([res.status, res.body.code]).toEqual([400, 'request.malformed']);
+  });
+
   it('answers an unknown path with route.not_found', async () => {
     const res = await server().http('GET', '/v1/nope');
     expect([res.status, res.body.code]).toEqual([404, 'route.not_found']);

@@ -9,6 +9,7 @@ import {
   SyncParams,
   SyncResult,
   TotalUnreadResult,
+  UpdateExtParams,
 } from '@parley/protocol';
 import { Type } from 'typebox';
 import { requireUser } from '../auth.js';
@@ -73,7 +74,7 @@ export const conversationRoutes: Routes = (app, ctx) => {
         ...tags,
         summary: 'conversation.updateExt',
         params: Params,
-        body: Type.Object({ ext: Type.String() }, { additionalProperties: false }),
+        body: Type.Object({ ext: UpdateExtParams.properties.ext }, { additionalProperties: false }),
         response: { 200: Conversation, ...errors },
       },
     },

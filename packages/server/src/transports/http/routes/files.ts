@@ -18,6 +18,14 @@ const UploadResult = Type.Object({
   name: Type.String(),
 });
 
+/** Multipart that cannot be parsed (cut short, no boundary) is the client's fault, not a 500. */
+function malformed(err: unknown): Error {
+  // The plugin's own limits carry their 4xx status; the error handler maps those.
+  const status = (err as { statusCode?: number }).statusCode ?? 0;
+  if (err instanceof ParleyError || (status > 400 && status < 500)) return err as Error;
+  return new ParleyError('request.malformed', `The multipart body could not be read: ${(err as Error).message}`);
+}
+
 /** POST /v1/files (multipart field `file`) and GET /v1/files/:fileId, cached for good: files never change. */
 export async function fileRoutes(app: TypedApp, ctx: AppContext): Promise<void> {
   await app.register(multipart, { limits: { files: 1, fileSize: ctx.config.limits.uploadMaxBytes + 1, fields: 0 } });
@@ -35,7 +43,9 @@ export async function fileRoutes(app: TypedApp, ctx: AppContext): Promise<void> 
     },
     async (req) => {
       if (!req.isMultipart()) throw new ParleyError('request.unsupported_media_type', 'Upload with multipart/form-data, field "file"');
-      const part = await req.file();
+      const part = await req.file().catch((err: unknown) => {
+        throw malformed(err);
+      });
       if (!part) throw new ParleyError('request.invalid', 'No file in the form');
       if (!ALLOWED.test(part.mimetype)) {
         part.file.resume();
@@ -57,6 +67,8 @@ export async function fileRoutes(app: TypedApp, ctx: AppContext): Promise<void> 
       } catch (err) {
         if (err instanceof FileTooLarge || part.file.truncated)
           throw new ParleyError('file.too_large', `Files are limited to ${ctx.config.limits.uploadMaxBytes} bytes`);
+        // The upload stream itself failed: the body ended or broke mid-file, the client's doing.
+        if (part.file.errored) throw malformed(part.file.errored);
         throw err;
       }
     },

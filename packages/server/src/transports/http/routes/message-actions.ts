@@ -1,8 +1,10 @@
 import {
   ConversationId,
+  Emoji,
   ErrorBody,
   HistoryParams,
   HistoryResult,
+  MessageId,
   MessageResult,
   Payload,
   ReceiptParams,
@@ -17,11 +19,8 @@ import type { Routes } from '../routes.js';
 const { conversationId: _id, channelId: _c, channelType: _t, ...historyQuery } = HistoryParams.properties;
 const { conversationId: _i2, channelId: _c2, channelType: _t2, ...removeBody } = RemoveHistoryParams.properties;
 const InConversation = Type.Object({ conversationId: ConversationId });
-const MessageIdPath = Type.Object({ messageId: Type.String({ pattern: '^[0-9]{1,20}$' }) });
-const ReactionPath = Type.Object({
-  messageId: Type.String({ pattern: '^[0-9]{1,20}$' }),
-  emoji: Type.String({ minLength: 1, maxLength: 32 }),
-});
+const MessageIdPath = Type.Object({ messageId: MessageId });
+const ReactionPath = Type.Object({ messageId: MessageId, emoji: Emoji });
 const errors = { '4xx': ErrorBody };
 const tags = { tags: ['messages'], security: [{ bearer: [] }] };
 
