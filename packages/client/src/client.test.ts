@@ -6,6 +6,8 @@ import { TestServer } from '../../server/src/test-support/server.js';
 import type { SocketFactory, SocketLike } from './index.js';
 import { connect, type LocalMessage, MemoryStore, type ParleyClient } from './index.js';
 
+const contentOf = (m: LocalMessage): string => String((m.payload as unknown as { content?: string }).content);
+
 describe('@parley/client against a real server', () => {
   let t: TestServer;
   const clients: ParleyClient[] = [];
@@ -50,22 +52,122 @@ describe('@parley/client against a real server', () => {
     alice.messages.onNewMessage.remove('t');
   });
 
-  it('a failed send is resent with the same clientMsgNo after the server restarts, and stored once', async () => {
+  it('sends made while the server is down wait in the outbox and go out in order when it is back, each stored once', async () => {
     const carol = await open('carol', 'tablet');
+    const bob = await open('bob', 'outbox-reader');
+    await bob.messages.getOrSyncHistory({ channel: { channelId: 'carol', channelType: 1 } });
+    const atBob: string[] = [];
+    bob.messages.onNewMessage.add('t', (m) => atBob.push(contentOf(m)));
     const statuses: string[] = [];
     carol.onStatus.add('t', (s) => statuses.push(s));
+    const inserted: string[] = [];
+    carol.messages.onInserted.add('t', (m) => inserted.push(m.status));
     await t.server.close();
     await eventually(() => carol.status === 'disconnected' || carol.status === 'connecting');
-    const failed = await carol.messages.sendText({ channelId: 'bob', channelType: 1 }, 'are you there?');
-    expect(failed.status).toBe('fail');
+    const sends = ['are you there?', 'hello?', 'ok, later'].map((text) =>
+      carol.messages.sendText({ channelId: 'bob', channelType: 1 }, text),
+    );
+    expect(inserted).toEqual(['sending', 'sending', 'sending']);
+    expect(carol.messages.pendingSends().map((m) => contentOf(m))).toEqual(['are you there?', 'hello?', 'ok, later']);
     await t.restart();
-    await eventually(() => carol.status === 'connected');
-    const resent = await carol.messages.resend(failed);
-    expect(resent).toMatchObject({ status: 'success', clientMsgNo: failed.clientMsgNo });
-    const again = await carol.messages.resend(resent);
-    expect(again.messageId).toBe(resent.messageId);
-    expect(await t.storage.messages.count({ channelType: 1, channelId: 'bob|carol' })).toBe(1);
+    const sent = await Promise.all(sends);
+    expect(sent.map((m) => m.status)).toEqual(['success', 'success', 'success']);
+    const seqs = sent.map((m) => m.messageSeq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(carol.messages.pendingSends()).toEqual([]);
+    const again = await carol.messages.resend(sent[0] as LocalMessage);
+    expect(again.messageId).toBe(sent[0]?.messageId);
+    expect(await t.storage.messages.count({ channelType: 1, channelId: 'bob|carol' })).toBe(3);
+    await eventually(() => atBob.length === 3);
+    expect(atBob).toEqual(['are you there?', 'hello?', 'ok, later']);
     expect(statuses).toContain('disconnected');
+    bob.messages.onNewMessage.remove('t');
+  });
+
+  it('a send cut off before its ack goes again on the next connection and is stored once', async () => {
+    await t.ensureUsers('cut-a', 'cut-b');
+    const a = await open('cut-a', 'cut');
+    const socket = () => (a as unknown as { connection: { socket: SocketLike } }).connection.socket;
+    const sending = a.messages.sendText({ channelId: 'cut-b', channelType: 1 }, 'through the tunnel');
+    socket().close();
+    const sent = await sending;
+    expect(sent.status).toBe('success');
+    expect(await t.storage.messages.count({ channelType: 1, channelId: 'cut-a|cut-b' })).toBe(1);
+  });
+
+  it('a message sent while the device reconnects reaches onNewMessage once, in order, before newer ones', async () => {
+    await t.ensureUsers('gus', 'hal');
+    const WebSocketImpl = (await import('ws')).default as unknown as new (u: string) => SocketLike;
+    let away = false;
+    // gus's device cannot reach the server while `away`: its reconnect attempts fail until then.
+    const factory: SocketFactory = (url) => new WebSocketImpl(away ? 'ws://127.0.0.1:1/v1/ws' : url);
+    const hal = await open('hal', 'sender');
+    const gus = await open('gus', 'open-chat', { socketFactory: factory });
+    const channel = { channelId: 'hal', channelType: 1 as const };
+    await hal.messages.sendText({ channelId: 'gus', channelType: 1 }, 'before');
+    await gus.messages.getOrSyncHistory({ channel }); // the chat is open
+    const seen: Array<[number, string]> = [];
+    gus.messages.onNewMessage.add('t', (m) => seen.push([m.messageSeq, contentOf(m)]));
+    away = true;
+    await t.server.close();
+    await t.restart();
+    // The server is back and hal's app server sends over REST before gus's device is.
+    const token = await t.token('hal');
+    for (const text of ['during 1', 'during 2']) {
+      const res = await t.http('POST', '/v1/messages', {
+        token,
+        body: { channelId: 'gus', channelType: 1, clientMsgNo: `during-${text}-${Date.now()}`, payload: { type: 1, content: text } },
+      });
+      expect(res.status).toBe(200);
+    }
+    away = false;
+    await eventually(() => gus.status === 'connected' && hal.status === 'connected');
+    await hal.messages.sendText({ channelId: 'gus', channelType: 1 }, 'after');
+    await eventually(() => seen.length >= 3);
+    expect(seen).toEqual([
+      [2, 'during 1'],
+      [3, 'during 2'],
+      [4, 'after'],
+    ]);
+    const conv = (await gus.conversations.list()).find((c) => c.conversationId === 'p2p|hal');
+    expect(conv).toMatchObject({ lastMsgSeq: 4, unreadCount: 4 });
+    gus.messages.onNewMessage.remove('t');
+  });
+
+  it('a push lost on the way (the bus delivers at most once) is fetched before the next message is handed over', async () => {
+    await t.ensureUsers('ivy', 'jon');
+    const WebSocketImpl = (await import('ws')).default as unknown as new (u: string) => SocketLike;
+    let dropNext = false;
+    // A real socket whose next message.new frame is lost, as a push dropped between nodes would be.
+    const lossy: SocketFactory = (url) => {
+      const socket = new WebSocketImpl(url);
+      return new Proxy(socket, {
+        set(target, prop, value) {
+          if (prop === 'onmessage' && typeof value === 'function') {
+            (target as SocketLike).onmessage = (ev: { data: unknown }) => {
+              if (dropNext && String(ev.data).includes('"message.new"')) {
+                dropNext = false;
+                return;
+              }
+              value(ev);
+            };
+            return true;
+          }
+          return Reflect.set(target, prop, value);
+        },
+      });
+    };
+    const jon = await open('jon', 'lossy', { socketFactory: lossy });
+    const ivy = await open('ivy', 'sender');
+    const channel = { channelId: 'ivy', channelType: 1 as const };
+    await jon.messages.getOrSyncHistory({ channel });
+    const seen: number[] = [];
+    jon.messages.onNewMessage.add('t', (m) => seen.push(m.messageSeq));
+    dropNext = true;
+    await ivy.messages.sendText({ channelId: 'jon', channelType: 1 }, 'lost on the way');
+    await ivy.messages.sendText({ channelId: 'jon', channelType: 1 }, 'arrives');
+    await eventually(() => seen.length === 2);
+    expect(seen).toEqual([1, 2]);
   });
 
   it('catches up after a restart with nothing missing and nothing doubled', async () => {

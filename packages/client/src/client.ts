@@ -22,7 +22,8 @@ export interface UploadedFile {
 /**
  * A signed-in user on one device. `connect` resolves once the first connection is up and the
  * conversation list is loaded; after every reconnect the client resyncs (conversations, then the
- * messages of cached channels) before it reports `connected` again.
+ * messages of the channels it shows, handed to onNewMessage) before it reports `connected` again,
+ * and then sends what waited in the outbox.
  */
 export class ParleyClient {
   readonly onStatus = new KeyedListeners<[ConnectionStatus]>();
@@ -34,7 +35,11 @@ export class ParleyClient {
     const store = options.store ?? new MemoryStore();
     let ready = false;
     this.connection = new Connection(options, {
-      onStatus: (status) => this.onStatus.emit(status),
+      onStatus: (status) => {
+        // Caught up by now (onReady ran first): what waited in the outbox goes out, in order.
+        if (status === 'connected') this.messages.flushOutbox();
+        this.onStatus.emit(status);
+      },
       onPush: (event, data) => {
         void this.messages.handlePush(event, data).then(() => this.conversations.handlePush(event, data));
       },
@@ -87,10 +92,12 @@ export class ParleyClient {
 
   close(): void {
     this.connection.close();
+    this.messages.closeOutbox();
   }
 
   /** Opens the connection; resolves when connected and the conversation list is loaded. */
   async start(): Promise<this> {
+    await this.messages.restoreOutbox();
     await this.connection.open();
     if (this.connection.status !== 'connected')
       throw new ParleyClientError('client.disconnected', `Could not connect (${this.connection.status})`);

@@ -1,7 +1,8 @@
-import type { HistoryResult, Message, MessageHeader, MessageSetting, Payload, SendAck } from '@parley/protocol';
+import type { HistoryResult, Message, MessageHeader, MessageSetting, Payload } from '@parley/protocol';
 import type { Connection } from './connection.js';
-import { ParleyClientError } from './errors.js';
+import { Inbox } from './inbox.js';
 import { KeyedListeners } from './listeners.js';
+import { Outbox } from './outbox.js';
 import {
   type ClientStore,
   channelKey,
@@ -44,19 +45,36 @@ const newClientMsgNo = (): string =>
 
 /**
  * Sending and reading messages. A send fires `onInserted` at once (status `sending`), then
- * `onRefreshMessage` with `success` or `fail` and the reason code; `resend` reuses the
- * clientMsgNo, so the server never stores it twice.
+ * `onRefreshMessage` with `success` or `fail` and the reason code; sends made offline wait in the
+ * outbox and go out in order on reconnect; `resend` reuses the clientMsgNo, so the server never
+ * stores it twice. `onNewMessage` gets every message of the channels the app shows exactly once,
+ * in seq order, also those that arrived while the device was away.
  */
 export class Messages {
   readonly onNewMessage = new KeyedListeners<[LocalMessage]>();
   readonly onRefreshMessage = new KeyedListeners<[LocalMessage]>();
   readonly onInserted = new KeyedListeners<[LocalMessage]>();
+  private readonly inbox: Inbox;
+  private readonly outbox: Outbox;
 
   constructor(
     private readonly connection: Connection,
     private readonly store: ClientStore,
     private readonly uid: () => string,
-  ) {}
+  ) {
+    this.inbox = new Inbox(
+      (channel, afterSeq) => this.fetchAfter(channel, afterSeq),
+      (m) => this.onNewMessage.emit(m),
+    );
+    this.outbox = new Outbox(connection, store, async (result) => {
+      if (result.status === 'success' && result.messageSeq > 0) {
+        const key = channelKey(result.channelType, result.channelId);
+        await this.store.putMessages(key, [result]);
+        this.inbox.shown(key, result.messageSeq, false);
+      }
+      this.onRefreshMessage.emit(result);
+    });
+  }
 
   async send(channel: ChannelAddress, payload: Payload, options: SendOptions = {}): Promise<LocalMessage> {
     const local: LocalMessage = {
@@ -84,7 +102,7 @@ export class Messages {
       reasonCode: 0,
     };
     this.onInserted.emit(local);
-    return this.deliver(local, options);
+    return this.outbox.add(local);
   }
 
   sendText(channel: ChannelAddress, content: string, options?: SendOptions): Promise<LocalMessage> {
@@ -95,44 +113,27 @@ export class Messages {
   resend(message: LocalMessage): Promise<LocalMessage> {
     const again: LocalMessage = { ...message, status: 'sending', reasonCode: 0 };
     this.onRefreshMessage.emit(again);
-    return this.deliver(again, {
-      header: message.header,
-      setting: message.setting,
-      reply: message.reply,
-      mentions: message.mentions,
-      entities: message.entities,
-    });
+    return this.outbox.add(again);
   }
 
-  private async deliver(local: LocalMessage, options: SendOptions): Promise<LocalMessage> {
-    let result: LocalMessage;
-    try {
-      const ack = await this.connection.request<SendAck>('message.send', {
-        channelId: local.channelId,
-        channelType: local.channelType,
-        clientMsgNo: local.clientMsgNo,
-        payload: local.payload,
-        ...(options.header && { header: options.header }),
-        ...(options.setting && { setting: options.setting }),
-        ...(options.reply && { reply: options.reply }),
-        ...(options.mentions && { mentions: options.mentions }),
-        ...(options.entities && { entities: options.entities }),
-      });
-      const ok = ack.reasonCode === 1;
-      result = {
-        ...local,
-        messageId: ack.messageId,
-        messageSeq: ack.messageSeq,
-        timestamp: ack.timestamp,
-        status: ok ? 'success' : 'fail',
-        reasonCode: ack.reasonCode,
-      };
-      if (ok && ack.messageSeq > 0) await this.store.putMessages(channelKey(local.channelType, local.channelId), [result]);
-    } catch (err) {
-      result = { ...local, status: 'fail', reasonCode: err instanceof ParleyClientError && err.code === 'client.disconnected' ? 0 : 15 };
-    }
-    this.onRefreshMessage.emit(result);
-    return result;
+  /** Sends not answered yet, oldest first: made offline, cut off, or left by a previous session. */
+  pendingSends(): LocalMessage[] {
+    return this.outbox.pending();
+  }
+
+  /** @internal The client calls these as the connection comes and goes. */
+  async restoreOutbox(): Promise<void> {
+    for (const m of await this.outbox.restore()) this.onInserted.emit(m);
+  }
+
+  /** @internal */
+  flushOutbox(): void {
+    this.outbox.flush();
+  }
+
+  /** @internal */
+  closeOutbox(): void {
+    this.outbox.close();
   }
 
   /**
@@ -145,7 +146,10 @@ export class Messages {
     const range = lastSeq !== undefined ? wantedRange(q, limit, lastSeq) : undefined;
     if (range) {
       const cached = await this.store.messages(key, range.from, range.to);
-      if (cached.length === range.to - range.from + 1) return cached;
+      if (cached.length === range.to - range.from + 1) {
+        if (lastSeq !== undefined && range.to >= lastSeq) this.inbox.shown(key, range.to);
+        return cached;
+      }
     }
     const result = await this.connection.request<HistoryResult>('message.history', {
       conversationId: conversationIdOf(q.channel),
@@ -157,28 +161,45 @@ export class Messages {
     });
     const messages = result.messages.map((m) => ('deleted' in m ? m : { ...m, status: 'success' as const, reasonCode: 1 }));
     await this.store.putMessages(key, messages);
+    // The newest page: from here on, every message of the channel reaches onNewMessage.
+    if (!result.hasMoreAfter && q.around === undefined) this.inbox.shown(key, messages[messages.length - 1]?.messageSeq ?? 0);
     return messages;
   }
 
   /**
-   * After a reconnect: everything newer than what each cached channel holds, so nothing is missing,
-   * and the newest page again, since messages may have been revoked or edited meanwhile; older cached
-   * pages are dropped and come fresh from the server when next read.
+   * After a reconnect: cached pages may hold messages revoked or edited meanwhile, so they are
+   * dropped (they come fresh when next read), and every channel the app shows is caught up:
+   * what arrived meanwhile reaches onNewMessage, in order, before anything newer.
    */
   async fillGaps(): Promise<void> {
     for (const { channel, maxSeq } of await this.store.cachedChannels()) {
-      const [type, ...rest] = channel.split(':');
-      const address = { channelType: Number(type) as 1 | 2 | 3, channelId: rest.join(':') };
+      this.inbox.shown(channel, maxSeq);
       await this.store.clearChannel(channel);
-      let start = Math.max(1, maxSeq - 99);
-      let contain = true;
-      for (;;) {
-        const page = await this.getOrSyncHistory({ channel: address, startSeq: start, pullMode: 0, contain, limit: 100 });
-        const last = page[page.length - 1];
-        if (page.length < 100 || !last) break;
-        start = last.messageSeq;
-        contain = false;
-      }
+    }
+    await this.inbox.catchUp();
+  }
+
+  /** Every message after `afterSeq` the user may see, ascending, page by page; they fill the cache too. */
+  private async fetchAfter(channel: string, afterSeq: number): Promise<Array<LocalMessage | DeletedMessage>> {
+    const [type, ...rest] = channel.split(':');
+    const conversationId = conversationIdOf({ channelType: Number(type), channelId: rest.join(':') });
+    const found: Array<LocalMessage | DeletedMessage> = [];
+    let start = afterSeq;
+    for (;;) {
+      // startSeq 0 would mean "the newest page": from the very first message, say so.
+      const from = start === 0 ? { startSeq: 1, contain: true } : { startSeq: start, contain: false };
+      const page = await this.connection.request<HistoryResult>('message.history', {
+        conversationId,
+        direction: 'down',
+        limit: 100,
+        ...from,
+      });
+      const messages = page.messages.map((m) => ('deleted' in m ? m : { ...m, status: 'success' as const, reasonCode: 1 }));
+      await this.store.putMessages(channel, messages);
+      found.push(...messages);
+      const last = messages[messages.length - 1];
+      if (!page.hasMoreAfter || !last) return found;
+      start = last.messageSeq;
     }
   }
 
@@ -218,9 +239,12 @@ export class Messages {
       return this.forgetDeleted(data as { conversationId?: string; conversationIds?: string[]; deleteRoam?: boolean });
     if (event !== 'message.new' && event !== 'message.updated') return;
     const message: LocalMessage = { ...(data as Message), status: 'success', reasonCode: 1 };
-    if (message.messageSeq > 0) await this.store.putMessages(channelKey(message.channelType, message.channelId), [message]);
-    if (event === 'message.new') this.onNewMessage.emit(message);
-    else this.onRefreshMessage.emit(message);
+    const key = channelKey(message.channelType, message.channelId);
+    if (message.messageSeq > 0) await this.store.putMessages(key, [message]);
+    if (event === 'message.updated') this.onRefreshMessage.emit(message);
+    else if (message.messageSeq > 0) await this.inbox.arrive(key, message);
+    // Not stored (header.noPersist): no seq to order it by, so it is handed over as it comes.
+    else this.onNewMessage.emit(message);
   }
 
   /** History deleted here or on another device (messages, or a conversation with its roaming messages): drop those caches. */

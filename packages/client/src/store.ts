@@ -28,12 +28,17 @@ export interface ClientStore {
   conversations(): Promise<Conversation[]>;
   syncState(): Promise<{ token: string | undefined; version: number }>;
   setSyncState(state: { token: string; version: number }): Promise<void>;
+  /** Sends not answered yet, in the order they were made (a persistent store keeps them across reloads). */
+  outbox(): Promise<LocalMessage[]>;
+  putOutbox(message: LocalMessage): Promise<void>;
+  removeOutbox(clientMsgNo: string): Promise<void>;
 }
 
 export class MemoryStore implements ClientStore {
   private readonly byChannel = new Map<string, Map<number, LocalMessage | DeletedMessage>>();
   private readonly convs = new Map<string, Conversation>();
   private sync: { token: string | undefined; version: number } = { token: undefined, version: 0 };
+  private readonly unsent = new Map<string, LocalMessage>();
 
   async putMessages(channel: string, messages: ReadonlyArray<LocalMessage | DeletedMessage>): Promise<void> {
     const seqs = this.byChannel.get(channel) ?? new Map<number, LocalMessage | DeletedMessage>();
@@ -77,6 +82,18 @@ export class MemoryStore implements ClientStore {
 
   async setSyncState(state: { token: string; version: number }): Promise<void> {
     this.sync = state;
+  }
+
+  async outbox(): Promise<LocalMessage[]> {
+    return [...this.unsent.values()];
+  }
+
+  async putOutbox(message: LocalMessage): Promise<void> {
+    this.unsent.set(message.clientMsgNo, message);
+  }
+
+  async removeOutbox(clientMsgNo: string): Promise<void> {
+    this.unsent.delete(clientMsgNo);
   }
 }
 

@@ -1,0 +1,106 @@
+import type { DeletedMessage, LocalMessage } from './store.js';
+
+/** Every message of a channel after `afterSeq`, ascending, as the server has them now. */
+export type FetchAfter = (channel: string, afterSeq: number) => Promise<Array<LocalMessage | DeletedMessage>>;
+
+interface Seen {
+  /** Every seq up to here reached the app (or was shown to it as history). */
+  upTo: number;
+  /** Seqs above `upTo` that reached it already (own sends, messages that overtook a gap). */
+  above: Set<number>;
+  /** The channel's deliveries, one after another, so a fetch never lets a later message overtake. */
+  chain: Promise<void>;
+}
+
+/**
+ * Hands each message of a channel the app shows to `onNewMessage` exactly once, in seq order.
+ *
+ * The server pushes new messages at most once: a device that was disconnected, or whose push was
+ * lost, would miss some. So for every channel the app has shown (history read, a message
+ * received, a message sent) the inbox knows up to which seq the app has everything; a message
+ * that arrives after a gap waits while the gap is fetched, and after a reconnect every such
+ * channel is caught up before anything newer is handed over.
+ */
+export class Inbox {
+  private readonly channels = new Map<string, Seen>();
+
+  constructor(
+    private readonly fetchAfter: FetchAfter,
+    private readonly deliver: (message: LocalMessage) => void,
+  ) {}
+
+  /** The app was given the channel's messages up to `seq` by other means (history, its own send). */
+  shown(channel: string, seq: number, contiguous = true): void {
+    const seen = this.channels.get(channel);
+    if (!seen) {
+      this.channels.set(channel, {
+        upTo: contiguous ? seq : seq - 1,
+        above: contiguous ? new Set() : new Set([seq]),
+        chain: Promise.resolve(),
+      });
+      return;
+    }
+    if (contiguous && seq > seen.upTo) seen.upTo = seq;
+    else if (seq > seen.upTo) seen.above.add(seq);
+    absorb(seen);
+  }
+
+  /** A live message: handed over now, or once the messages before it have been fetched and handed over. */
+  arrive(channel: string, message: LocalMessage): Promise<void> {
+    const seen = this.channels.get(channel);
+    if (!seen) {
+      // A channel the app never showed: nothing before it is owed.
+      this.channels.set(channel, { upTo: message.messageSeq, above: new Set(), chain: Promise.resolve() });
+      this.deliver(message);
+      return Promise.resolve();
+    }
+    return this.enqueue(seen, async () => {
+      if (message.messageSeq > seen.upTo + 1) await this.fill(channel, seen, message.messageSeq - 1);
+      this.handOver(seen, message);
+    });
+  }
+
+  /** After a reconnect: every channel shown so far is brought up to the server's newest message. */
+  async catchUp(): Promise<void> {
+    await Promise.all(
+      [...this.channels].map(([channel, seen]) => this.enqueue(seen, () => this.fill(channel, seen, Number.MAX_SAFE_INTEGER))),
+    );
+  }
+
+  forget(channel: string): void {
+    this.channels.delete(channel);
+  }
+
+  private async fill(channel: string, seen: Seen, toSeq: number): Promise<void> {
+    const missed = await this.fetchAfter(channel, seen.upTo);
+    for (const m of missed) {
+      if (m.messageSeq > toSeq) break;
+      if ('deleted' in m) this.skip(seen, m.messageSeq);
+      else this.handOver(seen, m);
+    }
+  }
+
+  private handOver(seen: Seen, message: LocalMessage): void {
+    const seq = message.messageSeq;
+    if (seq <= seen.upTo || seen.above.has(seq)) return;
+    this.skip(seen, seq);
+    this.deliver(message);
+  }
+
+  private skip(seen: Seen, seq: number): void {
+    if (seq === seen.upTo + 1) seen.upTo = seq;
+    else if (seq > seen.upTo) seen.above.add(seq);
+    absorb(seen);
+  }
+
+  private enqueue(seen: Seen, task: () => Promise<void>): Promise<void> {
+    // A failed fetch (the connection dropped) leaves the gap for the next catch-up.
+    const next = seen.chain.then(task).catch(() => {});
+    seen.chain = next;
+    return next;
+  }
+}
+
+function absorb(seen: Seen): void {
+  while (seen.above.delete(seen.upTo + 1)) seen.upTo++;
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../../server/src/bench/child-process.js';
+import { available, LONG, useWebApp } from './harness.js';
+
+// The restarted server must come back where the page left it.
+const port = await freePort();
+
+describe.skipIf(!available)('web app: reconnecting', () => {
+  const app = useWebApp({ PORT: String(port) });
+
+  it(
+    'a message sent while the server restarts appears in the open chat once, in order, and is counted read',
+    async () => {
+      await app.t.ensureUsers('hal', 'gus');
+      await app.adminSend('hal', 'gus', 'before the restart');
+      const gus = await app.signIn('gus');
+      await gus.open('p2p|hal');
+      await gus.message('before the restart').waitFor();
+
+      await app.t.server.close();
+      await gus.page.locator('.connection[data-status="disconnected"]').waitFor();
+      await app.t.restart();
+      // At once, before the page's backoff lets it reconnect.
+      await app.adminSend('hal', 'gus', 'sent while you reconnected');
+      await gus.online();
+      await app.adminSend('hal', 'gus', 'sent after');
+      await gus.message('sent after').waitFor();
+
+      await gus.message('sent while you reconnected').waitFor();
+      expect(await gus.message('sent while you reconnected').count()).toBe(1);
+      const texts = await gus.page.locator('.messages .row p.text').allTextContents();
+      expect(texts.filter((t) => t.startsWith('sent'))).toEqual(['sent while you reconnected', 'sent after']);
+      // The chat is open and visible: what arrived is read, so no badge stays behind.
+      await gus.item('p2p|hal').locator('.badge').waitFor({ state: 'detached' });
+      await gus.shot('12-after-reconnect');
+    },
+    LONG,
+  );
+});
