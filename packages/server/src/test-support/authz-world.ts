@@ -1,0 +1,230 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ChannelType } from '@parley/protocol';
+import { SignJWT } from 'jose';
+import { TokenService } from '../domain/auth/tokens.js';
+import { personChannelId } from '../domain/channels/person-channel.js';
+import type { ChannelKey } from '../ports/storage/index.js';
+import type { TestServer } from './server.js';
+import { clientMsgNo } from './server.js';
+import type { TestClient } from './ws-client.js';
+
+/**
+ * The people of the authorization matrix. `alice` owns the groups and is the victim; `bob` is
+ * her peer (in her 1:1 chat and her groups); the others are who the matrix tries her data with.
+ */
+export const U = {
+  alice: 'az-alice',
+  bob: 'az-bob',
+  /** A valid user in no group of alice's. */
+  carol: 'az-carol',
+  /** Joined G and S (allowHistory false) after their first two messages. */
+  dave: 'az-dave',
+  /** Was in G and S from the start, removed before their last message. */
+  erin: 'az-erin',
+  /** Owner of H, a group of his own: a member, even an owner, elsewhere. */
+  frank: 'az-frank',
+} as const;
+
+export const GROUP = { G: 'az-g', S: 'az-s', H: 'az-h' } as const;
+export const GROUP_NAME = { G: 'az G private name', S: 'az S private name', H: 'az H private name' } as const;
+
+export const conv = {
+  /** alice's system notices: hers alone. */
+  SYS: `system|${U.alice}`,
+  G: `team|${GROUP.G}`,
+  S: `super_team|${GROUP.S}`,
+  H: `team|${GROUP.H}`,
+  /** A 1:1 conversation as `uid` names it. */
+  p2p: (uid: string) => `p2p|${uid}`,
+} as const;
+
+/**
+ * Every message of the world, in sending order. g*: group G, s*: super group S, both as
+ * 1 2 (dave joins) 3 (erin leaves) 4; h1: frank's group H; p*: alice's 1:1 chat with bob;
+ * n1: a system notice to alice.
+ */
+export const MESSAGES = ['g1', 'g2', 's1', 's2', 'g3', 's3', 'g4', 's4', 'h1', 'pA', 'pB', 'pX', 'n1'] as const;
+export type MessageName = (typeof MESSAGES)[number];
+
+export interface SentMessage {
+  messageId: string;
+  messageSeq: number;
+  /** A text found nowhere else: its appearance in an answer is a leak. */
+  content: string;
+}
+
+export interface World {
+  t: TestServer;
+  msg: Record<MessageName, SentMessage>;
+  /** A valid client token per uid. */
+  token: Record<string, string>;
+  /** One authenticated WebSocket per uid, open for the whole suite: it also collects what is pushed to them. */
+  ws: Record<string, TestClient>;
+  /** Each person's sync token from before the world was built. */
+  since: Record<string, string>;
+  bad: { forged: string; expired: string; otherAudience: string; noAudience: string };
+}
+
+/** What each person may never see: the contents, ids and group names outside their window. */
+export function hiddenFrom(uid: string, w: World): { contents: string[]; ids: string[] } {
+  const hidden: Record<string, readonly MessageName[]> = {
+    [U.alice]: ['h1'],
+    [U.bob]: ['h1', 'n1'],
+    [U.carol]: MESSAGES,
+    [U.frank]: MESSAGES.filter((m) => m !== 'h1'),
+    [U.dave]: ['g1', 'g2', 's1', 's2', 'h1', 'pA', 'pB', 'pX', 'n1'],
+    [U.erin]: ['g4', 's4', 'h1', 'pA', 'pB', 'pX', 'n1'],
+  };
+  const names = hidden[uid] ?? MESSAGES;
+  const groupNames: string[] = uid === U.carol ? Object.values(GROUP_NAME) : uid === U.frank ? [GROUP_NAME.G, GROUP_NAME.S] : [];
+  if (!(uid in hidden)) groupNames.push(...Object.values(GROUP_NAME));
+  return {
+    contents: [...names.map((n) => w.msg[n].content), ...groupNames],
+    ids: names.map((n) => w.msg[n].messageId),
+  };
+}
+
+/** A token signed with the right secret for another audience (or none), as jose signs client tokens. */
+async function tokenForAudience(secret: string, uid: string, audience: string | undefined): Promise<string> {
+  let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(uid).setIssuedAt().setExpirationTime('1h');
+  if (audience !== undefined) jwt = jwt.setAudience(audience);
+  return jwt.sign(new TextEncoder().encode(secret));
+}
+
+/** Builds the world on a fresh server: users, groups, memberships in time, messages. */
+export async function buildWorld(t: TestServer): Promise<World> {
+  const uids = Object.values(U);
+  await t.createUsers(...uids);
+  const token: Record<string, string> = {};
+  const ws: Record<string, TestClient> = {};
+  const since: Record<string, string> = {};
+  for (const uid of uids) {
+    token[uid] = await t.token(uid);
+    // Connected before anything happens, so that every push they ever get is checked for leaks.
+    const client = await t.connect(uid, 'authz');
+    ws[uid] = client;
+    since[uid] = (await client.request('conversation.sync', {})).syncToken;
+  }
+  const msg = {} as Record<MessageName, SentMessage>;
+  const send = async (name: MessageName, from: string, channelId: string, channelType: number, receipt = false) => {
+    const content = `az-secret-${name}-text`;
+    const ack = await (ws[from] as TestClient).request('message.send', {
+      channelId,
+      channelType,
+      clientMsgNo: clientMsgNo(),
+      payload: { type: 1, content },
+      ...(receipt ? { setting: { receipt: true } } : {}),
+    });
+    if (ack.reasonCode !== 1) throw new Error(`world: ${name} refused (${ack.reasonCode})`);
+    msg[name] = { messageId: ack.messageId, messageSeq: ack.messageSeq, content };
+  };
+  for (const [key, channelType] of [
+    ['G', 2],
+    ['S', 3],
+  ] as const) {
+    await t.adminOk('POST', '/groups', {
+      groupId: GROUP[key],
+      channelType,
+      ownerUid: U.alice,
+      name: GROUP_NAME[key],
+      members: [U.bob, U.erin],
+      allowHistory: false,
+    });
+  }
+  await t.adminOk('POST', '/groups', { groupId: GROUP.H, channelType: 2, ownerUid: U.frank, name: GROUP_NAME.H });
+  await send('g1', U.alice, GROUP.G, 2, true);
+  await send('g2', U.bob, GROUP.G, 2);
+  await send('s1', U.alice, GROUP.S, 3, true);
+  await send('s2', U.bob, GROUP.S, 3);
+  for (const g of [GROUP.G, GROUP.S]) await t.adminOk('POST', `/groups/${g}/members`, { uids: [U.dave] });
+  await send('g3', U.alice, GROUP.G, 2, true);
+  await send('s3', U.alice, GROUP.S, 3, true);
+  for (const g of [GROUP.G, GROUP.S]) await t.adminOk('POST', `/groups/${g}/members/remove`, { uids: [U.erin] });
+  await send('g4', U.alice, GROUP.G, 2);
+  await send('s4', U.alice, GROUP.S, 3);
+  await send('h1', U.frank, GROUP.H, 2);
+  await send('pA', U.alice, U.bob, 1, true);
+  await send('pB', U.bob, U.alice, 1);
+  await send('pX', U.alice, U.bob, 1);
+  const notice = { type: 1, content: 'az-secret-n1-text' };
+  const n1 = await t.adminOk('POST', '/messages', { channelId: U.alice, channelType: 4, payload: notice });
+  msg.n1 = { messageId: n1.messageId, messageSeq: n1.messageSeq, content: notice.content };
+  const secret = t.config.appSecret;
+  const bad = {
+    forged: (await new TokenService('not-the-app-secret-but-long-enough-to-sign', 3600).issue(U.bob)).token,
+    expired: (await new TokenService(secret, 3600).issue(U.bob, -60)).token,
+    otherAudience: await tokenForAudience(secret, U.bob, 'parley-admin'),
+    noAudience: await tokenForAudience(secret, U.bob, undefined),
+  };
+  return { t, msg, token, ws, since, bad };
+}
+
+const CHANNELS: ChannelKey[] = [
+  { channelType: ChannelType.Group, channelId: GROUP.G },
+  { channelType: ChannelType.SuperGroup, channelId: GROUP.S },
+  { channelType: ChannelType.Group, channelId: GROUP.H },
+  { channelType: ChannelType.Person, channelId: personChannelId(U.alice, U.bob) },
+  { channelType: ChannelType.System, channelId: U.alice },
+];
+
+/**
+ * Everything a refused operation could have changed, read in-process: row counts, stored files,
+ * the groups (record, members with their join points, whitelist), every message with its state
+ * (revoke, edit, reactions, receipts), and per person their user record, blacklist, change
+ * clock, raw conversation rows (read, pin, ext, clears, versions, tombstones) and one-way deletes;
+ * for alice, the victim, also her conversation list as she sees it, with its newest messages.
+ */
+export async function snapshot(w: World): Promise<Snapshot> {
+  const { storage, server } = w.t;
+  const filesDir = path.join(w.t.config.dataDir, 'files');
+  // All at once: on PostgreSQL the reads share the pool instead of waiting for each other.
+  const person = async (uid: string) => {
+    const [user, blacklist, clock, rows, deleted] = await Promise.all([
+      storage.users.get(uid),
+      storage.users.blacklist(uid),
+      storage.conversations.clock(uid),
+      storage.conversations.changedSince(uid, 0, 1000),
+      Promise.all(CHANNELS.map(async (c) => [...(await storage.messageState.deletedSeqs(uid, c, 1, 1000))])),
+    ]);
+    return [uid, { user, blacklist, clock, rows, deleted }] as const;
+  };
+  const group = async (groupId: string) => {
+    const found = await storage.channels.findGroup(groupId);
+    const [members, whitelist] = found ? await Promise.all([storage.channels.members(found), storage.channels.whitelist(found)]) : [[], []];
+    return [groupId, { group: found, members, whitelist }] as const;
+  };
+  const messages = async () => {
+    const stored = (await Promise.all(CHANNELS.map((c) => storage.messages.range(c, 1, 1000)))).flat();
+    const refs = stored.map((m) => ({ channelType: m.channelType, channelId: m.channelId, seq: m.messageSeq }));
+    const annotations = [...(await storage.messageState.annotations(refs)).entries()];
+    // `annotated` only says annotations may exist (it stays set when the last reaction goes): they are compared themselves.
+    return { stored: stored.map(({ annotated: _, ...m }) => m), annotations };
+  };
+  const [people, groups, state, victimList, rows] = await Promise.all([
+    Promise.all(Object.values(U).map(person)),
+    Promise.all(Object.values(GROUP).map(group)),
+    messages(),
+    server.ctx.conversations.list(U.alice, { msgCount: 20 }),
+    storage.rowCounts(),
+  ]);
+  return {
+    rows,
+    files: fs.existsSync(filesDir) ? fs.readdirSync(filesDir, { recursive: true }).map(String).sort() : [],
+    groups: Object.fromEntries(groups),
+    messages: state.stored,
+    annotations: state.annotations,
+    people: Object.fromEntries(people),
+    victimList,
+  };
+}
+
+export interface Snapshot {
+  rows: Record<string, number>;
+  files: string[];
+  groups: Record<string, unknown>;
+  messages: unknown[];
+  annotations: unknown[];
+  people: Record<string, unknown>;
+  victimList: unknown;
+}
