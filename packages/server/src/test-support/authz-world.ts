@@ -169,62 +169,60 @@ const CHANNELS: ChannelKey[] = [
 ];
 
 /**
- * Everything a refused operation could have changed, read in-process: row counts, stored files,
- * the groups (record, members with their join points, whitelist), every message with its state
- * (revoke, edit, reactions, receipts), and per person their user record, blacklist, change
- * clock, raw conversation rows (read, pin, ext, clears, versions, tombstones) and one-way deletes;
- * for alice, the victim, also her conversation list as she sees it, with its newest messages.
+ * Everything a refused operation could have changed, read in-process and raw (all that the
+ * rendered conversation lists and histories are made of): row counts, stored files, every
+ * channel's record (max seq, flags, clocks), the groups' members (with their join points) and
+ * whitelists, every message with its state (revoke, edit, reactions, receipts), per person their
+ * user record, blacklist, change clock and conversation rows (read, pin, ext, clears, versions,
+ * tombstones), and alice's own one-way deletes. Other people's deletes are rows counted.
  */
 export async function snapshot(w: World): Promise<Snapshot> {
-  const { storage, server } = w.t;
+  const { storage } = w.t;
   const filesDir = path.join(w.t.config.dataDir, 'files');
   // All at once: on PostgreSQL the reads share the pool instead of waiting for each other.
   const person = async (uid: string) => {
-    const [user, blacklist, clock, rows, deleted] = await Promise.all([
+    const [user, blacklist, clock, rows] = await Promise.all([
       storage.users.get(uid),
       storage.users.blacklist(uid),
       storage.conversations.clock(uid),
       storage.conversations.changedSince(uid, 0, 1000),
-      Promise.all(CHANNELS.map(async (c) => [...(await storage.messageState.deletedSeqs(uid, c, 1, 1000))])),
     ]);
-    return [uid, { user, blacklist, clock, rows, deleted }] as const;
+    return [uid, { user, blacklist, clock, rows }] as const;
   };
-  const group = async (groupId: string) => {
-    const found = await storage.channels.findGroup(groupId);
-    const [members, whitelist] = found ? await Promise.all([storage.channels.members(found), storage.channels.whitelist(found)]) : [[], []];
-    return [groupId, { group: found, members, whitelist }] as const;
-  };
-  const messages = async () => {
-    const stored = (await Promise.all(CHANNELS.map((c) => storage.messages.range(c, 1, 1000)))).flat();
-    const refs = stored.map((m) => ({ channelType: m.channelType, channelId: m.channelId, seq: m.messageSeq }));
+  const channel = async (key: ChannelKey) => {
+    const grouped = key.channelType === ChannelType.Group || key.channelType === ChannelType.SuperGroup;
+    const [record, members, whitelist, messages, aliceDeleted] = await Promise.all([
+      storage.channels.get(key),
+      grouped ? storage.channels.members(key) : [],
+      grouped ? storage.channels.whitelist(key) : [],
+      storage.messages.range(key, 1, 1000),
+      storage.messageState.deletedSeqs(U.alice, key, 1, 1000),
+    ]);
+    const refs = messages.map((m) => ({ channelType: m.channelType, channelId: m.channelId, seq: m.messageSeq }));
     const annotations = [...(await storage.messageState.annotations(refs)).entries()];
     // `annotated` only says annotations may exist (it stays set when the last reaction goes): they are compared themselves.
-    return { stored: stored.map(({ annotated: _, ...m }) => m), annotations };
+    const stored = messages.map(({ annotated: _, ...m }) => m);
+    return [
+      `${key.channelType}:${key.channelId}`,
+      { record, members, whitelist, messages: stored, annotations, aliceDeleted: [...aliceDeleted] },
+    ] as const;
   };
-  const [people, groups, state, victimList, rows] = await Promise.all([
+  const [people, channels, rows] = await Promise.all([
     Promise.all(Object.values(U).map(person)),
-    Promise.all(Object.values(GROUP).map(group)),
-    messages(),
-    server.ctx.conversations.list(U.alice, { msgCount: 20 }),
+    Promise.all(CHANNELS.map(channel)),
     storage.rowCounts(),
   ]);
   return {
     rows,
     files: fs.existsSync(filesDir) ? fs.readdirSync(filesDir, { recursive: true }).map(String).sort() : [],
-    groups: Object.fromEntries(groups),
-    messages: state.stored,
-    annotations: state.annotations,
+    channels: Object.fromEntries(channels),
     people: Object.fromEntries(people),
-    victimList,
   };
 }
 
 export interface Snapshot {
   rows: Record<string, number>;
   files: string[];
-  groups: Record<string, unknown>;
-  messages: unknown[];
-  annotations: unknown[];
+  channels: Record<string, unknown>;
   people: Record<string, unknown>;
-  victimList: unknown;
 }

@@ -248,7 +248,12 @@ export const clientOperations: Record<string, Operation> = {
         // A pre-join message as the Easemob cursor is "not one you can see" (docs: message.not_found).
         [{ ...G, msg: 'g1', extra: { pageSize: 10, searchDirection: 'down' } }, notFound],
       ),
-      leftMember: probes([G, allowed((a) => expect(seqs(a)).toEqual([1, 2, 3]))], [S, forbidden]),
+      leftMember: probes(
+        [G, allowed((a) => expect(seqs(a)).toEqual([1, 2, 3]))],
+        [S, forbidden],
+        // A message sent after she left, as the Easemob cursor: not one she can see.
+        [{ ...G, msg: 'g4', extra: { pageSize: 10, searchDirection: 'down' } }, notFound],
+      ),
       peer: notHerNotices,
     },
   },
