@@ -66,9 +66,9 @@ export interface World {
   bad: { forged: string; expired: string; otherAudience: string; noAudience: string };
 }
 
-/** What each person may never see: the contents, ids and group names outside their window. */
+/** What each person may never see: the contents, ids and group names outside their window. Anyone else: nothing at all. */
 export function hiddenFrom(uid: string, w: World): { contents: string[]; ids: string[] } {
-  const hidden: Record<string, readonly MessageName[]> = {
+  const messages: Record<string, readonly MessageName[]> = {
     [U.alice]: ['h1'],
     [U.bob]: ['h1', 'n1'],
     [U.carol]: MESSAGES,
@@ -76,11 +76,17 @@ export function hiddenFrom(uid: string, w: World): { contents: string[]; ids: st
     [U.dave]: ['g1', 'g2', 's1', 's2', 'h1', 'pA', 'pB', 'pX', 'n1'],
     [U.erin]: ['g4', 's4', 'h1', 'pA', 'pB', 'pX', 'n1'],
   };
-  const names = hidden[uid] ?? MESSAGES;
-  const groupNames: string[] = uid === U.carol ? Object.values(GROUP_NAME) : uid === U.frank ? [GROUP_NAME.G, GROUP_NAME.S] : [];
-  if (!(uid in hidden)) groupNames.push(...Object.values(GROUP_NAME));
+  const groupNames: Record<string, string[]> = {
+    [U.alice]: [GROUP_NAME.H],
+    [U.bob]: [GROUP_NAME.H],
+    [U.carol]: Object.values(GROUP_NAME),
+    [U.frank]: [GROUP_NAME.G, GROUP_NAME.S],
+    [U.dave]: [GROUP_NAME.H],
+    [U.erin]: [GROUP_NAME.H],
+  };
+  const names = messages[uid] ?? MESSAGES;
   return {
-    contents: [...names.map((n) => w.msg[n].content), ...groupNames],
+    contents: [...names.map((n) => w.msg[n].content), ...(groupNames[uid] ?? Object.values(GROUP_NAME))],
     ids: names.map((n) => w.msg[n].messageId),
   };
 }
