@@ -1,0 +1,502 @@
+import { type ErrorCode, parseConversationId, ReasonCode } from '@parley/protocol';
+import { expect } from 'vitest';
+import {
+  allowed,
+  type Cell,
+  type Check,
+  type Expect,
+  enc,
+  na,
+  type Operation,
+  probes,
+  query,
+  refused,
+  refusedEach,
+  refusedSend,
+  type Target,
+} from '../test-support/authz-cells.js';
+import { conv, GROUP, type MessageName, U, type World } from '../test-support/authz-world.js';
+import { clientMsgNo } from '../test-support/server.js';
+
+/**
+ * The authorization matrix of every client operation (REST and WebSocket): for each, what each
+ * identity gets when it tries alice's data. The token identities (no token, forged, expired,
+ * other audience) are the same for every operation and are derived in the test; the cells here
+ * are the people with a valid token of their own (see `authz-cells.ts` and `authz-world.ts`).
+ *
+ * A new WebSocket method or REST route fails `authz-matrix.test.ts` until it has a row here.
+ */
+
+const G: Target = { conversationId: conv.G };
+const S: Target = { conversationId: conv.S };
+/** alice's system notices. */
+const SYS: Target = { conversationId: conv.SYS };
+const m = (name: MessageName): Target => ({ msg: name });
+const id = (w: World, name: MessageName | undefined): string => (name ? w.msg[name].messageId : '0');
+
+const forbidden = refused('conversation.forbidden', 403);
+const notFound = refused('message.not_found', 404);
+const notYours = refused('message.forbidden', 403);
+/** SPEC §2: a non-member sending to a group gets reason code 3 (REST: 403 message.refused). */
+const notSubscriber = refusedSend(ReasonCode.ReasonSubscriberNotExist, 403);
+
+/** G, S and alice's system notices are not theirs: the documented 403 conversation.forbidden. */
+const notMember = probes([G, forbidden], [S, forbidden], [SYS, forbidden]);
+/** bob shares alice's groups and chat, not her system notices. */
+const notHerNotices = probes([SYS, forbidden]);
+/** Someone else's messages in G, S and alice's 1:1 chat with bob: no such message, for them. */
+const unseen = (...names: MessageName[]): Cell => probes(...names.map((n): [Target, Expect] => [m(n), notFound]));
+
+/** Each person's conversation list, exactly. */
+const LISTED: Record<string, string[]> = {
+  [U.carol]: [],
+  [U.frank]: [conv.H],
+  [U.dave]: [conv.G, conv.S],
+  [U.erin]: [conv.G],
+  [U.bob]: [conv.G, conv.S, conv.p2p(U.alice)],
+};
+const ids = (conversations: Array<{ conversationId: string }>) => conversations.map((c) => c.conversationId).sort();
+const listsExactly: Check = (answer, _w, actor) => expect(ids(answer.conversations)).toEqual([...(LISTED[actor] ?? [])].sort());
+const listsWithin: Check = (answer, _w, actor) => {
+  for (const c of ids(answer.conversations)) expect(LISTED[actor]).toContain(c);
+};
+const seqs = (answer: { messages: Array<{ messageSeq: number }> }) => answer.messages.map((x) => x.messageSeq);
+/** dave joined G and S after their 2nd message: nothing before seq 3, not even a placeholder. */
+const afterJoin: Check = (answer) => {
+  for (const s of seqs(answer)) expect(s).toBeGreaterThan(2);
+};
+/** erin's view of G stops at g3, the last message before she was removed. */
+const erinStopsAtG3: Check = (answer, w) =>
+  expect(answer).toMatchObject({ conversationId: conv.G, lastMsgSeq: 3, lastMsg: { messageId: w.msg.g3.messageId } });
+
+const conversationRef = (on: Target): Record<string, unknown> => ({ conversationId: on.conversationId, ...on.extra });
+const convPath = (on: Target, rest = '') => `/v1/conversations/${enc(on.conversationId ?? '')}${rest}`;
+
+export const clientOperations: Record<string, Operation> = {
+  'message.send': {
+    ws: 'message.send',
+    rest: 'POST /v1/messages',
+    request: (_w, on) => {
+      const channel = on.extra ?? parseConversationId(on.conversationId ?? '');
+      const params = { ...channel, clientMsgNo: clientMsgNo(), payload: { type: 1, content: 'az intruder text' } };
+      return { params, path: '/v1/messages', body: params };
+    },
+    sample: G,
+    cells: {
+      outsider: probes([G, notSubscriber], [S, notSubscriber]),
+      otherGroupMember: probes([G, notSubscriber], [S, notSubscriber]),
+      lateJoiner: na('member'),
+      leftMember: probes([G, notSubscriber], [S, notSubscriber]),
+      // Writing into alice's system notices (channelType 4): ReasonNotAllowSend.
+      peer: probes([{ extra: { channelId: U.alice, channelType: 4 } }, refusedSend(ReasonCode.ReasonNotAllowSend, 403)]),
+    },
+  },
+  'conversation.list': {
+    ws: 'conversation.list',
+    rest: 'GET /v1/conversations',
+    request: () => ({ params: { msgCount: 20 }, path: `/v1/conversations${query({ msgCount: 20 })}` }),
+    sample: {},
+    cells: {
+      outsider: probes([{}, allowed(listsExactly)]),
+      otherGroupMember: probes([{}, allowed(listsExactly)]),
+      lateJoiner: probes([{}, allowed(listsExactly)]),
+      leftMember: probes([{}, allowed(listsExactly)]),
+      peer: probes([{}, allowed(listsExactly)]),
+    },
+  },
+  'conversation.listPinned': {
+    ws: 'conversation.listPinned',
+    rest: 'GET /v1/conversations/pinned',
+    request: () => ({ params: { msgCount: 20 }, path: `/v1/conversations/pinned${query({ msgCount: 20 })}` }),
+    sample: {},
+    cells: {
+      outsider: probes([{}, allowed(listsWithin)]),
+      otherGroupMember: probes([{}, allowed(listsWithin)]),
+      lateJoiner: probes([{}, allowed(listsWithin)]),
+      leftMember: probes([{}, allowed(listsWithin)]),
+      peer: probes([{}, allowed(listsWithin)]),
+    },
+  },
+  'conversation.sync': {
+    ws: 'conversation.sync',
+    rest: 'GET /v1/conversations/sync',
+    // From the token each person had before the world was built: every change they were ever shown.
+    request: (w, _on, actor) => ({
+      params: { since: w.since[actor] },
+      path: `/v1/conversations/sync${query({ since: w.since[actor] })}`,
+    }),
+    sample: {},
+    cells: {
+      outsider: probes([{}, allowed((a, w, actor) => syncedWithin(a, w, actor))]),
+      otherGroupMember: probes([{}, allowed((a, w, actor) => syncedWithin(a, w, actor))]),
+      lateJoiner: probes([{}, allowed((a, w, actor) => syncedWithin(a, w, actor))]),
+      leftMember: probes([{}, allowed((a, w, actor) => syncedWithin(a, w, actor))]),
+      peer: probes([{}, allowed((a, w, actor) => syncedWithin(a, w, actor))]),
+    },
+  },
+  'conversation.totalUnread': {
+    ws: 'conversation.totalUnread',
+    rest: 'GET /v1/conversations/unread',
+    request: () => ({ params: {}, path: '/v1/conversations/unread' }),
+    sample: {},
+    cells: {
+      outsider: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 0 }))]),
+      otherGroupMember: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 0 }))]),
+      // g3, g4, s3, s4: not the two messages of each group before he joined.
+      lateJoiner: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 4 }))]),
+      // g1, g2, g3: not g4, sent after she left G; nothing of S, which she left.
+      leftMember: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 3 }))]),
+      peer: na('own'),
+    },
+  },
+  'conversation.get': {
+    ws: 'conversation.get',
+    rest: 'GET /v1/conversations/:conversationId',
+    request: (_w, on) => ({ params: conversationRef(on), path: convPath(on) }),
+    sample: G,
+    cells: {
+      outsider: notMember,
+      otherGroupMember: notMember,
+      lateJoiner: probes(
+        [G, allowed((a, w) => expect(a).toMatchObject({ unreadCount: 2, lastMsg: { messageId: w.msg.g4.messageId } }))],
+        [S, allowed((a, w) => expect(a).toMatchObject({ unreadCount: 2, lastMsg: { messageId: w.msg.s4.messageId } }))],
+      ),
+      // A former member of a group keeps her conversation as it was; a super group's is gone.
+      leftMember: probes([G, allowed(erinStopsAtG3)], [S, forbidden]),
+      peer: notHerNotices,
+    },
+  },
+  'conversation.updateExt': {
+    ws: 'conversation.updateExt',
+    rest: 'PUT /v1/conversations/:conversationId/ext',
+    request: (_w, on) => ({ params: { ...conversationRef(on), ext: 'az-ext' }, path: convPath(on, '/ext'), body: { ext: 'az-ext' } }),
+    sample: G,
+    cells: {
+      outsider: notMember,
+      otherGroupMember: notMember,
+      lateJoiner: na('own'),
+      // Her own row of G (kept on leaving) takes an ext, and still stops at g3.
+      leftMember: probes([G, allowed(erinStopsAtG3, { changes: 'actor' })], [S, forbidden]),
+      peer: notHerNotices,
+    },
+  },
+  'conversation.pin': {
+    ws: 'conversation.pin',
+    rest: 'PUT /v1/conversations/:conversationId/pin',
+    request: (_w, on) => ({ params: { ...conversationRef(on), isPinned: true }, path: convPath(on, '/pin'), body: { isPinned: true } }),
+    sample: G,
+    cells: {
+      outsider: notMember,
+      otherGroupMember: notMember,
+      lateJoiner: na('own'),
+      leftMember: probes([G, allowed(erinStopsAtG3, { changes: 'actor' })], [S, forbidden]),
+      peer: notHerNotices,
+    },
+  },
+  'conversation.markRead': {
+    ws: 'conversation.markRead',
+    rest: 'POST /v1/conversations/:conversationId/read',
+    request: (_w, on) => ({ params: conversationRef(on), path: convPath(on, '/read'), body: {} }),
+    sample: G,
+    cells: {
+      outsider: notMember,
+      otherGroupMember: notMember,
+      lateJoiner: na('own'),
+      // Reading her own row of G is hers to do (not probed: it would change what other cells count).
+      leftMember: probes([S, forbidden]),
+      peer: notHerNotices,
+    },
+  },
+  'conversation.delete': {
+    ws: 'conversation.delete',
+    rest: 'POST /v1/conversations/delete',
+    request: (_w, on) => {
+      const body = { conversationIds: on.extra?.ids ?? [on.conversationId], deleteRoam: true };
+      return { params: body, path: '/v1/conversations/delete', body };
+    },
+    sample: G,
+    cells: {
+      outsider: probes([{ extra: { ids: [conv.G, conv.S, conv.SYS] } }, refusedEach('conversation.forbidden')]),
+      otherGroupMember: probes([{ extra: { ids: [conv.G, conv.S, conv.SYS] } }, refusedEach('conversation.forbidden')]),
+      lateJoiner: na('own'),
+      leftMember: probes([S, refusedEach('conversation.forbidden')]),
+      peer: probes([SYS, refusedEach('conversation.forbidden')]),
+    },
+  },
+  'message.history': {
+    ws: 'message.history',
+    rest: 'GET /v1/conversations/:conversationId/messages',
+    request: (w, on) => {
+      const params = { ...on.extra, ...(on.msg ? { cursor: id(w, on.msg) } : {}) };
+      return { params: { conversationId: on.conversationId, ...params }, path: convPath(on, `/messages${query(params)}`) };
+    },
+    sample: G,
+    cells: {
+      // Their own (empty) chat with alice, not hers with bob.
+      outsider: probes(
+        [G, forbidden],
+        [S, forbidden],
+        [SYS, forbidden],
+        [{ conversationId: conv.p2p(U.alice) }, allowed((a) => expect(a.messages).toEqual([]))],
+      ),
+      otherGroupMember: notMember,
+      lateJoiner: probes(
+        [G, allowed((a) => expect(seqs(a)).toEqual([3, 4]))],
+        [S, allowed((a) => expect(seqs(a)).toEqual([3, 4]))],
+        [{ ...G, extra: { around: 1 } }, allowed(afterJoin)],
+        [{ ...G, extra: { startSeq: 3, direction: 'up', contain: false } }, allowed(afterJoin)],
+        // A pre-join message as the Easemob cursor is "not one you can see" (docs: message.not_found).
+        [{ ...G, msg: 'g1', extra: { pageSize: 10, searchDirection: 'down' } }, notFound],
+      ),
+      leftMember: probes(
+        [G, allowed((a) => expect(seqs(a)).toEqual([1, 2, 3]))],
+        [S, forbidden],
+        // A message sent after she left, as the Easemob cursor: not one she can see.
+        [{ ...G, msg: 'g4', extra: { pageSize: 10, searchDirection: 'down' } }, notFound],
+      ),
+      peer: notHerNotices,
+    },
+  },
+  'message.removeHistory': {
+    ws: 'message.removeHistory',
+    rest: 'POST /v1/conversations/:conversationId/messages/remove',
+    request: (w, on) => {
+      const body = { messageIds: (on.msgs ?? []).map((n) => id(w, n)) };
+      return { params: { conversationId: on.conversationId, ...body }, path: convPath(on, '/messages/remove'), body };
+    },
+    sample: { ...G, msgs: ['g2'] },
+    cells: {
+      outsider: probes([{ ...G, msgs: ['g1'] }, forbidden], [{ ...S, msgs: ['s1'] }, forbidden], [{ ...SYS, msgs: ['n1'] }, forbidden]),
+      otherGroupMember: probes([{ ...G, msgs: ['g1'] }, forbidden], [{ ...S, msgs: ['s1'] }, forbidden]),
+      // Messages before he joined are not his to see, so not his to delete either.
+      lateJoiner: probes([{ ...G, msgs: ['g1'] }, notFound], [{ ...S, msgs: ['s1'] }, notFound]),
+      leftMember: probes([{ ...G, msgs: ['g4'] }, notFound], [{ ...S, msgs: ['s1'] }, forbidden]),
+      // One-way delete of alice's message: gone for bob only, alice's view untouched.
+      peer: probes(
+        [{ ...SYS, msgs: ['n1'] }, forbidden],
+        [{ conversationId: conv.p2p(U.alice), msgs: ['pX'] }, allowed((a) => expect(a).toEqual({ removed: 1 }), { changes: 'actor' })],
+      ),
+    },
+  },
+  'message.revoke': {
+    ws: 'message.revoke',
+    rest: 'POST /v1/messages/:messageId/revoke',
+    request: (w, on) => ({ params: { messageId: id(w, on.msg) }, path: `/v1/messages/${id(w, on.msg)}/revoke` }),
+    sample: m('pB'),
+    cells: {
+      outsider: unseen('g1', 's1', 'pA', 'n1'),
+      // frank owns H: owning a group gives no rights in another.
+      otherGroupMember: unseen('g1', 's1', 'pA'),
+      lateJoiner: unseen('g1', 's1'),
+      leftMember: unseen('g1', 's1', 'g4'),
+      peer: probes([m('pA'), notYours], [m('g1'), notYours], [m('s1'), notYours], [m('n1'), notFound]),
+    },
+  },
+  'message.edit': {
+    ws: 'message.edit',
+    rest: 'PATCH /v1/messages/:messageId',
+    request: (w, on) => {
+      const body = { payload: { type: 1, content: 'az intruder edit' } };
+      return { params: { messageId: id(w, on.msg), ...body }, path: `/v1/messages/${id(w, on.msg)}`, body };
+    },
+    sample: m('pB'),
+    cells: {
+      outsider: unseen('g1', 's1', 'pA', 'n1'),
+      otherGroupMember: unseen('g1', 's1', 'pA'),
+      lateJoiner: unseen('g1', 's1'),
+      leftMember: unseen('g1', 's1', 'g4'),
+      peer: probes([m('pA'), notYours], [m('g1'), notYours], [m('s1'), notYours], [m('n1'), notFound]),
+    },
+  },
+  'message.addReaction': {
+    ws: 'message.addReaction',
+    rest: 'PUT /v1/messages/:messageId/reactions/:emoji',
+    request: (w, on) => reaction(w, on),
+    sample: m('pA'),
+    cells: {
+      outsider: unseen('g1', 's1', 'pA', 'n1'),
+      otherGroupMember: unseen('g1', 's1', 'pA'),
+      lateJoiner: unseen('g1', 's1'),
+      leftMember: unseen('g1', 's1', 'g4'),
+      // SPEC §2: members react to any message they can see.
+      peer: probes(
+        [m('n1'), notFound],
+        [
+          m('pA'),
+          allowed((a) => expect(a.message.reactions).toEqual([{ emoji: EMOJI, uids: [U.bob], count: 1 }]), {
+            undo: (w) => react(w, false),
+          }),
+        ],
+      ),
+    },
+  },
+  'message.removeReaction': {
+    ws: 'message.removeReaction',
+    rest: 'DELETE /v1/messages/:messageId/reactions/:emoji',
+    request: (w, on) => reaction(w, on),
+    sample: m('pA'),
+    cells: {
+      outsider: unseen('g1', 's1', 'pA', 'n1'),
+      otherGroupMember: unseen('g1', 's1', 'pA'),
+      lateJoiner: unseen('g1', 's1'),
+      leftMember: unseen('g1', 's1', 'g4'),
+      peer: probes(
+        [m('n1'), notFound],
+        [m('pA'), allowed((a) => expect(a.message.reactions).toEqual([]), { setup: (w) => react(w, true) })],
+      ),
+    },
+  },
+  'message.readReceipt': {
+    ws: 'message.readReceipt',
+    rest: 'POST /v1/messages/read',
+    request: (w, on) => {
+      const body = { messageIds: (on.msgs ?? []).map((n) => id(w, n)) };
+      return { params: body, path: '/v1/messages/read', body };
+    },
+    sample: { msgs: ['g3'] },
+    cells: {
+      outsider: probes(
+        [{ msgs: ['g1'] }, notFound],
+        [{ msgs: ['s1'] }, notFound],
+        [{ msgs: ['pA'] }, notFound],
+        [{ msgs: ['n1'] }, notFound],
+      ),
+      otherGroupMember: probes([{ msgs: ['g1'] }, notFound], [{ msgs: ['s1'] }, notFound], [{ msgs: ['pA'] }, notFound]),
+      // Mixed with one he may see: the whole request is refused, the visible one not counted either.
+      lateJoiner: probes([{ msgs: ['g3', 'g1'] }, notFound], [{ msgs: ['s1'] }, notFound]),
+      leftMember: probes([{ msgs: ['g1'] }, notFound], [{ msgs: ['s1'] }, notFound]),
+      // SPEC §2: members report reading receipt messages; each reader counts once (the second row gets []).
+      peer: probes(
+        [{ msgs: ['n1'] }, notFound],
+        [
+          { msgs: ['g1'] },
+          allowed(
+            (a, w) => {
+              expect([[w.msg.g1.messageId], []]).toContainEqual(a.read);
+            },
+            { changes: 'any' },
+          ),
+        ],
+      ),
+    },
+  },
+  ping: {
+    ws: 'ping',
+    request: () => ({ params: {}, path: '' }),
+    sample: {},
+    cells: {
+      outsider: na('unscoped'),
+      otherGroupMember: na('unscoped'),
+      lateJoiner: na('unscoped'),
+      leftMember: na('unscoped'),
+      peer: na('unscoped'),
+    },
+  },
+  'files.upload': {
+    rest: 'POST /v1/files',
+    request: () => ({ params: {}, path: '/v1/files', raw: MULTIPART }),
+    sample: {},
+    cells: {
+      outsider: na('unscoped'),
+      otherGroupMember: na('unscoped'),
+      lateJoiner: na('unscoped'),
+      leftMember: na('unscoped'),
+      peer: na('unscoped'),
+    },
+  },
+  'groups.get': {
+    rest: 'GET /v1/groups/:groupId',
+    request: (_w, on) => ({ params: {}, path: `/v1/groups/${on.groupId}` }),
+    sample: { groupId: GROUP.G },
+    cells: groupReadCells(),
+  },
+  'groups.members': {
+    rest: 'GET /v1/groups/:groupId/members',
+    request: (_w, on) => ({ params: {}, path: `/v1/groups/${on.groupId}/members` }),
+    sample: { groupId: GROUP.G },
+    cells: groupReadCells(),
+  },
+  'dev.createGroup': {
+    rest: 'POST /v1/dev/groups',
+    request: (_w, on, actor) => ({ params: {}, path: '/v1/dev/groups', body: { groupId: on.groupId, members: [actor] } }),
+    sample: { groupId: 'az-new' },
+    // Nobody, member or not, takes an existing group's id.
+    cells: {
+      outsider: takenIds(),
+      otherGroupMember: takenIds(),
+      lateJoiner: takenIds(),
+      leftMember: takenIds(),
+      peer: takenIds(),
+    },
+  },
+  'dev.addMembers': {
+    rest: 'POST /v1/dev/groups/:groupId/members',
+    // Adding themselves: the way back in for an outsider or a removed member, if there were one.
+    request: (_w, on, actor) => ({ params: {}, path: `/v1/dev/groups/${on.groupId}/members`, body: { uids: [actor] } }),
+    sample: { groupId: GROUP.G },
+    cells: {
+      outsider: probes([{ groupId: GROUP.G }, forbidden], [{ groupId: GROUP.S }, forbidden]),
+      otherGroupMember: probes([{ groupId: GROUP.G }, forbidden], [{ groupId: GROUP.S }, forbidden]),
+      lateJoiner: na('member'),
+      leftMember: probes([{ groupId: GROUP.G }, forbidden], [{ groupId: GROUP.S }, forbidden]),
+      peer: na('member'),
+    },
+  },
+};
+
+const EMOJI = '👀';
+
+function reaction(w: World, on: Target) {
+  return {
+    params: { messageId: id(w, on.msg), emoji: EMOJI },
+    path: `/v1/messages/${id(w, on.msg)}/reactions/${enc(EMOJI)}`,
+  };
+}
+
+/** bob's reaction to pA, put or taken back directly (the state a reaction cell starts from or returns to). */
+async function react(w: World, add: boolean): Promise<void> {
+  await w.t.server.ctx.messageActions.react(U.bob, w.msg.pA.messageId, EMOJI, add);
+}
+
+function groupReadCells(): Record<'outsider' | 'otherGroupMember' | 'lateJoiner' | 'leftMember' | 'peer', Cell> {
+  const notMemberOfEither = probes([{ groupId: GROUP.G }, forbidden], [{ groupId: GROUP.S }, forbidden]);
+  return {
+    outsider: notMemberOfEither,
+    otherGroupMember: notMemberOfEither,
+    lateJoiner: na('member'),
+    leftMember: notMemberOfEither,
+    peer: na('member'),
+  };
+}
+
+function takenIds(): Cell {
+  const taken = refused('group.already_exists' satisfies ErrorCode, 409);
+  return probes([{ groupId: GROUP.G }, taken], [{ groupId: GROUP.S }, taken], [{ groupId: GROUP.H }, taken]);
+}
+
+/** Sync from the beginning: only conversations of their own, each as their window shows it. */
+function syncedWithin(
+  answer: { reset: boolean; changes: Array<{ conversationId: string; deleted?: true }> },
+  _w: World,
+  actor: string,
+): void {
+  expect(answer.reset).toBe(false);
+  for (const change of answer.changes) {
+    if (change.deleted) continue;
+    expect(LISTED[actor]).toContain(change.conversationId);
+  }
+}
+
+/** A one-file upload form (text/plain). */
+const MULTIPART = {
+  contentType: 'multipart/form-data; boundary=az-boundary',
+  text: [
+    '--az-boundary',
+    'Content-Disposition: form-data; name="file"; filename="az.txt"',
+    'Content-Type: text/plain',
+    '',
+    'az file',
+    '--az-boundary--',
+    '',
+  ].join('\r\n'),
+};
