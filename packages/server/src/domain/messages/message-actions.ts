@@ -21,7 +21,9 @@ import { type DeliveryRouter, renderPush } from '../delivery/router.js';
 import { planHistory } from './history-window.js';
 import { MessageReader } from './message-reader.js';
 import { checkPayload } from './payload-rules.js';
-import { MessageVisibility } from './visibility.js';
+import { MessageVisibility, type VisibleWindow } from './visibility.js';
+
+const inWindow = (seq: number, w: VisibleWindow): boolean => seq > w.floor && seq <= w.ceiling;
 
 const refOf = (m: StoredMessage): MessageRef => ({ channelType: m.channelType, channelId: m.channelId, seq: m.messageSeq });
 
@@ -53,7 +55,8 @@ export class MessageActions {
     let contain = params.contain ?? false;
     if (params.cursor) {
       const at = await this.storage.messageState.byId(params.cursor);
-      if (!at || at.channelType !== key.channelType || at.channelId !== key.channelId)
+      // Outside the caller's window (before they joined, after they left) is no message of theirs.
+      if (!at || at.channelType !== key.channelType || at.channelId !== key.channelId || !inWindow(at.messageSeq, window))
         throw new ParleyError('message.not_found', 'cursor names no message of this conversation');
       startSeq = at.messageSeq;
       contain = false;
@@ -99,9 +102,9 @@ export class MessageActions {
       const seqs: number[] = [];
       for (const id of params.messageIds ?? []) {
         const m = await this.storage.messageState.byId(id);
-        if (!m || m.channelType !== key.channelType || m.channelId !== key.channelId)
+        if (!m || m.channelType !== key.channelType || m.channelId !== key.channelId || !inWindow(m.messageSeq, window))
           throw new ParleyError('message.not_found', `No message ${id} in ${key.conversationId}`);
-        if (m.messageSeq > window.floor && m.messageSeq <= window.ceiling) seqs.push(m.messageSeq);
+        seqs.push(m.messageSeq);
       }
       removed = seqs.length;
       if (removed) {

@@ -1,5 +1,5 @@
 import { ParleyError } from '@parley/protocol';
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { secretMatches } from '../../domain/auth/app-secret.js';
 
@@ -17,7 +17,11 @@ function bearer(request: FastifyRequest): string | undefined {
   return scheme?.toLowerCase() === 'bearer' && value ? value : undefined;
 }
 
-export function requireUser(ctx: AppContext): preHandlerAsyncHookHandler {
+/**
+ * Run as `onRequest` hooks, before the body is read or validated: a caller without the right
+ * credentials learns nothing from the schema's answers and costs no parsing.
+ */
+export function requireUser(ctx: AppContext): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const token = bearer(request);
     if (!token) throw new ParleyError('auth.required', 'Send Authorization: Bearer <token>');
@@ -25,7 +29,7 @@ export function requireUser(ctx: AppContext): preHandlerAsyncHookHandler {
   };
 }
 
-export function requireAdmin(ctx: AppContext): preHandlerAsyncHookHandler {
+export function requireAdmin(ctx: AppContext): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const token = bearer(request);
     if (!token) throw new ParleyError('auth.required', 'Send Authorization: Bearer <app secret>');

@@ -133,6 +133,16 @@ await describeEachBackend('bad input on every REST endpoint: the documented erro
     expect(res.body.code).toBe('auth.required');
   });
 
+  it.each(authenticated.filter((e) => e.body !== undefined))(
+    '$method $path: no credentials and a wrong body -> 401 auth.required (credentials before the body)',
+    async (e) => {
+      const res = await server().http(e.method, e.path, { body: { wrong: [1] } });
+      expect([res.status, res.body.code]).toEqual([401, 'auth.required']);
+      const admin = e.auth === 'admin' ? await server().http(e.method, e.path, { body: { wrong: [1] }, token: userToken }) : undefined;
+      if (admin) expect([admin.status, admin.body.code]).toEqual([403, 'auth.admin_required']);
+    },
+  );
+
   it.each(authenticated)('$method $path: forged or expired credentials are refused', async (e) => {
     const t = server();
     const forged = await new TokenService('not-the-secret-not-the-secret-not', 60).issue('bi-a');

@@ -25,25 +25,25 @@ const errors = { '4xx': ErrorBody };
 const admin = { tags: ['admin: groups'], security: [{ appSecret: [] }] };
 
 export const adminGroupRoutes: Routes = (app, ctx) => {
-  const preHandler = requireAdmin(ctx);
+  const authenticate = requireAdmin(ctx);
   const g = ctx.groups;
   app.post(
     '/v1/admin/groups',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: { ...admin, summary: 'Create a group (2) or super group (3)', body: GroupCreateBody, response: { 200: Group, ...errors } },
     },
     async (req) => g.create(req.body),
   );
   app.get(
     '/v1/admin/groups/:groupId',
-    { preHandler, schema: { ...admin, summary: 'A group', params: GroupParams, response: { 200: Group, ...errors } } },
+    { onRequest: authenticate, schema: { ...admin, summary: 'A group', params: GroupParams, response: { 200: Group, ...errors } } },
     async (req) => g.get(req.params.groupId),
   );
   app.patch(
     '/v1/admin/groups/:groupId',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Rename, allow history for new members, ban',
@@ -57,7 +57,7 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.delete(
     '/v1/admin/groups/:groupId',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Dismiss: every later send is refused (reason 24)',
@@ -69,7 +69,7 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   );
   app.get(
     '/v1/admin/groups/:groupId/members',
-    { preHandler, schema: { ...admin, summary: 'Members', params: GroupParams, response: { 200: Members, ...errors } } },
+    { onRequest: authenticate, schema: { ...admin, summary: 'Members', params: GroupParams, response: { 200: Members, ...errors } } },
     async (req) => ({
       members: await g.members(req.params.groupId),
     }),
@@ -77,7 +77,7 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/admin/groups/:groupId/members',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Add members (up to 1000 per call)',
@@ -91,7 +91,7 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/admin/groups/:groupId/members/remove',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Remove members',
@@ -105,7 +105,7 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.put(
     '/v1/admin/groups/:groupId/owner',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Transfer ownership to a member',
@@ -119,7 +119,7 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.put(
     '/v1/admin/groups/:groupId/admins',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Make members admins, or members again',
@@ -133,7 +133,7 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.put(
     '/v1/admin/groups/:groupId/mute',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Mute everyone but owner, admins and whitelisted members',
@@ -147,7 +147,7 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.put(
     '/v1/admin/groups/:groupId/members/:uid/mute',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Mute one member (reason 25), for a while or until unmuted',
@@ -160,7 +160,7 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   );
   app.get(
     '/v1/admin/groups/:groupId/whitelist',
-    { preHandler, schema: { ...admin, summary: 'The whitelist', params: GroupParams, response: { 200: Uids, ...errors } } },
+    { onRequest: authenticate, schema: { ...admin, summary: 'The whitelist', params: GroupParams, response: { 200: Uids, ...errors } } },
     async (req) => ({
       uids: await g.whitelist(req.params.groupId),
     }),
@@ -168,7 +168,7 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.put(
     '/v1/admin/groups/:groupId/whitelist',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Replace the whitelist: when set, only its members, owner and admins may send (reason 13)',

@@ -7,7 +7,7 @@ export const adminMessageRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/admin/messages',
     {
-      preHandler: requireAdmin(ctx),
+      onRequest: requireAdmin(ctx),
       schema: {
         tags: ['admin: messages'],
         security: [{ appSecret: [] }],

@@ -19,11 +19,11 @@ const errors = { '4xx': ErrorBody };
 const admin = { tags: ['admin: users'], security: [{ appSecret: [] }] };
 
 export const adminUserRoutes: Routes = (app, ctx) => {
-  const preHandler = requireAdmin(ctx);
+  const authenticate = requireAdmin(ctx);
   app.post(
     '/v1/admin/users',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: { ...admin, summary: 'Register a user, or update one', body: UserUpsertBody, response: { 200: User, ...errors } },
     },
     async (req) => {
@@ -34,7 +34,7 @@ export const adminUserRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/admin/users/batch',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Register or update up to 1000 users',
@@ -46,13 +46,13 @@ export const adminUserRoutes: Routes = (app, ctx) => {
   );
   app.get(
     '/v1/admin/users/:uid',
-    { preHandler, schema: { ...admin, summary: 'A user', params: UidParams, response: { 200: User, ...errors } } },
+    { onRequest: authenticate, schema: { ...admin, summary: 'A user', params: UidParams, response: { 200: User, ...errors } } },
     async (req) => ctx.users.require(req.params.uid),
   );
   app.patch(
     '/v1/admin/users/:uid',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: { ...admin, summary: 'Update a user', params: UidParams, body: UserUpdateBody, response: { 200: User, ...errors } },
     },
     async (req) => ctx.users.update(req.params.uid, req.body),
@@ -60,7 +60,7 @@ export const adminUserRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/admin/users/:uid/token',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Issue a client token',
@@ -73,7 +73,10 @@ export const adminUserRoutes: Routes = (app, ctx) => {
   );
   app.get(
     '/v1/admin/users/:uid/blacklist',
-    { preHandler, schema: { ...admin, summary: "A user's blacklist", params: UidParams, response: { 200: Blacklist, ...errors } } },
+    {
+      onRequest: authenticate,
+      schema: { ...admin, summary: "A user's blacklist", params: UidParams, response: { 200: Blacklist, ...errors } },
+    },
     async (req) => ({
       uids: await ctx.users.blacklist(req.params.uid),
     }),
@@ -81,7 +84,7 @@ export const adminUserRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/admin/users/:uid/blacklist',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Block users: their messages to this user are refused (reason 4)',
@@ -95,7 +98,7 @@ export const adminUserRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/admin/users/:uid/blacklist/remove',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: { ...admin, summary: 'Unblock users', params: UidParams, body: UidsBody, response: { 200: Blacklist, ...errors } },
     },
     async (req) => ({ uids: await ctx.users.unblock(req.params.uid, req.body.uids) }),

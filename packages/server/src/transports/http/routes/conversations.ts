@@ -21,42 +21,51 @@ const tags = { tags: ['conversations'], security: [{ bearer: [] }] };
 
 /** The REST twins of the conversation.* WebSocket methods (same params, same results). */
 export const conversationRoutes: Routes = (app, ctx) => {
-  const preHandler = requireUser(ctx);
+  const authenticate = requireUser(ctx);
   const c = ctx.conversations;
   app.get(
     '/v1/conversations',
-    { preHandler, schema: { ...tags, summary: 'conversation.list', querystring: ListParams, response: { 200: ListResult, ...errors } } },
+    {
+      onRequest: authenticate,
+      schema: { ...tags, summary: 'conversation.list', querystring: ListParams, response: { 200: ListResult, ...errors } },
+    },
     async (req) => c.list(req.uid, req.query),
   );
   app.get(
     '/v1/conversations/pinned',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: { ...tags, summary: 'conversation.listPinned', querystring: ListParams, response: { 200: ListResult, ...errors } },
     },
     async (req) => c.listPinned(req.uid, req.query),
   );
   app.get(
     '/v1/conversations/sync',
-    { preHandler, schema: { ...tags, summary: 'conversation.sync', querystring: SyncParams, response: { 200: SyncResult, ...errors } } },
+    {
+      onRequest: authenticate,
+      schema: { ...tags, summary: 'conversation.sync', querystring: SyncParams, response: { 200: SyncResult, ...errors } },
+    },
     async (req) => c.sync(req.uid, req.query.since, req.query.limit),
   );
   app.get(
     '/v1/conversations/unread',
-    { preHandler, schema: { ...tags, summary: 'conversation.totalUnread', response: { 200: TotalUnreadResult, ...errors } } },
+    { onRequest: authenticate, schema: { ...tags, summary: 'conversation.totalUnread', response: { 200: TotalUnreadResult, ...errors } } },
     async (req) => ({
       totalUnread: await c.totalUnread(req.uid),
     }),
   );
   app.post(
     '/v1/conversations/delete',
-    { preHandler, schema: { ...tags, summary: 'conversation.delete', body: DeleteParams, response: { 200: DeleteResult, ...errors } } },
+    {
+      onRequest: authenticate,
+      schema: { ...tags, summary: 'conversation.delete', body: DeleteParams, response: { 200: DeleteResult, ...errors } },
+    },
     async (req) => c.delete(req.uid, req.body.conversationIds, req.body.deleteRoam ?? false),
   );
   app.get(
     '/v1/conversations/:conversationId',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'conversation.get (id URL-encoded, e.g. p2p%7Cbob)',
@@ -69,7 +78,7 @@ export const conversationRoutes: Routes = (app, ctx) => {
   app.put(
     '/v1/conversations/:conversationId/ext',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'conversation.updateExt',
@@ -83,7 +92,7 @@ export const conversationRoutes: Routes = (app, ctx) => {
   app.put(
     '/v1/conversations/:conversationId/pin',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'conversation.pin',
@@ -97,7 +106,7 @@ export const conversationRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/conversations/:conversationId/read',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'conversation.markRead',

@@ -55,13 +55,12 @@ export const devRoutes: Routes = (app, ctx) => {
     },
   );
 
-  const onRequest = developmentOnly(ctx);
-  const preHandler = requireUser(ctx);
+  // Development mode first, then the caller: both before the body is read.
+  const onRequest = [developmentOnly(ctx), requireUser(ctx)];
   app.post(
     '/v1/dev/groups',
     {
       onRequest,
-      preHandler,
       schema: {
         ...userDev,
         summary: 'Create a group you own, with the members (development mode only)',
@@ -77,7 +76,6 @@ export const devRoutes: Routes = (app, ctx) => {
     '/v1/dev/groups/:groupId/members',
     {
       onRequest,
-      preHandler,
       schema: {
         ...userDev,
         summary: 'Add people to a group you are a member of (development mode only)',

@@ -32,7 +32,7 @@ export async function fileRoutes(app: TypedApp, ctx: AppContext): Promise<void> 
   app.post(
     '/v1/files',
     {
-      preHandler: requireUser(ctx),
+      onRequest: requireUser(ctx),
       schema: {
         tags: ['files'],
         security: [{ bearer: [] }],

@@ -10,11 +10,11 @@ const membersOnly = 'Members only: anyone else gets 403 conversation.forbidden; 
 
 /** Groups read by their members, in every mode (managing them is the admin API's job). */
 export const groupRoutes: Routes = (app, ctx) => {
-  const preHandler = requireUser(ctx);
+  const authenticate = requireUser(ctx);
   app.get(
     '/v1/groups/:groupId',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'A group you are a member of',
@@ -28,7 +28,7 @@ export const groupRoutes: Routes = (app, ctx) => {
   app.get(
     '/v1/groups/:groupId/members',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...tags,
         summary: `Its members, in joining order (at most ${MEMBER_LIST_LIMIT})`,

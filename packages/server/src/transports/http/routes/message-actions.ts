@@ -26,12 +26,12 @@ const tags = { tags: ['messages'], security: [{ bearer: [] }] };
 
 /** The REST twins of message.history, removeHistory, revoke, edit, reactions and receipts. */
 export const messageActionRoutes: Routes = (app, ctx) => {
-  const preHandler = requireUser(ctx);
+  const authenticate = requireUser(ctx);
   const a = ctx.messageActions;
   app.get(
     '/v1/conversations/:conversationId/messages',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'message.history',
@@ -45,7 +45,7 @@ export const messageActionRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/conversations/:conversationId/messages/remove',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'message.removeHistory',
@@ -58,7 +58,10 @@ export const messageActionRoutes: Routes = (app, ctx) => {
   );
   app.post(
     '/v1/messages/:messageId/revoke',
-    { preHandler, schema: { ...tags, summary: 'message.revoke', params: MessageIdPath, response: { 200: MessageResult, ...errors } } },
+    {
+      onRequest: authenticate,
+      schema: { ...tags, summary: 'message.revoke', params: MessageIdPath, response: { 200: MessageResult, ...errors } },
+    },
     async (req) => ({
       message: await a.revoke(req.uid, req.params.messageId),
     }),
@@ -66,7 +69,7 @@ export const messageActionRoutes: Routes = (app, ctx) => {
   app.patch(
     '/v1/messages/:messageId',
     {
-      preHandler,
+      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'message.edit',
@@ -79,19 +82,28 @@ export const messageActionRoutes: Routes = (app, ctx) => {
   );
   app.put(
     '/v1/messages/:messageId/reactions/:emoji',
-    { preHandler, schema: { ...tags, summary: 'Add a reaction', params: ReactionPath, response: { 200: MessageResult, ...errors } } },
+    {
+      onRequest: authenticate,
+      schema: { ...tags, summary: 'Add a reaction', params: ReactionPath, response: { 200: MessageResult, ...errors } },
+    },
     async (req) => ({
       message: await a.react(req.uid, req.params.messageId, req.params.emoji, true),
     }),
   );
   app.delete(
     '/v1/messages/:messageId/reactions/:emoji',
-    { preHandler, schema: { ...tags, summary: 'Remove your reaction', params: ReactionPath, response: { 200: MessageResult, ...errors } } },
+    {
+      onRequest: authenticate,
+      schema: { ...tags, summary: 'Remove your reaction', params: ReactionPath, response: { 200: MessageResult, ...errors } },
+    },
     async (req) => ({ message: await a.react(req.uid, req.params.messageId, req.params.emoji, false) }),
   );
   app.post(
     '/v1/messages/read',
-    { preHandler, schema: { ...tags, summary: 'Read receipts', body: ReceiptParams, response: { 200: ReceiptResult, ...errors } } },
+    {
+      onRequest: authenticate,
+      schema: { ...tags, summary: 'Read receipts', body: ReceiptParams, response: { 200: ReceiptResult, ...errors } },
+    },
     async (req) => a.markReceipts(req.uid, req.body.messageIds),
   );
 };

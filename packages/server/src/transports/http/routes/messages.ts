@@ -7,7 +7,7 @@ export const messageRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/messages',
     {
-      preHandler: requireUser(ctx),
+      onRequest: requireUser(ctx),
       schema: {
         tags: ['messages'],
         summary: 'message.send: store, acknowledge, deliver',
