@@ -251,6 +251,21 @@ describe('@parley/client against a real server', () => {
     expect(await bob.conversations.totalUnread()).toBe(fresh.body.totalUnread);
   });
 
+  it('pullMode means what it means in WuKongIM: 0 pulls older messages, 1 newer ones, from the cache or the server', async () => {
+    await t.ensureUsers('pm-a', 'pm-b');
+    const a = await open('pm-a', 'pull');
+    for (let n = 1; n <= 20; n++) await a.messages.sendText({ channelId: 'pm-b', channelType: 1 }, `p${n}`);
+    const b = await open('pm-b', 'pull');
+    const channel = { channelId: 'pm-a', channelType: 1 as const };
+    const seqs = (rows: Array<{ messageSeq: number }>) => rows.map((m) => m.messageSeq);
+    expect(seqs(await b.messages.getOrSyncHistory({ channel, startSeq: 10, pullMode: 0, limit: 5 }))).toEqual([5, 6, 7, 8, 9]);
+    expect(seqs(await b.messages.getOrSyncHistory({ channel, startSeq: 10, pullMode: 1, limit: 5 }))).toEqual([11, 12, 13, 14, 15]);
+    expect(seqs(await b.messages.getOrSyncHistory({ channel, startSeq: 10, contain: true, limit: 3 }))).toEqual([8, 9, 10]);
+    // The same from the cache (lastSeq given): the ranges above are all cached now.
+    expect(seqs(await b.messages.getOrSyncHistory({ channel, startSeq: 10, pullMode: 0, limit: 5 }, 20))).toEqual([5, 6, 7, 8, 9]);
+    expect(seqs(await b.messages.getOrSyncHistory({ channel, startSeq: 10, pullMode: 1, limit: 5 }, 20))).toEqual([11, 12, 13, 14, 15]);
+  });
+
   it('serves history from the local cache when complete and fills a gap from the server', async () => {
     const alice = await open('alice', 'cache');
     for (let n = 0; n < 30; n++) await alice.messages.sendText({ channelId: 'carol', channelType: 1 }, `n${n}`);
@@ -264,13 +279,13 @@ describe('@parley/client against a real server', () => {
       if (method === 'message.history') served++;
       return request(method, params);
     };
-    await carol.messages.getOrSyncHistory({ channel, startSeq: 1, pullMode: 0, contain: true, limit: 5 });
-    await carol.messages.getOrSyncHistory({ channel, startSeq: 11, pullMode: 0, contain: true, limit: 5 });
+    await carol.messages.getOrSyncHistory({ channel, startSeq: 1, pullMode: 1, contain: true, limit: 5 });
+    await carol.messages.getOrSyncHistory({ channel, startSeq: 11, pullMode: 1, contain: true, limit: 5 });
     expect(served).toBe(2);
-    const cached = await carol.messages.getOrSyncHistory({ channel, startSeq: 2, pullMode: 0, contain: true, limit: 3 }, 30);
+    const cached = await carol.messages.getOrSyncHistory({ channel, startSeq: 2, pullMode: 1, contain: true, limit: 3 }, 30);
     expect(cached.map((m) => m.messageSeq)).toEqual([2, 3, 4]);
     expect(served).toBe(2);
-    const gap = await carol.messages.getOrSyncHistory({ channel, startSeq: 3, pullMode: 0, contain: true, limit: 10 }, 30);
+    const gap = await carol.messages.getOrSyncHistory({ channel, startSeq: 3, pullMode: 1, contain: true, limit: 10 }, 30);
     expect(gap.map((m) => m.messageSeq)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(served).toBe(3);
   });
@@ -290,7 +305,7 @@ describe('@parley/client against a real server', () => {
     expect(await texts(laptop)).toEqual(['f0', 'f1', 'f2', 'f3']);
 
     const f1 = (
-      await phone.messages.getOrSyncHistory({ channel, startSeq: 2, contain: true, pullMode: 0, limit: 1 }, 4)
+      await phone.messages.getOrSyncHistory({ channel, startSeq: 2, contain: true, pullMode: 1, limit: 1 }, 4)
     )[0] as LocalMessage;
     await phone.messages.removeHistory(channel, { messageIds: [f1.messageId] });
     expect(await texts(phone)).not.toContain('f1');

@@ -31,7 +31,10 @@ export interface HistoryQuery {
   /** 0 = from the newest. */
   startSeq?: number;
   contain?: boolean;
-  /** 0 = down (newer than startSeq), 1 = up (older), as WuKongIM's pullMode. */
+  /**
+   * As WuKongIM's pullMode: 0 = older than startSeq (the default: scrolling back), 1 = newer. WuKongIM
+   * calls 0 "down" (pulling the list down loads the past); Parley's `direction` calls older 'up'.
+   */
   pullMode?: 0 | 1;
   around?: number;
   limit?: number;
@@ -154,7 +157,7 @@ export class Messages {
     const result = await this.connection.request<HistoryResult>('message.history', {
       conversationId: conversationIdOf(q.channel),
       startSeq: q.startSeq ?? 0,
-      direction: q.pullMode === 0 ? 'down' : 'up',
+      direction: q.pullMode === 1 ? 'down' : 'up',
       contain: q.contain ?? false,
       ...(q.around !== undefined && { around: q.around }),
       limit,
@@ -265,7 +268,7 @@ function wantedRange(q: HistoryQuery, limit: number, lastSeq: number): { from: n
   } else if (start === 0) {
     to = lastSeq;
     from = Math.max(1, to - limit + 1);
-  } else if (q.pullMode === 0) {
+  } else if (q.pullMode === 1) {
     from = q.contain ? start : start + 1;
     to = Math.min(lastSeq, from + limit - 1);
   } else {

@@ -75,7 +75,7 @@ export class HistoryWindow {
     const oldest = this.snapshot.items.find((m) => m.messageSeq > 0)?.messageSeq;
     if (!this.snapshot.hasOlder || this.busy || oldest === undefined) return;
     await this.exclusive(async () => {
-      const page = await this.page({ startSeq: oldest, pullMode: 1 });
+      const page = await this.page({ startSeq: oldest, pullMode: 0 });
       this.set({ ...this.merged(page), hasOlder: page.length > 0 && (page[0]?.messageSeq ?? 0) > 1, focus: undefined });
     });
   };
@@ -84,7 +84,7 @@ export class HistoryWindow {
     const newest = this.snapshot.items.findLast((m) => m.messageSeq > 0)?.messageSeq;
     if (!this.snapshot.hasNewer || this.busy || newest === undefined) return;
     await this.exclusive(async () => {
-      const page = await this.page({ startSeq: newest, pullMode: 0 });
+      const page = await this.page({ startSeq: newest, pullMode: 1 });
       const last = page.at(-1)?.messageSeq ?? newest;
       this.set({ ...this.merged(page), hasNewer: page.length > 0 && last < this.lastSeq(), focus: undefined });
     });
