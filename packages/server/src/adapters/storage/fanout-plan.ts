@@ -46,6 +46,12 @@ export interface ConversationTouch {
   version: number;
 }
 
+/** How far apart two updateTimes of one user's conversations are at least (see `assignSortTimes`). */
+export const SORT_TS_SPACING = 2;
+
+/** A user's next updateTime: `wanted`, unless that is not SORT_TS_SPACING past their last one. */
+export const nextSortTs = (wanted: number, last: number): number => Math.max(wanted, last + SORT_TS_SPACING);
+
 export class BatchPlan {
   readonly fresh: NewMessage[] = [];
   readonly results: (CommitResult | undefined)[];
@@ -202,6 +208,23 @@ export class BatchPlan {
       t.version = v;
       next.set(t.uid, v + 1);
     }
+  }
+
+  /**
+   * Gives each versioned touch its updateTime: the message's time, but at least SORT_TS_SPACING
+   * above the user's last one (`lastSortTs`, the users row's `last_sort_ts`), in touch order. So a
+   * user's conversations never share an updateTime, nor sit 1 ms apart, and NIM's timestamp-window
+   * paging (`maxTimestamp: min` or `min - 1`) can never skip one that shares the page's boundary.
+   * Returns the new last updateTime of each user who got one.
+   */
+  static assignSortTimes(touches: ConversationTouch[], lastSortTs: ReadonlyMap<string, number>): Map<string, number> {
+    const last = new Map<string, number>();
+    for (const t of touches) {
+      if (t.ownOnly || !t.version) continue;
+      t.sortTs = nextSortTs(t.sortTs, last.get(t.uid) ?? lastSortTs.get(t.uid) ?? 0);
+      last.set(t.uid, t.sortTs);
+    }
+    return last;
   }
 
   /** Results in batch order; `rows` are the upserted conversation rows as the database returned them. */

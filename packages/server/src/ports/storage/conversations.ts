@@ -75,6 +75,10 @@ export interface SyncClock {
  * - `page` returns fan-out rows (not super groups) that are visible (lastSeq > hiddenSeq, and
  *   a message or an explicit ext/pin), in (sortTs desc, conversationId asc) order.
  * - `changedSince` returns every row with version > v, in version order, hidden ones included.
+ * - Every write that sets a row's `sortTs` (a message's fan-out, or `sortTsIfEmpty`) gives it the
+ *   wanted time or, if that is not 2 above the owner's last one, their last one plus 2, and records
+ *   it as their last: a user's fan-out rows never share an updateTime nor sit 1 ms apart, so NIM's
+ *   timestamp windows (`maxTimestamp` = the page's oldest, or that minus 1) page without skipping.
  * - Reading `clock` before `changedSince` never misses a change (versions are raised in commit order
  *   per user, and the super-group clock in commit order for the whole database).
  */

@@ -74,7 +74,8 @@ export interface StoredMessage extends ChannelKey, StoredAck {
  * - Rows written per message do not depend on channel size for `fanout.kind = 'none'`.
  * - Commits and membership changes of one channel are serialized (both lock the channel row), so
  *   a 'members' fan-out reaches exactly the members whose `joinSeq` is below the message's seq.
- * - Per user, each changed conversation gets its own version, strictly increasing per user.
+ * - Per user, each changed conversation gets its own version, strictly increasing per user, and its own
+ *   updateTime (sortTs), in the same order and at least 2 apart (see ConversationStore).
  * - Each channel counts its countable (redDot) messages: a message's ordinal is that count
  *   including itself, so unread between two positions is a subtraction.
  * - A batch touching super groups raises the database's super-group clock once and stamps it on

@@ -302,34 +302,66 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
           { channelType: 2, channelId: 'grp', conversationId: 'team|grp' },
           { ext: 'x', sortTsIfEmpty: now + 5 },
         );
-        expect(created.row).toMatchObject({ lastSeq: 0, sortTs: now + 5, ext: 'x' });
+        expect(created.row).toMatchObject({ lastSeq: 0, ext: 'x' });
+        // The given time, unless the user has a conversation at or just below it already.
+        expect(created.row.sortTs).toBeGreaterThanOrEqual(now + 5);
+      });
+
+      it("gives a user's conversations distinct updateTimes, at least 2 apart, in write order, whatever the message times", async () => {
+        const peers = ['st-1', 'st-2', 'st-3', 'st-4'];
+        for (const u of ['st-me', ...peers]) await store.users.upsert(u, {}, now);
+        const at = now + 2_000_000;
+        // One batch, four conversations of st-me, one message time.
+        await store.messages.commit(
+          peers.map((p) => msg({ channelId: pair('st-me', p), fromUid: p, timestamp: at, fanout: p2p(p, 'st-me') })),
+        );
+        // Later writes with an earlier clock (another node) still land above.
+        await store.messages.commit([
+          msg({ channelId: pair('st-me', 'st-1'), fromUid: 'st-1', timestamp: at - 100, fanout: p2p('st-1', 'st-me') }),
+        ]);
+        const created = await store.conversations.update('st-me', key('st-me', 'st-5'), { ext: 'note', sortTsIfEmpty: at - 50 });
+        const rows = await store.conversations.page('st-me', { limit: 10 });
+        expect(rows.map((r) => r.conversationId)).toEqual(['p2p|st-5', 'p2p|st-1', 'p2p|st-4', 'p2p|st-3', 'p2p|st-2']);
+        // st-1 first took `at` itself, then moved above the others with its second message.
+        expect(rows.at(-1)?.sortTs).toBe(at + 2);
+        for (let i = 1; i < rows.length; i++) expect((rows[i - 1]?.sortTs ?? 0) - (rows[i]?.sortTs ?? 0)).toBeGreaterThanOrEqual(2);
+        expect(created.row.sortTs).toBe(rows[0]?.sortTs);
+        // Each side of a conversation has its own sequence: st-1's row is stamped by st-1's own history.
+        expect((await store.conversations.get('st-1', 'p2p|st-me'))?.sortTs).toBeGreaterThanOrEqual(at);
       });
 
       it('pages visible fan-out rows by (sortTs desc, conversationId), keyset, hiding deleted ones', async () => {
         for (const u of ['pg-me', 'pg-1', 'pg-2', 'pg-3']) await store.users.upsert(u, {}, now);
         const at = now + 1_000_000;
+        // pg-2's message has pg-1's time: it lands 2 ms above it (updateTimes of one user never tie).
         for (const [peer, ts] of [
+          ['pg-3', at - 5],
           ['pg-1', at],
           ['pg-2', at],
-          ['pg-3', at - 5],
         ] as const) {
           await store.messages.commit([msg({ channelId: pair('pg-me', peer), fromUid: peer, timestamp: ts, fanout: p2p(peer, 'pg-me') })]);
         }
         const first = await store.conversations.page('pg-me', { limit: 2 });
-        expect(first.map((r) => r.conversationId)).toEqual(['p2p|pg-1', 'p2p|pg-2']);
-        const rest = await store.conversations.page('pg-me', { limit: 2, after: { sortTs: at, conversationId: 'p2p|pg-1' } });
-        expect(rest.map((r) => r.conversationId)).toEqual(['p2p|pg-2', 'p2p|pg-3']);
+        expect(first.map((r) => [r.conversationId, r.sortTs])).toEqual([
+          ['p2p|pg-2', at + 2],
+          ['p2p|pg-1', at],
+        ]);
+        const rest = await store.conversations.page('pg-me', { limit: 2, after: { sortTs: at + 2, conversationId: 'p2p|pg-2' } });
+        expect(rest.map((r) => r.conversationId)).toEqual(['p2p|pg-1', 'p2p|pg-3']);
+        // Keyset ties are still ordered by conversationId (super groups' times are derived, not spaced).
+        const tie = await store.conversations.page('pg-me', { limit: 2, after: { sortTs: at, conversationId: 'p2p|pg-0' } });
+        expect(tie.map((r) => r.conversationId)).toEqual(['p2p|pg-1', 'p2p|pg-3']);
         expect((await store.conversations.page('pg-me', { limit: 9, maxTs: at })).map((r) => r.conversationId)).toEqual(['p2p|pg-3']);
         expect((await store.conversations.page('pg-me', { limit: 9, minTs: at - 5 })).map((r) => r.conversationId)).toEqual([
-          'p2p|pg-1',
           'p2p|pg-2',
+          'p2p|pg-1',
         ]);
         const k = key('pg-me', 'pg-2');
         const lastSeq = (await store.conversations.get('pg-me', 'p2p|pg-2'))?.lastSeq as number;
         await store.conversations.update('pg-me', k, { hiddenSeq: lastSeq });
         expect((await store.conversations.page('pg-me', { limit: 9 })).map((r) => r.conversationId)).toEqual(['p2p|pg-1', 'p2p|pg-3']);
         const changes = await store.conversations.changedSince('pg-me', 0, 10);
-        expect(changes.map((r) => r.conversationId)).toEqual(['p2p|pg-1', 'p2p|pg-3', 'p2p|pg-2']);
+        expect(changes.map((r) => r.conversationId)).toEqual(['p2p|pg-3', 'p2p|pg-1', 'p2p|pg-2']);
         await store.messages.commit([
           msg({ channelId: pair('pg-me', 'pg-2'), fromUid: 'pg-2', timestamp: at + 1, fanout: p2p('pg-2', 'pg-me') }),
         ]);

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { ConversationPatch, ConversationRow, ConversationStore, ListQuery, SuperGroupView } from '../../../ports/storage/index.js';
+import { nextSortTs } from '../fanout-plan.js';
 import { type ChannelRow, type ConversationDbRow, toChannel, toConversationRow } from '../rows.js';
 import { channelColumns } from './channels.js';
 import { inTransaction } from './transaction.js';
@@ -145,12 +146,17 @@ export function postgresConversations(pool: Pool): ConversationStore {
         const next = patched(row, patch);
         const changed = (Object.keys(next) as Array<keyof ConversationRow>).some((k) => next[k] !== row[k]);
         if (!changed) return { row, changed };
-        const bumped = await client.query<{ conv_version: number }>(
-          'UPDATE users SET conv_version = conv_version + 1 WHERE uid = $1 RETURNING conv_version',
+        const bumped = await client.query<{ conv_version: number; last_sort_ts: number }>(
+          'UPDATE users SET conv_version = conv_version + 1 WHERE uid = $1 RETURNING conv_version, last_sort_ts',
           [uid],
         );
         // No users row: nothing to version, as in SQLite; the row keeps its version.
-        next.version = bumped.rows[0]?.conv_version ?? row.version;
+        const owner = bumped.rows[0];
+        next.version = owner?.conv_version ?? row.version;
+        if (owner && next.sortTs !== row.sortTs) {
+          next.sortTs = nextSortTs(next.sortTs, owner.last_sort_ts);
+          await client.query('UPDATE users SET last_sort_ts = $2 WHERE uid = $1', [uid, next.sortTs]);
+        }
         const written = await client.query<ConversationDbRow>(
           `UPDATE conversations SET ext = $3, pinned_at = $4, read_seq = $5, read_ord = $6, hidden_seq = $7, clear_seq = $8,
              sort_ts = $9, version = $10

@@ -77,7 +77,9 @@ async function commitBatch(client: PoolClient, batch: readonly NewMessage[]): Pr
   const members = await membersByChannel(client, plan.fresh);
   const touches = plan.touches((m) => members.get(channelKeyOf(m)) ?? []);
   const demand = BatchPlan.versionDemand(touches);
-  BatchPlan.assignVersions(touches, await bumpConversationVersions(client, demand), demand);
+  const lastSortTs = new Map<string, number>();
+  BatchPlan.assignVersions(touches, await bumpConversationVersions(client, demand, lastSortTs), demand);
+  await setLastSortTimes(client, BatchPlan.assignSortTimes(touches, lastSortTs));
   const rows = await upsertConversations(
     client,
     touches.filter((t) => !t.ownOnly && t.version),
@@ -218,21 +220,38 @@ async function membersByChannel(client: PoolClient, messages: readonly NewMessag
  * materialized CTE, because the order in which an UPDATE ... FROM join reaches its rows is up to
  * the planner, and two batches locking the same users in different orders would deadlock.
  */
-export async function bumpConversationVersions(client: PoolClient, demand: Map<string, number>): Promise<Map<string, number>> {
+export async function bumpConversationVersions(
+  client: PoolClient,
+  demand: Map<string, number>,
+  /** Filled with each user's last updateTime, when the caller hands out new ones. */
+  lastSortTs?: Map<string, number>,
+): Promise<Map<string, number>> {
   const top = new Map<string, number>();
   if (!demand.size) return top;
-  const { rows } = await client.query<{ uid: string; conv_version: number }>(
+  const { rows } = await client.query<{ uid: string; conv_version: number; last_sort_ts: number }>(
     `WITH locked AS MATERIALIZED (
        SELECT uid FROM users WHERE uid = ANY($1::text[]) ORDER BY uid FOR UPDATE
      )
      UPDATE users u SET conv_version = u.conv_version + d.k
      FROM locked l JOIN unnest($1::text[], $2::bigint[]) AS d(uid, k) ON d.uid = l.uid
      WHERE u.uid = l.uid
-     RETURNING u.uid, u.conv_version`,
+     RETURNING u.uid, u.conv_version, u.last_sort_ts`,
     [[...demand.keys()], [...demand.values()]],
   );
-  for (const r of rows) top.set(r.uid, r.conv_version);
+  for (const r of rows) {
+    top.set(r.uid, r.conv_version);
+    lastSortTs?.set(r.uid, r.last_sort_ts);
+  }
   return top;
+}
+
+/** Records each user's newest updateTime (their users rows are locked already, by the version bump). */
+async function setLastSortTimes(client: PoolClient, last: Map<string, number>): Promise<void> {
+  if (!last.size) return;
+  await client.query(`UPDATE users u SET last_sort_ts = d.ts FROM unnest($1::text[], $2::bigint[]) AS d(uid, ts) WHERE u.uid = d.uid`, [
+    [...last.keys()],
+    [...last.values()],
+  ]);
 }
 
 /**

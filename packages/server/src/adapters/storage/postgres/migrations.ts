@@ -156,6 +156,11 @@ const migrations: readonly string[] = [
     PRIMARY KEY (channel_type, channel_id, seq, uid)
   );
   `,
+  `
+  -- The user's newest conversation updateTime: each new one is at least 2 ms above it (NIM paging).
+  ALTER TABLE users ADD COLUMN last_sort_ts BIGINT NOT NULL DEFAULT 0;
+  UPDATE users SET last_sort_ts = COALESCE((SELECT MAX(sort_ts) FROM conversations c WHERE c.uid = users.uid), 0);
+  `,
 ];
 
 /** The unique index whose violation means a concurrent node stored the same (from_uid, client_msg_no). */

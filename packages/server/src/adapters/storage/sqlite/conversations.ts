@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ConversationRow, ConversationStore, SuperGroupView } from '../../../ports/storage/index.js';
 
+import { nextSortTs } from '../fanout-plan.js';
 import { type ConversationDbRow, toChannel, toConversationRow } from '../rows.js';
 
 /** Listed: not deleted (or a newer message since), and holding a message or an explicit ext/pin. */
@@ -26,7 +27,8 @@ export function sqliteConversations(db: Database): ConversationStore {
     LEFT JOIN messages jm ON jm.channel_type = m.channel_type AND jm.channel_id = m.channel_id AND jm.seq = m.join_seq
     LEFT JOIN conversations v ON v.uid = m.uid AND v.conversation_id = 'super_team|' || m.channel_id
     WHERE m.uid = ? AND m.channel_type = 3`);
-  const bumpVersion = db.prepare('UPDATE users SET conv_version = conv_version + 1 WHERE uid = ? RETURNING conv_version').pluck();
+  const bumpVersion = db.prepare('UPDATE users SET conv_version = conv_version + 1 WHERE uid = ? RETURNING conv_version, last_sort_ts');
+  const setLastSortTs = db.prepare('UPDATE users SET last_sort_ts = ? WHERE uid = ?');
   const insertEmpty = db.prepare(`
     INSERT INTO conversations (uid, conversation_id, channel_type, channel_id) VALUES (?, ?, ?, ?)
     ON CONFLICT (uid, conversation_id) DO NOTHING`);
@@ -53,7 +55,12 @@ export function sqliteConversations(db: Database): ConversationStore {
       if (patch.sortTsIfEmpty !== undefined && row.lastSeq === 0) next.sortTs = patch.sortTsIfEmpty;
       const changed = (Object.keys(next) as Array<keyof ConversationRow>).some((k) => next[k] !== row[k]);
       if (!changed) return { row, changed };
-      next.version = (bumpVersion.get(uid) as number | undefined) ?? row.version;
+      const bumped = bumpVersion.get(uid) as { conv_version: number; last_sort_ts: number } | undefined;
+      next.version = bumped?.conv_version ?? row.version;
+      if (bumped && next.sortTs !== row.sortTs) {
+        next.sortTs = nextSortTs(next.sortTs, bumped.last_sort_ts);
+        setLastSortTs.run(next.sortTs, uid);
+      }
       return { row: toConversationRow(write.get({ ...next, uid }) as ConversationDbRow), changed };
     },
   );

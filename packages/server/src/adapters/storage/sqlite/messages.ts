@@ -24,7 +24,8 @@ export function sqliteMessages(db: Database): MessageStore {
     JOIN channels c ON c.channel_type = m.channel_type AND c.channel_id = m.channel_id
     LEFT JOIN messages j ON j.channel_type = m.channel_type AND j.channel_id = m.channel_id AND j.seq = m.join_seq
     WHERE m.channel_type = ? AND m.channel_id = ?`);
-  const bumpVersion = db.prepare('UPDATE users SET conv_version = conv_version + ? WHERE uid = ? RETURNING conv_version').pluck();
+  const bumpVersion = db.prepare('UPDATE users SET conv_version = conv_version + ? WHERE uid = ? RETURNING conv_version, last_sort_ts');
+  const setLastSortTs = db.prepare('UPDATE users SET last_sort_ts = ? WHERE uid = ?');
   const upsertConversation = db.prepare(`
     INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, last_ord, read_seq, read_ord, clear_seq, mention_seq, version)
     VALUES (@uid, @conversationId, @channelType, @channelId, @sortTs, @lastSeq, @lastOrd, @readSeq, @readOrd, @clearSeq, @mentionSeq, @version)
@@ -86,11 +87,15 @@ export function sqliteMessages(db: Database): MessageStore {
     const touches = plan.touches((m) => members.all(m.channelType, m.channelId) as FanoutMember[]);
     const demand = BatchPlan.versionDemand(touches);
     const top = new Map<string, number>();
+    const lastSortTs = new Map<string, number>();
     for (const [uid, k] of demand) {
-      const v = bumpVersion.get(k, uid) as number | undefined;
-      if (v !== undefined) top.set(uid, v);
+      const r = bumpVersion.get(k, uid) as { conv_version: number; last_sort_ts: number } | undefined;
+      if (!r) continue;
+      top.set(uid, r.conv_version);
+      lastSortTs.set(uid, r.last_sort_ts);
     }
     BatchPlan.assignVersions(touches, top, demand);
+    for (const [uid, ts] of BatchPlan.assignSortTimes(touches, lastSortTs)) setLastSortTs.run(ts, uid);
     const rows: ConversationRow[] = [];
     for (const t of touches) {
       if (t.ownOnly) touchOwnRow.run(t);

@@ -135,6 +135,11 @@ const migrations: readonly string[] = [
     PRIMARY KEY (channel_type, channel_id, seq, uid)
   ) WITHOUT ROWID;
   `,
+  `
+  -- The user's newest conversation updateTime: each new one is at least 2 ms above it (NIM paging).
+  ALTER TABLE users ADD COLUMN last_sort_ts INTEGER NOT NULL DEFAULT 0;
+  UPDATE users SET last_sort_ts = COALESCE((SELECT MAX(sort_ts) FROM conversations c WHERE c.uid = users.uid), 0);
+  `,
 ];
 
 export function migrate(db: Database): void {
