@@ -113,8 +113,12 @@ await describeEachProcessBackend('crash: SIGKILL mid-load, restart on the same d
     for (const [i, killAfter] of KILL_AFTER_ACKS.entries()) {
       const round = i + 1;
       const load = new CrashLoad(sessions, ledger, plan, round);
-      await load.acked(killAfter);
+      await load.acked(killAfter).catch((error: Error) => {
+        throw new Error(`round ${round}: ${error.message}; the server ${server.ending ?? 'still runs'}:\n${server.outputTail}`);
+      });
       await server.kill();
+      // It ran until this kill: had it died on its own first, that would be the bug to see.
+      expect(server.ending, server.outputTail).toBe('was stopped by SIGKILL');
       await load.done;
       await sessions.close();
       const unacked = ledger.unacked();

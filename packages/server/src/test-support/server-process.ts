@@ -54,6 +54,7 @@ export interface HttpResult {
 export class ServerProcess {
   private readonly exited: Promise<void>;
   private output = '';
+  private sent: NodeJS.Signals | undefined;
   /** The `/healthz` answer that said the process was ready: `storage` names the backend it opened. */
   health: { status: string; mode: string; storage: string } | undefined;
   /** Keep-alive connections for this process only: none of them outlives it into the next one. */
@@ -71,7 +72,7 @@ export class ServerProcess {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
-  /** Starts the server on a free loopback port and resolves once `/healthz` answers ok. */
+  /** Starts the server on `port` (default: a free one) on loopback; resolves once `/healthz` answers ok. */
   static async start(env: Record<string, string>, port?: number): Promise<ServerProcess> {
     if (!fs.existsSync(SERVER_MAIN)) {
       throw new Error(`${SERVER_MAIN} is missing: build the server first (npx tsc -b packages/server, or npm test, which does)`);
@@ -94,10 +95,6 @@ export class ServerProcess {
     return server;
   }
 
-  get pid(): number {
-    return this.child.pid as number;
-  }
-
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
@@ -115,16 +112,20 @@ export class ServerProcess {
     return this.output;
   }
 
-  /** SIGKILL: the process stops wherever it is, mid-commit included. Resolves once it has exited. */
-  async kill(): Promise<void> {
-    if (this.running) this.child.kill('SIGKILL');
-    await this.exited;
-    this.agent.destroy();
+  /** How the process ended (undefined while it runs), naming a signal this object did not send. */
+  get ending(): string | undefined {
+    const { exitCode, signalCode } = this.child;
+    if (this.running) return undefined;
+    if (signalCode === null) return `exited with code ${exitCode}`;
+    return signalCode === this.sent ? `was stopped by ${signalCode}` : `was stopped by ${signalCode}, which the test did not send`;
   }
 
-  /** SIGTERM: the graceful shutdown. Resolves once the process has exited. */
-  async stop(): Promise<void> {
-    if (this.running) this.child.kill('SIGTERM');
+  /** SIGKILL: the process stops wherever it is, mid-commit included. Resolves once it has exited. */
+  async kill(): Promise<void> {
+    if (this.running) {
+      this.sent = 'SIGKILL';
+      this.child.kill('SIGKILL');
+    }
     await this.exited;
     this.agent.destroy();
   }
@@ -157,7 +158,7 @@ export class ServerProcess {
   private async waitUntilReady(): Promise<void> {
     for (let poll = 0; poll < READY_POLLS; poll++) {
       if (!this.running) {
-        throw new Error(`the server exited (${this.child.exitCode ?? this.child.signalCode}) before it was ready:\n${this.output}`);
+        throw new Error(`the server ${this.ending} before it was ready:\n${this.output}`);
       }
       const health = await this.http('GET', '/healthz').catch(() => undefined);
       if (health?.status === 200 && health.body?.status === 'ok') {
