@@ -37,6 +37,7 @@ function editedSince(dir: string, time: number): string | undefined {
 
 let buildChecked = false;
 
+const START_ATTEMPTS = 3;
 const READY_POLLS = 600;
 const READY_POLL_MS = 50;
 const OUTPUT_TAIL_CHARS = 4000;
@@ -86,13 +87,23 @@ export class ServerProcess {
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(([key]) => !key.startsWith('PARLEY_') && key !== 'DATABASE_URL'),
     );
-    const child = spawn(process.execPath, [SERVER_MAIN], {
-      env: { ...inherited, ...env, PORT: String(chosen), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const server = new ServerProcess(child, chosen);
-    await server.waitUntilReady();
-    return server;
+    for (let attempt = 1; ; attempt++) {
+      const child = spawn(process.execPath, [SERVER_MAIN], {
+        env: { ...inherited, ...env, PORT: String(chosen), HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const server = new ServerProcess(child, chosen);
+      try {
+        await server.waitUntilReady();
+        return server;
+      } catch (error) {
+        // On a busy shared machine another process's signal has hit a starting server: that says
+        // nothing about Parley, and the data is untouched, so start it again (and say so).
+        if (!server.signalledFromOutside || attempt === START_ATTEMPTS) throw error;
+        await server.kill();
+        console.warn(`${(error as Error).message.split('\n')[0]}; starting it again`);
+      }
+    }
   }
 
   get url(): string {
@@ -116,8 +127,15 @@ export class ServerProcess {
   get ending(): string | undefined {
     const { exitCode, signalCode } = this.child;
     if (this.running) return undefined;
-    if (signalCode === null) return `exited with code ${exitCode}`;
+    // main.ts exits 0 only after a graceful shutdown, which SIGTERM or SIGINT starts.
+    if (signalCode === null) return exitCode === 0 ? 'shut down gracefully (SIGTERM or SIGINT)' : `exited with code ${exitCode}`;
     return signalCode === this.sent ? `was stopped by ${signalCode}` : `was stopped by ${signalCode}, which the test did not send`;
+  }
+
+  /** Stopped by a signal this object did not send (a graceful exit follows SIGTERM or SIGINT). */
+  get signalledFromOutside(): boolean {
+    const { exitCode, signalCode } = this.child;
+    return signalCode === null ? exitCode === 0 : signalCode !== this.sent;
   }
 
   /** SIGKILL: the process stops wherever it is, mid-commit included. Resolves once it has exited. */
@@ -158,7 +176,7 @@ export class ServerProcess {
   private async waitUntilReady(): Promise<void> {
     for (let poll = 0; poll < READY_POLLS; poll++) {
       if (!this.running) {
-        throw new Error(`the server ${this.ending} before it was ready:\n${this.output}`);
+        throw new Error(`the server (pid ${this.child.pid}) did not become ready: it ${this.ending}\n${this.output}`);
       }
       const health = await this.http('GET', '/healthz').catch(() => undefined);
       if (health?.status === 200 && health.body?.status === 'ok') {
