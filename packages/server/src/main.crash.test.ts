@@ -4,6 +4,11 @@
  * Every acked message must be stored exactly once with the seq and id of its ack, every channel's seqs
  * must run from 1 without gap or repeat, resends (same clientMsgNo) must be stored once and answered
  * with the first ack, and every conversation list must agree with the channels.
+ *
+ * It sits beside main.ts because its subject is the process main.ts runs. The parts are in test-support:
+ * server-process (spawn, SIGKILL), process-backends (where the data lives), crash-load (the senders),
+ * send-ledger (every send and ack), client-sessions (one process's connections), history-audit and
+ * conversation-audit (the checks).
  */
 import { afterEach, expect, it } from 'vitest';
 import { ClientSessions } from './test-support/client-sessions.js';
