@@ -138,3 +138,13 @@ async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * The test URL with `search_path` set to `schema`: a server process given it as DATABASE_URL keeps
+ * its tables there. The schema must exist already (a `TestSchema`'s first `open()` creates it).
+ */
+export function postgresSchemaUrl(schema: string): string {
+  const url = new URL(postgresTestUrl());
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
