@@ -16,8 +16,8 @@ interface Seen {
  * Hands each message of a channel the app shows to `onNewMessage` exactly once, in seq order.
  *
  * The server pushes new messages at most once: a device that was disconnected, or whose push was
- * lost, would miss some. So for every channel the app has shown (history read, a message
- * received, a message sent) the inbox knows up to which seq the app has everything; a message
+ * lost, would miss some. So for every channel the app shows (its newest history page was read, or
+ * a message was sent here) the inbox knows up to which seq the app has everything; a message
  * that arrives after a gap waits while the gap is fetched, and after a reconnect every such
  * channel is caught up before anything newer is handed over.
  */
@@ -49,8 +49,8 @@ export class Inbox {
   arrive(channel: string, message: LocalMessage): Promise<void> {
     const seen = this.channels.get(channel);
     if (!seen) {
-      // A channel the app never showed: nothing before it is owed.
-      this.channels.set(channel, { upTo: message.messageSeq, above: new Set(), chain: Promise.resolve() });
+      // A channel the app does not show: nothing before it is owed, and nothing is kept for it
+      // (its conversation in the list is kept exact by conversation sync).
       this.deliver(message);
       return Promise.resolve();
     }
@@ -65,10 +65,6 @@ export class Inbox {
     await Promise.all(
       [...this.channels].map(([channel, seen]) => this.enqueue(seen, () => this.fill(channel, seen, Number.MAX_SAFE_INTEGER))),
     );
-  }
-
-  forget(channel: string): void {
-    this.channels.delete(channel);
   }
 
   private async fill(channel: string, seen: Seen, toSeq: number): Promise<void> {
