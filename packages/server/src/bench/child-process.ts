@@ -12,13 +12,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a node script and resolves once `url` answers, so the benchmark never races the start. */
-export async function startProcess(script: string, args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
+/**
+ * Starts a node script and resolves once `url` answers, so the benchmark never races the start.
+ * `stdout` is a file descriptor to keep the child's output (its log) in; by default it is discarded.
+ */
+export async function startProcess(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  readyUrl: string,
+  stdout: 'ignore' | number = 'ignore',
+): Promise<ChildProcess> {
   // BENCH_NODE_ARGS (e.g. --cpu-prof) lets a profiler ride along with a benchmark run.
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
   const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', stdout, 'inherit'],
   });
   for (let attempt = 0; attempt < 300; attempt++) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);

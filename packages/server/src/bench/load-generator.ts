@@ -34,7 +34,7 @@ interface Sender {
 }
 
 /** user+system CPU ms of a process, from /proc (Linux); 0 where unavailable. */
-function processCpuMs(pid: number | undefined): number {
+export function processCpuMs(pid: number | undefined): number {
   if (!pid) return 0;
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort, startProcess, stopProcess } from './child-process.js';
 import { type LoadResult, runLoad } from './load-generator.js';
+import { startParley } from './parley-process.js';
 import { fmt } from './report.js';
 
 export interface SendBenchOptions {
@@ -13,43 +14,13 @@ export interface SendBenchOptions {
 }
 
 const DIST = path.resolve(import.meta.dirname, '..');
-const DEV_SECRET = 'parley-development-secret-do-not-use-in-production';
 
 async function benchParley(o: SendBenchOptions, dataDir: string): Promise<LoadResult> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const child = await startProcess(
-    path.join(DIST, 'main.js'),
-    [],
-    {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PARLEY_DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      PARLEY_SEND_RATE_PER_SEC: '0',
-      PARLEY_SQLITE_SYNCHRONOUS: o.synchronous,
-      PARLEY_MODE: 'development',
-    },
-    `${base}/healthz`,
-  );
+  const parley = await startParley({ dataDir, synchronous: o.synchronous });
   try {
-    const admin = (p: string, body: unknown) =>
-      fetch(`${base}/v1/admin${p}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${DEV_SECRET}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }).then((r) => r.json());
-    return await runLoad({
-      ...loadShape(o),
-      serverPid: child.pid,
-      urlFor: async (uid) => {
-        await admin('/users', { uid });
-        const { token } = (await admin(`/users/${uid}/token`, {})) as { token: string };
-        return `ws://127.0.0.1:${port}/v1/ws?token=${token}`;
-      },
-    });
+    return await runLoad({ ...loadShape(o), serverPid: parley.pid, urlFor: (uid) => parley.wsUrl(uid) });
   } finally {
-    await stopProcess(child);
+    await parley.stop();
   }
 }
 
