@@ -164,7 +164,7 @@ async function fuzz(t: TestServer, count: number): Promise<void> {
     }),
     { seed, numRuns: Math.ceil(count / BATCH), endOnFailure: true },
   );
-  await expectWorldStillServes(t);
+  await expectWorldStillServes(t, `after the fuzz with seed ${seed} (PARLEY_FUZZ_SEED replays it)`);
 }
 
 await describeEachBackend('REST fuzz', (backend) => {

@@ -96,7 +96,7 @@ async function fuzz(t: TestServer, frames: number): Promise<void> {
     { seed, numRuns: Math.ceil(frames / BATCH), endOnFailure: true },
   );
   for (const s of sockets) expect(s.closeCode, 'a fuzzed socket was closed').toBeUndefined();
-  await expectWorldStillServes(t);
+  await expectWorldStillServes(t, `after the fuzz with seed ${seed} (PARLEY_FUZZ_SEED replays it)`);
 }
 
 await describeEachBackend('WebSocket fuzz', (backend) => {
