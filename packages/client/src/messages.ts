@@ -175,10 +175,9 @@ export class Messages {
    * what arrived meanwhile reaches onNewMessage, in order, before anything newer.
    */
   async fillGaps(): Promise<void> {
-    for (const { channel, maxSeq } of await this.store.cachedChannels()) {
-      this.inbox.shown(channel, maxSeq);
-      await this.store.clearChannel(channel);
-    }
+    // Only channels the app shows are caught up: a cached page of old history is no promise to hand
+    // over everything after it.
+    for (const { channel } of await this.store.cachedChannels()) await this.store.clearChannel(channel);
     await this.inbox.catchUp();
   }
 
