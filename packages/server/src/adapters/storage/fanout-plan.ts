@@ -211,20 +211,45 @@ export class BatchPlan {
   }
 
   /**
-   * Gives each versioned touch its updateTime: the message's time, but at least SORT_TS_SPACING
-   * above the user's last one (`lastSortTs`, the users row's `last_sort_ts`), in touch order. So a
-   * user's conversations never share an updateTime, nor sit 1 ms apart, and NIM's timestamp-window
-   * paging (`maxTimestamp: min` or `min - 1`) can never skip one that shares the page's boundary.
-   * Returns the new last updateTime of each user who got one.
+   * What each user's `last_sort_ts` must be raised to, in the same statement that raises their
+   * version: at least `span` above the old value (SORT_TS_SPACING per conversation touched) and at
+   * least `floor`, so that the touches, packed SORT_TS_SPACING apart below the new value, each stay
+   * at or above their message's time (see `assignSortTimes`).
    */
-  static assignSortTimes(touches: ConversationTouch[], lastSortTs: ReadonlyMap<string, number>): Map<string, number> {
-    const last = new Map<string, number>();
+  static sortTimeDemand(touches: readonly ConversationTouch[]): Map<string, { span: number; floor: number }> {
+    const byUser = new Map<string, number[]>();
     for (const t of touches) {
-      if (t.ownOnly || !t.version) continue;
-      t.sortTs = nextSortTs(t.sortTs, last.get(t.uid) ?? lastSortTs.get(t.uid) ?? 0);
-      last.set(t.uid, t.sortTs);
+      if (t.ownOnly) continue;
+      const times = byUser.get(t.uid);
+      if (times) times.push(t.sortTs);
+      else byUser.set(t.uid, [t.sortTs]);
     }
-    return last;
+    const demand = new Map<string, { span: number; floor: number }>();
+    for (const [uid, times] of byUser) {
+      const k = times.length;
+      const floor = Math.max(...times.map((ts, i) => ts + SORT_TS_SPACING * (k - 1 - i)));
+      demand.set(uid, { span: SORT_TS_SPACING * k, floor });
+    }
+    return demand;
+  }
+
+  /**
+   * Gives each versioned touch its updateTime from its owner's new `last_sort_ts` (raised per
+   * `sortTimeDemand`): the last touch gets it, the ones before SORT_TS_SPACING less each. So a
+   * user's conversations never share an updateTime, nor sit 1 ms apart, each is at or above its
+   * message's time and above every earlier one, and NIM's timestamp-window paging
+   * (`maxTimestamp: min` or `min - 1`) can never skip one that shares the page's boundary.
+   */
+  static assignSortTimes(touches: ConversationTouch[], lastSortTs: ReadonlyMap<string, number>): void {
+    const remaining = new Map<string, number>();
+    for (const t of touches) if (!t.ownOnly && t.version) remaining.set(t.uid, (remaining.get(t.uid) ?? 0) + 1);
+    for (const t of touches) {
+      const left = remaining.get(t.uid);
+      const last = lastSortTs.get(t.uid);
+      if (t.ownOnly || !t.version || left === undefined || last === undefined) continue;
+      t.sortTs = last - SORT_TS_SPACING * (left - 1);
+      remaining.set(t.uid, left - 1);
+    }
   }
 
   /** Results in batch order; `rows` are the upserted conversation rows as the database returned them. */

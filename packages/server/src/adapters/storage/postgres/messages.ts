@@ -78,8 +78,9 @@ async function commitBatch(client: PoolClient, batch: readonly NewMessage[]): Pr
   const touches = plan.touches((m) => members.get(channelKeyOf(m)) ?? []);
   const demand = BatchPlan.versionDemand(touches);
   const lastSortTs = new Map<string, number>();
-  BatchPlan.assignVersions(touches, await bumpConversationVersions(client, demand, lastSortTs), demand);
-  await setLastSortTimes(client, BatchPlan.assignSortTimes(touches, lastSortTs));
+  const times = { raise: BatchPlan.sortTimeDemand(touches), last: lastSortTs };
+  BatchPlan.assignVersions(touches, await bumpConversationVersions(client, demand, times), demand);
+  BatchPlan.assignSortTimes(touches, lastSortTs);
   const rows = await upsertConversations(
     client,
     touches.filter((t) => !t.ownOnly && t.version),
@@ -223,8 +224,8 @@ async function membersByChannel(client: PoolClient, messages: readonly NewMessag
 export async function bumpConversationVersions(
   client: PoolClient,
   demand: Map<string, number>,
-  /** Filled with each user's last updateTime, when the caller hands out new ones. */
-  lastSortTs?: Map<string, number>,
+  /** When the caller hands out updateTimes: how to raise each user's last one, and where to put the result. */
+  times?: { raise: Map<string, { span: number; floor: number }>; last: Map<string, number> },
 ): Promise<Map<string, number>> {
   const top = new Map<string, number>();
   if (!demand.size) return top;
@@ -232,26 +233,23 @@ export async function bumpConversationVersions(
     `WITH locked AS MATERIALIZED (
        SELECT uid FROM users WHERE uid = ANY($1::text[]) ORDER BY uid FOR UPDATE
      )
-     UPDATE users u SET conv_version = u.conv_version + d.k
-     FROM locked l JOIN unnest($1::text[], $2::bigint[]) AS d(uid, k) ON d.uid = l.uid
+     UPDATE users u SET conv_version = u.conv_version + d.k, last_sort_ts = GREATEST(u.last_sort_ts + d.span, d.floor)
+     FROM locked l JOIN unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS d(uid, k, span, floor) ON d.uid = l.uid
      WHERE u.uid = l.uid
      RETURNING u.uid, u.conv_version, u.last_sort_ts`,
-    [[...demand.keys()], [...demand.values()]],
+    [
+      [...demand.keys()],
+      [...demand.values()],
+      // Without new updateTimes (a revoke), span 0 and floor 0 leave last_sort_ts as it is.
+      [...demand.keys()].map((uid) => times?.raise.get(uid)?.span ?? 0),
+      [...demand.keys()].map((uid) => times?.raise.get(uid)?.floor ?? 0),
+    ],
   );
   for (const r of rows) {
     top.set(r.uid, r.conv_version);
-    lastSortTs?.set(r.uid, r.last_sort_ts);
+    times?.last.set(r.uid, r.last_sort_ts);
   }
   return top;
-}
-
-/** Records each user's newest updateTime (their users rows are locked already, by the version bump). */
-async function setLastSortTimes(client: PoolClient, last: Map<string, number>): Promise<void> {
-  if (!last.size) return;
-  await client.query(`UPDATE users u SET last_sort_ts = d.ts FROM unnest($1::text[], $2::bigint[]) AS d(uid, ts) WHERE u.uid = d.uid`, [
-    [...last.keys()],
-    [...last.values()],
-  ]);
 }
 
 /**

@@ -24,8 +24,9 @@ export function sqliteMessages(db: Database): MessageStore {
     JOIN channels c ON c.channel_type = m.channel_type AND c.channel_id = m.channel_id
     LEFT JOIN messages j ON j.channel_type = m.channel_type AND j.channel_id = m.channel_id AND j.seq = m.join_seq
     WHERE m.channel_type = ? AND m.channel_id = ?`);
-  const bumpVersion = db.prepare('UPDATE users SET conv_version = conv_version + ? WHERE uid = ? RETURNING conv_version, last_sort_ts');
-  const setLastSortTs = db.prepare('UPDATE users SET last_sort_ts = ? WHERE uid = ?');
+  const bumpVersion = db.prepare(
+    'UPDATE users SET conv_version = conv_version + ?, last_sort_ts = MAX(last_sort_ts + ?, ?) WHERE uid = ? RETURNING conv_version, last_sort_ts',
+  );
   const upsertConversation = db.prepare(`
     INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, last_ord, read_seq, read_ord, clear_seq, mention_seq, version)
     VALUES (@uid, @conversationId, @channelType, @channelId, @sortTs, @lastSeq, @lastOrd, @readSeq, @readOrd, @clearSeq, @mentionSeq, @version)
@@ -86,16 +87,18 @@ export function sqliteMessages(db: Database): MessageStore {
     });
     const touches = plan.touches((m) => members.all(m.channelType, m.channelId) as FanoutMember[]);
     const demand = BatchPlan.versionDemand(touches);
+    const times = BatchPlan.sortTimeDemand(touches);
     const top = new Map<string, number>();
     const lastSortTs = new Map<string, number>();
     for (const [uid, k] of demand) {
-      const r = bumpVersion.get(k, uid) as { conv_version: number; last_sort_ts: number } | undefined;
+      const { span, floor } = times.get(uid) as { span: number; floor: number };
+      const r = bumpVersion.get(k, span, floor, uid) as { conv_version: number; last_sort_ts: number } | undefined;
       if (!r) continue;
       top.set(uid, r.conv_version);
       lastSortTs.set(uid, r.last_sort_ts);
     }
     BatchPlan.assignVersions(touches, top, demand);
-    for (const [uid, ts] of BatchPlan.assignSortTimes(touches, lastSortTs)) setLastSortTs.run(ts, uid);
+    BatchPlan.assignSortTimes(touches, lastSortTs);
     const rows: ConversationRow[] = [];
     for (const t of touches) {
       if (t.ownOnly) touchOwnRow.run(t);
