@@ -1,4 +1,4 @@
-export type { Conversation, Message, Payload } from '@parley/protocol';
+export type { ClientLimits, Conversation, Message, Payload } from '@parley/protocol';
 export { isRetryable, isRetryableReason } from '@parley/protocol/constants';
 export { type ClientOptions, connect, ParleyClient, type UploadedFile } from './client.js';
 export type { ConnectionOptions, ConnectionStatus } from './connection.js';

@@ -21,7 +21,7 @@ import { decodeCursor, decodeSyncToken, encodeCursor, encodeSyncToken } from './
 const DEFAULT_SYNC_LIMIT = 200;
 
 /**
- * The server-side conversation list (SPEC §3): every user's conversations, paged newest first,
+ * The server-side conversation list (docs/protocol.md, Conversations): every user's conversations, paged newest first,
  * synced by version, changed by the owner from any device and pushed to all of them.
  */
 export class ConversationService {
@@ -255,7 +255,6 @@ export class ConversationService {
     return { version: c.version, clock: c.superGroupClock, epoch: c.epoch };
   }
 
-  /** Wire conversations, fetching last messages and recents in as few reads as the store allows. */
   /** Wire conversations, fetching last messages and recents in as few reads as the store allows. */
   private async render(uid: string, states: readonly ConversationState[], needLastMsg: boolean, msgCount: number): Promise<Conversation[]> {
     const exact = await Promise.all(states.map((s) => this.exact(uid, s)));

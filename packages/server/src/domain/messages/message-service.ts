@@ -49,8 +49,10 @@ interface Target {
 }
 
 /**
- * The send path: check, store (group commit), acknowledge, deliver. The ack leaves only after
- * the message is durably stored; delivery follows and never blocks the ack.
+ * The send path: check, store (group commit), deliver, acknowledge. The ack leaves only after
+ * the message is durably stored and its delivery published (publishing waits for no recipient;
+ * on the in-process bus it hands the frames to this node's sockets, so no device here sees the
+ * ack overtake the message).
  */
 export class MessageService {
   private readonly lanes = new SenderLanes();

@@ -4,6 +4,7 @@ import { AuthParams, CloseCode, DeviceFlag, ParleyError, RequestFrame } from '@p
 import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
 import type { AppContext } from '../../app-context.js';
+import { clientLimits } from '../../config.js';
 import { toParleyError } from '../http/errors.js';
 import { requireJsonShape } from '../shared/json-guard.js';
 import { Connection } from './connection.js';
@@ -153,6 +154,7 @@ export class WsGateway {
       deviceFlag: conn.deviceFlag,
       serverTime: Date.now(),
       heartbeatIntervalMs: this.ctx.config.heartbeatIntervalMs,
+      limits: clientLimits(this.ctx.config.limits),
     };
     if (id === null) conn.sendText(JSON.stringify({ event: 'auth.ok', data: result }));
     else conn.reply(id, result);
