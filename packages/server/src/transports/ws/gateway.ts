@@ -5,7 +5,7 @@ import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
 import type { AppContext } from '../../app-context.js';
 import { clientLimits } from '../../config.js';
-import { toParleyError } from '../http/errors.js';
+import { toParleyError } from '../shared/errors.js';
 import { requireJsonShape } from '../shared/json-guard.js';
 import { Connection } from './connection.js';
 import { validate } from './frame-validation.js';
