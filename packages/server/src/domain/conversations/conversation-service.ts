@@ -11,7 +11,8 @@ import {
 } from '@parley/protocol';
 import type { Limits } from '../../config.js';
 import type { ConversationPatch, ConversationRow, Storage } from '../../ports/storage/index.js';
-import { type DeliveryRouter, renderPush } from '../delivery/router.js';
+import { pushFrameOf, renderPush } from '../delivery/push-frame.js';
+import type { DeliveryRouter } from '../delivery/router.js';
 import { MessageReader } from '../messages/message-reader.js';
 import { type ConversationKey, requireAccess } from './conversation-access.js';
 import { byListOrder, type ConversationState, fromRow, fromSuperGroup, showsLastMessage, unreadOf } from './conversation-state.js';
@@ -204,7 +205,7 @@ export class ConversationService {
       const conversation = renderConversationJson(state, row.uid, unreadOf(state), lastMsg);
       this.router.pushToUser(
         row.uid,
-        `{"event":"${EventName.ConversationUpdated}","data":{"conversation":${conversation},"version":${row.version}}}`,
+        pushFrameOf(EventName.ConversationUpdated, `{"conversation":${conversation},"version":${row.version}}`),
       );
     }
   }

@@ -5,6 +5,7 @@ import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
 import type { AppContext } from '../../app-context.js';
 import { clientLimits } from '../../config.js';
+import { renderPush } from '../../domain/delivery/push-frame.js';
 import { toParleyError } from '../shared/errors.js';
 import { requireJsonShape } from '../shared/json-guard.js';
 import { Connection } from './connection.js';
@@ -156,7 +157,7 @@ export class WsGateway {
       heartbeatIntervalMs: this.ctx.config.heartbeatIntervalMs,
       limits: clientLimits(this.ctx.config.limits),
     };
-    if (id === null) conn.sendText(JSON.stringify({ event: 'auth.ok', data: result }));
+    if (id === null) conn.sendText(renderPush('auth.ok', result));
     else conn.reply(id, result);
   }
 
