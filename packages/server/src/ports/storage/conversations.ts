@@ -31,6 +31,15 @@ export interface ConversationRow extends ChannelKey {
   mayHide: boolean;
 }
 
+/**
+ * Whether a fan-out row is listed (`page`, `unreadTotal`): not deleted, or a message came after the
+ * delete (lastSeq > hiddenSeq), and holding a message or an updateTime of its own (an ext or pin set
+ * with `sortTsIfEmpty`). The rule's one definition: the domain applies it to rows it reads, adapters
+ * filter by it (SQL adapters through `LISTED_SQL`, adapters/storage/conversation-rules.ts).
+ */
+export const isListedRow = (row: Pick<ConversationRow, 'lastSeq' | 'hiddenSeq' | 'sortTs'>): boolean =>
+  row.lastSeq > row.hiddenSeq && (row.lastSeq > 0 || row.sortTs > 0);
+
 /** A super group as one member sees it: the shared channel state and the member's own state. */
 export interface SuperGroupView {
   channel: ChannelRecord & { redCount: number; allMentionSeq: number; superGroupClock: number; revokeCount: number };

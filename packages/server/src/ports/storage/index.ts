@@ -6,6 +6,7 @@ import type { UserStore } from './users.js';
 
 export type * from './channels.js';
 export type * from './conversations.js';
+export { isListedRow } from './conversations.js';
 export type * from './message-state.js';
 export { refKey } from './message-state.js';
 export type * from './messages.js';
