@@ -72,7 +72,7 @@ export function postgresConversations(pool: Pool): ConversationStore {
     },
     async superGroups(uid) {
       // One round trip for all of them: the channel, the member's join point and their own row.
-      // The own row is the one SQLite reads, under the conversation id `super_team|<group id>`.
+      // The own row is the one under the conversation id `super_team|<group id>` (see the port).
       const { rows } = await pool.query<SuperGroupDbRow>(
         `SELECT ${channelColumns('c')}, c.red_count, c.all_mention_seq, c.sg_clock, c.revoke_count,
            m.join_seq, COALESCE(jm.red_ord, 0) AS join_ord,
@@ -173,7 +173,7 @@ export function postgresConversations(pool: Pool): ConversationStore {
       return { version: r.version ?? 0, superGroupClock: r.clock, epoch: r.epoch };
     },
     async pinned(uid) {
-      // SQLite returns them in primary-key order; the port names none, this makes it explicit.
+      // The port names no order; this one is the primary key's, and stable.
       const { rows } = await pool.query<ConversationDbRow>(
         `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE uid = $1 AND pinned_at > 0 ORDER BY conversation_id`,
         [uid],
