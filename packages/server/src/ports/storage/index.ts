@@ -28,8 +28,8 @@ export type * from './users.js';
  *   store never puts its own clock into the data.
  */
 export interface Storage {
-  /** Which backend this is, for logs and `/healthz`. */
-  readonly dialect: 'sqlite' | 'postgres';
+  /** Which backend this is, for logs and `/healthz`: a name, not a switch (see StorageDialect). */
+  readonly dialect: StorageDialect;
   readonly users: UserStore;
   readonly channels: ChannelStore;
   readonly messages: MessageStore;
@@ -43,3 +43,13 @@ export interface Storage {
   /** Releases connections and handles. Idempotent: a second call resolves too. Nothing is called after it. */
   close(): Promise<void>;
 }
+
+/** The backends this repository ships, by `Storage.dialect`. */
+export type KnownStorageDialect = 'sqlite' | 'postgres';
+
+/**
+ * A backend's name: any string, so that a new backend names itself without editing this file (the
+ * known ones stay offered by editors). Code never branches on it to decide what a backend can do:
+ * it asks a capability instead (as the test backends' `inProcess`).
+ */
+export type StorageDialect = KnownStorageDialect | (string & {});
