@@ -30,7 +30,7 @@ export type MessageRef = ChannelKey & { seq: number };
  * - `deleteForUser` touches only the caller's rows: their conversation row gets a new version.
  * - Counts of hidden messages count a message once even if it is both revoked and deleted.
  * - Limits (`maxEdits`, `maxDistinct`) hold under concurrent calls on any number of nodes.
- * - Methods that take a `MessageRef` other than `revoke` expect a stored message: the caller reads it first.
+ * - `edit`, `react` and `addReceipts` expect stored messages: the caller reads them first.
  */
 export interface MessageStateStore {
   /** The message with this id, or undefined. */
