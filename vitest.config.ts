@@ -20,6 +20,8 @@ const UNIT = 'packages/*/src/**/*.unit.test.ts';
 export default defineConfig({
   resolve: {
     alias: [
+      // Unit tests of the web app use the SDK's real pieces (its listener lists): from source, as the app's build does.
+      { find: /^@parley\/client$/, replacement: source('./packages/client/src/index.ts') },
       { find: /^@parley\/protocol$/, replacement: source('./packages/protocol/src/index.ts') },
       { find: /^@parley\/protocol\/constants$/, replacement: source('./packages/protocol/src/constants.ts') },
     ],
