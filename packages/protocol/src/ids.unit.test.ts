@@ -13,8 +13,8 @@ describe('ids', () => {
   });
 
   it('is one rule: the Uid and GroupId schemas agree with isValidId on every sample', () => {
-    expect(Uid.pattern).toBe(ID_PATTERN);
-    expect(GroupId.pattern).toBe(ID_PATTERN);
+    expect(Uid).toMatchObject({ pattern: ID_PATTERN });
+    expect(GroupId).toMatchObject({ pattern: ID_PATTERN });
     for (const id of [...valid, ...invalid]) {
       expect(Value.Check(Uid, id), JSON.stringify(id)).toBe(isValidId(id));
       expect(Value.Check(GroupId, id), JSON.stringify(id)).toBe(isValidId(id));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HistoryWindow } from './history-window';
 
 const ALICE_BOB = { channelType: 1, channelId: 'bob' } as const;
+const text = (content: string) => ({ type: 1, content }) as LocalMessage['payload'];
 
 function message(seq: number, over: Partial<LocalMessage> = {}): LocalMessage {
   return {
@@ -14,7 +15,7 @@ function message(seq: number, over: Partial<LocalMessage> = {}): LocalMessage {
     channelId: 'bob',
     timestamp: 1_700_000_000_000 + seq,
     contentType: 1,
-    payload: { type: 1, content: `m${seq}` },
+    payload: text(`m${seq}`),
     header: { noPersist: false, redDot: true, syncOnce: false },
     setting: {},
     extra: { revoked: false, revoker: null, revokedAt: null, editedAt: null, editedPayload: null, readCount: 0, unreadCount: 0 },
@@ -112,7 +113,7 @@ describe('HistoryWindow', () => {
     const opening = window.openLatest();
     messages.onInserted.emit(message(0, { fromUid: 'alice', clientMsgNo: 'mine', status: 'sending' }));
     messages.onNewMessage.emit(message(4));
-    messages.onNewMessage.emit(message(2, { payload: { type: 1, content: 'stale copy' } }));
+    messages.onNewMessage.emit(message(2, { payload: text('stale copy') }));
     messages.release(); // the page was cut at seq 3, before 4 arrived
     await opening;
     expect(seqs()).toEqual([1, 2, 3, 4, 0]);
