@@ -1,7 +1,7 @@
+import { describePostgres, openTestPostgres, openTestPostgresNodes } from '@parley/test-kit/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommitResult, NewMessage, Storage } from '../../../ports/storage/index.js';
 import { runStorageContract } from '../../../ports/storage/storage.contract.js';
-import { describePostgres, openTestPostgres, openTestPostgresNodes } from '../../../test-support/postgres.js';
 
 await describePostgres('PostgreSQL adapter', () => {
   runStorageContract('postgres', openTestPostgres);
