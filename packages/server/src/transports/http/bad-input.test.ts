@@ -1,7 +1,7 @@
+import { describeEachBackend } from '@parley/test-kit/backends';
+import { type TestServer, useServer } from '@parley/test-kit/server';
 import { expect, it } from 'vitest';
 import { TokenService } from '../../domain/auth/tokens.js';
-import { describeEachBackend } from '../../test-support/backends.js';
-import { type TestServer, useServer } from '../../test-support/server.js';
 
 type Auth = 'user' | 'admin' | 'none';
 interface Endpoint {

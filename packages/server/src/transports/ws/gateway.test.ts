@@ -1,11 +1,11 @@
 import { CloseCode } from '@parley/protocol';
+import { describeEachBackend } from '@parley/test-kit/backends';
+import { eventually } from '@parley/test-kit/eventually';
+import { clientMsgNo, type TestServer, text, useServer } from '@parley/test-kit/server';
+import { TestClient } from '@parley/test-kit/ws-client';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TokenService } from '../../domain/auth/tokens.js';
-import { describeEachBackend } from '../../test-support/backends.js';
-import { eventually } from '../../test-support/eventually.js';
-import { clientMsgNo, type TestServer, text, useServer } from '../../test-support/server.js';
-import { TestClient } from '../../test-support/ws-client.js';
 
 const pauseReading = (client: TestClient) => (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
 
