@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { CONVERSATION_ID_PATTERN } from '../conversation-id.js';
+import { ID_PATTERN } from '../ids.js';
 import { Message } from './message.js';
 
 export const ConversationId = Type.String({
@@ -16,6 +17,22 @@ const ConversationRefFields = {
 };
 export const ConversationRef = Type.Object(ConversationRefFields, { additionalProperties: false });
 export type ConversationRef = Static<typeof ConversationRef>;
+
+/** Easemob's kind of conversation: with a peer uid, or with a group of either kind (group or super group). */
+export const chatTypeSchema = (description: string) =>
+  Type.Union([Type.Literal('singleChat'), Type.Literal('groupChat')], {
+    description: `${description}. 'singleChat': a peer uid; 'groupChat': a group or super group id (a group wins should both exist)`,
+  });
+export const ChatType = chatTypeSchema('Easemob chat type');
+export type ChatType = Static<typeof ChatType>;
+
+/** Easemob's way to name a conversation: the bare peer uid or group id, and the kind of chat. */
+export const TargetRefFields = {
+  targetId: Type.Optional(
+    Type.String({ pattern: ID_PATTERN, description: 'Easemob: the peer uid or group id, instead of conversationId; with chatType' }),
+  ),
+  chatType: Type.Optional(chatTypeSchema("Easemob: with targetId; default 'singleChat'")),
+};
 
 export const RevokeNotification = Type.Object({ messageId: Type.String(), revoker: Type.String(), revokedAt: Type.Integer() });
 
