@@ -17,7 +17,7 @@ import { requireAccess } from '../conversations/conversation-access.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { fromRow as rowState } from '../conversations/conversation-state.js';
 import { type DeliveryRouter, renderPush } from '../delivery/router.js';
-import { type HistoryRequest, planHistory } from './history-window.js';
+import { type HistoryRequest, historyReach, planHistory, widenPastDeleted } from './history-window.js';
 import { MessageReader } from './message-reader.js';
 import { checkPayload } from './payload-rules.js';
 import { MessageVisibility, type VisibleWindow } from './visibility.js';
@@ -72,8 +72,11 @@ export class MessageActions {
       around: params.around,
       limit: params.pageSize ?? params.limit ?? 20,
     };
-    const range = planHistory(request);
-    const deleted = await this.storage.messageState.deletedSeqs(uid, key, range.from, range.to);
+    const planned = planHistory(request);
+    // Seqs the caller deleted come back as placeholders but do not use up the page: it reads on.
+    const reach = historyReach(planned, request);
+    const deleted = await this.storage.messageState.deletedSeqs(uid, key, reach.from, reach.to);
+    const range = widenPastDeleted(planned, request, deleted, reach);
     const stored = await this.storage.messages.range(key, range.from, range.to);
     const visible = stored.filter((m) => !deleted.has(m.messageSeq));
     const wire = new Map((await this.reader.render(uid, visible)).map((m) => [m.messageSeq, m]));
@@ -81,6 +84,7 @@ export class MessageActions {
     for (let seq = range.from; seq <= range.to; seq++) messages.push(wire.get(seq) ?? { messageSeq: seq, deleted: true });
     const hasMoreBefore = range.from > window.floor + 1;
     const hasMoreAfter = range.to < window.ceiling;
+    // The cursor is the edge of what was read, placeholder or not, so the next page starts right past it.
     const edge = direction === 'up' ? stored[0] : stored[stored.length - 1];
     const more = direction === 'up' ? hasMoreBefore : hasMoreAfter;
     return { messages, hasMoreBefore, hasMoreAfter, cursor: easemob && more && edge ? edge.messageId : null };
