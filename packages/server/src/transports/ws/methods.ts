@@ -79,7 +79,7 @@ export const methods: Record<string, Method> = {
   'conversation.pin': method({
     params: PinParams,
     result: Conversation,
-    summary: 'Pin or unpin (idempotent; at most maxPinned)',
+    summary: 'Pin or unpin (idempotent; at most maxPinned); Easemob: a bare conversationId with conversationType',
     handle: (ctx, caller, { isPinned, ...ref }) => ctx.conversations.pin(caller.uid, ref, isPinned),
   }),
   'conversation.markRead': method({
@@ -91,8 +91,8 @@ export const methods: Record<string, Method> = {
   'conversation.delete': method({
     params: DeleteParams,
     result: DeleteResult,
-    summary: 'Hide conversations until a newer message (deleteRoam: also clear history); per-id results',
-    handle: (ctx, caller, params) => ctx.conversations.delete(caller.uid, params.conversationIds, params.deleteRoam ?? false),
+    summary: 'Hide conversations (conversationIds, or Easemob channel + chatType) until a newer message (deleteRoam: also clear history); per-id results',
+    handle: (ctx, caller, params) => ctx.conversations.delete(caller.uid, params),
   }),
   'conversation.sync': method({
     params: SyncParams,
