@@ -76,7 +76,11 @@ export const ListParams = Type.Object(
     ),
     msgCount: Type.Optional(Type.Integer({ minimum: 0, maximum: 20, description: 'Newest messages per conversation, as recents' })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description:
+      'conversation.listPinned takes the same params: it pages by pin time (newest pin first) with limit/pageSize and its own cursor; minTimestamp and maxTimestamp do not apply there',
+  },
 );
 export type ListParams = Static<typeof ListParams>;
 

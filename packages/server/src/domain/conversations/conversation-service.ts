@@ -17,7 +17,7 @@ import { MessageReader } from '../messages/message-reader.js';
 import { type AnyConversationRef, type ConversationKey, requireAccess } from './conversation-access.js';
 import { byListOrder, type ConversationState, fromRow, fromSuperGroup, showsLastMessage, unreadOf } from './conversation-state.js';
 import { renderConversationJson, toConversation } from './conversation-view.js';
-import { decodeCursor, decodeSyncToken, encodeCursor, encodeSyncToken } from './tokens.js';
+import { decodeCursor, decodePinCursor, decodeSyncToken, encodeCursor, encodePinCursor, encodeSyncToken } from './tokens.js';
 
 const DEFAULT_SYNC_LIMIT = 200;
 const DEFAULT_LIST_LIMIT = 100;
@@ -62,13 +62,25 @@ export class ConversationService {
     };
   }
 
-  /** Pinned conversations, newest pin first; at most maxPinned exist, so one page holds them all. */
+  /**
+   * Pinned conversations, newest pin first (ties by conversationId), paged like the list with its
+   * own keyset cursor. A conversation pinned while a client pages goes to the top, so it is never
+   * met twice; one unpinned meanwhile is simply gone. At most maxPinned exist, so reading them all
+   * to cut a page is cheap; only the page is rendered.
+   */
   async listPinned(uid: string, params: ListParams): Promise<ListResult> {
-    const states = await this.pinnedStates(uid);
+    const limit = params.pageSize ?? params.limit ?? DEFAULT_LIST_LIMIT;
+    const after = params.cursor ? decodePinCursor(params.cursor) : undefined;
+    const states = (await this.pinnedStates(uid)).filter(
+      (s) => !after || s.pinnedAt < after.pinnedAt || (s.pinnedAt === after.pinnedAt && s.conversationId > after.conversationId),
+    );
+    const page = states.slice(0, limit);
+    const hasMore = states.length > limit;
+    const last = page[page.length - 1];
     return {
-      conversations: await this.render(uid, states, flag(params.needLastMsg, true), params.msgCount ?? 0),
-      hasMore: false,
-      cursor: null,
+      conversations: await this.render(uid, page, flag(params.needLastMsg, true), params.msgCount ?? 0),
+      hasMore,
+      cursor: hasMore && last ? encodePinCursor({ pinnedAt: last.pinnedAt, conversationId: last.conversationId }) : null,
       syncToken: null,
     };
   }

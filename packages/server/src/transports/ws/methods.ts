@@ -61,7 +61,7 @@ export const methods: Record<string, Method> = {
   'conversation.listPinned': method({
     params: ListParams,
     result: ListResult,
-    summary: 'Pinned conversations, newest pin first',
+    summary: 'Pinned conversations, newest pin first, paged by limit/pageSize and cursor',
     handle: (ctx, caller, params) => ctx.conversations.listPinned(caller.uid, params),
   }),
   'conversation.get': method({
