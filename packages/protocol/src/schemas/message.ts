@@ -38,9 +38,16 @@ export const MessageHeader = Type.Object(
 export const MessageSetting = Type.Object(
   {
     receipt: Type.Optional(Type.Boolean({ description: 'Members report reads; the sender sees read counts' })),
-    topic: Type.Optional(Type.String({ maxLength: 128 })),
+    topic: Type.Optional(
+      Type.Union([Type.Boolean(), Type.String({ maxLength: 128 })], {
+        description: "WuKongIM's topic flag (true: a topic chat), or the topic's name; kept on the message as sent",
+      }),
+    ),
+    stream: Type.Optional(
+      Type.Boolean({ description: "WuKongIM's stream flag; kept on the message as sent (Parley gives it no meaning of its own)" }),
+    ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: "WuKongIM's message Setting: receipt, topic and stream" },
 );
 
 export const ReplyRef = Type.Object(
