@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { planHistory } from './history-window.js';
+import { type HistoryRequest, historyReach, planHistory, widenPastDeleted } from './history-window.js';
 
-const plan = (over: Partial<Parameters<typeof planHistory>[0]>) =>
-  planHistory({ floor: 0, ceiling: 100, startSeq: 0, direction: 'up', contain: false, around: undefined, limit: 20, ...over });
+const request = (over: Partial<HistoryRequest>): HistoryRequest => ({
+  floor: 0,
+  ceiling: 100,
+  startSeq: 0,
+  direction: 'up',
+  contain: false,
+  around: undefined,
+  limit: 20,
+  ...over,
+});
+const plan = (over: Partial<HistoryRequest>) => planHistory(request(over));
 
 describe('history window', () => {
   it('starts from the newest for startSeq 0', () => expect(plan({})).toEqual({ from: 81, to: 100 }));
@@ -29,5 +38,52 @@ describe('history window', () => {
     expect(plan({ floor: 90 })).toEqual({ from: 91, to: 100 });
     expect(plan({ floor: 90, startSeq: 80 })).toEqual({ from: 91, to: 90 });
     expect(plan({ floor: 100 })).toEqual({ from: 101, to: 100 });
+  });
+});
+
+describe('history pages widened past deleted seqs', () => {
+  const seqSet = (...spans: Array<[number, number]>) =>
+    new Set(spans.flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i)));
+  /** The page as the domain builds it: planned, then widened within the reach (cap given for small numbers). */
+  const page = (over: Partial<HistoryRequest>, deleted: Set<number>, cap = 1000) => {
+    const r = request(over);
+    const planned = planHistory(r);
+    return widenPastDeleted(planned, r, deleted, historyReach(planned, r, cap));
+  };
+
+  it('changes nothing when nothing is deleted', () => {
+    for (const over of [{}, { startSeq: 50 }, { startSeq: 50, direction: 'down' as const }, { around: 50, limit: 9 }]) {
+      expect(page(over, new Set())).toEqual(plan(over));
+    }
+  });
+  it('reads older past deleted seqs from the newest and going up, taking the deleted run right past the last message', () => {
+    // 96..100 and 85, 84 deleted: 20 messages are 86..95 and 74..83 plus the placeholders between.
+    const deleted = seqSet([96, 100], [84, 85], [72, 73]);
+    expect(page({}, deleted)).toEqual({ from: 72, to: 100 });
+    expect(page({ startSeq: 96 }, deleted)).toEqual({ from: 72, to: 95 });
+    expect(page({ startSeq: 96, limit: 10 }, deleted)).toEqual({ from: 84, to: 95 });
+  });
+  it('reads newer past deleted seqs going down', () => {
+    const deleted = seqSet([11, 15], [21, 22]);
+    expect(page({ startSeq: 10, direction: 'down', limit: 5 }, deleted)).toEqual({ from: 11, to: 22 });
+    expect(page({ startSeq: 10, direction: 'down', limit: 6 }, deleted)).toEqual({ from: 11, to: 23 });
+    expect(page({ startSeq: 10, direction: 'down', limit: 10 }, deleted)).toEqual({ from: 11, to: 27 });
+  });
+  it('stops at the window: what is left is deleted, so there is no more', () => {
+    expect(page({ limit: 5 }, seqSet([1, 10], [98, 100]))).toEqual({ from: 93, to: 100 });
+    expect(page({ startSeq: 14, limit: 5 }, seqSet([1, 10]))).toEqual({ from: 1, to: 13 });
+    expect(page({ startSeq: 90, direction: 'down', limit: 5 }, seqSet([93, 100]))).toEqual({ from: 91, to: 100 });
+  });
+  it('widens a page around a seq on both sides', () => {
+    // Planned 48..52; one older, one newer in turn until five messages: 46, 47, 48, 52, 53.
+    expect(page({ around: 50, limit: 5 }, seqSet([49, 51]))).toEqual({ from: 46, to: 53 });
+    expect(page({ around: 2, limit: 5 }, seqSet([1, 3]))).toEqual({ from: 1, to: 8 });
+  });
+  it('never looks at more than the cap, even when everything there is deleted', () => {
+    const all = seqSet([1, 100]);
+    expect(page({ limit: 5 }, all, 30)).toEqual({ from: 71, to: 100 });
+    expect(page({ startSeq: 10, direction: 'down', limit: 5 }, all, 30)).toEqual({ from: 11, to: 40 });
+    expect(page({ around: 50, limit: 5 }, all, 30)).toEqual({ from: 35, to: 64 });
+    expect(historyReach({ from: 81, to: 100 }, request({}), 10)).toEqual({ from: 81, to: 100 });
   });
 });
