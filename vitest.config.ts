@@ -1,7 +1,5 @@
-import { fileURLToPath } from 'node:url';
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { configDefaults, defineConfig } from 'vitest/config';
-
-const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
  * Two test projects, told apart by file name (both sit beside the code they test):
@@ -18,14 +16,10 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const UNIT = 'packages/*/src/**/*.unit.test.ts';
 
 export default defineConfig({
-  resolve: {
-    alias: [
-      // Unit tests of the web app use the SDK's real pieces (its listener lists): from source, as the app's build does.
-      { find: /^@parley\/client$/, replacement: source('./packages/client/src/index.ts') },
-      { find: /^@parley\/protocol$/, replacement: source('./packages/protocol/src/index.ts') },
-      { find: /^@parley\/protocol\/constants$/, replacement: source('./packages/protocol/src/constants.ts') },
-    ],
-  },
+  // Workspace packages are tested from source, without building them first: each names its source under
+  // the `source` export condition (see its package.json), as the web app's build and type check do.
+  resolve: { conditions: ['source', ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
   test: {
     reporters: ['default', './tools/summary-reporter.ts'],
     testTimeout: 30_000,

@@ -1,19 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 
-const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-
-// The SDK and the protocol types are bundled from source, so the app builds without building them first.
+// The SDK and the protocol are bundled from source, so the app builds without building them first: each
+// workspace package names its source under the `source` export condition (see its package.json).
 export default defineConfig({
   plugins: [react()],
-  resolve: {
-    alias: [
-      { find: /^@parley\/client$/, replacement: source('../client/src/index.ts') },
-      { find: /^@parley\/protocol$/, replacement: source('../protocol/src/index.ts') },
-      { find: /^@parley\/protocol\/constants$/, replacement: source('../protocol/src/constants.ts') },
-    ],
-  },
+  resolve: { conditions: ['source', ...defaultClientConditions] },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
   // `npm run dev -w packages/web` proxies the API to a server started with `npm start`.
   server: {
