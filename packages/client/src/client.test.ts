@@ -18,7 +18,11 @@ describe('@parley/client against a real server', () => {
   };
 
   beforeAll(async () => {
-    t = await TestServer.start(sqliteBackend, { PORT: String(await freePort()), PARLEY_SEND_RATE_PER_SEC: '0' });
+    t = await TestServer.start(sqliteBackend, {
+      PORT: String(await freePort()),
+      PARLEY_SEND_RATE_PER_SEC: '0',
+      PARLEY_TEXT_MAX_CHARS: '4000',
+    });
     await t.createUsers('alice', 'bob', 'carol');
   });
   afterAll(async () => {
@@ -38,6 +42,7 @@ describe('@parley/client against a real server', () => {
     const atLaptop: LocalMessage[] = [];
     laptop.messages.onNewMessage.add('t', (m) => atLaptop.push(m));
 
+    expect(alice.limits?.textMaxChars).toBe(4000);
     const sent = await alice.messages.sendText({ channelId: 'bob', channelType: 1 }, 'hi bob');
     expect(sent).toMatchObject({ status: 'success', reasonCode: 1, messageSeq: 1 });
     expect(order).toEqual(['inserted:sending', 'refresh:success']);

@@ -1,4 +1,4 @@
-import type { Conversation, ErrorBody } from '@parley/protocol';
+import type { ClientLimits, Conversation, ErrorBody } from '@parley/protocol';
 import { Connection, type ConnectionOptions, type ConnectionStatus } from './connection.js';
 import { Conversations } from './conversations.js';
 import { ParleyClientError } from './errors.js';
@@ -59,6 +59,15 @@ export class ParleyClient {
 
   get uid(): string {
     return this.connection.uid;
+  }
+
+  /**
+   * The server's limits (text length, payload and upload size, ext bytes, pins, revoke window,
+   * edits, reactions), as told at sign-in: check before sending so a user's text is not refused.
+   * Undefined only before the first connection.
+   */
+  get limits(): ClientLimits | undefined {
+    return this.connection.limits;
   }
 
   get status(): ConnectionStatus {

@@ -1,4 +1,4 @@
-import type { AuthResult, ErrorBody } from '@parley/protocol';
+import type { AuthResult, ClientLimits, ErrorBody } from '@parley/protocol';
 import { CloseCode } from '@parley/protocol/constants';
 import { backoffDelay } from './backoff.js';
 import { ParleyClientError } from './errors.js';
@@ -32,6 +32,8 @@ interface Pending {
 export class Connection {
   status: ConnectionStatus = 'disconnected';
   uid = '';
+  /** The server's limits, as told at sign-in; undefined until the first connection. */
+  limits: ClientLimits | undefined;
   private socket: SocketLike | undefined;
   private nextId = 0;
   private attempt = 0;
@@ -120,6 +122,8 @@ export class Connection {
     const { token, deviceId, deviceFlag } = this.options;
     const result = await this.send<AuthResult>('auth', { token, ...(deviceId && { deviceId }), ...(deviceFlag && { deviceFlag }) });
     this.uid = result.uid;
+    // An older server sends none: keep what is known rather than forget it.
+    this.limits = result.limits ?? this.limits;
     await this.handlers.onReady();
   }
 

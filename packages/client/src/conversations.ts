@@ -157,7 +157,7 @@ export class Conversations {
     this.onConversationUpdate.emit(conversation);
   }
 
-  // The operations of SPEC §3; each answer is applied at once (the push that follows is then a no-op).
+  // The conversation operations of docs/protocol.md; each answer is applied at once (the push that follows is then a no-op).
 
   async get(conversationId: string): Promise<Conversation> {
     return this.connection.request('conversation.get', { conversationId });

@@ -1,8 +1,9 @@
-export type { Conversation, Message, Payload } from '@parley/protocol';
+export type { ClientLimits, Conversation, Message, Payload } from '@parley/protocol';
+export { isRetryable, isRetryableReason } from '@parley/protocol/constants';
 export { type ClientOptions, connect, ParleyClient, type UploadedFile } from './client.js';
 export type { ConnectionOptions, ConnectionStatus } from './connection.js';
 export { Conversations } from './conversations.js';
-export { ParleyClientError } from './errors.js';
+export { type ClientErrorCode, ParleyClientError } from './errors.js';
 export { KeyedListeners } from './listeners.js';
 export { type ChannelAddress, type HistoryQuery, Messages, type SendOptions } from './messages.js';
 export type { SocketFactory, SocketLike } from './socket.js';

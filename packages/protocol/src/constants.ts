@@ -30,3 +30,6 @@ export const EventName = {
  * so it never counts as unread. A client shows `text` as a centred line rather than a bubble.
  */
 export const Notice = { contentType: 1000, kind: 'parley.notice' } as const;
+
+export type { ErrorCode } from './error-catalogue.js';
+export { isRetryable, isRetryableReason } from './retry.js';

@@ -26,6 +26,7 @@ import type { FileStore } from './ports/files.js';
 import type { MessageRef, Storage } from './ports/storage/index.js';
 import { createHttpServer } from './transports/http/server.js';
 import { WsGateway } from './transports/ws/gateway.js';
+import { wsProtocolDescription } from './transports/ws/protocol-doc.js';
 
 export interface ParleyServer {
   ctx: AppContext;
@@ -102,7 +103,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     isShuttingDown: () => shuttingDown,
   };
 
-  const http = await createHttpServer(ctx);
+  const http = await createHttpServer(ctx, { apiDescription: wsProtocolDescription });
   const gateway = new WsGateway(ctx, http.server);
   await http.listen({ port: config.port, host: config.host });
   const port = (http.server.address() as AddressInfo).port;

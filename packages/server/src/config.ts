@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ClientLimits } from '@parley/protocol';
 
 export type Mode = 'development' | 'production';
 
@@ -23,6 +24,18 @@ export interface Limits {
   devLoginRatePerSec: number;
   devLoginBurst: number;
 }
+
+/** The limits a client is told at sign-in (`auth` result), so it can check before it sends. */
+export const clientLimits = (l: Limits): ClientLimits => ({
+  textMaxChars: l.textMaxChars,
+  payloadMaxBytes: l.payloadMaxBytes,
+  uploadMaxBytes: l.uploadMaxBytes,
+  extMaxBytes: l.extMaxBytes,
+  maxPinned: l.maxPinned,
+  revokeWindowMs: l.revokeWindowMs,
+  maxEdits: l.maxEdits,
+  maxReactions: l.maxReactions,
+});
 
 export interface Config {
   port: number;

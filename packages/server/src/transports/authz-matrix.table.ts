@@ -37,7 +37,7 @@ const id = (w: World, name: MessageName | undefined): string => (name ? w.msg[na
 const forbidden = refused('conversation.forbidden', 403);
 const notFound = refused('message.not_found', 404);
 const notYours = refused('message.forbidden', 403);
-/** SPEC §2: a non-member sending to a group gets reason code 3 (REST: 403 message.refused). */
+/** A non-member sending to a group gets reason code 3 (REST: 403 message.refused). */
 const notSubscriber = refusedSend(ReasonCode.ReasonSubscriberNotExist, 403);
 
 /** G, S and alice's system notices are not theirs: the documented 403 conversation.forbidden. */
@@ -318,7 +318,7 @@ export const clientOperations: Record<string, Operation> = {
       otherGroupMember: unseen('g1', 's1', 'pA'),
       lateJoiner: unseen('g1', 's1'),
       leftMember: unseen('g1', 's1', 'g4'),
-      // SPEC §2: members react to any message they can see.
+      // Members react to any message they can see.
       peer: probes(
         [m('n1'), notFound],
         [
@@ -365,7 +365,7 @@ export const clientOperations: Record<string, Operation> = {
       // Mixed with one he may see: the whole request is refused, the visible one not counted either.
       lateJoiner: probes([{ msgs: ['g3', 'g1'] }, notFound], [{ msgs: ['s1'] }, notFound]),
       leftMember: probes([{ msgs: ['g1'] }, notFound], [{ msgs: ['s1'] }, notFound]),
-      // SPEC §2: members report reading receipt messages; each reader counts once (the second row gets []).
+      // Members report reading receipt messages; each reader counts once (the second row gets []).
       peer: probes(
         [{ msgs: ['n1'] }, notFound],
         [

@@ -6,13 +6,14 @@ import { isGroup } from '../conversations/address';
 import { useAction, useToast } from '../ui/toast';
 import { mentionsIn, shownPayload, summaryOf } from './content';
 
+/** The server's default text limit, for the moment before the first connection tells the real one. */
+const DEFAULT_MAX_CHARS = 5000;
+
 /**
  * Text with Enter (Shift+Enter for a new line), images from the clip button. Replying quotes the message;
- * editing replaces your message's text for everyone. Every message asks for read receipts.
+ * editing replaces your message's text for everyone. Every message asks for read receipts. The length is
+ * checked here, against the server's limit, so a long text is not lost to a refused send.
  */
-/** The server's default text limit (PARLEY_TEXT_MAX_CHARS); checked here so a long text is not lost to a refused send. */
-const MAX_CHARS = 5000;
-
 export function Composer(props: {
   address: ChannelAddress;
   replyTo: LocalMessage | undefined;
@@ -41,8 +42,9 @@ export function Composer(props: {
     e?.preventDefault();
     const content = text.trim();
     if (!content) return;
-    if ([...content].length > MAX_CHARS) {
-      toast(`A message is at most ${MAX_CHARS} characters; this one has ${[...content].length}.`);
+    const maxChars = client.limits?.textMaxChars ?? DEFAULT_MAX_CHARS;
+    if ([...content].length > maxChars) {
+      toast(`A message is at most ${maxChars} characters; this one has ${[...content].length}.`);
       return;
     }
     setText('');

@@ -9,7 +9,8 @@ import {
   ParleyError,
 } from '@parley/protocol';
 import type { ChannelRecord, MemberRecord, Storage } from '../../ports/storage/index.js';
-import { type DeliveryRouter, renderPush } from '../delivery/router.js';
+import { renderPush } from '../delivery/push-frame.js';
+import type { DeliveryRouter } from '../delivery/router.js';
 import type { UserService } from '../users/user-service.js';
 
 export const toGroup = (c: ChannelRecord): Group => ({

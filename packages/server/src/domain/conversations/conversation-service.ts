@@ -11,7 +11,8 @@ import {
 } from '@parley/protocol';
 import type { Limits } from '../../config.js';
 import type { ConversationPatch, ConversationRow, Storage } from '../../ports/storage/index.js';
-import { type DeliveryRouter, renderPush } from '../delivery/router.js';
+import { pushFrameOf, renderPush } from '../delivery/push-frame.js';
+import type { DeliveryRouter } from '../delivery/router.js';
 import { MessageReader } from '../messages/message-reader.js';
 import { type ConversationKey, requireAccess } from './conversation-access.js';
 import { byListOrder, type ConversationState, fromRow, fromSuperGroup, showsLastMessage, unreadOf } from './conversation-state.js';
@@ -21,7 +22,7 @@ import { decodeCursor, decodeSyncToken, encodeCursor, encodeSyncToken } from './
 const DEFAULT_SYNC_LIMIT = 200;
 
 /**
- * The server-side conversation list (SPEC §3): every user's conversations, paged newest first,
+ * The server-side conversation list (docs/protocol.md, Conversations): every user's conversations, paged newest first,
  * synced by version, changed by the owner from any device and pushed to all of them.
  */
 export class ConversationService {
@@ -204,7 +205,7 @@ export class ConversationService {
       const conversation = renderConversationJson(state, row.uid, unreadOf(state), lastMsg);
       this.router.pushToUser(
         row.uid,
-        `{"event":"${EventName.ConversationUpdated}","data":{"conversation":${conversation},"version":${row.version}}}`,
+        pushFrameOf(EventName.ConversationUpdated, `{"conversation":${conversation},"version":${row.version}}`),
       );
     }
   }
@@ -255,7 +256,6 @@ export class ConversationService {
     return { version: c.version, clock: c.superGroupClock, epoch: c.epoch };
   }
 
-  /** Wire conversations, fetching last messages and recents in as few reads as the store allows. */
   /** Wire conversations, fetching last messages and recents in as few reads as the store allows. */
   private async render(uid: string, states: readonly ConversationState[], needLastMsg: boolean, msgCount: number): Promise<Conversation[]> {
     const exact = await Promise.all(states.map((s) => this.exact(uid, s)));

@@ -24,9 +24,6 @@ export interface PushOptions {
 /** Which of `uids` may see the message (the domain's one visibility rule). */
 export type VisibilityCheck = (uids: readonly string[], about: MessageAbout) => Promise<ReadonlySet<string>>;
 
-/** The text frame of a push event, as clients receive it. */
-export const renderPush = (event: string, data: unknown): string => JSON.stringify({ event, data });
-
 /**
  * The cluster logic of delivery, written once: which local connections want an event, and which
  * bus topics this node subscribes to. A bus adapter only publishes and receives.

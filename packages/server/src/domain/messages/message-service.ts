@@ -12,6 +12,7 @@ import type { Limits } from '../../config.js';
 import type { Fanout, NewMessage, Storage } from '../../ports/storage/index.js';
 import { personChannelId } from '../channels/person-channel.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
+import { pushFrameOf } from '../delivery/push-frame.js';
 import type { DeliveryRouter } from '../delivery/router.js';
 import type { MessageIdGenerator } from './message-id.js';
 import { type MessageMeta, type MessageParts, renderMessageJson, untouched, viewedChannelId } from './message-view.js';
@@ -49,8 +50,10 @@ interface Target {
 }
 
 /**
- * The send path: check, store (group commit), acknowledge, deliver. The ack leaves only after
- * the message is durably stored; delivery follows and never blocks the ack.
+ * The send path: check, store (group commit), deliver, acknowledge. The ack leaves only after
+ * the message is durably stored and its delivery published (publishing waits for no recipient;
+ * on the in-process bus it hands the frames to this node's sockets, so no device here sees the
+ * ack overtake the message).
  */
 export class MessageService {
   private readonly lanes = new SenderLanes();
@@ -204,7 +207,7 @@ export class MessageService {
     render: (viewer: string) => string = renderOnce(parts),
   ): void {
     const { router } = this.deps;
-    const frame = (viewer: string) => `{"event":"${EventName.MessageNew}","data":${render(viewer)}}`;
+    const frame = (viewer: string) => pushFrameOf(EventName.MessageNew, render(viewer));
     if (fanout.kind === 'users') {
       for (const t of fanout.targets) router.pushToUser(t.uid, frame(t.uid), { origin });
       return;

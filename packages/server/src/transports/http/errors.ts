@@ -1,5 +1,6 @@
 import { type ErrorCode, ParleyError } from '@parley/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { toParleyError } from '../shared/errors.js';
 
 const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'request.malformed',
@@ -30,8 +31,8 @@ function byStatus(status: number | undefined): ErrorCode | undefined {
   return 'request.malformed';
 }
 
-/** Every error leaves in the one documented shape `{code, message, details?}`. */
-export function toParleyError(err: unknown): ParleyError {
+/** Every error leaves in the one documented shape `{code, message, details?}`: Fastify's own mapped first. */
+export function httpError(err: unknown): ParleyError {
   if (err instanceof ParleyError) return err;
   const e = err as FastifyError & {
     status?: number;
@@ -47,15 +48,14 @@ export function toParleyError(err: unknown): ParleyError {
   }
   const mapped = e.code && Object.hasOwn(fastifyCodes, e.code) ? fastifyCodes[e.code] : undefined;
   if (mapped) return new ParleyError(mapped, e.code ? messages[e.code] : undefined);
-  if (err instanceof SyntaxError) return new ParleyError('request.malformed');
   const fromStatus = byStatus(e.statusCode ?? e.status);
   if (fromStatus) return new ParleyError(fromStatus);
-  return new ParleyError('server.internal');
+  return toParleyError(err);
 }
 
 /** Answers any error in the one documented shape; 5xx are logged, as they are bugs. */
 export function replyWithError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const parley = toParleyError(err);
+  const parley = httpError(err);
   if (parley.status >= 500) request.log.error({ err }, 'request failed');
   void reply.status(parley.status).send(parley.toBody());
 }

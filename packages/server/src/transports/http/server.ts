@@ -3,7 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { AppContext } from '../../app-context.js';
-import { wsProtocolDescription } from '../ws/protocol-doc.js';
+import { requireAdmin, requireUser } from './auth.js';
 import { installErrorHandlers, replyWithError } from './errors.js';
 import { installJsonParser } from './json-body.js';
 import { adminGroupRoutes } from './routes/admin-groups.js';
@@ -20,7 +20,12 @@ import { webRoutes } from './routes/web.js';
 import type { TypedApp } from './routes.js';
 import { schemaCompiler } from './validation.js';
 
-export async function createHttpServer(ctx: AppContext): Promise<TypedApp> {
+export interface HttpServerOptions {
+  /** The words above the REST reference on /docs: the composition root passes the WebSocket protocol's. */
+  apiDescription?: string;
+}
+
+export async function createHttpServer(ctx: AppContext, options: HttpServerOptions = {}): Promise<TypedApp> {
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     // Per-request log lines would dominate the log and the send path; errors are still logged.
@@ -36,7 +41,7 @@ export async function createHttpServer(ctx: AppContext): Promise<TypedApp> {
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Parley API', version: '0.1.0', description: wsProtocolDescription },
+      info: { title: 'Parley API', version: '0.1.0', description: options.apiDescription ?? '' },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'A client token (admin API or dev login)' },
@@ -48,19 +53,16 @@ export async function createHttpServer(ctx: AppContext): Promise<TypedApp> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await fileRoutes(app, ctx);
-  for (const routes of [
-    healthRoutes,
-    devRoutes,
-    messageRoutes,
-    messageActionRoutes,
-    conversationRoutes,
-    groupRoutes,
-    adminUserRoutes,
-    adminGroupRoutes,
-    adminMessageRoutes,
-  ]) {
-    routes(app, ctx);
-  }
+  for (const routes of [healthRoutes, devRoutes]) routes(app, ctx);
+  // One hook per audience, run before the body is read: a route cannot be added without it.
+  await app.register(async (clientApi) => {
+    clientApi.addHook('onRequest', requireUser(ctx));
+    for (const routes of [messageRoutes, messageActionRoutes, conversationRoutes, groupRoutes]) routes(clientApi, ctx);
+  });
+  await app.register(async (adminApi) => {
+    adminApi.addHook('onRequest', requireAdmin(ctx));
+    for (const routes of [adminUserRoutes, adminGroupRoutes, adminMessageRoutes]) routes(adminApi, ctx);
+  });
   await webRoutes(app, ctx);
   return app;
 }

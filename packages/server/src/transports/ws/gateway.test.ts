@@ -25,6 +25,8 @@ await describeEachBackend('WebSocket gateway', (backend) => {
     await expect(client.request('message.send', {})).rejects.toMatchObject({ code: 'auth.required' });
     const result = await client.request('auth', { token: await t.token('ws-a'), deviceId: 'web-1', deviceFlag: 2 });
     expect(result).toMatchObject({ uid: 'ws-a', deviceId: 'web-1', deviceFlag: 2, heartbeatIntervalMs: 30000 });
+    // The limits a client checks before sending are the server's configured ones (defaults here).
+    expect(result).toMatchObject({ limits: { textMaxChars: 5000, extMaxBytes: 1024, maxPinned: 50, revokeWindowMs: 120_000 } });
     await expect(client.request('auth', { token: await t.token('ws-a') })).rejects.toMatchObject({ code: 'auth.already_authenticated' });
     expect(
       (await client.request('message.send', { channelId: 'ws-b', channelType: 1, clientMsgNo: clientMsgNo(), payload: text('x') }))

@@ -4,7 +4,9 @@ import { AuthParams, CloseCode, DeviceFlag, ParleyError, RequestFrame } from '@p
 import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
 import type { AppContext } from '../../app-context.js';
-import { toParleyError } from '../http/errors.js';
+import { clientLimits } from '../../config.js';
+import { renderPush } from '../../domain/delivery/push-frame.js';
+import { toParleyError } from '../shared/errors.js';
 import { requireJsonShape } from '../shared/json-guard.js';
 import { Connection } from './connection.js';
 import { validate } from './frame-validation.js';
@@ -153,8 +155,9 @@ export class WsGateway {
       deviceFlag: conn.deviceFlag,
       serverTime: Date.now(),
       heartbeatIntervalMs: this.ctx.config.heartbeatIntervalMs,
+      limits: clientLimits(this.ctx.config.limits),
     };
-    if (id === null) conn.sendText(JSON.stringify({ event: 'auth.ok', data: result }));
+    if (id === null) conn.sendText(renderPush('auth.ok', result));
     else conn.reply(id, result);
   }
 

@@ -14,7 +14,6 @@ import {
   WhitelistBody,
 } from '@parley/protocol';
 import { Type } from 'typebox';
-import { requireAdmin } from '../auth.js';
 import type { Routes } from '../routes.js';
 
 const GroupParams = Type.Object({ groupId: GroupId });
@@ -25,25 +24,22 @@ const errors = { '4xx': ErrorBody };
 const admin = { tags: ['admin: groups'], security: [{ appSecret: [] }] };
 
 export const adminGroupRoutes: Routes = (app, ctx) => {
-  const authenticate = requireAdmin(ctx);
   const g = ctx.groups;
   app.post(
     '/v1/admin/groups',
     {
-      onRequest: authenticate,
       schema: { ...admin, summary: 'Create a group (2) or super group (3)', body: GroupCreateBody, response: { 200: Group, ...errors } },
     },
     async (req) => g.create(req.body),
   );
   app.get(
     '/v1/admin/groups/:groupId',
-    { onRequest: authenticate, schema: { ...admin, summary: 'A group', params: GroupParams, response: { 200: Group, ...errors } } },
+    { schema: { ...admin, summary: 'A group', params: GroupParams, response: { 200: Group, ...errors } } },
     async (req) => g.get(req.params.groupId),
   );
   app.patch(
     '/v1/admin/groups/:groupId',
     {
-      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Rename, allow history for new members, ban',
@@ -57,7 +53,6 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.delete(
     '/v1/admin/groups/:groupId',
     {
-      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Dismiss: every later send is refused (reason 24)',
@@ -69,7 +64,7 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   );
   app.get(
     '/v1/admin/groups/:groupId/members',
-    { onRequest: authenticate, schema: { ...admin, summary: 'Members', params: GroupParams, response: { 200: Members, ...errors } } },
+    { schema: { ...admin, summary: 'Members', params: GroupParams, response: { 200: Members, ...errors } } },
     async (req) => ({
       members: await g.members(req.params.groupId),
     }),
@@ -77,7 +72,6 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/admin/groups/:groupId/members',
     {
-      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Add members (up to 1000 per call)',
@@ -91,7 +85,6 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/admin/groups/:groupId/members/remove',
     {
-      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Remove members',
@@ -105,7 +98,6 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.put(
     '/v1/admin/groups/:groupId/owner',
     {
-      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Transfer ownership to a member',
@@ -119,7 +111,6 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.put(
     '/v1/admin/groups/:groupId/admins',
     {
-      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Make members admins, or members again',
@@ -133,7 +124,6 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.put(
     '/v1/admin/groups/:groupId/mute',
     {
-      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Mute everyone but owner, admins and whitelisted members',
@@ -147,7 +137,6 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.put(
     '/v1/admin/groups/:groupId/members/:uid/mute',
     {
-      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Mute one member (reason 25), for a while or until unmuted',
@@ -160,7 +149,7 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   );
   app.get(
     '/v1/admin/groups/:groupId/whitelist',
-    { onRequest: authenticate, schema: { ...admin, summary: 'The whitelist', params: GroupParams, response: { 200: Uids, ...errors } } },
+    { schema: { ...admin, summary: 'The whitelist', params: GroupParams, response: { 200: Uids, ...errors } } },
     async (req) => ({
       uids: await g.whitelist(req.params.groupId),
     }),
@@ -168,7 +157,6 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
   app.put(
     '/v1/admin/groups/:groupId/whitelist',
     {
-      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Replace the whitelist: when set, only its members, owner and admins may send (reason 13)',

@@ -10,7 +10,6 @@ import {
   UserUpsertBody,
 } from '@parley/protocol';
 import { Type } from 'typebox';
-import { requireAdmin } from '../auth.js';
 import type { Routes } from '../routes.js';
 
 const UidParams = Type.Object({ uid: Uid });
@@ -19,11 +18,9 @@ const errors = { '4xx': ErrorBody };
 const admin = { tags: ['admin: users'], security: [{ appSecret: [] }] };
 
 export const adminUserRoutes: Routes = (app, ctx) => {
-  const authenticate = requireAdmin(ctx);
   app.post(
     '/v1/admin/users',
     {
-      onRequest: authenticate,
       schema: { ...admin, summary: 'Register a user, or update one', body: UserUpsertBody, response: { 200: User, ...errors } },
     },
     async (req) => {
@@ -34,7 +31,6 @@ export const adminUserRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/admin/users/batch',
     {
-      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Register or update up to 1000 users',
@@ -46,13 +42,12 @@ export const adminUserRoutes: Routes = (app, ctx) => {
   );
   app.get(
     '/v1/admin/users/:uid',
-    { onRequest: authenticate, schema: { ...admin, summary: 'A user', params: UidParams, response: { 200: User, ...errors } } },
+    { schema: { ...admin, summary: 'A user', params: UidParams, response: { 200: User, ...errors } } },
     async (req) => ctx.users.require(req.params.uid),
   );
   app.patch(
     '/v1/admin/users/:uid',
     {
-      onRequest: authenticate,
       schema: { ...admin, summary: 'Update a user', params: UidParams, body: UserUpdateBody, response: { 200: User, ...errors } },
     },
     async (req) => ctx.users.update(req.params.uid, req.body),
@@ -60,7 +55,6 @@ export const adminUserRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/admin/users/:uid/token',
     {
-      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Issue a client token',
@@ -74,7 +68,6 @@ export const adminUserRoutes: Routes = (app, ctx) => {
   app.get(
     '/v1/admin/users/:uid/blacklist',
     {
-      onRequest: authenticate,
       schema: { ...admin, summary: "A user's blacklist", params: UidParams, response: { 200: Blacklist, ...errors } },
     },
     async (req) => ({
@@ -84,7 +77,6 @@ export const adminUserRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/admin/users/:uid/blacklist',
     {
-      onRequest: authenticate,
       schema: {
         ...admin,
         summary: 'Block users: their messages to this user are refused (reason 4)',
@@ -98,7 +90,6 @@ export const adminUserRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/admin/users/:uid/blacklist/remove',
     {
-      onRequest: authenticate,
       schema: { ...admin, summary: 'Unblock users', params: UidParams, body: UidsBody, response: { 200: Blacklist, ...errors } },
     },
     async (req) => ({ uids: await ctx.users.unblock(req.params.uid, req.body.uids) }),

@@ -12,7 +12,6 @@ import {
   UpdateExtParams,
 } from '@parley/protocol';
 import { Type } from 'typebox';
-import { requireUser } from '../auth.js';
 import type { Routes } from '../routes.js';
 
 const Params = Type.Object({ conversationId: ConversationId });
@@ -21,12 +20,10 @@ const tags = { tags: ['conversations'], security: [{ bearer: [] }] };
 
 /** The REST twins of the conversation.* WebSocket methods (same params, same results). */
 export const conversationRoutes: Routes = (app, ctx) => {
-  const authenticate = requireUser(ctx);
   const c = ctx.conversations;
   app.get(
     '/v1/conversations',
     {
-      onRequest: authenticate,
       schema: { ...tags, summary: 'conversation.list', querystring: ListParams, response: { 200: ListResult, ...errors } },
     },
     async (req) => c.list(req.uid, req.query),
@@ -34,7 +31,6 @@ export const conversationRoutes: Routes = (app, ctx) => {
   app.get(
     '/v1/conversations/pinned',
     {
-      onRequest: authenticate,
       schema: { ...tags, summary: 'conversation.listPinned', querystring: ListParams, response: { 200: ListResult, ...errors } },
     },
     async (req) => c.listPinned(req.uid, req.query),
@@ -42,14 +38,13 @@ export const conversationRoutes: Routes = (app, ctx) => {
   app.get(
     '/v1/conversations/sync',
     {
-      onRequest: authenticate,
       schema: { ...tags, summary: 'conversation.sync', querystring: SyncParams, response: { 200: SyncResult, ...errors } },
     },
     async (req) => c.sync(req.uid, req.query.since, req.query.limit),
   );
   app.get(
     '/v1/conversations/unread',
-    { onRequest: authenticate, schema: { ...tags, summary: 'conversation.totalUnread', response: { 200: TotalUnreadResult, ...errors } } },
+    { schema: { ...tags, summary: 'conversation.totalUnread', response: { 200: TotalUnreadResult, ...errors } } },
     async (req) => ({
       totalUnread: await c.totalUnread(req.uid),
     }),
@@ -57,7 +52,6 @@ export const conversationRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/conversations/delete',
     {
-      onRequest: authenticate,
       schema: { ...tags, summary: 'conversation.delete', body: DeleteParams, response: { 200: DeleteResult, ...errors } },
     },
     async (req) => c.delete(req.uid, req.body.conversationIds, req.body.deleteRoam ?? false),
@@ -65,7 +59,6 @@ export const conversationRoutes: Routes = (app, ctx) => {
   app.get(
     '/v1/conversations/:conversationId',
     {
-      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'conversation.get (id URL-encoded, e.g. p2p%7Cbob)',
@@ -78,7 +71,6 @@ export const conversationRoutes: Routes = (app, ctx) => {
   app.put(
     '/v1/conversations/:conversationId/ext',
     {
-      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'conversation.updateExt',
@@ -92,7 +84,6 @@ export const conversationRoutes: Routes = (app, ctx) => {
   app.put(
     '/v1/conversations/:conversationId/pin',
     {
-      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'conversation.pin',
@@ -106,7 +97,6 @@ export const conversationRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/conversations/:conversationId/read',
     {
-      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'conversation.markRead',

@@ -1,6 +1,5 @@
 import { ErrorBody, Group, GroupId, GroupMemberList, MEMBER_LIST_LIMIT } from '@parley/protocol';
 import { Type } from 'typebox';
-import { requireUser } from '../auth.js';
 import type { Routes } from '../routes.js';
 
 const GroupParams = Type.Object({ groupId: GroupId });
@@ -10,11 +9,9 @@ const membersOnly = 'Members only: anyone else gets 403 conversation.forbidden; 
 
 /** Groups read by their members, in every mode (managing them is the admin API's job). */
 export const groupRoutes: Routes = (app, ctx) => {
-  const authenticate = requireUser(ctx);
   app.get(
     '/v1/groups/:groupId',
     {
-      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'A group you are a member of',
@@ -28,7 +25,6 @@ export const groupRoutes: Routes = (app, ctx) => {
   app.get(
     '/v1/groups/:groupId/members',
     {
-      onRequest: authenticate,
       schema: {
         ...tags,
         summary: `Its members, in joining order (at most ${MEMBER_LIST_LIMIT})`,

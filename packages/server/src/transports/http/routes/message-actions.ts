@@ -13,7 +13,6 @@ import {
   RemoveHistoryResult,
 } from '@parley/protocol';
 import { Type } from 'typebox';
-import { requireUser } from '../auth.js';
 import type { Routes } from '../routes.js';
 
 const { conversationId: _id, channelId: _c, channelType: _t, ...historyQuery } = HistoryParams.properties;
@@ -26,12 +25,10 @@ const tags = { tags: ['messages'], security: [{ bearer: [] }] };
 
 /** The REST twins of message.history, removeHistory, revoke, edit, reactions and receipts. */
 export const messageActionRoutes: Routes = (app, ctx) => {
-  const authenticate = requireUser(ctx);
   const a = ctx.messageActions;
   app.get(
     '/v1/conversations/:conversationId/messages',
     {
-      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'message.history',
@@ -45,7 +42,6 @@ export const messageActionRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/conversations/:conversationId/messages/remove',
     {
-      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'message.removeHistory',
@@ -59,7 +55,6 @@ export const messageActionRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/messages/:messageId/revoke',
     {
-      onRequest: authenticate,
       schema: { ...tags, summary: 'message.revoke', params: MessageIdPath, response: { 200: MessageResult, ...errors } },
     },
     async (req) => ({
@@ -69,7 +64,6 @@ export const messageActionRoutes: Routes = (app, ctx) => {
   app.patch(
     '/v1/messages/:messageId',
     {
-      onRequest: authenticate,
       schema: {
         ...tags,
         summary: 'message.edit',
@@ -83,7 +77,6 @@ export const messageActionRoutes: Routes = (app, ctx) => {
   app.put(
     '/v1/messages/:messageId/reactions/:emoji',
     {
-      onRequest: authenticate,
       schema: { ...tags, summary: 'Add a reaction', params: ReactionPath, response: { 200: MessageResult, ...errors } },
     },
     async (req) => ({
@@ -93,7 +86,6 @@ export const messageActionRoutes: Routes = (app, ctx) => {
   app.delete(
     '/v1/messages/:messageId/reactions/:emoji',
     {
-      onRequest: authenticate,
       schema: { ...tags, summary: 'Remove your reaction', params: ReactionPath, response: { 200: MessageResult, ...errors } },
     },
     async (req) => ({ message: await a.react(req.uid, req.params.messageId, req.params.emoji, false) }),
@@ -101,7 +93,6 @@ export const messageActionRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/messages/read',
     {
-      onRequest: authenticate,
       schema: { ...tags, summary: 'Read receipts', body: ReceiptParams, response: { 200: ReceiptResult, ...errors } },
     },
     async (req) => a.markReceipts(req.uid, req.body.messageIds),

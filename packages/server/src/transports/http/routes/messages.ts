@@ -1,5 +1,4 @@
 import { ErrorBody, ReasonCode, SendAck, SendParams } from '@parley/protocol';
-import { requireUser } from '../auth.js';
 import type { Routes } from '../routes.js';
 import { refusalError } from '../send-refusal.js';
 
@@ -7,7 +6,6 @@ export const messageRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/messages',
     {
-      onRequest: requireUser(ctx),
       schema: {
         tags: ['messages'],
         summary: 'message.send: store, acknowledge, deliver',
