@@ -314,6 +314,14 @@ describe('@parley/client/wukongim against a real server', () => {
       expect(a.wkMsgExtra).toMatchObject({ messageID: a.messageID, revoke: 0, readedCount: 0 });
     });
 
+    it("a content type Parley does not store (WuKongIM's card, 7) is refused with reason 9, ReasonPayloadDecodeError", async () => {
+      const { wk } = await signIn('me', 'card');
+      const card = new OrderContent('card', 1);
+      card.contentType = 7;
+      const sent = await wk.messageManager.sendMessage(card, new WKChannel('uid_1', WKChannelType.personal));
+      expect(sent).toMatchObject({ status: 9, reasonCode: 9, messageSeq: 0 });
+    });
+
     it('a send the server refuses as invalid (a channel type it does not have) reports reasonCode 23', async () => {
       // Needs the server to answer invalid sends with a reason-code ack (branch vendor-forms); before
       // that the send fails as a bad request: status 2 (sendFail), reasonCode 0.
