@@ -1,7 +1,8 @@
 import { WkMessageContentType } from './const.js';
 import type { WKMentionInfo, WKMsgEntity, WKReply } from './msg.js';
 
-type Json = Record<string, unknown>;
+/** A content's fields as JSON. */
+export type WKContentJson = Record<string, unknown>;
 
 /**
  * A message's content, as in WuKongIM: subclass it for your own content with its own
@@ -17,11 +18,11 @@ export class WKMessageContent {
   mentionInfo: WKMentionInfo | null = null;
 
   /** The content's fields; the SDK adds `type`. */
-  encodeJson(): Json {
+  encodeJson(): WKContentJson {
     return {};
   }
 
-  decodeJson(_json: Json): this {
+  decodeJson(_json: WKContentJson): this {
     return this;
   }
 
@@ -33,12 +34,12 @@ export class WKMessageContent {
     return this.content;
   }
 
-  readInt(json: Json, key: string): number {
+  readInt(json: WKContentJson, key: string): number {
     const v = json[key];
     return typeof v === 'number' ? v : 0;
   }
 
-  readString(json: Json, key: string): string {
+  readString(json: WKContentJson, key: string): string {
     const v = json[key];
     return v === null || v === undefined ? '' : String(v);
   }
@@ -57,11 +58,11 @@ export class WKTextContent extends WKMessageContent {
     this.content = content;
   }
 
-  override encodeJson(): Json {
+  override encodeJson(): WKContentJson {
     return { content: this.content };
   }
 
-  override decodeJson(json: Json): this {
+  override decodeJson(json: WKContentJson): this {
     this.content = this.readString(json, 'content');
     return this;
   }
@@ -76,11 +77,11 @@ export class WKImageContent extends WKMediaMessageContent {
     this.contentType = WkMessageContentType.image;
   }
 
-  override encodeJson(): Json {
+  override encodeJson(): WKContentJson {
     return { width: this.width, height: this.height, url: this.url, localPath: this.localPath };
   }
 
-  override decodeJson(json: Json): this {
+  override decodeJson(json: WKContentJson): this {
     this.width = this.readInt(json, 'width');
     this.height = this.readInt(json, 'height');
     this.url = this.readString(json, 'url');

@@ -6,7 +6,14 @@
 
 export { WKConnectionManager } from './connection-manager.js';
 export { WKChannelType, WKConnectStatus, WKSendMsgResult, WkMessageContentType, wkOrderSeqFactor } from './const.js';
-export { WKImageContent, WKMediaMessageContent, WKMessageContent, WKTextContent, WKUnknownContent } from './content.js';
+export {
+  type WKContentJson,
+  WKImageContent,
+  WKMediaMessageContent,
+  WKMessageContent,
+  WKTextContent,
+  WKUnknownContent,
+} from './content.js';
 export type { ContentFactory } from './content-registry.js';
 export { WKMessageManager } from './message-manager.js';
 export { MessageHeader, Setting, WKChannel, WKMentionInfo, WKMsg, WKMsgEntity, WKMsgExtra, WKMsgReaction, WKReply } from './msg.js';
