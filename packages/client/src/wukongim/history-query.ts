@@ -16,11 +16,16 @@ export function historyQueryOf(
   limit: number,
   aroundMsgOrderSeq: number,
 ): HistoryQuery | 'none' {
+  if (!(limit >= 1)) return 'none';
   if (aroundMsgOrderSeq > 0) return { channel, around: Math.max(1, msgSeqOf(aroundMsgOrderSeq)), limit };
   if (oldestOrderSeq <= 0) return { channel, startSeq: 0, limit };
   const seq = msgSeqOf(oldestOrderSeq);
   const stored = oldestOrderSeq % wkOrderSeqFactor === 0;
-  if (pullMode === 1) return { channel, startSeq: seq, pullMode: 1, contain: stored && contain, limit };
+  // Newer than a message sending before the first stored one: everything from seq 1 (startSeq 0 would mean the newest page).
+  if (pullMode === 1)
+    return seq === 0
+      ? { channel, startSeq: 1, pullMode: 1, contain: true, limit }
+      : { channel, startSeq: seq, pullMode: 1, contain: stored && contain, limit };
   // Older than a sending message: everything up to and with the stored message it follows.
   if (seq === 0) return 'none';
   return { channel, startSeq: seq, pullMode: 0, contain: stored ? contain : true, limit };

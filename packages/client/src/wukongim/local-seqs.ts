@@ -34,6 +34,11 @@ export class LocalSeqs {
     return order;
   }
 
+  /** The channel's newest stored message is at least `messageSeq` (from the conversation list), so a send sorts after it. */
+  knowLastSeq(channel: string, messageSeq: number): void {
+    this.raise(channel, messageSeq * wkOrderSeqFactor);
+  }
+
   private raise(channel: string, order: number): number {
     if (order > (this.maxOrder.get(channel) ?? 0)) this.maxOrder.set(channel, order);
     return order;

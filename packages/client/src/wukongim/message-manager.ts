@@ -134,6 +134,11 @@ export class WKMessageManager {
     return msgs;
   }
 
+  /** @internal The conversation list knows a channel's newest seq: a message sent there sorts after it. */
+  knowLastSeq(channel: string, messageSeq: number): void {
+    this.ctx.seqs.knowLastSeq(channel, messageSeq);
+  }
+
   /** WuKongIM's `getOrNearbyMsgSeq`: the messageSeq an orderSeq is at or follows. */
   getOrNearbyMsgSeq(orderSeq: number): number {
     return msgSeqOf(orderSeq);

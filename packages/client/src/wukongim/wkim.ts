@@ -27,6 +27,9 @@ export class WKIM {
       this.connectionManager.emitClient(status);
       if (status === 'connected') void this.syncConversations();
     });
+    client.conversations.onConversationUpdate.add(this.key, (c) =>
+      this.messageManager.knowLastSeq(`${c.channelType}:${c.channelId}`, c.lastMsgSeq),
+    );
     // History deleted here or on another device must not come back from the recents.
     client.conversations.onConversationDelete.add(this.key, (id) => this.recents.forget(channelKeyOfConversation(id)));
     client.conversations.onMultiDevice.add(this.key, (event, data) => {
@@ -45,6 +48,7 @@ export class WKIM {
   /** Stops listening to the client (the client itself stays open). */
   close(): void {
     this.client.onStatus.remove(this.key);
+    this.client.conversations.onConversationUpdate.remove(this.key);
     this.client.conversations.onConversationDelete.remove(this.key);
     this.client.conversations.onMultiDevice.remove(this.key);
     this.messageManager.close();
@@ -66,6 +70,7 @@ export class WKIM {
         cursor = page.cursor;
       } while (cursor);
       this.recents.load(conversations);
+      for (const c of conversations) this.messageManager.knowLastSeq(`${c.channelType}:${c.channelId}`, c.lastMsgSeq);
       this.connectionManager.emit(WKConnectStatus.syncCompleted);
     } catch {
       // Cut off while loading: the next connection loads again; until then history comes from the server.

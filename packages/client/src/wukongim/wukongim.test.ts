@@ -318,6 +318,17 @@ describe('@parley/client/wukongim against a real server', () => {
       expect(a.wkMsgExtra).toMatchObject({ messageID: a.messageID, revoke: 0, readedCount: 0 });
     });
 
+    it('a message sending sorts after the newest one the conversation list knows, history unread', async () => {
+      await t.ensureUsers('order-a', 'order-b');
+      for (let n = 1; n <= 3; n++) await say('order-b', 'order-a', `n${n}`);
+      const { wk } = await signIn('order-a', 'order');
+      const inserted: WKMsg[] = [];
+      wk.messageManager.addOnMsgInsertedListener((m) => inserted.push(m));
+      const sent = await wk.messageManager.sendMessage(new WKTextContent('n4'), new WKChannel('order-b', WKChannelType.personal));
+      expect(inserted[0]?.orderSeq).toBe(3001);
+      expect(sent.orderSeq).toBe(4000);
+    });
+
     it("a content type Parley does not store (WuKongIM's card, 7) is refused with reason 9, ReasonPayloadDecodeError", async () => {
       const { wk } = await signIn('me', 'card');
       const card = new OrderContent('card', 1);
