@@ -20,6 +20,8 @@ export class WKIM {
   readonly ready: Promise<void>;
   private readonly recents = new RecentsCache();
   private readonly key = `wukongim.${++nextKey}`;
+  /** Loads overlap when the connection comes back during one; only the latest is kept. */
+  private loads = 0;
 
   private constructor(private readonly client: ParleyClient) {
     this.messageManager = new WKMessageManager(client, this.recents);
@@ -56,6 +58,7 @@ export class WKIM {
 
   /** Every conversation with its newest messages, page by page, into the recents. */
   private async syncConversations(): Promise<void> {
+    const load = ++this.loads;
     this.connectionManager.emit(WKConnectStatus.syncMsg);
     try {
       const conversations: ListResult['conversations'] = [];
@@ -69,6 +72,7 @@ export class WKIM {
         conversations.push(...page.conversations);
         cursor = page.cursor;
       } while (cursor);
+      if (load !== this.loads) return;
       this.recents.load(conversations);
       for (const c of conversations) this.messageManager.knowLastSeq(`${c.channelType}:${c.channelId}`, c.lastMsgSeq);
       this.connectionManager.emit(WKConnectStatus.syncCompleted);
