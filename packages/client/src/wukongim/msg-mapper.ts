@@ -32,7 +32,9 @@ export function toWKMsg(m: Message | LocalMessage, ctx: MapperContext, own?: WKM
   msg.header.noPersist = m.header.noPersist;
   msg.header.syncOnce = m.header.syncOnce;
   msg.setting.receipt = m.setting.receipt === true;
+  // A topic is a name or a flag, and `stream` is kept only by servers that know it: either reads as a flag.
   msg.setting.topic = Boolean(m.setting.topic);
+  msg.setting.stream = (m.setting as { stream?: unknown }).stream === true;
   msg.messageID = m.messageId === '0' ? '' : m.messageId;
   msg.messageSeq = m.messageSeq;
   msg.clientSeq = ctx.seqs.clientSeqOf(m.fromUid, m.clientMsgNo);
