@@ -1,7 +1,7 @@
+import { sqliteBackend } from '@parley/test-kit/backends';
+import { freePort } from '@parley/test-kit/free-port';
+import { TestServer } from '@parley/test-kit/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../server/src/bench/child-process.js';
-import { sqliteBackend } from '../../server/src/test-support/backends.js';
-import { TestServer } from '../../server/src/test-support/server.js';
 import { EasemobConnection } from './easemob/index.js';
 import { connect, type ParleyClient } from './index.js';
 import { NimCore } from './nim/index.js';
