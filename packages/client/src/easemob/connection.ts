@@ -6,7 +6,6 @@ import { toConversationItem } from './conversation-item.js';
 import { easemobCall, parameterError } from './errors.js';
 import { type GetHistoryMessagesOptions, getHistoryMessages } from './history.js';
 import { MultiDeviceEvents } from './multi-device.js';
-import { pinnedPage } from './pinned-pages.js';
 import type {
   AsyncResult,
   ChatType,
@@ -80,9 +79,13 @@ export class EasemobConnection {
   /** Pinned conversations, newest pin first, `pageSize` (1..50, default 20) at a time; the last cursor is `''`. */
   getServerPinnedConversations(params: { pageSize?: number; cursor?: string } = {}): Promise<AsyncResult<ServerConversations>> {
     return easemobCall(async () => {
-      const page = await pinnedPage(this.client, pageSizeOf(params.pageSize), cursorOf(params.cursor));
+      const cursor = cursorOf(params.cursor);
+      const page = await this.client.request<ListResult>('conversation.listPinned', {
+        limit: pageSizeOf(params.pageSize),
+        ...(cursor ? { cursor } : {}),
+      });
       const conversations = page.conversations.map((c) => toConversationItem(c, this.client.uid));
-      return { type: 0, data: { conversations, cursor: page.cursor } };
+      return { type: 0, data: { conversations, cursor: page.cursor ?? '' } };
     });
   }
 

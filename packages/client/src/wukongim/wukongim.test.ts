@@ -338,8 +338,6 @@ describe('@parley/client/wukongim against a real server', () => {
     });
 
     it('a send the server refuses as invalid (a channel type it does not have) reports reasonCode 23', async () => {
-      // Needs the server to answer invalid sends with a reason-code ack (branch vendor-forms); before
-      // that the send fails as a bad request: status 2 (sendFail), reasonCode 0.
       const { wk } = await signIn('me', 'invalid');
       const sent = await wk.messageManager.sendMessage(new WKTextContent('to a topic'), new WKChannel('t1', WKChannelType.communityTopic));
       expect(sent).toMatchObject({ status: 23, reasonCode: 23 });
