@@ -10,3 +10,4 @@ export * from './schemas/frames.js';
 export * from './schemas/groups.js';
 export * from './schemas/message.js';
 export * from './schemas/message-ops.js';
+export * from './schemas/sync-once.js';

@@ -30,7 +30,14 @@ export const MessageHeader = Type.Object(
   {
     noPersist: Type.Optional(Type.Boolean({ description: 'Deliver to online devices only; never stored' })),
     redDot: Type.Optional(Type.Boolean({ description: 'Counts toward unread (default true)' })),
-    syncOnce: Type.Optional(Type.Boolean()),
+    syncOnce: Type.Optional(
+      Type.Boolean({
+        description:
+          "WuKongIM's 'sync once' (commands): stored before the ack and queued for every member (sender included) until " +
+          'that user acknowledges it with message.ackOnce; never in history, never a lastMsg, never unread, no seq (0). ' +
+          'Person, group and system channels only: refused with reason 20 to a super group and together with noPersist',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -52,8 +52,18 @@ export const SORT_TS_SPACING = 2;
 /** A user's next updateTime: `wanted`, unless that is not SORT_TS_SPACING past their last one. */
 export const nextSortTs = (wanted: number, last: number): number => Math.max(wanted, last + SORT_TS_SPACING);
 
+/** One queue row of a sync-once message. */
+export interface QueueEntry {
+  uid: string;
+  messageId: string;
+}
+
 export class BatchPlan {
+  /** New channel messages: they take seqs. */
   readonly fresh: NewMessage[] = [];
+  /** New sync-once messages: no seq, one queue row per recipient (see SyncOnceStore). */
+  readonly once: NewMessage[] = [];
+  private readonly onceIndex: number[] = [];
   readonly results: (CommitResult | undefined)[];
   readonly seqs: number[] = [];
   readonly ords: number[] = [];
@@ -81,9 +91,33 @@ export class BatchPlan {
         return;
       }
       this.inBatch.set(key, i);
+      if (m.syncOnce) {
+        this.onceIndex.push(i);
+        this.once.push(m);
+        return;
+      }
       this.freshIndex.push(i);
       this.fresh.push(m);
     });
+  }
+
+  /** Nothing to write: every message of the batch is a duplicate. */
+  get empty(): boolean {
+    return !this.fresh.length && !this.once.length;
+  }
+
+  /**
+   * The queue rows of the batch's sync-once messages, in batch order, each recipient once per
+   * message: a 'users' fan-out's targets, or the members `membersOf` names for a 'members' one.
+   */
+  queueEntries(membersOf: (m: NewMessage) => readonly string[]): QueueEntry[] {
+    const entries: QueueEntry[] = [];
+    for (const m of this.once) {
+      const f = m.fanout;
+      const uids = f.kind === 'users' ? f.targets.map((t) => t.uid) : f.kind === 'members' ? membersOf(m) : [];
+      for (const uid of new Set(uids)) entries.push({ uid, messageId: m.messageId });
+    }
+    return entries;
   }
 
   /** What each channel's row must be raised by, channels in a fixed order (the lock order). */
@@ -252,8 +286,11 @@ export class BatchPlan {
     }
   }
 
-  /** Results in batch order; `rows` are the upserted conversation rows as the database returned them. */
-  finish(rows: readonly ConversationRow[]): CommitResult[] {
+  /**
+   * Results in batch order; `rows` are the upserted conversation rows as the database returned them,
+   * `queued` the queue rows it wrote (recipients without a user record have none).
+   */
+  finish(rows: readonly ConversationRow[], queued: readonly QueueEntry[] = []): CommitResult[] {
     const byChannel = new Map<string, ConversationRow[]>();
     for (const row of rows) {
       const key = channelKeyOf(row);
@@ -266,6 +303,20 @@ export class BatchPlan {
         status: 'stored',
         ack: { messageId: m.messageId, messageSeq: this.seqs[i] as number, timestamp: m.timestamp },
         conversations: byChannel.get(channelKeyOf(m)) ?? [],
+      };
+    });
+    const recipients = new Map<string, string[]>();
+    for (const q of queued) {
+      const list = recipients.get(q.messageId);
+      if (list) list.push(q.uid);
+      else recipients.set(q.messageId, [q.uid]);
+    }
+    this.once.forEach((m, i) => {
+      this.results[this.onceIndex[i] as number] = {
+        status: 'stored',
+        ack: { messageId: m.messageId, messageSeq: 0, timestamp: m.timestamp },
+        conversations: [],
+        recipients: recipients.get(m.messageId) ?? [],
       };
     });
     for (const [dup, first] of this.repeats) {

@@ -1,5 +1,12 @@
 import type { User } from '@parley/protocol';
-import type { ChannelRecord, ConversationRow, MemberRecord, ReactionGroup, StoredMessage } from '../../ports/storage/index.js';
+import type {
+  ChannelRecord,
+  ConversationRow,
+  MemberRecord,
+  QueuedMessage,
+  ReactionGroup,
+  StoredMessage,
+} from '../../ports/storage/index.js';
 
 /**
  * Table rows as both SQL adapters read them, and their mapping to the ports' records: the schemas
@@ -20,6 +27,8 @@ export const STORAGE_TABLES = [
   'deleted_messages',
   'reactions',
   'receipts',
+  'sync_once_messages',
+  'sync_once_queue',
 ] as const;
 
 export interface UserRow {
@@ -114,6 +123,32 @@ export interface MessageRow {
   edited_payload: string;
   annotated: Flag;
 }
+
+/** A `sync_once_messages` row. */
+export interface QueuedMessageRow {
+  message_id: string;
+  channel_type: number;
+  channel_id: string;
+  client_msg_no: string;
+  from_uid: string;
+  ts: number;
+  content_type: number;
+  payload: string;
+  meta: string;
+}
+
+export const toQueuedMessage = (r: QueuedMessageRow): QueuedMessage => ({
+  channelType: r.channel_type as QueuedMessage['channelType'],
+  channelId: r.channel_id,
+  messageId: r.message_id,
+  messageSeq: 0,
+  clientMsgNo: r.client_msg_no,
+  fromUid: r.from_uid,
+  timestamp: r.ts,
+  contentType: r.content_type,
+  payloadJson: r.payload,
+  metaJson: r.meta,
+});
 
 export const toStoredMessage = (r: MessageRow): StoredMessage => ({
   channelType: r.channel_type as StoredMessage['channelType'],

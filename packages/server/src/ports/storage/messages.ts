@@ -25,6 +25,11 @@ export interface NewMessage extends ChannelKey {
   mentionUids: readonly string[];
   mentionAll: boolean;
   fanout: Fanout;
+  /**
+   * `header.syncOnce`: not a channel message but one queued for each recipient (see SyncOnceStore);
+   * it takes no seq and touches no channel or conversation. Never with a 'none' fan-out.
+   */
+  syncOnce?: boolean;
 }
 
 export interface StoredAck {
@@ -43,6 +48,8 @@ export type CommitResult =
        * is derived at read time). Messages of one channel in one batch share the list.
        */
       conversations: readonly ConversationRow[];
+      /** A sync-once message: the uids it was queued for (its conversations are []). */
+      recipients?: readonly string[];
     }
   /** (fromUid, clientMsgNo) was already stored: the first send's ack, nothing written. */
   | { status: 'duplicate'; ack: StoredAck };
@@ -70,7 +77,8 @@ export interface StoredMessage extends ChannelKey, StoredAck {
  * - `commit` runs the whole batch in ONE transaction: either every message of it is stored, with
  *   its conversation rows and versions, or none is (the caller then fails every send of the batch).
  * - Seqs are per channel, contiguous from 1, in commit order; within a batch, in array order. A
- *   failed or rolled back commit leaves no gap.
+ *   failed or rolled back commit leaves no gap. Sync-once messages take none (messageSeq 0) and
+ *   write only their queue rows (see SyncOnceStore), in the same transaction.
  * - `(fromUid, clientMsgNo)` is unique across all channels and restarts; a repeat within the same
  *   batch or of an earlier one is answered `duplicate` and writes nothing, also when two commits
  *   (or nodes) race with the same pair: exactly one stores it.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConversationRow, type Fanout, isListedRow, type NewMessage, refKey, type Storage } from './index.js';
 import { runConcurrencyContract } from './storage-concurrency.contract.js';
+import { runSyncOnceContract } from './sync-once.contract.js';
 
 export interface StorageContractOptions {
   /**
@@ -29,6 +30,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
           return { nodes: [store], close: () => store.close() };
         },
   );
+  runSyncOnceContract(name, open);
   describe(`storage contract: ${name}`, () => {
     let store: Storage;
     let n = 0;

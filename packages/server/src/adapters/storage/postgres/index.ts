@@ -6,6 +6,7 @@ import { postgresConversations } from './conversations.js';
 import { postgresMessageState } from './message-state.js';
 import { postgresMessages } from './messages.js';
 import { migrate } from './migrations.js';
+import { postgresSyncOnce } from './sync-once.js';
 import { postgresUsers } from './users.js';
 
 export interface PostgresOptions {
@@ -38,6 +39,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     messages: postgresMessages(pool),
     conversations: postgresConversations(pool),
     messageState: postgresMessageState(pool),
+    syncOnce: postgresSyncOnce(pool),
     async rowCounts() {
       const { rows } = await pool.query<Record<string, number>>(
         `SELECT ${STORAGE_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t}) AS ${t}`).join(', ')}`,

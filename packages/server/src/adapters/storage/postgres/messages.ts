@@ -3,7 +3,8 @@ import type { CommitResult, ConversationRow, MessageStore, NewMessage, StoredAck
 import { BatchPlan, type ChannelBump, type ConversationTouch, channelKeyOf, dedupeKey, type FanoutMember } from '../fanout-plan.js';
 import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
 import { CONVERSATION_COLUMNS } from './conversations.js';
-import { CLIENT_MSG_NO_INDEX } from './migrations.js';
+import { CLIENT_MSG_NO_INDEX, SYNC_ONCE_CLIENT_MSG_NO_INDEX } from './migrations.js';
+import { writeOnce } from './sync-once.js';
 import { inTransaction, sqlState, violatedConstraint } from './transaction.js';
 
 /** What a send writes, in the order `insertMessages` passes it. */
@@ -37,7 +38,8 @@ export const MESSAGE_COLUMNS = messageColumns();
  * Another node stored one of our (from_uid, client_msg_no) pairs after we looked: rerunning the
  * batch finds that row and answers `duplicate` for it.
  */
-const lostClientMsgNoRace = (error: unknown): boolean => sqlState(error) === '23505' && violatedConstraint(error) === CLIENT_MSG_NO_INDEX;
+const lostClientMsgNoRace = (error: unknown): boolean =>
+  sqlState(error) === '23505' && [CLIENT_MSG_NO_INDEX, SYNC_ONCE_CLIENT_MSG_NO_INDEX].includes(violatedConstraint(error) ?? '');
 
 /**
  * One batch, one transaction, a fixed number of round trips whatever its size: every statement
@@ -65,7 +67,10 @@ async function commitBatch(client: PoolClient, batch: readonly NewMessage[]): Pr
   const plan = new BatchPlan(batch);
   const stored = await storedAcks(client, batch);
   plan.dedupe((m) => stored.get(dedupeKey(m.fromUid, m.clientMsgNo)));
-  if (!plan.fresh.length) return plan.finish([]);
+  if (plan.empty) return plan.finish([]);
+  // Sync-once messages lock no channel and no conversation: their inserts come first, outside the lock order below.
+  const queued = await writeOnce(client, plan);
+  if (!plan.fresh.length) return plan.finish([], queued);
 
   const bumps = plan.channelBumps();
   plan.assignSeqs(await bumpChannels(client, bumps), bumps);
@@ -89,15 +94,19 @@ async function commitBatch(client: PoolClient, batch: readonly NewMessage[]): Pr
     client,
     touches.filter((t) => t.ownOnly),
   );
-  return plan.finish(rows);
+  return plan.finish(rows, queued);
 }
 
-/** The acks of already stored messages among the batch's (from_uid, client_msg_no) pairs. */
+/** The acks of already stored messages (channel or sync-once) among the batch's (from_uid, client_msg_no) pairs. */
 async function storedAcks(client: PoolClient, batch: readonly NewMessage[]): Promise<Map<string, StoredAck>> {
   const { rows } = await client.query<{ from_uid: string; client_msg_no: string; message_id: string; seq: number; ts: number }>(
-    `SELECT m.from_uid, m.client_msg_no, m.message_id, m.seq, m.ts
-     FROM unnest($1::text[], $2::text[]) AS k(from_uid, client_msg_no)
-     JOIN messages m ON m.from_uid = k.from_uid AND m.client_msg_no = k.client_msg_no`,
+    // One clientMsgNo space for channel and sync-once messages: a resend is a duplicate either way.
+    `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[]) AS k(from_uid, client_msg_no))
+     SELECT m.from_uid, m.client_msg_no, m.message_id, m.seq, m.ts
+     FROM k JOIN messages m ON m.from_uid = k.from_uid AND m.client_msg_no = k.client_msg_no
+     UNION ALL
+     SELECT o.from_uid, o.client_msg_no, o.message_id, 0, o.ts
+     FROM k JOIN sync_once_messages o ON o.from_uid = k.from_uid AND o.client_msg_no = k.client_msg_no`,
     [batch.map((m) => m.fromUid), batch.map((m) => m.clientMsgNo)],
   );
   return new Map(

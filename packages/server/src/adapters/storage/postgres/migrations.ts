@@ -161,10 +161,36 @@ const migrations: readonly string[] = [
   ALTER TABLE users ADD COLUMN last_sort_ts BIGINT NOT NULL DEFAULT 0;
   UPDATE users SET last_sort_ts = COALESCE((SELECT MAX(sort_ts) FROM conversations c WHERE c.uid = users.uid), 0);
   `,
+  // header.syncOnce: messages outside the channel log, queued per recipient until they acknowledge.
+  // The message row stays after the last ack: it answers a resent clientMsgNo as a duplicate.
+  `
+  CREATE TABLE sync_once_messages (
+    message_id TEXT COLLATE "C" PRIMARY KEY,
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT COLLATE "C" NOT NULL,
+    client_msg_no TEXT COLLATE "C" NOT NULL,
+    from_uid TEXT COLLATE "C" NOT NULL,
+    ts BIGINT NOT NULL,
+    content_type INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    meta TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX sync_once_client_no ON sync_once_messages (from_uid, client_msg_no);
+  -- pos: queue order (commit order on one node), so a user's page is one index range.
+  CREATE TABLE sync_once_queue (
+    uid TEXT COLLATE "C" NOT NULL,
+    message_id TEXT COLLATE "C" NOT NULL,
+    pos BIGINT GENERATED ALWAYS AS IDENTITY,
+    PRIMARY KEY (uid, message_id)
+  );
+  CREATE INDEX sync_once_queue_order ON sync_once_queue (uid, pos);
+  `,
 ];
 
 /** The unique index whose violation means a concurrent node stored the same (from_uid, client_msg_no). */
 export const CLIENT_MSG_NO_INDEX = 'messages_client_no';
+/** The same for a sync-once message (header.syncOnce), kept outside the channel log. */
+export const SYNC_ONCE_CLIENT_MSG_NO_INDEX = 'sync_once_client_no';
 
 /**
  * Brings the schema up to date in one transaction. Nodes starting at once against the same schema

@@ -1,11 +1,20 @@
 import type { Database } from 'better-sqlite3';
 import type { ConversationRow, MessageStore, NewMessage, StoredAck } from '../../../ports/storage/index.js';
-import { BatchPlan, channelKeyOf, type FanoutMember } from '../fanout-plan.js';
+import { BatchPlan, channelKeyOf, type FanoutMember, type QueueEntry } from '../fanout-plan.js';
 
 import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
 
 export function sqliteMessages(db: Database): MessageStore {
   const byClientNo = db.prepare('SELECT * FROM messages WHERE from_uid = ? AND client_msg_no = ?');
+  const onceByClientNo = db.prepare('SELECT message_id, ts FROM sync_once_messages WHERE from_uid = ? AND client_msg_no = ?');
+  const insertOnce = db.prepare(`
+    INSERT INTO sync_once_messages (message_id, channel_type, channel_id, client_msg_no, from_uid, ts, content_type, payload, meta)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  // Only recipients with a user record get a queue row, as only they get conversation rows.
+  const enqueue = db.prepare(
+    'INSERT INTO sync_once_queue (uid, message_id) SELECT uid, ? FROM users WHERE uid = ? ON CONFLICT (uid, message_id) DO NOTHING',
+  );
+  const memberUids = db.prepare('SELECT uid FROM members WHERE channel_type = ? AND channel_id = ? ORDER BY uid').pluck();
   const tickClock = db.prepare("UPDATE counters SET value = value + 1 WHERE name = 'supergroup_clock' RETURNING value").pluck();
   const bumpChannel = db.prepare(`
     INSERT INTO channels (channel_type, channel_id, max_seq, red_count, last_msg_at, all_mention_seq, sg_clock, created_at, updated_at)
@@ -55,12 +64,34 @@ export function sqliteMessages(db: Database): MessageStore {
 
   const lookup = (m: NewMessage): StoredAck | undefined => {
     const row = byClientNo.get(m.fromUid, m.clientMsgNo) as MessageRow | undefined;
-    return row && { messageId: row.message_id, messageSeq: row.seq, timestamp: row.ts };
+    if (row) return { messageId: row.message_id, messageSeq: row.seq, timestamp: row.ts };
+    // One clientMsgNo space for channel and sync-once messages: a resend is a duplicate either way.
+    const once = onceByClientNo.get(m.fromUid, m.clientMsgNo) as { message_id: string; ts: number } | undefined;
+    return once && { messageId: once.message_id, messageSeq: 0, timestamp: once.ts };
+  };
+
+  /** The batch's sync-once messages and their queue rows; answers the rows written. */
+  const writeOnce = (plan: BatchPlan): QueueEntry[] => {
+    for (const m of plan.once)
+      insertOnce.run(
+        m.messageId,
+        m.channelType,
+        m.channelId,
+        m.clientMsgNo,
+        m.fromUid,
+        m.timestamp,
+        m.contentType,
+        m.payloadJson,
+        m.metaJson,
+      );
+    const entries = plan.queueEntries((m) => memberUids.all(m.channelType, m.channelId) as string[]);
+    return entries.filter((e) => enqueue.run(e.messageId, e.uid).changes > 0);
   };
 
   const commit = db.transaction((batch: readonly NewMessage[]) => {
     const plan = new BatchPlan(batch);
     plan.dedupe(lookup);
+    const queued = writeOnce(plan);
     const bumps = plan.channelBumps();
     const clock = plan.touchesSuperGroups ? (tickClock.get() as number) : 0;
     const after = new Map<string, { maxSeq: number; redCount: number }>();
@@ -104,7 +135,7 @@ export function sqliteMessages(db: Database): MessageStore {
       if (t.ownOnly) touchOwnRow.run(t);
       else if (t.version) rows.push(toConversationRow(upsertConversation.get(t) as ConversationDbRow));
     }
-    return plan.finish(rows);
+    return plan.finish(rows, queued);
   });
 
   return {

@@ -140,6 +140,30 @@ const migrations: readonly string[] = [
   ALTER TABLE users ADD COLUMN last_sort_ts INTEGER NOT NULL DEFAULT 0;
   UPDATE users SET last_sort_ts = COALESCE((SELECT MAX(sort_ts) FROM conversations c WHERE c.uid = users.uid), 0);
   `,
+  // header.syncOnce: messages outside the channel log, queued per recipient until they acknowledge.
+  // The message row stays after the last ack: it answers a resent clientMsgNo as a duplicate.
+  `
+  CREATE TABLE sync_once_messages (
+    message_id TEXT PRIMARY KEY,
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT NOT NULL,
+    client_msg_no TEXT NOT NULL,
+    from_uid TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    content_type INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    meta TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX sync_once_client_no ON sync_once_messages (from_uid, client_msg_no);
+  -- pos: queue order (commit order), so a user's page is one index range.
+  CREATE TABLE sync_once_queue (
+    pos INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid TEXT NOT NULL,
+    message_id TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX sync_once_queue_entry ON sync_once_queue (uid, message_id);
+  CREATE INDEX sync_once_queue_order ON sync_once_queue (uid, pos);
+  `,
 ];
 
 export function migrate(db: Database): void {
