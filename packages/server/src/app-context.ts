@@ -8,6 +8,7 @@ import type { ConversationService } from './domain/conversations/conversation-se
 import type { DeliveryRouter } from './domain/delivery/router.js';
 import type { MessageActions } from './domain/messages/message-actions.js';
 import type { MessageService } from './domain/messages/message-service.js';
+import type { SyncOnceService } from './domain/messages/sync-once-service.js';
 import type { UserService } from './domain/users/user-service.js';
 import type { Metrics } from './observability/metrics.js';
 import type { FileStore } from './ports/files.js';
@@ -31,6 +32,8 @@ export interface AppContext {
   conversations: ConversationService;
   messages: MessageService;
   messageActions: MessageActions;
+  /** Messages sent with header.syncOnce, waiting for each recipient until acknowledged. */
+  syncOnce: SyncOnceService;
   /** True once shutdown began: new work is refused with `server.shutting_down`. */
   isShuttingDown(): boolean;
 }

@@ -17,6 +17,7 @@ import { MessageIdGenerator } from './domain/messages/message-id.js';
 import { MessageService } from './domain/messages/message-service.js';
 import { RateLimiter } from './domain/messages/rate-limiter.js';
 import { SendBatcher } from './domain/messages/send-batcher.js';
+import { SyncOnceService } from './domain/messages/sync-once-service.js';
 import { MessageVisibility } from './domain/messages/visibility.js';
 import { UserService } from './domain/users/user-service.js';
 import { createLogger } from './observability/logger.js';
@@ -99,6 +100,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     devGroups: new DevGroups({ storage, users, groups, memberGroups, messages, log }),
     conversations,
     messageActions,
+    syncOnce: new SyncOnceService(storage.syncOnce),
     messages,
     isShuttingDown: () => shuttingDown,
   };

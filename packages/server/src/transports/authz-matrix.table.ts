@@ -380,6 +380,37 @@ export const clientOperations: Record<string, Operation> = {
       ),
     },
   },
+  // A user's sync-once queue is theirs alone: reading it shows nothing of alice's, and acknowledging
+  // her messages' ids removes nothing (the world, her queue included, stays as it was).
+  'message.syncOnce': {
+    ws: 'message.syncOnce',
+    rest: 'GET /v1/messages/sync-once',
+    request: () => ({ params: {}, path: '/v1/messages/sync-once' }),
+    sample: {},
+    cells: {
+      outsider: probes([{}, allowed((a) => expect(a).toEqual({ messages: [], hasMore: false }))]),
+      otherGroupMember: probes([{}, allowed((a) => expect(a).toEqual({ messages: [], hasMore: false }))]),
+      lateJoiner: probes([{}, allowed((a) => expect(a).toEqual({ messages: [], hasMore: false }))]),
+      leftMember: probes([{}, allowed((a) => expect(a).toEqual({ messages: [], hasMore: false }))]),
+      peer: na('own'),
+    },
+  },
+  'message.ackOnce': {
+    ws: 'message.ackOnce',
+    rest: 'POST /v1/messages/sync-once/ack',
+    request: (w, on) => {
+      const body = { messageIds: (on.msgs ?? []).map((n) => id(w, n)) };
+      return { params: body, path: '/v1/messages/sync-once/ack', body };
+    },
+    sample: { msgs: ['pA'] },
+    cells: {
+      outsider: probes([{ msgs: ['pA', 'g1', 'n1'] }, allowed((a) => expect(a).toEqual({ removed: 0 }))]),
+      otherGroupMember: probes([{ msgs: ['pA', 'g1'] }, allowed((a) => expect(a).toEqual({ removed: 0 }))]),
+      lateJoiner: probes([{ msgs: ['g1', 's1'] }, allowed((a) => expect(a).toEqual({ removed: 0 }))]),
+      leftMember: probes([{ msgs: ['g4', 's1'] }, allowed((a) => expect(a).toEqual({ removed: 0 }))]),
+      peer: na('own'),
+    },
+  },
   ping: {
     ws: 'ping',
     request: () => ({ params: {}, path: '' }),

@@ -98,6 +98,8 @@ export class MessageService {
     const checked = checkPayload(params.payload, limits);
     if ('error' in checked) return refuse(ReasonCode.ReasonPayloadDecodeError);
     if (!isValidId(params.channelId)) return refuse(ReasonCode.ReasonChannelIDError);
+    const headerReason = syncOnceReason(params);
+    if (headerReason !== ReasonCode.ReasonSuccess) return refuse(headerReason);
 
     const now = this.deps.clock();
     const target = await this.resolveTarget(sender, params, now);
@@ -147,9 +149,15 @@ export class MessageService {
       mentionUids: params.mentions?.uids ?? [],
       mentionAll: params.mentions?.all ?? false,
       fanout: target.fanout,
+      ...(meta.header.syncOnce && { syncOnce: true }),
     };
     const committed = this.deps.batcher.submit(message).then((result) => {
-      if (result.status === 'stored') {
+      if (result.status === 'stored' && result.recipients) {
+        // Sync-once: live to every device of those it was queued for; no conversation changes.
+        const render = renderOnce(parts);
+        for (const uid of result.recipients)
+          this.deps.router.pushToUser(uid, pushFrameOf(EventName.MessageNew, render(uid)), { origin: sender.origin });
+      } else if (result.status === 'stored') {
         parts.messageSeq = result.ack.messageSeq;
         const render = renderOnce(parts);
         this.deliver(
@@ -242,4 +250,15 @@ function renderOnce(parts: MessageParts): (viewer: string) => string {
     }
     return json;
   };
+}
+
+/**
+ * `header.syncOnce` queues one row per recipient, so it is refused where that would be a row per
+ * member of a super group (SPEC §5: O(1) writes per super-group message), and with `noPersist`,
+ * which asks for the opposite (nothing stored). Both are 20 ReasonNotSupportHeader.
+ */
+function syncOnceReason(params: SendParams): number {
+  if (!params.header?.syncOnce) return ReasonCode.ReasonSuccess;
+  if (params.header.noPersist || params.channelType === ChannelType.SuperGroup) return ReasonCode.ReasonNotSupportHeader;
+  return ReasonCode.ReasonSuccess;
 }

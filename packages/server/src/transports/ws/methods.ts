@@ -1,4 +1,6 @@
 import {
+  AckOnceParams,
+  AckOnceResult,
   Conversation,
   ConversationRef,
   DeleteParams,
@@ -19,6 +21,8 @@ import {
   RemoveHistoryResult,
   SendAck,
   SendParams,
+  SyncOnceParams,
+  SyncOnceResult,
   SyncParams,
   SyncResult,
   TotalUnreadResult,
@@ -156,6 +160,18 @@ export const methods: Record<string, Method> = {
     result: ReceiptResult,
     summary: 'Report reading messages sent with setting.receipt; their senders see readCount',
     handle: (ctx, caller, params) => ctx.messageActions.markReceipts(caller.uid, params.messageIds),
+  }),
+  'message.syncOnce': method({
+    params: SyncOnceParams,
+    result: SyncOnceResult,
+    summary: 'Messages sent with header.syncOnce that wait for you, oldest first; they stay until message.ackOnce',
+    handle: (ctx, caller, params) => ctx.syncOnce.pending(caller.uid, params.limit),
+  }),
+  'message.ackOnce': method({
+    params: AckOnceParams,
+    result: AckOnceResult,
+    summary: 'You have these syncOnce messages: remove them for you, on every device (idempotent)',
+    handle: (ctx, caller, params) => ctx.syncOnce.ack(caller.uid, params.messageIds),
   }),
   ping: method({
     params: Type.Object({}, { additionalProperties: false }),
