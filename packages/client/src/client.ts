@@ -23,7 +23,8 @@ export interface UploadedFile {
  * A signed-in user on one device. `connect` resolves once the first connection is up and the
  * conversation list is loaded; after every reconnect the client resyncs (conversations, then the
  * messages of the channels it shows, handed to onNewMessage) before it reports `connected` again,
- * and then sends what waited in the outbox.
+ * and then sends what waited in the outbox. After every connect, `header.syncOnce` messages that
+ * waited for the user are handed to onNewMessage and acknowledged.
  */
 export class ParleyClient {
   readonly onStatus = new KeyedListeners<[ConnectionStatus]>();
@@ -50,6 +51,11 @@ export class ParleyClient {
           await this.messages.fillGaps();
         }
         ready = true;
+        // What waited for this user as sync-once (commands): handed over, then acknowledged. Not
+        // awaited, so `connect()` resolves first and listeners the app adds right after it (or
+        // through `WKIM.over(client)`) are there when the answer comes; a failure (the connection
+        // dropped) leaves the rest waiting on the server for the next connect.
+        void this.messages.syncOnce().catch(() => {});
       },
     });
     const uid = () => this.connection.uid;

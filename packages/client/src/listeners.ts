@@ -13,6 +13,11 @@ export class KeyedListeners<T extends unknown[]> {
     this.byKey.delete(key);
   }
 
+  /** How many listeners there are: with none, an event is heard by nobody. */
+  get size(): number {
+    return this.byKey.size;
+  }
+
   emit(...args: T): void {
     for (const listener of this.byKey.values()) {
       try {

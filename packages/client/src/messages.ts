@@ -2,6 +2,7 @@ import type { HistoryResult, Message, MessageHeader, MessageSetting, Payload } f
 import type { Connection } from './connection.js';
 import { Inbox } from './inbox.js';
 import { KeyedListeners } from './listeners.js';
+import { OnceInbox } from './once-inbox.js';
 import { Outbox } from './outbox.js';
 import {
   type ClientStore,
@@ -51,13 +52,15 @@ const newClientMsgNo = (): string =>
  * `onRefreshMessage` with `success` or `fail` and the reason code; sends made offline wait in the
  * outbox and go out in order on reconnect; `resend` reuses the clientMsgNo, so the server never
  * stores it twice. `onNewMessage` gets every message of the channels the app shows exactly once,
- * in seq order, also those that arrived while the device was away.
+ * in seq order, also those that arrived while the device was away; and `header.syncOnce` messages
+ * (no seq: outside history) once each, live or, if they waited for this user, after connecting.
  */
 export class Messages {
   readonly onNewMessage = new KeyedListeners<[LocalMessage]>();
   readonly onRefreshMessage = new KeyedListeners<[LocalMessage]>();
   readonly onInserted = new KeyedListeners<[LocalMessage]>();
   private readonly inbox: Inbox;
+  private readonly onceInbox: OnceInbox;
   private readonly outbox: Outbox;
 
   constructor(
@@ -69,7 +72,13 @@ export class Messages {
       (channel, afterSeq) => this.fetchAfter(channel, afterSeq),
       (m) => this.onNewMessage.emit(m),
     );
+    this.onceInbox = new OnceInbox(connection, (m) => {
+      if (!this.onNewMessage.size) return false;
+      this.onNewMessage.emit(m);
+      return true;
+    });
     this.outbox = new Outbox(connection, store, async (result) => {
+      if (result.status === 'success' && result.header.syncOnce) this.onceInbox.sent(result.messageId);
       if (result.status === 'success' && result.messageSeq > 0) {
         const key = channelKey(result.channelType, result.channelId);
         await this.store.putMessages(key, [result]);
@@ -127,6 +136,14 @@ export class Messages {
   /** @internal The client calls these as the connection comes and goes. */
   async restoreOutbox(): Promise<void> {
     for (const m of await this.outbox.restore()) this.onInserted.emit(m);
+  }
+
+  /**
+   * @internal After every (re)connect: the `header.syncOnce` messages that waited for this user,
+   * handed to onNewMessage oldest first and acknowledged (for all the user's devices).
+   */
+  syncOnce(): Promise<void> {
+    return this.onceInbox.sync();
   }
 
   /** @internal */
@@ -240,6 +257,8 @@ export class Messages {
     if (event === 'multiDevice.deleteRoaming')
       return this.forgetDeleted(data as { conversationId?: string; conversationIds?: string[]; deleteRoam?: boolean });
     if (event !== 'message.new' && event !== 'message.updated') return;
+    // Sync-once: outside history (no seq), handed over once and acknowledged.
+    if (event === 'message.new' && (data as Message).header?.syncOnce) return this.onceInbox.arrive(data as Message);
     const message: LocalMessage = { ...(data as Message), status: 'success', reasonCode: 1 };
     const key = channelKey(message.channelType, message.channelId);
     if (message.messageSeq > 0) await this.store.putMessages(key, [message]);

@@ -16,6 +16,17 @@ export {
 } from './content.js';
 export type { ContentFactory } from './content-registry.js';
 export { WKMessageManager } from './message-manager.js';
-export { MessageHeader, Setting, WKChannel, WKMentionInfo, WKMsg, WKMsgEntity, WKMsgExtra, WKMsgReaction, WKReply } from './msg.js';
+export {
+  MessageHeader,
+  Setting,
+  WKChannel,
+  WKMentionInfo,
+  WKMsg,
+  WKMsgEntity,
+  WKMsgExtra,
+  WKMsgReaction,
+  WKReply,
+  WKSendOptions,
+} from './msg.js';
 export { RECENTS_PER_CONVERSATION } from './recents-cache.js';
 export { WKIM } from './wkim.js';

@@ -7,7 +7,7 @@ import type { WKMessageContent } from './content.js';
 import { type ContentFactory, ContentRegistry, payloadOf } from './content-registry.js';
 import { historyQueryOf } from './history-query.js';
 import { LocalSeqs, msgSeqOf } from './local-seqs.js';
-import type { WKChannel, WKMsg } from './msg.js';
+import type { WKChannel, WKMsg, WKSendOptions } from './msg.js';
 import { type MapperContext, toWKMsg } from './msg-mapper.js';
 import type { RecentsCache } from './recents-cache.js';
 
@@ -33,6 +33,8 @@ export class WKMessageManager {
   private readonly sentContent = new Map<string, WKMessageContent>();
   private sending: WKMessageContent | undefined;
   private newBatch: WKMsg[] = [];
+  /** Sync-once messages that came before any new-message listener: the SDK acknowledged them, so they wait here. */
+  private heldOnce: WKMsg[] = [];
   private readonly key = `wukongim.messages.${++nextKey}`;
 
   constructor(
@@ -65,7 +67,11 @@ export class WKMessageManager {
 
   /** Messages from others and from your other devices, in each channel's order. */
   addOnNewMsgListener(key: string, newMsgListener: (msgs: WKMsg[]) => void): void {
-    if (key) this.newMsgListeners.add(key, newMsgListener);
+    if (!key) return;
+    this.newMsgListeners.add(key, newMsgListener);
+    const held = this.heldOnce;
+    this.heldOnce = [];
+    if (held.length) queueMicrotask(() => this.newMsgListeners.emit(held));
   }
 
   removeNewMsgListener(key: string): void {
@@ -87,12 +93,29 @@ export class WKMessageManager {
    * stays on this device.
    */
   async sendMessage(messageContent: WKMessageContent, channel: WKChannel): Promise<WKMsg> {
+    return this.sendWith(messageContent, channel, optionsOf(messageContent));
+  }
+
+  /**
+   * `sendMessage` with a header and setting: `header.syncOnce` sends a command each recipient gets
+   * once (outside history; see docs/protocol.md), `header.redDot = false` one that counts as no unread,
+   * `setting.receipt` asks for read receipts.
+   */
+  async sendWithOption(messageContent: WKMessageContent, channel: WKChannel, options: WKSendOptions): Promise<WKMsg> {
+    const { header, setting } = options;
+    const send = optionsOf(messageContent);
+    send.header = { redDot: header.redDot, noPersist: header.noPersist, syncOnce: header.syncOnce };
+    if (setting.receipt) send.setting = { ...send.setting, receipt: true };
+    return this.sendWith(messageContent, channel, send);
+  }
+
+  private async sendWith(messageContent: WKMessageContent, channel: WKChannel, options: SendOptions): Promise<WKMsg> {
     const address = { channelId: channel.channelID, channelType: channel.channelType } as ChannelAddress;
     // The SDK fires onInserted inside send(): the content object is handed over on the way.
     this.sending = messageContent;
     let answer: Promise<LocalMessage>;
     try {
-      answer = this.client.messages.send(address, payloadOf(messageContent) as never, optionsOf(messageContent));
+      answer = this.client.messages.send(address, payloadOf(messageContent) as never, options);
     } finally {
       this.sending = undefined;
     }
@@ -180,6 +203,11 @@ export class WKMessageManager {
 
   /** New messages go to the listeners in lists, one per tick, as WuKongIM hands over what a sync brought. */
   private arrived(m: LocalMessage): void {
+    // Sync-once messages come right after connecting, maybe before the app added its listener.
+    if (m.header.syncOnce && !this.newMsgListeners.size) {
+      this.heldOnce.push(toWKMsg(m, this.ctx));
+      return;
+    }
     this.recents.arrive(m);
     this.newBatch.push(toWKMsg(m, this.ctx));
     if (this.newBatch.length > 1) return;

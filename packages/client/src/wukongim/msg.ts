@@ -13,7 +13,14 @@ export class MessageHeader {
   redDot = true;
   /** Delivered to online devices only, never stored. */
   noPersist = false;
+  /** A command each recipient gets once, outside history (messageSeq 0); offline users get it on their next connect. */
   syncOnce = false;
+}
+
+/** `sendWithOption`'s options, as WuKongIM's SDK has them: the header and the setting to send with. */
+export class WKSendOptions {
+  header = new MessageHeader();
+  setting = new Setting();
 }
 
 /** `receipt`: members report reads; `topic`: a topic chat; `stream`: a stream message (not used by Parley). */

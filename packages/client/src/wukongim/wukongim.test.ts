@@ -13,6 +13,7 @@ import {
   WKMessageContent,
   type WKMsg,
   WKSendMsgResult,
+  WKSendOptions,
   WKTextContent,
 } from './index.js';
 
@@ -341,6 +342,53 @@ describe('@parley/client/wukongim against a real server', () => {
       const { wk } = await signIn('me', 'invalid');
       const sent = await wk.messageManager.sendMessage(new WKTextContent('to a topic'), new WKChannel('t1', WKChannelType.communityTopic));
       expect(sent).toMatchObject({ status: 23, reasonCode: 23 });
+    });
+  });
+
+  describe('MessageHeader.syncOnce (是否只同步一次)', () => {
+    const syncOnce = (): WKSendOptions => {
+      const options = new WKSendOptions();
+      options.header.syncOnce = true;
+      return options;
+    };
+
+    it('sendWithOption with header.syncOnce: the online peer gets it once through addOnNewMsgListener, outside history', async () => {
+      await t.ensureUsers('once-a', 'once-b');
+      const { wk } = await signIn('once-a', 'phone');
+      const { wk: peer } = await signIn('once-b', 'phone');
+      peer.messageManager.registerMsgContent(1001, (data) => new OrderContent().decodeJson(data));
+      const got: WKMsg[] = [];
+      peer.messageManager.addOnNewMsgListener('chat', (msgs) => got.push(...msgs));
+      const channel = new WKChannel('once-b', WKChannelType.personal);
+      const sent = await wk.messageManager.sendWithOption(new OrderContent('cmd-1', 1), channel, syncOnce());
+      expect(sent).toMatchObject({ status: WKSendMsgResult.sendSuccess, reasonCode: 1, messageSeq: 0 });
+      expect(sent.header.syncOnce).toBe(true);
+      await eventually(() => got.length === 1);
+      expect(got[0]).toMatchObject({ messageID: sent.messageID, channelID: 'once-a', messageSeq: 0, header: { syncOnce: true } });
+      expect(((got[0] as WKMsg).messageContent as OrderContent).orderNo).toBe('cmd-1');
+      await eventually(async () => (await t.storage.syncOnce.pending('once-b', 10)).messages.length === 0);
+      const history = await peer.messageManager.getOrSyncHistoryMessages('once-a', WKChannelType.personal, 0, false, 0, 20, 0);
+      expect(history).toEqual([]);
+    });
+
+    it('an offline user gets it on sign-in through the new-message listener, also added after wk.ready, and only once', async () => {
+      await t.ensureUsers('once-c', 'once-d');
+      const { wk } = await signIn('once-c', 'phone');
+      const channel = new WKChannel('once-d', WKChannelType.personal);
+      const first = await wk.messageManager.sendWithOption(new OrderContent('first', 1), channel, syncOnce());
+      const second = await wk.messageManager.sendWithOption(new OrderContent('second', 2), channel, syncOnce());
+      const { wk: later } = await signIn('once-d', 'tablet');
+      const got: WKMsg[] = [];
+      later.messageManager.addOnNewMsgListener('chat', (msgs) => got.push(...msgs));
+      await eventually(() => got.length === 2);
+      expect(got.map((m) => m.messageID)).toEqual([first.messageID, second.messageID]);
+      expect(got.every((m) => m.header.syncOnce && m.messageSeq === 0)).toBe(true);
+      await eventually(async () => (await t.storage.syncOnce.pending('once-d', 10)).messages.length === 0);
+      const { wk: again } = await signIn('once-d', 'desktop');
+      const none: WKMsg[] = [];
+      again.messageManager.addOnNewMsgListener('chat', (msgs) => none.push(...msgs));
+      await new Promise((r) => setTimeout(r, 150));
+      expect(none).toEqual([]);
     });
   });
 });
