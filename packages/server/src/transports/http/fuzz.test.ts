@@ -43,6 +43,7 @@ function baseBodies(w: FuzzWorld): Record<string, Record<string, unknown>> {
     'POST /v1/conversations/{conversationId}/messages/remove': { messageIds: [w.peers] },
     'PATCH /v1/messages/{messageId}': { payload: text('edited') },
     'POST /v1/messages/read': { messageIds: [w.peers] },
+    'POST /v1/messages/sync-once/ack': { messageIds: [w.peers] },
     'POST /v1/conversations/delete': { conversationIds: ['p2p|fz-c'] },
     'PUT /v1/conversations/{conversationId}/ext': { ext: 'note' },
     'PUT /v1/conversations/{conversationId}/pin': { isPinned: true },

@@ -40,6 +40,8 @@ function baseParams(w: FuzzWorld, token: string): Record<string, Record<string, 
     'message.addReaction': { messageId: w.group, emoji: '👍' },
     'message.removeReaction': { messageId: w.group, emoji: '👍' },
     'message.readReceipt': { messageIds: [w.peers] },
+    'message.syncOnce': { limit: 20 },
+    'message.ackOnce': { messageIds: [w.peers] },
     ping: {},
     auth: { token, deviceId: 'again' },
   };
