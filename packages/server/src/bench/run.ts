@@ -6,7 +6,8 @@ import { sendThroughput } from './send-throughput.js';
 import { superGroupBench } from './super-group-bench.js';
 
 /**
- * `npm run bench [-- --only send|conversations|supergroup|history] [--pairs 50 --window 64 --seconds 10 --synchronous FULL]`
+ * `npm run bench [-- --only send|conversations|supergroup|history] [--pairs 50 --window 64 --seconds 10 --synchronous FULL] [--postgres postgres://…]`
+ * With --postgres, the send benchmark also runs Parley on that PostgreSQL server (in a throwaway schema).
  * Runs the benchmarks and appends their results to BENCHMARKS.md.
  */
 const { values } = parseArgs({
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     window: { type: 'string', default: '64' },
     seconds: { type: 'string', default: '10' },
     synchronous: { type: 'string', default: 'FULL' },
+    postgres: { type: 'string' },
     conversations: { type: 'string', default: '10000' },
     members: { type: 'string', default: '100000' },
     messages: { type: 'string', default: '1000000' },
@@ -36,6 +38,7 @@ if (wants('send')) {
     window: Number(values.window),
     seconds: Number(values.seconds),
     synchronous: values.synchronous === 'NORMAL' ? ('NORMAL' as const) : ('FULL' as const),
+    ...(values.postgres ? { postgres: values.postgres } : {}),
   };
   await report('1:1 send throughput (issue 2)', sendThroughput(options));
 }
