@@ -102,6 +102,27 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         await store.users.removeFromBlacklist('b', ['c']);
       });
 
+      it('answers many permission checks asked at once each with its own facts', async () => {
+        await store.users.addToBlacklist('b', ['c'], now);
+        const asked: Array<[string, string]> = [
+          ['c', 'b'],
+          ['a', 'b'],
+          ['a', 'ghost'],
+          ['b', 'c'],
+          ['c', 'b'],
+        ];
+        expect(await Promise.all(asked.map(([sender, peer]) => store.users.personSendFacts(sender, peer)))).toEqual([
+          { peerExists: true, blockedByPeer: true },
+          { peerExists: true, blockedByPeer: false },
+          { peerExists: false, blockedByPeer: false },
+          { peerExists: true, blockedByPeer: false },
+          { peerExists: true, blockedByPeer: true },
+        ]);
+        await store.users.removeFromBlacklist('b', ['c']);
+        // A check asked after the change sees it.
+        expect(await store.users.personSendFacts('c', 'b')).toEqual({ peerExists: true, blockedByPeer: false });
+      });
+
       it('keeps blacklists idempotent and sorted', async () => {
         await store.users.addToBlacklist('a', ['d', 'c', 'd'], now);
         await store.users.addToBlacklist('a', ['c'], now);
