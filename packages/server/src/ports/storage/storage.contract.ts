@@ -288,6 +288,45 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         expect(await store.messages.byClientMsgNo('A', 'same')).toBeUndefined();
       });
 
+      it('numbers a mixed batch per channel in batch order: resends take no seq, ordinals count red-dot messages only', async () => {
+        const sg = { channelType: 3 as const, channelId: 'sg-mixed' };
+        for (const u of ['mx-a', 'mx-b', 'mx-c']) await store.users.upsert(u, {}, now);
+        await store.channels.createGroup({ ...sg, name: '', ownerUid: 'mx-a', allowHistory: true }, ['mx-b'], now);
+        const ab = pair('mx-a', 'mx-b');
+        const ac = pair('mx-a', 'mx-c');
+        const fanout: Fanout = { kind: 'none', conversationId: 'super_team|sg-mixed' };
+        const first = msg({ channelId: ab, fromUid: 'mx-a', fanout: p2p('mx-a', 'mx-b') });
+        await store.messages.commit([first]);
+        const r = await store.messages.commit([
+          msg({ channelId: ac, fromUid: 'mx-a', fanout: p2p('mx-a', 'mx-c') }),
+          { ...first, messageId: '77' },
+          msg({ ...sg, fromUid: 'mx-b', fanout, redDot: false }),
+          msg({ channelId: ab, fromUid: 'mx-b', fanout: p2p('mx-b', 'mx-a'), redDot: false }),
+          msg({ ...sg, fromUid: 'mx-a', fanout, mentionAll: true }),
+          msg({ channelId: ab, fromUid: 'mx-a', fanout: p2p('mx-a', 'mx-b') }),
+          msg({ ...sg, fromUid: 'mx-b', fanout }),
+        ]);
+        expect(r.map((x) => x.status)).toEqual(['stored', 'duplicate', 'stored', 'stored', 'stored', 'stored', 'stored']);
+        expect(r.map((x) => x.ack.messageSeq)).toEqual([1, 1, 1, 2, 2, 3, 3]);
+        expect(r[1]?.ack).toEqual(
+          r[1]?.status === 'duplicate' && { messageId: first.messageId, messageSeq: 1, timestamp: first.timestamp },
+        );
+        const ords = (channelId: string, channelType = 1) =>
+          Promise.all([1, 2, 3].map((seq) => store.messages.ordinalAt({ channelType, channelId }, seq)));
+        expect(await ords(ab)).toEqual([1, 1, 2]);
+        expect(await ords('sg-mixed', 3)).toEqual([0, 1, 2]);
+        expect((await store.messages.range({ channelType: 1, channelId: ab }, 1, 9)).map((m) => m.fromUid)).toEqual([
+          'mx-a',
+          'mx-b',
+          'mx-a',
+        ]);
+        expect((await store.conversations.superGroups('mx-b'))[0]).toMatchObject({ channel: { maxSeq: 3, redCount: 2, allMentionSeq: 2 } });
+        // Both sides of each person channel took the batch's last message of it; each sender read up to their own.
+        expect(await store.conversations.get('mx-b', 'p2p|mx-a')).toMatchObject({ lastSeq: 3, lastOrd: 2, readSeq: 2, readOrd: 1 });
+        expect(await store.conversations.get('mx-a', 'p2p|mx-b')).toMatchObject({ lastSeq: 3, lastOrd: 2, readSeq: 3, readOrd: 2 });
+        expect(await store.conversations.get('mx-c', 'p2p|mx-a')).toMatchObject({ lastSeq: 1, lastOrd: 1 });
+      });
+
       it('gives each changed conversation its own, strictly increasing version per user', async () => {
         const r = await store.messages.commit([
           msg({ channelId: pair('a', 'd'), fanout: p2p('a', 'd') }),
