@@ -308,10 +308,8 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         ]);
         expect(r.map((x) => x.status)).toEqual(['stored', 'duplicate', 'stored', 'stored', 'stored', 'stored', 'stored']);
         expect(r.map((x) => x.ack.messageSeq)).toEqual([1, 1, 1, 2, 2, 3, 3]);
-        expect(r[1]?.ack).toEqual(
-          r[1]?.status === 'duplicate' && { messageId: first.messageId, messageSeq: 1, timestamp: first.timestamp },
-        );
-        const ords = (channelId: string, channelType = 1) =>
+        expect(r[1]).toEqual({ status: 'duplicate', ack: { messageId: first.messageId, messageSeq: 1, timestamp: first.timestamp } });
+        const ords = (channelId: string, channelType: 1 | 3 = 1) =>
           Promise.all([1, 2, 3].map((seq) => store.messages.ordinalAt({ channelType, channelId }, seq)));
         expect(await ords(ab)).toEqual([1, 1, 2]);
         expect(await ords('sg-mixed', 3)).toEqual([0, 1, 2]);
