@@ -24,7 +24,7 @@ import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Bus } from './ports/bus.js';
 import type { FileStore } from './ports/files.js';
-import type { MessageRef, Storage } from './ports/storage/index.js';
+import type { MessageRef, Storage, StorageDialect } from './ports/storage/index.js';
 import { createHttpServer } from './transports/http/server.js';
 import { WsGateway } from './transports/ws/gateway.js';
 import { wsProtocolDescription } from './transports/ws/protocol-doc.js';
@@ -68,6 +68,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       metrics.commitBatch.observe(size);
       metrics.commitSeconds.observe(seconds);
     },
+    commitsInFlight(storage.dialect),
   );
   let shuttingDown = false;
   const clock = options.clock ?? Date.now;
@@ -132,3 +133,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   return { ctx, url: `http://127.0.0.1:${port}`, port, close };
 }
+
+/**
+ * How many send batches may commit at once (on disjoint channels, see SendBatcher). SQLite commits
+ * synchronously on this thread, so there is nothing to overlap; a PostgreSQL commit mostly waits
+ * on round trips and the server's fsync, which other batches can use (a few, well below the pool's 10 connections).
+ */
+const commitsInFlight = (dialect: StorageDialect): number => (dialect === 'postgres' ? 4 : 1);

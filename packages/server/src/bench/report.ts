@@ -15,7 +15,10 @@ export function appendReport(title: string, command: string, body: string): void
   const header = fs.existsSync(BENCHMARKS_FILE)
     ? ''
     : '# Benchmarks\n\nEvery section is appended by `npm run bench`; nothing here is typed by hand.\n';
-  const section = `\n## ${title}\n\n- date: ${new Date().toISOString()}\n- machine: ${machine()}\n- command: \`${command}\`\n\n${body.trim()}\n`;
+  const section = `\n## ${title}\n\n- date: ${new Date().toISOString()}\n- machine: ${machine()}\n- load average at the end: ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (1, 5, 15 min; others' work on a shared machine shows here)\n- command: \`${command}\`\n\n${body.trim()}\n`;
   fs.appendFileSync(BENCHMARKS_FILE, header + section);
 }
 

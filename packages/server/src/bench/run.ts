@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { commitBenchPostgres, commitBenchSqlite } from './commit-bench.js';
 import { conversationBenchPostgres, conversationBenchSqlite } from './conversation-bench.js';
 import { historyBenchPostgres, historyBenchSqlite } from './history-bench.js';
 import { appendReport } from './report.js';
@@ -6,7 +7,8 @@ import { sendThroughput } from './send-throughput.js';
 import { superGroupBench } from './super-group-bench.js';
 
 /**
- * `npm run bench [-- --only send|conversations|supergroup|history] [--pairs 50 --window 64 --seconds 10 --synchronous FULL]`
+ * `npm run bench [-- --only send|commit|conversations|supergroup|history] [--pairs 50 --window 64 --seconds 10 --synchronous FULL] [--postgres postgres://…]`
+ * With --postgres, the send benchmark also runs Parley on that PostgreSQL server (in a throwaway schema).
  * Runs the benchmarks and appends their results to BENCHMARKS.md.
  */
 const { values } = parseArgs({
@@ -16,9 +18,12 @@ const { values } = parseArgs({
     window: { type: 'string', default: '64' },
     seconds: { type: 'string', default: '10' },
     synchronous: { type: 'string', default: 'FULL' },
+    postgres: { type: 'string' },
     conversations: { type: 'string', default: '10000' },
     members: { type: 'string', default: '100000' },
     messages: { type: 'string', default: '1000000' },
+    batch: { type: 'string', default: '500' },
+    'in-flight': { type: 'string', default: '1,4' },
   },
 });
 const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
@@ -36,8 +41,28 @@ if (wants('send')) {
     window: Number(values.window),
     seconds: Number(values.seconds),
     synchronous: values.synchronous === 'NORMAL' ? ('NORMAL' as const) : ('FULL' as const),
+    ...(values.postgres ? { postgres: values.postgres } : {}),
   };
   await report('1:1 send throughput (issue 2)', sendThroughput(options));
+}
+if (wants('commit')) {
+  const base = { batch: Number(values.batch), seconds: Number(values.seconds), pairs: 1000 };
+  const inFlight = (values['in-flight'] ?? '1').split(',').map(Number);
+  const rows = [await commitBenchSqlite({ ...base, inFlight: 1 })];
+  for (const k of inFlight) rows.push(await commitBenchPostgres({ ...base, inFlight: k }));
+  await report(
+    'Send commit alone, in-process (issue 14)',
+    Promise.resolve(
+      [
+        `storage.messages.commit of batches of 1:1 messages over ${base.pairs} person channels, closed loop, ${base.seconds} s after 1 s warm-up; batches in flight at once commit on disjoint channels (as SendBatcher keeps them).`,
+        'Node CPU is this process per message stored (the bench builds the messages too); round trips are queries sent to PostgreSQL per batch.',
+        '',
+        '| storage | batch | in flight | msgs/s | batch p50 ms | batch p99 ms | Node CPU µs/msg | round trips/batch |',
+        '|---|---|---|---|---|---|---|---|',
+        ...rows,
+      ].join('\n'),
+    ),
+  );
 }
 if (wants('conversations')) {
   const n = Number(values.conversations);

@@ -43,6 +43,13 @@ export interface MessageServiceDeps {
   onResult?: (reasonCode: number) => void;
 }
 
+/** A send that passed its checks, with what they found. */
+interface Checked {
+  now: number;
+  target: Target;
+  payloadJson: string;
+}
+
 interface Target {
   /** Internal channel id. */
   channelId: string;
@@ -75,36 +82,48 @@ export class MessageService {
   }
 
   async send(sender: Sender, params: SendParams): Promise<SendAck> {
-    const prepared = await this.lanes.run(sender.uid, () => this.prepare(sender, params));
+    const prepared = await this.lanes.pipeline(
+      sender.uid,
+      () => this.check(sender, params),
+      async (checked) => ('reasonCode' in checked ? checked : this.enqueue(sender, params, checked)),
+    );
     const ack = 'committed' in prepared ? await prepared.committed : prepared;
     this.deps.onResult?.(ack.reasonCode);
     return ack;
   }
 
+  private refusal(params: SendParams, reasonCode: number): SendAck {
+    return { clientMsgNo: params.clientMsgNo, messageId: '0', messageSeq: 0, timestamp: this.deps.clock(), reasonCode };
+  }
+
   /**
-   * Checks the send and queues it for commit. Runs in the sender's lane, so a sender's messages
-   * reach the batcher in arrival order; the commit itself is awaited outside the lane.
+   * Everything that decides whether the send may go: the rate limit, the payload, the channel and
+   * the sender's right to post there (database reads). Depends on nothing the sender's earlier
+   * sends change, so a sender's checks run side by side (see SenderLanes.pipeline).
    */
-  private async prepare(sender: Sender, params: SendParams): Promise<SendAck | { committed: Promise<SendAck> }> {
-    const { limits, rateLimiter, ids } = this.deps;
-    const refuse = (reasonCode: number): SendAck => ({
-      clientMsgNo: params.clientMsgNo,
-      messageId: '0',
-      messageSeq: 0,
-      timestamp: this.deps.clock(),
-      reasonCode,
-    });
-    if (!sender.trusted && !rateLimiter.take(sender.uid)) return refuse(ReasonCode.ReasonRateLimit);
-    const checked = checkPayload(params.payload, limits);
-    if ('error' in checked) return refuse(ReasonCode.ReasonPayloadDecodeError);
-    if (!isValidId(params.channelId)) return refuse(ReasonCode.ReasonChannelIDError);
+  private async check(sender: Sender, params: SendParams): Promise<SendAck | Checked> {
+    const { limits, rateLimiter } = this.deps;
+    if (!sender.trusted && !rateLimiter.take(sender.uid)) return this.refusal(params, ReasonCode.ReasonRateLimit);
+    const payload = checkPayload(params.payload, limits);
+    if ('error' in payload) return this.refusal(params, ReasonCode.ReasonPayloadDecodeError);
+    if (!isValidId(params.channelId)) return this.refusal(params, ReasonCode.ReasonChannelIDError);
     const headerReason = syncOnceReason(params);
-    if (headerReason !== ReasonCode.ReasonSuccess) return refuse(headerReason);
+    if (headerReason !== ReasonCode.ReasonSuccess) return this.refusal(params, headerReason);
 
     const now = this.deps.clock();
     const target = await this.resolveTarget(sender, params, now);
-    if (typeof target === 'number') return refuse(target);
+    if (typeof target === 'number') return this.refusal(params, target);
+    return { now, target, payloadJson: payload.json };
+  }
 
+  /**
+   * Queues a checked send for commit (or delivers a noPersist one). Runs in the sender's lane, so a
+   * sender's messages get their ids and reach the batcher in arrival order; the commit itself is
+   * awaited outside the lane.
+   */
+  private async enqueue(sender: Sender, params: SendParams, checked: Checked): Promise<SendAck | { committed: Promise<SendAck> }> {
+    const { ids } = this.deps;
+    const { now, target } = checked;
     const meta: MessageMeta = {
       header: {
         noPersist: params.header?.noPersist ?? false,
@@ -125,7 +144,7 @@ export class MessageService {
       channelId: target.channelId,
       timestamp: now,
       contentType: params.payload.type,
-      payloadJson: checked.json,
+      payloadJson: checked.payloadJson,
       metaJson: JSON.stringify(meta),
       ...untouched,
     };

@@ -9,21 +9,32 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+const channelOf = (m: NewMessage): string => `${m.channelType}\u0000${m.channelId}`;
+
 /**
- * Group commit: sends submitted during one event-loop tick are stored in one transaction, and
- * while a transaction is in flight the next batch gathers. One batch at a time keeps per-channel
- * seqs in submit order and turns N fsyncs into one.
+ * Group commit: sends submitted during one event-loop turn are stored in one transaction, and
+ * while transactions are in flight the next batch gathers. Turns N fsyncs into one.
+ *
+ * By default one batch is in flight at a time. A backend whose commits wait on the network
+ * (PostgreSQL) may have up to `maxInFlight`, on one condition that keeps every channel's seqs in
+ * submit order: a batch never takes a message of a channel that a batch in flight has messages
+ * of. Such messages stay queued, in order, until that batch ends; batches in flight together
+ * therefore share no channel, and the storage's row locks order whatever else they share (users,
+ * conversations), as they do for several nodes.
  */
 export class SendBatcher {
   private queue: Pending[] = [];
   private scheduled = false;
-  private inFlight: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Channels (by key) that a batch in flight has messages of. */
+  private readonly busy = new Set<string>();
   private closed = false;
 
   constructor(
     private readonly commit: Commit,
     private readonly maxBatch = 2000,
     private readonly onBatch: (size: number, seconds: number) => void = () => {},
+    private readonly maxInFlight = 1,
   ) {}
 
   submit(message: NewMessage): Promise<CommitResult> {
@@ -37,39 +48,64 @@ export class SendBatcher {
   /** Refuses new sends and resolves once every accepted send is committed (or failed). */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.inFlight || this.queue.length) {
-      if (this.inFlight) await this.inFlight;
-      else await this.flush();
+    while (this.inFlight.size || this.queue.length) {
+      this.flush();
+      if (this.inFlight.size) await Promise.race(this.inFlight);
     }
   }
 
   private schedule(): void {
-    if (this.scheduled || this.inFlight) return;
+    if (this.scheduled || this.inFlight.size >= this.maxInFlight) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      void this.flush();
+      this.flush();
     });
   }
 
-  private flush(): Promise<void> {
-    if (this.inFlight || !this.queue.length) return this.inFlight ?? Promise.resolve();
-    const batch = this.queue.splice(0, this.maxBatch);
+  /** Starts batches while there is room in flight and queued messages a batch may take. */
+  private flush(): void {
+    while (this.inFlight.size < this.maxInFlight && this.queue.length) {
+      const batch = this.take();
+      if (!batch.length) return; // all of it waits for channels in flight
+      this.start(batch);
+    }
+  }
+
+  /** Up to maxBatch queued sends, in order, skipping (and keeping queued) those of busy channels. */
+  private take(): Pending[] {
+    if (!this.busy.size) return this.queue.splice(0, this.maxBatch);
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    for (const p of this.queue) {
+      if (batch.length < this.maxBatch && !this.busy.has(channelOf(p.message))) batch.push(p);
+      else rest.push(p);
+    }
+    this.queue = rest;
+    return batch;
+  }
+
+  private start(batch: Pending[]): void {
+    const channels = new Set(batch.map((p) => channelOf(p.message)));
+    for (const c of channels) this.busy.add(c);
     const started = performance.now();
-    this.inFlight = this.commit(batch.map((p) => p.message)).then(
-      (results) => {
-        this.onBatch(batch.length, (performance.now() - started) / 1000);
-        batch.forEach((p, i) => {
-          p.resolve(results[i] as CommitResult);
-        });
-      },
-      (err) => {
-        for (const p of batch) p.reject(err);
-      },
-    );
-    return this.inFlight.finally(() => {
-      this.inFlight = undefined;
-      if (this.queue.length) this.schedule();
-    });
+    const done: Promise<void> = this.commit(batch.map((p) => p.message))
+      .then(
+        (results) => {
+          this.onBatch(batch.length, (performance.now() - started) / 1000);
+          batch.forEach((p, i) => {
+            p.resolve(results[i] as CommitResult);
+          });
+        },
+        (err) => {
+          for (const p of batch) p.reject(err);
+        },
+      )
+      .finally(() => {
+        for (const c of channels) this.busy.delete(c);
+        this.inFlight.delete(done);
+        if (this.queue.length) this.schedule();
+      });
+    this.inFlight.add(done);
   }
 }

@@ -157,4 +157,67 @@ describe('SendBatcher', () => {
     expect(closed).toBe(true);
     await Promise.all(accepted);
   });
+
+  describe('with several batches in flight', () => {
+    const to = (n: number, channelId: string): NewMessage => ({ ...message(n), channelId });
+
+    it("starts a batch for other channels while one is in flight, holding a busy channel's sends back in order", async () => {
+      const store = new FakeCommit();
+      const batcher = new SendBatcher(store.commit, 2000, () => {}, 3);
+      const acks = [batcher.submit(to(1, 'x')), batcher.submit(to(2, 'y'))];
+      await nextTurn();
+      acks.push(batcher.submit(to(3, 'x')), batcher.submit(to(4, 'z')), batcher.submit(to(5, 'x')), batcher.submit(to(6, 'w')));
+      await nextTurn();
+      // x and y are in flight: only z and w may go, x waits.
+      expect(store.batches.map(ids)).toEqual([
+        ['c1', 'c2'],
+        ['c4', 'c6'],
+      ]);
+      store.finish();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.batches.map(ids)).toEqual([
+        ['c1', 'c2'],
+        ['c4', 'c6'],
+        ['c3', 'c5'],
+      ]);
+      store.finish();
+      store.finish();
+      await Promise.all(acks);
+    });
+
+    it('never has more than maxInFlight batches; the rest gathers', async () => {
+      const store = new FakeCommit();
+      const batcher = new SendBatcher(store.commit, 2000, () => {}, 2);
+      const acks: Promise<CommitResult>[] = [];
+      for (let n = 1; n <= 4; n++) {
+        acks.push(batcher.submit(to(n, `ch${n}`)));
+        await nextTurn();
+      }
+      expect(store.inFlight).toBe(2);
+      expect(store.batches.map(ids)).toEqual([['c1'], ['c2']]);
+      store.finish();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.batches.map(ids)).toEqual([['c1'], ['c2'], ['c3', 'c4']]);
+      store.finish();
+      store.finish();
+      await Promise.all(acks);
+    });
+
+    it('on close, commits what is queued behind busy channels too', async () => {
+      const store = new FakeCommit();
+      const batcher = new SendBatcher(store.commit, 2000, () => {}, 2);
+      const first = batcher.submit(to(1, 'x'));
+      await nextTurn();
+      const second = batcher.submit(to(2, 'x'));
+      const closing = batcher.close();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.batches.map(ids)).toEqual([['c1']]);
+      store.finish();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.batches.map(ids)).toEqual([['c1'], ['c2']]);
+      store.finish();
+      await closing;
+      await Promise.all([first, second]);
+    });
+  });
 });

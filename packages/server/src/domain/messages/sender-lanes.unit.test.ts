@@ -85,4 +85,62 @@ describe('SenderLanes', () => {
     await drain();
     expect(tails.size).toBe(0);
   });
+
+  describe('pipeline', () => {
+    it("starts a sender's checks side by side, and runs their steps in arrival order", async () => {
+      const lanes = new SenderLanes();
+      const log: string[] = [];
+      const checks = [deferred<number>(), deferred<number>()];
+      const results = checks.map((c, i) =>
+        lanes.pipeline(
+          'alice',
+          () => {
+            log.push(`check ${i + 1}`);
+            return c.promise;
+          },
+          async (n) => {
+            log.push(`step ${n}`);
+            return n;
+          },
+        ),
+      );
+      expect(log).toEqual(['check 1', 'check 2']); // both checks started before either ended
+      checks[1]?.resolve(2); // the second check ends first: its step still waits for the first's
+      await drain();
+      expect(log).toEqual(['check 1', 'check 2']);
+      checks[0]?.resolve(1);
+      expect(await Promise.all(results)).toEqual([1, 2]);
+      expect(log).toEqual(['check 1', 'check 2', 'step 1', 'step 2']);
+    });
+
+    it('hands a failed check to its own caller, in turn, without an unhandled rejection, and goes on', async () => {
+      const lanes = new SenderLanes();
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const gate = deferred();
+        const first = lanes.run('alice', () => gate.promise);
+        const failing = lanes.pipeline(
+          'alice',
+          () => Promise.reject(new Error('no such channel')),
+          async () => 'never',
+        );
+        const next = lanes.pipeline(
+          'alice',
+          async () => 'ok',
+          async (v) => v,
+        );
+        await drain();
+        gate.resolve();
+        await first;
+        await expect(failing).rejects.toThrow('no such channel');
+        await expect(next).resolves.toBe('ok');
+        await drain();
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
+  });
 });

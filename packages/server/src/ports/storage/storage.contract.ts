@@ -104,6 +104,27 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         await store.users.removeFromBlacklist('b', ['c']);
       });
 
+      it('answers many permission checks asked at once each with its own facts', async () => {
+        await store.users.addToBlacklist('b', ['c'], now);
+        const asked: Array<[string, string]> = [
+          ['c', 'b'],
+          ['a', 'b'],
+          ['a', 'ghost'],
+          ['b', 'c'],
+          ['c', 'b'],
+        ];
+        expect(await Promise.all(asked.map(([sender, peer]) => store.users.personSendFacts(sender, peer)))).toEqual([
+          { peerExists: true, blockedByPeer: true },
+          { peerExists: true, blockedByPeer: false },
+          { peerExists: false, blockedByPeer: false },
+          { peerExists: true, blockedByPeer: false },
+          { peerExists: true, blockedByPeer: true },
+        ]);
+        await store.users.removeFromBlacklist('b', ['c']);
+        // A check asked after the change sees it.
+        expect(await store.users.personSendFacts('c', 'b')).toEqual({ peerExists: true, blockedByPeer: false });
+      });
+
       it('keeps blacklists idempotent and sorted', async () => {
         await store.users.addToBlacklist('a', ['d', 'c', 'd'], now);
         await store.users.addToBlacklist('a', ['c'], now);
@@ -267,6 +288,43 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         expect(await store.messages.count({ channelType: 1, channelId: ch })).toBe(1);
         expect((await store.messages.byClientMsgNo('a', 'same'))?.messageId).toBe(first.messageId);
         expect(await store.messages.byClientMsgNo('A', 'same')).toBeUndefined();
+      });
+
+      it('numbers a mixed batch per channel in batch order: resends take no seq, ordinals count red-dot messages only', async () => {
+        const sg = { channelType: 3 as const, channelId: 'sg-mixed' };
+        for (const u of ['mx-a', 'mx-b', 'mx-c']) await store.users.upsert(u, {}, now);
+        await store.channels.createGroup({ ...sg, name: '', ownerUid: 'mx-a', allowHistory: true }, ['mx-b'], now);
+        const ab = pair('mx-a', 'mx-b');
+        const ac = pair('mx-a', 'mx-c');
+        const fanout: Fanout = { kind: 'none', conversationId: 'super_team|sg-mixed' };
+        const first = msg({ channelId: ab, fromUid: 'mx-a', fanout: p2p('mx-a', 'mx-b') });
+        await store.messages.commit([first]);
+        const r = await store.messages.commit([
+          msg({ channelId: ac, fromUid: 'mx-a', fanout: p2p('mx-a', 'mx-c') }),
+          { ...first, messageId: '77' },
+          msg({ ...sg, fromUid: 'mx-b', fanout, redDot: false }),
+          msg({ channelId: ab, fromUid: 'mx-b', fanout: p2p('mx-b', 'mx-a'), redDot: false }),
+          msg({ ...sg, fromUid: 'mx-a', fanout, mentionAll: true }),
+          msg({ channelId: ab, fromUid: 'mx-a', fanout: p2p('mx-a', 'mx-b') }),
+          msg({ ...sg, fromUid: 'mx-b', fanout }),
+        ]);
+        expect(r.map((x) => x.status)).toEqual(['stored', 'duplicate', 'stored', 'stored', 'stored', 'stored', 'stored']);
+        expect(r.map((x) => x.ack.messageSeq)).toEqual([1, 1, 1, 2, 2, 3, 3]);
+        expect(r[1]).toEqual({ status: 'duplicate', ack: { messageId: first.messageId, messageSeq: 1, timestamp: first.timestamp } });
+        const ords = (channelId: string, channelType: 1 | 3 = 1) =>
+          Promise.all([1, 2, 3].map((seq) => store.messages.ordinalAt({ channelType, channelId }, seq)));
+        expect(await ords(ab)).toEqual([1, 1, 2]);
+        expect(await ords('sg-mixed', 3)).toEqual([0, 1, 2]);
+        expect((await store.messages.range({ channelType: 1, channelId: ab }, 1, 9)).map((m) => m.fromUid)).toEqual([
+          'mx-a',
+          'mx-b',
+          'mx-a',
+        ]);
+        expect((await store.conversations.superGroups('mx-b'))[0]).toMatchObject({ channel: { maxSeq: 3, redCount: 2, allMentionSeq: 2 } });
+        // Both sides of each person channel took the batch's last message of it; each sender read up to their own.
+        expect(await store.conversations.get('mx-b', 'p2p|mx-a')).toMatchObject({ lastSeq: 3, lastOrd: 2, readSeq: 2, readOrd: 1 });
+        expect(await store.conversations.get('mx-a', 'p2p|mx-b')).toMatchObject({ lastSeq: 3, lastOrd: 2, readSeq: 3, readOrd: 2 });
+        expect(await store.conversations.get('mx-c', 'p2p|mx-a')).toMatchObject({ lastSeq: 1, lastOrd: 1 });
       });
 
       it('gives each changed conversation its own, strictly increasing version per user', async () => {

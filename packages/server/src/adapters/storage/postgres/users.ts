@@ -1,11 +1,32 @@
 import type { Pool } from 'pg';
 import type { UserPatch, UserStore } from '../../../ports/storage/index.js';
 import { toUser, type UserRow } from '../rows.js';
+import { CoalescedReads } from './coalesced-reads.js';
 import { inTransaction } from './transaction.js';
 
 const USER_COLUMNS = 'uid, name, avatar, ext, created_at, updated_at';
 
+type SendFacts = { peerExists: boolean; blockedByPeer: boolean };
+
+/**
+ * The 1:1 permission check of every send, for all the sends of one event-loop turn in one
+ * statement (answers in key order, by ordinality).
+ */
+const readSendFacts =
+  (pool: Pool) =>
+  async (keys: readonly { senderUid: string; peerUid: string }[]): Promise<SendFacts[]> => {
+    const { rows } = await pool.query<{ peer_exists: boolean; blocked: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM users WHERE uid = k.peer) AS peer_exists,
+              EXISTS (SELECT 1 FROM blacklist WHERE owner_uid = k.peer AND blocked_uid = k.sender) AS blocked
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(peer, sender, ord)
+       ORDER BY k.ord`,
+      [keys.map((k) => k.peerUid), keys.map((k) => k.senderUid)],
+    );
+    return rows.map((r) => ({ peerExists: r.peer_exists, blockedByPeer: r.blocked }));
+  };
+
 export function postgresUsers(pool: Pool): UserStore {
+  const sendFacts = new CoalescedReads(readSendFacts(pool));
   return {
     async upsert(uid: string, patch: UserPatch, now: number) {
       const { rows } = await pool.query<UserRow>(
@@ -82,13 +103,8 @@ export function postgresUsers(pool: Pool): UserStore {
       if (!uids.length) return;
       await pool.query('DELETE FROM blacklist WHERE owner_uid = $1 AND blocked_uid = ANY($2::text[])', [ownerUid, uids]);
     },
-    async personSendFacts(senderUid, peerUid) {
-      const { rows } = await pool.query<{ peer_exists: boolean; blocked: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM users WHERE uid = $1) AS peer_exists,
-                EXISTS (SELECT 1 FROM blacklist WHERE owner_uid = $1 AND blocked_uid = $2) AS blocked`,
-        [peerUid, senderUid],
-      );
-      return { peerExists: rows[0]?.peer_exists ?? false, blockedByPeer: rows[0]?.blocked ?? false };
+    personSendFacts(senderUid, peerUid) {
+      return sendFacts.read({ senderUid, peerUid });
     },
     async blacklist(ownerUid) {
       const { rows } = await pool.query<{ blocked_uid: string }>(

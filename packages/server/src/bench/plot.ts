@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { BENCHMARKS_FILE } from './report.js';
+
+/**
+ * `node packages/server/dist/bench/plot.js --out docs/benchmarks/x.svg --run before=<date> --run after=<date>`
+ * Draws the send-throughput tables of the named BENCHMARKS.md sections (found by their `- date:`)
+ * side by side as an SVG: msgs/s, p50/p99 latency and server CPU µs per message, one bar per run
+ * for each server row. Nothing is typed by hand: every number comes from the appended sections.
+ */
+interface Row {
+  server: string;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  cpuUs: number | undefined;
+}
+
+const num = (cell: string | undefined): number => Number((cell ?? '').replace(/[,%\s]/g, ''));
+
+/** The table rows of the section with this date. */
+export function sectionRows(markdown: string, date: string): Row[] {
+  const section = markdown.split('\n## ').find((s) => s.includes(`- date: ${date}`));
+  if (!section) throw new Error(`no section dated ${date} in ${BENCHMARKS_FILE}`);
+  const lines = section.split('\n').filter((l) => l.startsWith('|'));
+  const header = (lines[0] ?? '').split('|').map((c) => c.trim());
+  const col = (name: string) => header.indexOf(name);
+  return lines.slice(2).map((line) => {
+    const cells = line.split('|').map((c) => c.trim());
+    const cpu = col('server µs/msg');
+    return {
+      server: cells[col('server')] ?? '',
+      perSecond: num(cells[col('msgs/s')]),
+      p50: num(cells[col('p50 ms')]),
+      p99: num(cells[col('p99 ms')]),
+      cpuUs: cpu >= 0 ? num(cells[cpu]) : undefined,
+    };
+  });
+}
+
+const COLORS = ['#9aa5b1', '#2f6fde', '#e07b39', '#3a9d5d'];
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+interface Panel {
+  title: string;
+  value: (r: Row) => number | undefined;
+  /** A second, lighter bar on top (p99 over p50). */
+  upper?: (r: Row) => number | undefined;
+}
+
+export function plot(runs: Array<{ label: string; rows: Row[] }>, title: string): string {
+  const servers = [...new Set(runs.flatMap((r) => r.rows.map((x) => x.server)))];
+  const panels: Panel[] = [
+    { title: 'msgs/s (higher is better)', value: (r) => r.perSecond },
+    { title: 'latency ms, p50 (dark) and p99 (light)', value: (r) => r.p50, upper: (r) => r.p99 },
+    { title: 'server CPU µs per message (lower is better)', value: (r) => r.cpuUs },
+  ];
+  const pw = 330;
+  const ph = 260;
+  const top = 72;
+  const left = 50;
+  const width = panels.length * pw + 20;
+  const height = top + ph + 90;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<title>${esc(title)}</title>`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="10" y="20" font-size="14" font-weight="bold">${esc(title)}</text>`,
+  ];
+  runs.forEach((run, i) => {
+    out.push(`<rect x="${10 + i * 170}" y="32" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/>`);
+    out.push(`<text x="${26 + i * 170}" y="42">${esc(run.label)}</text>`);
+  });
+  panels.forEach((panel, p) => {
+    const x0 = 10 + p * pw + left;
+    const w = pw - left - 20;
+    const values = runs.flatMap((run) => run.rows.flatMap((r) => [panel.value(r) ?? 0, panel.upper?.(r) ?? 0]));
+    const max = Math.max(1, ...values) * 1.1;
+    const y = (v: number) => top + ph - (v / max) * ph;
+    out.push(`<text x="${x0}" y="${top - 6}" font-weight="bold">${esc(panel.title)}</text>`);
+    out.push(`<line x1="${x0}" y1="${top + ph}" x2="${x0 + w}" y2="${top + ph}" stroke="#333"/>`);
+    out.push(`<line x1="${x0}" y1="${top}" x2="${x0}" y2="${top + ph}" stroke="#333"/>`);
+    for (let t = 0; t <= 4; t++) {
+      const v = (max / 1.1) * (t / 4);
+      out.push(`<text x="${x0 - 4}" y="${y(v) + 4}" text-anchor="end" fill="#555">${Math.round(v).toLocaleString('en-US')}</text>`);
+      out.push(`<line x1="${x0}" y1="${y(v)}" x2="${x0 + w}" y2="${y(v)}" stroke="#eee"/>`);
+    }
+    const gw = w / servers.length;
+    const bw = (gw * 0.8) / runs.length;
+    servers.forEach((server, s) => {
+      const gx = x0 + s * gw + gw * 0.1;
+      runs.forEach((run, i) => {
+        const row = run.rows.find((r) => r.server === server);
+        const v = row && panel.value(row);
+        if (v === undefined || !row) return;
+        const color = COLORS[i % COLORS.length];
+        const up = panel.upper?.(row);
+        if (up !== undefined)
+          out.push(`<rect x="${gx + i * bw}" y="${y(up)}" width="${bw - 2}" height="${y(v) - y(up)}" fill="${color}" opacity="0.35"/>`);
+        out.push(`<rect x="${gx + i * bw}" y="${y(v)}" width="${bw - 2}" height="${top + ph - y(v)}" fill="${color}"/>`);
+        const shown = up ?? v;
+        out.push(
+          `<text x="${gx + i * bw + (bw - 2) / 2}" y="${y(shown) - 3}" text-anchor="middle" font-size="9">${Math.round(shown).toLocaleString('en-US')}</text>`,
+        );
+      });
+      const words = server.split(' ');
+      words.forEach((word, k) => {
+        out.push(`<text x="${gx + gw * 0.4}" y="${top + ph + 14 + k * 12}" text-anchor="middle">${esc(word)}</text>`);
+      });
+    });
+  });
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      run: { type: 'string', multiple: true },
+      title: { type: 'string', default: '1:1 send throughput' },
+    },
+  });
+  if (!values.out || !values.run?.length) throw new Error('usage: plot.js --out file.svg --run label=<date> [--run label=<date> ...]');
+  const markdown = fs.readFileSync(BENCHMARKS_FILE, 'utf8');
+  const runs = values.run.map((spec) => {
+    const at = spec.indexOf('=');
+    return { label: spec.slice(0, at), rows: sectionRows(markdown, spec.slice(at + 1)) };
+  });
+  fs.mkdirSync(path.dirname(values.out), { recursive: true });
+  fs.writeFileSync(values.out, plot(runs, values.title));
+  console.log(`wrote ${values.out}`);
+}
