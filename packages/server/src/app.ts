@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { MemoryBus } from './adapters/bus/memory.js';
+import { openBus } from './adapters/bus/open.js';
 import { localDiskFiles } from './adapters/files/local-disk.js';
 import { openStorage } from './adapters/storage/open.js';
 import type { AppContext } from './app-context.js';
@@ -19,6 +19,7 @@ import { RateLimiter } from './domain/messages/rate-limiter.js';
 import { SendBatcher } from './domain/messages/send-batcher.js';
 import { MessageVisibility } from './domain/messages/visibility.js';
 import { UserService } from './domain/users/user-service.js';
+import { instrumentBus } from './observability/bus-metrics.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Bus } from './ports/bus.js';
@@ -51,13 +52,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const log = options.log ?? createLogger(config.logLevel);
   const metrics = createMetrics();
   const storage = options.storage ?? (await openStorage(config));
-  const bus = options.bus ?? new MemoryBus();
+  const bus = instrumentBus(options.bus ?? (await openBus(config.busUrl, config.busPrefix)), metrics);
   const visibility = new MessageVisibility(storage);
   const router = new DeliveryRouter(
     bus,
     (uid) => storage.channels.superGroupsOf(uid),
     (uids, about) => visibility.whoCanSee(uids, about as MessageRef),
   );
+  // The bus lost messages while its broker was away: every client here pulls what it missed.
+  bus.onGap(() => {
+    log.warn({ bus: bus.status() }, 'bus reconnected: telling local clients to resync');
+    router.requestResync();
+  });
   const tokens = new TokenService(config.appSecret, config.tokenTtlSeconds);
   const users = new UserService(storage, tokens);
   const batcher = new SendBatcher(
@@ -112,7 +118,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       'DEVELOPMENT MODE: anyone can log in as any uid (POST /v1/dev/login) and the app secret is public. Set PARLEY_MODE=production for real use.',
     );
   }
-  log.info({ port, storage: storage.dialect, mode: config.mode }, `Parley listening on http://localhost:${port}`);
+  log.info({ port, storage: storage.dialect, bus: bus.status().kind, mode: config.mode }, `Parley listening on http://localhost:${port}`);
 
   let closing: Promise<void> | undefined;
   const close = () => {

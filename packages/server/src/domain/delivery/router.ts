@@ -1,4 +1,6 @@
-import { type Bus, type BusMessage, channelTopic, userTopic } from '../../ports/bus.js';
+import { EventName } from '@parley/protocol';
+import { type Bus, type BusMessage, type BusStatus, channelTopic, userTopic } from '../../ports/bus.js';
+import { renderPush } from './push-frame.js';
 import type { Recipient } from './recipient.js';
 
 const MembershipEvent = 'membership';
@@ -100,6 +102,19 @@ export class DeliveryRouter {
   /** Tells the nodes of `uid` to start or stop listening to a super group. */
   membershipChanged(uid: string, change: MembershipChange): void {
     this.bus.publish(userTopic(uid), { kind: 'control', event: MembershipEvent, data: change });
+  }
+
+  /**
+   * After the bus lost messages (its broker was away): every local connection is told to pull what
+   * it may have missed (`sync.required`), as it does after a reconnect of its own.
+   */
+  requestResync(): void {
+    const frame = renderPush(EventName.SyncRequired, { reason: 'bus.reconnected' });
+    for (const set of this.byUser.values()) for (const r of set) r.sendText(frame);
+  }
+
+  busStatus(): BusStatus {
+    return this.bus.status();
   }
 
   /** Resolves once every delivery waiting on a visibility check has been made (tests, shutdown). */
