@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe } from 'vitest';
 import { openSqlite } from '../adapters/storage/sqlite/index.js';
-import type { Storage } from '../ports/storage/index.js';
+import type { Storage, StorageDialect } from '../ports/storage/index.js';
 import { describePostgres, openPostgresSchema } from './postgres.js';
 
 /** A store that can be closed and opened again on the same data, as a restarted server would. */
@@ -14,12 +14,19 @@ export interface StoreHandle {
 }
 
 export interface Backend {
-  name: 'sqlite' | 'postgres';
+  /** The `Storage.dialect` of the stores it creates; any backend's name, not only the known ones. */
+  name: StorageDialect;
+  /**
+   * Queries run inside the test process, with no network round trip: a suite can afford several
+   * times the iterations. Ask this, never the name, when a suite scales to the backend.
+   */
+  inProcess: boolean;
   create(): Promise<StoreHandle>;
 }
 
 export const sqliteBackend: Backend = {
   name: 'sqlite',
+  inProcess: true,
   async create() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
     const file = path.join(dir, 'parley.db');
@@ -41,6 +48,7 @@ export const sqliteBackend: Backend = {
 
 export const postgresBackend: Backend = {
   name: 'postgres',
+  inProcess: false,
   async create() {
     const schema = await openPostgresSchema();
     const handle: StoreHandle = {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe } from 'vitest';
+import type { StorageDialect } from '../ports/storage/index.js';
 import { describePostgres, openPostgresSchema, postgresSchemaUrl } from './postgres.js';
 
 /** Where a server process keeps its data: the environment that points it there, the same for every restart. */
@@ -13,7 +14,8 @@ export interface ProcessStore {
 }
 
 export interface ProcessBackend {
-  name: 'sqlite' | 'postgres';
+  /** The backend the server process opens, as its `/healthz` names it (`Storage.dialect`). */
+  name: StorageDialect;
   create(): Promise<ProcessStore>;
 }
 

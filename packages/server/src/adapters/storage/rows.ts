@@ -1,5 +1,5 @@
 import type { User } from '@parley/protocol';
-import type { ChannelRecord, ConversationRow, MemberRecord, StoredMessage } from '../../ports/storage/index.js';
+import type { ChannelRecord, ConversationRow, MemberRecord, ReactionGroup, StoredMessage } from '../../ports/storage/index.js';
 
 /**
  * Table rows as both SQL adapters read them, and their mapping to the ports' records: the schemas
@@ -172,3 +172,17 @@ export const toConversationRow = (r: ConversationDbRow): ConversationRow => ({
   version: r.version,
   mayHide: !!r.may_hide,
 });
+
+/**
+ * A message's reactions as `ReactionGroup`s, from its (emoji, uid) rows read in reaction order
+ * (`ORDER BY created_at, emoji, uid`): grouped by emoji in order of each emoji's first reaction.
+ */
+export const groupReactions = (rows: Iterable<{ emoji: string; uid: string }>): ReactionGroup[] => {
+  const groups = new Map<string, string[]>();
+  for (const { emoji, uid } of rows) {
+    const list = groups.get(emoji);
+    if (list) list.push(uid);
+    else groups.set(emoji, [uid]);
+  }
+  return [...groups].map(([emoji, uids]) => ({ emoji, uids }));
+};

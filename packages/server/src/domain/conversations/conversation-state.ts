@@ -1,4 +1,4 @@
-import type { ConversationRow, SuperGroupView } from '../../ports/storage/index.js';
+import { type ConversationRow, isListedRow, type SuperGroupView } from '../../ports/storage/index.js';
 
 /**
  * One user's conversation, whichever way it is kept: read straight from a fan-out row (1:1,
@@ -17,7 +17,7 @@ export function fromRow(row: ConversationRow): ConversationState {
   return {
     ...own,
     updateTime: sortTs,
-    listed: row.lastSeq > row.hiddenSeq && (row.lastSeq > 0 || row.sortTs > 0),
+    listed: isListedRow(row),
   };
 }
 

@@ -21,6 +21,7 @@ export interface ChannelRecord extends ChannelKey {
 
 export interface MemberRecord {
   uid: string;
+  /** 0 member, 1 admin, 2 owner (one per group). */
   role: number;
   /** 0 not muted, -1 muted until unmuted, else ms since epoch. */
   mutedUntil: number;
@@ -47,34 +48,59 @@ export interface NewGroup extends ChannelKey {
  * Groups, super groups and their members.
  * - Each method is atomic; `memberCount` always equals the number of member rows.
  * - Adding a member who is present, or removing one who is absent, changes nothing (idempotent).
- * - A member's `joinSeq` is the channel's `maxSeq` at the moment of joining, read in the same transaction.
+ * - A member's `joinSeq` is the channel's `maxSeq` at the moment of joining, read in the same transaction;
+ *   membership changes and message commits of one channel are serialized (see MessageStore), so a
+ *   message is either at or below a joiner's `joinSeq` or reaches them.
+ * - Group ids are one namespace for types 2 and 3; person channels (type 1) are created by their
+ *   first message (MessageStore.commit), never here.
+ * - Uid lists that methods return are in the order the caller named them, each uid once, unless stated.
  */
 export interface ChannelStore {
-  /** Creates the group with its owner (role 2) and members; false if the id is taken. */
+  /**
+   * Creates the group (maxSeq 0) with its owner (role 2) and the other members (role 0; the owner or
+   * a uid named twice is added once); false, writing nothing, if a group of either type has the id,
+   * also when two creates of one id race.
+   */
   createGroup(group: NewGroup, memberUids: readonly string[], now: number): Promise<boolean>;
+  /** The channel, or undefined. */
   get(key: ChannelKey): Promise<ChannelRecord | undefined>;
   /** Looks a group id up whatever its type (2 or 3 share one namespace). */
   findGroup(groupId: string): Promise<ChannelRecord | undefined>;
+  /** Sets the fields given, leaving the others; an empty patch or an unknown channel changes nothing. */
   update(
     key: ChannelKey,
     patch: Partial<Pick<ChannelRecord, 'name' | 'allowHistory' | 'banned' | 'muteAll' | 'dismissed'>>,
     now: number,
   ): Promise<void>;
+  /** Adds the absent uids (role 0); returns the uids actually added ([] for an unknown channel). */
   addMembers(key: ChannelKey, uids: readonly string[], now: number): Promise<string[]>;
   /** Returns the uids actually removed. */
   removeMembers(key: ChannelKey, uids: readonly string[]): Promise<string[]>;
+  /** The member, or undefined. */
   member(key: ChannelKey, uid: string): Promise<MemberRecord | undefined>;
   /** In joining order (ties by uid); at most `limit` when given, so a huge super group is never read whole. */
   members(key: ChannelKey, limit?: number): Promise<MemberRecord[]>;
-  /** Sets the role of existing members; returns the uids changed. */
+  /**
+   * Sets the role (0 or 1) of the named members other than the owner (see transferOwner); returns
+   * them, whether or not their role was already `role` (a uid named twice may come twice).
+   */
   setRole(key: ChannelKey, uids: readonly string[], role: number): Promise<string[]>;
-  /** Makes `uid` the owner and the previous owner an admin, atomically. */
+  /**
+   * Makes `uid` (a member: the caller checks) the owner, role 2, and the previous owner an admin,
+   * role 1, atomically; nothing when `uid` owns the channel already or the channel is unknown.
+   */
   transferOwner(key: ChannelKey, uid: string): Promise<void>;
+  /** Sets a member's `mutedUntil`; false when `uid` is not a member. */
   setMemberMute(key: ChannelKey, uid: string, mutedUntil: number): Promise<boolean>;
-  /** Replaces the whole whitelist. */
+  /** Replaces the whole whitelist: two racing replacements leave one of them, never their union. */
   setWhitelist(key: ChannelKey, uids: readonly string[]): Promise<void>;
+  /** The whitelisted uids, sorted. */
   whitelist(key: ChannelKey): Promise<string[]>;
+  /**
+   * The channel, the sender's member record and the whitelist's size and whether it holds the sender,
+   * as of one moment; for an unknown channel every field is empty (undefined, 0, false).
+   */
   groupSendFacts(key: ChannelKey, senderUid: string): Promise<GroupSendFacts>;
-  /** Ids of the super groups (type 3) `uid` belongs to: a node subscribes to their delivery topics. */
+  /** Ids of the super groups (type 3) `uid` belongs to, in no particular order: a node subscribes to their delivery topics. */
   superGroupsOf(uid: string): Promise<string[]>;
 }

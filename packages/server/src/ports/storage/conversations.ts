@@ -31,6 +31,15 @@ export interface ConversationRow extends ChannelKey {
   mayHide: boolean;
 }
 
+/**
+ * Whether a fan-out row is listed (`page`, `unreadTotal`): not deleted, or a message came after the
+ * delete (lastSeq > hiddenSeq), and holding a message or an updateTime of its own (an ext or pin set
+ * with `sortTsIfEmpty`). The rule's one definition: the domain applies it to rows it reads, adapters
+ * filter by it (SQL adapters through `LISTED_SQL`, adapters/storage/conversation-rules.ts).
+ */
+export const isListedRow = (row: Pick<ConversationRow, 'lastSeq' | 'hiddenSeq' | 'sortTs'>): boolean =>
+  row.lastSeq > row.hiddenSeq && (row.lastSeq > 0 || row.sortTs > 0);
+
 /** A super group as one member sees it: the shared channel state and the member's own state. */
 export interface SuperGroupView {
   channel: ChannelRecord & { redCount: number; allMentionSeq: number; superGroupClock: number; revokeCount: number };
@@ -40,21 +49,31 @@ export interface SuperGroupView {
   row: ConversationRow | undefined;
 }
 
+/** What `ConversationStore.update` may change; fields left out stay as they are. */
 export interface ConversationPatch {
+  /** Replaces ext. */
   ext?: string;
+  /** Replaces pinnedAt (0 unpins). */
   pinnedAt?: number;
-  /** Moves the read position forward only; an older one is ignored. */
+  /** Moves the read position forward only, seq and ord together; one not above readSeq is ignored. */
   read?: { seq: number; ord: number };
+  /** Replaces hiddenSeq (deleting a conversation hides it up to its lastSeq; -1 shows it again). */
   hiddenSeq?: number;
+  /** Raises clearSeq; a lower one is ignored (a clear is one-way). */
   clearSeq?: number;
-  /** updateTime for a conversation with no message yet (ext or pin just created it). */
+  /**
+   * updateTime for a conversation with no message yet (ext or pin just created it); ignored once the
+   * row has a message. Spaced like every updateTime (see ConversationStore).
+   */
   sortTsIfEmpty?: number;
 }
 
 export interface ListQuery {
   /** Keyset: only entries after this one in (sortTs desc, conversationId asc) order. */
   after?: { sortTs: number; conversationId: string };
+  /** Only entries with sortTs above it (exclusive). */
   minTs?: number;
+  /** Only entries with sortTs below it (exclusive). */
   maxTs?: number;
   limit: number;
 }
@@ -73,7 +92,7 @@ export interface SyncClock {
  * - `update` is atomic: it applies the patch and, only if the row changed, raises the user's
  *   version and stamps it on the row; it creates the row when missing.
  * - `page` returns fan-out rows (not super groups) that are visible (lastSeq > hiddenSeq, and
- *   a message or an explicit ext/pin), in (sortTs desc, conversationId asc) order.
+ *   a message or an explicit ext/pin: `isListedRow`), in (sortTs desc, conversationId asc) order.
  * - `changedSince` returns every row with version > v, in version order, hidden ones included.
  * - Every write that sets a row's `sortTs` (a message's fan-out, or `sortTsIfEmpty`) gives it the
  *   wanted time or, if that is not 2 above the owner's last one, their last one plus 2, and records
@@ -81,23 +100,44 @@ export interface SyncClock {
  *   timestamp windows (`maxTimestamp` = the page's oldest, or that minus 1) page without skipping.
  * - Reading `clock` before `changedSince` never misses a change (versions are raised in commit order
  *   per user, and the super-group clock in commit order for the whole database).
+ * - A version names one change of one row: two changes (commits, updates, revokes, deletes, on any
+ *   node) never get the same version of one user, and the row keeps the latest change's version.
+ * - A super group member's own row has the conversation id `super_team|<channelId>`: that is the row
+ *   a commit and `superGroups` read and write for them.
  */
 export interface ConversationStore {
+  /** The user's listed fan-out rows, at most `query.limit`, filtered and ordered as `query` says. */
   page(uid: string, query: ListQuery): Promise<ConversationRow[]>;
+  /**
+   * One view per super group `uid` is a member of, in no particular order: the channel with its
+   * counters, the member's joinSeq and the channel's ordinal at it, and their own row if they have one.
+   */
   superGroups(uid: string): Promise<SuperGroupView[]>;
+  /** The row, of any channel type, listed or not; undefined if the user has none. */
   get(uid: string, conversationId: string): Promise<ConversationRow | undefined>;
+  /**
+   * Applies `patch` (see ConversationPatch) to the row, creating it with `key`'s channel when missing.
+   * `changed` says whether any field moved; only then is the owner's version raised onto the row (a
+   * uid without a user record has no version: the row is written and keeps its version).
+   */
   update(
     uid: string,
     key: ChannelKey & { conversationId: string },
     patch: ConversationPatch,
   ): Promise<{ row: ConversationRow; changed: boolean }>;
+  /** At most `limit` rows with version > `version`, in version order, listed or not. */
   changedSince(uid: string, version: number, limit: number): Promise<ConversationRow[]>;
+  /**
+   * The user's version (0 for an unknown uid), the super-group clock, and the data's epoch: a
+   * non-empty string that stays the same while the data does (across restarts and nodes).
+   */
   clock(uid: string): Promise<SyncClock>;
-  /** Every pinned row of the user, of any channel type, visible or not (at most maxPinned). */
+  /** Every pinned row of the user, of any channel type, visible or not (at most maxPinned), in no particular order. */
   pinned(uid: string): Promise<ConversationRow[]>;
   /**
-   * Unread over the user's visible fan-out conversations: `plain` sums the rows whose count is a
-   * subtraction; `recount` are the rows that may hide counted messages, for the caller to count.
+   * Unread over the user's listed fan-out conversations: `plain` sums max(lastOrd - readOrd, 0) over
+   * the rows without `mayHide`; `recount` are the rows with it, in no particular order, for the caller
+   * to count exactly. Read as of one moment: no row is in both, none is missed.
    */
   unreadTotal(uid: string): Promise<{ plain: number; recount: ConversationRow[] }>;
 }

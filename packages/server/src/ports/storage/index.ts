@@ -6,23 +6,50 @@ import type { UserStore } from './users.js';
 
 export type * from './channels.js';
 export type * from './conversations.js';
+export { isListedRow } from './conversations.js';
 export type * from './message-state.js';
 export { refKey } from './message-state.js';
 export type * from './messages.js';
 export type * from './users.js';
 
 /**
- * Everything the domain persists, behind narrow ports. Each port states its own ordering and
- * atomicity rules; every adapter passes the same contract suite (`storage.contract.ts`).
+ * Everything the domain persists, behind narrow ports. Each port states its ordering, atomicity,
+ * idempotency and concurrency rules on its interface and methods, and `storage.contract.ts` has a
+ * test for each: a backend is whatever passes that suite (docs/architecture.md, "Writing a storage
+ * backend"). Rules every port keeps:
+ * - Every method is atomic: it happens whole or not at all (a failure rejects and writes nothing),
+ *   and no other call sees half of it.
+ * - Calls come concurrently (the domain serializes nothing) and every rule holds under any
+ *   interleaving; a backend that several server nodes can share keeps them across nodes too.
+ * - Ids (uids, channel, conversation and message ids, client message numbers) compare exactly:
+ *   case-sensitive, no normalization. Where a method returns them sorted, the order is by code point
+ *   (bytewise UTF-8, SQL's binary or "C" collation), never a locale's.
+ * - Times are ms since the epoch and come from the caller (`now`, `at`, message timestamps): a
+ *   store never puts its own clock into the data.
  */
 export interface Storage {
-  readonly dialect: 'sqlite' | 'postgres';
+  /** Which backend this is, for logs and `/healthz`: a name, not a switch (see StorageDialect). */
+  readonly dialect: StorageDialect;
   readonly users: UserStore;
   readonly channels: ChannelStore;
   readonly messages: MessageStore;
   readonly conversations: ConversationStore;
   readonly messageState: MessageStateStore;
-  /** Row counts per table: lets tests prove how many rows an operation wrote. */
+  /**
+   * Records per kind (a SQL adapter: rows per table), for tests to prove how many records an
+   * operation wrote: the contract sums the values around a commit and reads `messages` by name.
+   */
   rowCounts(): Promise<Record<string, number>>;
+  /** Releases connections and handles. Idempotent: a second call resolves too. Nothing is called after it. */
   close(): Promise<void>;
 }
+
+/** The backends this repository ships, by `Storage.dialect`. */
+export type KnownStorageDialect = 'sqlite' | 'postgres';
+
+/**
+ * A backend's name: any string, so that a new backend names itself without editing this file (the
+ * known ones stay offered by editors). Code never branches on it to decide what a backend can do:
+ * it asks a capability instead (as the test backends' `inProcess`).
+ */
+export type StorageDialect = KnownStorageDialect | (string & {});

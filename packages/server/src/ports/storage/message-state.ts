@@ -2,6 +2,10 @@ import type { ChannelKey } from './channels.js';
 import type { ConversationRow } from './conversations.js';
 import type { StoredMessage } from './messages.js';
 
+/**
+ * One emoji's reactions. A message's groups come in the order of each emoji's first reaction, each
+ * group's uids in reaction order; reactions made at the same time are ordered by (emoji, uid).
+ */
 export interface ReactionGroup {
   emoji: string;
   /** In reaction order. */
@@ -25,25 +29,57 @@ export type MessageRef = ChannelKey & { seq: number };
  *   read it, get a new version (returned). A super group's channel is stamped on the super-group clock.
  * - `deleteForUser` touches only the caller's rows: their conversation row gets a new version.
  * - Counts of hidden messages count a message once even if it is both revoked and deleted.
+ * - Limits (`maxEdits`, `maxDistinct`) hold under concurrent calls on any number of nodes.
+ * - `edit`, `react` and `addReceipts` expect stored messages: the caller reads them first.
  */
 export interface MessageStateStore {
+  /** The message with this id, or undefined. */
   byId(messageId: string): Promise<StoredMessage | undefined>;
+  /**
+   * Marks the message revoked (revokedAt = at, revoker) unless it is already: then, also when revokes
+   * race, it changes nothing and returns the message as first revoked and no rows. The first revoke
+   * raises the channel's revokeCount (a super group's channel also takes a tick of the super-group
+   * clock), flags every fan-out row of the channel `mayHide`, and gives a new version to the rows
+   * with lastSeq = seq, or lastSeq > seq and readSeq < seq, returned in no particular order.
+   * Rejects when no message is stored at `ref`.
+   */
   revoke(ref: MessageRef, revoker: string, at: number): Promise<{ message: StoredMessage; conversations: ConversationRow[] }>;
-  /** Replaces the shown payload; 'limit' when `maxEdits` edits were made already. */
+  /**
+   * Replaces the shown payload (editedPayloadJson, editedAt, editCount + 1); 'limit', changing
+   * nothing, when `maxEdits` edits were made already.
+   */
   edit(ref: MessageRef, payloadJson: string, at: number, maxEdits: number): Promise<StoredMessage | 'limit'>;
-  /** Adds or removes `uid`'s reaction; 'limit' when adding a new emoji beyond `maxDistinct`. */
+  /**
+   * Adds (once, however often asked) or removes `uid`'s reaction and returns the message's reactions
+   * after it; 'limit', changing nothing, when adding an emoji the message does not have yet while it
+   * has `maxDistinct` distinct ones. An added reaction marks the message `annotated`.
+   */
   react(ref: MessageRef, uid: string, emoji: string, add: boolean, maxDistinct: number, at: number): Promise<ReactionGroup[] | 'limit'>;
-  /** Records `uid` as a reader of each message (once); returns the messages newly read. */
+  /**
+   * Records `uid` as a reader of each message, once; returns the refs newly recorded, in the given
+   * order, each once (racing calls report each receipt exactly once between them), and marks those
+   * messages `annotated`.
+   */
   addReceipts(uid: string, refs: readonly MessageRef[], at: number): Promise<MessageRef[]>;
+  /** Every ref's reactions and reader count, by `refKey`; a ref with neither maps to `{ reactions: [], readCount: 0 }`. */
   annotations(refs: readonly MessageRef[]): Promise<Map<string, MessageAnnotations>>;
-  /** One-way delete of the given seqs for `uid`; returns their conversation row (new version). */
+  /**
+   * One-way delete of the given seqs for `uid` only (idempotent), then flags their conversation row
+   * `mayHide` with a new version and returns it. The user's version is raised even when they have no
+   * such row (undefined is returned then, as for a uid without a user record).
+   */
   deleteForUser(uid: string, conversationId: string, key: ChannelKey, seqs: readonly number[]): Promise<ConversationRow | undefined>;
+  /** The seqs in [fromSeq, toSeq] deleted for `uid`. */
   deletedSeqs(uid: string, key: ChannelKey, fromSeq: number, toSeq: number): Promise<Set<number>>;
   /** Countable messages in (afterSeq, toSeq] that are revoked or deleted for `uid`. */
   hiddenCountable(uid: string, key: ChannelKey, afterSeq: number, toSeq: number): Promise<number>;
-  /** The newest seq in (floor, ceiling] not deleted for `uid`; 0 if none. */
+  /** The newest stored seq in (floor, ceiling] not deleted for `uid` (a revoked one counts: it shows as revoked); 0 if none. */
   lastVisibleSeq(uid: string, key: ChannelKey, floor: number, ceiling: number): Promise<number>;
-  /** The last seq stored before `timestamp` (by seq order, whose timestamps do not decrease); 0 if none. */
+  /**
+   * The last seq stored before `timestamp`: the seq s with ts(s) < timestamp <= ts(s + 1) (0 if the
+   * first message is not before it, maxSeq if the last one is). Timestamps follow seq order but for
+   * clock skew between nodes; where they do not, any such s is right (a binary search on seq finds one).
+   */
   seqBefore(key: ChannelKey, timestamp: number): Promise<number>;
 }
 

@@ -39,7 +39,8 @@ export type CommitResult =
       ack: StoredAck;
       /**
        * The conversation rows of the message's channel as the batch left them, each with its
-       * owner's new version (none for super groups: their members' order is derived at read time).
+       * owner's new version, in no particular order (none for super groups: their members' order
+       * is derived at read time). Messages of one channel in one batch share the list.
        */
       conversations: readonly ConversationRow[];
     }
@@ -68,9 +69,11 @@ export interface StoredMessage extends ChannelKey, StoredAck {
  * The message log.
  * - `commit` runs the whole batch in ONE transaction: either every message of it is stored, with
  *   its conversation rows and versions, or none is (the caller then fails every send of the batch).
- * - Seqs are per channel, contiguous from 1, in commit order; within a batch, in array order.
+ * - Seqs are per channel, contiguous from 1, in commit order; within a batch, in array order. A
+ *   failed or rolled back commit leaves no gap.
  * - `(fromUid, clientMsgNo)` is unique across all channels and restarts; a repeat within the same
- *   batch or of an earlier one is answered `duplicate` and writes nothing.
+ *   batch or of an earlier one is answered `duplicate` and writes nothing, also when two commits
+ *   (or nodes) race with the same pair: exactly one stores it.
  * - Rows written per message do not depend on channel size for `fanout.kind = 'none'`.
  * - Commits and membership changes of one channel are serialized (both lock the channel row), so
  *   a 'members' fan-out reaches exactly the members whose `joinSeq` is below the message's seq.
@@ -80,15 +83,31 @@ export interface StoredMessage extends ChannelKey, StoredAck {
  *   including itself, so unread between two positions is a subtraction.
  * - A batch touching super groups raises the database's super-group clock once and stamps it on
  *   those channels, in commit order.
+ *
+ * What a commit writes, per channel of the batch (a person channel's record is created by its first message):
+ * - The channel: `maxSeq` and the countable count raised, `lastMessageAt` = the latest message time
+ *   seen, its `allMentionSeq` (see SuperGroupView) = the seq of its last @all message, if the batch has one.
+ * - 'users' and 'members' fan-outs: one conversation row per (owner, conversation id) touched, only for
+ *   owners with a user record (no record: no row, no version). lastSeq and lastOrd take the message,
+ *   sortTs moves up (never down); the sender's own row reads up to their message; mentionSeq moves to
+ *   the message where it mentions the owner (by uid, or @all), never down; ext, pin and hiddenSeq stay
+ *   (a deleted conversation shows again when lastSeq passes hiddenSeq). A 'members' fan-out keeps each
+ *   member's row reading from their join point on (readSeq at least joinSeq, readOrd the ordinal at
+ *   it) and, unless the group allows history, clearSeq at least joinSeq; a 'users' row starts at 0.
+ * - 'none' (super groups): no row per member. The sender's own row reads up to the message and a
+ *   member mentioned by uid gets mentionSeq on theirs (created if missing, only for members of the
+ *   channel: nobody else gets a row), neither with a version nor an updateTime.
  */
 export interface MessageStore {
+  /** One result per message, in batch order; [] for an empty batch. */
   commit(batch: readonly NewMessage[]): Promise<CommitResult[]>;
   /** Messages with seq in [fromSeq, toSeq], ascending. */
   range(key: ChannelKey, fromSeq: number, toSeq: number): Promise<StoredMessage[]>;
+  /** The message `fromUid` sent under `clientMsgNo`, in any channel, or undefined. */
   byClientMsgNo(fromUid: string, clientMsgNo: string): Promise<StoredMessage | undefined>;
   /** How many messages the channel has stored. */
   count(key: ChannelKey): Promise<number>;
-  /** Countable (redDot) messages of the channel up to and including `seq` (0 for seq 0). */
+  /** Countable (redDot) messages of the channel up to and including `seq` (0 for seq 0, or a seq not stored). */
   ordinalAt(key: ChannelKey, seq: number): Promise<number>;
   /** The messages at the given positions that exist, in no particular order. */
   bySeqs(refs: ReadonlyArray<ChannelKey & { seq: number }>): Promise<StoredMessage[]>;

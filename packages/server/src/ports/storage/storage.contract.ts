@@ -1,11 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Fanout, NewMessage, Storage } from './index.js';
+import { type ConversationRow, type Fanout, isListedRow, type NewMessage, refKey, type Storage } from './index.js';
+import { runConcurrencyContract } from './storage-concurrency.contract.js';
+
+export interface StorageContractOptions {
+  /**
+   * For a backend that several server nodes can share: `count` stores opened at once on one fresh,
+   * empty data set, as that many nodes would open it. The concurrency rules then race across them;
+   * without it they race on one store from `open`.
+   */
+  openNodes?: (count: number) => Promise<Storage[]>;
+}
 
 /**
- * The storage contract: every adapter runs this same suite (see sqlite.test.ts, postgres.test.ts).
- * `open` must hand out an empty store each time.
+ * The storage contract: every backend runs this same suite (see sqlite.test.ts, postgres.test.ts),
+ * a test for each rule the ports state (ports/storage/*.ts). `open` must hand out an empty store each time.
  */
-export function runStorageContract(name: string, open: () => Promise<Storage>): void {
+export function runStorageContract(name: string, open: () => Promise<Storage>, options: StorageContractOptions = {}): void {
+  const { openNodes } = options;
+  runConcurrencyContract(
+    `storage contract under concurrency: ${name}${openNodes ? ' (3 nodes on one data set)' : ' (one store)'}`,
+    openNodes
+      ? async () => {
+          const nodes = await openNodes(3);
+          return { nodes, close: async () => void (await Promise.all(nodes.map((n) => n.close()))) };
+        }
+      : async () => {
+          const store = await open();
+          return { nodes: [store], close: () => store.close() };
+        },
+  );
   describe(`storage contract: ${name}`, () => {
     let store: Storage;
     let n = 0;
@@ -45,6 +68,12 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
       await store?.close();
     });
 
+    it('closes idempotently', async () => {
+      const other = await open();
+      await other.close();
+      await other.close();
+    });
+
     describe('users', () => {
       it('creates a user and then changes only the fields given', async () => {
         const created = await store.users.upsert('u1', { name: 'One', ext: 'x' }, now);
@@ -81,6 +110,39 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         expect(await store.users.blacklist('a')).toEqual(['d']);
         await store.users.removeFromBlacklist('a', ['d']);
       });
+
+      it('applies upsertMany in array order: a uid given twice ends with the later fields over the earlier', async () => {
+        expect(
+          await store.users.upsertMany(
+            [
+              { uid: 'twice', name: 'A', ext: 'x' },
+              { uid: 'twice', name: 'B' },
+            ],
+            now,
+          ),
+        ).toBe(2);
+        expect(await store.users.get('twice')).toMatchObject({ name: 'B', avatar: '', ext: 'x', createdAt: now, updatedAt: now });
+        await store.users.upsertMany(
+          [
+            { uid: 'twice', avatar: 'p' },
+            { uid: 'twice', name: 'C' },
+          ],
+          now + 1,
+        );
+        expect(await store.users.get('twice')).toMatchObject({ name: 'C', avatar: 'p', ext: 'x', createdAt: now, updatedAt: now + 1 });
+      });
+
+      it('sorts ids by code point, never by locale, and keeps case apart', async () => {
+        await store.users.addToBlacklist('cp-owner', ['b', 'é', 'B', 'a', 'Z', 'A'], now);
+        // A locale collation would give a, A, b, B, é, Z.
+        expect(await store.users.blacklist('cp-owner')).toEqual(['A', 'B', 'Z', 'a', 'b', 'é']);
+        const g = { channelType: 2 as const, channelId: 'cp-grp' };
+        await store.channels.createGroup({ ...g, name: '', ownerUid: 'b', allowHistory: false }, ['é', 'B', 'a'], now);
+        await store.channels.setWhitelist(g, ['b', 'é', 'B', 'a']);
+        expect(await store.channels.whitelist(g)).toEqual(['B', 'a', 'b', 'é']);
+        // Joined at one time: the uid breaks the tie.
+        expect((await store.channels.members(g)).map((m) => m.uid)).toEqual(['B', 'a', 'b', 'é']);
+      });
     });
 
     describe('channels', () => {
@@ -108,6 +170,31 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         expect((await store.channels.members(g, 2)).map((m) => m.uid)).toEqual(['m1', 'm2']);
       });
 
+      it('returns the uids added and removed in the order named, each once; nothing for an unknown channel', async () => {
+        expect(await store.channels.addMembers(g, ['m5', 'm4', 'm5', 'm1'], now)).toEqual(['m5', 'm4']);
+        expect((await store.channels.member(g, 'm4'))?.role).toBe(0);
+        expect(await store.channels.removeMembers(g, ['m4', 'nobody', 'm5', 'm4'])).toEqual(['m4', 'm5']);
+        expect((await store.channels.get(g))?.memberCount).toBe(3);
+        const unknown = { channelType: 2 as const, channelId: 'no-such-group' };
+        expect(await store.channels.addMembers(unknown, ['m1'], now)).toEqual([]);
+        expect(await store.channels.removeMembers(unknown, ['m1'])).toEqual([]);
+        expect(await store.channels.member(unknown, 'm1')).toBeUndefined();
+        await store.channels.update(unknown, { name: 'x' }, now);
+        expect(await store.channels.get(unknown)).toBeUndefined();
+      });
+
+      it("adds the owner once when also named a member, and starts members at the channel's maxSeq", async () => {
+        const g2 = { channelType: 2 as const, channelId: 'grp-owner-named' };
+        expect(
+          await store.channels.createGroup({ ...g2, name: '', ownerUid: 'owner', allowHistory: false }, ['owner', 'm1', 'm1'], now),
+        ).toBe(true);
+        expect((await store.channels.get(g2))?.memberCount).toBe(2);
+        expect(await store.channels.member(g2, 'owner')).toMatchObject({ role: 2, joinSeq: 0, joinedAt: now });
+        expect(await store.channels.createGroup({ ...g2, name: 'again', ownerUid: 'a', allowHistory: true }, ['b'], now)).toBe(false);
+        expect(await store.channels.get(g2)).toMatchObject({ name: '', ownerUid: 'owner', memberCount: 2, allowHistory: false });
+        expect(await store.channels.member(g2, 'b')).toBeUndefined();
+      });
+
       it('sets roles without demoting the owner and transfers ownership atomically', async () => {
         expect(await store.channels.setRole(g, ['m1', 'owner', 'nobody'], 1)).toEqual(['m1']);
         await store.channels.transferOwner(g, 'm2');
@@ -115,11 +202,18 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         expect((await store.channels.member(g, 'm2'))?.role).toBe(2);
         expect((await store.channels.member(g, 'owner'))?.role).toBe(1);
         await store.channels.transferOwner(g, 'owner');
+        // To the owner already: nothing changes.
+        await store.channels.transferOwner(g, 'owner');
+        expect((await store.channels.get(g))?.ownerUid).toBe('owner');
+        expect((await store.channels.member(g, 'owner'))?.role).toBe(2);
+        expect((await store.channels.member(g, 'm2'))?.role).toBe(1);
       });
 
       it('mutes a member, replaces the whitelist and reports send facts', async () => {
         expect(await store.channels.setMemberMute(g, 'm1', -1)).toBe(true);
         expect(await store.channels.setMemberMute(g, 'nobody', -1)).toBe(false);
+        // A member: true even when nothing changes.
+        expect(await store.channels.setMemberMute(g, 'm1', -1)).toBe(true);
         await store.channels.setWhitelist(g, ['m2', 'owner']);
         await store.channels.setWhitelist(g, ['m2']);
         expect(await store.channels.whitelist(g)).toEqual(['m2']);
@@ -221,6 +315,43 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         await store.channels.addMembers(sg, ['late'], now);
         expect((await store.channels.member(sg, 'late'))?.joinSeq).toBe(2);
       });
+
+      it('answers an empty batch with no results', async () => {
+        expect(await store.messages.commit([])).toEqual([]);
+      });
+
+      it('keeps conversation rows for users with a record only', async () => {
+        const ch = pair('a', 'ghost');
+        const [r] = await store.messages.commit([msg({ channelId: ch, fanout: p2p('a', 'ghost') })]);
+        expect(r?.status === 'stored' && r.conversations.map((c) => c.uid)).toEqual(['a']);
+        expect(await store.conversations.get('ghost', 'p2p|a')).toBeUndefined();
+        expect(await store.conversations.clock('ghost')).toMatchObject({ version: 0 });
+        expect((await store.channels.get({ channelType: 1, channelId: ch }))?.maxSeq).toBe(1);
+      });
+
+      it("starts a member's row at their join point, and below it hides history unless the group shows it", async () => {
+        for (const u of ['jp-o', 'jp-late']) await store.users.upsert(u, {}, now);
+        for (const allowHistory of [false, true]) {
+          const g = { channelType: 2 as const, channelId: `jp-${allowHistory}` };
+          const fanout: Fanout = { kind: 'members', conversationId: `team|${g.channelId}` };
+          await store.channels.createGroup({ ...g, name: '', ownerUid: 'jp-o', allowHistory }, [], now);
+          await store.messages.commit([msg({ ...g, fromUid: 'jp-o', fanout }), msg({ ...g, fromUid: 'jp-o', fanout, redDot: false })]);
+          await store.channels.addMembers(g, ['jp-late'], now);
+          expect((await store.channels.member(g, 'jp-late'))?.joinSeq).toBe(2);
+          await store.messages.commit([msg({ ...g, fromUid: 'jp-o', fanout })]);
+          expect(await store.conversations.get('jp-late', fanout.conversationId)).toMatchObject({
+            lastSeq: 3,
+            lastOrd: 2,
+            readSeq: 2,
+            readOrd: await store.messages.ordinalAt(g, 2),
+            clearSeq: allowHistory ? 0 : 2,
+            hiddenSeq: -1,
+          });
+          expect(await store.messages.ordinalAt(g, 2)).toBe(1);
+          expect(await store.messages.ordinalAt(g, 99)).toBe(0);
+          expect(await store.channels.get(g)).toMatchObject({ maxSeq: 3, lastMessageAt: now + n });
+        }
+      });
     });
 
     describe('conversations', () => {
@@ -305,6 +436,64 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         expect(created.row).toMatchObject({ lastSeq: 0, ext: 'x' });
         // The given time, unless the user has a conversation at or just below it already.
         expect(created.row.sortTs).toBeGreaterThanOrEqual(now + 5);
+      });
+
+      it('lists a row only while isListedRow holds: an ext alone keeps a row but gives it no place', async () => {
+        await store.users.upsert('ls-me', {}, now);
+        const k = key('ls-me', 'ls-peer');
+        const quiet = await store.conversations.update('ls-me', k, { ext: 'note' });
+        expect(quiet.row).toMatchObject({ lastSeq: 0, sortTs: 0, hiddenSeq: -1, ext: 'note' });
+        expect(isListedRow(quiet.row)).toBe(false);
+        expect(await store.conversations.page('ls-me', { limit: 9 })).toEqual([]);
+        expect((await store.conversations.changedSince('ls-me', 0, 9)).map((r) => r.conversationId)).toEqual(['p2p|ls-peer']);
+        expect(await store.conversations.get('ls-me', 'p2p|ls-peer')).toEqual(quiet.row);
+        const placed = await store.conversations.update('ls-me', k, { sortTsIfEmpty: now + 7 });
+        expect(isListedRow(placed.row)).toBe(true);
+        expect((await store.conversations.page('ls-me', { limit: 9 })).map((r) => r.conversationId)).toEqual(['p2p|ls-peer']);
+        // Deleted while empty (hiddenSeq 0 is not below lastSeq 0): unlisted again.
+        await store.conversations.update('ls-me', k, { hiddenSeq: 0 });
+        expect(await store.conversations.page('ls-me', { limit: 9 })).toEqual([]);
+        expect(await store.conversations.unreadTotal('ls-me')).toEqual({ plain: 0, recount: [] });
+      });
+
+      it('applies a patch field by field: clear only grows, hide replaces, sortTsIfEmpty only while empty', async () => {
+        const k = key('cv-b', 'cv-a');
+        const row = (await store.conversations.get('cv-b', 'p2p|cv-a')) as ConversationRow;
+        expect(row.lastSeq).toBeGreaterThan(0);
+        const cleared = await store.conversations.update('cv-b', k, { clearSeq: 2 });
+        expect(cleared.row.clearSeq).toBe(2);
+        expect((await store.conversations.update('cv-b', k, { clearSeq: 1 })).changed).toBe(false);
+        expect((await store.conversations.update('cv-b', k, { sortTsIfEmpty: now + 99_999_999 })).changed).toBe(false);
+        const hidden = await store.conversations.update('cv-b', k, { hiddenSeq: row.lastSeq });
+        expect(hidden.row).toMatchObject({ hiddenSeq: row.lastSeq, clearSeq: 2, sortTs: row.sortTs });
+        expect(isListedRow(hidden.row)).toBe(false);
+        const shown = await store.conversations.update('cv-b', k, { hiddenSeq: -1, pinnedAt: 0 });
+        expect(shown.row).toMatchObject({ hiddenSeq: -1, pinnedAt: 0, lastSeq: row.lastSeq });
+        // Every change took a version of its own.
+        expect(shown.row.version).toBe(hidden.row.version + 1);
+        expect(hidden.row.version).toBe(cleared.row.version + 1);
+        await store.conversations.update('cv-b', k, { pinnedAt: now });
+      });
+
+      it('writes the row of a uid without a user record, with no version to give it', async () => {
+        const written = await store.conversations.update('no-record', key('no-record', 'a'), { ext: 'x', sortTsIfEmpty: now });
+        expect(written).toMatchObject({ changed: true, row: { ext: 'x', version: 0, sortTs: now } });
+        expect(await store.conversations.clock('no-record')).toMatchObject({ version: 0 });
+        expect(await store.conversations.get('no-record', 'p2p|a')).toEqual(written.row);
+      });
+
+      it('hands out changes by version, at most limit at a time', async () => {
+        await store.users.upsert('ch-me', {}, now);
+        for (const [i, peer] of ['ch-3', 'ch-1', 'ch-2', 'ch-1'].entries()) {
+          await store.conversations.update('ch-me', key('ch-me', peer), { ext: `note ${i}`, sortTsIfEmpty: now });
+        }
+        const all = await store.conversations.changedSince('ch-me', 0, 100);
+        expect(all.map((r) => r.conversationId)).toEqual(['p2p|ch-3', 'p2p|ch-2', 'p2p|ch-1']);
+        const versions = all.map((r) => r.version);
+        expect(versions).toEqual([...versions].sort((x, y) => x - y));
+        expect(await store.conversations.changedSince('ch-me', 0, 2)).toEqual(all.slice(0, 2));
+        expect(await store.conversations.changedSince('ch-me', all[1]?.version as number, 100)).toEqual(all.slice(2));
+        expect((await store.conversations.clock('ch-me')).version).toBe(all[2]?.version);
       });
 
       it("gives a user's conversations distinct updateTimes, at least 2 apart, in write order, whatever the message times", async () => {
@@ -411,6 +600,38 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         expect(await store.messageState.hiddenCountable('ms-b', ch(), 0, 3)).toBe(1);
       });
 
+      it('recounts the rows a revoke flagged instead of summing them', async () => {
+        const { plain, recount } = await store.conversations.unreadTotal('ms-b');
+        expect(plain).toBe(0);
+        expect(recount.map((r) => r.conversationId)).toEqual(['p2p|ms-a']);
+        expect(recount[0]).toMatchObject({ mayHide: true, lastOrd: 3, readOrd: 0 });
+      });
+
+      it('refuses to revoke a message that is not stored', async () => {
+        await expect(store.messageState.revoke(ref(99), 'ms-a', now)).rejects.toThrow();
+        expect(await store.messages.range(ch(), 1, 99)).toHaveLength(3);
+      });
+
+      it('revokes a super-group message on its channel: a clock tick and the revoke count, no member rows', async () => {
+        const sg = { channelType: 3 as const, channelId: 'sg-revoke' };
+        await store.channels.createGroup({ ...sg, name: '', ownerUid: 'ms-a', allowHistory: false }, ['ms-b'], now);
+        const fanout: Fanout = { kind: 'none', conversationId: 'super_team|sg-revoke' };
+        await store.messages.commit([msg({ ...sg, fromUid: 'ms-a', fanout })]);
+        const before = (await store.conversations.clock('ms-b')).superGroupClock;
+        const { message, conversations } = await store.messageState.revoke({ ...sg, seq: 1 }, 'ms-a', now);
+        expect(message.revokedAt).toBe(now);
+        expect(conversations).toEqual([]);
+        const after = (await store.conversations.clock('ms-b')).superGroupClock;
+        expect(after).toBe(before + 1);
+        const view = (await store.conversations.superGroups('ms-b')).find((v) => v.channel.channelId === 'sg-revoke');
+        expect(view?.channel).toMatchObject({ revokeCount: 1, superGroupClock: after });
+        expect((await store.messageState.revoke({ ...sg, seq: 1 }, 'ms-b', now + 1)).message).toMatchObject({
+          revokedAt: now,
+          revoker: 'ms-a',
+        });
+        expect((await store.conversations.clock('ms-b')).superGroupClock).toBe(after);
+      });
+
       it('deletes for one user only, counting a revoked-and-deleted message once', async () => {
         const row = await store.messageState.deleteForUser('ms-b', 'p2p|ms-a', ch(), [2, 3]);
         expect(row?.mayHide).toBe(true);
@@ -423,11 +644,28 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         expect(await store.messageState.lastVisibleSeq('ms-b', ch(), 1, 3)).toBe(0);
       });
 
+      it("raises the user's version for a one-way delete even without a row to stamp", async () => {
+        const before = (await store.conversations.clock('ms-a')).version;
+        expect(
+          await store.messageState.deleteForUser('ms-a', 'p2p|nobody', { channelType: 1, channelId: pair('ms-a', 'nobody') }, [1]),
+        ).toBe(undefined);
+        expect((await store.conversations.clock('ms-a')).version).toBe(before + 1);
+        // Deleting again is idempotent for the deletions, and still a new version for the row.
+        const row = await store.messageState.deleteForUser('ms-b', 'p2p|ms-a', ch(), [2]);
+        expect(row?.version).toBe((await store.conversations.clock('ms-b')).version);
+        expect([...(await store.messageState.deletedSeqs('ms-b', ch(), 1, 3))].sort()).toEqual([2, 3]);
+      });
+
       it('edits at most maxEdits times', async () => {
         const first = await store.messageState.edit(ref(1), '{"type":1,"content":"v2"}', now + 1, 2);
         expect(first).toMatchObject({ editCount: 1, editedAt: now + 1, editedPayloadJson: '{"type":1,"content":"v2"}' });
         await store.messageState.edit(ref(1), '{"type":1,"content":"v3"}', now + 2, 2);
         expect(await store.messageState.edit(ref(1), '{"type":1,"content":"v4"}', now + 3, 2)).toBe('limit');
+        expect(await store.messageState.byId((await store.messages.bySeqs([ref(1)]))[0]?.messageId as string)).toMatchObject({
+          editCount: 2,
+          editedAt: now + 2,
+          editedPayloadJson: '{"type":1,"content":"v3"}',
+        });
       });
 
       it('keeps reactions per emoji, limits distinct emoji, and reads them back', async () => {
@@ -440,6 +678,27 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
           { emoji: '🎉', uids: ['ms-b'] },
         ]);
         expect((await store.messages.bySeqs([ref(1)]))[0]?.annotated).toBe(true);
+      });
+
+      it('adds a reaction once, ignores removing an absent one, and orders reactions of one time by (emoji, uid)', async () => {
+        const r2 = ref(2);
+        expect((await store.messages.bySeqs([r2]))[0]?.annotated).toBe(false);
+        expect(await store.messageState.react(r2, 'ms-b', '👍', true, 5, now)).toEqual([{ emoji: '👍', uids: ['ms-b'] }]);
+        expect(await store.messageState.react(r2, 'ms-b', '👍', true, 5, now + 1)).toEqual([{ emoji: '👍', uids: ['ms-b'] }]);
+        expect(await store.messageState.react(r2, 'ms-b', '🎉', false, 5, now + 1)).toEqual([{ emoji: '👍', uids: ['ms-b'] }]);
+        // Made at one time: 🎉 (U+1F389) before 👍 (U+1F44D), 'ms-a' before 'ms-b'.
+        const other = { channelType: 1 as const, channelId: pair('ms-a', 'ms-rx') };
+        await store.messages.commit([msg({ ...other, fromUid: 'ms-a', fanout: p2p('ms-a', 'ms-rx') })]);
+        const r3 = { ...other, seq: 1 };
+        await store.messageState.react(r3, 'ms-b', '👍', true, 5, now);
+        await store.messageState.react(r3, 'ms-b', '🎉', true, 5, now);
+        expect(await store.messageState.react(r3, 'ms-a', '👍', true, 5, now)).toEqual([
+          { emoji: '🎉', uids: ['ms-b'] },
+          { emoji: '👍', uids: ['ms-a', 'ms-b'] },
+        ]);
+        expect(await store.messageState.react(r2, 'ms-a', '😀', true, 1, now + 2)).toBe('limit');
+        expect((await store.messageState.annotations([r2])).get(refKey(r2))?.reactions).toEqual([{ emoji: '👍', uids: ['ms-b'] }]);
+        expect((await store.messages.bySeqs([r2]))[0]?.annotated).toBe(true);
       });
 
       it('records each reader of a message once', async () => {
@@ -457,6 +716,20 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         expect(notes.get(`1|${pair('ms-a', 'ms-b')}|3`)).toEqual({ reactions: [], readCount: 0 });
       });
 
+      it('reports each new receipt once, in the order named, even when named twice in one call', async () => {
+        const c = { channelType: 1 as const, channelId: pair('ms-a', 'ms-rc') };
+        await store.users.upsert('ms-rc', {}, now);
+        await store.messages.commit([1, 2, 3].map(() => msg({ ...c, fromUid: 'ms-a', fanout: p2p('ms-a', 'ms-rc') })));
+        const at = (seq: number) => ({ ...c, seq });
+        expect(await store.messageState.addReceipts('ms-rc', [at(3), at(1), at(3)], now)).toEqual([at(3), at(1)]);
+        expect(await store.messageState.addReceipts('ms-rc', [at(2), at(1)], now)).toEqual([at(2)]);
+        expect([...(await store.messageState.annotations([at(1), at(4)])).values()]).toEqual([
+          { reactions: [], readCount: 1 },
+          { reactions: [], readCount: 0 },
+        ]);
+        expect((await store.messages.bySeqs([at(1), at(2), at(3)])).every((m) => m.annotated)).toBe(true);
+      });
+
       it('finds the last message before a time by seq', async () => {
         const c = { channelType: 1 as const, channelId: pair('ms-a', 'ms-c') };
         await store.users.upsert('ms-c', {}, now);
@@ -466,6 +739,19 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         expect(await store.messageState.seqBefore(c, now + 25)).toBe(2);
         expect(await store.messageState.seqBefore(c, now + 10)).toBe(0);
         expect(await store.messageState.seqBefore(c, now + 99)).toBe(3);
+      });
+
+      it('finds a seq at a time boundary when clock skew put timestamps out of seq order', async () => {
+        const c = { channelType: 1 as const, channelId: pair('ms-a', 'ms-skew') };
+        await store.users.upsert('ms-skew', {}, now);
+        // Seqs 1..4 at +10, +30, +20, +40: two boundaries around +25 (after seq 1, and after seq 3).
+        await store.messages.commit(
+          [10, 30, 20, 40].map((dt) => msg({ ...c, fromUid: 'ms-a', timestamp: now + dt, fanout: p2p('ms-a', 'ms-skew') })),
+        );
+        expect([1, 3]).toContain(await store.messageState.seqBefore(c, now + 25));
+        expect(await store.messageState.seqBefore(c, now + 10)).toBe(0);
+        expect(await store.messageState.seqBefore(c, now + 41)).toBe(4);
+        expect(await store.messageState.seqBefore({ channelType: 1, channelId: 'no|such' }, now)).toBe(0);
       });
     });
   });

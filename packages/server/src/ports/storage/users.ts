@@ -10,17 +10,28 @@ export interface UserPatch {
  * Users and their blacklists.
  * - `upsert` is atomic per user: it creates the user or changes only the fields given.
  * - Blacklist writes are idempotent: adding a present uid or removing an absent one changes nothing.
+ * - Nothing here checks that a named uid exists: the domain does, where it matters.
  */
 export interface UserStore {
+  /**
+   * Creates the user (fields not given are '', createdAt = updatedAt = now) or changes only the
+   * fields given and sets updatedAt = now; returns the user as stored.
+   */
   upsert(uid: string, patch: UserPatch, now: number): Promise<User>;
-  /** `upsert` for many users in one transaction; returns how many were given. */
+  /**
+   * `upsert` for each entry, in array order, in one transaction (a uid given twice ends with the later
+   * entry's fields over the earlier's); returns how many entries were given.
+   */
   upsertMany(users: ReadonlyArray<{ uid: string } & UserPatch>, now: number): Promise<number>;
+  /** The user, or undefined. */
   get(uid: string): Promise<User | undefined>;
   /** The subset of `uids` that exist, in no particular order. */
   existing(uids: readonly string[]): Promise<string[]>;
+  /** Adds each uid to `ownerUid`'s blacklist, once however often it is named or was added before. */
   addToBlacklist(ownerUid: string, uids: readonly string[], now: number): Promise<void>;
+  /** Removes each uid from `ownerUid`'s blacklist; absent ones are ignored. */
   removeFromBlacklist(ownerUid: string, uids: readonly string[]): Promise<void>;
-  /** What sending to a person channel needs to know, in one read. */
+  /** What sending to a person channel needs to know, in one read: does `peerUid` exist, and block `senderUid`. */
   personSendFacts(senderUid: string, peerUid: string): Promise<{ peerExists: boolean; blockedByPeer: boolean }>;
   /** Blocked uids of `ownerUid`, sorted. */
   blacklist(ownerUid: string): Promise<string[]>;

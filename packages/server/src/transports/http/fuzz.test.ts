@@ -169,7 +169,7 @@ async function fuzz(t: TestServer, count: number): Promise<void> {
 
 await describeEachBackend('REST fuzz', (backend) => {
   const server = useServer(backend, { PARLEY_SEND_RATE_PER_SEC: '0' });
-  const count = Number(process.env.PARLEY_FUZZ_REQUESTS ?? (backend.name === 'sqlite' ? 5_000 : 2_000));
+  const count = Number(process.env.PARLEY_FUZZ_REQUESTS ?? (backend.inProcess ? 5_000 : 2_000));
 
   it(`${count} generated requests over every documented endpoint: no 5xx, every error catalogued`, { timeout: 240_000 }, async () => {
     await fuzz(server(), count);

@@ -102,7 +102,7 @@ async function fuzz(t: TestServer, frames: number): Promise<void> {
 await describeEachBackend('WebSocket fuzz', (backend) => {
   const server = useServer(backend, { PARLEY_SEND_RATE_PER_SEC: '0' });
   // PostgreSQL answers each request in a round trip or more: fewer frames keep CI's time in bounds.
-  const frames = Number(process.env.PARLEY_FUZZ_FRAMES ?? (backend.name === 'sqlite' ? 20_000 : 5_000));
+  const frames = Number(process.env.PARLEY_FUZZ_FRAMES ?? (backend.inProcess ? 20_000 : 5_000));
 
   it(`${frames} generated frames: each answered in the documented shape, no server error, everyone served after`, {
     timeout: 240_000,

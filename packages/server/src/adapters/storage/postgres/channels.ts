@@ -167,7 +167,7 @@ export function postgresChannels(pool: Pool): ChannelStore {
         [role, key.channelType, key.channelId, uids],
       );
       const changed = new Set(rows.map((r) => r.uid));
-      // Like the SQLite adapter, a uid named twice is reported twice.
+      // In the order named; a uid named twice comes twice (the port allows it).
       return uids.filter((uid) => changed.has(uid));
     },
     async transferOwner(key, uid) {

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import type { ConversationPatch, ConversationRow, ConversationStore, ListQuery, SuperGroupView } from '../../../ports/storage/index.js';
-import { nextSortTs } from '../fanout-plan.js';
+import type { ConversationRow, ConversationStore, ListQuery, SuperGroupView } from '../../../ports/storage/index.js';
+import { applyConversationPatch, LISTED_SQL, stampChangedRow } from '../conversation-rules.js';
 import { type ChannelRow, type ConversationDbRow, toChannel, toConversationRow } from '../rows.js';
 import { channelColumns } from './channels.js';
 import { inTransaction } from './transaction.js';
@@ -25,9 +25,6 @@ export const CONVERSATION_COLUMN_NAMES = [
 ] as const satisfies ReadonlyArray<keyof ConversationDbRow>;
 export const CONVERSATION_COLUMNS = CONVERSATION_COLUMN_NAMES.join(', ');
 
-/** Listed: not deleted (or a newer message since), and holding a message or an explicit ext/pin. Same as SQLite's. */
-const VISIBLE = 'last_seq > hidden_seq AND (last_seq > 0 OR sort_ts > 0)';
-
 /** A super group joined with the member's own conversation row, whose columns come prefixed `own_` (all null when missing). */
 type SuperGroupDbRow = ChannelRow & {
   red_count: number;
@@ -44,23 +41,6 @@ const ownRowOf = (r: SuperGroupDbRow): ConversationRow | undefined => {
   return toConversationRow(own as unknown as ConversationDbRow);
 };
 
-/** The patch applied to `row` exactly as the SQLite adapter does it. */
-function patched(row: ConversationRow, patch: ConversationPatch): ConversationRow {
-  const next = { ...row };
-  if (patch.ext !== undefined) next.ext = patch.ext;
-  if (patch.pinnedAt !== undefined) next.pinnedAt = patch.pinnedAt;
-  // The read position moves forward only, its seq and ordinal together.
-  if (patch.read && patch.read.seq > row.readSeq) {
-    next.readSeq = patch.read.seq;
-    next.readOrd = patch.read.ord;
-  }
-  if (patch.hiddenSeq !== undefined) next.hiddenSeq = patch.hiddenSeq;
-  // A clear is one-way: clearSeq only grows.
-  if (patch.clearSeq !== undefined) next.clearSeq = Math.max(row.clearSeq, patch.clearSeq);
-  if (patch.sortTsIfEmpty !== undefined && row.lastSeq === 0) next.sortTs = patch.sortTsIfEmpty;
-  return next;
-}
-
 /**
  * Per-user conversation state. `update` takes its row locks in the order every commit takes them
  * (see messages.ts): the owner's users row first, then the conversation row. Taking them the other
@@ -76,7 +56,7 @@ export function postgresConversations(pool: Pool): ConversationStore {
         values.push(value);
         return `$${values.length}`;
       };
-      const where = ['uid = $1', 'channel_type <> 3', VISIBLE];
+      const where = ['uid = $1', 'channel_type <> 3', LISTED_SQL];
       if (q.after) {
         const ts = param(q.after.sortTs);
         where.push(`(sort_ts < ${ts} OR (sort_ts = ${ts} AND conversation_id > ${param(q.after.conversationId)}))`);
@@ -92,7 +72,7 @@ export function postgresConversations(pool: Pool): ConversationStore {
     },
     async superGroups(uid) {
       // One round trip for all of them: the channel, the member's join point and their own row.
-      // The own row is the one SQLite reads, under the conversation id `super_team|<group id>`.
+      // The own row is the one under the conversation id `super_team|<group id>` (see the port).
       const { rows } = await pool.query<SuperGroupDbRow>(
         `SELECT ${channelColumns('c')}, c.red_count, c.all_mention_seq, c.sg_clock, c.revoke_count,
            m.join_seq, COALESCE(jm.red_ord, 0) AS join_ord,
@@ -143,20 +123,16 @@ export function postgresConversations(pool: Pool): ConversationStore {
           [uid, key.conversationId],
         );
         const row = toConversationRow(rows[0] as ConversationDbRow);
-        const next = patched(row, patch);
-        const changed = (Object.keys(next) as Array<keyof ConversationRow>).some((k) => next[k] !== row[k]);
+        const { next, changed } = applyConversationPatch(row, patch);
         if (!changed) return { row, changed };
         const bumped = await client.query<{ conv_version: number; last_sort_ts: number }>(
           'UPDATE users SET conv_version = conv_version + 1 WHERE uid = $1 RETURNING conv_version, last_sort_ts',
           [uid],
         );
-        // No users row: nothing to version, as in SQLite; the row keeps its version.
+        // No users row: nothing to version (see ConversationStore.update).
         const owner = bumped.rows[0];
-        next.version = owner?.conv_version ?? row.version;
-        if (owner && next.sortTs !== row.sortTs) {
-          next.sortTs = nextSortTs(next.sortTs, owner.last_sort_ts);
-          await client.query('UPDATE users SET last_sort_ts = $2 WHERE uid = $1', [uid, next.sortTs]);
-        }
+        const lastSortTs = stampChangedRow(row, next, owner && { version: owner.conv_version, lastSortTs: owner.last_sort_ts });
+        if (lastSortTs !== undefined) await client.query('UPDATE users SET last_sort_ts = $2 WHERE uid = $1', [uid, lastSortTs]);
         const written = await client.query<ConversationDbRow>(
           `UPDATE conversations SET ext = $3, pinned_at = $4, read_seq = $5, read_ord = $6, hidden_seq = $7, clear_seq = $8,
              sort_ts = $9, version = $10
@@ -197,7 +173,7 @@ export function postgresConversations(pool: Pool): ConversationStore {
       return { version: r.version ?? 0, superGroupClock: r.clock, epoch: r.epoch };
     },
     async pinned(uid) {
-      // SQLite returns them in primary-key order; the port names none, this makes it explicit.
+      // The port names no order; this one is the primary key's, and stable.
       const { rows } = await pool.query<ConversationDbRow>(
         `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE uid = $1 AND pinned_at > 0 ORDER BY conversation_id`,
         [uid],
@@ -211,9 +187,9 @@ export function postgresConversations(pool: Pool): ConversationStore {
       const { rows } = await pool.query<{ plain: number } & { [K in keyof ConversationDbRow]: ConversationDbRow[K] | null }>(
         `SELECT t.plain, ${CONVERSATION_COLUMN_NAMES.map((c) => `r.${c}`).join(', ')}
          FROM (SELECT COALESCE(SUM(GREATEST(last_ord - read_ord, 0)), 0)::bigint AS plain
-               FROM conversations WHERE uid = $1 AND channel_type <> 3 AND NOT may_hide AND ${VISIBLE}) AS t
+               FROM conversations WHERE uid = $1 AND channel_type <> 3 AND NOT may_hide AND ${LISTED_SQL}) AS t
          LEFT JOIN (SELECT ${CONVERSATION_COLUMNS} FROM conversations
-                    WHERE uid = $1 AND channel_type <> 3 AND may_hide AND ${VISIBLE}) AS r ON TRUE
+                    WHERE uid = $1 AND channel_type <> 3 AND may_hide AND ${LISTED_SQL}) AS r ON TRUE
          ORDER BY r.conversation_id`,
         [uid],
       );

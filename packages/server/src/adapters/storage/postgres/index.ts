@@ -45,7 +45,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
       return { ...rows[0] };
     },
     close() {
-      // pg refuses a second end(); closing twice is harmless with SQLite, so it is here too.
+      // pg refuses a second end(); the port has close() idempotent.
       closed ??= pool.end();
       return closed;
     },
@@ -53,7 +53,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
 }
 
 /**
- * `pg` is an optional dependency, loaded only here so that a server using SQLite starts without it.
+ * `pg` is an optional dependency, loaded only here so that a server on another backend starts without it.
  * BIGINT columns (ms timestamps, seqs, versions) come back as JS numbers: they stay far below 2^53,
  * and the parser is set on this pool only, never on pg's global defaults.
  */

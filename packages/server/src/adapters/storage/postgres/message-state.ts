@@ -1,14 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
-import type {
-  ChannelKey,
-  ConversationRow,
-  MessageAnnotations,
-  MessageRef,
-  MessageStateStore,
-  ReactionGroup,
-} from '../../../ports/storage/index.js';
+import type { ChannelKey, ConversationRow, MessageAnnotations, MessageRef, MessageStateStore } from '../../../ports/storage/index.js';
 import { refKey } from '../../../ports/storage/index.js';
-import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
+import { type ConversationDbRow, groupReactions, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
 import { CONVERSATION_COLUMN_NAMES, CONVERSATION_COLUMNS } from './conversations.js';
 import { bumpConversationVersions, MESSAGE_COLUMNS } from './messages.js';
 import { inTransaction } from './transaction.js';
@@ -32,17 +25,6 @@ const refArrays = (refs: readonly MessageRef[]): [number[], string[], number[]] 
   refs.map((r) => r.channelId),
   refs.map((r) => r.seq),
 ];
-
-/** Reactions in reaction order, grouped by emoji in order of each emoji's first reaction (as SQLite groups them). */
-const groupReactions = (rows: ReadonlyArray<readonly [string, string]>): ReactionGroup[] => {
-  const groups = new Map<string, string[]>();
-  for (const [emoji, uid] of rows) {
-    const list = groups.get(emoji);
-    if (list) list.push(uid);
-    else groups.set(emoji, [uid]);
-  }
-  return [...groups].map(([emoji, uids]) => ({ emoji, uids }));
-};
 
 /**
  * Revoke, in the global lock order of messages.ts: the message row, then its channel, then (super
@@ -157,7 +139,7 @@ async function react(client: PoolClient, ref: MessageRef, uid: string, emoji: st
     `SELECT emoji, uid FROM reactions WHERE ${THE_MESSAGE} ORDER BY created_at, emoji, uid`,
     key,
   );
-  return groupReactions(rows.map((r) => [r.emoji, r.uid] as const));
+  return groupReactions(rows);
 }
 
 /** Records the receipts not recorded yet and marks their messages annotated; returns the refs recorded. */
@@ -189,7 +171,7 @@ async function addReceipts(client: PoolClient, uid: string, refs: readonly Messa
      WHERE m.channel_type = l.channel_type AND m.channel_id = l.channel_id AND m.seq = l.seq`,
     refArrays(recorded),
   );
-  // As SQLite answers: the given refs, in the given order, each recorded one once.
+  // As the port answers: the given refs, in the given order, each recorded one once.
   const fresh = new Set(recorded.map(refKey));
   return refs.filter((r) => fresh.delete(refKey(r)));
 }
@@ -197,7 +179,7 @@ async function addReceipts(client: PoolClient, uid: string, refs: readonly Messa
 /** One-way delete: the user's deletions, then (users, then conversations, the lock order) a new version on their row. */
 async function deleteForUser(client: PoolClient, uid: string, conversationId: string, key: ChannelKey, seqs: readonly number[]) {
   const sorted = [...new Set(seqs)].sort((a, b) => a - b);
-  // As in SQLite, the version is taken even when there is no row to give it to.
+  // The version is taken even when there is no row to give it to (see the port).
   const bumped = await client.query<{ conv_version: number }>(
     `WITH deleted AS (
        INSERT INTO deleted_messages (uid, channel_type, channel_id, seq)
@@ -257,7 +239,10 @@ export function postgresMessageState(pool: Pool): MessageStateStore {
         refArrays(refs),
       );
       for (const r of rows) {
-        result.set(refKey(refs[r.ord - 1] as MessageRef), { reactions: groupReactions(r.reactions), readCount: r.read_count });
+        result.set(refKey(refs[r.ord - 1] as MessageRef), {
+          reactions: groupReactions(r.reactions.map(([emoji, uid]) => ({ emoji, uid }))),
+          readCount: r.read_count,
+        });
       }
       return result;
     },
@@ -298,7 +283,7 @@ export function postgresMessageState(pool: Pool): MessageStateStore {
       return rows[0]?.seq ?? 0;
     },
     async seqBefore(key, timestamp) {
-      // SQLite's binary search on seq (timestamps follow commit order, so no index on time), run by the
+      // A binary search on seq (timestamps follow commit order, so no index on time), run by the
       // server in one round trip: each step probes the message at the upper middle of (lo, hi].
       const { rows } = await pool.query<{ lo: number }>(
         `WITH RECURSIVE search(lo, hi) AS (

@@ -41,8 +41,8 @@ const lostClientMsgNoRace = (error: unknown): boolean => sqlState(error) === '23
 
 /**
  * One batch, one transaction, a fixed number of round trips whatever its size: every statement
- * takes the whole batch as arrays (`unnest`). The bookkeeping is `BatchPlan`'s, exactly as in the
- * SQLite adapter; what differs is that its synchronous lookups are answered from prefetched maps.
+ * takes the whole batch as arrays (`unnest`). The bookkeeping is `BatchPlan`'s (../fanout-plan.ts),
+ * shared with every SQL adapter; its synchronous lookups are answered here from prefetched maps.
  *
  * Several nodes may commit at once. Row locks are always taken in this order, each kind in one
  * global order, so concurrent transactions queue instead of deadlocking:
@@ -180,7 +180,7 @@ async function insertMessages(client: PoolClient, plan: BatchPlan): Promise<void
 /**
  * Members of the channels among `messages` that fan out to members, by channel key, each with
  * their join seq and the channel's ordinal at it (where their unread counting starts). Sorted by
- * uid within a channel, as SQLite reads them (primary-key order), so versions go out alike.
+ * uid within a channel (primary-key order), so that a batch's touches come in a stable order.
  */
 async function membersByChannel(client: PoolClient, messages: readonly NewMessage[]): Promise<Map<string, FanoutMember[]>> {
   const groups = new Map<string, NewMessage>();
@@ -217,7 +217,7 @@ async function membersByChannel(client: PoolClient, messages: readonly NewMessag
 
 /**
  * Adds each user's demand to their conversation version and returns the new top per user (users
- * without a row are left out, as in SQLite). The user rows are locked in uid order first, in a
+ * without a row are left out: no version, no conversation row). The user rows are locked in uid order first, in a
  * materialized CTE, because the order in which an UPDATE ... FROM join reaches its rows is up to
  * the planner, and two batches locking the same users in different orders would deadlock.
  */
@@ -254,7 +254,7 @@ export async function bumpConversationVersions(
 
 /**
  * Conversation rows that take the message: order, last message, the sender's read position,
- * mentions, a new version. Returns the rows as stored, in touch order (as SQLite returns them).
+ * mentions, a new version. Returns the rows as stored, in touch order.
  */
 async function upsertConversations(client: PoolClient, touches: readonly ConversationTouch[]): Promise<ConversationRow[]> {
   if (!touches.length) return [];
@@ -377,7 +377,7 @@ export function postgresMessages(pool: Pool): MessageStore {
     },
     async bySeqs(refs) {
       if (!refs.length) return [];
-      // One round trip whatever the number of refs; a ref named twice is answered twice, as in SQLite.
+      // One round trip whatever the number of refs; a ref named twice is answered twice.
       const { rows } = await pool.query<MessageRow>(
         `SELECT ${messageColumns('m')}
          FROM unnest($1::int[], $2::text[], $3::bigint[]) AS r(channel_type, channel_id, seq)

@@ -3,11 +3,11 @@ import { inTransaction } from './transaction.js';
 
 /**
  * Ordered, append-only: a released migration is never edited, a change is a new entry.
- * The same tables, keys and indexes as the SQLite adapter's (see ../sqlite/migrations.ts for the
- * data model; one index more, see migration 3), in PostgreSQL types: BIGINT for ms timestamps, seqs and versions, BOOLEAN for flags.
- * Ids are `COLLATE "C"` so that they compare and sort bytewise, as SQLite's BINARY does, whatever
- * the database's default collation; that keeps `ORDER BY uid` identical across adapters and lets
- * the sorted reads use the primary keys.
+ * The SQL schema the shared row mappings read (../rows.ts; what each table holds: docs/architecture.md,
+ * "Data model"), in PostgreSQL types: BIGINT for ms timestamps, seqs and versions, BOOLEAN for flags.
+ * Ids are `COLLATE "C"` so that they compare and sort by code point (bytewise UTF-8), as the ports
+ * require, whatever the database's default collation; that also lets the sorted reads use the
+ * primary keys.
  */
 const migrations: readonly string[] = [
   `
@@ -97,7 +97,7 @@ const migrations: readonly string[] = [
   CREATE INDEX conversations_by_version ON conversations (uid, version);
   `,
   // The conversation service: exact unread by subtraction of ordinals, mentions, super-group sync.
-  // Like SQLite's migration 2, nothing is backfilled: messages stored before it count as ordinal 0.
+  // Nothing is backfilled: messages stored before it count as ordinal 0.
   // The epoch is any random positive value below 2^53, so that it is also exact as a JS number.
   `
   ALTER TABLE messages ADD COLUMN red_ord BIGINT NOT NULL DEFAULT 0;
@@ -112,10 +112,10 @@ const migrations: readonly string[] = [
   CREATE TABLE counters (name TEXT COLLATE "C" PRIMARY KEY, value BIGINT NOT NULL);
   INSERT INTO counters (name, value) VALUES ('supergroup_clock', 0), ('epoch', 1 + floor(random() * 9007199254740990)::bigint);
   `,
-  // Message operations: revoke, edit, reactions, read receipts, one-way deletes (SQLite's migration 3).
-  // One index more than SQLite: conversations by channel. A revoke finds and flags the rows of its
-  // channel while it holds the channel row (and, for a super group, the database-wide clock row);
-  // without it that would be a scan of every user's conversations under those locks.
+  // Message operations: revoke, edit, reactions, read receipts, one-way deletes.
+  // Conversations by channel: a revoke finds and flags the rows of its channel while it holds the
+  // channel row (and, for a super group, the database-wide clock row); without the index that would
+  // be a scan of every user's conversations under those locks.
   `
   ALTER TABLE messages
     ADD COLUMN revoked_at BIGINT NOT NULL DEFAULT 0,

@@ -21,8 +21,8 @@ export function postgresUsers(pool: Pool): UserStore {
     },
     async upsertMany(users, now) {
       if (!users.length) return 0;
-      // One row per uid (a statement may not touch a row twice): later fields win, as they would
-      // with SQLite's upserts one after the other.
+      // One row per uid (a statement may not touch a row twice): later fields win, as the port's
+      // upserts in array order would have it.
       const merged = new Map<string, UserPatch>();
       for (const { uid, name, avatar, ext } of users) {
         const m = merged.get(uid) ?? {};

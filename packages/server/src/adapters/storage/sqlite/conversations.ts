@@ -1,11 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { ConversationRow, ConversationStore, SuperGroupView } from '../../../ports/storage/index.js';
+import type { ConversationStore, SuperGroupView } from '../../../ports/storage/index.js';
 
-import { nextSortTs } from '../fanout-plan.js';
+import { applyConversationPatch, LISTED_SQL, stampChangedRow } from '../conversation-rules.js';
 import { type ConversationDbRow, toChannel, toConversationRow } from '../rows.js';
-
-/** Listed: not deleted (or a newer message since), and holding a message or an explicit ext/pin. */
-const VISIBLE = 'last_seq > hidden_seq AND (last_seq > 0 OR sort_ts > 0)';
 
 export function sqliteConversations(db: Database): ConversationStore {
   const get = db.prepare('SELECT * FROM conversations WHERE uid = ? AND conversation_id = ?');
@@ -16,10 +13,10 @@ export function sqliteConversations(db: Database): ConversationStore {
   // Rows that may hide counted messages are recounted one by one by the caller (see mayHideRows).
   const unreadTotal = db
     .prepare(
-      `SELECT COALESCE(SUM(MAX(last_ord - read_ord, 0)), 0) FROM conversations WHERE uid = ? AND channel_type <> 3 AND may_hide = 0 AND ${VISIBLE}`,
+      `SELECT COALESCE(SUM(MAX(last_ord - read_ord, 0)), 0) FROM conversations WHERE uid = ? AND channel_type <> 3 AND may_hide = 0 AND ${LISTED_SQL}`,
     )
     .pluck();
-  const mayHideRows = db.prepare(`SELECT * FROM conversations WHERE uid = ? AND channel_type <> 3 AND may_hide = 1 AND ${VISIBLE}`);
+  const mayHideRows = db.prepare(`SELECT * FROM conversations WHERE uid = ? AND channel_type <> 3 AND may_hide = 1 AND ${LISTED_SQL}`);
   const superGroups = db.prepare(`
     SELECT c.*, m.join_seq, COALESCE(jm.red_ord, 0) AS join_ord, v.conversation_id AS v_conversation_id
     FROM members m
@@ -45,22 +42,11 @@ export function sqliteConversations(db: Database): ConversationStore {
     ) => {
       insertEmpty.run(uid, key.conversationId, key.channelType, key.channelId);
       const row = toConversationRow(get.get(uid, key.conversationId) as ConversationDbRow);
-      const next = { ...row };
-      if (patch.ext !== undefined) next.ext = patch.ext;
-      if (patch.pinnedAt !== undefined) next.pinnedAt = patch.pinnedAt;
-      if (patch.read && patch.read.seq > row.readSeq) next.readSeq = patch.read.seq;
-      if (patch.read && patch.read.seq > row.readSeq) next.readOrd = patch.read.ord;
-      if (patch.hiddenSeq !== undefined) next.hiddenSeq = patch.hiddenSeq;
-      if (patch.clearSeq !== undefined) next.clearSeq = Math.max(row.clearSeq, patch.clearSeq);
-      if (patch.sortTsIfEmpty !== undefined && row.lastSeq === 0) next.sortTs = patch.sortTsIfEmpty;
-      const changed = (Object.keys(next) as Array<keyof ConversationRow>).some((k) => next[k] !== row[k]);
+      const { next, changed } = applyConversationPatch(row, patch);
       if (!changed) return { row, changed };
       const bumped = bumpVersion.get(uid) as { conv_version: number; last_sort_ts: number } | undefined;
-      next.version = bumped?.conv_version ?? row.version;
-      if (bumped && next.sortTs !== row.sortTs) {
-        next.sortTs = nextSortTs(next.sortTs, bumped.last_sort_ts);
-        setLastSortTs.run(next.sortTs, uid);
-      }
+      const lastSortTs = stampChangedRow(row, next, bumped && { version: bumped.conv_version, lastSortTs: bumped.last_sort_ts });
+      if (lastSortTs !== undefined) setLastSortTs.run(lastSortTs, uid);
       return { row: toConversationRow(write.get({ ...next, uid }) as ConversationDbRow), changed };
     },
   );
@@ -70,7 +56,7 @@ export function sqliteConversations(db: Database): ConversationStore {
 
   return {
     async page(uid, q) {
-      const where = [`uid = @uid`, `channel_type <> 3`, VISIBLE];
+      const where = [`uid = @uid`, `channel_type <> 3`, LISTED_SQL];
       if (q.after) where.push('(sort_ts < @afterTs OR (sort_ts = @afterTs AND conversation_id > @afterId))');
       if (q.minTs !== undefined) where.push('sort_ts > @minTs');
       if (q.maxTs !== undefined) where.push('sort_ts < @maxTs');

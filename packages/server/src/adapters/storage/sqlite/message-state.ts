@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ConversationRow, MessageRef, MessageStateStore, ReactionGroup } from '../../../ports/storage/index.js';
 import { refKey } from '../../../ports/storage/index.js';
-import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
+import { type ConversationDbRow, groupReactions, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
 
 export function sqliteMessageState(db: Database): MessageStateStore {
   const byId = db.prepare('SELECT * FROM messages WHERE message_id = ?');
@@ -72,15 +72,8 @@ export function sqliteMessageState(db: Database): MessageStateStore {
   const maxSeq = db.prepare('SELECT max_seq FROM channels WHERE channel_type = ? AND channel_id = ?').pluck();
   const tsAt = db.prepare('SELECT ts FROM messages WHERE channel_type = ? AND channel_id = ? AND seq = ?').pluck();
 
-  const reactionGroups = (r: MessageRef): ReactionGroup[] => {
-    const groups = new Map<string, string[]>();
-    for (const { emoji, uid } of reactionsOf.all(r.channelType, r.channelId, r.seq) as Array<{ emoji: string; uid: string }>) {
-      const list = groups.get(emoji);
-      if (list) list.push(uid);
-      else groups.set(emoji, [uid]);
-    }
-    return [...groups].map(([emoji, uids]) => ({ emoji, uids }));
-  };
+  const reactionGroups = (r: MessageRef): ReactionGroup[] =>
+    groupReactions(reactionsOf.all(r.channelType, r.channelId, r.seq) as Array<{ emoji: string; uid: string }>);
 
   const revoke = db.transaction((ref: MessageRef, revoker: string, at: number) => {
     if (!bySeq.get(ref.channelType, ref.channelId, ref.seq)) throw new Error(`No message at ${refKey(ref)}`);
