@@ -51,8 +51,9 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<ParleyServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const metrics = createMetrics();
-  const storage = options.storage ?? (await openStorage(config));
+  // The bus first: an unreachable broker stops the start before the database is touched.
   const bus = instrumentBus(options.bus ?? (await openBus(config.busUrl, config.busPrefix)), metrics);
+  const storage = options.storage ?? (await openStorage(config));
   const visibility = new MessageVisibility(storage);
   const router = new DeliveryRouter(
     bus,
