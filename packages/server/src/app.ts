@@ -17,6 +17,7 @@ import { MessageIdGenerator } from './domain/messages/message-id.js';
 import { MessageService } from './domain/messages/message-service.js';
 import { RateLimiter } from './domain/messages/rate-limiter.js';
 import { SendBatcher } from './domain/messages/send-batcher.js';
+import { SharedRateLimit } from './domain/messages/shared-rate-limit.js';
 import { MessageVisibility } from './domain/messages/visibility.js';
 import { UserService } from './domain/users/user-service.js';
 import { instrumentBus } from './observability/bus-metrics.js';
@@ -77,6 +78,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   );
   let shuttingDown = false;
   const clock = options.clock ?? Date.now;
+  const rateLimit = new SharedRateLimit(new RateLimiter(config.limits.sendRatePerSec, config.limits.sendBurst), router);
   const conversations = new ConversationService(storage, router, config.limits, clock);
   const messageActions = new MessageActions(storage, router, conversations, config.limits, clock);
   const messages = new MessageService({
@@ -84,7 +86,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     router,
     batcher,
     ids: new MessageIdGenerator(config.nodeId),
-    rateLimiter: new RateLimiter(config.limits.sendRatePerSec, config.limits.sendBurst),
+    rateLimiter: rateLimit,
     limits: config.limits,
     conversations,
     clock,
@@ -127,6 +129,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       shuttingDown = true;
       // Sends already accepted are stored and acked; new ones are refused from here on.
       await batcher.close();
+      rateLimit.close();
       await gateway.close();
       await http.close();
       await bus.close();

@@ -68,7 +68,10 @@ describe('configuration', () => {
   it('joins nodes through PARLEY_BUS_URL only on a database they can share', () => {
     const pg = { DATABASE_URL: 'postgres://u@h/db' };
     expect(loadConfig({}).busUrl).toBeUndefined();
-    expect(loadConfig({ ...pg, PARLEY_BUS_URL: 'redis://127.0.0.1:6379' })).toMatchObject({ busUrl: 'redis://127.0.0.1:6379', busPrefix: 'parley' });
+    expect(loadConfig({ ...pg, PARLEY_BUS_URL: 'redis://127.0.0.1:6379' })).toMatchObject({
+      busUrl: 'redis://127.0.0.1:6379',
+      busPrefix: 'parley',
+    });
     expect(loadConfig({ ...pg, PARLEY_BUS_URL: 'nats://127.0.0.1:4222', PARLEY_BUS_PREFIX: 'app-1' }).busPrefix).toBe('app-1');
     expect(() => loadConfig({ PARLEY_BUS_URL: 'redis://127.0.0.1:6379' })).toThrow(/nodes cannot share an SQLite file/);
     expect(() => loadConfig({ ...pg, PARLEY_BUS_URL: 'amqp://127.0.0.1' })).toThrow(/must start with redis:\/\/, rediss:\/\/ or nats:\/\//);

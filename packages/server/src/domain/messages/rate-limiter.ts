@@ -22,6 +22,18 @@ export class RateLimiter {
     return true;
   }
 
+  /**
+   * Sends made through other nodes, charged here so the rate holds for the whole cluster. A bucket
+   * may go below zero (down to -burst): its owner then waits for it to refill.
+   */
+  charge(key: string, count: number, now = Date.now()): void {
+    if (this.ratePerSec === 0) return;
+    const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
+    bucket.tokens = Math.max(-this.burst, Math.min(this.burst, bucket.tokens + ((now - bucket.at) * this.ratePerSec) / 1000) - count);
+    bucket.at = now;
+    this.buckets.set(key, bucket);
+  }
+
   /** Full buckets carry no state worth keeping: dropping them bounds memory. */
   private sweep(now: number): void {
     const fullAfterMs = (this.burst / this.ratePerSec) * 1000;
