@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { sqliteBackend } from '@parley/test-kit/backends';
+import { chromiumAvailable, launchChromium } from '@parley/test-kit/chromium';
+import { eventually } from '@parley/test-kit/eventually';
+import { TestServer } from '@parley/test-kit/server';
 import type { Browser } from 'playwright-core';
 import { build } from 'rolldown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteBackend } from '../../server/src/test-support/backends.js';
-import { chromiumAvailable, launchChromium } from '../../server/src/test-support/chromium.js';
-import { eventually } from '../../server/src/test-support/eventually.js';
-import { TestServer } from '../../server/src/test-support/server.js';
 import { connect, type LocalMessage, type ParleyClient } from './index.js';
 
 const available = chromiumAvailable("the SDK's browser test");

@@ -1,8 +1,8 @@
+import { sqliteBackend } from '@parley/test-kit/backends';
+import { eventually } from '@parley/test-kit/eventually';
+import { freePort } from '@parley/test-kit/free-port';
+import { TestServer } from '@parley/test-kit/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../server/src/bench/child-process.js';
-import { sqliteBackend } from '../../server/src/test-support/backends.js';
-import { eventually } from '../../server/src/test-support/eventually.js';
-import { TestServer } from '../../server/src/test-support/server.js';
 import type { SocketFactory, SocketLike } from './index.js';
 import { connect, type LocalMessage, MemoryStore, type ParleyClient } from './index.js';
 

@@ -13,7 +13,8 @@ export interface ChannelRef {
   channelType: ChannelType;
 }
 
-export const CONVERSATION_ID_PATTERN = '^(p2p|team|super_team|system)\\|[A-Za-z0-9_.@-]{1,64}$';
+export const CONVERSATION_PREFIXES = 'p2p|team|super_team|system';
+export const CONVERSATION_ID_PATTERN = `^(${CONVERSATION_PREFIXES})\\|[A-Za-z0-9_.@-]{1,64}$`;
 
 export function parseConversationId(id: string): ChannelRef | undefined {
   const bar = id.indexOf('|');

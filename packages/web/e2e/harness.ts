@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sqliteBackend } from '@parley/test-kit/backends';
+import { chromiumAvailable, launchChromium } from '@parley/test-kit/chromium';
+import { TestServer } from '@parley/test-kit/server';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { sqliteBackend } from '../../server/src/test-support/backends.js';
-import { chromiumAvailable, launchChromium } from '../../server/src/test-support/chromium.js';
-import { TestServer } from '../../server/src/test-support/server.js';
 
 export const available = chromiumAvailable("the web app's browser tests");
 

@@ -1,5 +1,5 @@
+import { freePort } from '@parley/test-kit/free-port';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../server/src/bench/child-process.js';
 import { available, LONG, useWebApp } from './harness.js';
 
 // The restarted server must come back where the page left it.

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
-import { CONVERSATION_ID_PATTERN } from '../conversation-id.js';
+import { CONVERSATION_ID_PATTERN, CONVERSATION_PREFIXES } from '../conversation-id.js';
+import { ID_PATTERN } from '../ids.js';
 import { Message } from './message.js';
 
 export const ConversationId = Type.String({
@@ -16,6 +17,22 @@ const ConversationRefFields = {
 };
 export const ConversationRef = Type.Object(ConversationRefFields, { additionalProperties: false });
 export type ConversationRef = Static<typeof ConversationRef>;
+
+/** Easemob's kind of conversation: with a peer uid, or with a group of either kind (group or super group). */
+export const chatTypeSchema = (description: string) =>
+  Type.Union([Type.Literal('singleChat'), Type.Literal('groupChat')], {
+    description: `${description}. 'singleChat': a peer uid; 'groupChat': a group or super group id (a group wins should both exist)`,
+  });
+export const ChatType = chatTypeSchema('Easemob chat type');
+export type ChatType = Static<typeof ChatType>;
+
+/** Easemob's way to name a conversation: the bare peer uid or group id, and the kind of chat. */
+export const TargetRefFields = {
+  targetId: Type.Optional(
+    Type.String({ pattern: ID_PATTERN, description: 'Easemob: the peer uid or group id, instead of conversationId; with chatType' }),
+  ),
+  chatType: Type.Optional(chatTypeSchema("Easemob: with targetId; default 'singleChat'")),
+};
 
 export const RevokeNotification = Type.Object({ messageId: Type.String(), revoker: Type.String(), revokedAt: Type.Integer() });
 
@@ -49,10 +66,21 @@ export const ListParams = Type.Object(
     cursor: Type.Optional(Type.String({ maxLength: 512, description: 'Opaque keyset cursor from the previous page' })),
     minTimestamp: Type.Optional(Type.Integer({ minimum: 0, description: 'Only updateTime > minTimestamp' })),
     maxTimestamp: Type.Optional(Type.Integer({ minimum: 0, description: 'Only updateTime < maxTimestamp' })),
-    needLastMsg: Type.Optional(Type.Boolean({ description: 'Default true' })),
+    needLastMsg: Type.Optional(
+      Type.Union([Type.Boolean(), Type.Literal(0), Type.Literal(1)], { description: 'Default true; NIM passes 0 or 1' }),
+    ),
+    hasMore: Type.Optional(
+      Type.Union([Type.Boolean(), Type.Literal(0), Type.Literal(1)], {
+        description: 'NIM passes it; accepted and ignored (NIM documents it as unused). The answer has its own hasMore',
+      }),
+    ),
     msgCount: Type.Optional(Type.Integer({ minimum: 0, maximum: 20, description: 'Newest messages per conversation, as recents' })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description:
+      'conversation.listPinned takes the same params: it pages by pin time (newest pin first) with limit/pageSize and its own cursor; minTimestamp and maxTimestamp do not apply there',
+  },
 );
 export type ListParams = Static<typeof ListParams>;
 
@@ -75,18 +103,37 @@ export const UpdateExtParams = Type.Object(
   },
   { additionalProperties: false },
 );
-export const PinParams = Type.Object({ ...ConversationRefFields, isPinned: Type.Boolean() }, { additionalProperties: false });
+export const PinParams = Type.Object(
+  {
+    ...ConversationRefFields,
+    conversationId: Type.Optional(
+      Type.String({
+        pattern: `^((${CONVERSATION_PREFIXES})\\|)?[A-Za-z0-9_.@-]{1,64}$`,
+        description: 'As elsewhere (`p2p|bob`); with conversationType (Easemob), the bare peer uid or group id (`bob`)',
+        examples: ['p2p|bob', 'bob'],
+      }),
+    ),
+    conversationType: Type.Optional(chatTypeSchema('Easemob: says what a bare conversationId names')),
+    isPinned: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
 export const MarkReadParams = Type.Object(
   { ...ConversationRefFields, seq: Type.Optional(Type.Integer({ minimum: 0, description: 'Read up to this seq; default the last' })) },
   { additionalProperties: false },
 );
 export const DeleteParams = Type.Object(
   {
-    conversationIds: Type.Array(ConversationId, { minItems: 1, maxItems: 100 }),
+    conversationIds: Type.Optional(Type.Array(ConversationId, { minItems: 1, maxItems: 100, description: 'NIM form: the ids to delete' })),
+    channel: Type.Optional(
+      Type.String({ pattern: ID_PATTERN, description: 'Easemob form: the one peer uid or group id to delete, with chatType' }),
+    ),
+    chatType: Type.Optional(chatTypeSchema("Easemob: with channel; default 'singleChat'")),
     deleteRoam: Type.Optional(Type.Boolean({ description: "Also clear the caller's history up to now" })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Give exactly one of conversationIds and channel' },
 );
+export type DeleteParams = Static<typeof DeleteParams>;
 export const DeleteResult = Type.Object({
   results: Type.Array(
     Type.Object({

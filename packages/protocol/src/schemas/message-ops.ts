@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { ConversationRef } from './conversation.js';
+import { ConversationRef, TargetRefFields } from './conversation.js';
 import { Message, Payload } from './message.js';
 
 export const MessageId = Type.String({ pattern: '^[0-9]{1,20}$', description: 'Decimal 64-bit message id' });
@@ -7,9 +7,13 @@ export const MessageId = Type.String({ pattern: '^[0-9]{1,20}$', description: 'D
 export const Emoji = Type.String({ minLength: 1, maxLength: 32, pattern: '^[^\\u0000-\\u001f]+$' });
 const Direction = Type.Union([Type.Literal('up'), Type.Literal('down')]);
 
+/** Easemob's "from the newest": a cursor of -1, null or ''. */
+export const NewestCursor = [Type.Literal(''), Type.Literal(-1), Type.Null()] as const;
+
 export const HistoryParams = Type.Object(
   {
     ...ConversationRef.properties,
+    ...TargetRefFields,
     startSeq: Type.Optional(Type.Integer({ minimum: 0, description: '0 = from the newest' })),
     direction: Type.Optional(
       Type.Union([Type.Literal('up'), Type.Literal('down')], { description: 'up = older than startSeq (default), down = newer' }),
@@ -18,7 +22,11 @@ export const HistoryParams = Type.Object(
     around: Type.Optional(Type.Integer({ minimum: 1, description: 'Messages centred on this seq' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Default 20' })),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: 'Easemob form of limit' })),
-    cursor: Type.Optional(Type.Union([MessageId, Type.Literal('')], { description: 'Easemob: continue from this messageId (excluded)' })),
+    cursor: Type.Optional(
+      Type.Union([MessageId, ...NewestCursor], {
+        description: "Easemob: continue from this messageId (excluded); '', -1 or null: from the newest",
+      }),
+    ),
     searchDirection: Type.Optional(Direction),
   },
   { additionalProperties: false },
@@ -41,7 +49,11 @@ export type HistoryResult = Static<typeof HistoryResult>;
 export const RemoveHistoryParams = Type.Object(
   {
     ...ConversationRef.properties,
+    ...TargetRefFields,
     beforeTimestamp: Type.Optional(Type.Integer({ minimum: 0, description: 'Remove everything sent before this time (ms)' })),
+    beforeTimeStamp: Type.Optional(
+      Type.Integer({ minimum: 0, description: "Easemob's spelling of beforeTimestamp; give one of the two, not both" }),
+    ),
     messageIds: Type.Optional(Type.Array(MessageId, { minItems: 1, maxItems: 50 })),
   },
   { additionalProperties: false },

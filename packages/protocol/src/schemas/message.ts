@@ -38,9 +38,16 @@ export const MessageHeader = Type.Object(
 export const MessageSetting = Type.Object(
   {
     receipt: Type.Optional(Type.Boolean({ description: 'Members report reads; the sender sees read counts' })),
-    topic: Type.Optional(Type.String({ maxLength: 128 })),
+    topic: Type.Optional(
+      Type.Union([Type.Boolean(), Type.String({ maxLength: 128 })], {
+        description: "WuKongIM's topic flag (true: a topic chat), or the topic's name; kept on the message as sent",
+      }),
+    ),
+    stream: Type.Optional(
+      Type.Boolean({ description: "WuKongIM's stream flag; kept on the message as sent (Parley gives it no meaning of its own)" }),
+    ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: "WuKongIM's message Setting: receipt, topic and stream" },
 );
 
 export const ReplyRef = Type.Object(
@@ -88,7 +95,16 @@ export const SendParams = Type.Object(
     mentions: Type.Optional(Mentions),
     entities: Type.Optional(Type.Array(Entity, { maxItems: 100 })),
   },
-  { additionalProperties: false, title: 'SendParams' },
+  {
+    additionalProperties: false,
+    title: 'SendParams',
+    description:
+      "Params that break this schema in a way WuKongIM's reason table names are refused like a send, with the first " +
+      'code that applies in this order (WebSocket: a SendAck; REST: message.refused): 21 clientMsgNo missing or empty ' +
+      '(the ack\'s clientMsgNo is then ""), 23 channelType not 1..4, 9 payload not an object with an integer type, ' +
+      '16 channelId missing or not 1-64 characters, 20 a header field the header does not have. Nothing is stored. ' +
+      'Any other fault is request.invalid.',
+  },
 );
 export type SendParams = Static<typeof SendParams>;
 
@@ -100,7 +116,7 @@ export const SendAck = Type.Object(
     timestamp: Type.Integer({ description: 'Server time, ms' }),
     reasonCode: Type.Integer({ description: '1 = success; otherwise the reason code of the refusal' }),
   },
-  { title: 'SendAck' },
+  { title: 'SendAck', description: 'Also the answer to malformed params a reason code names (see SendParams); nothing is stored then' },
 );
 export type SendAck = Static<typeof SendAck>;
 

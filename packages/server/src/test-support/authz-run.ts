@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
+import type { HttpResult } from '@parley/test-kit/server';
+import { TestClient } from '@parley/test-kit/ws-client';
 import { expect } from 'vitest';
 import type { Expect, Request } from './authz-cells.js';
 import { hiddenFrom, type Snapshot, snapshot, type World } from './authz-world.js';
-import type { HttpResult } from './server.js';
-import { TestClient } from './ws-client.js';
 
 /** One answer, whichever transport gave it: REST status and body, or a WS result or error. */
 export type Answer = { via: 'rest'; status: number; body: any } | { via: 'ws'; result?: any; error?: any };

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ChannelType } from '@parley/protocol';
+import type { TestServer } from '@parley/test-kit/server';
+import { clientMsgNo } from '@parley/test-kit/server';
+import type { TestClient } from '@parley/test-kit/ws-client';
 import { SignJWT } from 'jose';
 import { TokenService } from '../domain/auth/tokens.js';
 import { personChannelId } from '../domain/channels/person-channel.js';
 import type { ChannelKey } from '../ports/storage/index.js';
-import type { TestServer } from './server.js';
-import { clientMsgNo } from './server.js';
-import type { TestClient } from './ws-client.js';
 
 /**
  * The people of the authorization matrix. `alice` owns the groups and is the victim; `bob` is

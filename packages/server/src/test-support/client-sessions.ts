@@ -1,6 +1,6 @@
+import { TestClient } from '@parley/test-kit/ws-client';
 import type { Send, SendAck } from './send-ledger.js';
 import type { HttpResult, ServerProcess } from './server-process.js';
-import { TestClient } from './ws-client.js';
 
 /** How one send ended: acked, lost with the connection (unknown whether stored), or answered with an error. */
 export type SendResult = { ack: SendAck } | { lost: true } | { error: unknown };

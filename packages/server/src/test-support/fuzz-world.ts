@@ -1,7 +1,7 @@
 import { ErrorCatalogue } from '@parley/protocol';
+import type { TestServer } from '@parley/test-kit/server';
+import { text } from '@parley/test-kit/server';
 import { expect } from 'vitest';
-import type { TestServer } from './server.js';
-import { text } from './server.js';
 
 /**
  * What the fuzz suites act on: three users, a group, a super group and a few messages, so that

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { describePostgres, openPostgresSchema, postgresSchemaUrl } from '@parley/test-kit/postgres';
 import { describe } from 'vitest';
 import type { StorageDialect } from '../ports/storage/index.js';
-import { describePostgres, openPostgresSchema, postgresSchemaUrl } from './postgres.js';
 
 /** Where a server process keeps its data: the environment that points it there, the same for every restart. */
 export interface ProcessStore {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../bench/child-process.js';
+import { freePort } from '@parley/test-kit/free-port';
 
 /** The compiled server: `npm test` builds it (`npm run check` runs `tsc -b packages/server`) before vitest. */
 export const SERVER_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));

@@ -1,4 +1,5 @@
 import { type ErrorCode, parseConversationId, ReasonCode } from '@parley/protocol';
+import { clientMsgNo } from '@parley/test-kit/server';
 import { expect } from 'vitest';
 import {
   allowed,
@@ -16,7 +17,6 @@ import {
   type Target,
 } from '../test-support/authz-cells.js';
 import { conv, GROUP, type MessageName, U, type World } from '../test-support/authz-world.js';
-import { clientMsgNo } from '../test-support/server.js';
 
 /**
  * The authorization matrix of every client operation (REST and WebSocket): for each, what each

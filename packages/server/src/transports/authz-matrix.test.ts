@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CloseCode } from '@parley/protocol';
+import { describeEachBackend } from '@parley/test-kit/backends';
+import { useServer } from '@parley/test-kit/server';
+import type { TestClient } from '@parley/test-kit/ws-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ACTOR,
@@ -27,10 +30,7 @@ import {
   wsUnauthenticated,
 } from '../test-support/authz-run.js';
 import { buildWorld, hiddenFrom, type Snapshot, snapshot, U, type World } from '../test-support/authz-world.js';
-import { describeEachBackend } from '../test-support/backends.js';
 import { registeredRoutes } from '../test-support/routes.js';
-import { useServer } from '../test-support/server.js';
-import type { TestClient } from '../test-support/ws-client.js';
 import { adminRoutes, publicRoutes, type WebBuild } from './authz-admin.table.js';
 import { clientOperations } from './authz-matrix.table.js';
 import { methods } from './ws/methods.js';

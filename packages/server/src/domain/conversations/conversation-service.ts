@@ -1,6 +1,7 @@
 import {
   type Conversation,
   type ConversationRef,
+  type DeleteParams,
   type DeleteResult,
   EventName,
   type ListParams,
@@ -14,12 +15,17 @@ import type { ConversationPatch, ConversationRow, Storage } from '../../ports/st
 import { pushFrameOf, renderPush } from '../delivery/push-frame.js';
 import type { DeliveryRouter } from '../delivery/router.js';
 import { MessageReader } from '../messages/message-reader.js';
-import { type ConversationKey, requireAccess } from './conversation-access.js';
+import { type AnyConversationRef, type ConversationKey, requireAccess } from './conversation-access.js';
 import { byListOrder, type ConversationState, fromRow, fromSuperGroup, showsLastMessage, unreadOf } from './conversation-state.js';
 import { renderConversationJson, toConversation } from './conversation-view.js';
-import { decodeCursor, decodeSyncToken, encodeCursor, encodeSyncToken } from './tokens.js';
+import { decodeCursor, decodePinCursor, decodeSyncToken, encodeCursor, encodePinCursor, encodeSyncToken } from './tokens.js';
 
 const DEFAULT_SYNC_LIMIT = 200;
+const DEFAULT_LIST_LIMIT = 100;
+
+/** NIM passes its flags as 0 or 1; absent is the default. */
+const flag = (value: boolean | 0 | 1 | undefined, byDefault: boolean): boolean =>
+  value === undefined ? byDefault : value === true || value === 1;
 
 /**
  * The server-side conversation list (docs/protocol.md, Conversations): every user's conversations, paged newest first,
@@ -38,7 +44,7 @@ export class ConversationService {
   private readonly reader: MessageReader;
 
   async list(uid: string, params: ListParams): Promise<ListResult> {
-    const limit = params.pageSize ?? params.limit ?? 100;
+    const limit = params.pageSize ?? params.limit ?? DEFAULT_LIST_LIMIT;
     const after = params.cursor ? decodeCursor(params.cursor) : undefined;
     // Taken before reading, so that a sync from it catches whatever changes while the client pages.
     const syncToken = after ? null : encodeSyncToken(await this.syncClock(uid));
@@ -50,20 +56,32 @@ export class ConversationService {
     const hasMore = merged.length > limit;
     const last = page[page.length - 1];
     return {
-      conversations: await this.render(uid, page, params.needLastMsg ?? true, params.msgCount ?? 0),
+      conversations: await this.render(uid, page, flag(params.needLastMsg, true), params.msgCount ?? 0),
       hasMore,
       cursor: hasMore && last ? encodeCursor({ sortTs: last.updateTime, conversationId: last.conversationId }) : null,
       syncToken,
     };
   }
 
-  /** Pinned conversations, newest pin first; at most maxPinned exist, so one page holds them all. */
+  /**
+   * Pinned conversations, newest pin first (ties by conversationId), paged like the list with its
+   * own keyset cursor. A conversation pinned while a client pages goes to the top, so it is never
+   * met twice; one unpinned meanwhile is simply gone. At most maxPinned exist, so reading them all
+   * to cut a page is cheap; only the page is rendered.
+   */
   async listPinned(uid: string, params: ListParams): Promise<ListResult> {
-    const states = await this.pinnedStates(uid);
+    const limit = params.pageSize ?? params.limit ?? DEFAULT_LIST_LIMIT;
+    const after = params.cursor ? decodePinCursor(params.cursor) : undefined;
+    const states = (await this.pinnedStates(uid)).filter(
+      (s) => !after || s.pinnedAt < after.pinnedAt || (s.pinnedAt === after.pinnedAt && s.conversationId > after.conversationId),
+    );
+    const page = states.slice(0, limit);
+    const hasMore = states.length > limit;
+    const last = page[page.length - 1];
     return {
-      conversations: await this.render(uid, states, params.needLastMsg ?? true, params.msgCount ?? 0),
-      hasMore: false,
-      cursor: null,
+      conversations: await this.render(uid, page, flag(params.needLastMsg, true), params.msgCount ?? 0),
+      hasMore,
+      cursor: hasMore && last ? encodePinCursor({ pinnedAt: last.pinnedAt, conversationId: last.conversationId }) : null,
       syncToken: null,
     };
   }
@@ -85,7 +103,8 @@ export class ConversationService {
     return this.change(uid, key, { ext, sortTsIfEmpty: this.clock() });
   }
 
-  async pin(uid: string, ref: ConversationRef, isPinned: boolean): Promise<Conversation> {
+  /** `ref` may be Easemob's bare id with conversationType (see normaliseRef). */
+  async pin(uid: string, ref: AnyConversationRef, isPinned: boolean): Promise<Conversation> {
     const key = await requireAccess(this.storage, uid, ref);
     const current = await this.state(uid, key);
     if (!current?.listed) throw new ParleyError('conversation.not_found', `No conversation ${key.conversationId}`);
@@ -111,12 +130,27 @@ export class ConversationService {
     return this.change(uid, key, { read: { seq: target, ord } });
   }
 
-  /** Hides each conversation until a newer message; with deleteRoam also clears history up to now. */
-  async delete(uid: string, conversationIds: readonly string[], deleteRoam: boolean): Promise<DeleteResult> {
+  /**
+   * Hides each conversation until a newer message; with deleteRoam also clears history up to now.
+   * NIM names a list of ids, Easemob one `channel` with its chatType: exactly one of the two.
+   * Each result carries the conversation's id (`p2p|bob`) once it is known.
+   */
+  async delete(uid: string, params: DeleteParams): Promise<DeleteResult> {
+    const { conversationIds, channel, chatType } = params;
+    const deleteRoam = params.deleteRoam ?? false;
+    if ((conversationIds === undefined) === (channel === undefined))
+      throw new ParleyError('request.invalid', 'Give either conversationIds or channel (with chatType), not both');
+    if (chatType !== undefined && channel === undefined) throw new ParleyError('request.invalid', 'chatType goes with channel');
+    const targets: Array<{ name: string; ref: AnyConversationRef }> =
+      channel !== undefined
+        ? [{ name: channel, ref: { targetId: channel, chatType } }]
+        : (conversationIds ?? []).map((conversationId) => ({ name: conversationId, ref: { conversationId } }));
     const results: DeleteResult['results'] = [];
-    for (const conversationId of conversationIds) {
+    for (const target of targets) {
+      let conversationId = target.name;
       try {
-        const key = await requireAccess(this.storage, uid, { conversationId });
+        const key = await requireAccess(this.storage, uid, target.ref);
+        conversationId = key.conversationId;
         const state = await this.state(uid, key);
         if (!state?.listed) throw new ParleyError('conversation.not_found', `No conversation ${conversationId}`);
         const patch: ConversationPatch = { hiddenSeq: state.lastSeq, pinnedAt: 0, read: { seq: state.lastSeq, ord: state.lastOrd } };

@@ -1,7 +1,7 @@
+import { describeEachBackend } from '@parley/test-kit/backends';
+import { clientMsgNo, text, useServer } from '@parley/test-kit/server';
+import type { TestClient } from '@parley/test-kit/ws-client';
 import { expect, it } from 'vitest';
-import { describeEachBackend } from '../../test-support/backends.js';
-import { clientMsgNo, text, useServer } from '../../test-support/server.js';
-import type { TestClient } from '../../test-support/ws-client.js';
 
 const dm = (client: TestClient, to: string, content: string, extra: Record<string, unknown> = {}) =>
   client.request('message.send', { channelId: to, channelType: 1, clientMsgNo: clientMsgNo(), payload: text(content), ...extra });

@@ -29,6 +29,23 @@ export function decodeCursor(token: string): ListCursor {
   throw new ParleyError('request.invalid', 'cursor is not one this server issued');
 }
 
+/** A pinned-list cursor: the (pinnedAt, conversationId) of the last entry of the previous page. */
+export interface PinCursor {
+  pinnedAt: number;
+  conversationId: string;
+}
+
+/** Tagged, so that a list cursor given to listPinned (or the other way round) is refused, not misread. */
+export const encodePinCursor = (c: PinCursor): string => encode(['pin', c.pinnedAt, c.conversationId]);
+
+export function decodePinCursor(token: string): PinCursor {
+  const value = decode(token);
+  if (Array.isArray(value) && value.length === 3 && value[0] === 'pin' && isInt(value[1]) && typeof value[2] === 'string') {
+    return { pinnedAt: value[1], conversationId: value[2] };
+  }
+  throw new ParleyError('request.invalid', 'cursor is not a pinned-list cursor this server issued');
+}
+
 /** A sync token: the user's version and the super-group clock the client has seen, and the epoch. */
 export interface SyncToken {
   version: number;

@@ -1,7 +1,6 @@
 import {
   ChannelType,
   ContentType,
-  type ConversationRef,
   EventName,
   type HistoryParams,
   type HistoryResult,
@@ -19,7 +18,7 @@ import type { ConversationService } from '../conversations/conversation-service.
 import { fromRow as rowState } from '../conversations/conversation-state.js';
 import { renderPush } from '../delivery/push-frame.js';
 import type { DeliveryRouter } from '../delivery/router.js';
-import { planHistory } from './history-window.js';
+import { type HistoryRequest, historyReach, planHistory, widenPastDeleted } from './history-window.js';
 import { MessageReader } from './message-reader.js';
 import { checkPayload } from './payload-rules.js';
 import { MessageVisibility, type VisibleWindow } from './visibility.js';
@@ -51,10 +50,12 @@ export class MessageActions {
   async history(uid: string, params: HistoryParams): Promise<HistoryResult> {
     const key = await requireAccess(this.storage, uid, params);
     const window = await this.visibility.window(uid, key);
-    const easemob = params.cursor !== undefined || params.searchDirection !== undefined || params.pageSize !== undefined;
+    const easemob =
+      params.cursor !== undefined || params.searchDirection !== undefined || params.pageSize !== undefined || params.targetId !== undefined;
     let startSeq = params.startSeq ?? 0;
     let contain = params.contain ?? false;
-    if (params.cursor) {
+    // Easemob's -1, null and '' all mean "from the newest".
+    if (typeof params.cursor === 'string' && params.cursor !== '') {
       const at = await this.storage.messageState.byId(params.cursor);
       // Outside the caller's window (before they joined, after they left) is no message of theirs.
       if (!at || at.channelType !== key.channelType || at.channelId !== key.channelId || !inWindow(at.messageSeq, window))
@@ -62,24 +63,29 @@ export class MessageActions {
       startSeq = at.messageSeq;
       contain = false;
     }
-    const range = planHistory({
+    const direction = params.searchDirection ?? params.direction ?? 'up';
+    const request: HistoryRequest = {
       floor: window.floor,
       ceiling: window.ceiling,
       startSeq,
-      direction: params.searchDirection ?? params.direction ?? 'up',
+      direction,
       contain,
       around: params.around,
       limit: params.pageSize ?? params.limit ?? 20,
-    });
+    };
+    const planned = planHistory(request);
+    // Seqs the caller deleted come back as placeholders but do not use up the page: it reads on.
+    const reach = historyReach(planned, request);
+    const deleted = await this.storage.messageState.deletedSeqs(uid, key, reach.from, reach.to);
+    const range = widenPastDeleted(planned, request, deleted, reach);
     const stored = await this.storage.messages.range(key, range.from, range.to);
-    const deleted = await this.storage.messageState.deletedSeqs(uid, key, range.from, range.to);
     const visible = stored.filter((m) => !deleted.has(m.messageSeq));
     const wire = new Map((await this.reader.render(uid, visible)).map((m) => [m.messageSeq, m]));
     const messages: HistoryResult['messages'] = [];
     for (let seq = range.from; seq <= range.to; seq++) messages.push(wire.get(seq) ?? { messageSeq: seq, deleted: true });
     const hasMoreBefore = range.from > window.floor + 1;
     const hasMoreAfter = range.to < window.ceiling;
-    const direction = params.searchDirection ?? params.direction ?? 'up';
+    // The cursor is the edge of what was read, placeholder or not, so the next page starts right past it.
     const edge = direction === 'up' ? stored[0] : stored[stored.length - 1];
     const more = direction === 'up' ? hasMoreBefore : hasMoreAfter;
     return { messages, hasMoreBefore, hasMoreAfter, cursor: easemob && more && edge ? edge.messageId : null };
@@ -87,13 +93,16 @@ export class MessageActions {
 
   /** One-way delete for the caller: by ids (at most 50) or everything before a time. */
   async removeHistory(uid: string, params: RemoveHistoryParams, originConnection?: string): Promise<{ removed: number }> {
-    const byTime = params.beforeTimestamp !== undefined;
+    if (params.beforeTimestamp !== undefined && params.beforeTimeStamp !== undefined)
+      throw new ParleyError('request.invalid', "beforeTimeStamp is Easemob's spelling of beforeTimestamp: give one, not both");
+    const beforeTimestamp = params.beforeTimestamp ?? params.beforeTimeStamp;
+    const byTime = beforeTimestamp !== undefined;
     if (byTime === (params.messageIds !== undefined)) throw new ParleyError('message.remove_invalid');
-    const key = await requireAccess(this.storage, uid, params as ConversationRef);
+    const key = await requireAccess(this.storage, uid, params);
     const window = await this.visibility.window(uid, key);
     let removed = 0;
     if (byTime) {
-      const upTo = Math.min(await this.storage.messageState.seqBefore(key, params.beforeTimestamp as number), window.ceiling);
+      const upTo = Math.min(await this.storage.messageState.seqBefore(key, beforeTimestamp), window.ceiling);
       removed = Math.max(0, upTo - window.floor);
       if (removed > 0) {
         const ord = await this.storage.messages.ordinalAt(key, upTo);
@@ -119,7 +128,7 @@ export class MessageActions {
       const event = {
         conversationId: key.conversationId,
         messageIds: params.messageIds ?? [],
-        beforeTimestamp: params.beforeTimestamp ?? null,
+        beforeTimestamp: beforeTimestamp ?? null,
       };
       this.router.pushToUser(uid, renderPush(EventName.DeleteRoaming, event), { origin: originConnection });
     }

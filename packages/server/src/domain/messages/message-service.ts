@@ -65,6 +65,15 @@ export class MessageService {
     return this.deps.ids.next();
   }
 
+  /**
+   * The ack of a send refused before it reached the send path (its params did not fit the schema):
+   * counted with every other send result, nothing stored.
+   */
+  refuse(clientMsgNo: string, reasonCode: number): SendAck {
+    this.deps.onResult?.(reasonCode);
+    return { clientMsgNo, messageId: '0', messageSeq: 0, timestamp: this.deps.clock(), reasonCode };
+  }
+
   async send(sender: Sender, params: SendParams): Promise<SendAck> {
     const prepared = await this.lanes.run(sender.uid, () => this.prepare(sender, params));
     const ack = 'committed' in prepared ? await prepared.committed : prepared;

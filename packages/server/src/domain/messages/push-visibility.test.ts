@@ -1,7 +1,7 @@
+import { describeEachBackend } from '@parley/test-kit/backends';
+import { clientMsgNo, type TestServer, text, useServer } from '@parley/test-kit/server';
+import type { TestClient } from '@parley/test-kit/ws-client';
 import { expect, it } from 'vitest';
-import { describeEachBackend } from '../../test-support/backends.js';
-import { clientMsgNo, type TestServer, text, useServer } from '../../test-support/server.js';
-import type { TestClient } from '../../test-support/ws-client.js';
 
 /**
  * Pushes about a stored message (edit, reactions, receipt, revoke) reach only those who may see

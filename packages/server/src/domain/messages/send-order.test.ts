@@ -1,6 +1,6 @@
+import { describeEachBackend } from '@parley/test-kit/backends';
+import { clientMsgNo, text, useServer } from '@parley/test-kit/server';
 import { expect, it } from 'vitest';
-import { describeEachBackend } from '../../test-support/backends.js';
-import { clientMsgNo, text, useServer } from '../../test-support/server.js';
 
 await describeEachBackend('idempotency, ordering and durability of sends', (backend) => {
   const server = useServer(backend, { PARLEY_SEND_RATE_PER_SEC: '0' });

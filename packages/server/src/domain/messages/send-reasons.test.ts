@@ -1,7 +1,7 @@
 import { ReasonCode } from '@parley/protocol';
+import { describeEachBackend } from '@parley/test-kit/backends';
+import { clientMsgNo, text, useServer } from '@parley/test-kit/server';
 import { describe, expect, it } from 'vitest';
-import { describeEachBackend } from '../../test-support/backends.js';
-import { clientMsgNo, text, useServer } from '../../test-support/server.js';
 
 await describeEachBackend('send refusals, each with its reason code, storing nothing', (backend) => {
   const server = useServer(backend, { PARLEY_TEXT_MAX_CHARS: '100' });

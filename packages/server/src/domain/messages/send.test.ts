@@ -1,6 +1,6 @@
+import { describeEachBackend } from '@parley/test-kit/backends';
+import { clientMsgNo, text, useServer } from '@parley/test-kit/server';
 import { expect, it } from 'vitest';
-import { describeEachBackend } from '../../test-support/backends.js';
-import { clientMsgNo, text, useServer } from '../../test-support/server.js';
 
 await describeEachBackend('send and deliver', (backend) => {
   const server = useServer(backend);

@@ -1,10 +1,10 @@
 import { ErrorCatalogue } from '@parley/protocol';
+import { describeEachBackend } from '@parley/test-kit/backends';
+import { type TestServer, text, useServer } from '@parley/test-kit/server';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { describeEachBackend } from '../../test-support/backends.js';
 import { buildFuzzWorld, expectClientError, expectWorldStillServes, type FuzzWorld } from '../../test-support/fuzz-world.js';
 import { mutationOf, nastyText } from '../../test-support/nasty-json.js';
-import { type TestServer, text, useServer } from '../../test-support/server.js';
 
 /**
  * Generated requests against every REST endpoint the server documents (read from its own OpenAPI

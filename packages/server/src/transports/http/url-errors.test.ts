@@ -3,9 +3,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { ErrorCatalogue } from '@parley/protocol';
+import { sqliteBackend } from '@parley/test-kit/backends';
+import { useServer } from '@parley/test-kit/server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sqliteBackend } from '../../test-support/backends.js';
-import { useServer } from '../../test-support/server.js';
 
 /** Sends the path byte for byte (fetch would normalise `..` and percent-encoding away). */
 function rawRequest(url: string, rawPath: string, method = 'GET'): Promise<{ status: number; body: any }> {

@@ -1,10 +1,10 @@
+import { describeEachBackend } from '@parley/test-kit/backends';
+import { type TestServer, text, useServer } from '@parley/test-kit/server';
+import type { TestClient } from '@parley/test-kit/ws-client';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { describeEachBackend } from '../../test-support/backends.js';
 import { buildFuzzWorld, expectClientError, expectWorldStillServes, type FuzzWorld } from '../../test-support/fuzz-world.js';
 import { mutationOf, nastyText, nastyValue } from '../../test-support/nasty-json.js';
-import { type TestServer, text, useServer } from '../../test-support/server.js';
-import type { TestClient } from '../../test-support/ws-client.js';
 import { methods } from './methods.js';
 
 /**

@@ -121,7 +121,16 @@ export class WsGateway {
       const method = findMethod(frame.method);
       if (!method) throw new ParleyError('method.unknown', `No method "${frame.method}"`);
       if (this.ctx.isShuttingDown()) throw new ParleyError('server.shutting_down');
-      const params = validate(method.params, frame.params ?? {}, 'params');
+      const raw = frame.params ?? {};
+      let params: unknown;
+      try {
+        params = validate(method.params, raw, 'params');
+      } catch (err) {
+        const answer = method.answerInvalid?.(this.ctx, raw);
+        if (answer === undefined) throw err;
+        conn.reply(frame.id, answer);
+        return;
+      }
       this.inFlight++;
       try {
         conn.reply(frame.id, await method.handle(this.ctx, { uid: conn.uid, connectionId: conn.connectionId }, params));

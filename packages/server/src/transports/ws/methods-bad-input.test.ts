@@ -1,6 +1,6 @@
+import { sqliteBackend } from '@parley/test-kit/backends';
+import { useServer } from '@parley/test-kit/server';
 import { describe, expect, it } from 'vitest';
-import { sqliteBackend } from '../../test-support/backends.js';
-import { useServer } from '../../test-support/server.js';
 import { methods } from './methods.js';
 
 /** Every WebSocket method, fed params of the wrong shape: the documented error, nothing stored, still up. */

@@ -26,6 +26,7 @@ import {
 } from '@parley/protocol';
 import { type Static, type TSchema, Type } from 'typebox';
 import type { AppContext } from '../../app-context.js';
+import { echoedClientMsgNo, invalidSendReason } from '../shared/send-validation.js';
 
 export interface Caller {
   uid: string;
@@ -37,6 +38,8 @@ export interface Method<S extends TSchema = TSchema> {
   result: TSchema;
   summary: string;
   handle(ctx: AppContext, caller: Caller, params: Static<S>): Promise<unknown>;
+  /** The result to answer params that fail the schema with, instead of `request.invalid` (undefined: the error). */
+  answerInvalid?(ctx: AppContext, params: unknown): unknown;
 }
 
 const method = <S extends TSchema>(m: Method<S>): Method => m as unknown as Method;
@@ -51,6 +54,11 @@ export const methods: Record<string, Method> = {
     result: SendAck,
     summary: 'Send a message; the result is the ack (reasonCode 1 = stored)',
     handle: (ctx, caller, params) => ctx.messages.send({ uid: caller.uid, origin: caller.connectionId }, params),
+    // A malformed send is a refused ack with the seed's reason code where one fits, as WuKongIM answers.
+    answerInvalid: (ctx, params) => {
+      const reason = invalidSendReason(params, SendParams);
+      return reason === undefined ? undefined : ctx.messages.refuse(echoedClientMsgNo(params), reason);
+    },
   }),
   'conversation.list': method({
     params: ListParams,
@@ -61,7 +69,7 @@ export const methods: Record<string, Method> = {
   'conversation.listPinned': method({
     params: ListParams,
     result: ListResult,
-    summary: 'Pinned conversations, newest pin first',
+    summary: 'Pinned conversations, newest pin first, paged by limit/pageSize and cursor',
     handle: (ctx, caller, params) => ctx.conversations.listPinned(caller.uid, params),
   }),
   'conversation.get': method({
@@ -79,7 +87,7 @@ export const methods: Record<string, Method> = {
   'conversation.pin': method({
     params: PinParams,
     result: Conversation,
-    summary: 'Pin or unpin (idempotent; at most maxPinned)',
+    summary: 'Pin or unpin (idempotent; at most maxPinned); Easemob: a bare conversationId with conversationType',
     handle: (ctx, caller, { isPinned, ...ref }) => ctx.conversations.pin(caller.uid, ref, isPinned),
   }),
   'conversation.markRead': method({
@@ -91,8 +99,9 @@ export const methods: Record<string, Method> = {
   'conversation.delete': method({
     params: DeleteParams,
     result: DeleteResult,
-    summary: 'Hide conversations until a newer message (deleteRoam: also clear history); per-id results',
-    handle: (ctx, caller, params) => ctx.conversations.delete(caller.uid, params.conversationIds, params.deleteRoam ?? false),
+    summary:
+      'Hide conversations (conversationIds, or Easemob channel + chatType) until a newer message (deleteRoam: also clear history); per-id results',
+    handle: (ctx, caller, params) => ctx.conversations.delete(caller.uid, params),
   }),
   'conversation.sync': method({
     params: SyncParams,

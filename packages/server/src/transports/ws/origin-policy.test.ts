@@ -1,7 +1,7 @@
+import { sqliteBackend } from '@parley/test-kit/backends';
+import { type TestServer, useServer } from '@parley/test-kit/server';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { sqliteBackend } from '../../test-support/backends.js';
-import { type TestServer, useServer } from '../../test-support/server.js';
 
 const SECRET = 'a-production-secret-that-is-long-enough-0123456789';
 

@@ -1,11 +1,13 @@
 import { AdminSendBody, ErrorBody, ReasonCode, SendAck, SYSTEM_UID } from '@parley/protocol';
 import type { Routes } from '../routes.js';
-import { refusalError } from '../send-refusal.js';
+import { invalidSendError, refusalError } from '../send-refusal.js';
 
 export const adminMessageRoutes: Routes = (app, ctx) => {
   app.post(
     '/v1/admin/messages',
     {
+      // As POST /v1/messages: schema failures a reason code names are refusals.
+      attachValidation: true,
       schema: {
         tags: ['admin: messages'],
         security: [{ appSecret: [] }],
@@ -15,6 +17,7 @@ export const adminMessageRoutes: Routes = (app, ctx) => {
       },
     },
     async (req) => {
+      if (req.validationError) throw invalidSendError(ctx, req.body, AdminSendBody, req.validationError);
       const { fromUid, clientMsgNo, ...rest } = req.body;
       const uid = fromUid ?? SYSTEM_UID;
       if (fromUid) await ctx.users.require(fromUid);

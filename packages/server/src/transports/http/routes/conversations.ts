@@ -54,7 +54,7 @@ export const conversationRoutes: Routes = (app, ctx) => {
     {
       schema: { ...tags, summary: 'conversation.delete', body: DeleteParams, response: { 200: DeleteResult, ...errors } },
     },
-    async (req) => c.delete(req.uid, req.body.conversationIds, req.body.deleteRoam ?? false),
+    async (req) => c.delete(req.uid, req.body),
   );
   app.get(
     '/v1/conversations/:conversationId',

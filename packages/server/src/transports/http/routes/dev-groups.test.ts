@@ -1,6 +1,6 @@
+import { describeEachBackend, sqliteBackend } from '@parley/test-kit/backends';
+import { type TestServer, useServer } from '@parley/test-kit/server';
 import { describe, expect, it } from 'vitest';
-import { describeEachBackend, sqliteBackend } from '../../../test-support/backends.js';
-import { type TestServer, useServer } from '../../../test-support/server.js';
 
 const notice = (text: string) => ({ type: 1000, kind: 'parley.notice', text });
 

@@ -1,6 +1,6 @@
+import { sqliteBackend } from '@parley/test-kit/backends';
+import { useServer } from '@parley/test-kit/server';
 import { describe, expect, it } from 'vitest';
-import { sqliteBackend } from '../../../test-support/backends.js';
-import { useServer } from '../../../test-support/server.js';
 
 describe('dev login rate limit', () => {
   const server = useServer(sqliteBackend, { PARLEY_DEV_LOGIN_RATE_PER_SEC: '1', PARLEY_DEV_LOGIN_BURST: '3' });

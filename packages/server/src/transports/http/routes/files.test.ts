@@ -1,6 +1,6 @@
+import { sqliteBackend } from '@parley/test-kit/backends';
+import { useServer } from '@parley/test-kit/server';
 import { describe, expect, it } from 'vitest';
-import { sqliteBackend } from '../../../test-support/backends.js';
-import { useServer } from '../../../test-support/server.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 

@@ -1,6 +1,6 @@
+import { describeEachBackend } from '@parley/test-kit/backends';
+import { useServer } from '@parley/test-kit/server';
 import { expect, it } from 'vitest';
-import { describeEachBackend } from '../../../test-support/backends.js';
-import { useServer } from '../../../test-support/server.js';
 
 interface Member {
   uid: string;

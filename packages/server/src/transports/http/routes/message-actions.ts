@@ -15,8 +15,13 @@ import {
 import { Type } from 'typebox';
 import type { Routes } from '../routes.js';
 
-const { conversationId: _id, channelId: _c, channelType: _t, ...historyQuery } = HistoryParams.properties;
-const { conversationId: _i2, channelId: _c2, channelType: _t2, ...removeBody } = RemoveHistoryParams.properties;
+/** On REST the path names the conversation, so the params that name one in the body or query are left out. */
+function withoutRef<P extends Record<string, unknown>>(properties: P) {
+  const { conversationId: _id, channelId: _c, channelType: _t, targetId: _target, chatType: _chat, ...rest } = properties;
+  return rest;
+}
+const historyQuery = withoutRef(HistoryParams.properties);
+const removeBody = withoutRef(RemoveHistoryParams.properties);
 const InConversation = Type.Object({ conversationId: ConversationId });
 const MessageIdPath = Type.Object({ messageId: MessageId });
 const ReactionPath = Type.Object({ messageId: MessageId, emoji: Emoji });

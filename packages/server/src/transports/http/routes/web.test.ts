@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sqliteBackend } from '@parley/test-kit/backends';
+import { type TestServer, useServer } from '@parley/test-kit/server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sqliteBackend } from '../../../test-support/backends.js';
-import { type TestServer, useServer } from '../../../test-support/server.js';
 import { IMMUTABLE, WEB_CSP } from './web.js';
 
 const INDEX =

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { type ParleyServer, startServer } from '../app.js';
-import { type Config, loadConfig } from '../config.js';
-import type { Storage } from '../ports/storage/index.js';
+import { type ParleyServer, startServer } from '../../server/src/app.js';
+import { type Config, loadConfig } from '../../server/src/config.js';
+import type { Storage } from '../../server/src/ports/storage/index.js';
 import type { Backend, StoreHandle } from './backends.js';
 import { TestClient } from './ws-client.js';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe } from 'vitest';
-import { openPostgres } from '../adapters/storage/postgres/index.js';
-import { quoteIdentifier } from '../adapters/storage/postgres/migrations.js';
-import type { Storage } from '../ports/storage/index.js';
+import { openPostgres } from '../../server/src/adapters/storage/postgres/index.js';
+import { quoteIdentifier } from '../../server/src/adapters/storage/postgres/migrations.js';
+import type { Storage } from '../../server/src/ports/storage/index.js';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const CONNECT_TIMEOUT_MS = 2000;

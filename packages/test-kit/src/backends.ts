@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe } from 'vitest';
-import { openSqlite } from '../adapters/storage/sqlite/index.js';
-import type { Storage, StorageDialect } from '../ports/storage/index.js';
+import { openSqlite } from '../../server/src/adapters/storage/sqlite/index.js';
+import type { Storage, StorageDialect } from '../../server/src/ports/storage/index.js';
 import { describePostgres, openPostgresSchema } from './postgres.js';
 
 /** A store that can be closed and opened again on the same data, as a restarted server would. */
