@@ -1,6 +1,6 @@
+import { eventually } from '@parley/test-kit/eventually';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Bus, BusMessage } from '../../ports/bus.js';
-import { eventually } from '../../test-support/eventually.js';
 
 /** Two or more nodes on one broker, and, for networked buses, a way to crash and restart the broker. */
 export interface BusWorld {

@@ -1,5 +1,5 @@
+import { describeBroker, PrivateBroker } from '@parley/test-kit/brokers';
 import { describe } from 'vitest';
-import { describeBroker, PrivateBroker } from '../../test-support/brokers.js';
 import { runBusContract } from './bus.contract.js';
 import { MemoryHub } from './memory.js';
 import { openNatsBus } from './nats.js';

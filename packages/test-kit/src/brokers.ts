@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe } from 'vitest';
-import { freePort } from '../bench/child-process.js';
+import { freePort } from './free-port.js';
 
 export type BrokerKind = 'redis' | 'nats';
 
