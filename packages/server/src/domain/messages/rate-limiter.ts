@@ -7,6 +7,11 @@ export class RateLimiter {
     private readonly burst: number,
   ) {}
 
+  /** False when the rate is 0: every send passes and nothing needs counting or sharing. */
+  get enabled(): boolean {
+    return this.ratePerSec !== 0;
+  }
+
   take(key: string, now = Date.now()): boolean {
     if (this.ratePerSec === 0) return true;
     const bucket = this.buckets.get(key);

@@ -27,6 +27,8 @@ export class SharedRateLimit {
 
   take(uid: string): boolean {
     if (!this.limiter.take(uid, this.clock())) return false;
+    // With the limit off the other nodes would charge nothing: the reports would be bus traffic for nothing.
+    if (!this.limiter.enabled) return true;
     this.spent.set(uid, (this.spent.get(uid) ?? 0) + 1);
     return true;
   }

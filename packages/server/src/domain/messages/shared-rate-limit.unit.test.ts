@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryHub } from '../../adapters/bus/memory.js';
 import { DeliveryRouter } from '../delivery/router.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -21,6 +21,7 @@ function cluster(ratePerSec: number, burst: number) {
   const nodes = [node(), node()] as const;
   return {
     nodes,
+    hub,
     advance: (ms: number) => {
       now += ms;
     },
@@ -60,10 +61,12 @@ describe('SharedRateLimit', () => {
     close();
   });
 
-  it('lets everything through when the limit is off', () => {
-    const { nodes, close } = cluster(0, 0);
+  it('lets everything through when the limit is off, and reports nothing over the bus', () => {
+    const { nodes, hub, close } = cluster(0, 0);
+    const published = vi.spyOn(hub, 'deliver');
     expect(takes(nodes[0], 'dan', 100).every(Boolean)).toBe(true);
     nodes[0].report();
+    expect(published).not.toHaveBeenCalled();
     expect(nodes[1].take('dan')).toBe(true);
     close();
   });
