@@ -20,12 +20,16 @@ export async function openRedisBus(url: string, prefix: string): Promise<BrokerB
 
 async function probe(Redis: typeof RedisClient, url: string): Promise<void> {
   const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 5000 });
-  client.on('error', () => {});
+  // ioredis rejects with "Connection is closed."; the socket's own error (ECONNREFUSED...) says why.
+  let cause: Error | undefined;
+  client.on('error', (err: Error) => {
+    cause ??= err;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
-    throw new BusUnavailableError(`cannot reach the bus at ${redactUrl(url)}: ${(err as Error).message}`);
+    throw new BusUnavailableError(`cannot reach the bus at ${redactUrl(url)}: ${(cause ?? (err as Error)).message}`);
   } finally {
     client.disconnect();
   }
