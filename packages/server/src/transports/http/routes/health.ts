@@ -5,6 +5,7 @@ const Health = Type.Object({
   status: Type.String(),
   mode: Type.String(),
   storage: Type.String(),
+  nodeId: Type.Integer({ description: 'PARLEY_NODE_ID of the node that answered: which one a load balancer picked' }),
   connections: Type.Integer(),
   bus: Type.Object({
     kind: Type.String({ description: 'memory, redis or nats' }),
@@ -33,6 +34,7 @@ export const healthRoutes: Routes = (app, ctx) => {
         status,
         mode: ctx.config.mode,
         storage: ctx.storage.dialect,
+        nodeId: ctx.config.nodeId,
         connections: ctx.router.connectionCount,
         bus,
         uptimeSeconds: process.uptime(),
