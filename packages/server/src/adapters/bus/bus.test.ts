@@ -1,7 +1,7 @@
 import { describeBroker, PrivateBroker } from '@parley/test-kit/brokers';
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runBusContract } from './bus.contract.js';
-import { MemoryHub } from './memory.js';
+import { MemoryBus, MemoryHub } from './memory.js';
 import { openNatsBus } from './nats.js';
 import { openRedisBus } from './redis.js';
 
@@ -30,3 +30,15 @@ for (const [kind, open] of [
     });
   });
 }
+
+describe('a lone in-process bus (one node, the default)', () => {
+  it('hands its own publishes to its handler, for the topics it holds', () => {
+    const bus = new MemoryBus();
+    const got: string[] = [];
+    bus.onMessage((topic, message) => got.push(`${topic}:${message.kind === 'push' ? message.frame : message.event}`));
+    bus.subscribe('user.solo');
+    bus.publish('user.solo', { kind: 'push', frame: 'hi' });
+    bus.publish('user.other', { kind: 'push', frame: 'not held' });
+    expect(got).toEqual(['user.solo:hi']);
+  });
+});

@@ -8,9 +8,12 @@ export class MemoryHub {
   private readonly buses = new Set<MemoryBus>();
 
   bus(): MemoryBus {
-    const bus = new MemoryBus(this);
+    return new MemoryBus(this);
+  }
+
+  /** @internal */
+  add(bus: MemoryBus): void {
     this.buses.add(bus);
-    return bus;
   }
 
   /** @internal */
@@ -28,7 +31,9 @@ export class MemoryBus implements Bus {
   private readonly topics = new Set<string>();
   private handler: BusHandler | undefined;
 
-  constructor(private readonly hub: MemoryHub = new MemoryHub()) {}
+  constructor(private readonly hub: MemoryHub = new MemoryHub()) {
+    hub.add(this);
+  }
 
   publish(topic: string, message: BusMessage): void {
     this.hub.deliver(topic, message);
