@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { clusterBench } from './cluster-bench.js';
 import { conversationBenchPostgres, conversationBenchSqlite } from './conversation-bench.js';
 import { historyBenchPostgres, historyBenchSqlite } from './history-bench.js';
 import { appendReport } from './report.js';
@@ -6,8 +7,9 @@ import { sendThroughput } from './send-throughput.js';
 import { superGroupBench } from './super-group-bench.js';
 
 /**
- * `npm run bench [-- --only send|conversations|supergroup|history] [--pairs 50 --window 64 --seconds 10 --synchronous FULL]`
- * Runs the benchmarks and appends their results to BENCHMARKS.md.
+ * `npm run bench [-- --only send|conversations|supergroup|history|cluster] [--pairs 50 --window 64 --seconds 10 --synchronous FULL]`
+ * Runs the benchmarks and appends their results to BENCHMARKS.md. `cluster` (1-3 nodes on Redis and
+ * NATS, one PostgreSQL: `--database-url`, default the local test database) runs only when named.
  */
 const { values } = parseArgs({
   options: {
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     conversations: { type: 'string', default: '10000' },
     members: { type: 'string', default: '100000' },
     messages: { type: 'string', default: '1000000' },
+    'database-url': { type: 'string' },
   },
 });
 const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
@@ -84,5 +87,16 @@ if (wants('history')) {
         ...rows,
       ].join('\n'),
     ),
+  );
+}
+if (values.only === 'cluster') {
+  const databaseUrl =
+    values['database-url'] ||
+    process.env.PARLEY_BENCH_DATABASE_URL ||
+    process.env.PARLEY_TEST_DATABASE_URL ||
+    'postgres://postgres@127.0.0.1:5432/test';
+  await report(
+    'Scale-out: 1-3 nodes on Redis and NATS, one PostgreSQL (issue 13)',
+    clusterBench({ seconds: Number(values.seconds), databaseUrl }),
   );
 }
