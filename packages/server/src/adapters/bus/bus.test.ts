@@ -21,8 +21,9 @@ for (const [kind, open] of [
       const broker = await PrivateBroker.start(kind);
       return {
         node: () => open(broker.url, 'parley-test'),
-        restartBroker: async () => {
+        restartBroker: async (whileDown) => {
           await broker.kill();
+          await whileDown?.();
           await broker.up();
         },
         close: () => broker.stop(),

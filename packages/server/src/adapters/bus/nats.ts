@@ -36,22 +36,28 @@ export async function openNatsBus(url: string, prefix: string): Promise<BrokerBu
   return bus.attach(new NatsTransport(nc, bus.events));
 }
 
-class NatsTransport implements BrokerTransport {
+/** @internal Exported for its unit test. */
+export class NatsTransport implements BrokerTransport {
   readonly kind = 'nats';
   private readonly subscriptions = new Map<string, Subscription>();
+  private connected = true;
 
   constructor(
-    private readonly nc: NatsConnection,
+    private readonly nc: Pick<NatsConnection, 'publish' | 'subscribe' | 'status' | 'flush' | 'drain' | 'close'>,
     private readonly events: BrokerEvents,
   ) {
     void this.watch();
   }
 
   send(channel: string, text: string): void {
+    // While disconnected, the NATS client would keep every publish in a buffer without bound and send
+    // them all on reconnect: a node's memory would grow for as long as the outage lasts, and a burst of
+    // stale pushes would follow the resync. The bus is at most once: drop them instead.
+    if (!this.connected) return;
     try {
       this.nc.publish(channel, encoder.encode(text));
     } catch {
-      // Closed or over the reconnect buffer: at most once.
+      // Closed: at most once.
     }
   }
 
@@ -76,8 +82,12 @@ class NatsTransport implements BrokerTransport {
 
   private async watch(): Promise<void> {
     for await (const s of this.nc.status()) {
-      if (s.type === 'disconnect') this.events.connectedChanged(false);
+      if (s.type === 'disconnect') {
+        this.connected = false;
+        this.events.connectedChanged(false);
+      }
       if (s.type === 'reconnect') {
+        this.connected = true;
         // The SUBs went out with the reconnect; a flushed PING proves the server has them.
         await this.nc.flush().catch(() => {});
         this.events.connectedChanged(true);
