@@ -64,6 +64,8 @@ interface SetupResult {
   probe: { p50: number; p99: number; n: number; lost: number };
   direct: Measured;
   group: Measured;
+  /** Error lines the nodes logged during the whole configuration. */
+  logErrors: number;
 }
 
 const tokens = new TokenService(DEV_APP_SECRET, 3600);
@@ -113,6 +115,7 @@ async function runSetup(setup: Setup, broker: BrokerProcess | undefined, o: Clus
     Array.from({ length: setup.nodes }, (_, i) =>
       startParley({
         dataDir: path.join(dataDir, `node-${i + 1}`),
+        logFile: path.join(dataDir, `node-${i + 1}.log`),
         databaseUrl: url.toString(),
         env: {
           PARLEY_NODE_ID: String(i + 1),
@@ -122,6 +125,8 @@ async function runSetup(setup: Setup, broker: BrokerProcess | undefined, o: Clus
     ),
   );
   const nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  let result: Omit<SetupResult, 'logErrors'>;
+  let logErrors = 0;
   try {
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
@@ -185,7 +190,7 @@ async function runSetup(setup: Setup, broker: BrokerProcess | undefined, o: Clus
       }),
     });
 
-    return {
+    result = {
       setup,
       loadAvg,
       probe,
@@ -202,9 +207,23 @@ async function runSetup(setup: Setup, broker: BrokerProcess | undefined, o: Clus
     };
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));
+    logErrors = errorLines(dataDir);
     fs.rmSync(dataDir, { recursive: true, force: true });
     await sql(o.databaseUrl, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
+  return { ...result, logErrors };
+}
+
+/** Lines at level error or fatal (pino: 50, 60) in the nodes' logs: a run that needs explaining. */
+function errorLines(dir: string): number {
+  let n = 0;
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.log'))) {
+    n += fs
+      .readFileSync(path.join(dir, file), 'utf8')
+      .split('\n')
+      .filter((line) => /"level":(50|60)/.test(line)).length;
+  }
+  return n;
 }
 
 function window(m: Meter, done: (r: MeterReading) => void): (phase: 'start' | 'end') => Promise<void> {
@@ -284,6 +303,8 @@ function render(
   return [
     `Nodes are \`dist/main.js\` child processes on this machine, one PostgreSQL (${redact(o.databaseUrl)}, a fresh schema per row), a private broker per bus kind (${[...versions.values()].join('; ') || 'none'}). The load generator, the nodes, the broker and PostgreSQL share the 2 cores. ${o.seconds} s measured after ${SHAPE.warmupMs / 1000} s warm-up per load; the send rate limit is off.`,
     ...(skipped.length ? ['', `Skipped: ${skipped.join('; ')}.`] : []),
+    '',
+    `Error lines in the nodes' logs: ${results.map((r) => `${label(r.setup)} × ${r.setup.nodes}: ${r.logErrors}`).join(', ')}.`,
     '',
     `**1:1**: ${SHAPE.pairs} sender/receiver pairs, ${SHAPE.pairWindow} unacked per sender; each receiver on the node after its sender's, so with 2+ nodes every message crosses the bus. A message counts once acked and delivered; latency is send -> delivery, under saturation (mostly queueing).`,
     '',
