@@ -2,6 +2,7 @@ import { MemoryHub } from '../adapters/bus/memory.js';
 import { openBus } from '../adapters/bus/open.js';
 import type { Bus, BusMessage } from '../ports/bus.js';
 import { processCpuMs } from './load-generator.js';
+import { summarize } from './stats.js';
 
 export interface BusCost {
   messages: number;
@@ -11,6 +12,9 @@ export interface BusCost {
   /** The broker's CPU per message; undefined in process. */
   brokerUsPerMessage: number | undefined;
   lost: number;
+  /** Publish -> receive of one message at a time, nothing else in flight: the hop a cross-node push adds. */
+  hopP50Ms: number;
+  hopP99Ms: number;
 }
 
 /** A `message.new` push as a 1:1 text message renders it: what a delivery carries over the bus. */
@@ -40,8 +44,10 @@ export async function measureBusCost(
     b = await openBus(url, 'bench-bus-cost');
   }
   let received = 0;
+  let arrived: (() => void) | undefined;
   b.onMessage(() => {
     received++;
+    arrived?.();
   });
   b.subscribe('user.bench-r1');
   try {
@@ -72,12 +78,28 @@ export async function measureBusCost(
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     const brokerMs = brokerPid ? processCpuMs(brokerPid) - broker : undefined;
+    const bulkReceived = received;
+    const hops: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const t0 = performance.now();
+      const got = new Promise<void>((resolve) => {
+        arrived = resolve;
+      });
+      a.publish('user.bench-r1', message);
+      await Promise.race([got, new Promise((r) => setTimeout(r, 1000))]);
+      hops.push(performance.now() - t0);
+    }
+    arrived = undefined;
+    const hop = summarize(hops);
+    received = bulkReceived;
     return {
       messages,
       seconds,
       nodesUsPerMessage: (used.user + used.system) / received,
       brokerUsPerMessage: brokerMs === undefined ? undefined : (brokerMs * 1000) / received,
       lost: messages - received,
+      hopP50Ms: hop.p50,
+      hopP99Ms: hop.p99,
     };
   } finally {
     await a.close();

@@ -322,13 +322,13 @@ function render(
     '|---|---|---|---|---|---|---|',
     ...probeRows,
     '',
-    `**Bus cost per message, the bus alone**: one bus publishes ${fmt(SHAPE.busCostMessages, 0)} \`message.new\` pushes (${FRAME_BYTES} bytes) to a topic another bus subscribed to, both in the benchmark process (so its CPU is the sending node's and the receiving node's share together), no server, no database; the broker's CPU from /proc.`,
+    `**Bus cost per message, the bus alone**: one bus publishes ${fmt(SHAPE.busCostMessages, 0)} \`message.new\` pushes (${FRAME_BYTES} bytes) to a topic another bus subscribed to, both in the benchmark process (so its CPU is the sending node's and the receiving node's share together), no server, no database; the broker's CPU from /proc. The hop is publish -> receive of one message at a time (1,000): the latency a cross-node push adds.`,
     '',
-    "| bus | nodes' CPU µs per message (publish + receive) | broker CPU µs per message | messages/s | lost |",
-    '|---|---|---|---|---|',
+    "| bus | nodes' CPU µs per message (publish + receive) | broker CPU µs per message | messages/s | lost | hop p50 ms | hop p99 ms |",
+    '|---|---|---|---|---|---|---|',
     ...[...busCosts].map(
       ([bus, c]) =>
-        `| ${bus === 'memory' ? 'in-process' : bus} | ${fmt(c.nodesUsPerMessage, 1)} | ${c.brokerUsPerMessage === undefined ? '-' : fmt(c.brokerUsPerMessage, 1)} | ${fmt(c.messages / c.seconds, 0)} | ${c.lost} |`,
+        `| ${bus === 'memory' ? 'in-process' : bus} | ${fmt(c.nodesUsPerMessage, 1)} | ${c.brokerUsPerMessage === undefined ? '-' : fmt(c.brokerUsPerMessage, 1)} | ${fmt(c.messages / c.seconds, 0)} | ${c.lost} | ${fmt(c.hopP50Ms, 3)} | ${fmt(c.hopP99Ms, 3)} |`,
     ),
     '',
     "**Bus cost per delivered message, end to end**, CPU µs: one node with the broker minus one node in process, same load (the node's publish, the echo of its own publish it drops, the encoding); noisy on a shared machine.",
