@@ -1,4 +1,5 @@
 import type { ClientLimits, Conversation, ErrorBody } from '@parley/protocol';
+import { EventName } from '@parley/protocol/constants';
 import { Connection, type ConnectionOptions, type ConnectionStatus } from './connection.js';
 import { Conversations } from './conversations.js';
 import { ParleyClientError } from './errors.js';
@@ -42,14 +43,13 @@ export class ParleyClient {
         this.onStatus.emit(status);
       },
       onPush: (event, data) => {
-        void this.messages.handlePush(event, data).then(() => this.conversations.handlePush(event, data));
+        // The server may have lost events for us (its bus reconnected): catch up as after a reconnect.
+        if (event === EventName.SyncRequired) void this.catchUp().catch(() => {});
+        else void this.messages.handlePush(event, data).then(() => this.conversations.handlePush(event, data));
       },
       onReady: async () => {
         if (!ready) await this.conversations.load();
-        else {
-          await this.conversations.sync();
-          await this.messages.fillGaps();
-        }
+        else await this.catchUp();
         ready = true;
         // What waited for this user as sync-once (commands): handed over, then acknowledged. Not
         // awaited, so `connect()` resolves first and listeners the app adds right after it (or
@@ -61,6 +61,12 @@ export class ParleyClient {
     const uid = () => this.connection.uid;
     this.messages = new Messages(this.connection, store, uid);
     this.conversations = new Conversations(this.connection, store, uid);
+  }
+
+  /** Conversations, then the messages of the channels the app shows, from where this device left off. */
+  private async catchUp(): Promise<void> {
+    await this.conversations.sync();
+    await this.messages.fillGaps();
   }
 
   get uid(): string {

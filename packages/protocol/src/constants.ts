@@ -22,6 +22,8 @@ export const EventName = {
   PinnedConversation: 'multiDevice.pinnedConversation',
   UnpinnedConversation: 'multiDevice.unpinnedConversation',
   DeleteRoaming: 'multiDevice.deleteRoaming',
+  /** The server may have lost events for this connection (its bus reconnected): pull conversations and history. */
+  SyncRequired: 'sync.required',
 } as const;
 
 /**

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { MemoryBus } from './adapters/bus/memory.js';
+import { openBus } from './adapters/bus/open.js';
 import { localDiskFiles } from './adapters/files/local-disk.js';
 import { openStorage } from './adapters/storage/open.js';
 import type { AppContext } from './app-context.js';
@@ -17,14 +17,16 @@ import { MessageIdGenerator } from './domain/messages/message-id.js';
 import { MessageService } from './domain/messages/message-service.js';
 import { RateLimiter } from './domain/messages/rate-limiter.js';
 import { SendBatcher } from './domain/messages/send-batcher.js';
+import { SharedRateLimit } from './domain/messages/shared-rate-limit.js';
 import { SyncOnceService } from './domain/messages/sync-once-service.js';
 import { MessageVisibility } from './domain/messages/visibility.js';
 import { UserService } from './domain/users/user-service.js';
+import { instrumentBus } from './observability/bus-metrics.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Bus } from './ports/bus.js';
 import type { FileStore } from './ports/files.js';
-import type { MessageRef, Storage, StorageDialect } from './ports/storage/index.js';
+import type { MessageRef, Storage } from './ports/storage/index.js';
 import { createHttpServer } from './transports/http/server.js';
 import { WsGateway } from './transports/ws/gateway.js';
 import { wsProtocolDescription } from './transports/ws/protocol-doc.js';
@@ -51,14 +53,20 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<ParleyServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const metrics = createMetrics();
+  // The bus first: an unreachable broker stops the start before the database is touched.
+  const bus = instrumentBus(options.bus ?? (await openBus(config.busUrl, config.busPrefix)), metrics);
   const storage = options.storage ?? (await openStorage(config));
-  const bus = options.bus ?? new MemoryBus();
   const visibility = new MessageVisibility(storage);
   const router = new DeliveryRouter(
     bus,
     (uid) => storage.channels.superGroupsOf(uid),
     (uids, about) => visibility.whoCanSee(uids, about as MessageRef),
   );
+  // The bus lost messages while its broker was away: every client here pulls what it missed.
+  bus.onGap(() => {
+    log.warn({ bus: bus.status() }, 'bus reconnected: telling local clients to resync');
+    router.requestResync();
+  });
   const tokens = new TokenService(config.appSecret, config.tokenTtlSeconds);
   const users = new UserService(storage, tokens);
   const batcher = new SendBatcher(
@@ -68,10 +76,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       metrics.commitBatch.observe(size);
       metrics.commitSeconds.observe(seconds);
     },
-    commitsInFlight(storage.dialect),
+    storage.commitConcurrency,
   );
   let shuttingDown = false;
   const clock = options.clock ?? Date.now;
+  const rateLimit = new SharedRateLimit(new RateLimiter(config.limits.sendRatePerSec, config.limits.sendBurst), router);
   const conversations = new ConversationService(storage, router, config.limits, clock);
   const messageActions = new MessageActions(storage, router, conversations, config.limits, clock);
   const messages = new MessageService({
@@ -79,7 +88,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     router,
     batcher,
     ids: new MessageIdGenerator(config.nodeId),
-    rateLimiter: new RateLimiter(config.limits.sendRatePerSec, config.limits.sendBurst),
+    rateLimiter: rateLimit,
     limits: config.limits,
     conversations,
     clock,
@@ -115,7 +124,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       'DEVELOPMENT MODE: anyone can log in as any uid (POST /v1/dev/login) and the app secret is public. Set PARLEY_MODE=production for real use.',
     );
   }
-  log.info({ port, storage: storage.dialect, mode: config.mode }, `Parley listening on http://localhost:${port}`);
+  log.info({ port, storage: storage.dialect, bus: bus.status().kind, mode: config.mode }, `Parley listening on http://localhost:${port}`);
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -123,6 +132,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       shuttingDown = true;
       // Sends already accepted are stored and acked; new ones are refused from here on.
       await batcher.close();
+      rateLimit.close();
       await gateway.close();
       await http.close();
       await bus.close();
@@ -133,10 +143,3 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   return { ctx, url: `http://127.0.0.1:${port}`, port, close };
 }
-
-/**
- * How many send batches may commit at once (on disjoint channels, see SendBatcher). SQLite commits
- * synchronously on this thread, so there is nothing to overlap; a PostgreSQL commit mostly waits
- * on round trips and the server's fsync, which other batches can use (a few, well below the pool's 10 connections).
- */
-const commitsInFlight = (dialect: StorageDialect): number => (dialect === 'postgres' ? 4 : 1);

@@ -65,6 +65,40 @@ describe('configuration', () => {
     expect(loadConfig({ PARLEY_MODE: 'production', PARLEY_APP_SECRET: 'x'.repeat(40) }).mode).toBe('production');
   });
 
+  it('joins nodes through PARLEY_BUS_URL only on a database they can share', () => {
+    const pg = { DATABASE_URL: 'postgres://u@h/db' };
+    expect(loadConfig({}).busUrl).toBeUndefined();
+    expect(loadConfig({ ...pg, PARLEY_BUS_URL: 'redis://127.0.0.1:6379' })).toMatchObject({
+      busUrl: 'redis://127.0.0.1:6379',
+      busPrefix: 'parley',
+    });
+    expect(loadConfig({ ...pg, PARLEY_BUS_URL: 'nats://127.0.0.1:4222', PARLEY_BUS_PREFIX: 'app-1' }).busPrefix).toBe('app-1');
+    expect(() => loadConfig({ PARLEY_BUS_URL: 'redis://127.0.0.1:6379' })).toThrow(/nodes cannot share an SQLite file/);
+    expect(() => loadConfig({ ...pg, PARLEY_BUS_URL: 'amqp://127.0.0.1' })).toThrow(/must start with redis:\/\/, rediss:\/\/ or nats:\/\//);
+    expect(() => loadConfig({ ...pg, PARLEY_BUS_URL: 'not a url' })).toThrow(/PARLEY_BUS_URL is not a URL/);
+    expect(() => loadConfig({ ...pg, PARLEY_BUS_URL: 'nats://h', PARLEY_BUS_PREFIX: 'a.b' })).toThrow(ConfigError);
+  });
+
+  it('stops the real server with one line, without its password, when the bus cannot be reached', () => {
+    const run = spawnSync(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        PORT: '0',
+        // Never opened: the bus is reached first.
+        DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none',
+        // Port 9 (discard) is closed here: nothing answers.
+        PARLEY_BUS_URL: 'redis://:hunter2@127.0.0.1:9',
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toMatch(
+      /^parley: failed to start: cannot reach the bus at redis:\/\/:\*\*\*@127\.0\.0\.1:9: connect ECONNREFUSED 127\.0\.0\.1:9$/,
+    );
+    expect(run.stderr).not.toContain('hunter2');
+  });
+
   it('stops the real server with one clear line and exit code 2 on a bad value', () => {
     const run = spawnSync(process.execPath, [MAIN], {
       env: { ...process.env, PARLEY_MODE: 'production', PARLEY_APP_SECRET: '' },

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientLimits } from '@parley/protocol';
+import { busKindOf } from './adapters/bus/bus-url.js';
 
 export type Mode = 'development' | 'production';
 
@@ -45,6 +46,10 @@ export interface Config {
   /** The built web app served at `/`; while it has no index.html, `/` explains how to build it. */
   webDir: string;
   databaseUrl: string | undefined;
+  /** `redis://…` or `nats://…` joins this node to others; unset: one node, in-process bus. */
+  busUrl: string | undefined;
+  /** Names this deployment's topics on a broker other apps may share. */
+  busPrefix: string;
   appSecret: string;
   tokenTtlSeconds: number;
   nodeId: number;
@@ -162,6 +167,16 @@ export function loadConfig(env: Env = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
+  const busUrl = env.PARLEY_BUS_URL || undefined;
+  const bus = busKindOf(busUrl);
+  if (typeof bus === 'object') throw new ConfigError(bus.error);
+  if (bus !== 'memory' && !databaseUrl) {
+    throw new ConfigError(
+      'PARLEY_BUS_URL joins several nodes, and nodes cannot share an SQLite file: set DATABASE_URL to a PostgreSQL database all nodes use',
+    );
+  }
+  const busPrefix = env.PARLEY_BUS_PREFIX || 'parley';
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(busPrefix)) throw new ConfigError('PARLEY_BUS_PREFIX must be 1-32 characters of [A-Za-z0-9_-]');
   return {
     port: int(env, 'PORT', 5280, 0, 65_535),
     host: env.HOST || '0.0.0.0',
@@ -169,6 +184,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.PARLEY_DATA_DIR || './data'),
     webDir: webDir(env),
     databaseUrl,
+    busUrl,
+    busPrefix,
     appSecret: secret || DEV_APP_SECRET,
     tokenTtlSeconds: int(env, 'PARLEY_TOKEN_TTL_SECONDS', 7 * 24 * 3600, 60, 31_536_000),
     nodeId: int(env, 'PARLEY_NODE_ID', 0, 0, 1023),

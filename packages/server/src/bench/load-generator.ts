@@ -11,6 +11,8 @@ export interface LoadOptions {
   durationMs: number;
   /** The server's process id, to read its CPU time from /proc. */
   serverPid?: number;
+  /** Called as the measured window opens and closes (a cluster benchmark reads its nodes' meters there). */
+  onWindow?: (phase: 'start' | 'end') => Promise<void>;
 }
 
 export interface LoadResult {
@@ -134,6 +136,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     pump(s, `bench-s${i}`);
   });
   await new Promise((r) => setTimeout(r, options.warmupMs));
+  await options.onWindow?.('start');
   measuring = true;
   const started = performance.now();
   const clientCpu = process.cpuUsage();
@@ -143,6 +146,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const seconds = (performance.now() - started) / 1000;
   const clientUsed = process.cpuUsage(clientCpu);
   const serverUsedMs = processCpuMs(options.serverPid) - serverCpu;
+  await options.onWindow?.('end');
   stopped = true;
   await new Promise((r) => setTimeout(r, 500));
   for (const ws of [...receivers, ...senders.map((s) => s.ws)]) ws.terminate();

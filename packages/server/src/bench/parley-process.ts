@@ -15,6 +15,8 @@ export interface ParleyOptions {
   /** Keeps the server's JSON log (stdout) in this file; discarded without it. */
   logFile?: string;
   logLevel?: string;
+  /** More settings, applied last (a cluster node's PARLEY_BUS_URL, PARLEY_NODE_ID...). */
+  env?: Record<string, string>;
 }
 
 /** A real Parley server in a child process on 127.0.0.1, with the admin calls benchmarks need. */
@@ -23,6 +25,7 @@ export interface ParleyProcess {
   pid: number;
   /** http://127.0.0.1:<port> */
   base: string;
+  port: number;
   admin<T = unknown>(route: string, body: unknown): Promise<T>;
   /** Registers the user (idempotent) and issues a client token. */
   token(uid: string): Promise<string>;
@@ -50,6 +53,7 @@ export async function startParley(o: ParleyOptions): Promise<ParleyProcess> {
     PARLEY_SQLITE_SYNCHRONOUS: o.synchronous ?? 'FULL',
     PARLEY_MODE: 'development',
     ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}),
+    ...o.env,
   };
   let child: ChildProcess;
   try {
@@ -77,6 +81,7 @@ export async function startParley(o: ParleyOptions): Promise<ParleyProcess> {
     child,
     pid: child.pid ?? 0,
     base,
+    port,
     admin,
     token,
     wsUrl: async (uid, deviceId) =>

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { clusterBench } from './cluster-bench.js';
 import { commitBenchPostgres, commitBenchSqlite } from './commit-bench.js';
 import { conversationBenchPostgres, conversationBenchSqlite } from './conversation-bench.js';
 import { historyBenchPostgres, historyBenchSqlite } from './history-bench.js';
@@ -7,9 +8,10 @@ import { sendThroughput } from './send-throughput.js';
 import { superGroupBench } from './super-group-bench.js';
 
 /**
- * `npm run bench [-- --only send|commit|conversations|supergroup|history] [--pairs 50 --window 64 --seconds 10 --synchronous FULL] [--postgres postgres://…]`
- * With --postgres, the send benchmark also runs Parley on that PostgreSQL server (in a throwaway schema).
- * Runs the benchmarks and appends their results to BENCHMARKS.md.
+ * `npm run bench [-- --only send|commit|conversations|supergroup|history|cluster] [--pairs 50 --window 64 --seconds 10 --synchronous FULL] [--postgres postgres://…]`
+ * Runs the benchmarks and appends their results to BENCHMARKS.md. With --postgres, the send benchmark also
+ * runs Parley on that PostgreSQL server (in a throwaway schema). `cluster` (1-3 nodes on Redis and NATS,
+ * one PostgreSQL: `--database-url`, default the local test database) runs only when named.
  */
 const { values } = parseArgs({
   options: {
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '1000000' },
     batch: { type: 'string', default: '500' },
     'in-flight': { type: 'string', default: '1,4' },
+    'database-url': { type: 'string' },
   },
 });
 const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
@@ -109,5 +112,16 @@ if (wants('history')) {
         ...rows,
       ].join('\n'),
     ),
+  );
+}
+if (values.only === 'cluster') {
+  const databaseUrl =
+    values['database-url'] ||
+    process.env.PARLEY_BENCH_DATABASE_URL ||
+    process.env.PARLEY_TEST_DATABASE_URL ||
+    'postgres://postgres@127.0.0.1:5432/test';
+  await report(
+    'Scale-out: 1-3 nodes on Redis and NATS, one PostgreSQL (issue 13)',
+    clusterBench({ seconds: Number(values.seconds), databaseUrl }),
   );
 }

@@ -19,6 +19,18 @@ export function createMetrics() {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
+    busOut: new Counter({ name: 'parley_bus_published_total', help: 'Messages this node published on the bus', registers: [registry] }),
+    busIn: new Counter({
+      name: 'parley_bus_received_total',
+      help: 'Bus messages handed to this node (its own publishes to topics it holds included)',
+      registers: [registry],
+    }),
+    busReconnects: new Counter({
+      name: 'parley_bus_reconnects_total',
+      help: 'Times the broker came back after a loss (each one tells this node’s clients to resync)',
+      registers: [registry],
+    }),
+    busConnected: new Gauge({ name: 'parley_bus_connected', help: '1 while the bus reaches the other nodes', registers: [registry] }),
     connections: new Gauge({ name: 'parley_ws_connections', help: 'Open authenticated WebSocket connections', registers: [registry] }),
     wsClosed: new Counter({
       name: 'parley_ws_closed_total',

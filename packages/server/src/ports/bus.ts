@@ -1,13 +1,18 @@
 /**
  * The event bus between server nodes (in-process, Redis or NATS).
  *
- * Rules every adapter keeps:
+ * Rules every adapter keeps (`adapters/bus/bus.contract.ts` checks them on each):
  * - Delivery is at most once. Events carry versions/seqs, so clients detect a gap and pull; nothing
  *   relies on the bus for durability (the database is the source of truth).
- * - Events published by one node on one topic arrive at each subscriber in publish order.
+ * - Events published by one node on one topic arrive at each subscriber in publish order. Nothing is
+ *   promised between topics, or between two publishers.
  * - A node receives only topics it subscribed to: it subscribes to `user.<uid>` while it holds a
  *   connection of that user, and to a super group's topic while it holds a connection of a member.
- * - `subscribe` is idempotent per topic per bus instance; one handler serves all topics.
+ *   A node's own publishes reach it too, when it is subscribed, before `publish` returns.
+ * - `subscribe` and `unsubscribe` are idempotent per topic per bus instance; after `unsubscribe`
+ *   returns, nothing more of that topic is handed over. One handler serves all topics.
+ * - After losing its broker, an adapter reconnects by itself, re-subscribes every topic it held,
+ *   and then calls the `onGap` handler: what was published meanwhile is lost, so clients must pull.
  * - Messages are plain JSON-serializable objects. The in-process adapter hands over the same
  *   object it was given, so handlers must not mutate it.
  * - What a client receives crosses the bus as its final text frame, so no node serializes twice.
@@ -30,12 +35,24 @@ export type BusMessage =
 
 export type BusHandler = (topic: string, message: BusMessage) => void;
 
+export interface BusStatus {
+  /** `memory`, `redis` or `nats`. */
+  kind: string;
+  /** Whether publishes reach other nodes now (always true in process). */
+  connected: boolean;
+  /** Times the broker connection came back after a loss. */
+  reconnects: number;
+}
+
 export interface Bus {
   publish(topic: string, message: BusMessage): void;
   subscribe(topic: string): void;
   unsubscribe(topic: string): void;
   /** The single handler for every topic this node subscribed to. */
   onMessage(handler: BusHandler): void;
+  /** Called each time the broker is back after a loss, every topic subscribed again. */
+  onGap(handler: () => void): void;
+  status(): BusStatus;
   close(): Promise<void>;
 }
 

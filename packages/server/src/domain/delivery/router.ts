@@ -1,7 +1,12 @@
-import { type Bus, type BusMessage, channelTopic, userTopic } from '../../ports/bus.js';
+import { randomBytes } from 'node:crypto';
+import { EventName } from '@parley/protocol';
+import { type Bus, type BusMessage, type BusStatus, channelTopic, userTopic } from '../../ports/bus.js';
+import { renderPush } from './push-frame.js';
 import type { Recipient } from './recipient.js';
 
 const MembershipEvent = 'membership';
+/** Every node listens here for news about the cluster as a whole. */
+const ClusterTopic = 'cluster';
 interface MembershipChange {
   channelType: number;
   channelId: string;
@@ -45,6 +50,9 @@ export class DeliveryRouter {
   private readonly userChannels = new Map<string, Set<string>>();
   /** topic -> the tail of its deliveries waiting on a visibility check */
   private readonly pending = new Map<string, Promise<void>>();
+  private readonly broadcastHandlers = new Map<string, (data: unknown) => void>();
+  /** Tells this node's broadcasts apart from the others' on the shared topic. */
+  private readonly node = randomBytes(6).toString('base64url');
 
   constructor(
     private readonly bus: Bus,
@@ -52,6 +60,7 @@ export class DeliveryRouter {
     private readonly whoCanSee: VisibilityCheck,
   ) {
     bus.onMessage((topic, message) => this.receive(topic, message));
+    bus.subscribe(ClusterTopic);
   }
 
   get connectionCount(): number {
@@ -102,12 +111,43 @@ export class DeliveryRouter {
     this.bus.publish(userTopic(uid), { kind: 'control', event: MembershipEvent, data: change });
   }
 
+  /**
+   * After the bus lost messages (its broker was away): every local connection is told to pull what
+   * it may have missed (`sync.required`), as it does after a reconnect of its own.
+   */
+  requestResync(): void {
+    const frame = renderPush(EventName.SyncRequired, { reason: 'bus.reconnected' });
+    for (const set of this.byUser.values()) for (const r of set) r.sendText(frame);
+  }
+
+  /**
+   * Tells every other node something about the cluster (a shared limit, say): at most once, in
+   * publish order from this node. This node does not receive its own.
+   */
+  broadcast(event: string, data: unknown): void {
+    this.bus.publish(ClusterTopic, { kind: 'control', event, data: { from: this.node, data } });
+  }
+
+  /** The handler of one broadcast event; one per event. */
+  onBroadcast(event: string, handler: (data: unknown) => void): void {
+    this.broadcastHandlers.set(event, handler);
+  }
+
+  busStatus(): BusStatus {
+    return this.bus.status();
+  }
+
   /** Resolves once every delivery waiting on a visibility check has been made (tests, shutdown). */
   async settled(): Promise<void> {
     while (this.pending.size > 0) await Promise.all(this.pending.values());
   }
 
   private receive(topic: string, message: BusMessage): void {
+    if (message.kind === 'control' && topic === ClusterTopic) {
+      const { from, data } = message.data as { from: string; data: unknown };
+      if (from !== this.node) this.broadcastHandlers.get(message.event)?.(data);
+      return;
+    }
     if (message.kind === 'control') {
       if (message.event === MembershipEvent && topic.startsWith('user.'))
         this.applyMembership(topic.slice(5), message.data as MembershipChange);

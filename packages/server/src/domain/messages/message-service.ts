@@ -17,7 +17,6 @@ import type { DeliveryRouter } from '../delivery/router.js';
 import type { MessageIdGenerator } from './message-id.js';
 import { type MessageMeta, type MessageParts, renderMessageJson, untouched, viewedChannelId } from './message-view.js';
 import { checkPayload } from './payload-rules.js';
-import type { RateLimiter } from './rate-limiter.js';
 import type { SendBatcher } from './send-batcher.js';
 import { groupSendReason, personSendReason } from './send-policy.js';
 import { SenderLanes } from './sender-lanes.js';
@@ -35,7 +34,8 @@ export interface MessageServiceDeps {
   router: DeliveryRouter;
   batcher: SendBatcher;
   ids: MessageIdGenerator;
-  rateLimiter: RateLimiter;
+  /** Per-user send rate (a `SharedRateLimit` in a cluster): false refuses the send. */
+  rateLimiter: { take(uid: string): boolean };
   limits: Limits;
   conversations: ConversationService;
   /** Server time in ms; message timestamps and updateTimes come from here. */

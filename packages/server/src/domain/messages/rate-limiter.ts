@@ -7,6 +7,11 @@ export class RateLimiter {
     private readonly burst: number,
   ) {}
 
+  /** False when the rate is 0: every send passes and nothing needs counting or sharing. */
+  get enabled(): boolean {
+    return this.ratePerSec !== 0;
+  }
+
   take(key: string, now = Date.now()): boolean {
     if (this.ratePerSec === 0) return true;
     const bucket = this.buckets.get(key);
@@ -20,6 +25,18 @@ export class RateLimiter {
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
     return true;
+  }
+
+  /**
+   * Sends made through other nodes, charged here so the rate holds for the whole cluster. A bucket
+   * may go below zero (down to -burst): its owner then waits for it to refill.
+   */
+  charge(key: string, count: number, now = Date.now()): void {
+    if (this.ratePerSec === 0) return;
+    const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
+    bucket.tokens = Math.max(-this.burst, Math.min(this.burst, bucket.tokens + ((now - bucket.at) * this.ratePerSec) / 1000) - count);
+    bucket.at = now;
+    this.buckets.set(key, bucket);
   }
 
   /** Full buckets carry no state worth keeping: dropping them bounds memory. */

@@ -32,6 +32,12 @@ export type * from './users.js';
 export interface Storage {
   /** Which backend this is, for logs and `/healthz`: a name, not a switch (see StorageDialect). */
   readonly dialect: StorageDialect;
+  /**
+   * How many `messages.commit` calls the server may have running at once, on batches that share no
+   * channel (1: one at a time). A backend that can commit them side by side (row locks, a pool) and
+   * still keep every rule of MessageStore says more; one connection or one writer says 1.
+   */
+  readonly commitConcurrency: number;
   readonly users: UserStore;
   readonly channels: ChannelStore;
   readonly messages: MessageStore;

@@ -34,6 +34,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
   let closed: Promise<void> | undefined;
   return {
     dialect: 'postgres',
+    // A pool and row locks: batches on different channels commit side by side (4 measured best end to end; 8 only for the commit alone).
+    commitConcurrency: 4,
     users: postgresUsers(pool),
     channels: postgresChannels(pool),
     messages: postgresMessages(pool),

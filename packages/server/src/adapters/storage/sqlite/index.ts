@@ -31,6 +31,8 @@ export function openSqlite(options: SqliteOptions): Storage {
   migrate(db);
   return {
     dialect: 'sqlite',
+    // One connection, one writer: batches commit one after another.
+    commitConcurrency: 1,
     users: sqliteUsers(db),
     channels: sqliteChannels(db),
     messages: sqliteMessages(db),

@@ -7,7 +7,7 @@ describe('operations endpoints', () => {
 
   it('reports health', async () => {
     const res = await server().http('GET', '/healthz');
-    expect(res).toMatchObject({ status: 200, body: { status: 'ok', mode: 'development', storage: 'sqlite', connections: 0 } });
+    expect(res).toMatchObject({ status: 200, body: { status: 'ok', mode: 'development', storage: 'sqlite', nodeId: 0, connections: 0 } });
   });
 
   it('exposes Prometheus metrics, including sends by reason', async () => {

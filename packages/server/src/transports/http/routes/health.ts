@@ -5,7 +5,13 @@ const Health = Type.Object({
   status: Type.String(),
   mode: Type.String(),
   storage: Type.String(),
+  nodeId: Type.Integer({ description: 'PARLEY_NODE_ID of the node that answered: which one a load balancer picked' }),
   connections: Type.Integer(),
+  bus: Type.Object({
+    kind: Type.String({ description: 'memory, redis or nats' }),
+    connected: Type.Boolean({ description: 'false while the broker is away: this node reaches only its own clients' }),
+    reconnects: Type.Integer(),
+  }),
   uptimeSeconds: Type.Number(),
 });
 
@@ -20,13 +26,17 @@ export const healthRoutes: Routes = (app, ctx) => {
       },
     },
     async (_req, reply) => {
-      const status = ctx.isShuttingDown() ? 'shutting_down' : 'ok';
-      if (status !== 'ok') reply.status(503);
+      const bus = ctx.router.busStatus();
+      // Without its broker a node still serves its own clients, so it stays in rotation, degraded.
+      const status = ctx.isShuttingDown() ? 'shutting_down' : bus.connected ? 'ok' : 'degraded';
+      if (status === 'shutting_down') reply.status(503);
       return {
         status,
         mode: ctx.config.mode,
         storage: ctx.storage.dialect,
+        nodeId: ctx.config.nodeId,
         connections: ctx.router.connectionCount,
+        bus,
         uptimeSeconds: process.uptime(),
       };
     },

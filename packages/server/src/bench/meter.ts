@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import { processCpuMs } from './load-generator.js';
+
+/** What a set of processes spent over a window: CPU time, and the nodes' bus counters from /metrics. */
+export interface MeterReading {
+  seconds: number;
+  /** CPU ms per process, in the order given. */
+  cpuMs: number[];
+  /** This process's (the load generator's) CPU ms. */
+  selfCpuMs: number;
+  /** CPU ms of every `postgres` process, this run's backends and anyone else's (the database is shared). */
+  postgresCpuMs: number;
+  /** CPU ms the whole machine was busy (all cores, /proc/stat): what else ran shows as the rest. */
+  machineBusyMs: number;
+  busPublished: number;
+  busReceived: number;
+}
+
+export interface Meter {
+  start(): Promise<void>;
+  /** The difference since `start`. */
+  stop(): Promise<MeterReading>;
+}
+
+interface Snapshot {
+  at: number;
+  cpu: number[];
+  self: NodeJS.CpuUsage;
+  machine: number;
+  postgres: Map<number, number>;
+  published: number;
+  received: number;
+}
+
+/** Reads CPU from /proc for `pids`, and sums parley_bus_*_total over the nodes at `bases`. */
+export function meter(pids: readonly number[], bases: readonly string[]): Meter {
+  let first: Snapshot | undefined;
+  const snapshot = async (): Promise<Snapshot> => {
+    const cpu = pids.map((pid) => processCpuMs(pid));
+    const self = process.cpuUsage();
+    const machine = machineBusyMs();
+    const postgres = postgresCpu();
+    const at = performance.now();
+    const counters = await Promise.all(bases.map(busCounters));
+    return {
+      at,
+      cpu,
+      self,
+      machine,
+      postgres,
+      published: counters.reduce((sum, c) => sum + c.published, 0),
+      received: counters.reduce((sum, c) => sum + c.received, 0),
+    };
+  };
+  return {
+    start: async () => {
+      first = await snapshot();
+    },
+    stop: async () => {
+      if (!first) throw new Error('meter stopped before it started');
+      const last = await snapshot();
+      return {
+        seconds: (last.at - first.at) / 1000,
+        cpuMs: last.cpu.map((ms, i) => ms - (first?.cpu[i] ?? 0)),
+        selfCpuMs: (last.self.user + last.self.system - first.self.user - first.self.system) / 1000,
+        machineBusyMs: last.machine - first.machine,
+        // A backend that started meanwhile counts whole; one that ended meanwhile is missed (pools keep theirs open).
+        postgresCpuMs: [...last.postgres].reduce((sum, [pid, ms]) => sum + ms - (first?.postgres.get(pid) ?? 0), 0),
+        busPublished: last.published - first.published,
+        busReceived: last.received - first.received,
+      };
+    },
+  };
+}
+
+async function busCounters(base: string): Promise<{ published: number; received: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { published: value('parley_bus_published_total'), received: value('parley_bus_received_total') };
+}
+
+/** Busy CPU ms of all cores since boot (/proc/stat user, nice, system, irq, softirq); 0 where unavailable. */
+function machineBusyMs(): number {
+  try {
+    const fields = (fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 8).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = fields;
+    return (user + nice + system + irq + softirq) * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ms of each process named `postgres` (server, backends, WAL writer...) by pid; empty where /proc is missing. */
+function postgresCpu(): Map<number, number> {
+  const cpu = new Map<number, number>();
+  let pids: string[];
+  try {
+    pids = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return cpu;
+  }
+  for (const pid of pids) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') cpu.set(Number(pid), processCpuMs(Number(pid)));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return cpu;
+}

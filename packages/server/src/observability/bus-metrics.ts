@@ -1,0 +1,29 @@
+import type { Bus } from '../ports/bus.js';
+import type { Metrics } from './metrics.js';
+
+/** The bus as the node uses it, counting what goes out and comes in, and reporting reconnects. */
+export function instrumentBus(bus: Bus, metrics: Metrics): Bus {
+  metrics.busConnected.set(bus.status().connected ? 1 : 0);
+  bus.onGap(() => metrics.busReconnects.inc());
+  return {
+    publish(topic, message) {
+      metrics.busOut.inc();
+      bus.publish(topic, message);
+    },
+    subscribe: (topic) => bus.subscribe(topic),
+    unsubscribe: (topic) => bus.unsubscribe(topic),
+    onMessage(handler) {
+      bus.onMessage((topic, message) => {
+        metrics.busIn.inc();
+        handler(topic, message);
+      });
+    },
+    onGap: (handler) => bus.onGap(handler),
+    status() {
+      const status = bus.status();
+      metrics.busConnected.set(status.connected ? 1 : 0);
+      return status;
+    },
+    close: () => bus.close(),
+  };
+}
