@@ -8,9 +8,12 @@ export class MemoryHub {
   private readonly buses = new Set<MemoryBus>();
 
   bus(): MemoryBus {
-    const bus = new MemoryBus(this);
+    return new MemoryBus(this);
+  }
+
+  /** @internal */
+  join(bus: MemoryBus): void {
     this.buses.add(bus);
-    return bus;
   }
 
   /** @internal */
@@ -28,7 +31,10 @@ export class MemoryBus implements Bus {
   private readonly topics = new Set<string>();
   private handler: BusHandler | undefined;
 
-  constructor(private readonly hub: MemoryHub = new MemoryHub()) {}
+  /** Without a hub, a hub of its own: one node, which receives its own publishes. */
+  constructor(private readonly hub: MemoryHub = new MemoryHub()) {
+    hub.join(this);
+  }
 
   publish(topic: string, message: BusMessage): void {
     this.hub.deliver(topic, message);
