@@ -92,7 +92,8 @@ export class ParleyClient {
   async upload(file: Blob, name = 'file', options: { onProgress?: (fraction: number) => void } = {}): Promise<UploadedFile> {
     const form = new FormData();
     form.append('file', file, name);
-    const url = `${this.options.url.replace(/\/$/, '')}/v1/files`;
+    // To the server this client is connected to: with several, the one that works now.
+    const url = `${this.connection.url}/v1/files`;
     const authorization = `Bearer ${this.options.token}`;
     const { status, body } =
       options.onProgress && typeof XMLHttpRequest !== 'undefined'
