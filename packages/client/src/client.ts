@@ -44,7 +44,13 @@ export class ParleyClient {
       onPush: (event, data) => {
         // The server may have lost events for us (its bus reconnected): catch up as after a reconnect.
         if (event === EventName.SyncRequired) void this.catchUp().catch(() => {});
-        else void this.messages.handlePush(event, data).then(() => this.conversations.handlePush(event, data));
+        // A push may need a request (a sync past a version gap); if the connection drops first, the
+        // catch-up after the reconnect covers it. Unhandled, the rejection would end a Node app.
+        else
+          void this.messages
+            .handlePush(event, data)
+            .then(() => this.conversations.handlePush(event, data))
+            .catch(() => {});
       },
       onReady: async () => {
         if (!ready) await this.conversations.load();

@@ -59,13 +59,14 @@ class FakeSocket implements SocketLike {
 /** One server node of the fake cluster. */
 class FakeNode {
   up = true;
-  /** A node about to die: it takes sends and never answers them. */
-  holdsSends = false;
+  /** A node about to die: it takes these requests and never answers them. */
+  readonly holds = new Set<string>();
   private seq = 0;
 
   constructor(readonly name: string) {}
 
   answer(frame: Frame): unknown {
+    if (this.holds.has(frame.method)) return undefined;
     switch (frame.method) {
       case 'auth':
         return { uid: 'ann' };
@@ -74,7 +75,6 @@ class FakeNode {
       case 'conversation.sync':
         return { changes: [], syncToken: 's1', version: 0, hasMore: false, reset: false };
       case 'message.send':
-        if (this.holdsSends) return undefined;
         return {
           clientMsgNo: frame.params.clientMsgNo,
           messageId: `${this.name}-${++this.seq}`,
@@ -162,7 +162,7 @@ describe('SDK failover over a list of server URLs', () => {
     const client = await c.client(c.urls).start();
     const statuses: string[] = [];
     client.onStatus.add('t', (s) => statuses.push(s));
-    c.node('a').holdsSends = true;
+    c.node('a').holds.add('message.send');
     const sending = client.messages.sendText({ channelId: 'bob', channelType: 1 }, 'in flight when a died');
     await elapse(0);
     const first = c.last().requests.find((r) => r.method === 'message.send');
@@ -204,6 +204,32 @@ describe('SDK failover over a list of server URLs', () => {
     await elapse(250);
     expect(c.dialled()).toEqual(['a', 'b', 'c', 'a', 'b']);
     expect(client.status).toBe('connected');
+    client.close();
+  });
+
+  it('a node dying while the SDK fetches what a push showed missing throws nothing at the app; the next node catches it up', async () => {
+    const c = cluster('a', 'b');
+    const client = await c.client(c.urls).start();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // A conversation event past a version gap: the SDK syncs, and a dies before answering.
+      c.node('a').holds.add('conversation.sync');
+      c.last().onmessage?.({ data: JSON.stringify({ event: 'conversation.updated', data: { version: 7, conversation: {} } }) });
+      await elapse(0);
+      expect(c.last().methods.at(-1)).toBe('conversation.sync');
+      c.last().drop();
+      await elapse(250);
+      expect(c.last().methods).toEqual(['auth', 'conversation.sync']);
+      expect(client.status).toBe('connected');
+      // Unhandled rejections are reported once the event loop turns: let it, for real.
+      vi.useRealTimers();
+      await new Promise((r) => setTimeout(r, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
     client.close();
   });
 
