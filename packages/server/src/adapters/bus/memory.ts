@@ -12,7 +12,7 @@ export class MemoryHub {
   }
 
   /** @internal */
-  join(bus: MemoryBus): void {
+  add(bus: MemoryBus): void {
     this.buses.add(bus);
   }
 
@@ -31,9 +31,8 @@ export class MemoryBus implements Bus {
   private readonly topics = new Set<string>();
   private handler: BusHandler | undefined;
 
-  /** Without a hub, a hub of its own: one node, which receives its own publishes. */
   constructor(private readonly hub: MemoryHub = new MemoryHub()) {
-    hub.join(this);
+    hub.add(this);
   }
 
   publish(topic: string, message: BusMessage): void {
