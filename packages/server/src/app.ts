@@ -61,11 +61,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     (uid) => storage.channels.superGroupsOf(uid),
     (uids, about) => visibility.whoCanSee(uids, about as MessageRef),
   );
-  // The bus lost messages while its broker was away: every client here pulls what it missed.
-  bus.onGap(() => {
-    log.warn({ bus: bus.status() }, 'bus reconnected: telling local clients to resync');
-    router.requestResync();
-  });
+  // The bus lost messages while its broker was away: the router has every client in the cluster pull what it missed.
+  bus.onGap(() => log.warn({ bus: bus.status() }, 'bus reconnected: telling the clients here and on the other nodes to resync'));
   const tokens = new TokenService(config.appSecret, config.tokenTtlSeconds);
   const users = new UserService(storage, tokens);
   const batcher = new SendBatcher(

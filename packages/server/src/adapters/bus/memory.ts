@@ -51,7 +51,7 @@ export class MemoryBus implements Bus {
     this.handler = handler;
   }
 
-  onGap(): void {
+  onGap(_handler: () => void): void {
     // Nothing between nodes in one process can be lost.
   }
 

@@ -7,6 +7,8 @@ import type { Recipient } from './recipient.js';
 const MembershipEvent = 'membership';
 /** Every node listens here for news about the cluster as a whole. */
 const ClusterTopic = 'cluster';
+/** A node is back on the bus after losing it: what it published meanwhile never reached the others. */
+const ResyncEvent = 'bus.resync';
 interface MembershipChange {
   channelType: number;
   channelId: string;
@@ -61,6 +63,8 @@ export class DeliveryRouter {
   ) {
     bus.onMessage((topic, message) => this.receive(topic, message));
     bus.subscribe(ClusterTopic);
+    bus.onGap(() => this.recoverFromGap());
+    this.onBroadcast(ResyncEvent, () => this.requestResync());
   }
 
   get connectionCount(): number {
@@ -112,8 +116,20 @@ export class DeliveryRouter {
   }
 
   /**
-   * After the bus lost messages (its broker was away): every local connection is told to pull what
-   * it may have missed (`sync.required`), as it does after a reconnect of its own.
+   * This node's bus is back after losing its broker, and the loss went both ways: its clients missed
+   * what the others published meanwhile, and the others' clients missed what it published (it went
+   * on storing and acking sends). So its own clients resync, and it asks every other node to resync
+   * theirs, now that the broadcast reaches them. A node that lost the broker too resyncs its clients
+   * on its own return, so none is left out whatever the order of the returns.
+   */
+  private recoverFromGap(): void {
+    this.requestResync();
+    this.broadcast(ResyncEvent, null);
+  }
+
+  /**
+   * After the bus lost messages: every local connection is told to pull what it may have missed
+   * (`sync.required`), as it does after a reconnect of its own.
    */
   requestResync(): void {
     const frame = renderPush(EventName.SyncRequired, { reason: 'bus.reconnected' });

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MemoryBus } from '../../adapters/bus/memory.js';
+import { MemoryBus, MemoryHub } from '../../adapters/bus/memory.js';
 import { renderPush } from './push-frame.js';
 import type { Recipient } from './recipient.js';
 import { DeliveryRouter, type MessageAbout, type VisibilityCheck } from './router.js';
@@ -163,5 +163,38 @@ describe('DeliveryRouter: pushes about a stored message', () => {
     check.reject(new Error('database gone'));
     await router.settled();
     expect(alice.received).toEqual(['next']);
+  });
+});
+
+/** The in-process bus of one node among several, whose broker connection can come back after a loss. */
+class ReconnectingBus extends MemoryBus {
+  private readonly gapHandlers: Array<() => void> = [];
+  override onGap(handler: () => void): void {
+    this.gapHandlers.push(handler);
+  }
+  /** Back after a loss: every topic held again, and the gap reported, as a broker adapter does. */
+  reconnected(): void {
+    for (const handler of this.gapHandlers) handler();
+  }
+}
+
+describe('DeliveryRouter: after a node lost its bus', () => {
+  it('has its own clients and those of every other node resync: what it published meanwhile reached none of them', async () => {
+    const hub = new MemoryHub();
+    const nodes = [1, 2, 3].map((n) => {
+      const bus = new ReconnectingBus(hub);
+      const router = new DeliveryRouter(
+        bus,
+        async () => [],
+        async (uids) => new Set(uids),
+      );
+      return { bus, router, device: new Device(`u${n}`, `n${n}:1`) };
+    });
+    for (const { router, device } of nodes) await router.attach(device);
+
+    nodes[0]?.bus.reconnected();
+    const pushes = nodes.map(({ device }) => device.frames.map((f) => JSON.parse(f) as { event: string; data: unknown }));
+    const resync = { event: 'sync.required', data: { reason: 'bus.reconnected' } };
+    expect(pushes).toEqual([[resync], [resync], [resync]]);
   });
 });
