@@ -13,10 +13,11 @@ import type { LocalMessage } from '@parley/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ClientSessions } from '../test-support/client-sessions.js';
 import { auditConversations } from '../test-support/conversation-audit.js';
-import { CrashLoad, type LoadPlan, type LoadSender } from '../test-support/crash-load.js';
-import { auditHistory, auditSenderOrder, type ChannelSpec, readHistory } from '../test-support/history-audit.js';
+import { CrashLoad, type LoadPlan } from '../test-support/crash-load.js';
+import { auditHistory, auditSenderOrder, readHistory } from '../test-support/history-audit.js';
+import { addressesOf, firstOf, groupIdOf, ringLoad } from '../test-support/ring-load.js';
 import { SdkDevice } from '../test-support/sdk-device.js';
-import { p2pChannel, type Send, SendLedger, targetOf } from '../test-support/send-ledger.js';
+import { p2pChannel, type Send, SendLedger } from '../test-support/send-ledger.js';
 import { describeEachBroker, TestCluster } from '../test-support/test-cluster.js';
 import { waitFor } from '../test-support/wait.js';
 
@@ -33,38 +34,11 @@ const restUser = 'r0';
 const homeOf = (uid: string) => (uid === restUser ? DOOMED : wsUsers.includes(uid) ? wsUsers.indexOf(uid) % NODES : 1);
 /** Where it connects again once the doomed node is dead. */
 const survivorOf = (uid: string) => (homeOf(uid) === DOOMED ? (DOOMED + 1) % NODES : homeOf(uid));
-const everyone = [...wsUsers, restUser];
 const GROUP = 'group:death-g';
 const SUPER = 'super:death-sg';
-
-const ring = (i: number) => wsUsers[(i + wsUsers.length) % wsUsers.length] as string;
-const senders: LoadSender[] = [
-  ...wsUsers.map((uid, i) => ({
-    uid,
-    via: 'ws' as const,
-    channels: [p2pChannel(uid, ring(i + 1)), GROUP, SUPER, p2pChannel(uid, ring(i - 1))],
-  })),
-  // REST through the doomed node: requests cut off by the kill.
-  { uid: restUser, via: 'rest', channels: [p2pChannel(restUser, 'u1'), GROUP, SUPER] },
-];
-const channels: ChannelSpec[] = [...new Set(senders.flatMap((s) => s.channels.filter((c) => c.startsWith('p2p:'))))].map((name) => ({
-  name,
-  members: name.slice('p2p:'.length).split('|'),
-}));
-channels.push({ name: GROUP, members: everyone }, { name: SUPER, members: everyone });
+// The REST sender goes through the doomed node: requests cut off by the kill.
+const { senders, channels, everyone } = ringLoad({ wsUsers, rest: [{ uid: restUser, peer: 'u1' }], group: GROUP, superGroup: SUPER });
 const plan: LoadPlan = { senders, window: 4, duplicateEvery: 16, maxSendsPerSender: 40 };
-
-/** The chats of the load as `uid` addresses them. */
-const addressesOf = (uid: string) =>
-  channels
-    .filter((c) => c.members.includes(uid))
-    .map((c) => {
-      const [channelId, channelType] = targetOf(c.name, uid);
-      return { name: c.name, address: { channelId, channelType: channelType as 1 | 2 | 3 } };
-    });
-
-/** A problem list fit for a failure message. */
-const firstOf = (problems: string[]) => (problems.length > 40 ? [...problems.slice(0, 40), `and ${problems.length - 40} more`] : problems);
 
 await describeEachBroker('cluster: a node SIGKILLed during a send burst', (kind) => {
   let cluster: TestCluster;
@@ -82,8 +56,8 @@ await describeEachBroker('cluster: a node SIGKILLed during a send burst', (kind)
 
   it('loses no acked message and stores none twice; its clients go on through the other nodes', async () => {
     const tokens = await cluster.users([...everyone, 'sx', 'sy']);
-    await cluster.group(GROUP.slice('group:'.length), 2, everyone, 1);
-    await cluster.group(SUPER.slice('super:'.length), 3, everyone, 2);
+    await cluster.group(groupIdOf(GROUP), 2, everyone, 1);
+    await cluster.group(groupIdOf(SUPER), 3, everyone, 2);
     const device = async (uid: string, first: number) => {
       const d = await SdkDevice.open(cluster.urls(first), tokens.get(uid) as string, `${uid}-sdk-${first}`);
       devices.push(d);
@@ -94,7 +68,7 @@ await describeEachBroker('cluster: a node SIGKILLed during a send burst', (kind)
       { uid: 'u1', device: await device('u1', DOOMED) },
       { uid: 'u5', device: await device('u5', 2) },
     ];
-    for (const w of watchers) await w.device.show(addressesOf(w.uid).map((c) => c.address));
+    for (const w of watchers) await w.device.show(addressesOf(channels, w.uid).map((c) => c.address));
     // sx sends to sy from the doomed node, through the SDK; sy reads on node 1.
     const sx = await device('sx', DOOMED);
     const sy = await device('sy', 1);
@@ -158,7 +132,7 @@ await describeEachBroker('cluster: a node SIGKILLed during a send burst', (kind)
     // Every device, the ones that failed over included, was handed every message of its chats once, in seq order.
     const wanted = [
       ...watchers.flatMap(({ uid, device: d }) =>
-        addressesOf(uid).map(({ name, address }) => ({ d, address, seqs: (histories.get(name) ?? []).map((m) => m.messageSeq) })),
+        addressesOf(channels, uid).map(({ name, address }) => ({ d, address, seqs: (histories.get(name) ?? []).map((m) => m.messageSeq) })),
       ),
       { d: sy, address: { channelId: 'sx', channelType: 1 as const }, seqs: sdkResults.map((m) => m.messageSeq).sort((a, b) => a - b) },
     ];

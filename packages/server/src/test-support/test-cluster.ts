@@ -2,6 +2,7 @@ import { type BrokerKind, describeBroker, PrivateBroker } from '@parley/test-kit
 import { describePostgres } from '@parley/test-kit/postgres';
 import { type ProcessStore, postgresProcessBackend } from './process-backends.js';
 import { ServerProcess } from './server-process.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 export const CLUSTER_SECRET = 'cluster-test-secret';
 
@@ -15,10 +16,12 @@ export interface BusHealth {
 /**
  * Server nodes as the compiled server runs them (`dist/main.js`, one child process each), on one
  * fresh PostgreSQL schema, joined by a broker of the test's own. Node `i` has PARLEY_NODE_ID `i + 1`.
- * A node can be SIGKILLed and started again on its port; the broker can be killed and started again.
+ * A node can be SIGKILLed and started again on its port; the broker can be killed and started again;
+ * and each node reaches the broker through a link of its own that can be cut (a partition of one node).
  */
 export class TestCluster {
   private readonly started: ServerProcess[] = [];
+  private readonly links: TcpProxy[] = [];
 
   private constructor(
     readonly broker: PrivateBroker,
@@ -37,7 +40,6 @@ export class TestCluster {
       store,
       {
         ...store.env,
-        PARLEY_BUS_URL: broker.url,
         PARLEY_MODE: 'development',
         PARLEY_APP_SECRET: CLUSTER_SECRET,
         PARLEY_SEND_RATE_PER_SEC: '0',
@@ -47,6 +49,7 @@ export class TestCluster {
       [],
     );
     try {
+      for (let i = 0; i < count; i++) cluster.links.push(await TcpProxy.start(broker.port));
       const nodes = await Promise.all(Array.from({ length: count }, (_, i) => cluster.spawn(i)));
       cluster.nodes.push(...nodes);
     } catch (error) {
@@ -108,15 +111,33 @@ export class TestCluster {
     this.nodes[i] = await this.spawn(i, this.node(i).port);
   }
 
+  /** Node `i` loses the broker (the others keep it): its connection drops and it cannot connect again. */
+  cutLink(i: number): void {
+    this.link(i).cut();
+  }
+
+  /** Node `i` may reach the broker again; it reconnects on its own schedule. */
+  restoreLink(i: number): void {
+    this.link(i).restore();
+  }
+
   /** Kills every node and the broker, and drops the schema. */
   async stop(): Promise<void> {
     for (const node of this.started) await node.kill();
+    for (const link of this.links) await link.close();
     await this.broker.stop();
     await this.store.dispose();
   }
 
+  private link(i: number): TcpProxy {
+    const link = this.links[i];
+    if (!link) throw new Error(`no node ${i}`);
+    return link;
+  }
+
   private async spawn(i: number, port?: number): Promise<ServerProcess> {
-    const node = await ServerProcess.start({ ...this.env, PARLEY_NODE_ID: String(i + 1) }, port);
+    const env = { ...this.env, PARLEY_NODE_ID: String(i + 1), PARLEY_BUS_URL: `${this.broker.kind}://127.0.0.1:${this.link(i).port}` };
+    const node = await ServerProcess.start(env, port);
     this.started.push(node);
     return node;
   }
