@@ -7,7 +7,7 @@
  */
 import { TestClient } from '@parley/test-kit/ws-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachBroker, TestCluster } from '../test-support/test-cluster.js';
+import { CLUSTER_HOOK_TIMEOUT, CLUSTER_TEST_TIMEOUT, describeEachBroker, TestCluster } from '../test-support/test-cluster.js';
 
 const NODES = 3;
 const RATE = 5;
@@ -23,47 +23,51 @@ await describeEachBroker('cluster: the send rate limit', (kind) => {
 
   beforeAll(async () => {
     cluster = await TestCluster.start(kind, NODES, { PARLEY_SEND_RATE_PER_SEC: String(RATE), PARLEY_SEND_BURST: String(BURST) });
-  }, 60_000);
+  }, CLUSTER_HOOK_TIMEOUT);
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.close()));
     await cluster?.stop();
-  });
+  }, CLUSTER_HOOK_TIMEOUT);
 
-  it(`holds for a user sending from ${NODES} nodes at once (rate ${RATE}/s, burst ${BURST})`, async () => {
-    const tokens = await cluster.users(['max', 'nia']);
-    for (let i = 0; i < NODES; i++) sockets.push(await TestClient.connect(cluster.node(i).wsUrl, tokens.get('max'), `max-${i}`));
+  it(
+    `holds for a user sending from ${NODES} nodes at once (rate ${RATE}/s, burst ${BURST})`,
+    async () => {
+      const tokens = await cluster.users(['max', 'nia']);
+      for (let i = 0; i < NODES; i++) sockets.push(await TestClient.connect(cluster.node(i).wsUrl, tokens.get('max'), `max-${i}`));
 
-    const reasons = new Map<number, number>();
-    let n = 0;
-    const started = Date.now();
-    await Promise.all(
-      sockets.map(async (device) => {
-        while (Date.now() - started < SENDING_MS) {
-          const ack = await device.request('message.send', {
-            channelId: 'nia',
-            channelType: 1,
-            clientMsgNo: `max-${n++}`,
-            payload: { type: 1, content: 'as fast as I can' },
-          });
-          reasons.set(ack.reasonCode, (reasons.get(ack.reasonCode) ?? 0) + 1);
-          await new Promise((r) => setTimeout(r, PAUSE_MS));
-        }
-      }),
-    );
-    const seconds = (Date.now() - started) / 1000;
+      const reasons = new Map<number, number>();
+      let n = 0;
+      const started = Date.now();
+      await Promise.all(
+        sockets.map(async (device) => {
+          while (Date.now() - started < SENDING_MS) {
+            const ack = await device.request('message.send', {
+              channelId: 'nia',
+              channelType: 1,
+              clientMsgNo: `max-${n++}`,
+              payload: { type: 1, content: 'as fast as I can' },
+            });
+            reasons.set(ack.reasonCode, (reasons.get(ack.reasonCode) ?? 0) + 1);
+            await new Promise((r) => setTimeout(r, PAUSE_MS));
+          }
+        }),
+      );
+      const seconds = (Date.now() - started) / 1000;
 
-    const accepted = reasons.get(1) ?? 0;
-    const refused = reasons.get(22) ?? 0;
-    const bound = BURST + RATE * seconds + (NODES - 1) * BURST;
-    console.log(
-      `cluster rate limit [${kind}]: ${n} sends in ${seconds.toFixed(1)} s from ${NODES} nodes: ${accepted} accepted (cluster bound ${bound.toFixed(1)}, ` +
-        `a per-node limit would allow ${(NODES * (BURST + RATE * seconds)).toFixed(1)}), ${refused} refused with 22`,
-    );
-    expect([...reasons.keys()].sort()).toEqual([1, 22]);
-    expect(accepted).toBeGreaterThanOrEqual(BURST);
-    expect(accepted).toBeLessThanOrEqual(bound);
-    // What was refused was not stored: the chat holds exactly the accepted sends.
-    const list = await cluster.node(1).http('GET', '/v1/conversations/p2p%7Cmax', { token: tokens.get('nia') });
-    expect(list.body.lastMsgSeq).toBe(accepted);
-  }, 60_000);
+      const accepted = reasons.get(1) ?? 0;
+      const refused = reasons.get(22) ?? 0;
+      const bound = BURST + RATE * seconds + (NODES - 1) * BURST;
+      console.log(
+        `cluster rate limit [${kind}]: ${n} sends in ${seconds.toFixed(1)} s from ${NODES} nodes: ${accepted} accepted (cluster bound ${bound.toFixed(1)}, ` +
+          `a per-node limit would allow ${(NODES * (BURST + RATE * seconds)).toFixed(1)}), ${refused} refused with 22`,
+      );
+      expect([...reasons.keys()].sort()).toEqual([1, 22]);
+      expect(accepted).toBeGreaterThanOrEqual(BURST);
+      expect(accepted).toBeLessThanOrEqual(bound);
+      // What was refused was not stored: the chat holds exactly the accepted sends.
+      const list = await cluster.node(1).http('GET', '/v1/conversations/p2p%7Cmax', { token: tokens.get('nia') });
+      expect(list.body.lastMsgSeq).toBe(accepted);
+    },
+    CLUSTER_TEST_TIMEOUT,
+  );
 });

@@ -6,6 +6,14 @@ import { TcpProxy } from './tcp-proxy.js';
 
 export const CLUSTER_SECRET = 'cluster-test-secret';
 
+/**
+ * Bounds for the cluster suites' hooks and tests: far above what they need, since they start several
+ * processes on a machine that may be busy (two cores, shared). They turn a hang into a failure and
+ * measure nothing.
+ */
+export const CLUSTER_HOOK_TIMEOUT = 180_000;
+export const CLUSTER_TEST_TIMEOUT = 240_000;
+
 /** What `/healthz` says of the bus. */
 export interface BusHealth {
   kind: string;
