@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { type BrokerKind, describeBroker, PrivateBroker } from '@parley/test-kit/brokers';
-import { describePostgres } from '@parley/test-kit/postgres';
-import { type ProcessStore, postgresProcessBackend } from './process-backends.js';
+import { describePostgres, openPostgresSchema, postgresSchemaUrl, postgresTestUrl } from '@parley/test-kit/postgres';
+import { quoteIdentifier } from '../adapters/storage/postgres/migrations.js';
+import type { ProcessStore } from './process-backends.js';
 import { ServerProcess } from './server-process.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -23,7 +27,8 @@ export interface BusHealth {
 
 /**
  * Server nodes as the compiled server runs them (`dist/main.js`, one child process each), on one
- * fresh PostgreSQL schema, joined by a broker of the test's own. Node `i` has PARLEY_NODE_ID `i + 1`.
+ * fresh PostgreSQL schema (empty: the nodes, started at once, race to migrate it), joined by a broker
+ * of the test's own. Node `i` has PARLEY_NODE_ID `i + 1`.
  * A node can be SIGKILLed and started again on its port; the broker can be killed and started again;
  * and each node reaches the broker through a link of its own that can be cut (a partition of one node).
  */
@@ -42,7 +47,7 @@ export class TestCluster {
   /** `count` nodes started at once; `env` adds to (or overrides) the defaults below. */
   static async start(kind: BrokerKind, count: number, env: Record<string, string> = {}): Promise<TestCluster> {
     const broker = await PrivateBroker.start(kind);
-    const store = await postgresProcessBackend.create();
+    const store = await emptySchema();
     const cluster = new TestCluster(
       broker,
       store,
@@ -60,6 +65,8 @@ export class TestCluster {
       for (let i = 0; i < count; i++) cluster.links.push(await TcpProxy.start(broker.port));
       const nodes = await Promise.all(Array.from({ length: count }, (_, i) => cluster.spawn(i)));
       cluster.nodes.push(...nodes);
+      const stores = nodes.map((node) => node.health?.storage);
+      if (stores.some((kind) => kind !== 'postgres')) throw new Error(`the nodes opened ${stores.join(', ')}, not PostgreSQL each`);
     } catch (error) {
       await cluster.stop();
       throw error;
@@ -149,6 +156,27 @@ export class TestCluster {
     this.started.push(node);
     return node;
   }
+}
+
+/** A new schema of the test database with no table in it, for the nodes to migrate; its data directory beside. */
+async function emptySchema(): Promise<ProcessStore> {
+  const schema = await openPostgresSchema();
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: postgresTestUrl() });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA ${quoteIdentifier(schema.name)}`);
+  } finally {
+    await client.end();
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-cluster-'));
+  return {
+    env: { PARLEY_DATA_DIR: dir, DATABASE_URL: postgresSchemaUrl(schema.name) },
+    async dispose() {
+      await schema.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
