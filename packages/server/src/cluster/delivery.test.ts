@@ -216,6 +216,9 @@ await describeEachBroker('cluster: delivery between 3 nodes', (kind) => {
       await hal.request('conversation.totalUnread', {});
       expect(got(hal, second.messageSeq)).toBe(false);
       await hal.until(() => hal.eventsOf('conversation.deleted').some((e) => e.conversationId === 'super_team|ms'));
+      // ivy's node fetched what came before its subscription held, if anything did: still each message once.
+      const atIvy = ivy.eventsOf('message.new').filter((m) => m.channelId === 'ms');
+      expect(atIvy.map((m) => m.messageSeq)).toEqual([first.messageSeq, second.messageSeq]);
     },
     CLUSTER_TEST_TIMEOUT,
   );

@@ -39,8 +39,9 @@ export class MemoryBus implements Bus {
     this.hub.deliver(topic, message);
   }
 
-  subscribe(topic: string): void {
+  subscribe(topic: string): Promise<void> {
     this.topics.add(topic);
+    return Promise.resolve();
   }
 
   unsubscribe(topic: string): void {
