@@ -32,6 +32,10 @@ await describeEachBroker('cluster: delivery between 3 nodes', (kind) => {
     await cluster?.stop();
   }, CLUSTER_HOOK_TIMEOUT);
 
+  /** Waits until `condition` holds for what `client` received; a failure lists the events it got. */
+  const heard = (client: TestClient, condition: () => boolean) =>
+    waitFor(condition, () => `the condition never held; the client got ${JSON.stringify(client.events.map((e) => e.event))}`);
+
   /** A raw WebSocket of `uid` on node `node`, for checks at the level of single events. */
   const socket = async (tokens: Map<string, string>, uid: string, node: number, deviceId: string) => {
     const client = await TestClient.connect(cluster.node(node).wsUrl, tokens.get(uid), deviceId);
@@ -150,19 +154,20 @@ await describeEachBroker('cluster: delivery between 3 nodes', (kind) => {
         );
       }
       for (const eve of [eveA, eveB]) {
-        await eve.until(() => eve.eventsOf('message.new').length === 2 && conversationOf(eve)?.unreadCount === 2);
+        await heard(eve, () => eve.eventsOf('message.new').length === 2 && conversationOf(eve)?.unreadCount === 2);
       }
 
       // eve reads on node 0: her device on node 2 sees the read position move, and any node serves it.
       await eveA.request('conversation.markRead', { conversationId: 'p2p|fay' });
-      await eveB.until(() => conversationOf(eveB)?.unreadCount === 0);
+      await heard(eveB, () => conversationOf(eveB)?.unreadCount === 0);
       expect(conversationOf(eveB)).toMatchObject({ readSeq: 2, lastMsgSeq: 2 });
       const onNode1 = await cluster.node(1).http('GET', '/v1/conversations/p2p%7Cfay', { token: tokens.get('eve') });
       expect(onNode1.body).toMatchObject({ readSeq: 2, unreadCount: 0 });
 
       // Read receipts from node 2 reach the sender on node 1.
       await eveB.request('message.readReceipt', { messageIds: acks.map((a) => a.messageId) });
-      await fay.until(
+      await heard(
+        fay,
         () =>
           new Set(
             fay
@@ -174,14 +179,17 @@ await describeEachBroker('cluster: delivery between 3 nodes', (kind) => {
 
       // Pin on node 2, delete on node 0: the other device hears each, with Easemob's multi-device events.
       await eveB.request('conversation.pin', { conversationId: 'p2p|fay', isPinned: true });
-      await eveA.until(() => eveA.eventsOf('multiDevice.pinnedConversation').length === 1 && conversationOf(eveA)?.isPinned === true);
+      await heard(eveA, () => eveA.eventsOf('multiDevice.pinnedConversation').length === 1 && conversationOf(eveA)?.isPinned === true);
       await eveA.request('conversation.delete', { conversationIds: ['p2p|fay'] });
-      await eveB.until(() => eveB.eventsOf('conversation.deleted').length === 1 && eveB.eventsOf('multiDevice.deleteRoaming').length === 1);
+      await heard(
+        eveB,
+        () => eveB.eventsOf('conversation.deleted').length === 1 && eveB.eventsOf('multiDevice.deleteRoaming').length === 1,
+      );
       expect(eveB.eventsOf('multiDevice.pinnedConversation')).toEqual([{ conversationId: 'p2p|fay' }]);
       expect(eveB.eventsOf('conversation.deleted')[0]).toMatchObject({ conversationId: 'p2p|fay' });
 
       // Every change of eve's, wherever it was made, reached both devices once each, in version order.
-      await eveA.until(() => versions(eveA).length === versions(eveB).length);
+      await heard(eveA, () => versions(eveA).length === versions(eveB).length);
       expect(versions(eveA)).toEqual([1, 2, 3, 4, 5]);
       expect(versions(eveB)).toEqual([1, 2, 3, 4, 5]);
     },
@@ -205,17 +213,17 @@ await describeEachBroker('cluster: delivery between 3 nodes', (kind) => {
       // Added through node 1: the next message, sent through node 0, reaches ivy on node 2.
       await cluster.admin('/groups/ms/members', { uids: ['ivy'] }, 1);
       const first = await send(1);
-      for (const c of [ivy, hal, jay]) await c.until(() => got(c, first.messageSeq));
+      for (const c of [ivy, hal, jay]) await heard(c, () => got(c, first.messageSeq));
 
       // hal removed through node 2: the next message reaches jay, on hal's node, but not hal.
       await cluster.admin('/groups/ms/members/remove', { uids: ['hal'] }, 2);
       const second = await send(2);
-      for (const c of [ivy, jay]) await c.until(() => got(c, second.messageSeq));
+      for (const c of [ivy, jay]) await heard(c, () => got(c, second.messageSeq));
       // Node 1 wrote jay's copy in the same turn as it would have written hal's: a request of hal's
       // made now is answered after any such push on hal's socket.
       await hal.request('conversation.totalUnread', {});
       expect(got(hal, second.messageSeq)).toBe(false);
-      await hal.until(() => hal.eventsOf('conversation.deleted').some((e) => e.conversationId === 'super_team|ms'));
+      await heard(hal, () => hal.eventsOf('conversation.deleted').some((e) => e.conversationId === 'super_team|ms'));
       // ivy's node fetched what came before its subscription held, if anything did: still each message once.
       const atIvy = ivy.eventsOf('message.new').filter((m) => m.channelId === 'ms');
       expect(atIvy.map((m) => m.messageSeq)).toEqual([first.messageSeq, second.messageSeq]);
@@ -235,7 +243,7 @@ await describeEachBroker('cluster: delivery between 3 nodes', (kind) => {
         body: { channelId: 'lou', channelType: 1, clientMsgNo: 'kim-1', payload: { type: 1, content: 'hi' } },
       });
       expect(res.status).toBe(200);
-      await lou.until(() => lou.eventsOf('message.new').length === 1);
+      await heard(lou, () => lou.eventsOf('message.new').length === 1);
       const after = [await cluster.metrics(0), await cluster.metrics(2)];
       expect(count(after[0] as string, 'parley_bus_published_total')).toBeGreaterThan(
         count(before[0] as string, 'parley_bus_published_total'),
