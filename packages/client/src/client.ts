@@ -45,7 +45,13 @@ export class ParleyClient {
       onPush: (event, data) => {
         // The server may have lost events for us (its bus reconnected): catch up as after a reconnect.
         if (event === EventName.SyncRequired) void this.catchUp().catch(() => {});
-        else void this.messages.handlePush(event, data).then(() => this.conversations.handlePush(event, data));
+        // A push may need a request (a sync past a version gap); if the connection drops first, the
+        // catch-up after the reconnect covers it. Unhandled, the rejection would end a Node app.
+        else
+          void this.messages
+            .handlePush(event, data)
+            .then(() => this.conversations.handlePush(event, data))
+            .catch(() => {});
       },
       onReady: async () => {
         if (!ready) await this.conversations.load();
@@ -98,7 +104,8 @@ export class ParleyClient {
   async upload(file: Blob, name = 'file', options: { onProgress?: (fraction: number) => void } = {}): Promise<UploadedFile> {
     const form = new FormData();
     form.append('file', file, name);
-    const url = `${this.options.url.replace(/\/$/, '')}/v1/files`;
+    // To the server this client is connected to: with several, the one that works now.
+    const url = `${this.connection.url}/v1/files`;
     const authorization = `Bearer ${this.options.token}`;
     const { status, body } =
       options.onProgress && typeof XMLHttpRequest !== 'undefined'

@@ -2,13 +2,18 @@ import type { AuthResult, ClientLimits, ErrorBody } from '@parley/protocol';
 import { CloseCode } from '@parley/protocol/constants';
 import { backoffDelay } from './backoff.js';
 import { ParleyClientError } from './errors.js';
+import { ServerUrls } from './server-urls.js';
 import { defaultSocketFactory, type SocketFactory, type SocketLike } from './socket.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'kicked' | 'tokenExpired' | 'closed';
 
 export interface ConnectionOptions {
-  /** Server base URL, e.g. `http://localhost:5280` or `wss://chat.example.com`. */
-  url: string;
+  /**
+   * Server base URL, e.g. `http://localhost:5280` or `wss://chat.example.com`: one server, or a load
+   * balancer in front of a cluster. Or the URLs of a cluster's nodes: the client connects to the first
+   * and, after a failed connect or a dropped connection, to the next (with the usual backoff).
+   */
+  url: string | readonly string[];
   token: string;
   deviceId?: string;
   deviceFlag?: 1 | 2 | 3;
@@ -26,8 +31,8 @@ interface Pending {
 
 /**
  * One logical connection that survives network failures: requests by id, pushes, reconnect with
- * backoff and jitter. `onReady` runs after every (re)authentication and before the status turns
- * `connected`, so the client can resync first.
+ * backoff and jitter, to the next server of the list when there are several. `onReady` runs after
+ * every (re)authentication and before the status turns `connected`, so the client can resync first.
  */
 export class Connection {
   status: ConnectionStatus = 'disconnected';
@@ -41,6 +46,7 @@ export class Connection {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private factory: SocketFactory | undefined;
   private stopped = false;
+  private readonly servers: ServerUrls;
 
   constructor(
     private readonly options: ConnectionOptions,
@@ -49,12 +55,28 @@ export class Connection {
       onPush: (event: string, data: unknown) => void;
       onReady: () => Promise<void>;
     },
-  ) {}
+  ) {
+    this.servers = new ServerUrls(options.url);
+  }
 
+  /** The base URL of the server in use (or being dialled). */
+  get url(): string {
+    return this.servers.current;
+  }
+
+  /**
+   * Connects; with several servers, one that cannot be reached is skipped at once rather than after
+   * a backoff. Returns when connected or when every server failed once (reconnecting goes on).
+   */
   async open(): Promise<void> {
     this.stopped = false;
     this.factory ??= this.options.socketFactory ?? (await defaultSocketFactory());
-    await this.dial();
+    for (let left = this.servers.count; ; left--) {
+      await this.dial();
+      if (this.status !== 'disconnected' || left <= 1) return;
+      // The failed dial moved on to the next server and scheduled it after a backoff: dial it now.
+      clearTimeout(this.reconnectTimer);
+    }
   }
 
   close(): void {
@@ -86,8 +108,7 @@ export class Connection {
 
   private dial(): Promise<void> {
     this.setStatus('connecting');
-    const wsUrl = `${this.options.url.replace(/^http/, 'ws').replace(/\/$/, '')}/v1/ws`;
-    const socket = (this.factory as SocketFactory)(wsUrl);
+    const socket = (this.factory as SocketFactory)(this.servers.webSocket);
     this.socket = socket;
     return new Promise<void>((resolve) => {
       let settled = false;
@@ -145,6 +166,8 @@ export class Connection {
       );
       return;
     }
+    // The server failed or went away (a node died, a deploy): any node takes this client, so try the next.
+    this.servers.next();
     this.setStatus('disconnected');
     this.scheduleReconnect();
   }

@@ -15,6 +15,7 @@ import { DeliveryRouter } from './domain/delivery/router.js';
 import { MessageActions } from './domain/messages/message-actions.js';
 import { MessageIdGenerator } from './domain/messages/message-id.js';
 import { MessageService } from './domain/messages/message-service.js';
+import { missedAfterJoin } from './domain/messages/missed-after-join.js';
 import { RateLimiter } from './domain/messages/rate-limiter.js';
 import { SendBatcher } from './domain/messages/send-batcher.js';
 import { SharedRateLimit } from './domain/messages/shared-rate-limit.js';
@@ -57,16 +58,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const bus = instrumentBus(options.bus ?? (await openBus(config.busUrl, config.busPrefix)), metrics);
   const storage = options.storage ?? (await openStorage(config));
   const visibility = new MessageVisibility(storage);
-  const router = new DeliveryRouter(
+  const router: DeliveryRouter = new DeliveryRouter(
     bus,
     (uid) => storage.channels.superGroupsOf(uid),
     (uids, about) => visibility.whoCanSee(uids, about as MessageRef),
+    // Read only after start: messageActions is made below, on the router.
+    missedAfterJoin((): MessageActions => messageActions),
   );
-  // The bus lost messages while its broker was away: every client here pulls what it missed.
-  bus.onGap(() => {
-    log.warn({ bus: bus.status() }, 'bus reconnected: telling local clients to resync');
-    router.requestResync();
-  });
+  // The bus lost messages while its broker was away: the router has every client in the cluster pull what it missed.
+  bus.onGap(() => log.warn({ bus: bus.status() }, 'bus reconnected: telling the clients here and on the other nodes to resync'));
   const tokens = new TokenService(config.appSecret, config.tokenTtlSeconds);
   const users = new UserService(storage, tokens);
   const batcher = new SendBatcher(

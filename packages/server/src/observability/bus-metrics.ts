@@ -1,9 +1,9 @@
 import type { Bus } from '../ports/bus.js';
 import type { Metrics } from './metrics.js';
 
-/** The bus as the node uses it, counting what goes out and comes in, and reporting reconnects. */
+/** The bus as the node uses it, counting what goes out and comes in and reconnects; parley_bus_connected reads its state. */
 export function instrumentBus(bus: Bus, metrics: Metrics): Bus {
-  metrics.busConnected.set(bus.status().connected ? 1 : 0);
+  metrics.watchBus(() => bus.status().connected);
   bus.onGap(() => metrics.busReconnects.inc());
   return {
     publish(topic, message) {
@@ -19,11 +19,7 @@ export function instrumentBus(bus: Bus, metrics: Metrics): Bus {
       });
     },
     onGap: (handler) => bus.onGap(handler),
-    status() {
-      const status = bus.status();
-      metrics.busConnected.set(status.connected ? 1 : 0);
-      return status;
-    },
+    status: () => bus.status(),
     close: () => bus.close(),
   };
 }

@@ -3,6 +3,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 /** One registry per server instance, so several servers in one process (tests) do not collide. */
 export function createMetrics() {
   const registry = new Registry();
+  /** Asked at each scrape: a gauge set only when someone looked at the bus would go stale. */
+  let busConnectedNow = () => true;
   collectDefaultMetrics({ register: registry, prefix: 'parley_' });
   return {
     registry,
@@ -30,7 +32,18 @@ export function createMetrics() {
       help: 'Times the broker came back after a loss (each one tells this node’s clients to resync)',
       registers: [registry],
     }),
-    busConnected: new Gauge({ name: 'parley_bus_connected', help: '1 while the bus reaches the other nodes', registers: [registry] }),
+    busConnected: new Gauge({
+      name: 'parley_bus_connected',
+      help: '1 while the bus reaches the other nodes',
+      registers: [registry],
+      collect() {
+        this.set(busConnectedNow() ? 1 : 0);
+      },
+    }),
+    /** Where parley_bus_connected reads the bus's state from. */
+    watchBus(connected: () => boolean): void {
+      busConnectedNow = connected;
+    },
     connections: new Gauge({ name: 'parley_ws_connections', help: 'Open authenticated WebSocket connections', registers: [registry] }),
     wsClosed: new Counter({
       name: 'parley_ws_closed_total',

@@ -11,6 +11,9 @@
  *   A node's own publishes reach it too, when it is subscribed, before `publish` returns.
  * - `subscribe` and `unsubscribe` are idempotent per topic per bus instance; after `unsubscribe`
  *   returns, nothing more of that topic is handed over. One handler serves all topics.
+ * - `subscribe` resolves once the broker has the subscription: whatever any node publishes on the
+ *   topic from then on reaches this node. It never rejects; with the broker away it resolves after
+ *   the reconnect (whose gap report covers what was lost).
  * - After losing its broker, an adapter reconnects by itself, re-subscribes every topic it held,
  *   and then calls the `onGap` handler: what was published meanwhile is lost, so clients must pull.
  * - Messages are plain JSON-serializable objects. The in-process adapter hands over the same
@@ -29,6 +32,8 @@ export type BusMessage =
        * node hands it only to those of its local recipients who may see that message.
        */
       about?: { channelType: number; channelId: string; seq: number };
+      /** The seq of the message a super group's `message.new` carries (see DeliveryRouter's catch-up after a join). */
+      seq?: number;
     }
   /** Between nodes only; never forwarded to clients. */
   | { kind: 'control'; event: string; data: unknown };
@@ -46,7 +51,7 @@ export interface BusStatus {
 
 export interface Bus {
   publish(topic: string, message: BusMessage): void;
-  subscribe(topic: string): void;
+  subscribe(topic: string): Promise<void>;
   unsubscribe(topic: string): void;
   /** The single handler for every topic this node subscribed to. */
   onMessage(handler: BusHandler): void;

@@ -6,27 +6,33 @@ import type { HttpResult, ServerProcess } from './server-process.js';
 export type SendResult = { ack: SendAck } | { lost: true } | { error: unknown };
 
 /**
- * Every test user's connections to one server process: a WebSocket per user, and REST over that
- * process's own keep-alive connections. A SIGKILL of the process ends them all; the next process
- * gets a new `ClientSessions`.
+ * Every test user's connections to server processes: a WebSocket per user, and REST over that
+ * process's own keep-alive connections. Each user talks to one process: the only one, or the node of
+ * a cluster `serverOf` places it on. A SIGKILL of a process ends its users' sessions; a new
+ * `ClientSessions` connects them again (to the restarted process, or to another node).
  */
 export class ClientSessions {
   private constructor(
-    private readonly server: ServerProcess,
+    private readonly serverOf: (uid: string) => ServerProcess,
     private readonly tokens: ReadonlyMap<string, string>,
     private readonly sockets: ReadonlyMap<string, TestClient>,
   ) {}
 
-  /** Connects `wsUids` (each with its token) to `server`. */
-  static async open(server: ServerProcess, tokens: ReadonlyMap<string, string>, wsUids: readonly string[]): Promise<ClientSessions> {
+  /** Connects `wsUids` (each with its token) to `server`, or each to the node `server(uid)` names. */
+  static async open(
+    server: ServerProcess | ((uid: string) => ServerProcess),
+    tokens: ReadonlyMap<string, string>,
+    wsUids: readonly string[],
+  ): Promise<ClientSessions> {
+    const serverOf = typeof server === 'function' ? server : () => server;
     const sockets = new Map<string, TestClient>();
     for (const uid of wsUids) {
-      const client = await TestClient.connect(server.wsUrl, token(tokens, uid), `crash-${uid}`);
+      const client = await TestClient.connect(serverOf(uid).wsUrl, token(tokens, uid), `crash-${uid}`);
       // A killed server may reset the connection: the close that follows is what the senders watch.
       client.ws.on('error', () => {});
       sockets.set(uid, client);
     }
-    return new ClientSessions(server, tokens, sockets);
+    return new ClientSessions(serverOf, tokens, sockets);
   }
 
   /** Sends (or resends) as the send's own sender, over the transport it was first sent on. Never rejects. */
@@ -44,7 +50,7 @@ export class ClientSessions {
     }
     let res: HttpResult;
     try {
-      res = await this.server.http('POST', '/v1/messages', { token: token(this.tokens, send.fromUid), body: send.params });
+      res = await this.serverOf(send.fromUid).http('POST', '/v1/messages', { token: token(this.tokens, send.fromUid), body: send.params });
     } catch {
       return { lost: true };
     }
@@ -58,12 +64,12 @@ export class ClientSessions {
 
   /** A REST call as `uid` that must answer 200 (the audit's reads). */
   async get(uid: string, path: string): Promise<any> {
-    const res = await this.server.http('GET', path, { token: token(this.tokens, uid) });
+    const res = await this.serverOf(uid).http('GET', path, { token: token(this.tokens, uid) });
     if (res.status !== 200) throw new Error(`GET ${path} as ${uid} -> ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }
 
-  /** Closes every WebSocket; the REST connections close with the process. */
+  /** Closes every WebSocket; the REST connections close with their process. */
   async close(): Promise<void> {
     await Promise.all(
       [...this.sockets.values()].map((client) => {

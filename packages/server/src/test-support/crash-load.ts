@@ -20,13 +20,14 @@ export interface LoadPlan {
 
 /**
  * Senders that keep a window of unacked sends each, recording every send and ack in the ledger,
- * until their connection is lost (the server was killed) or they reach their bound.
+ * until their connection is lost (the server was killed), they reach their bound, or `stop()`.
  */
 export class CrashLoad {
   /** Sends of this load acked for the first time. */
   acks = 0;
   readonly done: Promise<void>;
   private readonly waiters: Array<{ count: number; resolve: () => void }> = [];
+  private stopped = false;
 
   constructor(
     private readonly sessions: ClientSessions,
@@ -49,6 +50,11 @@ export class CrashLoad {
     return Promise.race([reached, ended]);
   }
 
+  /** No new sends from here on; `done` resolves once those in flight are answered. */
+  stop(): void {
+    this.stopped = true;
+  }
+
   private async run(sender: LoadSender): Promise<void> {
     const { window, duplicateEvery, maxSendsPerSender } = this.plan;
     const inFlight = new Set<Promise<void>>();
@@ -61,8 +67,8 @@ export class CrashLoad {
       });
       inFlight.add(settled);
     };
-    while (!lost && made < maxSendsPerSender) {
-      while (!lost && inFlight.size < window && made < maxSendsPerSender) {
+    while (!lost && !this.stopped && made < maxSendsPerSender) {
+      while (!lost && !this.stopped && inFlight.size < window && made < maxSendsPerSender) {
         const channel = sender.channels[made % sender.channels.length] as string;
         const clientMsgNo = `${sender.uid}-r${this.round}-${made}`;
         const send = this.ledger.add({ clientMsgNo, fromUid: sender.uid, via: sender.via, channel, round: this.round, index: made });

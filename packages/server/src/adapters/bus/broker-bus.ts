@@ -7,7 +7,8 @@ export interface BrokerTransport {
   readonly kind: string;
   /** Fire and forget; a failure while the broker is away loses the message (the bus is at most once). */
   send(channel: string, text: string): void;
-  listen(channel: string): void;
+  /** Resolves once the broker has the subscription (or, with the broker away, once it is back); never rejects. */
+  listen(channel: string): Promise<void>;
   unlisten(channel: string): void;
   close(): Promise<void>;
 }
@@ -27,7 +28,8 @@ export interface BrokerEvents {
  */
 export class BrokerBus implements Bus {
   private readonly node = randomBytes(6).toString('base64url');
-  private readonly topics = new Set<string>();
+  /** Topics held, each with its subscription's confirmation. */
+  private readonly topics = new Map<string, Promise<void>>();
   private readonly gapHandlers: Array<() => void> = [];
   private handler: BusHandler | undefined;
   private transport!: BrokerTransport;
@@ -60,12 +62,14 @@ export class BrokerBus implements Bus {
     this.transport.send(this.channelOf(topic), encode(this.node, message));
   }
 
-  subscribe(topic: string): void {
-    if (this.topics.has(topic)) return;
-    this.topics.add(topic);
+  subscribe(topic: string): Promise<void> {
+    const held = this.topics.get(topic);
+    if (held) return held;
     const channel = this.channelOf(topic);
     this.topicOfChannel.set(channel, topic);
-    this.transport.listen(channel);
+    const confirmed = this.transport.listen(channel);
+    this.topics.set(topic, confirmed);
+    return confirmed;
   }
 
   unsubscribe(topic: string): void {

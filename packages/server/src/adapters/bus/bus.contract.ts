@@ -88,6 +88,16 @@ export function runBusContract(makeWorld: () => Promise<BusWorld>): void {
     ]);
   });
 
+  it('resolves subscribe once the broker has the subscription: what another node publishes right after arrives', async () => {
+    const a = await node();
+    const b = await node();
+    await b.bus.subscribe('user.ready');
+    a.bus.publish('user.ready', push('right after'));
+    await eventually(() => frames(b.got).includes('right after'));
+    // Subscribing again answers at once, the subscription being held.
+    await b.bus.subscribe('user.ready');
+  });
+
   it('hands over only the topics a node subscribed to, ids with dots and @ included', async () => {
     const a = await node();
     const b = await node();

@@ -39,8 +39,9 @@ export class MemoryBus implements Bus {
     this.hub.deliver(topic, message);
   }
 
-  subscribe(topic: string): void {
+  subscribe(topic: string): Promise<void> {
     this.topics.add(topic);
+    return Promise.resolve();
   }
 
   unsubscribe(topic: string): void {
@@ -51,7 +52,7 @@ export class MemoryBus implements Bus {
     this.handler = handler;
   }
 
-  onGap(): void {
+  onGap(_handler: () => void): void {
     // Nothing between nodes in one process can be lost.
   }
 

@@ -61,13 +61,15 @@ export class NatsTransport implements BrokerTransport {
     }
   }
 
-  listen(channel: string): void {
+  listen(channel: string): Promise<void> {
     const sub = this.nc.subscribe(channel, {
       callback: (err, msg) => {
         if (!err) this.events.received(channel, decoder.decode(msg.data));
       },
     });
     this.subscriptions.set(channel, sub);
+    // A PING after the SUB: its PONG says the server has the subscription.
+    return this.nc.flush().catch(() => {});
   }
 
   unlisten(channel: string): void {

@@ -64,9 +64,13 @@ class RedisTransport implements BrokerTransport {
     this.pub.publish(channel, text).catch(() => {});
   }
 
-  listen(channel: string): void {
+  listen(channel: string): Promise<void> {
     this.channels.add(channel);
-    this.sub.subscribe(channel).catch(() => {});
+    // Redis answers SUBSCRIBE once the channel is in force; a failure is repaired by the reconnect.
+    return this.sub.subscribe(channel).then(
+      () => {},
+      () => {},
+    );
   }
 
   unlisten(channel: string): void {

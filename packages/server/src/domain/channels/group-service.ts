@@ -76,7 +76,8 @@ export class GroupService {
     const group = await this.live(groupId);
     await this.users.requireAll(uids);
     const added = await this.storage.channels.addMembers(group, uids, Date.now());
-    this.announce(group.channelType, groupId, added, true);
+    // group.maxSeq was read before the join: a seq at or below each newcomer's joinSeq.
+    this.announce(group.channelType, groupId, added, true, group.maxSeq);
     return { added, group: await this.get(groupId) };
   }
 
@@ -162,9 +163,14 @@ export class GroupService {
     }
   }
 
-  /** Super-group delivery follows membership: the members' nodes (un)subscribe the group topic. */
-  private announce(channelType: number, groupId: string, uids: readonly string[], joined: boolean): void {
+  /**
+   * Super-group delivery follows membership: the members' nodes (un)subscribe the group topic. A
+   * joiner's node also hands over what the joiner may see after `afterSeq` that came before its
+   * subscription held, so a member added here receives the next message wherever it is sent.
+   */
+  private announce(channelType: number, groupId: string, uids: readonly string[], joined: boolean, afterSeq?: number): void {
     if (channelType !== ChannelType.SuperGroup) return;
-    for (const uid of uids) this.router.membershipChanged(uid, { channelType, channelId: groupId, joined });
+    for (const uid of uids)
+      this.router.membershipChanged(uid, { channelType, channelId: groupId, joined, ...(afterSeq !== undefined && { afterSeq }) });
   }
 }

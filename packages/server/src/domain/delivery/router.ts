@@ -7,10 +7,17 @@ import type { Recipient } from './recipient.js';
 const MembershipEvent = 'membership';
 /** Every node listens here for news about the cluster as a whole. */
 const ClusterTopic = 'cluster';
-interface MembershipChange {
+/** A node is back on the bus after losing it: what it published meanwhile never reached the others. */
+const ResyncEvent = 'bus.resync';
+export interface MembershipChange {
   channelType: number;
   channelId: string;
   joined: boolean;
+  /**
+   * On a join: the channel's seq before it. The member's node hands over what the member may see
+   * after it that reached the channel before the node's subscription held (see `catchUpAfterJoin`).
+   */
+  afterSeq?: number;
 }
 
 /** The stored message a push is about: only users who may see it receive the push. */
@@ -24,10 +31,15 @@ export interface PushOptions {
   /** The connection that caused the push; it does not receive it. */
   origin?: string;
   about?: MessageAbout;
+  /** The seq of the message a `message.new` carries. */
+  seq?: number;
 }
 
 /** Which of `uids` may see the message (the domain's one visibility rule). */
 export type VisibilityCheck = (uids: readonly string[], about: MessageAbout) => Promise<ReadonlySet<string>>;
+
+/** The `message.new` frames of the super group's messages after `afterSeq` that `uid` may see, ascending. */
+export type MissedMessages = (uid: string, channelId: string, afterSeq: number) => Promise<Array<{ seq: number; frame: string }>>;
 
 /**
  * The cluster logic of delivery, written once: which local connections want an event, and which
@@ -46,10 +58,14 @@ export class DeliveryRouter {
   private readonly byUser = new Map<string, Set<Recipient>>();
   /** super-group topic -> local member uids */
   private readonly channelMembers = new Map<string, Set<string>>();
+  /** super-group topic -> its subscription, resolved once it holds at the broker */
+  private readonly subscriptions = new Map<string, Promise<void>>();
   /** uid -> super-group topics it keeps subscribed */
   private readonly userChannels = new Map<string, Set<string>>();
-  /** topic -> the tail of its deliveries waiting on a visibility check */
+  /** topic -> the tail of its deliveries waiting on a visibility check or a catch-up */
   private readonly pending = new Map<string, Promise<void>>();
+  /** super-group topic -> uid -> the seq up to which a catch-up after joining handed the messages over */
+  private readonly caughtUp = new Map<string, Map<string, number>>();
   private readonly broadcastHandlers = new Map<string, (data: unknown) => void>();
   /** Tells this node's broadcasts apart from the others' on the shared topic. */
   private readonly node = randomBytes(6).toString('base64url');
@@ -58,9 +74,13 @@ export class DeliveryRouter {
     private readonly bus: Bus,
     private readonly superGroupsOf: (uid: string) => Promise<string[]>,
     private readonly whoCanSee: VisibilityCheck,
+    /** Without it, a member who joins receives what is published once their node's subscription holds. */
+    private readonly missedAfter?: MissedMessages,
   ) {
     bus.onMessage((topic, message) => this.receive(topic, message));
     bus.subscribe(ClusterTopic);
+    bus.onGap(() => this.recoverFromGap());
+    this.onBroadcast(ResyncEvent, () => this.requestResync());
   }
 
   get connectionCount(): number {
@@ -102,6 +122,7 @@ export class DeliveryRouter {
     this.bus.publish(userTopic(uid), pushMessage(frame, options));
   }
 
+  /** `options.seq` on a `message.new` lets a member who just joined skip what their catch-up handed over. */
   pushToSuperGroup(channelId: string, frame: string, options: PushOptions = {}): void {
     this.bus.publish(channelTopic(3, channelId), pushMessage(frame, options));
   }
@@ -112,8 +133,20 @@ export class DeliveryRouter {
   }
 
   /**
-   * After the bus lost messages (its broker was away): every local connection is told to pull what
-   * it may have missed (`sync.required`), as it does after a reconnect of its own.
+   * This node's bus is back after losing its broker, and the loss went both ways: its clients missed
+   * what the others published meanwhile, and the others' clients missed what it published (it went
+   * on storing and acking sends). So its own clients resync, and it asks every other node to resync
+   * theirs, now that the broadcast reaches them. A node that lost the broker too resyncs its clients
+   * on its own return, so none is left out whatever the order of the returns.
+   */
+  private recoverFromGap(): void {
+    this.requestResync();
+    this.broadcast(ResyncEvent, null);
+  }
+
+  /**
+   * After the bus lost messages: every local connection is told to pull what it may have missed
+   * (`sync.required`), as it does after a reconnect of its own.
    */
   requestResync(): void {
     const frame = renderPush(EventName.SyncRequired, { reason: 'bus.reconnected' });
@@ -154,24 +187,26 @@ export class DeliveryRouter {
       return;
     }
     if (!message.about && !this.pending.has(topic)) {
-      this.deliverTo(this.audience(topic), message.frame, message.origin);
+      this.deliverTo(this.audience(topic, message.seq), message.frame, message.origin);
       return;
     }
     this.enqueue(topic, async () => {
-      const uids = this.audience(topic);
+      const uids = this.audience(topic, message.seq);
       const about = message.about;
       const allowed = about && uids.length ? await this.whoCanSee(uids, about) : undefined;
       this.deliverTo(allowed ? uids.filter((uid) => allowed.has(uid)) : about ? [] : uids, message.frame, message.origin);
     });
   }
 
-  /** The local uids a topic's pushes go to. */
-  private audience(topic: string): string[] {
+  /** The local uids a topic's pushes go to; for message `seq`, not those a catch-up already handed it to. */
+  private audience(topic: string, seq?: number): string[] {
     if (topic.startsWith('user.')) {
       const uid = topic.slice(5);
       return this.byUser.has(uid) ? [uid] : [];
     }
-    return [...(this.channelMembers.get(topic) ?? [])];
+    const members = [...(this.channelMembers.get(topic) ?? [])];
+    const caughtUp = seq === undefined ? undefined : this.caughtUp.get(topic);
+    return caughtUp ? members.filter((uid) => (caughtUp.get(uid) ?? 0) < (seq as number)) : members;
   }
 
   private enqueue(topic: string, task: () => Promise<void>): void {
@@ -192,25 +227,64 @@ export class DeliveryRouter {
   private applyMembership(uid: string, change: MembershipChange): void {
     if (!this.byUser.has(uid) || change.channelType !== 3) return;
     const topic = channelTopic(3, change.channelId);
-    if (change.joined) this.join(uid, topic);
-    else this.leave(uid, topic);
+    if (!change.joined) {
+      this.leave(uid, topic);
+      return;
+    }
+    const subscribed = this.join(uid, topic);
+    if (change.afterSeq !== undefined) this.catchUpAfterJoin(uid, change.channelId, change.afterSeq, subscribed);
   }
 
-  private join(uid: string, topic: string): void {
+  /**
+   * A member added through another node learns of it here, and this node subscribes the group's
+   * topic if it did not hold it: a message committed in between never reached this node. So once the
+   * subscription holds, what the member may see after `afterSeq` is read from storage and handed over.
+   * The topic's pushes wait behind the read (publish order holds), and until it is done the member is
+   * handed no `message.new` by push; after, none it already got (a push may come late).
+   */
+  private catchUpAfterJoin(uid: string, channelId: string, afterSeq: number, subscribed: Promise<void>): void {
+    const missedAfter = this.missedAfter;
+    if (!missedAfter) return;
+    const topic = channelTopic(3, channelId);
+    const caughtUp = this.caughtUp.get(topic) ?? new Map<string, number>();
+    this.caughtUp.set(topic, caughtUp);
+    caughtUp.set(uid, Number.POSITIVE_INFINITY);
+    this.enqueue(topic, async () => {
+      let upTo = afterSeq;
+      try {
+        await subscribed;
+        for (const { seq, frame } of await missedAfter(uid, channelId, afterSeq)) {
+          if (caughtUp.get(uid) === undefined) return; // left meanwhile
+          this.deliverTo([uid], frame, undefined);
+          upTo = Math.max(upTo, seq);
+        }
+      } finally {
+        // A failed read hands over nothing more: pushes resume after afterSeq, and the client pulls the rest.
+        if (caughtUp.has(uid)) caughtUp.set(uid, upTo);
+      }
+    });
+  }
+
+  /** Resolves once the topic's subscription holds at the broker. */
+  private join(uid: string, topic: string): Promise<void> {
     this.userChannels.get(uid)?.add(topic);
     const members = this.channelMembers.get(topic);
     if (members) members.add(uid);
     else {
       this.channelMembers.set(topic, new Set([uid]));
-      this.bus.subscribe(topic);
+      this.subscriptions.set(topic, this.bus.subscribe(topic));
     }
+    return this.subscriptions.get(topic) as Promise<void>;
   }
 
   private leave(uid: string, topic: string): void {
+    const caughtUp = this.caughtUp.get(topic);
+    if (caughtUp?.delete(uid) && caughtUp.size === 0) this.caughtUp.delete(topic);
     this.userChannels.get(uid)?.delete(topic);
     const members = this.channelMembers.get(topic);
     if (!members?.delete(uid) || members.size) return;
     this.channelMembers.delete(topic);
+    this.subscriptions.delete(topic);
     this.bus.unsubscribe(topic);
   }
 }
@@ -219,5 +293,6 @@ function pushMessage(frame: string, options: PushOptions): BusMessage {
   const message: BusMessage = { kind: 'push', frame };
   if (options.origin) message.origin = options.origin;
   if (options.about) message.about = options.about;
+  if (options.seq !== undefined) message.seq = options.seq;
   return message;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MemoryBus } from '../../adapters/bus/memory.js';
+import { MemoryBus, MemoryHub } from '../../adapters/bus/memory.js';
 import { renderPush } from './push-frame.js';
 import type { Recipient } from './recipient.js';
 import { DeliveryRouter, type MessageAbout, type VisibilityCheck } from './router.js';
@@ -115,7 +115,8 @@ describe('DeliveryRouter: super groups', () => {
     router.detach(alice);
     lookup.resolve(['s1']);
     await attaching;
-    expect(subscribe.mock.calls.map(([t]) => t)).toEqual(['user.alice']);
+    // `cluster` is every node's from the start (shared limits); no super-group topic was joined.
+    expect(subscribe.mock.calls.map(([t]) => t)).toEqual(['cluster', 'user.alice']);
   });
 });
 
@@ -162,5 +163,99 @@ describe('DeliveryRouter: pushes about a stored message', () => {
     check.reject(new Error('database gone'));
     await router.settled();
     expect(alice.received).toEqual(['next']);
+  });
+});
+
+/** The in-process bus of one node among several, whose broker connection can come back after a loss. */
+class ReconnectingBus extends MemoryBus {
+  private readonly gapHandlers: Array<() => void> = [];
+  override onGap(handler: () => void): void {
+    this.gapHandlers.push(handler);
+  }
+  /** Back after a loss: every topic held again, and the gap reported, as a broker adapter does. */
+  reconnected(): void {
+    for (const handler of this.gapHandlers) handler();
+  }
+}
+
+describe('DeliveryRouter: after a node lost its bus', () => {
+  it('has its own clients and those of every other node resync: what it published meanwhile reached none of them', async () => {
+    const hub = new MemoryHub();
+    const nodes = [1, 2, 3].map((n) => {
+      const bus = new ReconnectingBus(hub);
+      const router = new DeliveryRouter(
+        bus,
+        async () => [],
+        async (uids) => new Set(uids),
+      );
+      return { bus, router, device: new Device(`u${n}`, `n${n}:1`) };
+    });
+    for (const { router, device } of nodes) await router.attach(device);
+
+    nodes[0]?.bus.reconnected();
+    const pushes = nodes.map(({ device }) => device.frames.map((f) => JSON.parse(f) as { event: string; data: unknown }));
+    const resync = { event: 'sync.required', data: { reason: 'bus.reconnected' } };
+    expect(pushes).toEqual([[resync], [resync], [resync]]);
+  });
+});
+
+/** The in-process bus, where a super group's subscription takes hold only when the test says (a broker's round trip). */
+class SlowSubscribeBus extends MemoryBus {
+  private readonly waiting = new Map<string, () => void>();
+  override subscribe(topic: string): Promise<void> {
+    if (!topic.startsWith('channel.')) return super.subscribe(topic);
+    return new Promise((resolve) =>
+      this.waiting.set(topic, () => {
+        void super.subscribe(topic);
+        resolve();
+      }),
+    );
+  }
+  /** The broker has the subscription now. */
+  holds(topic: string): void {
+    this.waiting.get(topic)?.();
+  }
+}
+
+describe('DeliveryRouter: a member added through another node', () => {
+  it('is handed what reached the group before its node subscribed, once, then the rest in order', async () => {
+    const hub = new MemoryHub();
+    // The group's messages as storage has them; the catch-up reads those after the join.
+    const stored: Array<{ seq: number; frame: string }> = [];
+    const sender = new DeliveryRouter(
+      new MemoryBus(hub),
+      async () => [],
+      async (uids) => new Set(uids),
+    );
+    const slow = new SlowSubscribeBus(hub);
+    const asked: Array<[string, string, number]> = [];
+    const here = new DeliveryRouter(
+      slow,
+      async () => [],
+      async (uids) => new Set(uids),
+      async (uid, channelId, afterSeq) => {
+        asked.push([uid, channelId, afterSeq]);
+        return stored.filter((m) => m.seq > afterSeq);
+      },
+    );
+    const ivy = new Device('ivy', 'n2:1');
+    await here.attach(ivy);
+    const send = (seq: number) => {
+      const frame = renderPush('message.new', seq);
+      if (!stored.some((m) => m.seq === seq)) stored.push({ seq, frame });
+      sender.pushToSuperGroup('s1', frame, { seq });
+    };
+
+    sender.membershipChanged('ivy', { channelType: 3, channelId: 's1', joined: true, afterSeq: 4 });
+    send(5); // before ivy's node has the subscription: this push reaches no one there
+    expect(ivy.received).toEqual([]);
+    slow.holds('channel.3.s1');
+    send(6); // arrives while the catch-up reads: it waits behind it
+    send(5); // a late push of what the catch-up hands over
+    send(7);
+    sender.pushToSuperGroup('s1', renderPush('message.new', 'not stored')); // noPersist: no seq, goes to all
+    await here.settled();
+    expect(asked).toEqual([['ivy', 's1', 4]]);
+    expect(ivy.received).toEqual([5, 6, 7, 'not stored']);
   });
 });

@@ -249,7 +249,9 @@ export class MessageService {
       return;
     }
     const shared = frame(parts.fromUid);
-    if (fanout.kind === 'none') router.pushToSuperGroup(parts.channelId, shared, { origin });
+    // The seq lets a member who just joined skip what their node's catch-up handed over (none when not stored).
+    const seq = parts.messageSeq > 0 ? parts.messageSeq : undefined;
+    if (fanout.kind === 'none') router.pushToSuperGroup(parts.channelId, shared, { origin, ...(seq && { seq }) });
     else for (const uid of members ?? []) router.pushToUser(uid, shared, { origin });
   }
 }
