@@ -74,6 +74,8 @@ class FakeNode {
         return { conversations: [], hasMore: false, cursor: null, syncToken: 's0' };
       case 'conversation.sync':
         return { changes: [], syncToken: 's1', version: 0, hasMore: false, reset: false };
+      case 'message.syncOnce':
+        return { messages: [], hasMore: false };
       case 'message.send':
         return {
           clientMsgNo: frame.params.clientMsgNo,
@@ -176,8 +178,8 @@ describe('SDK failover over a list of server URLs', () => {
     const sent = await sending;
 
     // On b: sign in, catch up on what a's death may have cost, and only then the send again, once.
-    expect(c.last().methods).toEqual(['auth', 'conversation.sync', 'message.send']);
-    expect(c.last().requests[2]?.params.clientMsgNo).toBe(first?.params.clientMsgNo);
+    expect(c.last().methods).toEqual(['auth', 'conversation.sync', 'message.syncOnce', 'message.send']);
+    expect(c.last().requests[3]?.params.clientMsgNo).toBe(first?.params.clientMsgNo);
     expect(sent).toMatchObject({ status: 'success', messageId: 'b-1', clientMsgNo: first?.params.clientMsgNo });
     expect(statuses).toEqual(['disconnected', 'connecting', 'connected']);
     client.close();
@@ -221,7 +223,7 @@ describe('SDK failover over a list of server URLs', () => {
       expect(c.last().methods.at(-1)).toBe('conversation.sync');
       c.last().drop();
       await elapse(250);
-      expect(c.last().methods).toEqual(['auth', 'conversation.sync']);
+      expect(c.last().methods).toEqual(['auth', 'conversation.sync', 'message.syncOnce']);
       expect(client.status).toBe('connected');
       // Unhandled rejections are reported once the event loop turns: let it, for real.
       vi.useRealTimers();

@@ -11,6 +11,7 @@ import { DevGroups } from './domain/channels/dev-groups.js';
 import { GroupService } from './domain/channels/group-service.js';
 import { MemberGroups } from './domain/channels/member-groups.js';
 import { ConversationService } from './domain/conversations/conversation-service.js';
+import { NodeWatch } from './domain/delivery/node-watch.js';
 import { DeliveryRouter } from './domain/delivery/router.js';
 import { MessageActions } from './domain/messages/message-actions.js';
 import { MessageIdGenerator } from './domain/messages/message-id.js';
@@ -67,6 +68,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   );
   // The bus lost messages while its broker was away: the router has every client in the cluster pull what it missed.
   bus.onGap(() => log.warn({ bus: bus.status() }, 'bus reconnected: telling the clients here and on the other nodes to resync'));
+  // A node that dies between a commit and its publish: the others' clients resync.
+  const nodeWatch = new NodeWatch(router);
   const tokens = new TokenService(config.appSecret, config.tokenTtlSeconds);
   const users = new UserService(storage, tokens);
   const batcher = new SendBatcher(
@@ -133,6 +136,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Sends already accepted are stored and acked; new ones are refused from here on.
       await batcher.close();
       rateLimit.close();
+      nodeWatch.close();
       await gateway.close();
       await http.close();
       await bus.close();

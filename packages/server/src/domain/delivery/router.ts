@@ -83,6 +83,11 @@ export class DeliveryRouter {
     this.onBroadcast(ResyncEvent, () => this.requestResync());
   }
 
+  /** This node's name on the cluster topic (random per process). */
+  get nodeName(): string {
+    return this.node;
+  }
+
   get connectionCount(): number {
     let n = 0;
     for (const set of this.byUser.values()) n += set.size;

@@ -1,0 +1,51 @@
+import type { DeliveryRouter } from './router.js';
+
+const AliveEvent = 'node.alive';
+
+/**
+ * Notices when another node dies. A node killed between a commit and its publish leaves stored
+ * messages whose pushes never went out, and nothing later may reveal the gap to their recipients
+ * (the sender's resend is a duplicate: stored already, so pushed by no one). So every node says it
+ * is alive on the cluster topic each `intervalMs`, and when one falls silent for `deadAfterMs` the
+ * others tell their clients `sync.required`: they pull what they missed, as after a reconnect.
+ * A node merely stalled that long costs its peers' clients one resync, nothing more.
+ */
+export class NodeWatch {
+  private readonly lastSeen = new Map<string, number>();
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(
+    private readonly router: DeliveryRouter,
+    intervalMs = 1000,
+    private readonly deadAfterMs = 3500,
+    private readonly clock: () => number = Date.now,
+  ) {
+    router.onBroadcast(AliveEvent, (data) => {
+      if (typeof data === 'string') this.lastSeen.set(data, this.clock());
+    });
+    this.timer = setInterval(() => this.tick(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** @internal One beat: say this node is alive, and resync local clients if another went silent. */
+  tick(): void {
+    this.router.broadcast(AliveEvent, this.router.nodeName);
+    const now = this.clock();
+    let died = false;
+    for (const [node, seen] of this.lastSeen) {
+      if (now - seen < this.deadAfterMs) continue;
+      this.lastSeen.delete(node);
+      died = true;
+    }
+    if (died) this.router.requestResync();
+  }
+
+  /** Nodes heard from lately (tests). */
+  get peers(): number {
+    return this.lastSeen.size;
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+}
