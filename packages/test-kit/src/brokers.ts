@@ -1,25 +1,18 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe } from 'vitest';
+// One way to find and wait for a broker, the benchmarks' (they run from dist and cannot import this kit).
+import { type BrokerKind, brokerBinary, waitForPort } from '../../server/src/bench/broker-process.js';
 import { freePort } from './free-port.js';
 
-export type BrokerKind = 'redis' | 'nats';
+export type { BrokerKind };
 
 const binaries: Record<BrokerKind, string> = { redis: 'redis-server', nats: 'nats-server' };
 
 /** CI sets this so that a missing broker fails the run instead of quietly skipping suites. */
 const brokersRequired = (): boolean => process.env.PARLEY_REQUIRE_BROKERS === '1';
-
-function binaryOf(kind: BrokerKind): string | undefined {
-  for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/bin', ...(process.env.PATH ?? '').split(':')]) {
-    const file = path.join(dir, binaries[kind]);
-    if (fs.existsSync(file)) return file;
-  }
-  return undefined;
-}
 
 /**
  * A broker of the test's own, on a free port, so that a test may stop and restart it without
@@ -56,13 +49,13 @@ export class PrivateBroker {
 
   /** Starts it again on the same port. */
   async up(): Promise<void> {
-    const binary = binaryOf(this.kind) as string;
+    const binary = brokerBinary(this.kind) as string;
     const args =
       this.kind === 'redis'
         ? ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir]
         : ['-a', '127.0.0.1', '-p', String(this.port)];
     this.process = spawn(binary, args, { stdio: 'ignore' });
-    await waitForPort(this.port);
+    await waitForPort(this.port, this.process);
   }
 
   async stop(): Promise<void> {
@@ -71,28 +64,12 @@ export class PrivateBroker {
   }
 }
 
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`broker did not open port ${port}`);
-}
-
 /**
  * `describe` when the broker's server binary is installed; otherwise the suite is skipped with a line
  * saying why and how to install it (and fails instead when PARLEY_REQUIRE_BROKERS=1, as in CI).
  */
 export function describeBroker(kind: BrokerKind, name: string, suite: () => void): void {
-  const binary = binaryOf(kind);
+  const binary = brokerBinary(kind);
   if (binary) {
     describe(name, suite);
     return;
@@ -101,15 +78,4 @@ export function describeBroker(kind: BrokerKind, name: string, suite: () => void
   if (brokersRequired()) throw new Error(`${name}: ${why}, and PARLEY_REQUIRE_BROKERS=1`);
   console.warn(`parley: skipping "${name}": ${why}`);
   describe.skip(`${name} (skipped: ${why})`, suite);
-}
-
-/** The broker binary's version line, for benchmark reports. */
-export function brokerVersion(kind: BrokerKind): string {
-  const binary = binaryOf(kind);
-  if (!binary) return 'not installed';
-  try {
-    return execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim().split('\n')[0] ?? '';
-  } catch {
-    return 'unknown';
-  }
 }

@@ -65,7 +65,8 @@ function versionOf(binary: string): string {
   }
 }
 
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
+/** Resolves once the broker listens on `port`; rejects if it exits first or never does. */
+export async function waitForPort(port: number, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 400; i++) {
     if (child.exitCode !== null) throw new Error(`broker exited with ${child.exitCode} before listening`);
     const open = await new Promise<boolean>((resolve) => {
