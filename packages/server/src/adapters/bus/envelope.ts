@@ -8,9 +8,10 @@ import type { BusMessage } from '../../ports/bus.js';
  */
 export function encode(node: string, message: BusMessage): string {
   if (message.kind === 'control') return `${node}\nc${JSON.stringify({ event: message.event, data: message.data })}`;
-  const meta: { o?: string; a?: unknown } = {};
+  const meta: { o?: string; a?: unknown; s?: number } = {};
   if (message.origin) meta.o = message.origin;
   if (message.about) meta.a = message.about;
+  if (message.seq !== undefined) meta.s = message.seq;
   return `${node}\np${JSON.stringify(meta)}\n${message.frame}`;
 }
 
@@ -29,10 +30,15 @@ export function decode(text: string): { node: string; message: BusMessage } | un
     // JSON text never holds a raw newline, so the first one after the meta ends it.
     const body = text.indexOf('\n', head + 2);
     if (body < 0) return undefined;
-    const meta = JSON.parse(text.slice(head + 2, body)) as { o?: string; a?: { channelType: number; channelId: string; seq: number } };
+    const meta = JSON.parse(text.slice(head + 2, body)) as {
+      o?: string;
+      a?: { channelType: number; channelId: string; seq: number };
+      s?: number;
+    };
     const message: BusMessage = { kind: 'push', frame: text.slice(body + 1) };
     if (meta.o) message.origin = meta.o;
     if (meta.a) message.about = meta.a;
+    if (typeof meta.s === 'number') message.seq = meta.s;
     return { node, message };
   } catch {
     return undefined;

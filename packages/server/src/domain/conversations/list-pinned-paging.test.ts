@@ -34,10 +34,14 @@ await describeEachBackend('conversation.listPinned pages', (backend) => {
       let page = (await me.request('conversation.listPinned', form)) as Page;
       seen.push(...page.conversations.map((c) => c.conversationId));
       expect([page.conversations.length, page.hasMore], JSON.stringify(form)).toEqual([3, true]);
-      // Meanwhile: a new pin (goes to the top, behind the walk) and a re-pin of one already seen.
+      // Meanwhile: a new pin (goes to the top, behind the walk) and a re-pin of one already seen. Both
+      // at a frozen time later than every pin above: the real clock may still be behind those (the
+      // whole test can take less than their 70 ms spread), and a re-pin would then land ahead of the cursor.
+      t.frozenAt = start + 1000;
       await me.request('conversation.pin', { conversationId: 'p2p|lpp-p8', isPinned: true });
       await me.request('conversation.pin', { conversationId: 'p2p|lpp-p6', isPinned: false });
       await me.request('conversation.pin', { conversationId: 'p2p|lpp-p6', isPinned: true });
+      t.frozenAt = undefined;
       while (page.cursor) {
         page = (await me.request('conversation.listPinned', { ...form, cursor: page.cursor })) as Page;
         seen.push(...page.conversations.map((c) => c.conversationId));
