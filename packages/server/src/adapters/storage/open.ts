@@ -2,12 +2,24 @@ import path from 'node:path';
 import type { Config } from '../../config.js';
 import type { Storage } from '../../ports/storage/index.js';
 import { openSqlite } from './sqlite/index.js';
+import { claimDataDir } from './sqlite/server-lock.js';
 
-/** PostgreSQL when DATABASE_URL is set (its driver is loaded only then), else SQLite in the data dir. */
+/**
+ * PostgreSQL when DATABASE_URL is set (its driver is loaded only then), else SQLite in the data dir,
+ * which this server then holds (see `claimDataDir`) until the store is closed.
+ */
 export async function openStorage(config: Config): Promise<Storage> {
   if (config.databaseUrl) {
     const { openPostgres } = await import('./postgres/index.js');
     return openPostgres({ connectionString: config.databaseUrl });
   }
-  return openSqlite({ file: path.join(config.dataDir, 'parley.db'), synchronous: config.sqliteSynchronous });
+  const release = claimDataDir(config.dataDir);
+  const storage = openSqlite({ file: path.join(config.dataDir, 'parley.db'), synchronous: config.sqliteSynchronous });
+  const close = storage.close.bind(storage);
+  return Object.assign(storage, {
+    async close() {
+      await close();
+      release();
+    },
+  });
 }
