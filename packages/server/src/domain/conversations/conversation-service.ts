@@ -49,8 +49,13 @@ export class ConversationService {
     // Taken before reading, so that a sync from it catches whatever changes while the client pages.
     const syncToken = after ? null : encodeSyncToken(await this.syncClock(uid));
     const window = { after, minTs: params.minTimestamp, maxTs: params.maxTimestamp };
-    const small = (await this.storage.conversations.page(uid, { ...window, limit: limit + 1 })).map(fromRow);
-    const large = (await this.superGroupStates(uid)).filter((s) => s.listed && inWindow(s, window));
+    // Side by side, after the clock: one round trip on a networked store.
+    const [rows, superGroups] = await Promise.all([
+      this.storage.conversations.page(uid, { ...window, limit: limit + 1 }),
+      this.superGroupStates(uid),
+    ]);
+    const small = rows.map(fromRow);
+    const large = superGroups.filter((s) => s.listed && inWindow(s, window));
     const merged = [...small, ...large].sort(byListOrder);
     const page = merged.slice(0, limit);
     const hasMore = merged.length > limit;
@@ -292,7 +297,8 @@ export class ConversationService {
 
   /** Wire conversations, fetching last messages and recents in as few reads as the store allows. */
   private async render(uid: string, states: readonly ConversationState[], needLastMsg: boolean, msgCount: number): Promise<Conversation[]> {
-    const exact = await Promise.all(states.map((s) => this.exact(uid, s)));
+    // Only a conversation where revokes or deletions may hide messages needs a read to be exact.
+    const exact = await Promise.all(states.map((s) => (s.mayHide ? this.exact(uid, s) : plainExact(s))));
     // Without needLastMsg the last message is still read where a revoke may have touched it (mayHide):
     // lastMsgType and revokeNotification come from it.
     const refs = exact
@@ -301,12 +307,10 @@ export class ConversationService {
     const stored = await this.storage.messages.bySeqs(refs);
     const wire = await this.reader.render(uid, stored);
     const lastMessages = new Map(stored.map((m, i) => [`${m.channelType}|${m.channelId}|${m.messageSeq}`, wire[i] as Message]));
+    const lastMsgOf = (e: Exact) => lastMessages.get(`${e.state.channelType}|${e.state.channelId}|${e.shownSeq}`) ?? null;
+    if (msgCount <= 0) return exact.map((e) => toConversation(e.state, uid, e.unread, lastMsgOf(e), undefined, needLastMsg));
     return Promise.all(
-      exact.map(async ({ state, unread, shownSeq }) => {
-        const lastMsg = lastMessages.get(`${state.channelType}|${state.channelId}|${shownSeq}`) ?? null;
-        const recents = msgCount > 0 ? await this.recents(uid, state, msgCount) : undefined;
-        return toConversation(state, uid, unread, lastMsg, recents, needLastMsg);
-      }),
+      exact.map(async (e) => toConversation(e.state, uid, e.unread, lastMsgOf(e), await this.recents(uid, e.state, msgCount), needLastMsg)),
     );
   }
 
@@ -314,9 +318,8 @@ export class ConversationService {
    * Unread and the message to show, exactly: where revokes or the owner's own deletions may hide
    * messages (rare), they are counted out and the newest message still visible is shown.
    */
-  private async exact(uid: string, state: ConversationState): Promise<{ state: ConversationState; unread: number; shownSeq: number }> {
-    let unread = unreadOf(state);
-    let shownSeq = showsLastMessage(state) ? state.lastSeq : 0;
+  private async exact(uid: string, state: ConversationState): Promise<Exact> {
+    let { unread, shownSeq } = plainExact(state);
     if (state.mayHide) {
       if (unread > 0)
         unread = Math.max(0, unread - (await this.storage.messageState.hiddenCountable(uid, state, state.readSeq, state.lastSeq)));
@@ -334,6 +337,19 @@ export class ConversationService {
     return this.reader.render(uid, stored);
   }
 }
+
+interface Exact {
+  state: ConversationState;
+  unread: number;
+  shownSeq: number;
+}
+
+/** Unread and the message to show where nothing can hide a message: straight from the row. */
+const plainExact = (state: ConversationState): Exact => ({
+  state,
+  unread: unreadOf(state),
+  shownSeq: showsLastMessage(state) ? state.lastSeq : 0,
+});
 
 const inWindow = (
   s: ConversationState,

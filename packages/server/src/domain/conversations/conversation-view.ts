@@ -43,7 +43,9 @@ export function toConversation(
   recents?: Message[],
   withLastMsg = true,
 ): Conversation {
-  const conversation: Conversation = { ...conversationFields(s, ownerUid, unreadCount, lastMsg), lastMsg: withLastMsg ? lastMsg : null };
+  // Extended in place, not spread into a copy: one object per conversation on every list page.
+  const conversation = conversationFields(s, ownerUid, unreadCount, lastMsg) as Conversation;
+  conversation.lastMsg = withLastMsg ? lastMsg : null;
   if (recents) conversation.recents = recents;
   return conversation;
 }

@@ -11,14 +11,14 @@ import {
   type RemoveHistoryParams,
 } from '@parley/protocol';
 import type { Limits } from '../../config.js';
-import type { MessageRef, Storage, StoredMessage } from '../../ports/storage/index.js';
+import type { ChannelKey, MessageRef, Storage, StoredMessage } from '../../ports/storage/index.js';
 import { peerOf } from '../channels/person-channel.js';
 import { requireAccess } from '../conversations/conversation-access.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { fromRow as rowState } from '../conversations/conversation-state.js';
 import { renderPush } from '../delivery/push-frame.js';
 import type { DeliveryRouter } from '../delivery/router.js';
-import { type HistoryRequest, historyReach, planHistory, widenPastDeleted } from './history-window.js';
+import { type HistoryRequest, historyReach, planHistory, type SeqSpan, widenPastDeleted } from './history-window.js';
 import { MessageReader } from './message-reader.js';
 import { checkPayload } from './payload-rules.js';
 import { MessageVisibility, type VisibleWindow } from './visibility.js';
@@ -76,9 +76,14 @@ export class MessageActions {
     const planned = planHistory(request);
     // Seqs the caller deleted come back as placeholders but do not use up the page: it reads on.
     const reach = historyReach(planned, request);
-    const deleted = await this.storage.messageState.deletedSeqs(uid, key, reach.from, reach.to);
+    // The planned page is read beside the deletions (one round trip on a networked store); only a
+    // page the viewer's own deletions widen reads the rest after.
+    const [deleted, plannedRows] = await Promise.all([
+      this.storage.messageState.deletedSeqs(uid, key, reach.from, reach.to),
+      this.storage.messages.range(key, planned.from, planned.to),
+    ]);
     const range = widenPastDeleted(planned, request, deleted, reach);
-    const stored = await this.storage.messages.range(key, range.from, range.to);
+    const stored = await this.widened(key, range, planned, plannedRows);
     const visible = stored.filter((m) => !deleted.has(m.messageSeq));
     const wire = new Map((await this.reader.render(uid, visible)).map((m) => [m.messageSeq, m]));
     const messages: HistoryResult['messages'] = [];
@@ -89,6 +94,17 @@ export class MessageActions {
     const edge = direction === 'up' ? stored[0] : stored[stored.length - 1];
     const more = direction === 'up' ? hasMoreBefore : hasMoreAfter;
     return { messages, hasMoreBefore, hasMoreAfter, cursor: easemob && more && edge ? edge.messageId : null };
+  }
+
+  /** The messages of `span`: those already read for `planned`, and any `span` adds on either side. */
+  private async widened(key: ChannelKey, span: SeqSpan, planned: SeqSpan, read: StoredMessage[]): Promise<StoredMessage[]> {
+    if (span.from >= planned.from && span.to <= planned.to) return read.filter((m) => m.messageSeq >= span.from && m.messageSeq <= span.to);
+    const [older, newer] = await Promise.all([
+      span.from < planned.from ? this.storage.messages.range(key, span.from, Math.min(span.to, planned.from - 1)) : [],
+      span.to > planned.to ? this.storage.messages.range(key, Math.max(span.from, planned.to + 1), span.to) : [],
+    ]);
+    const inside = read.filter((m) => m.messageSeq >= span.from && m.messageSeq <= span.to);
+    return [...older, ...inside, ...newer];
   }
 
   /** One-way delete for the caller: by ids (at most 50) or everything before a time. */

@@ -80,7 +80,7 @@ const NO_EXTRAS: MessageExtras = { reactions: [], readCount: 0, unreadCount: 0 }
 export function toWireMessage(m: MessageParts, viewerUid: string, extras: MessageExtras = NO_EXTRAS): Message {
   const meta = JSON.parse(m.metaJson) as MessageMeta;
   const revoked = m.revokedAt > 0;
-  return {
+  const message = {
     messageId: m.messageId,
     messageSeq: m.messageSeq,
     clientMsgNo: m.clientMsgNo,
@@ -90,18 +90,26 @@ export function toWireMessage(m: MessageParts, viewerUid: string, extras: Messag
     timestamp: m.timestamp,
     contentType: m.contentType,
     payload: revoked ? { type: m.contentType } : parseStoredPayload(m.payloadJson, m.contentType),
-    ...meta,
-    extra: {
-      revoked,
-      revoker: revoked ? m.revoker : null,
-      revokedAt: revoked ? m.revokedAt : null,
-      editedAt: m.editedAt > 0 && !revoked ? m.editedAt : null,
-      editedPayload: m.editedAt > 0 && !revoked ? parseStoredPayload(m.editedPayloadJson, m.contentType) : null,
-      readCount: extras.readCount,
-      unreadCount: extras.unreadCount,
-    },
-    reactions: extras.reactions.map((r) => ({ emoji: r.emoji, uids: r.uids, count: r.uids.length })),
+    header: meta.header,
+    setting: meta.setting,
+  } as Message;
+  // The optional parts one by one, not by spreading `meta` into the literal: a spread after other
+  // fields takes V8's slow copy, which on every rendered message kept garbage alive past the young
+  // generation and made its collections several times longer (see conversation-state's fromRow).
+  if (meta.reply !== undefined) message.reply = meta.reply;
+  if (meta.mentions !== undefined) message.mentions = meta.mentions;
+  if (meta.entities !== undefined) message.entities = meta.entities;
+  message.extra = {
+    revoked,
+    revoker: revoked ? m.revoker : null,
+    revokedAt: revoked ? m.revokedAt : null,
+    editedAt: m.editedAt > 0 && !revoked ? m.editedAt : null,
+    editedPayload: m.editedAt > 0 && !revoked ? parseStoredPayload(m.editedPayloadJson, m.contentType) : null,
+    readCount: extras.readCount,
+    unreadCount: extras.unreadCount,
   };
+  message.reactions = extras.reactions.map((r) => ({ emoji: r.emoji, uids: r.uids, count: r.uids.length }));
+  return message;
 }
 
 /** A message that was never revoked, edited or reacted to: what the send path stores. */

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { ChannelKey, ChannelStore, GroupSendFacts } from '../../../ports/storage/index.js';
 import { CHANNEL_PATCH_COLUMNS, type ChannelRow, type MemberRow, toChannel, toMember } from '../rows.js';
+import { prepared } from './prepared.js';
 import { inTransaction } from './transaction.js';
 
 /** A channel joined with the sender's member row (all null when not a member) and whitelist facts. */
@@ -96,16 +97,14 @@ export function postgresChannels(pool: Pool): ChannelStore {
       });
     },
     async get(key) {
-      const { rows } = await pool.query<ChannelRow>(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE channel_type = $1 AND channel_id = $2`, [
-        key.channelType,
-        key.channelId,
-      ]);
+      const { rows } = await pool.query<ChannelRow>(
+        prepared(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE channel_type = $1 AND channel_id = $2`, [key.channelType, key.channelId]),
+      );
       return rows[0] && toChannel(rows[0]);
     },
     async findGroup(groupId) {
       const { rows } = await pool.query<ChannelRow>(
-        `SELECT ${CHANNEL_COLUMNS} FROM channels WHERE channel_type IN (2, 3) AND channel_id = $1`,
-        [groupId],
+        prepared(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE channel_type IN (2, 3) AND channel_id = $1`, [groupId]),
       );
       return rows[0] && toChannel(rows[0]);
     },
@@ -147,8 +146,11 @@ export function postgresChannels(pool: Pool): ChannelStore {
     },
     async member(key, uid) {
       const { rows } = await pool.query<MemberRow>(
-        `SELECT ${MEMBER_COLUMNS} FROM members WHERE channel_type = $1 AND channel_id = $2 AND uid = $3`,
-        [key.channelType, key.channelId, uid],
+        prepared(`SELECT ${MEMBER_COLUMNS} FROM members WHERE channel_type = $1 AND channel_id = $2 AND uid = $3`, [
+          key.channelType,
+          key.channelId,
+          uid,
+        ]),
       );
       return rows[0] && toMember(rows[0]);
     },
@@ -219,7 +221,8 @@ export function postgresChannels(pool: Pool): ChannelStore {
     async groupSendFacts(key, senderUid) {
       // Every group send asks this, so it is one round trip rather than three.
       const { rows } = await pool.query<SendFactsRow>(
-        `SELECT ${channelColumns('c')},
+        prepared(
+          `SELECT ${channelColumns('c')},
            m.uid AS member_uid, m.role AS member_role, m.muted_until AS member_muted_until,
            m.join_seq AS member_join_seq, m.joined_at AS member_joined_at,
            (SELECT COUNT(*) FROM whitelist w WHERE w.channel_type = c.channel_type AND w.channel_id = c.channel_id) AS whitelist_size,
@@ -228,7 +231,8 @@ export function postgresChannels(pool: Pool): ChannelStore {
          FROM channels c
          LEFT JOIN members m ON m.channel_type = c.channel_type AND m.channel_id = c.channel_id AND m.uid = $3
          WHERE c.channel_type = $1 AND c.channel_id = $2`,
-        [key.channelType, key.channelId, senderUid],
+          [key.channelType, key.channelId, senderUid],
+        ),
       );
       const row = rows[0];
       if (!row) return { channel: undefined, member: undefined, whitelistSize: 0, senderWhitelisted: false } satisfies GroupSendFacts;
@@ -246,8 +250,7 @@ export function postgresChannels(pool: Pool): ChannelStore {
     },
     async superGroupsOf(uid) {
       const { rows } = await pool.query<{ channel_id: string }>(
-        'SELECT channel_id FROM members WHERE uid = $1 AND channel_type = 3 ORDER BY channel_id',
-        [uid],
+        prepared('SELECT channel_id FROM members WHERE uid = $1 AND channel_type = 3 ORDER BY channel_id', [uid]),
       );
       return rows.map((r) => r.channel_id);
     },

@@ -3,6 +3,7 @@ import type { ConversationRow, ConversationStore, ListQuery, SuperGroupView } fr
 import { applyConversationPatch, LISTED_SQL, stampChangedRow } from '../conversation-rules.js';
 import { type ChannelRow, type ConversationDbRow, toChannel, toConversationRow } from '../rows.js';
 import { channelColumns } from './channels.js';
+import { prepared } from './prepared.js';
 import { inTransaction } from './transaction.js';
 
 export const CONVERSATION_COLUMN_NAMES = [
@@ -64,9 +65,11 @@ export function postgresConversations(pool: Pool): ConversationStore {
       if (q.minTs !== undefined) where.push(`sort_ts > ${param(q.minTs)}`);
       if (q.maxTs !== undefined) where.push(`sort_ts < ${param(q.maxTs)}`);
       const { rows } = await pool.query<ConversationDbRow>(
-        `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE ${where.join(' AND ')}
+        prepared(
+          `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE ${where.join(' AND ')}
          ORDER BY sort_ts DESC, conversation_id LIMIT ${param(q.limit)}`,
-        values,
+          values,
+        ),
       );
       return rows.map(toConversationRow);
     },
@@ -74,7 +77,8 @@ export function postgresConversations(pool: Pool): ConversationStore {
       // One round trip for all of them: the channel, the member's join point and their own row.
       // The own row is the one under the conversation id `super_team|<group id>` (see the port).
       const { rows } = await pool.query<SuperGroupDbRow>(
-        `SELECT ${channelColumns('c')}, c.red_count, c.all_mention_seq, c.sg_clock, c.revoke_count,
+        prepared(
+          `SELECT ${channelColumns('c')}, c.red_count, c.all_mention_seq, c.sg_clock, c.revoke_count,
            m.join_seq, COALESCE(jm.red_ord, 0) AS join_ord,
            ${CONVERSATION_COLUMN_NAMES.map((col) => `v.${col} AS own_${col}`).join(', ')}
          FROM members m
@@ -83,7 +87,8 @@ export function postgresConversations(pool: Pool): ConversationStore {
          LEFT JOIN conversations v ON v.uid = m.uid AND v.conversation_id = 'super_team|' || m.channel_id
          WHERE m.uid = $1 AND m.channel_type = 3
          ORDER BY m.channel_id`,
-        [uid],
+          [uid],
+        ),
       );
       return rows.map(
         (r): SuperGroupView => ({
@@ -102,8 +107,7 @@ export function postgresConversations(pool: Pool): ConversationStore {
     },
     async get(uid, conversationId) {
       const { rows } = await pool.query<ConversationDbRow>(
-        `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE uid = $1 AND conversation_id = $2`,
-        [uid, conversationId],
+        prepared(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE uid = $1 AND conversation_id = $2`, [uid, conversationId]),
       );
       return rows[0] && toConversationRow(rows[0]);
     },
@@ -156,18 +160,23 @@ export function postgresConversations(pool: Pool): ConversationStore {
     },
     async changedSince(uid, version, limit) {
       const { rows } = await pool.query<ConversationDbRow>(
-        `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE uid = $1 AND version > $2 ORDER BY version LIMIT $3`,
-        [uid, version, limit],
+        prepared(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE uid = $1 AND version > $2 ORDER BY version LIMIT $3`, [
+          uid,
+          version,
+          limit,
+        ]),
       );
       return rows.map(toConversationRow);
     },
     async clock(uid) {
       // One statement, so one snapshot. The epoch is read as text: its exact stored digits.
       const { rows } = await pool.query<{ version: number | null; clock: number; epoch: string }>(
-        `SELECT (SELECT conv_version FROM users WHERE uid = $1) AS version,
+        prepared(
+          `SELECT (SELECT conv_version FROM users WHERE uid = $1) AS version,
            (SELECT value FROM counters WHERE name = 'supergroup_clock') AS clock,
            (SELECT value::text FROM counters WHERE name = 'epoch') AS epoch`,
-        [uid],
+          [uid],
+        ),
       );
       const r = rows[0] as { version: number | null; clock: number; epoch: string };
       return { version: r.version ?? 0, superGroupClock: r.clock, epoch: r.epoch };
@@ -175,8 +184,7 @@ export function postgresConversations(pool: Pool): ConversationStore {
     async pinned(uid) {
       // The port names no order; this one is the primary key's, and stable.
       const { rows } = await pool.query<ConversationDbRow>(
-        `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE uid = $1 AND pinned_at > 0 ORDER BY conversation_id`,
-        [uid],
+        prepared(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE uid = $1 AND pinned_at > 0 ORDER BY conversation_id`, [uid]),
       );
       return rows.map(toConversationRow);
     },
@@ -185,13 +193,15 @@ export function postgresConversations(pool: Pool): ConversationStore {
       // not at all. One result row per row to recount, each carrying the plain sum (a single row of
       // nulls with it when there is none). SUM over BIGINT is NUMERIC (a string in pg): cast back.
       const { rows } = await pool.query<{ plain: number } & { [K in keyof ConversationDbRow]: ConversationDbRow[K] | null }>(
-        `SELECT t.plain, ${CONVERSATION_COLUMN_NAMES.map((c) => `r.${c}`).join(', ')}
+        prepared(
+          `SELECT t.plain, ${CONVERSATION_COLUMN_NAMES.map((c) => `r.${c}`).join(', ')}
          FROM (SELECT COALESCE(SUM(GREATEST(last_ord - read_ord, 0)), 0)::bigint AS plain
                FROM conversations WHERE uid = $1 AND channel_type <> 3 AND NOT may_hide AND ${LISTED_SQL}) AS t
          LEFT JOIN (SELECT ${CONVERSATION_COLUMNS} FROM conversations
                     WHERE uid = $1 AND channel_type <> 3 AND may_hide AND ${LISTED_SQL}) AS r ON TRUE
          ORDER BY r.conversation_id`,
-        [uid],
+          [uid],
+        ),
       );
       return {
         plain: rows[0]?.plain ?? 0,

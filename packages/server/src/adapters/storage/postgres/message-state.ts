@@ -4,6 +4,7 @@ import { refKey } from '../../../ports/storage/index.js';
 import { type ConversationDbRow, groupReactions, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
 import { CONVERSATION_COLUMN_NAMES, CONVERSATION_COLUMNS } from './conversations.js';
 import { bumpConversationVersions, MESSAGE_COLUMNS } from './messages.js';
+import { prepared } from './prepared.js';
 import { inTransaction } from './transaction.js';
 
 const THE_MESSAGE = 'channel_type = $1 AND channel_id = $2 AND seq = $3';
@@ -201,7 +202,7 @@ async function deleteForUser(client: PoolClient, uid: string, conversationId: st
 export function postgresMessageState(pool: Pool): MessageStateStore {
   return {
     async byId(messageId) {
-      const { rows } = await pool.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE message_id = $1`, [messageId]);
+      const { rows } = await pool.query<MessageRow>(prepared(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE message_id = $1`, [messageId]));
       return rows[0] && toStoredMessage(rows[0]);
     },
     async revoke(ref, revoker, at) {
@@ -229,14 +230,16 @@ export function postgresMessageState(pool: Pool): MessageStateStore {
       if (!refs.length) return result;
       // One statement for all refs (one snapshot): reactions in reaction order as [emoji, uid] pairs, and the reader count.
       const { rows } = await pool.query<{ ord: number; reactions: Array<[string, string]>; read_count: number }>(
-        `SELECT k.ord,
+        prepared(
+          `SELECT k.ord,
            COALESCE((SELECT json_agg(json_build_array(x.emoji, x.uid) ORDER BY x.created_at, x.emoji, x.uid) FROM reactions x
                      WHERE x.channel_type = k.channel_type AND x.channel_id = k.channel_id AND x.seq = k.seq), '[]'::json) AS reactions,
            (SELECT COUNT(*) FROM receipts r WHERE r.channel_type = k.channel_type AND r.channel_id = k.channel_id AND r.seq = k.seq)
              AS read_count
          FROM unnest($1::int[], $2::text[], $3::bigint[]) WITH ORDINALITY AS k(channel_type, channel_id, seq, ord)
          ORDER BY k.ord`,
-        refArrays(refs),
+          refArrays(refs),
+        ),
       );
       for (const r of rows) {
         result.set(refKey(refs[r.ord - 1] as MessageRef), {
@@ -251,8 +254,13 @@ export function postgresMessageState(pool: Pool): MessageStateStore {
     },
     async deletedSeqs(uid, key, fromSeq, toSeq) {
       const { rows } = await pool.query<{ seq: number }>(
-        'SELECT seq FROM deleted_messages WHERE uid = $1 AND channel_type = $2 AND channel_id = $3 AND seq BETWEEN $4 AND $5',
-        [uid, key.channelType, key.channelId, fromSeq, toSeq],
+        prepared('SELECT seq FROM deleted_messages WHERE uid = $1 AND channel_type = $2 AND channel_id = $3 AND seq BETWEEN $4 AND $5', [
+          uid,
+          key.channelType,
+          key.channelId,
+          fromSeq,
+          toSeq,
+        ]),
       );
       return new Set(rows.map((r) => r.seq));
     },
@@ -261,24 +269,28 @@ export function postgresMessageState(pool: Pool): MessageStateStore {
       // Each message once, whether revoked, deleted for `uid`, or both. Both parts read small indexes
       // (revoked countable messages; the user's deletions), never the whole unread range.
       const { rows } = await pool.query<{ n: number }>(
-        `SELECT (SELECT COUNT(*) FROM messages m
+        prepared(
+          `SELECT (SELECT COUNT(*) FROM messages m
                  WHERE m.channel_type = $2 AND m.channel_id = $3 AND m.seq > $4 AND m.seq <= $5 AND m.revoked_at > 0 AND m.red_dot)
               + (SELECT COUNT(*) FROM deleted_messages d
                  JOIN messages m ON m.channel_type = d.channel_type AND m.channel_id = d.channel_id AND m.seq = d.seq
                  WHERE d.uid = $1 AND d.channel_type = $2 AND d.channel_id = $3 AND d.seq > $4 AND d.seq <= $5
                    AND m.red_dot AND m.revoked_at = 0) AS n`,
-        [uid, key.channelType, key.channelId, afterSeq, toSeq],
+          [uid, key.channelType, key.channelId, afterSeq, toSeq],
+        ),
       );
       return rows[0]?.n ?? 0;
     },
     async lastVisibleSeq(uid, key, floor, ceiling) {
       const { rows } = await pool.query<{ seq: number }>(
-        `SELECT m.seq FROM messages m
+        prepared(
+          `SELECT m.seq FROM messages m
          WHERE m.channel_type = $2 AND m.channel_id = $3 AND m.seq > $4 AND m.seq <= $5
            AND NOT EXISTS (SELECT 1 FROM deleted_messages d
              WHERE d.uid = $1 AND d.channel_type = m.channel_type AND d.channel_id = m.channel_id AND d.seq = m.seq)
          ORDER BY m.seq DESC LIMIT 1`,
-        [uid, key.channelType, key.channelId, floor, ceiling],
+          [uid, key.channelType, key.channelId, floor, ceiling],
+        ),
       );
       return rows[0]?.seq ?? 0;
     },

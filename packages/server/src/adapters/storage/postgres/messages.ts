@@ -3,6 +3,7 @@ import type { MessageStore } from '../../../ports/storage/index.js';
 import { type MessageRow, toStoredMessage } from '../rows.js';
 import { commitBatch } from './commit-batch.js';
 import { CLIENT_MSG_NO_INDEX, SYNC_ONCE_CLIENT_MSG_NO_INDEX } from './migrations.js';
+import { prepared } from './prepared.js';
 import { inTransaction, sqlState, violatedConstraint } from './transaction.js';
 
 /** What a send writes (commit-batch.ts inserts these, and `red_ord`). */
@@ -72,16 +73,17 @@ export function postgresMessages(pool: Pool): MessageStore {
     },
     async range(key, fromSeq, toSeq) {
       const { rows } = await pool.query<MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel_type = $1 AND channel_id = $2 AND seq BETWEEN $3 AND $4 ORDER BY seq`,
-        [key.channelType, key.channelId, fromSeq, toSeq],
+        prepared(
+          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel_type = $1 AND channel_id = $2 AND seq BETWEEN $3 AND $4 ORDER BY seq`,
+          [key.channelType, key.channelId, fromSeq, toSeq],
+        ),
       );
       return rows.map(toStoredMessage);
     },
     async byClientMsgNo(fromUid, clientMsgNo) {
-      const { rows } = await pool.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE from_uid = $1 AND client_msg_no = $2`, [
-        fromUid,
-        clientMsgNo,
-      ]);
+      const { rows } = await pool.query<MessageRow>(
+        prepared(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE from_uid = $1 AND client_msg_no = $2`, [fromUid, clientMsgNo]),
+      );
       return rows[0] && toStoredMessage(rows[0]);
     },
     async count(key) {
@@ -94,8 +96,11 @@ export function postgresMessages(pool: Pool): MessageStore {
     async ordinalAt(key, seq) {
       if (seq <= 0) return 0;
       const { rows } = await pool.query<{ red_ord: number }>(
-        'SELECT red_ord FROM messages WHERE channel_type = $1 AND channel_id = $2 AND seq = $3',
-        [key.channelType, key.channelId, seq],
+        prepared('SELECT red_ord FROM messages WHERE channel_type = $1 AND channel_id = $2 AND seq = $3', [
+          key.channelType,
+          key.channelId,
+          seq,
+        ]),
       );
       return rows[0]?.red_ord ?? 0;
     },
@@ -103,10 +108,12 @@ export function postgresMessages(pool: Pool): MessageStore {
       if (!refs.length) return [];
       // One round trip whatever the number of refs; a ref named twice is answered twice.
       const { rows } = await pool.query<MessageRow>(
-        `SELECT ${messageColumns('m')}
+        prepared(
+          `SELECT ${messageColumns('m')}
          FROM unnest($1::int[], $2::text[], $3::bigint[]) AS r(channel_type, channel_id, seq)
          JOIN messages m ON m.channel_type = r.channel_type AND m.channel_id = r.channel_id AND m.seq = r.seq`,
-        [refs.map((r) => r.channelType), refs.map((r) => r.channelId), refs.map((r) => r.seq)],
+          [refs.map((r) => r.channelType), refs.map((r) => r.channelId), refs.map((r) => r.seq)],
+        ),
       );
       return rows.map(toStoredMessage);
     },

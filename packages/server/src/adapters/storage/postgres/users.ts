@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { UserPatch, UserStore } from '../../../ports/storage/index.js';
 import { toUser, type UserRow } from '../rows.js';
 import { CoalescedReads } from './coalesced-reads.js';
+import { prepared } from './prepared.js';
 import { inTransaction } from './transaction.js';
 
 const USER_COLUMNS = 'uid, name, avatar, ext, created_at, updated_at';
@@ -81,7 +82,7 @@ export function postgresUsers(pool: Pool): UserStore {
       return users.length;
     },
     async get(uid) {
-      const { rows } = await pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE uid = $1`, [uid]);
+      const { rows } = await pool.query<UserRow>(prepared(`SELECT ${USER_COLUMNS} FROM users WHERE uid = $1`, [uid]));
       return rows[0] && toUser(rows[0]);
     },
     async existing(uids) {
