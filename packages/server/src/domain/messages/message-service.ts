@@ -131,13 +131,14 @@ export class MessageService {
         syncOnce: params.header?.syncOnce ?? false,
       },
       setting: params.setting ?? {},
-      ...(params.reply && { reply: params.reply }),
-      ...(params.mentions && { mentions: params.mentions }),
-      ...(params.entities && { entities: params.entities }),
     };
+    // Assigned, not spread as `...(x && {x})`: a conditional spread takes V8's slow copy on every send.
+    if (params.reply) meta.reply = params.reply;
+    if (params.mentions) meta.mentions = params.mentions;
+    if (params.entities) meta.entities = params.entities;
+    // One literal with every field, no spread: V8 builds it from a boilerplate. Spread from
+    // `untouched` and then extended, it cost about 1 µs per field (the send path's top frame).
     const parts: MessageParts = {
-      // First, not last: V8 clones a leading spread on its fast path; one after other fields takes the slow copy.
-      ...untouched,
       messageId: ids.next(now),
       messageSeq: 0,
       clientMsgNo: params.clientMsgNo,
@@ -148,6 +149,12 @@ export class MessageService {
       contentType: params.payload.type,
       payloadJson: checked.payloadJson,
       metaJson: JSON.stringify(meta),
+      revokedAt: untouched.revokedAt,
+      revoker: untouched.revoker,
+      editedAt: untouched.editedAt,
+      editCount: untouched.editCount,
+      editedPayloadJson: untouched.editedPayloadJson,
+      annotated: untouched.annotated,
     };
     if (meta.header.noPersist) {
       const members =
@@ -164,13 +171,21 @@ export class MessageService {
       };
     }
     const message: NewMessage = {
-      ...parts,
+      channelType: parts.channelType,
+      channelId: parts.channelId,
+      messageId: parts.messageId,
+      clientMsgNo: parts.clientMsgNo,
+      fromUid: parts.fromUid,
+      timestamp: parts.timestamp,
+      contentType: parts.contentType,
+      payloadJson: parts.payloadJson,
+      metaJson: parts.metaJson,
       redDot: meta.header.redDot,
       mentionUids: params.mentions?.uids ?? [],
       mentionAll: params.mentions?.all ?? false,
       fanout: target.fanout,
-      ...(meta.header.syncOnce && { syncOnce: true }),
     };
+    if (meta.header.syncOnce) message.syncOnce = true;
     const committed = this.deps.batcher.submit(message).then((result) => {
       if (result.status === 'stored' && result.recipients) {
         // Sync-once: live to every device of those it was queued for; no conversation changes.
@@ -259,7 +274,7 @@ export class MessageService {
     const shared = frame(parts.fromUid);
     // The seq lets a member who just joined skip what their node's catch-up handed over (none when not stored).
     const seq = parts.messageSeq > 0 ? parts.messageSeq : undefined;
-    if (fanout.kind === 'none') router.pushToSuperGroup(parts.channelId, shared, { origin, ...(seq && { seq }) });
+    if (fanout.kind === 'none') router.pushToSuperGroup(parts.channelId, shared, seq ? { origin, seq } : { origin });
     else for (const uid of members ?? []) router.pushToUser(uid, shared, { origin });
   }
 }

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { UserPatch, UserStore } from '../../../ports/storage/index.js';
+import { CoalescedReads } from '../coalesced-reads.js';
 import { toUser, type UserRow } from '../rows.js';
-import { CoalescedReads } from './coalesced-reads.js';
 import { prepared } from './prepared.js';
 import { inTransaction } from './transaction.js';
 

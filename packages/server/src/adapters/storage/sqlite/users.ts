@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { UserPatch, UserStore } from '../../../ports/storage/index.js';
 
+import { CoalescedReads } from '../coalesced-reads.js';
 import { toUser, type UserRow } from '../rows.js';
 
 export function sqliteUsers(db: Database): UserStore {
@@ -19,6 +20,14 @@ export function sqliteUsers(db: Database): UserStore {
     SELECT EXISTS (SELECT 1 FROM users WHERE uid = @peer) AS peer_exists,
            EXISTS (SELECT 1 FROM blacklist WHERE owner_uid = @peer AND blocked_uid = @sender) AS blocked`);
   const list = db.prepare('SELECT blocked_uid FROM blacklist WHERE owner_uid = ? ORDER BY blocked_uid').pluck();
+  // One read transaction for all the sends of a turn: each statement outside one would open its own.
+  const readFacts = db.transaction((keys: readonly { senderUid: string; peerUid: string }[]) =>
+    keys.map((k) => {
+      const row = personFacts.get({ peer: k.peerUid, sender: k.senderUid }) as { peer_exists: number; blocked: number };
+      return { peerExists: !!row.peer_exists, blockedByPeer: !!row.blocked };
+    }),
+  );
+  const sendFacts = new CoalescedReads(async (keys: readonly { senderUid: string; peerUid: string }[]) => readFacts(keys));
 
   return {
     async upsert(uid: string, patch: UserPatch, now: number) {
@@ -48,9 +57,8 @@ export function sqliteUsers(db: Database): UserStore {
         for (const uid of uids) unblock.run(ownerUid, uid);
       })();
     },
-    async personSendFacts(senderUid, peerUid) {
-      const row = personFacts.get({ peer: peerUid, sender: senderUid }) as { peer_exists: number; blocked: number };
-      return { peerExists: !!row.peer_exists, blockedByPeer: !!row.blocked };
+    personSendFacts(senderUid, peerUid) {
+      return sendFacts.read({ senderUid, peerUid });
     },
     async blacklist(ownerUid) {
       return list.all(ownerUid) as string[];
