@@ -26,17 +26,34 @@ export function sectionRows(markdown: string, date: string): Row[] {
   const lines = section.split('\n').filter((l) => l.startsWith('|'));
   const header = (lines[0] ?? '').split('|').map((c) => c.trim());
   const col = (name: string) => header.indexOf(name);
+  const seen = new Map<string, number>();
   return lines.slice(2).map((line) => {
     const cells = line.split('|').map((c) => c.trim());
     const cpu = col('server µs/msg');
+    // Latency tables (list, sync, history) name a row by the cells before its p50.
+    let name = col('server') >= 0 ? (cells[col('server')] ?? '') : shortName(cells.slice(1, col('p50 ms')));
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    if (n > 1) name += ` (${n})`;
     return {
-      server: cells[col('server')] ?? '',
-      perSecond: num(cells[col('msgs/s')]),
+      server: name,
+      perSecond: col('msgs/s') >= 0 ? num(cells[col('msgs/s')]) : Number.NaN,
       p50: num(cells[col('p50 ms')]),
       p99: num(cells[col('p99 ms')]),
       cpuUs: cpu >= 0 ? num(cells[cpu]) : undefined,
     };
   });
+}
+
+/** "SQLite", "conversation.list, first page of 100 with lastMsg, 10,000 conversations" -> "SQLite list 10,000". */
+function shortName(cells: string[]): string {
+  return cells
+    .map((c) => {
+      const list = /^conversation\.(\w+).*?([\d,]+) conversations$/.exec(c);
+      if (list) return `${list[1]} ${list[2]}`;
+      return c.replace(/^conversation\.(\w+).*$/, '$1');
+    })
+    .join(' ');
 }
 
 const COLORS = ['#9aa5b1', '#2f6fde', '#e07b39', '#3a9d5d'];
@@ -49,14 +66,20 @@ interface Panel {
   upper?: (r: Row) => number | undefined;
 }
 
+/** Whole numbers, but tenths where the scale is small (latencies of a few ms). */
+const label = (v: number, max: number): string => v.toLocaleString('en-US', { maximumFractionDigits: max < 30 ? 1 : 0 });
+
 export function plot(runs: Array<{ label: string; rows: Row[] }>, title: string): string {
   const servers = [...new Set(runs.flatMap((r) => r.rows.map((x) => x.server)))];
-  const panels: Panel[] = [
-    { title: 'msgs/s (higher is better)', value: (r) => r.perSecond },
-    { title: 'latency ms, p50 (dark) and p99 (light)', value: (r) => r.p50, upper: (r) => r.p99 },
-    { title: 'server CPU µs per message (lower is better)', value: (r) => r.cpuUs },
-  ];
-  const pw = 330;
+  const all = runs.flatMap((r) => r.rows);
+  const panels = (
+    [
+      { title: 'msgs/s (higher is better)', value: (r) => (Number.isNaN(r.perSecond) ? undefined : r.perSecond) },
+      { title: 'latency ms, p50 (dark) and p99 (light)', value: (r) => r.p50, upper: (r) => r.p99 },
+      { title: 'server CPU µs per message (lower is better)', value: (r) => r.cpuUs },
+    ] satisfies Panel[] as Panel[]
+  ).filter((panel) => all.some((r) => panel.value(r) !== undefined));
+  const pw = Math.max(330, servers.length * 40 * runs.length + 70);
   const ph = 260;
   const top = 72;
   const left = 50;
@@ -83,7 +106,7 @@ export function plot(runs: Array<{ label: string; rows: Row[] }>, title: string)
     out.push(`<line x1="${x0}" y1="${top}" x2="${x0}" y2="${top + ph}" stroke="#333"/>`);
     for (let t = 0; t <= 4; t++) {
       const v = (max / 1.1) * (t / 4);
-      out.push(`<text x="${x0 - 4}" y="${y(v) + 4}" text-anchor="end" fill="#555">${Math.round(v).toLocaleString('en-US')}</text>`);
+      out.push(`<text x="${x0 - 4}" y="${y(v) + 4}" text-anchor="end" fill="#555">${label(v, max)}</text>`);
       out.push(`<line x1="${x0}" y1="${y(v)}" x2="${x0 + w}" y2="${y(v)}" stroke="#eee"/>`);
     }
     const gw = w / servers.length;
@@ -101,7 +124,7 @@ export function plot(runs: Array<{ label: string; rows: Row[] }>, title: string)
         out.push(`<rect x="${gx + i * bw}" y="${y(v)}" width="${bw - 2}" height="${top + ph - y(v)}" fill="${color}"/>`);
         const shown = up ?? v;
         out.push(
-          `<text x="${gx + i * bw + (bw - 2) / 2}" y="${y(shown) - 3}" text-anchor="middle" font-size="9">${Math.round(shown).toLocaleString('en-US')}</text>`,
+          `<text x="${gx + i * bw + (bw - 2) / 2}" y="${y(shown) - 3}" text-anchor="middle" font-size="9">${label(shown, max)}</text>`,
         );
       });
       const words = server.split(' ');
