@@ -39,7 +39,14 @@ async function notFoundById(client: TestClient, conversationId: string, messageI
     client.request('message.history', { conversationId, cursor: messageId, pageSize: 10 }),
     client.request('message.removeHistory', { conversationId, messageIds: [messageId] }),
   ];
-  return Promise.all(attempts.map((a) => a.then(() => 'answered', (e: { code: string }) => e.code)));
+  return Promise.all(
+    attempts.map((a) =>
+      a.then(
+        () => 'answered',
+        (e: { code: string }) => e.code,
+      ),
+    ),
+  );
 }
 
 await describeEachBackend('retention', (backend) => {
@@ -182,10 +189,20 @@ await describeEachBackend('retention', (backend) => {
         defaultDays: 0,
         effectiveDays: 0,
       });
-      expect(await t.adminOk('PUT', '/groups/adm-g/retention', { retentionDays: 30 })).toMatchObject({ retentionDays: 30, effectiveDays: 30 });
+      expect(await t.adminOk('PUT', '/groups/adm-g/retention', { retentionDays: 30 })).toMatchObject({
+        retentionDays: 30,
+        effectiveDays: 30,
+      });
       expect(await t.adminOk('PUT', '/groups/adm-g/retention', { retentionDays: 0 })).toMatchObject({ retentionDays: 0, effectiveDays: 0 });
       expect(await t.adminOk('PUT', '/groups/adm-g/retention', { retentionDays: 36_500 })).toMatchObject({ retentionDays: 36_500 });
-      for (const body of [{}, { retentionDays: -1 }, { retentionDays: 36_501 }, { retentionDays: 1.5 }, { retentionDays: '7' }, { retentionDays: 7, x: 1 }]) {
+      for (const body of [
+        {},
+        { retentionDays: -1 },
+        { retentionDays: 36_501 },
+        { retentionDays: 1.5 },
+        { retentionDays: '7' },
+        { retentionDays: 7, x: 1 },
+      ]) {
         const res = await t.admin('PUT', '/groups/adm-g/retention', body);
         expect([res.status, res.body.code], JSON.stringify(body)).toEqual([400, 'request.invalid']);
       }
