@@ -35,10 +35,10 @@ describe('configuration', () => {
   });
 
   it('keeps messages for ever unless told a retention, and removes expired ones in bounded batches', () => {
-    expect(loadConfig({}).retention).toEqual({ defaultDays: 0, intervalMs: 600_000, batchSize: 500 });
+    expect(loadConfig({}).retention).toEqual({ defaultDays: 0, intervalMs: 600_000, batchSize: 100 });
     expect(
-      loadConfig({ PARLEY_RETENTION_DAYS: '30', PARLEY_RETENTION_INTERVAL_SECONDS: '60', PARLEY_RETENTION_BATCH_SIZE: '100' }).retention,
-    ).toEqual({ defaultDays: 30, intervalMs: 60_000, batchSize: 100 });
+      loadConfig({ PARLEY_RETENTION_DAYS: '30', PARLEY_RETENTION_INTERVAL_SECONDS: '60', PARLEY_RETENTION_BATCH_SIZE: '500' }).retention,
+    ).toEqual({ defaultDays: 30, intervalMs: 60_000, batchSize: 500 });
   });
 
   it('takes an existing web build folder, and refuses one that is not there', () => {

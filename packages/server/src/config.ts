@@ -214,7 +214,7 @@ export function loadConfig(env: Env = process.env): Config {
     retention: {
       defaultDays: int(env, 'PARLEY_RETENTION_DAYS', 0, 0, MAX_RETENTION_DAYS),
       intervalMs: int(env, 'PARLEY_RETENTION_INTERVAL_SECONDS', 600, 10, 86_400) * 1000,
-      batchSize: int(env, 'PARLEY_RETENTION_BATCH_SIZE', 500, 1, 500),
+      batchSize: int(env, 'PARLEY_RETENTION_BATCH_SIZE', 100, 1, 500),
     },
   };
 }
