@@ -210,7 +210,7 @@ export class MessageService {
         const targets = [{ uid: sender.uid, conversationId: `p2p|${channelId}` }];
         if (channelId !== sender.uid) targets.push({ uid: channelId, conversationId: `p2p|${sender.uid}` });
         const key = { channelType, channelId: personChannelId(sender.uid, channelId) };
-        return { ...key, fanout: { kind: 'users', targets }, expired: await this.deps.expiry?.floorOf(key) };
+        return { channelId: key.channelId, fanout: { kind: 'users', targets }, expired: await this.deps.expiry?.floorOf(key) };
       }
       case ChannelType.Group:
       case ChannelType.SuperGroup: {
