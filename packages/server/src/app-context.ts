@@ -9,6 +9,8 @@ import type { DeliveryRouter } from './domain/delivery/router.js';
 import type { MessageActions } from './domain/messages/message-actions.js';
 import type { MessageService } from './domain/messages/message-service.js';
 import type { SyncOnceService } from './domain/messages/sync-once-service.js';
+import type { GroupRetention } from './domain/retention/group-retention.js';
+import type { RetentionJob } from './domain/retention/retention-job.js';
 import type { UserService } from './domain/users/user-service.js';
 import type { Metrics } from './observability/metrics.js';
 import type { FileStore } from './ports/files.js';
@@ -34,6 +36,10 @@ export interface AppContext {
   messageActions: MessageActions;
   /** Messages sent with header.syncOnce, waiting for each recipient until acknowledged. */
   syncOnce: SyncOnceService;
+  /** Groups' own retention settings (admin API). */
+  groupRetention: GroupRetention;
+  /** This node's background removal of expired messages (tests run it with `runOnce`). */
+  retentionJob: RetentionJob;
   /** True once shutdown began: new work is refused with `server.shutting_down`. */
   isShuttingDown(): boolean;
 }

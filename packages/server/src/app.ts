@@ -22,6 +22,9 @@ import { SendBatcher } from './domain/messages/send-batcher.js';
 import { SharedRateLimit } from './domain/messages/shared-rate-limit.js';
 import { SyncOnceService } from './domain/messages/sync-once-service.js';
 import { MessageVisibility } from './domain/messages/visibility.js';
+import { MessageExpiry } from './domain/retention/expiry.js';
+import { GroupRetention } from './domain/retention/group-retention.js';
+import { RetentionJob } from './domain/retention/retention-job.js';
 import { UserService } from './domain/users/user-service.js';
 import { instrumentBus } from './observability/bus-metrics.js';
 import { createLogger } from './observability/logger.js';
@@ -58,7 +61,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // The bus first: an unreachable broker stops the start before the database is touched.
   const bus = instrumentBus(options.bus ?? (await openBus(config.busUrl, config.busPrefix)), metrics);
   const storage = options.storage ?? (await openStorage(config));
-  const visibility = new MessageVisibility(storage);
+  const clock = options.clock ?? Date.now;
+  const expiry = new MessageExpiry(storage, config.retention.defaultDays, clock);
+  const visibility = new MessageVisibility(storage, expiry);
   const router: DeliveryRouter = new DeliveryRouter(
     bus,
     (uid) => storage.channels.superGroupsOf(uid),
@@ -82,10 +87,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     storage.commitConcurrency,
   );
   let shuttingDown = false;
-  const clock = options.clock ?? Date.now;
   const rateLimit = new SharedRateLimit(new RateLimiter(config.limits.sendRatePerSec, config.limits.sendBurst), router);
-  const conversations = new ConversationService(storage, router, config.limits, clock);
-  const messageActions = new MessageActions(storage, router, conversations, config.limits, clock);
+  const conversations = new ConversationService(storage, router, config.limits, clock, expiry);
+  const messageActions = new MessageActions(storage, router, conversations, config.limits, clock, expiry);
   const messages = new MessageService({
     storage,
     router,
@@ -95,8 +99,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     limits: config.limits,
     conversations,
     clock,
+    expiry,
     onResult: (reason) => metrics.sends.inc({ reason }),
   });
+  const retentionJob = new RetentionJob(storage, { ...config.retention, clock, log });
   const groups = new GroupService(storage, users, router);
   const memberGroups = new MemberGroups(storage);
   const ctx: AppContext = {
@@ -114,6 +120,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     conversations,
     messageActions,
     syncOnce: new SyncOnceService(storage.syncOnce),
+    groupRetention: new GroupRetention(storage, config.retention.defaultDays),
+    retentionJob,
     messages,
     isShuttingDown: () => shuttingDown,
   };
@@ -122,6 +130,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const gateway = new WsGateway(ctx, http.server);
   await http.listen({ port: config.port, host: config.host });
   const port = (http.server.address() as AddressInfo).port;
+  retentionJob.start();
   if (config.mode === 'development') {
     log.warn(
       'DEVELOPMENT MODE: anyone can log in as any uid (POST /v1/dev/login) and the app secret is public. Set PARLEY_MODE=production for real use.',
@@ -135,6 +144,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       shuttingDown = true;
       // Sends already accepted are stored and acked; new ones are refused from here on.
       await batcher.close();
+      await retentionJob.close();
       rateLimit.close();
       nodeWatch.close();
       await gateway.close();

@@ -34,6 +34,13 @@ describe('configuration', () => {
     expect(config).toMatchObject({ port: 6000, databaseUrl: 'postgres://u@h/db', limits: { textMaxChars: 10, sendRatePerSec: 0 } });
   });
 
+  it('keeps messages for ever unless told a retention, and removes expired ones in bounded batches', () => {
+    expect(loadConfig({}).retention).toEqual({ defaultDays: 0, intervalMs: 600_000, batchSize: 100 });
+    expect(
+      loadConfig({ PARLEY_RETENTION_DAYS: '30', PARLEY_RETENTION_INTERVAL_SECONDS: '60', PARLEY_RETENTION_BATCH_SIZE: '500' }).retention,
+    ).toEqual({ defaultDays: 30, intervalMs: 60_000, batchSize: 500 });
+  });
+
   it('takes an existing web build folder, and refuses one that is not there', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-web-'));
     try {
@@ -56,6 +63,11 @@ describe('configuration', () => {
     [{ PARLEY_MODE: 'production' }, /PARLEY_APP_SECRET is required/],
     [{ PARLEY_MODE: 'production', PARLEY_APP_SECRET: DEV_APP_SECRET }, /public development secret/],
     [{ PARLEY_MODE: 'production', PARLEY_APP_SECRET: 'short' }, /at least 32 characters/],
+    [{ PARLEY_RETENTION_DAYS: '-1' }, /PARLEY_RETENTION_DAYS must be an integer from 0 to 36500, got "-1"/],
+    [{ PARLEY_RETENTION_DAYS: '1.5' }, /PARLEY_RETENTION_DAYS must be an integer/],
+    [{ PARLEY_RETENTION_DAYS: '36501' }, /PARLEY_RETENTION_DAYS must be an integer from 0 to 36500/],
+    [{ PARLEY_RETENTION_BATCH_SIZE: '501' }, /PARLEY_RETENTION_BATCH_SIZE must be an integer from 1 to 500/],
+    [{ PARLEY_RETENTION_INTERVAL_SECONDS: '5' }, /PARLEY_RETENTION_INTERVAL_SECONDS must be an integer from 10 to 86400/],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

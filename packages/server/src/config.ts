@@ -66,7 +66,21 @@ export interface Config {
    */
   allowedOrigins: readonly string[] | '*';
   limits: Limits;
+  retention: RetentionConfig;
 }
+
+/** Message retention (docs/operations.md, Retention). */
+export interface RetentionConfig {
+  /** Days a message is kept where its group has no setting of its own; 0 keeps messages forever. */
+  defaultDays: number;
+  /** How often each node's job looks for expired messages to remove. */
+  intervalMs: number;
+  /** Rows one removal step (one transaction) writes at most: no lock is held long. */
+  batchSize: number;
+}
+
+/** A century: longer would be forever in practice, and keeps now - days in a safe integer. */
+export const MAX_RETENTION_DAYS = 36_500;
 
 /** A secret anyone can read in this repository; production refuses it. */
 export const DEV_APP_SECRET = 'parley-development-secret-do-not-use-in-production';
@@ -197,5 +211,10 @@ export function loadConfig(env: Env = process.env): Config {
     wsMaxFrameBytes: int(env, 'PARLEY_WS_MAX_FRAME_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
     allowedOrigins: allowedOrigins(env, mode),
     limits: loadLimits(env),
+    retention: {
+      defaultDays: int(env, 'PARLEY_RETENTION_DAYS', 0, 0, MAX_RETENTION_DAYS),
+      intervalMs: int(env, 'PARLEY_RETENTION_INTERVAL_SECONDS', 600, 10, 86_400) * 1000,
+      batchSize: int(env, 'PARLEY_RETENTION_BATCH_SIZE', 100, 1, 500),
+    },
   };
 }

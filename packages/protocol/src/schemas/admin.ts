@@ -131,6 +131,25 @@ export const WhitelistBody = Type.Object(
   { additionalProperties: false },
 );
 
+const RetentionDays = Type.Union(
+  [
+    Type.Integer({ minimum: 0, maximum: 36_500, description: 'Days a message is kept; 0 keeps messages forever' }),
+    Type.Null({ description: "Follow the server's default (PARLEY_RETENTION_DAYS)" }),
+  ],
+  { description: "Days this group keeps its messages: 0 forever, null the server's default" },
+);
+
+export const GroupRetentionBody = Type.Object({ retentionDays: RetentionDays }, { additionalProperties: false });
+export type GroupRetentionBody = Static<typeof GroupRetentionBody>;
+
+export const GroupRetention = Type.Object({
+  groupId: Type.String(),
+  retentionDays: RetentionDays,
+  defaultDays: Type.Integer({ description: "The server's default (PARLEY_RETENTION_DAYS); 0 keeps messages forever" }),
+  effectiveDays: Type.Integer({ description: 'What applies: retentionDays, or defaultDays when that is null; 0 keeps messages forever' }),
+});
+export type GroupRetention = Static<typeof GroupRetention>;
+
 export const AdminSendBody = Type.Object(
   {
     fromUid: Type.Optional(Uid),

@@ -1,4 +1,6 @@
+import { backupCommand } from './backup.js';
 import type { Command } from './command.js';
+import { restoreCommand } from './restore.js';
 
 /** Every `parley` sub-command, in the order `parley help` lists them. Add a command here. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [backupCommand, restoreCommand];

@@ -28,6 +28,8 @@ export const adminRoutes: Record<string, { path: string; body?: unknown }> = {
   'PUT /v1/admin/groups/:groupId/admins': { path: `/v1/admin/groups/${GROUP.G}/admins`, body: { uids: [U.bob], isAdmin: true } },
   'GET /v1/admin/groups/:groupId/whitelist': { path: `/v1/admin/groups/${GROUP.G}/whitelist` },
   'PUT /v1/admin/groups/:groupId/whitelist': { path: `/v1/admin/groups/${GROUP.G}/whitelist`, body: { uids: [U.bob] } },
+  'GET /v1/admin/groups/:groupId/retention': { path: `/v1/admin/groups/${GROUP.G}/retention` },
+  'PUT /v1/admin/groups/:groupId/retention': { path: `/v1/admin/groups/${GROUP.G}/retention`, body: { retentionDays: 1 } },
   'POST /v1/admin/messages': {
     path: '/v1/admin/messages',
     body: { fromUid: U.alice, channelId: GROUP.G, channelType: 2, payload: { type: 1, content: 'az forged as alice' } },

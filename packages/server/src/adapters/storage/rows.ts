@@ -62,6 +62,9 @@ export interface ChannelRow {
   max_seq: number;
   last_msg_at: number;
   created_at: number;
+  retention_days: number | null;
+  purged_seq: number;
+  purged_ord: number;
 }
 
 export const toChannel = (r: ChannelRow): ChannelRecord => ({
@@ -77,6 +80,9 @@ export const toChannel = (r: ChannelRow): ChannelRecord => ({
   maxSeq: r.max_seq,
   lastMessageAt: r.last_msg_at,
   createdAt: r.created_at,
+  retentionDays: r.retention_days,
+  purgedSeq: r.purged_seq,
+  purgedOrd: r.purged_ord,
 });
 
 /** ChannelStore.update's patch fields and their columns. */

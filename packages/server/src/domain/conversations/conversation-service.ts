@@ -11,12 +11,21 @@ import {
   type SyncResult,
 } from '@parley/protocol';
 import type { Limits } from '../../config.js';
-import type { ConversationPatch, ConversationRow, Storage } from '../../ports/storage/index.js';
+import { type ConversationPatch, type ConversationRow, type ExpiryFloor, NO_FLOOR, type Storage } from '../../ports/storage/index.js';
 import { pushFrameOf, renderPush } from '../delivery/push-frame.js';
 import type { DeliveryRouter } from '../delivery/router.js';
 import { MessageReader } from '../messages/message-reader.js';
+import { MessageExpiry } from '../retention/expiry.js';
 import { type AnyConversationRef, type ConversationKey, requireAccess } from './conversation-access.js';
-import { byListOrder, type ConversationState, fromRow, fromSuperGroup, showsLastMessage, unreadOf } from './conversation-state.js';
+import {
+  afterExpiry,
+  byListOrder,
+  type ConversationState,
+  fromRow,
+  fromSuperGroup,
+  showsLastMessage,
+  unreadOf,
+} from './conversation-state.js';
 import { renderConversationJson, toConversation } from './conversation-view.js';
 import { decodeCursor, decodePinCursor, decodeSyncToken, encodeCursor, encodePinCursor, encodeSyncToken } from './tokens.js';
 
@@ -37,6 +46,8 @@ export class ConversationService {
     private readonly router: DeliveryRouter,
     private readonly limits: Limits,
     private readonly clock: () => number = Date.now,
+    /** Retention: what has expired is read and cleared in every conversation shown (see afterExpiry). */
+    private readonly expiry = new MessageExpiry(storage, 0, clock),
   ) {
     this.reader = new MessageReader(storage);
   }
@@ -127,8 +138,10 @@ export class ConversationService {
   /** Reads up to `seq` (default: the last message); a position behind the current one is ignored. */
   async markRead(uid: string, ref: ConversationRef, seq?: number): Promise<Conversation> {
     const key = await requireAccess(this.storage, uid, ref);
-    const state = await this.state(uid, key);
-    if (!state?.listed) throw new ParleyError('conversation.not_found', `No conversation ${key.conversationId}`);
+    const stored = await this.state(uid, key);
+    if (!stored?.listed) throw new ParleyError('conversation.not_found', `No conversation ${key.conversationId}`);
+    // Expired messages are read already: a position at or below them changes nothing.
+    const [state] = (await this.withExpiry([stored])) as [ConversationState];
     const target = Math.min(seq ?? state.lastSeq, state.lastSeq);
     if (target <= state.readSeq) return (await this.render(uid, [state], true, 0))[0] as Conversation;
     const ord = target === state.lastSeq ? state.lastOrd : await this.storage.messages.ordinalAt(key, target);
@@ -220,8 +233,8 @@ export class ConversationService {
 
   /** The sum of unread over every conversation: one aggregate for fan-out rows, plus the super groups. */
   async totalUnread(uid: string): Promise<number> {
-    const { plain, recount } = await this.storage.conversations.unreadTotal(uid);
-    const others = [...recount.map(fromRow), ...(await this.superGroupStates(uid)).filter((s) => s.listed)];
+    const { plain, recount } = await this.storage.conversations.unreadTotal(uid, this.expiry.policy());
+    const others = await this.withExpiry([...recount.map(fromRow), ...(await this.superGroupStates(uid)).filter((s) => s.listed)]);
     const counted = await Promise.all(others.map(async (s) => (await this.exact(uid, s)).unread));
     return counted.reduce((sum, n) => sum + n, plain);
   }
@@ -230,11 +243,18 @@ export class ConversationService {
    * After a commit: `conversation.updated` to every device of each owner whose row the message
    * changed, the sender's included. Rows are the batch's final state, shared by the batch's
    * messages to that channel, so only the channel's last message of the batch pushes them.
+   * `expired` is the channel's expiry floor as the send found it (retention), so that unread does
+   * not count messages that expired while their reader was away.
    */
-  publishCommitted(rows: readonly ConversationRow[], messageSeq: number, renderLastMsg: (viewerUid: string) => string): void {
+  publishCommitted(
+    rows: readonly ConversationRow[],
+    messageSeq: number,
+    renderLastMsg: (viewerUid: string) => string,
+    expired: ExpiryFloor = NO_FLOOR,
+  ): void {
     for (const row of rows) {
       if (row.lastSeq !== messageSeq) continue;
-      const state = fromRow(row);
+      const state = afterExpiry(fromRow(row), expired);
       if (state.mayHide) {
         // Rare: unread needs an exact recount, so this one goes the general (async) way.
         void this.pushUpdated(row.uid, state).catch(() => {});
@@ -295,10 +315,16 @@ export class ConversationService {
     return { version: c.version, clock: c.superGroupClock, epoch: c.epoch };
   }
 
+  /** The states as retention leaves them (see afterExpiry), their channels' floors read at once. */
+  private async withExpiry(states: readonly ConversationState[]): Promise<ConversationState[]> {
+    const floorOf = await this.expiry.floors(states);
+    return states.map((s) => afterExpiry(s, floorOf(s)));
+  }
+
   /** Wire conversations, fetching last messages and recents in as few reads as the store allows. */
   private async render(uid: string, states: readonly ConversationState[], needLastMsg: boolean, msgCount: number): Promise<Conversation[]> {
     // Only a conversation where revokes or deletions may hide messages needs a read to be exact.
-    const exact = await Promise.all(states.map((s) => (s.mayHide ? this.exact(uid, s) : plainExact(s))));
+    const exact = await Promise.all((await this.withExpiry(states)).map((s) => (s.mayHide ? this.exact(uid, s) : plainExact(s))));
     // Without needLastMsg the last message is still read where a revoke may have touched it (mayHide):
     // lastMsgType and revokeNotification come from it.
     const refs = exact

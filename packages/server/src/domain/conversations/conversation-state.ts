@@ -1,4 +1,4 @@
-import { type ConversationRow, isListedRow, type SuperGroupView } from '../../ports/storage/index.js';
+import { type ConversationRow, type ExpiryFloor, isListedRow, type SuperGroupView } from '../../ports/storage/index.js';
 
 /**
  * One user's conversation, whichever way it is kept: read straight from a fan-out row (1:1,
@@ -63,6 +63,23 @@ export function fromSuperGroup(view: SuperGroupView): ConversationState {
     listed: (hasNews ? channel.maxSeq : 0) > hiddenSeq && (hasNews || (row?.sortTs ?? 0) > 0),
     mayHide: channel.revokeCount > 0 || (row?.mayHide ?? false),
   };
+}
+
+/**
+ * The conversation once the messages at or below `floor.seq` expired (retention): they are read (the
+ * read position moves up to the floor, or to the last message if that is older; unread and
+ * mentionedMe follow) and cleared (neither shown nor counted as the last message). Its place in the
+ * list stays: a conversation whose every message expired is listed with no last message. The job
+ * that removes expired messages moves the stored rows the same way first, so the view is the same
+ * before and after it.
+ */
+export function afterExpiry(s: ConversationState, floor: ExpiryFloor): ConversationState {
+  if (floor.seq <= 0) return s;
+  const reach = Math.min(floor.seq, s.lastSeq);
+  const clearSeq = Math.max(s.clearSeq, floor.seq);
+  if (reach < s.readSeq) return { ...s, clearSeq };
+  const ordAtReach = reach === floor.seq ? floor.ord : s.lastOrd;
+  return { ...s, readSeq: reach, readOrd: Math.max(s.readOrd, ordAtReach), clearSeq };
 }
 
 export const unreadOf = (s: ConversationState): number => (s.lastSeq > s.readSeq ? Math.max(0, s.lastOrd - s.readOrd) : 0);

@@ -18,6 +18,7 @@ import type { ConversationService } from '../conversations/conversation-service.
 import { fromRow as rowState } from '../conversations/conversation-state.js';
 import { renderPush } from '../delivery/push-frame.js';
 import type { DeliveryRouter } from '../delivery/router.js';
+import { MessageExpiry } from '../retention/expiry.js';
 import { type HistoryRequest, historyReach, planHistory, type SeqSpan, widenPastDeleted } from './history-window.js';
 import { MessageReader } from './message-reader.js';
 import { checkPayload } from './payload-rules.js';
@@ -42,9 +43,10 @@ export class MessageActions {
     private readonly conversations: ConversationService,
     private readonly limits: Limits,
     private readonly clock: () => number = Date.now,
+    expiry = new MessageExpiry(storage, 0, clock),
   ) {
     this.reader = new MessageReader(storage);
-    this.visibility = new MessageVisibility(storage);
+    this.visibility = new MessageVisibility(storage, expiry);
   }
 
   async history(uid: string, params: HistoryParams): Promise<HistoryResult> {
@@ -87,7 +89,11 @@ export class MessageActions {
     const visible = stored.filter((m) => !deleted.has(m.messageSeq));
     const wire = new Map((await this.reader.render(uid, visible)).map((m) => [m.messageSeq, m]));
     const messages: HistoryResult['messages'] = [];
-    for (let seq = range.from; seq <= range.to; seq++) messages.push(wire.get(seq) ?? { messageSeq: seq, deleted: true });
+    // Seqs before the first one stored were removed by retention after the window was read
+    // (removal is always a prefix of the log): they are no placeholders, they are gone.
+    const firstStored = stored[0]?.messageSeq ?? range.to + 1;
+    for (let seq = Math.max(range.from, firstStored); seq <= range.to; seq++)
+      messages.push(wire.get(seq) ?? { messageSeq: seq, deleted: true });
     const hasMoreBefore = range.from > window.floor + 1;
     const hasMoreAfter = range.to < window.ceiling;
     // The cursor is the edge of what was read, placeholder or not, so the next page starts right past it.
@@ -211,11 +217,16 @@ export class MessageActions {
 
   /**
    * The message, if `uid` belongs to its channel now and may see it (a sender may still act on
-   * their own message); otherwise the same not_found as a missing one.
+   * their own message, but not once it expired); otherwise the same not_found as a missing one.
    */
   private async find(uid: string, messageId: string): Promise<StoredMessage> {
     const m = await this.storage.messageState.byId(messageId);
-    if (m && (await this.isMember(uid, m)) && (m.fromUid === uid || (await this.visibility.canSee(uid, refOf(m))))) return m;
+    if (
+      m &&
+      (await this.isMember(uid, m)) &&
+      (m.fromUid === uid ? !(await this.visibility.expired(refOf(m))) : await this.visibility.canSee(uid, refOf(m)))
+    )
+      return m;
     throw new ParleyError('message.not_found', `No message ${messageId}`);
   }
 

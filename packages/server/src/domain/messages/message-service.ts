@@ -9,11 +9,12 @@ import {
   SYSTEM_UID,
 } from '@parley/protocol';
 import type { Limits } from '../../config.js';
-import type { Fanout, NewMessage, Storage } from '../../ports/storage/index.js';
+import type { ExpiryFloor, Fanout, NewMessage, Storage } from '../../ports/storage/index.js';
 import { personChannelId } from '../channels/person-channel.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { pushFrameOf } from '../delivery/push-frame.js';
 import type { DeliveryRouter } from '../delivery/router.js';
+import type { MessageExpiry } from '../retention/expiry.js';
 import type { MessageIdGenerator } from './message-id.js';
 import { type MessageMeta, type MessageParts, renderMessageJson, untouched, viewedChannelId } from './message-view.js';
 import { checkPayload } from './payload-rules.js';
@@ -40,6 +41,8 @@ export interface MessageServiceDeps {
   conversations: ConversationService;
   /** Server time in ms; message timestamps and updateTimes come from here. */
   clock: () => number;
+  /** Retention: the pushed conversations do not count what expired in their channel. */
+  expiry?: MessageExpiry;
   onResult?: (reasonCode: number) => void;
 }
 
@@ -54,6 +57,8 @@ interface Target {
   /** Internal channel id. */
   channelId: string;
   fanout: Fanout;
+  /** The channel's expiry floor (retention) at check time, for the conversations its commit pushes. */
+  expired?: ExpiryFloor;
 }
 
 /**
@@ -202,7 +207,7 @@ export class MessageService {
           result.conversations.map((c) => c.uid),
           render,
         );
-        this.deps.conversations.publishCommitted(result.conversations, parts.messageSeq, render);
+        this.deps.conversations.publishCommitted(result.conversations, parts.messageSeq, render, target.expired);
       }
       const { ack } = result;
       return {
@@ -227,7 +232,8 @@ export class MessageService {
         if (reason !== ReasonCode.ReasonSuccess) return reason;
         const targets = [{ uid: sender.uid, conversationId: `p2p|${channelId}` }];
         if (channelId !== sender.uid) targets.push({ uid: channelId, conversationId: `p2p|${sender.uid}` });
-        return { channelId: personChannelId(sender.uid, channelId), fanout: { kind: 'users', targets } };
+        const key = { channelType, channelId: personChannelId(sender.uid, channelId) };
+        return { channelId: key.channelId, fanout: { kind: 'users', targets }, expired: await this.deps.expiry?.floorOf(key) };
       }
       case ChannelType.Group:
       case ChannelType.SuperGroup: {
@@ -241,13 +247,19 @@ export class MessageService {
         return {
           channelId,
           fanout: channelType === ChannelType.Group ? { kind: 'members', conversationId } : { kind: 'none', conversationId },
+          // Super groups push no conversations with their messages: nothing to read for them.
+          expired: channelType === ChannelType.Group && facts.channel ? await this.deps.expiry?.floorOfChannel(facts.channel) : undefined,
         };
       }
       case ChannelType.System: {
         if (sender.uid !== SYSTEM_UID) return ReasonCode.ReasonNotAllowSend;
         const facts = await storage.users.personSendFacts(sender.uid, channelId);
         if (!facts.peerExists) return ReasonCode.ReasonChannelNotExist;
-        return { channelId, fanout: { kind: 'users', targets: [{ uid: channelId, conversationId: `system|${channelId}` }] } };
+        return {
+          channelId,
+          fanout: { kind: 'users', targets: [{ uid: channelId, conversationId: `system|${channelId}` }] },
+          expired: await this.deps.expiry?.floorOf({ channelType, channelId }),
+        };
       }
       default:
         return ReasonCode.ReasonNotSupportChannelType;

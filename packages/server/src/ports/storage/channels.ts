@@ -17,6 +17,12 @@ export interface ChannelRecord extends ChannelKey {
   maxSeq: number;
   lastMessageAt: number;
   createdAt: number;
+  /** The group's own retention (see RetentionStore): null follows the server's default, 0 keeps forever. */
+  retentionDays: number | null;
+  /** Retention removed every message at or below this seq (0: none removed). */
+  purgedSeq: number;
+  /** Countable (redDot) messages up to purgedSeq: where unread counting resumes after them. */
+  purgedOrd: number;
 }
 
 export interface MemberRecord {

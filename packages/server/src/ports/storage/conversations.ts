@@ -1,4 +1,5 @@
 import type { ChannelKey, ChannelRecord } from './channels.js';
+import type { RetentionPolicy } from './retention.js';
 
 /**
  * One user's own state of one conversation. For 1:1 chats and groups the send path keeps the
@@ -44,7 +45,7 @@ export const isListedRow = (row: Pick<ConversationRow, 'lastSeq' | 'hiddenSeq' |
 export interface SuperGroupView {
   channel: ChannelRecord & { redCount: number; allMentionSeq: number; superGroupClock: number; revokeCount: number };
   joinSeq: number;
-  /** Countable messages up to joinSeq. */
+  /** Countable messages up to joinSeq (`MessageStore.ordinalAt` at it: purgedOrd where retention removed it). */
   joinOrd: number;
   row: ConversationRow | undefined;
 }
@@ -138,6 +139,10 @@ export interface ConversationStore {
    * Unread over the user's listed fan-out conversations: `plain` sums max(lastOrd - readOrd, 0) over
    * the rows without `mayHide`; `recount` are the rows with it, in no particular order, for the caller
    * to count exactly. Read as of one moment: no row is in both, none is missed.
+   * Retention: rows with unread (lastOrd > readOrd) that may count expired or removed messages are
+   * recounted too: those reading below their channel's purgedSeq and, under `retention`, those whose
+   * oldest unread message still stored (at max(readSeq, purgedSeq) + 1) is below their channel's
+   * cutoff plus EXPIRY_MARGIN_MS. Without `retention` nothing else counts as expired.
    */
-  unreadTotal(uid: string): Promise<{ plain: number; recount: ConversationRow[] }>;
+  unreadTotal(uid: string, retention?: RetentionPolicy): Promise<{ plain: number; recount: ConversationRow[] }>;
 }

@@ -2,6 +2,7 @@ import type { ChannelStore } from './channels.js';
 import type { ConversationStore } from './conversations.js';
 import type { MessageStateStore } from './message-state.js';
 import type { MessageStore } from './messages.js';
+import type { RetentionStore } from './retention.js';
 import type { SyncOnceStore } from './sync-once.js';
 import type { UserStore } from './users.js';
 
@@ -11,6 +12,8 @@ export { isListedRow } from './conversations.js';
 export type * from './message-state.js';
 export { refKey } from './message-state.js';
 export type * from './messages.js';
+export type * from './retention.js';
+export { channelRefKey, cutoffOf, DAY_MS, EXPIRY_MARGIN_MS, effectiveDays, NO_FLOOR } from './retention.js';
 export type * from './sync-once.js';
 export type * from './users.js';
 
@@ -44,6 +47,7 @@ export interface Storage {
   readonly conversations: ConversationStore;
   readonly messageState: MessageStateStore;
   readonly syncOnce: SyncOnceStore;
+  readonly retention: RetentionStore;
   /**
    * Records per kind (a SQL adapter: rows per table), for tests to prove how many records an
    * operation wrote: the contract sums the values around a commit and reads `messages` by name.

@@ -79,6 +79,7 @@ export interface MessageStateStore {
    * The last seq stored before `timestamp`: the seq s with ts(s) < timestamp <= ts(s + 1) (0 if the
    * first message is not before it, maxSeq if the last one is). Timestamps follow seq order but for
    * clock skew between nodes; where they do not, any such s is right (a binary search on seq finds one).
+   * Seqs retention removed (at or below the channel's purgedSeq) count as before any timestamp.
    */
   seqBefore(key: ChannelKey, timestamp: number): Promise<number>;
 }

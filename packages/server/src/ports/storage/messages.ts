@@ -115,7 +115,10 @@ export interface MessageStore {
   byClientMsgNo(fromUid: string, clientMsgNo: string): Promise<StoredMessage | undefined>;
   /** How many messages the channel has stored. */
   count(key: ChannelKey): Promise<number>;
-  /** Countable (redDot) messages of the channel up to and including `seq` (0 for seq 0, or a seq not stored). */
+  /**
+   * Countable (redDot) messages of the channel up to and including `seq` (0 for seq 0, or a seq not
+   * stored); for a seq retention removed (at or below the channel's purgedSeq), the channel's purgedOrd.
+   */
   ordinalAt(key: ChannelKey, seq: number): Promise<number>;
   /** The messages at the given positions that exist, in no particular order. */
   bySeqs(refs: ReadonlyArray<ChannelKey & { seq: number }>): Promise<StoredMessage[]>;

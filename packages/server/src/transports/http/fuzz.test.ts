@@ -63,6 +63,7 @@ function baseBodies(w: FuzzWorld): Record<string, Record<string, unknown>> {
     'PUT /v1/admin/groups/{groupId}/mute': { muteAll: false },
     'PUT /v1/admin/groups/{groupId}/members/{uid}/mute': { muted: false },
     'PUT /v1/admin/groups/{groupId}/whitelist': { uids: [] },
+    'PUT /v1/admin/groups/{groupId}/retention': { retentionDays: 7 },
     'POST /v1/admin/messages': { fromUid: 'fz-a', channelId: 'fz-g', channelType: 2, payload: text('admin') },
   };
 }

@@ -28,6 +28,9 @@ const CHANNEL_COLUMN_NAMES = [
   'max_seq',
   'last_msg_at',
   'created_at',
+  'retention_days',
+  'purged_seq',
+  'purged_ord',
 ];
 export const channelColumns = (table?: string): string => CHANNEL_COLUMN_NAMES.map((c) => (table ? `${table}.${c}` : c)).join(', ');
 const CHANNEL_COLUMNS = channelColumns();

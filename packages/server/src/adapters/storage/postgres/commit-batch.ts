@@ -9,6 +9,7 @@ import {
   type FanoutMember,
   SORT_TS_SPACING,
 } from '../fanout-plan.js';
+import { ordinalSql } from '../retention-sql.js';
 import { type ConversationDbRow, toConversationRow } from '../rows.js';
 import { CONVERSATION_COLUMNS } from './conversations.js';
 import { writeOnce } from './sync-once.js';
@@ -224,7 +225,7 @@ async function membersByChannel(client: PoolClient, messages: readonly NewMessag
     clear_floor: number;
   }>({
     name: 'parley_commit_members',
-    text: `SELECT m.channel_type, m.channel_id, m.uid, m.join_seq, COALESCE(j.red_ord, 0) AS join_ord,
+    text: `SELECT m.channel_type, m.channel_id, m.uid, m.join_seq, ${ordinalSql('j', 'ch', 'm.join_seq')} AS join_ord,
        CASE WHEN ch.allow_history THEN 0 ELSE m.join_seq END AS clear_floor
      FROM unnest($1::int[], $2::text[]) AS c(channel_type, channel_id)
      JOIN members m ON m.channel_type = c.channel_type AND m.channel_id = c.channel_id

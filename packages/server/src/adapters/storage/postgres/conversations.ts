@@ -1,10 +1,19 @@
 import type { Pool } from 'pg';
-import type { ConversationRow, ConversationStore, ListQuery, SuperGroupView } from '../../../ports/storage/index.js';
+import {
+  type ConversationRow,
+  type ConversationStore,
+  EXPIRY_MARGIN_MS,
+  type ListQuery,
+  type SuperGroupView,
+} from '../../../ports/storage/index.js';
 import { applyConversationPatch, LISTED_SQL, stampChangedRow } from '../conversation-rules.js';
+import { mayCountExpiredSql, ordinalSql } from '../retention-sql.js';
 import { type ChannelRow, type ConversationDbRow, toChannel, toConversationRow } from '../rows.js';
 import { channelColumns } from './channels.js';
 import { prepared } from './prepared.js';
 import { inTransaction } from './transaction.js';
+
+const MAY_COUNT_EXPIRED = mayCountExpiredSql({ defaultDays: '$2::integer', now: '$3::bigint', margin: '$4::bigint', greatest: 'GREATEST' });
 
 export const CONVERSATION_COLUMN_NAMES = [
   'uid',
@@ -79,7 +88,7 @@ export function postgresConversations(pool: Pool): ConversationStore {
       const { rows } = await pool.query<SuperGroupDbRow>(
         prepared(
           `SELECT ${channelColumns('c')}, c.red_count, c.all_mention_seq, c.sg_clock, c.revoke_count,
-           m.join_seq, COALESCE(jm.red_ord, 0) AS join_ord,
+           m.join_seq, ${ordinalSql('jm', 'c', 'm.join_seq')} AS join_ord,
            ${CONVERSATION_COLUMN_NAMES.map((col) => `v.${col} AS own_${col}`).join(', ')}
          FROM members m
          JOIN channels c ON c.channel_type = m.channel_type AND c.channel_id = m.channel_id
@@ -188,19 +197,22 @@ export function postgresConversations(pool: Pool): ConversationStore {
       );
       return rows.map(toConversationRow);
     },
-    async unreadTotal(uid) {
+    async unreadTotal(uid, retention) {
       // One statement, so one snapshot: a row flagged between two reads would be counted twice or
       // not at all. One result row per row to recount, each carrying the plain sum (a single row of
       // nulls with it when there is none). SUM over BIGINT is NUMERIC (a string in pg): cast back.
+      // Rows that may count expired messages are recounted too (see the port); without a policy
+      // nothing expires: a cutoff below every timestamp.
       const { rows } = await pool.query<{ plain: number } & { [K in keyof ConversationDbRow]: ConversationDbRow[K] | null }>(
         prepared(
           `SELECT t.plain, ${CONVERSATION_COLUMN_NAMES.map((c) => `r.${c}`).join(', ')}
          FROM (SELECT COALESCE(SUM(GREATEST(last_ord - read_ord, 0)), 0)::bigint AS plain
-               FROM conversations WHERE uid = $1 AND channel_type <> 3 AND NOT may_hide AND ${LISTED_SQL}) AS t
-         LEFT JOIN (SELECT ${CONVERSATION_COLUMNS} FROM conversations
-                    WHERE uid = $1 AND channel_type <> 3 AND may_hide AND ${LISTED_SQL}) AS r ON TRUE
+               FROM conversations c WHERE uid = $1 AND channel_type <> 3 AND NOT may_hide AND ${LISTED_SQL}
+                 AND NOT ${MAY_COUNT_EXPIRED}) AS t
+         LEFT JOIN (SELECT ${CONVERSATION_COLUMNS} FROM conversations c
+                    WHERE uid = $1 AND channel_type <> 3 AND ${LISTED_SQL} AND (may_hide OR ${MAY_COUNT_EXPIRED})) AS r ON TRUE
          ORDER BY r.conversation_id`,
-          [uid],
+          [uid, retention?.defaultDays ?? 0, retention?.now ?? 0, retention ? EXPIRY_MARGIN_MS : 0],
         ),
       );
       return {

@@ -6,6 +6,7 @@ import { postgresConversations } from './conversations.js';
 import { postgresMessageState } from './message-state.js';
 import { postgresMessages } from './messages.js';
 import { migrate } from './migrations.js';
+import { postgresRetention } from './retention.js';
 import { postgresSyncOnce } from './sync-once.js';
 import { postgresUsers } from './users.js';
 
@@ -42,6 +43,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     conversations: postgresConversations(pool),
     messageState: postgresMessageState(pool),
     syncOnce: postgresSyncOnce(pool),
+    retention: postgresRetention(pool),
     async rowCounts() {
       const { rows } = await pool.query<Record<string, number>>(
         `SELECT ${STORAGE_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t}) AS ${t}`).join(', ')}`,

@@ -297,9 +297,10 @@ export function postgresMessageState(pool: Pool): MessageStateStore {
     async seqBefore(key, timestamp) {
       // A binary search on seq (timestamps follow commit order, so no index on time), run by the
       // server in one round trip: each step probes the message at the upper middle of (lo, hi].
+      // What retention removed (at or below purged_seq) is gone and counts as before any time.
       const { rows } = await pool.query<{ lo: number }>(
         `WITH RECURSIVE search(lo, hi) AS (
-           SELECT 0::bigint, COALESCE((SELECT max_seq FROM channels WHERE channel_type = $1 AND channel_id = $2), 0)
+           SELECT COALESCE(MAX(purged_seq), 0)::bigint, COALESCE(MAX(max_seq), 0)::bigint FROM channels WHERE channel_type = $1 AND channel_id = $2
            UNION ALL
            SELECT CASE WHEN m.ts < $3 THEN p.mid ELSE s.lo END, CASE WHEN m.ts < $3 THEN s.hi ELSE p.mid - 1 END
            FROM search s

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { MessageStore } from '../../../ports/storage/index.js';
+import { ordinalSql } from '../retention-sql.js';
 import { type MessageRow, toStoredMessage } from '../rows.js';
 import { commitBatch } from './commit-batch.js';
 import { CLIENT_MSG_NO_INDEX, SYNC_ONCE_CLIENT_MSG_NO_INDEX } from './migrations.js';
@@ -95,14 +96,15 @@ export function postgresMessages(pool: Pool): MessageStore {
     },
     async ordinalAt(key, seq) {
       if (seq <= 0) return 0;
-      const { rows } = await pool.query<{ red_ord: number }>(
-        prepared('SELECT red_ord FROM messages WHERE channel_type = $1 AND channel_id = $2 AND seq = $3', [
-          key.channelType,
-          key.channelId,
-          seq,
-        ]),
+      const { rows } = await pool.query<{ ord: number }>(
+        prepared(
+          `SELECT ${ordinalSql('m', 'c', '$3::bigint')} AS ord FROM channels c
+           LEFT JOIN messages m ON m.channel_type = c.channel_type AND m.channel_id = c.channel_id AND m.seq = $3
+           WHERE c.channel_type = $1 AND c.channel_id = $2`,
+          [key.channelType, key.channelId, seq],
+        ),
       );
-      return rows[0]?.red_ord ?? 0;
+      return rows[0]?.ord ?? 0;
     },
     async bySeqs(refs) {
       if (!refs.length) return [];

@@ -185,6 +185,19 @@ const migrations: readonly string[] = [
   );
   CREATE INDEX sync_once_queue_order ON sync_once_queue (uid, pos);
   `,
+  // Retention: a group's own setting (NULL: the server's default, 0: keep forever) and how far the
+  // background job has removed the channel's messages (every seq at or below purged_seq is gone;
+  // purged_ord counts the countable ones among them, where unread counting resumes).
+  `
+  ALTER TABLE channels
+    ADD COLUMN retention_days INTEGER,
+    ADD COLUMN purged_seq BIGINT NOT NULL DEFAULT 0,
+    ADD COLUMN purged_ord BIGINT NOT NULL DEFAULT 0;
+  -- With no server default, the job visits only the channels that have a setting of their own.
+  CREATE INDEX channels_with_retention ON channels (channel_type, channel_id) WHERE retention_days > 0;
+  -- The job removes a channel's one-way deletes below its purge point without scanning every user's.
+  CREATE INDEX deleted_messages_by_channel ON deleted_messages (channel_type, channel_id, seq);
+  `,
 ];
 
 /** The unique index whose violation means a concurrent node stored the same (from_uid, client_msg_no). */

@@ -1,7 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { ConversationStore, SuperGroupView } from '../../../ports/storage/index.js';
+import { type ConversationStore, EXPIRY_MARGIN_MS, type SuperGroupView } from '../../../ports/storage/index.js';
 
 import { applyConversationPatch, LISTED_SQL, stampChangedRow } from '../conversation-rules.js';
+import { mayCountExpiredSql, ordinalSql } from '../retention-sql.js';
 import { type ConversationDbRow, toChannel, toConversationRow } from '../rows.js';
 
 export function sqliteConversations(db: Database): ConversationStore {
@@ -10,15 +11,20 @@ export function sqliteConversations(db: Database): ConversationStore {
   const version = db.prepare('SELECT conv_version FROM users WHERE uid = ?').pluck();
   const counter = db.prepare('SELECT value FROM counters WHERE name = ?').pluck();
   const pinned = db.prepare('SELECT * FROM conversations WHERE uid = ? AND pinned_at > 0');
-  // Rows that may hide counted messages are recounted one by one by the caller (see mayHideRows).
+  // Rows that may hide counted messages, or count expired ones, are recounted one by one by the
+  // caller (see recountRows); both statements run back to back on the one connection: one moment.
+  const mayCountExpired = mayCountExpiredSql({ defaultDays: '@defaultDays', now: '@now', margin: '@margin', greatest: 'MAX' });
   const unreadTotal = db
     .prepare(
-      `SELECT COALESCE(SUM(MAX(last_ord - read_ord, 0)), 0) FROM conversations WHERE uid = ? AND channel_type <> 3 AND may_hide = 0 AND ${LISTED_SQL}`,
+      `SELECT COALESCE(SUM(MAX(last_ord - read_ord, 0)), 0) FROM conversations c
+       WHERE uid = @uid AND channel_type <> 3 AND may_hide = 0 AND ${LISTED_SQL} AND NOT ${mayCountExpired}`,
     )
     .pluck();
-  const mayHideRows = db.prepare(`SELECT * FROM conversations WHERE uid = ? AND channel_type <> 3 AND may_hide = 1 AND ${LISTED_SQL}`);
+  const recountRows = db.prepare(
+    `SELECT * FROM conversations c WHERE uid = @uid AND channel_type <> 3 AND ${LISTED_SQL} AND (may_hide = 1 OR ${mayCountExpired})`,
+  );
   const superGroups = db.prepare(`
-    SELECT c.*, m.join_seq, COALESCE(jm.red_ord, 0) AS join_ord, v.conversation_id AS v_conversation_id
+    SELECT c.*, m.join_seq, ${ordinalSql('jm', 'c', 'm.join_seq')} AS join_ord, v.conversation_id AS v_conversation_id
     FROM members m
     JOIN channels c ON c.channel_type = m.channel_type AND c.channel_id = m.channel_id
     LEFT JOIN messages jm ON jm.channel_type = m.channel_type AND jm.channel_id = m.channel_id AND jm.seq = m.join_seq
@@ -115,8 +121,13 @@ export function sqliteConversations(db: Database): ConversationStore {
     async pinned(uid) {
       return (pinned.all(uid) as ConversationDbRow[]).map(toConversationRow);
     },
-    async unreadTotal(uid) {
-      return { plain: unreadTotal.get(uid) as number, recount: (mayHideRows.all(uid) as ConversationDbRow[]).map(toConversationRow) };
+    async unreadTotal(uid, retention) {
+      // Without a policy nothing expires: a cutoff below every timestamp.
+      const params = { uid, defaultDays: retention?.defaultDays ?? 0, now: retention?.now ?? 0, margin: retention ? EXPIRY_MARGIN_MS : 0 };
+      return {
+        plain: unreadTotal.get(params) as number,
+        recount: (recountRows.all(params) as ConversationDbRow[]).map(toConversationRow),
+      };
     },
   };
 }

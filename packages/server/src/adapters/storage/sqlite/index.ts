@@ -8,6 +8,7 @@ import { sqliteConversations } from './conversations.js';
 import { sqliteMessageState } from './message-state.js';
 import { sqliteMessages } from './messages.js';
 import { migrate } from './migrations.js';
+import { sqliteRetention } from './retention.js';
 import { sqliteSyncOnce } from './sync-once.js';
 import { sqliteUsers } from './users.js';
 
@@ -39,6 +40,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     conversations: sqliteConversations(db),
     messageState: sqliteMessageState(db),
     syncOnce: sqliteSyncOnce(db),
+    retention: sqliteRetention(db),
     async rowCounts() {
       const counts: Record<string, number> = {};
       for (const t of STORAGE_TABLES) counts[t] = db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;

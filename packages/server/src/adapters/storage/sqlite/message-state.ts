@@ -69,7 +69,7 @@ export function sqliteMessageState(db: Database): MessageStateStore {
       AND NOT EXISTS (SELECT 1 FROM deleted_messages d WHERE d.uid = @uid AND d.channel_type = m.channel_type AND d.channel_id = m.channel_id AND d.seq = m.seq)
     ORDER BY m.seq DESC LIMIT 1`)
     .pluck();
-  const maxSeq = db.prepare('SELECT max_seq FROM channels WHERE channel_type = ? AND channel_id = ?').pluck();
+  const seqBounds = db.prepare('SELECT purged_seq, max_seq FROM channels WHERE channel_type = ? AND channel_id = ?');
   const tsAt = db.prepare('SELECT ts FROM messages WHERE channel_type = ? AND channel_id = ? AND seq = ?').pluck();
 
   const reactionGroups = (r: MessageRef): ReactionGroup[] =>
@@ -160,9 +160,11 @@ export function sqliteMessageState(db: Database): MessageStateStore {
       return (lastVisible.get({ uid, channelType: key.channelType, channelId: key.channelId, floor, ceiling }) as number | undefined) ?? 0;
     },
     async seqBefore(key, timestamp) {
-      // Binary search on seq: timestamps follow commit order, so no index on time is needed.
-      let lo = 0;
-      let hi = (maxSeq.get(key.channelType, key.channelId) as number | undefined) ?? 0;
+      // Binary search on seq: timestamps follow commit order, so no index on time is needed. What
+      // retention removed (at or below purged_seq) is gone and counts as before any time.
+      const bounds = seqBounds.get(key.channelType, key.channelId) as { purged_seq: number; max_seq: number } | undefined;
+      let lo = bounds?.purged_seq ?? 0;
+      let hi = bounds?.max_seq ?? 0;
       while (lo < hi) {
         const mid = Math.ceil((lo + hi) / 2);
         if ((tsAt.get(key.channelType, key.channelId, mid) as number) < timestamp) lo = mid;

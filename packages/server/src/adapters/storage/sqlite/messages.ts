@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ConversationRow, MessageStore, NewMessage, StoredAck } from '../../../ports/storage/index.js';
 import { BatchPlan, channelKeyOf, type FanoutMember, type QueueEntry } from '../fanout-plan.js';
+import { ordinalSql } from '../retention-sql.js';
 
 import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
 
@@ -28,7 +29,7 @@ export function sqliteMessages(db: Database): MessageStore {
     INSERT INTO messages (channel_type, channel_id, seq, message_id, client_msg_no, from_uid, ts, content_type, red_dot, red_ord, payload, meta)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const members = db.prepare(`
-    SELECT m.uid, m.join_seq AS joinSeq, COALESCE(j.red_ord, 0) AS joinOrd, CASE WHEN c.allow_history THEN 0 ELSE m.join_seq END AS clearFloor
+    SELECT m.uid, m.join_seq AS joinSeq, ${ordinalSql('j', 'c', 'm.join_seq')} AS joinOrd, CASE WHEN c.allow_history THEN 0 ELSE m.join_seq END AS clearFloor
     FROM members m
     JOIN channels c ON c.channel_type = m.channel_type AND c.channel_id = m.channel_id
     LEFT JOIN messages j ON j.channel_type = m.channel_type AND j.channel_id = m.channel_id AND j.seq = m.join_seq
@@ -56,7 +57,12 @@ export function sqliteMessages(db: Database): MessageStore {
       read_seq = MAX(read_seq, excluded.read_seq), mention_seq = MAX(mention_seq, excluded.mention_seq)`);
   const range = db.prepare('SELECT * FROM messages WHERE channel_type = ? AND channel_id = ? AND seq BETWEEN ? AND ? ORDER BY seq');
   const count = db.prepare('SELECT COUNT(*) FROM messages WHERE channel_type = ? AND channel_id = ?').pluck();
-  const ordinal = db.prepare('SELECT red_ord FROM messages WHERE channel_type = ? AND channel_id = ? AND seq = ?').pluck();
+  const ordinal = db
+    .prepare(`
+    SELECT ${ordinalSql('m', 'c', '@seq')} FROM channels c
+    LEFT JOIN messages m ON m.channel_type = c.channel_type AND m.channel_id = c.channel_id AND m.seq = @seq
+    WHERE c.channel_type = @channelType AND c.channel_id = @channelId`)
+    .pluck();
   // One statement for a whole list page of last messages: the positions travel as one JSON array.
   const bySeqs = db.prepare(`
     SELECT m.* FROM json_each(?) AS w
@@ -154,7 +160,7 @@ export function sqliteMessages(db: Database): MessageStore {
     },
     async ordinalAt(key, seq) {
       if (seq <= 0) return 0;
-      return (ordinal.get(key.channelType, key.channelId, seq) as number | undefined) ?? 0;
+      return (ordinal.get({ channelType: key.channelType, channelId: key.channelId, seq }) as number | undefined) ?? 0;
     },
     async bySeqs(refs) {
       if (!refs.length) return [];

@@ -164,7 +164,22 @@ const migrations: readonly string[] = [
   CREATE UNIQUE INDEX sync_once_queue_entry ON sync_once_queue (uid, message_id);
   CREATE INDEX sync_once_queue_order ON sync_once_queue (uid, pos);
   `,
+  // Retention: a group's own setting (NULL: the server's default, 0: keep forever) and how far the
+  // background job has removed the channel's messages (every seq at or below purged_seq is gone;
+  // purged_ord counts the countable ones among them, where unread counting resumes).
+  `
+  ALTER TABLE channels ADD COLUMN retention_days INTEGER;
+  ALTER TABLE channels ADD COLUMN purged_seq INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE channels ADD COLUMN purged_ord INTEGER NOT NULL DEFAULT 0;
+  -- With no server default, the job visits only the channels that have a setting of their own.
+  CREATE INDEX channels_with_retention ON channels (channel_type, channel_id) WHERE retention_days > 0;
+  -- The job removes a channel's one-way deletes below its purge point without scanning every user's.
+  CREATE INDEX deleted_messages_by_channel ON deleted_messages (channel_type, channel_id, seq);
+  `,
 ];
+
+/** The schema version this code writes: a database whose version is higher was made by a newer Parley. */
+export const SCHEMA_VERSION = migrations.length;
 
 export function migrate(db: Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');

@@ -5,6 +5,8 @@ import {
   GroupCreateBody,
   GroupId,
   GroupMember,
+  GroupRetention,
+  GroupRetentionBody,
   GroupUpdateBody,
   MemberMuteBody,
   MuteAllBody,
@@ -166,5 +168,30 @@ export const adminGroupRoutes: Routes = (app, ctx) => {
       },
     },
     async (req) => ({ uids: await g.setWhitelist(req.params.groupId, req.body.uids) }),
+  );
+  app.get(
+    '/v1/admin/groups/:groupId/retention',
+    {
+      schema: {
+        ...admin,
+        summary: "How long the group keeps its messages: its own setting, the server's default and what applies",
+        params: GroupParams,
+        response: { 200: GroupRetention, ...errors },
+      },
+    },
+    async (req) => ctx.groupRetention.get(req.params.groupId),
+  );
+  app.put(
+    '/v1/admin/groups/:groupId/retention',
+    {
+      schema: {
+        ...admin,
+        summary: "Set how long the group keeps its messages (days; 0 forever; null the server's default)",
+        params: GroupParams,
+        body: GroupRetentionBody,
+        response: { 200: GroupRetention, ...errors },
+      },
+    },
+    async (req) => ctx.groupRetention.set(req.params.groupId, req.body.retentionDays),
   );
 };
