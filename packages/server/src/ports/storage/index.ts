@@ -3,6 +3,7 @@ import type { ConversationStore } from './conversations.js';
 import type { MessageStateStore } from './message-state.js';
 import type { MessageStore } from './messages.js';
 import type { SyncOnceStore } from './sync-once.js';
+import type { UserDataStore } from './user-data.js';
 import type { UserStore } from './users.js';
 
 export type * from './channels.js';
@@ -12,6 +13,8 @@ export type * from './message-state.js';
 export { refKey } from './message-state.js';
 export type * from './messages.js';
 export type * from './sync-once.js';
+export type * from './user-data.js';
+export { erasedClientMsgNo } from './user-data.js';
 export type * from './users.js';
 
 /**
@@ -44,6 +47,8 @@ export interface Storage {
   readonly conversations: ConversationStore;
   readonly messageState: MessageStateStore;
   readonly syncOnce: SyncOnceStore;
+  /** A user's data as a whole: exports and erasure. */
+  readonly userData: UserDataStore;
   /**
    * Records per kind (a SQL adapter: rows per table), for tests to prove how many records an
    * operation wrote: the contract sums the values around a commit and reads `messages` by name.

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConversationRow, type Fanout, isListedRow, type NewMessage, refKey, type Storage } from './index.js';
 import { runConcurrencyContract } from './storage-concurrency.contract.js';
 import { runSyncOnceContract } from './sync-once.contract.js';
+import { runUserDataContract } from './user-data.contract.js';
 
 export interface StorageContractOptions {
   /**
@@ -31,6 +32,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         },
   );
   runSyncOnceContract(name, open);
+  runUserDataContract(name, open);
   describe(`storage contract: ${name}`, () => {
     let store: Storage;
     let n = 0;

@@ -7,6 +7,7 @@ import { postgresMessageState } from './message-state.js';
 import { postgresMessages } from './messages.js';
 import { migrate } from './migrations.js';
 import { postgresSyncOnce } from './sync-once.js';
+import { postgresUserData } from './user-data.js';
 import { postgresUsers } from './users.js';
 
 export interface PostgresOptions {
@@ -42,6 +43,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     conversations: postgresConversations(pool),
     messageState: postgresMessageState(pool),
     syncOnce: postgresSyncOnce(pool),
+    userData: postgresUserData(pool),
     async rowCounts() {
       const { rows } = await pool.query<Record<string, number>>(
         `SELECT ${STORAGE_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t}) AS ${t}`).join(', ')}`,

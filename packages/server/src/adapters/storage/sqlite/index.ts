@@ -9,6 +9,7 @@ import { sqliteMessageState } from './message-state.js';
 import { sqliteMessages } from './messages.js';
 import { migrate } from './migrations.js';
 import { sqliteSyncOnce } from './sync-once.js';
+import { sqliteUserData } from './user-data.js';
 import { sqliteUsers } from './users.js';
 
 export interface SqliteOptions {
@@ -39,6 +40,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     conversations: sqliteConversations(db),
     messageState: sqliteMessageState(db),
     syncOnce: sqliteSyncOnce(db),
+    userData: sqliteUserData(db),
     async rowCounts() {
       const counts: Record<string, number> = {};
       for (const t of STORAGE_TABLES) counts[t] = db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;
