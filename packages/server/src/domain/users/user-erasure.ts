@@ -17,7 +17,7 @@ export interface ErasureBatches {
   replySeqs: number;
 }
 
-const BATCHES: ErasureBatches = { messages: 500, rows: 1000, groups: 50, replySeqs: 2000 };
+const BATCHES: ErasureBatches = { messages: 200, rows: 1000, groups: 50, replySeqs: 2000 };
 
 /**
  * Erased messages this close to their channel's newest are pushed to the members online as
@@ -112,9 +112,11 @@ export class UserErasureService {
   }
 
   /**
-   * Their channel messages, a batch at a time: each read finds the first ones not erased yet, so
-   * no cursor needs to survive an interruption. Members online learn of recent ones and of changed
-   * conversation previews at once.
+   * Their channel messages, a batch at a time, by clientMsgNo. The cursor only saves walking past
+   * what this run erased (the old index entries stay until the database cleans them up); the run
+   * ends with a pass from the start that finds nothing, so a message stored meanwhile below the
+   * cursor is not left behind, and nothing needs to survive an interruption. Members online learn
+   * of recent ones and of changed conversation previews at once.
    */
   private async eraseMessages(uid: string): Promise<number> {
     const { storage, conversations, messageActions } = this.deps;
@@ -129,9 +131,15 @@ export class UserErasureService {
       return seq;
     };
     let erased = 0;
+    let after = '';
     for (;;) {
-      const batch = await storage.userData.sentMessages(uid, '', this.batches.messages);
-      if (!batch.length) return erased;
+      const batch = await storage.userData.sentMessages(uid, after, this.batches.messages);
+      if (!batch.length) {
+        if (after === '') return erased;
+        after = '';
+        continue;
+      }
+      after = (batch[batch.length - 1] as StoredMessage).clientMsgNo;
       const rows = await storage.userData.eraseSent(uid, batch.map(erasedPlaceholder));
       erased += batch.length;
       for (const row of rows) void conversations.pushUpdated(row.uid, fromRow(row)).catch(() => {});

@@ -240,10 +240,12 @@ async function scrubReplies(client: PoolClient, uid: string, maxSeqs: number): P
 export function postgresUserData(pool: Pool): UserDataStore {
   return {
     async sentMessages(uid, afterClientMsgNo, limit) {
+      // One bound: a first page starting below ' ' would walk every erased row of the sender.
+      const first = afterClientMsgNo < FIRST_SENDABLE_CLIENT_MSG_NO;
       const { rows } = await pool.query<MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE from_uid = $1 AND client_msg_no > $2 AND client_msg_no >= $3
-         ORDER BY client_msg_no LIMIT $4`,
-        [uid, afterClientMsgNo, FIRST_SENDABLE_CLIENT_MSG_NO, limit],
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE from_uid = $1 AND client_msg_no ${first ? '>=' : '>'} $2
+         ORDER BY client_msg_no LIMIT $3`,
+        [uid, first ? FIRST_SENDABLE_CLIENT_MSG_NO : afterClientMsgNo, limit],
       );
       return rows.map(toStoredMessage);
     },

@@ -22,9 +22,10 @@ const toErasure = (r: ErasureRow): ErasureRecord => ({ uid: r.uid, erasedAt: r.e
 
 /** Exports and erasure (see UserDataStore). One connection: each step is one short transaction. */
 export function sqliteUserData(db: Database): UserDataStore {
-  const sent = db.prepare(
-    'SELECT * FROM messages WHERE from_uid = ? AND client_msg_no > ? AND client_msg_no >= ? ORDER BY client_msg_no LIMIT ?',
-  );
+  // One bound each: SQLite's index range takes only one, and starting below ' ' would walk every
+  // erased row of the sender on each page (an erasure reads its first page again and again).
+  const sentFirst = db.prepare('SELECT * FROM messages WHERE from_uid = ? AND client_msg_no >= ? ORDER BY client_msg_no LIMIT ?');
+  const sentAfter = db.prepare('SELECT * FROM messages WHERE from_uid = ? AND client_msg_no > ? ORDER BY client_msg_no LIMIT ?');
   const sentOnce = db.prepare('SELECT * FROM sync_once_messages WHERE from_uid = ? AND client_msg_no > ? ORDER BY client_msg_no LIMIT ?');
   const conversations = db.prepare('SELECT * FROM conversations WHERE uid = ? AND conversation_id > ? ORDER BY conversation_id LIMIT ?');
   const memberships = db.prepare(`
@@ -203,7 +204,11 @@ export function sqliteUserData(db: Database): UserDataStore {
 
   return {
     async sentMessages(uid, afterClientMsgNo, limit) {
-      return (sent.all(uid, afterClientMsgNo, FIRST_SENDABLE_CLIENT_MSG_NO, limit) as MessageRow[]).map(toStoredMessage);
+      const rows =
+        afterClientMsgNo < FIRST_SENDABLE_CLIENT_MSG_NO
+          ? sentFirst.all(uid, FIRST_SENDABLE_CLIENT_MSG_NO, limit)
+          : sentAfter.all(uid, afterClientMsgNo, limit);
+      return (rows as MessageRow[]).map(toStoredMessage);
     },
     async sentOnce(uid, afterClientMsgNo, limit) {
       return (sentOnce.all(uid, afterClientMsgNo, limit) as QueuedMessageRow[]).map(toQueuedMessage);
