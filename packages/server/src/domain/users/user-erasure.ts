@@ -70,10 +70,7 @@ export class UserErasureService {
   async erase(uid: string): Promise<UserErasure> {
     const current = this.running.get(uid);
     if (current) return current;
-    const { storage } = this.deps;
-    if (!(await storage.users.get(uid)) && !(await storage.userData.erasure(uid))) {
-      throw new ParleyError('user.not_found', `No user "${uid}"`);
-    }
+    // Registered before any await, so a second call arriving meanwhile joins this one.
     const run = this.run(uid).finally(() => this.running.delete(uid));
     this.running.set(uid, run);
     return run;
@@ -81,6 +78,9 @@ export class UserErasureService {
 
   private async run(uid: string): Promise<UserErasure> {
     const { storage, router, log } = this.deps;
+    if (!(await storage.users.get(uid)) && !(await storage.userData.erasure(uid))) {
+      throw new ParleyError('user.not_found', `No user "${uid}"`);
+    }
     // Real time, as tokens carry it: from here their tokens are refused, and the account is gone.
     const { erasedAt } = await storage.userData.beginErasure(uid, Date.now());
     router.disconnectUser(uid, CloseCode.Kicked, 'account erased');
