@@ -11,3 +11,4 @@ export * from './schemas/groups.js';
 export * from './schemas/message.js';
 export * from './schemas/message-ops.js';
 export * from './schemas/sync-once.js';
+export * from './schemas/user-data.js';

@@ -11,6 +11,8 @@ import type { MessageService } from './domain/messages/message-service.js';
 import type { SyncOnceService } from './domain/messages/sync-once-service.js';
 import type { GroupRetention } from './domain/retention/group-retention.js';
 import type { RetentionJob } from './domain/retention/retention-job.js';
+import type { UserErasureService } from './domain/users/user-erasure.js';
+import type { UserExporter } from './domain/users/user-export.js';
 import type { UserService } from './domain/users/user-service.js';
 import type { Metrics } from './observability/metrics.js';
 import type { FileStore } from './ports/files.js';
@@ -26,6 +28,10 @@ export interface AppContext {
   router: DeliveryRouter;
   tokens: TokenService;
   users: UserService;
+  /** A user's data as one JSON document, streamed (GDPR access and portability). */
+  userExport: UserExporter;
+  /** A user's data erased, their messages left as placeholders (GDPR erasure). */
+  userErasure: UserErasureService;
   groups: GroupService;
   /** Groups as their members read them. */
   memberGroups: MemberGroups;

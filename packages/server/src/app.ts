@@ -25,6 +25,8 @@ import { MessageVisibility } from './domain/messages/visibility.js';
 import { MessageExpiry } from './domain/retention/expiry.js';
 import { GroupRetention } from './domain/retention/group-retention.js';
 import { RetentionJob } from './domain/retention/retention-job.js';
+import { UserErasureService } from './domain/users/user-erasure.js';
+import { UserExporter } from './domain/users/user-export.js';
 import { UserService } from './domain/users/user-service.js';
 import { instrumentBus } from './observability/bus-metrics.js';
 import { createLogger } from './observability/logger.js';
@@ -75,7 +77,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   bus.onGap(() => log.warn({ bus: bus.status() }, 'bus reconnected: telling the clients here and on the other nodes to resync'));
   // A node that dies between a commit and its publish: the others' clients resync.
   const nodeWatch = new NodeWatch(router);
-  const tokens = new TokenService(config.appSecret, config.tokenTtlSeconds);
+  // An erased user's tokens are refused from the moment the erasure began, on every node.
+  const tokens = new TokenService(config.appSecret, config.tokenTtlSeconds, async (uid) => (await storage.userData.erasure(uid))?.erasedAt);
   const users = new UserService(storage, tokens);
   const batcher = new SendBatcher(
     (batch) => storage.messages.commit(batch),
@@ -105,15 +108,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const retentionJob = new RetentionJob(storage, { ...config.retention, clock, log });
   const groups = new GroupService(storage, users, router);
   const memberGroups = new MemberGroups(storage);
+  const files = options.files ?? localDiskFiles(path.join(config.dataDir, 'files'));
   const ctx: AppContext = {
     config,
     log,
     metrics,
     storage,
-    files: options.files ?? localDiskFiles(path.join(config.dataDir, 'files')),
+    files,
     router,
     tokens,
     users,
+    userExport: new UserExporter(storage, files),
+    userErasure: new UserErasureService({ storage, files, router, conversations, messageActions, log }),
     groups,
     memberGroups,
     devGroups: new DevGroups({ storage, users, groups, memberGroups, messages, log }),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe } from 'vitest';
 import { openSqlite } from '../../server/src/adapters/storage/sqlite/index.js';
 import type { Storage, StorageDialect } from '../../server/src/ports/storage/index.js';
+import { type AllTables, readAllPostgresTables, readAllSqliteTables } from './all-tables.js';
 import { describePostgres, openPostgresSchema } from './postgres.js';
 
 /** A store that can be closed and opened again on the same data, as a restarted server would. */
@@ -11,6 +12,8 @@ export interface StoreHandle {
   storage: Storage;
   reopen(): Promise<Storage>;
   dispose(): Promise<void>;
+  /** Every row of every table of the data set, read raw beside the adapter (tests that search everything). */
+  readAllTables(): Promise<AllTables>;
 }
 
 export interface Backend {
@@ -41,6 +44,9 @@ export const sqliteBackend: Backend = {
         await handle.storage.close();
         fs.rmSync(dir, { recursive: true, force: true });
       },
+      async readAllTables() {
+        return readAllSqliteTables(file);
+      },
     };
     return handle;
   },
@@ -62,6 +68,7 @@ export const postgresBackend: Backend = {
         await handle.storage.close();
         await schema.drop();
       },
+      readAllTables: () => readAllPostgresTables(schema.name),
     };
     return handle;
   },

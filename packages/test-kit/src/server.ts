@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { type ParleyServer, startServer } from '../../server/src/app.js';
 import { type Config, loadConfig } from '../../server/src/config.js';
 import type { Storage } from '../../server/src/ports/storage/index.js';
+import type { AllTables } from './all-tables.js';
 import type { Backend, StoreHandle } from './backends.js';
 import { TestClient } from './ws-client.js';
 
@@ -113,6 +114,11 @@ export class TestServer {
 
   async rowCounts(): Promise<Record<string, number>> {
     return this.storage.rowCounts();
+  }
+
+  /** Every row of every table, read raw beside the server (SQLite or PostgreSQL alike). */
+  allTables(): Promise<AllTables> {
+    return this.store.readAllTables();
   }
 }
 

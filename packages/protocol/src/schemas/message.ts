@@ -8,6 +8,11 @@ export const ContentType = {
   Voice: 4,
   Video: 5,
   Location: 6,
+  /**
+   * What a message of an erased user shows (DELETE /v1/admin/users/{uid} with erase): the payload is
+   * `{type: 999}` and nothing else. No client can send it (types below 1000 are Parley's own).
+   */
+  Erased: 999,
   /** 1000 and above: the app's own content, any JSON object. */
   CustomMin: 1000,
 } as const;
@@ -16,7 +21,8 @@ export const Payload = Type.Object(
   {
     type: Type.Integer({
       minimum: 1,
-      description: 'The content type; 1 text, 2 image, 3 file, 4 voice, 5 video, 6 location, 1000+ custom',
+      description:
+        "The content type; 1 text, 2 image, 3 file, 4 voice, 5 video, 6 location, 999 erased (its sender's data was erased), 1000+ custom",
     }),
   },
   {

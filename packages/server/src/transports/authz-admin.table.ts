@@ -15,6 +15,8 @@ export const adminRoutes: Record<string, { path: string; body?: unknown }> = {
   'GET /v1/admin/users/:uid/blacklist': { path: `/v1/admin/users/${U.alice}/blacklist` },
   'POST /v1/admin/users/:uid/blacklist': { path: `/v1/admin/users/${U.alice}/blacklist`, body: { uids: [U.bob] } },
   'POST /v1/admin/users/:uid/blacklist/remove': { path: `/v1/admin/users/${U.alice}/blacklist/remove`, body: { uids: [U.bob] } },
+  'GET /v1/admin/users/:uid/export': { path: `/v1/admin/users/${U.alice}/export` },
+  'DELETE /v1/admin/users/:uid': { path: `/v1/admin/users/${U.alice}`, body: { erase: true } },
   'POST /v1/admin/groups': { path: '/v1/admin/groups', body: { groupId: 'az-admin-new', channelType: 2, ownerUid: U.carol } },
   'GET /v1/admin/groups/:groupId': { path: `/v1/admin/groups/${GROUP.G}` },
   'PATCH /v1/admin/groups/:groupId': { path: `/v1/admin/groups/${GROUP.G}`, body: { allowHistory: true } },

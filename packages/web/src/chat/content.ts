@@ -36,6 +36,9 @@ export function summaryOf(m: Pick<Message, 'payload' | 'extra'>): string {
       return '[Video]';
     case 6:
       return '[Location]';
+    case 999:
+      // ContentType.Erased: its sender's data was erased (docs/protocol.md, "Erased messages").
+      return '[Deleted message]';
     default:
       return '[Message]';
   }

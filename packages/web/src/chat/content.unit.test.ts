@@ -20,5 +20,6 @@ describe('summaryOf', () => {
     ).toBe('new');
     expect(summaryOf({ payload: { type: 2, url: '/v1/files/x' } as never, extra: noEdit })).toBe('[Image]');
     expect(summaryOf({ payload: { type: 1000, kind: 'parley.notice', text: 'a added b' } as never, extra: noEdit })).toBe('a added b');
+    expect(summaryOf({ payload: { type: 999 } as never, extra: noEdit })).toBe('[Deleted message]');
   });
 });

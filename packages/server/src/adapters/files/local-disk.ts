@@ -40,8 +40,36 @@ export function localDiskFiles(dir: string): FileStore {
       if (!ID.test(fileId)) return undefined;
       const target = path.join(dir, fileId);
       if (!fs.existsSync(target)) return undefined;
-      const meta = JSON.parse(fs.readFileSync(`${target}.json`, 'utf8')) as StoredFile;
-      return { meta, body: fs.createReadStream(target) };
+      // Deleted between the check and the read (an erasure): as if it had not been there.
+      const meta = readRecord(`${target}.json`);
+      return meta && { meta, body: fs.createReadStream(target) };
+    },
+    async *ownedBy(ownerUid) {
+      // One directory entry at a time: the records are never all in memory. Costs a read of every
+      // record on disk (no index by owner): exports and erasures are rare.
+      for await (const entry of await fs.promises.opendir(dir)) {
+        if (!entry.isFile() || !entry.name.endsWith('.json') || !ID.test(entry.name.slice(0, -5))) continue;
+        const meta = readRecord(path.join(dir, entry.name));
+        if (meta?.ownerUid === ownerUid && fs.existsSync(path.join(dir, meta.fileId))) yield meta;
+      }
+    },
+    async delete(fileId) {
+      if (!ID.test(fileId)) return false;
+      const target = path.join(dir, fileId);
+      const existed = fs.existsSync(target);
+      // The bytes first: `get` looks for them before it reads the record.
+      await fs.promises.rm(target, { force: true });
+      await fs.promises.rm(`${target}.json`, { force: true });
+      return existed;
     },
   };
+}
+
+function readRecord(file: string): StoredFile | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as StoredFile;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }

@@ -29,6 +29,8 @@ export const STORAGE_TABLES = [
   'receipts',
   'sync_once_messages',
   'sync_once_queue',
+  'user_erasures',
+  'erasure_replies',
 ] as const;
 
 export interface UserRow {

@@ -80,7 +80,8 @@ export function keyOf(uid: string, ref: ConversationRef): ConversationKey {
 }
 
 /**
- * Throws unless `uid` belongs to the conversation: the peer of a 1:1 chat must exist; a group's
+ * Throws unless `uid` belongs to the conversation: the peer of a 1:1 chat must exist (or have
+ * existed: the chat has messages); a group's
  * members (and former members, who keep their conversation) may see it; a super group's members.
  */
 export async function requireAccess(storage: Storage, uid: string, ref: AnyConversationRef): Promise<ConversationKey> {
@@ -92,7 +93,9 @@ export async function requireAccess(storage: Storage, uid: string, ref: AnyConve
     return key;
   }
   if (key.channelType === 1) {
-    if (!(await storage.users.get(name))) throw new ParleyError('conversation.not_found', `No user "${name}"`);
+    // A chat with a user who was erased since stays readable: its channel outlives them, placeholders in it.
+    if (!(await storage.users.get(name)) && !(await storage.channels.get(key)))
+      throw new ParleyError('conversation.not_found', `No user "${name}"`);
     return key;
   }
   const group = await storage.channels.get({ channelType: key.channelType, channelId: key.channelId });

@@ -7,7 +7,13 @@ import { DeliveryRouter } from './router.js';
 /** A device that keeps the frames it was sent. */
 function device(uid: string): Recipient & { frames: string[] } {
   const frames: string[] = [];
-  return { uid, connectionId: `${uid}-1`, frames, sendText: (frame: string) => frames.push(frame) } as Recipient & { frames: string[] };
+  return {
+    uid,
+    connectionId: `${uid}-1`,
+    frames,
+    sendText: (frame: string) => frames.push(frame),
+    close: () => {},
+  } as Recipient & { frames: string[] };
 }
 
 describe('NodeWatch', () => {

@@ -5,4 +5,6 @@ export interface Recipient {
   readonly connectionId: string;
   /** Queue one text frame; a connection that cannot keep up closes itself. */
   sendText(text: string): void;
+  /** Ends the connection with a WebSocket close code (the account was erased: `CloseCode.Kicked`). */
+  close(code: number, reason: string): void;
 }

@@ -5,6 +5,8 @@ import { renderPush } from './push-frame.js';
 import type { Recipient } from './recipient.js';
 
 const MembershipEvent = 'membership';
+/** Every node holding a connection of the user closes it (their account was erased). */
+const DisconnectEvent = 'disconnect';
 /** Every node listens here for news about the cluster as a whole. */
 const ClusterTopic = 'cluster';
 /** A node is back on the bus after losing it: what it published meanwhile never reached the others. */
@@ -138,6 +140,19 @@ export class DeliveryRouter {
   }
 
   /**
+   * Closes every connection of `uid` on every node with `code` (at most once, as every bus message:
+   * the caller repeats it where missing one matters). This node's own close at once.
+   */
+  disconnectUser(uid: string, code: number, reason: string): void {
+    this.closeLocal(uid, code, reason);
+    this.bus.publish(userTopic(uid), { kind: 'control', event: DisconnectEvent, data: { code, reason } });
+  }
+
+  private closeLocal(uid: string, code: number, reason: string): void {
+    for (const r of [...(this.byUser.get(uid) ?? [])]) r.close(code, reason);
+  }
+
+  /**
    * This node's bus is back after losing its broker, and the loss went both ways: its clients missed
    * what the others published meanwhile, and the others' clients missed what it published (it went
    * on storing and acking sends). So its own clients resync, and it asks every other node to resync
@@ -189,6 +204,10 @@ export class DeliveryRouter {
     if (message.kind === 'control') {
       if (message.event === MembershipEvent && topic.startsWith('user.'))
         this.applyMembership(topic.slice(5), message.data as MembershipChange);
+      if (message.event === DisconnectEvent && topic.startsWith('user.')) {
+        const { code, reason } = message.data as { code: number; reason: string };
+        this.closeLocal(topic.slice(5), code, reason);
+      }
       return;
     }
     if (!message.about && !this.pending.has(topic)) {

@@ -7,12 +7,17 @@ import { DeliveryRouter, type MessageAbout, type VisibilityCheck } from './route
 /** A connection as the gateway would hand it over; it keeps the frames it was sent. */
 class Device implements Recipient {
   readonly frames: string[] = [];
+  /** The close code it was closed with, if it was. */
+  closedWith: number | undefined;
   constructor(
     readonly uid: string,
     readonly connectionId: string,
   ) {}
   sendText(text: string): void {
     this.frames.push(text);
+  }
+  close(code: number): void {
+    this.closedWith = code;
   }
   /** The `data` of every push received, in order. */
   get received(): unknown[] {
@@ -74,6 +79,26 @@ describe('DeliveryRouter: users', () => {
     router.pushToUser('alice', renderPush('e', 'gone'));
     expect(laptop.received).toEqual(['still here']);
     expect(router.localConnections('alice').size).toBe(0);
+  });
+});
+
+describe('DeliveryRouter: disconnecting a user', () => {
+  it("closes the user's connections on every node, and nobody else's", async () => {
+    const hub = new MemoryHub();
+    const onHub = () =>
+      new DeliveryRouter(
+        new MemoryBus(hub),
+        async () => [],
+        async (uids) => new Set(uids),
+      );
+    const here = onHub();
+    const there = onHub();
+    const [phone, laptop, bob] = [new Device('alice', 'n1:1'), new Device('alice', 'n2:1'), new Device('bob', 'n2:2')];
+    await here.attach(phone);
+    await there.attach(laptop);
+    await there.attach(bob);
+    here.disconnectUser('alice', 4010, 'account erased');
+    expect([phone.closedWith, laptop.closedWith, bob.closedWith]).toEqual([4010, 4010, undefined]);
   });
 });
 

@@ -216,6 +216,15 @@ export class MessageActions {
   }
 
   /**
+   * Pushes a stored message's current state as `message.updated` to the members online who may see
+   * it: for changes made without an acting member (a sender's erasure).
+   */
+  async publishCurrent(ref: MessageRef): Promise<void> {
+    const [m] = await this.storage.messages.bySeqs([ref]);
+    if (m) await this.publishUpdated(m, m.fromUid);
+  }
+
+  /**
    * The message, if `uid` belongs to its channel now and may see it (a sender may still act on
    * their own message, but not once it expired); otherwise the same not_found as a missing one.
    */

@@ -4,6 +4,7 @@ import type { MessageStateStore } from './message-state.js';
 import type { MessageStore } from './messages.js';
 import type { RetentionStore } from './retention.js';
 import type { SyncOnceStore } from './sync-once.js';
+import type { UserDataStore } from './user-data.js';
 import type { UserStore } from './users.js';
 
 export type * from './channels.js';
@@ -15,6 +16,8 @@ export type * from './messages.js';
 export type * from './retention.js';
 export { channelRefKey, cutoffOf, DAY_MS, EXPIRY_MARGIN_MS, effectiveDays, NO_FLOOR } from './retention.js';
 export type * from './sync-once.js';
+export type * from './user-data.js';
+export { erasedClientMsgNo } from './user-data.js';
 export type * from './users.js';
 
 /**
@@ -48,6 +51,8 @@ export interface Storage {
   readonly messageState: MessageStateStore;
   readonly syncOnce: SyncOnceStore;
   readonly retention: RetentionStore;
+  /** A user's data as a whole: exports and erasure. */
+  readonly userData: UserDataStore;
   /**
    * Records per kind (a SQL adapter: rows per table), for tests to prove how many records an
    * operation wrote: the contract sums the values around a commit and reads `messages` by name.

@@ -3,6 +3,7 @@ import { type ConversationRow, type Fanout, isListedRow, type NewMessage, refKey
 import { runRetentionContract } from './retention.contract.js';
 import { runConcurrencyContract } from './storage-concurrency.contract.js';
 import { runSyncOnceContract } from './sync-once.contract.js';
+import { runUserDataContract } from './user-data.contract.js';
 
 export interface StorageContractOptions {
   /**
@@ -33,6 +34,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
   );
   runSyncOnceContract(name, open);
   runRetentionContract(name, open, openNodes);
+  runUserDataContract(name, open);
   describe(`storage contract: ${name}`, () => {
     let store: Storage;
     let n = 0;

@@ -54,6 +54,8 @@ function baseBodies(w: FuzzWorld): Record<string, Record<string, unknown>> {
     'POST /v1/admin/users/{uid}/token': { expiresInSeconds: 3600 },
     'POST /v1/admin/users/{uid}/blacklist': { uids: ['fz-c'] },
     'POST /v1/admin/users/{uid}/blacklist/remove': { uids: ['fz-c'] },
+    // Its uid comes from ERASABLE (below): erasing the fuzz users would leave the rest of the run nobody to act as.
+    'DELETE /v1/admin/users/{uid}': { erase: true },
     'POST /v1/admin/groups': { groupId: 'fz-new', channelType: 2, ownerUid: 'fz-a' },
     'PATCH /v1/admin/groups/{groupId}': { name: 'G' },
     'POST /v1/admin/groups/{groupId}/members': { uids: ['fz-c'] },
@@ -74,6 +76,11 @@ const segment = (values: string[]): fc.Arbitrary<string> =>
     { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }).map(encodeURIComponent) },
     { weight: 1, arbitrary: fc.constantFrom('%FF', '%', '%E0%A4%A', '%00', '..', '.', 'a'.repeat(130), '%2F..%2F', '__proto__', '') },
   );
+
+/** Path parameters of one operation that differ from `pathParams`. */
+const OWN_PATH_PARAMS: Record<string, Record<string, fc.Arbitrary<string>>> = {
+  'DELETE /v1/admin/users/{uid}': { uid: segment(['fz-erasable', '__system__']) },
+};
 
 function pathParams(w: FuzzWorld): Record<string, fc.Arbitrary<string>> {
   return {
@@ -97,7 +104,7 @@ function requestArbitrary(ops: Operation[], w: FuzzWorld): fc.Arbitrary<Request>
   return fc.constantFrom(...ops).chain((op) => {
     const names = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
     const path = fc
-      .tuple(...names.map((n) => params[n] ?? segment(['x'])))
+      .tuple(...names.map((n) => OWN_PATH_PARAMS[`${op.method} ${op.path}`]?.[n] ?? params[n] ?? segment(['x'])))
       .map((values) => names.reduce((p, n, i) => p.replace(`{${n}}`, values[i] as string), op.path));
     const query = fc
       .array(fc.tuple(fc.constantFrom(...op.query, 'surprise', '__proto__'), queryValue), { maxLength: 4 })
@@ -144,6 +151,8 @@ async function play(t: TestServer, tokens: { user: string }, requests: readonly 
 
 async function fuzz(t: TestServer, count: number): Promise<void> {
   const world = await buildFuzzWorld(t);
+  // Erased by the first generated erasure that names it; later ones resume a finished erasure.
+  await t.ensureUsers('fz-erasable');
   const spec = (await t.http('GET', '/docs/json')).body as {
     paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }>; requestBody?: unknown }>>;
   };

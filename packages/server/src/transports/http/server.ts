@@ -8,6 +8,7 @@ import { installErrorHandlers, replyWithError } from './errors.js';
 import { installJsonParser } from './json-body.js';
 import { adminGroupRoutes } from './routes/admin-groups.js';
 import { adminMessageRoutes } from './routes/admin-messages.js';
+import { adminUserDataRoutes } from './routes/admin-user-data.js';
 import { adminUserRoutes } from './routes/admin-users.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { devRoutes } from './routes/dev.js';
@@ -62,7 +63,7 @@ export async function createHttpServer(ctx: AppContext, options: HttpServerOptio
   });
   await app.register(async (adminApi) => {
     adminApi.addHook('onRequest', requireAdmin(ctx));
-    for (const routes of [adminUserRoutes, adminGroupRoutes, adminMessageRoutes]) routes(adminApi, ctx);
+    for (const routes of [adminUserRoutes, adminUserDataRoutes, adminGroupRoutes, adminMessageRoutes]) routes(adminApi, ctx);
   });
   await webRoutes(app, ctx);
   return app;

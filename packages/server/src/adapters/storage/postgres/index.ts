@@ -8,6 +8,7 @@ import { postgresMessages } from './messages.js';
 import { migrate } from './migrations.js';
 import { postgresRetention } from './retention.js';
 import { postgresSyncOnce } from './sync-once.js';
+import { postgresUserData } from './user-data.js';
 import { postgresUsers } from './users.js';
 
 export interface PostgresOptions {
@@ -44,6 +45,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     messageState: postgresMessageState(pool),
     syncOnce: postgresSyncOnce(pool),
     retention: postgresRetention(pool),
+    userData: postgresUserData(pool),
     async rowCounts() {
       const { rows } = await pool.query<Record<string, number>>(
         `SELECT ${STORAGE_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t}) AS ${t}`).join(', ')}`,

@@ -198,6 +198,28 @@ const migrations: readonly string[] = [
   -- The job removes a channel's one-way deletes below its purge point without scanning every user's.
   CREATE INDEX deleted_messages_by_channel ON deleted_messages (channel_type, channel_id, seq);
   `,
+  // Users' data, exported and erased. An erasure's record stays after it finished (tokens issued
+  // before it stay refused); erasure_replies is its work list of channels whose replies may quote
+  // the user. The indexes find a user's rows without scanning everyone's.
+  `
+  CREATE TABLE user_erasures (
+    uid TEXT COLLATE "C" PRIMARY KEY,
+    erased_at BIGINT NOT NULL,
+    finished_at BIGINT NOT NULL DEFAULT 0
+  );
+  CREATE TABLE erasure_replies (
+    uid TEXT COLLATE "C" NOT NULL,
+    channel_type INTEGER NOT NULL,
+    channel_id TEXT COLLATE "C" NOT NULL,
+    next_seq BIGINT NOT NULL,
+    PRIMARY KEY (uid, channel_type, channel_id)
+  );
+  CREATE INDEX reactions_by_uid ON reactions (uid, channel_type, channel_id, seq, emoji);
+  CREATE INDEX receipts_by_uid ON receipts (uid);
+  CREATE INDEX blacklist_by_blocked ON blacklist (blocked_uid);
+  CREATE INDEX whitelist_by_uid ON whitelist (uid);
+  CREATE INDEX sync_once_queue_by_message ON sync_once_queue (message_id);
+  `,
 ];
 
 /** The unique index whose violation means a concurrent node stored the same (from_uid, client_msg_no). */

@@ -10,6 +10,7 @@ import { sqliteMessages } from './messages.js';
 import { migrate } from './migrations.js';
 import { sqliteRetention } from './retention.js';
 import { sqliteSyncOnce } from './sync-once.js';
+import { sqliteUserData } from './user-data.js';
 import { sqliteUsers } from './users.js';
 
 export interface SqliteOptions {
@@ -41,6 +42,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     messageState: sqliteMessageState(db),
     syncOnce: sqliteSyncOnce(db),
     retention: sqliteRetention(db),
+    userData: sqliteUserData(db),
     async rowCounts() {
       const counts: Record<string, number> = {};
       for (const t of STORAGE_TABLES) counts[t] = db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;

@@ -176,6 +176,25 @@ const migrations: readonly string[] = [
   -- The job removes a channel's one-way deletes below its purge point without scanning every user's.
   CREATE INDEX deleted_messages_by_channel ON deleted_messages (channel_type, channel_id, seq);
   `,
+  // Users' data, exported and erased. An erasure's record stays after it finished (tokens issued
+  // before it stay refused); erasure_replies is its work list of channels whose replies may quote
+  // the user. The indexes find a user's rows without scanning everyone's.
+  `
+  CREATE TABLE user_erasures (
+    uid TEXT PRIMARY KEY,
+    erased_at INTEGER NOT NULL,
+    finished_at INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE TABLE erasure_replies (
+    uid TEXT NOT NULL, channel_type INTEGER NOT NULL, channel_id TEXT NOT NULL, next_seq INTEGER NOT NULL,
+    PRIMARY KEY (uid, channel_type, channel_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX reactions_by_uid ON reactions (uid, channel_type, channel_id, seq, emoji);
+  CREATE INDEX receipts_by_uid ON receipts (uid);
+  CREATE INDEX blacklist_by_blocked ON blacklist (blocked_uid);
+  CREATE INDEX whitelist_by_uid ON whitelist (uid);
+  CREATE INDEX sync_once_queue_by_message ON sync_once_queue (message_id);
+  `,
 ];
 
 /** The schema version this code writes: a database whose version is higher was made by a newer Parley. */
