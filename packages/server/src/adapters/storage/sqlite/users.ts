@@ -1,6 +1,6 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { UserPatch, UserStore } from '../../../ports/storage/index.js';
-
+import { idRange, idRangeSql } from '../id-range.js';
 import { toUser, type UserRow } from '../rows.js';
 
 export function sqliteUsers(db: Database): UserStore {
@@ -19,6 +19,8 @@ export function sqliteUsers(db: Database): UserStore {
     SELECT EXISTS (SELECT 1 FROM users WHERE uid = @peer) AS peer_exists,
            EXISTS (SELECT 1 FROM blacklist WHERE owner_uid = @peer AND blocked_uid = @sender) AS blocked`);
   const list = db.prepare('SELECT blocked_uid FROM blacklist WHERE owner_uid = ? ORDER BY blocked_uid').pluck();
+  // One statement per shape of range (at most four), each a range of the primary key.
+  const pages = new Map<string, Statement>();
 
   return {
     async upsert(uid: string, patch: UserPatch, now: number) {
@@ -54,6 +56,15 @@ export function sqliteUsers(db: Database): UserStore {
     },
     async blacklist(ownerUid) {
       return list.all(ownerUid) as string[];
+    },
+    async list(query) {
+      const range = idRangeSql('uid', idRange(query), () => '?');
+      let page = pages.get(range.sql);
+      if (!page) {
+        page = db.prepare(`SELECT * FROM users WHERE ${range.sql} ORDER BY uid LIMIT ?`);
+        pages.set(range.sql, page);
+      }
+      return (page.all(...range.params, query.limit) as UserRow[]).map(toUser);
     },
   };
 }
