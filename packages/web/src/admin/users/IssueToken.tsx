@@ -50,13 +50,7 @@ export function IssueToken({ api, uid }: { api: AdminApi; uid: string }) {
       <form className="admin-inline-form" onSubmit={issue}>
         <label htmlFor={`${id}-lifetime`}>Lifetime in seconds (empty: the server’s default)</label>
         <div className="admin-search-row">
-          <input
-            id={`${id}-lifetime`}
-            inputMode="numeric"
-            value={lifetime}
-            onChange={(e) => setLifetime(e.target.value)}
-            placeholder="604800"
-          />
+          <input id={`${id}-lifetime`} inputMode="numeric" value={lifetime} onChange={(e) => setLifetime(e.target.value)} />
           <button type="submit" className="primary" disabled={busy}>
             Issue token
           </button>
