@@ -56,7 +56,7 @@ server, or just run <code>npm start</code>. (Parley serves it from <code>admin.h
  * under it: it routes by path, so a deep link or a reload of `/admin/users/alice` gets the page too.
  * Read from disk per request, as the static files are, so a rebuild is served without a restart.
  */
-function adminConsoleRoutes(app: TypedApp, root: string): void {
+function consolePageRoutes(app: TypedApp, root: string): void {
   const file = path.join(root, 'admin.html');
   const built = fs.existsSync(file);
   const page = async (_req: unknown, reply: FastifyReply) =>
@@ -77,7 +77,7 @@ function adminConsoleRoutes(app: TypedApp, root: string): void {
  */
 export async function webRoutes(app: TypedApp, ctx: AppContext): Promise<void> {
   const root = ctx.config.webDir;
-  adminConsoleRoutes(app, root);
+  consolePageRoutes(app, root);
   if (!fs.existsSync(path.join(root, 'index.html'))) {
     app.get('/', { schema: { hide: true } }, async (_req, reply) =>
       reply
