@@ -4,6 +4,7 @@ export * from './ids.js';
 export * from './json-shape.js';
 export * from './reason-codes.js';
 export * from './schemas/admin.js';
+export * from './schemas/admin-console.js';
 export * from './schemas/auth.js';
 export * from './schemas/conversation.js';
 export * from './schemas/frames.js';

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { AdminDirectory } from './domain/admin/directory.js';
 import type { TokenService } from './domain/auth/tokens.js';
 import type { DevGroups } from './domain/channels/dev-groups.js';
 import type { GroupService } from './domain/channels/group-service.js';
@@ -33,6 +34,8 @@ export interface AppContext {
   /** A user's data erased, their messages left as placeholders (GDPR erasure). */
   userErasure: UserErasureService;
   groups: GroupService;
+  /** Users and groups found by id prefix (the admin console's search). */
+  directory: AdminDirectory;
   /** Groups as their members read them. */
   memberGroups: MemberGroups;
   /** The web app's group actions in development mode (the routes refuse them otherwise). */

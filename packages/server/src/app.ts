@@ -6,6 +6,7 @@ import { localDiskFiles } from './adapters/files/local-disk.js';
 import { openStorage } from './adapters/storage/open.js';
 import type { AppContext } from './app-context.js';
 import type { Config } from './config.js';
+import { AdminDirectory } from './domain/admin/directory.js';
 import { TokenService } from './domain/auth/tokens.js';
 import { DevGroups } from './domain/channels/dev-groups.js';
 import { GroupService } from './domain/channels/group-service.js';
@@ -73,6 +74,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // Read only after start: messageActions is made below, on the router.
     missedAfterJoin((): MessageActions => messageActions),
   );
+  metrics.watchOnlineUsers(() => router.userCount);
   // The bus lost messages while its broker was away: the router has every client in the cluster pull what it missed.
   bus.onGap(() => log.warn({ bus: bus.status() }, 'bus reconnected: telling the clients here and on the other nodes to resync'));
   // A node that dies between a commit and its publish: the others' clients resync.
@@ -121,6 +123,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     userExport: new UserExporter(storage, files),
     userErasure: new UserErasureService({ storage, files, router, conversations, messageActions, log }),
     groups,
+    directory: new AdminDirectory(storage, users),
     memberGroups,
     devGroups: new DevGroups({ storage, users, groups, memberGroups, messages, log }),
     conversations,

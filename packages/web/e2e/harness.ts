@@ -178,8 +178,9 @@ export function useWebApp(env: Record<string, string> = {}) {
       windows.push(w);
       return w;
     },
-    async open(viewport?: { width: number; height: number }): Promise<Window> {
-      const w = await Window.open(state.browser, state.t.url, viewport);
+    /** A window on `path` of the server (the chat app at `/` by default; the admin console at `/admin`). */
+    async open(viewport?: { width: number; height: number }, path = ''): Promise<Window> {
+      const w = await Window.open(state.browser, `${state.t.url}${path}`, viewport);
       windows.push(w);
       return w;
     },

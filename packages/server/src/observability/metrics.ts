@@ -5,6 +5,7 @@ export function createMetrics() {
   const registry = new Registry();
   /** Asked at each scrape: a gauge set only when someone looked at the bus would go stale. */
   let busConnectedNow = () => true;
+  let onlineUsersNow = () => 0;
   collectDefaultMetrics({ register: registry, prefix: 'parley_' });
   return {
     registry,
@@ -45,6 +46,18 @@ export function createMetrics() {
       busConnectedNow = connected;
     },
     connections: new Gauge({ name: 'parley_ws_connections', help: 'Open authenticated WebSocket connections', registers: [registry] }),
+    onlineUsers: new Gauge({
+      name: 'parley_online_users',
+      help: 'Users with at least one open authenticated WebSocket connection on this node',
+      registers: [registry],
+      collect() {
+        this.set(onlineUsersNow());
+      },
+    }),
+    /** Where parley_online_users reads the count from (the delivery router's connections by user). */
+    watchOnlineUsers(count: () => number): void {
+      onlineUsersNow = count;
+    },
     wsClosed: new Counter({
       name: 'parley_ws_closed_total',
       help: 'WebSocket connections closed, by reason',

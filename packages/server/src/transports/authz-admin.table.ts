@@ -32,6 +32,11 @@ export const adminRoutes: Record<string, { path: string; body?: unknown }> = {
   'PUT /v1/admin/groups/:groupId/whitelist': { path: `/v1/admin/groups/${GROUP.G}/whitelist`, body: { uids: [U.bob] } },
   'GET /v1/admin/groups/:groupId/retention': { path: `/v1/admin/groups/${GROUP.G}/retention` },
   'PUT /v1/admin/groups/:groupId/retention': { path: `/v1/admin/groups/${GROUP.G}/retention`, body: { retentionDays: 1 } },
+  'GET /v1/admin/users': { path: `/v1/admin/users?prefix=${U.alice}` },
+  'GET /v1/admin/users/:uid/groups': { path: `/v1/admin/users/${U.alice}/groups` },
+  'GET /v1/admin/groups': { path: '/v1/admin/groups?prefix=' },
+  'GET /v1/admin/stats': { path: '/v1/admin/stats' },
+  'GET /v1/admin/config': { path: '/v1/admin/config' },
   'POST /v1/admin/messages': {
     path: '/v1/admin/messages',
     body: { fromUid: U.alice, channelId: GROUP.G, channelType: 2, payload: { type: 1, content: 'az forged as alice' } },
@@ -59,4 +64,6 @@ export const publicRoutes: Record<string, { path: string; status: number; why: s
   'GET /v1/files/:fileId': { path: '/v1/files/az-no-such-file', status: 404, why: 'an unguessable id is the capability' },
   'GET /': { path: '/', status: 200, why: 'how to build the web app', only: 'not built' },
   'GET /*': { path: '/', status: 200, why: 'the web app', only: 'built' },
+  'GET /admin': { path: '/admin', status: 200, why: 'the admin console’s page (its API calls need the app secret)' },
+  'GET /admin/*': { path: '/admin/users', status: 200, why: 'the admin console’s page (its API calls need the app secret)' },
 };

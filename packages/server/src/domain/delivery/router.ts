@@ -90,6 +90,11 @@ export class DeliveryRouter {
     return this.node;
   }
 
+  /** Users with at least one connection on this node. */
+  get userCount(): number {
+    return this.byUser.size;
+  }
+
   get connectionCount(): number {
     let n = 0;
     for (const set of this.byUser.values()) n += set.size;

@@ -1,4 +1,5 @@
 import type { ChannelType } from '@parley/protocol';
+import type { IdPageQuery } from './users.js';
 
 export interface ChannelKey {
   channelType: ChannelType;
@@ -34,6 +35,13 @@ export interface MemberRecord {
   /** The channel's maxSeq when the member joined: the floor of their history window. */
   joinSeq: number;
   joinedAt: number;
+}
+
+/** One group of a user, as `ChannelStore.groupsOf` lists it. */
+export interface MembershipRecord extends ChannelKey {
+  name: string;
+  role: number;
+  mutedUntil: number;
 }
 
 /** What the send policy needs to know about a sender and a group, read in one call. */
@@ -109,4 +117,12 @@ export interface ChannelStore {
   groupSendFacts(key: ChannelKey, senderUid: string): Promise<GroupSendFacts>;
   /** Ids of the super groups (type 3) `uid` belongs to, in no particular order: a node subscribes to their delivery topics. */
   superGroupsOf(uid: string): Promise<string[]>;
+  /**
+   * Groups and super groups (types 2 and 3, dismissed ones included) whose id starts with
+   * `query.prefix` and sorts after `query.after`, in id order by code point, at most `query.limit`
+   * (keyset pages, as `UserStore.list`). Person channels are never listed.
+   */
+  listGroups(query: IdPageQuery): Promise<ChannelRecord[]>;
+  /** The groups and super groups `uid` is a member of, with their name and the member's role and mute, in id order, at most `limit`. */
+  groupsOf(uid: string, limit: number): Promise<MembershipRecord[]>;
 }

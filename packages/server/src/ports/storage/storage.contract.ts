@@ -170,6 +170,41 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         // Joined at one time: the uid breaks the tie.
         expect((await store.channels.members(g)).map((m) => m.uid)).toEqual(['B', 'a', 'b', 'é']);
       });
+      it('lists users by uid prefix in code point order, in keyset pages that skip and repeat nobody', async () => {
+        const uids = ['ls-b', 'ls-a', 'ls-B', 'ls-a.1', 'ls-a-2', 'ls-ab', 'ls-c', 'ls', 'lt-a', 'lr-z'];
+        for (const uid of uids) await store.users.upsert(uid, { name: uid.toUpperCase() }, now);
+        const ids = async (prefix: string, after: string | undefined, limit: number) =>
+          (await store.users.list({ prefix, after, limit })).map((u) => u.uid);
+        // Code point order: '-' < '.' < 'B' < 'a'; case-sensitive; 'ls' itself starts with 'ls'.
+        const all = ['ls', 'ls-B', 'ls-a', 'ls-a-2', 'ls-a.1', 'ls-ab', 'ls-b', 'ls-c'];
+        expect(await ids('ls', undefined, 100)).toEqual(all);
+        expect(await ids('ls-a', undefined, 100)).toEqual(['ls-a', 'ls-a-2', 'ls-a.1', 'ls-ab']);
+        expect(await ids('ls-A', undefined, 100)).toEqual([]);
+        expect(await ids('ls-a.', undefined, 100)).toEqual(['ls-a.1']);
+        expect(await store.users.list({ prefix: 'ls-c', after: undefined, limit: 5 })).toEqual([
+          { uid: 'ls-c', name: 'LS-C', avatar: '', ext: '', createdAt: now, updatedAt: now },
+        ]);
+        // Pages of three, each starting after the last of the one before.
+        const pages: string[][] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await ids('ls', after, 3);
+          pages.push(page);
+          if (page.length < 3) break;
+          after = page.at(-1);
+          // A user added meanwhile, before the cursor, does not shift the next page.
+          await store.users.upsert(`ls-0${pages.length}`, {}, now);
+        }
+        expect(pages).toEqual([all.slice(0, 3), all.slice(3, 6), all.slice(6)]);
+        // A cursor below the prefix starts at the prefix; one past it ends the list.
+        expect(await ids('ls-a', 'ls-B', 2)).toEqual(['ls-a', 'ls-a-2']);
+        expect(await ids('ls-a', 'ls-b', 2)).toEqual([]);
+        // No prefix: every user, in order, from the cursor on.
+        const everyone = await ids('', undefined, 10_000);
+        expect(everyone).toEqual([...everyone].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+        expect(everyone).toEqual(expect.arrayContaining([...uids, 'a', 'owner']));
+        expect(await ids('', 'ls-b', 2)).toEqual(everyone.slice(everyone.indexOf('ls-b') + 1, everyone.indexOf('ls-b') + 3));
+      });
     });
 
     describe('channels', () => {
@@ -256,6 +291,71 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         await store.channels.update(g, { name: 'G2', muteAll: true, banned: false }, now + 1);
         expect(await store.channels.get(g)).toMatchObject({ name: 'G2', muteAll: true, banned: false, allowHistory: false });
         await store.channels.update(g, { muteAll: false }, now + 2);
+      });
+
+      it('lists groups and super groups by id prefix in code point order, never person channels', async () => {
+        for (const [channelType, channelId] of [
+          [2, 'lg-b'],
+          [3, 'lg-a'],
+          [2, 'lg-B'],
+          [3, 'lg-a.x'],
+          [2, 'lh-a'],
+        ] as const)
+          await store.channels.createGroup({ channelType, channelId, name: channelId, ownerUid: 'a', allowHistory: false }, ['b'], now);
+        await store.channels.update({ channelType: 2, channelId: 'lg-b' }, { dismissed: true }, now);
+        // A person channel whose id would match the prefix.
+        await store.users.upsertMany([{ uid: 'lg-p' }, { uid: 'lg-q' }], now);
+        await store.messages.commit([msg({ channelId: pair('lg-p', 'lg-q'), fromUid: 'lg-p', fanout: p2p('lg-p', 'lg-q') })]);
+        expect(await store.channels.get({ channelType: 1, channelId: 'lg-p|lg-q' })).toBeDefined();
+        const ids = async (prefix: string, after: string | undefined, limit: number) =>
+          (await store.channels.listGroups({ prefix, after, limit })).map((c) => `${c.channelType}:${c.channelId}`);
+        expect(await ids('lg', undefined, 100)).toEqual(['2:lg-B', '3:lg-a', '3:lg-a.x', '2:lg-b']);
+        expect(await ids('lg', undefined, 2)).toEqual(['2:lg-B', '3:lg-a']);
+        expect(await ids('lg', 'lg-a', 2)).toEqual(['3:lg-a.x', '2:lg-b']);
+        expect(await ids('lg', 'lg-b', 2)).toEqual([]);
+        expect(await ids('lg-a', undefined, 100)).toEqual(['3:lg-a', '3:lg-a.x']);
+        expect((await store.channels.listGroups({ prefix: 'lg-b', after: undefined, limit: 1 }))[0]).toMatchObject({
+          channelType: 2,
+          channelId: 'lg-b',
+          name: 'lg-b',
+          ownerUid: 'a',
+          memberCount: 2,
+          dismissed: true,
+        });
+        const everything = await ids('', undefined, 10_000);
+        expect(everything.filter((id) => id.startsWith('1:'))).toEqual([]);
+        expect(everything).toEqual(expect.arrayContaining(['2:grp', '2:lh-a', '3:lg-a']));
+        const byId = everything.map((id) => id.slice(2));
+        expect(byId).toEqual([...byId].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+      });
+
+      it("lists a user's groups with the member's role and mute, in id order, up to a limit", async () => {
+        await store.channels.createGroup(
+          { channelType: 2, channelId: 'uo-2', name: 'Two', ownerUid: 'uo-u', allowHistory: false },
+          [],
+          now,
+        );
+        await store.channels.createGroup(
+          { channelType: 3, channelId: 'uo-1', name: 'One', ownerUid: 'a', allowHistory: false },
+          ['uo-u'],
+          now,
+        );
+        await store.channels.createGroup(
+          { channelType: 2, channelId: 'uo-3', name: '', ownerUid: 'a', allowHistory: false },
+          ['uo-u'],
+          now,
+        );
+        await store.channels.setRole({ channelType: 2, channelId: 'uo-3' }, ['uo-u'], 1);
+        await store.channels.setMemberMute({ channelType: 3, channelId: 'uo-1' }, 'uo-u', -1);
+        expect(await store.channels.groupsOf('uo-u', 10)).toEqual([
+          { channelType: 3, channelId: 'uo-1', name: 'One', role: 0, mutedUntil: -1 },
+          { channelType: 2, channelId: 'uo-2', name: 'Two', role: 2, mutedUntil: 0 },
+          { channelType: 2, channelId: 'uo-3', name: '', role: 1, mutedUntil: 0 },
+        ]);
+        expect((await store.channels.groupsOf('uo-u', 2)).map((g) => g.channelId)).toEqual(['uo-1', 'uo-2']);
+        await store.channels.removeMembers({ channelType: 2, channelId: 'uo-2' }, ['uo-u']);
+        expect((await store.channels.groupsOf('uo-u', 10)).map((g) => g.channelId)).toEqual(['uo-1', 'uo-3']);
+        expect(await store.channels.groupsOf('nobody', 10)).toEqual([]);
       });
 
       it('lists the super groups of a user', async () => {

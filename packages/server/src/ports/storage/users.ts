@@ -1,5 +1,15 @@
 import type { User } from '@parley/protocol';
 
+/** A page of ids for an operator looking something up: see `UserStore.list` and `ChannelStore.listGroups`. */
+export interface IdPageQuery {
+  /** Only ids starting with it, case-sensitive; '' for all. Made of the id rule's characters (ASCII). */
+  prefix: string;
+  /** Only ids sorting after it (the last id of the previous page); undefined from the start. */
+  after: string | undefined;
+  /** At most this many, at least 1. */
+  limit: number;
+}
+
 export interface UserPatch {
   name?: string;
   avatar?: string;
@@ -35,4 +45,10 @@ export interface UserStore {
   personSendFacts(senderUid: string, peerUid: string): Promise<{ peerExists: boolean; blockedByPeer: boolean }>;
   /** Blocked uids of `ownerUid`, sorted. */
   blacklist(ownerUid: string): Promise<string[]>;
+  /**
+   * The users whose uid starts with `query.prefix` and sorts after `query.after`, in uid order by code
+   * point, at most `query.limit`: keyset pages that neither skip nor repeat a user however many are
+   * added meanwhile. Reads an index range, never the whole table.
+   */
+  list(query: IdPageQuery): Promise<User[]>;
 }

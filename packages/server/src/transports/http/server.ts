@@ -6,6 +6,7 @@ import type { AppContext } from '../../app-context.js';
 import { requireAdmin, requireUser } from './auth.js';
 import { installErrorHandlers, replyWithError } from './errors.js';
 import { installJsonParser } from './json-body.js';
+import { adminConsoleRoutes } from './routes/admin-console.js';
 import { adminGroupRoutes } from './routes/admin-groups.js';
 import { adminMessageRoutes } from './routes/admin-messages.js';
 import { adminUserDataRoutes } from './routes/admin-user-data.js';
@@ -63,7 +64,8 @@ export async function createHttpServer(ctx: AppContext, options: HttpServerOptio
   });
   await app.register(async (adminApi) => {
     adminApi.addHook('onRequest', requireAdmin(ctx));
-    for (const routes of [adminUserRoutes, adminUserDataRoutes, adminGroupRoutes, adminMessageRoutes]) routes(adminApi, ctx);
+    for (const routes of [adminUserRoutes, adminUserDataRoutes, adminGroupRoutes, adminMessageRoutes, adminConsoleRoutes])
+      routes(adminApi, ctx);
   });
   await webRoutes(app, ctx);
   return app;

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { ChannelKey, ChannelStore, GroupSendFacts } from '../../../ports/storage/index.js';
+import { idRange, idRangeSql } from '../id-range.js';
 import { CHANNEL_PATCH_COLUMNS, type ChannelRow, type MemberRow, toChannel, toMember } from '../rows.js';
 import { prepared } from './prepared.js';
 import { inTransaction } from './transaction.js';
@@ -256,6 +257,32 @@ export function postgresChannels(pool: Pool): ChannelStore {
         prepared('SELECT channel_id FROM members WHERE uid = $1 AND channel_type = 3 ORDER BY channel_id', [uid]),
       );
       return rows.map((r) => r.channel_id);
+    },
+    async listGroups(query) {
+      // On the partial index of group ids (channels_group_id); a handful of range shapes, so prepared.
+      const range = idRangeSql('channel_id', idRange(query), (n) => `$${n}`, 2);
+      const { rows } = await pool.query<ChannelRow>(
+        prepared(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE channel_type IN (2, 3) AND ${range.sql} ORDER BY channel_id LIMIT $1`, [
+          query.limit,
+          ...range.params,
+        ]),
+      );
+      return rows.map(toChannel);
+    },
+    async groupsOf(uid, limit) {
+      const { rows } = await pool.query<{ channel_type: 2 | 3; channel_id: string; name: string; role: number; muted_until: number }>(
+        `SELECT m.channel_type, m.channel_id, c.name, m.role, m.muted_until
+         FROM members m JOIN channels c ON c.channel_type = m.channel_type AND c.channel_id = m.channel_id
+         WHERE m.uid = $1 ORDER BY m.channel_id LIMIT $2`,
+        [uid, limit],
+      );
+      return rows.map((r) => ({
+        channelType: r.channel_type,
+        channelId: r.channel_id,
+        name: r.name,
+        role: r.role,
+        mutedUntil: r.muted_until,
+      }));
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { UserPatch, UserStore } from '../../../ports/storage/index.js';
 import { CoalescedReads } from '../coalesced-reads.js';
+import { idRange, idRangeSql } from '../id-range.js';
 import { toUser, type UserRow } from '../rows.js';
 import { prepared } from './prepared.js';
 import { inTransaction } from './transaction.js';
@@ -113,6 +114,14 @@ export function postgresUsers(pool: Pool): UserStore {
         [ownerUid],
       );
       return rows.map((r) => r.blocked_uid);
+    },
+    async list(query) {
+      // A range of the primary key; a handful of range shapes, so prepared.
+      const range = idRangeSql('uid', idRange(query), (n) => `$${n}`, 2);
+      const { rows } = await pool.query<UserRow>(
+        prepared(`SELECT ${USER_COLUMNS} FROM users WHERE ${range.sql} ORDER BY uid LIMIT $1`, [query.limit, ...range.params]),
+      );
+      return rows.map(toUser);
     },
   };
 }

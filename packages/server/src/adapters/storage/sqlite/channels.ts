@@ -1,6 +1,7 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { ChannelKey, ChannelStore } from '../../../ports/storage/index.js';
 
+import { idRange, idRangeSql } from '../id-range.js';
 import { CHANNEL_PATCH_COLUMNS, type ChannelRow, type MemberRow, toChannel, toMember } from '../rows.js';
 
 export function sqliteChannels(db: Database): ChannelStore {
@@ -29,6 +30,13 @@ export function sqliteChannels(db: Database): ChannelStore {
     SELECT COUNT(*) AS size, COALESCE(SUM(uid = ?), 0) AS mine
     FROM whitelist WHERE channel_type = ? AND channel_id = ?`);
   const superGroupsOf = db.prepare('SELECT channel_id FROM members WHERE uid = ? AND channel_type = 3').pluck();
+  const groupsOf = db.prepare(`
+    SELECT m.channel_type, m.channel_id, c.name, m.role, m.muted_until
+    FROM members m JOIN channels c ON c.channel_type = m.channel_type AND c.channel_id = m.channel_id
+    WHERE m.uid = ? ORDER BY m.channel_id LIMIT ?`);
+  // One statement per shape of range (at most four), on the partial index of group ids: named, since
+  // without statistics the planner would take the primary key and sort every group of a type.
+  const groupPages = new Map<string, Statement>();
 
   const add = (key: ChannelKey, uids: readonly string[], now: number, role = 0): string[] => {
     const added: string[] = [];
@@ -126,6 +134,33 @@ export function sqliteChannels(db: Database): ChannelStore {
     },
     async superGroupsOf(uid) {
       return superGroupsOf.all(uid) as string[];
+    },
+    async listGroups(query) {
+      const range = idRangeSql('channel_id', idRange(query), () => '?');
+      let page = groupPages.get(range.sql);
+      if (!page) {
+        page = db.prepare(
+          `SELECT * FROM channels INDEXED BY channels_group_id WHERE channel_type IN (2, 3) AND ${range.sql} ORDER BY channel_id LIMIT ?`,
+        );
+        groupPages.set(range.sql, page);
+      }
+      return (page.all(...range.params, query.limit) as ChannelRow[]).map(toChannel);
+    },
+    async groupsOf(uid, limit) {
+      const rows = groupsOf.all(uid, limit) as Array<{
+        channel_type: 2 | 3;
+        channel_id: string;
+        name: string;
+        role: number;
+        muted_until: number;
+      }>;
+      return rows.map((r) => ({
+        channelType: r.channel_type,
+        channelId: r.channel_id,
+        name: r.name,
+        role: r.role,
+        mutedUntil: r.muted_until,
+      }));
     },
   };
 }

@@ -1,7 +1,8 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { UserPatch, UserStore } from '../../../ports/storage/index.js';
 
 import { CoalescedReads } from '../coalesced-reads.js';
+import { idRange, idRangeSql } from '../id-range.js';
 import { toUser, type UserRow } from '../rows.js';
 
 export function sqliteUsers(db: Database): UserStore {
@@ -28,6 +29,8 @@ export function sqliteUsers(db: Database): UserStore {
     }),
   );
   const sendFacts = new CoalescedReads(async (keys: readonly { senderUid: string; peerUid: string }[]) => readFacts(keys));
+  // One statement per shape of range (at most four), each a range of the primary key.
+  const pages = new Map<string, Statement>();
 
   return {
     async upsert(uid: string, patch: UserPatch, now: number) {
@@ -62,6 +65,15 @@ export function sqliteUsers(db: Database): UserStore {
     },
     async blacklist(ownerUid) {
       return list.all(ownerUid) as string[];
+    },
+    async list(query) {
+      const range = idRangeSql('uid', idRange(query), () => '?');
+      let page = pages.get(range.sql);
+      if (!page) {
+        page = db.prepare(`SELECT * FROM users WHERE ${range.sql} ORDER BY uid LIMIT ?`);
+        pages.set(range.sql, page);
+      }
+      return (page.all(...range.params, query.limit) as UserRow[]).map(toUser);
     },
   };
 }

@@ -9,6 +9,8 @@ import { IMMUTABLE, WEB_CSP } from './web.js';
 const INDEX =
   '<!doctype html><html><head><script type="module" src="/assets/x.js"></script></head><body><div id="root"></div></body></html>';
 const SCRIPT = 'console.log("parley");\n';
+const ADMIN =
+  '<!doctype html><html><head><script type="module" src="/assets/admin.js"></script></head><body><div id="root"></div></body></html>';
 
 function tempDir(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-web-'));
@@ -36,7 +38,7 @@ async function expectApiUntouched(t: TestServer): Promise<void> {
 }
 
 describe('the built web app at /', () => {
-  const dir = tempDir({ 'index.html': INDEX, 'assets/x.js': SCRIPT, '.env': 'SECRET=1' });
+  const dir = tempDir({ 'index.html': INDEX, 'admin.html': ADMIN, 'assets/x.js': SCRIPT, '.env': 'SECRET=1' });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const server = useServer(sqliteBackend, { PARLEY_WEB_DIR: dir, PARLEY_MODE: 'production', PARLEY_APP_SECRET: 'w'.repeat(40) });
 
@@ -75,6 +77,24 @@ describe('the built web app at /', () => {
     }
   });
 
+  it('serves the admin console at /admin and every path under it (deep links), as the app with its CSP', async () => {
+    const t = server();
+    for (const url of ['/admin', '/admin/', '/admin/users', '/admin/users/alice%40example.com', '/admin/groups/g1/members']) {
+      const res = await fetch(`${t.url}${url}`);
+      expect([url, res.status]).toEqual([url, 200]);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      expect(res.headers.get('content-security-policy')).toBe(WEB_CSP);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(await res.text()).toBe(ADMIN);
+    }
+    // The chat app stays at /, and the console's page is no API.
+    expect(await (await fetch(`${t.url}/`)).text()).toBe(INDEX);
+    const spec = (await t.http('GET', '/docs/json')).body;
+    expect(Object.keys(spec.paths).filter((p) => p.startsWith('/admin'))).toEqual([]);
+    expect((await fetch(`${t.url}/admin`, { method: 'HEAD' })).status).toBe(200);
+  });
+
   it('leaves /docs, the API and the JSON 404 as they were', async () => {
     await expectApiUntouched(server());
   });
@@ -95,6 +115,17 @@ describe('the web app not built yet', () => {
     expect(page).toContain('has not been built');
     expect(page).toContain('npm run build:web');
     expect(page).toContain('npm start');
+  });
+
+  it('answers /admin with a page that says how to build the console', async () => {
+    for (const url of ['/admin', '/admin/config']) {
+      const res = await fetch(`${server().url}${url}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-security-policy')).toBe(WEB_CSP);
+      const page = await res.text();
+      expect(page).toContain('admin console is not built');
+      expect(page).toContain('npm run build:web');
+    }
   });
 
   it('leaves /docs, the API and the JSON 404 as they were', async () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
+import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../../../app-context.js';
 import type { TypedApp } from '../routes.js';
 
@@ -39,6 +40,36 @@ build from <code>PARLEY_WEB_DIR</code>, by default <code>packages/web/dist</code
 <a href="/healthz">/healthz</a> and <a href="/metrics">/metrics</a>.</p>
 </body></html>`;
 
+const consolePlaceholder = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Parley admin console</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">
+<h1>The admin console is not built</h1>
+<p>It is built with the web app: run <code>npm run build:web</code> at the repository root and restart the
+server, or just run <code>npm start</code>. (Parley serves it from <code>admin.html</code> in
+<code>PARLEY_WEB_DIR</code>, by default <code>packages/web/dist</code>.)</p>
+<p>The admin API works already: see <a href="/docs">/docs</a>.</p>
+</body></html>`;
+
+/**
+ * The admin console (`admin.html`, a second entry of the same Vite build) at `/admin` and every path
+ * under it: it routes by path, so a deep link or a reload of `/admin/users/alice` gets the page too.
+ * Read from disk per request, as the static files are, so a rebuild is served without a restart.
+ */
+function consolePageRoutes(app: TypedApp, root: string): void {
+  const file = path.join(root, 'admin.html');
+  const built = fs.existsSync(file);
+  const page = async (_req: unknown, reply: FastifyReply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', WEB_CSP)
+      .send(built ? await fs.promises.readFile(file) : consolePlaceholder);
+  app.get('/admin', { schema: { hide: true } }, page);
+  app.get('/admin/*', { schema: { hide: true } }, page);
+}
+
 /**
  * The web app at `/`, in every mode. Whether it is built is decided once at start (`npm start`
  * builds before starting); unknown paths fall through to the JSON 404 (the app routes by hash,
@@ -46,6 +77,7 @@ build from <code>PARLEY_WEB_DIR</code>, by default <code>packages/web/dist</code
  */
 export async function webRoutes(app: TypedApp, ctx: AppContext): Promise<void> {
   const root = ctx.config.webDir;
+  consolePageRoutes(app, root);
   if (!fs.existsSync(path.join(root, 'index.html'))) {
     app.get('/', { schema: { hide: true } }, async (_req, reply) =>
       reply
