@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { clientMsgNo, text } from '@parley/test-kit/server';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -118,6 +119,53 @@ describe.skipIf(!available)('admin console', () => {
       await w.page.getByRole('heading', { name: 'cn-alice', level: 1 }).waitFor();
       await w.page.getByRole('button', { name: 'Issue token' }).waitFor();
       expect(await w.page.getByLabel('Token for cn-alice').count()).toBe(0);
+    },
+    LONG,
+  );
+
+  it(
+    "exports a user's data as a JSON download, then erases them once the uid is typed: their token stops working and their message is a placeholder",
+    async () => {
+      const { t } = app;
+      await t.ensureUsers('ce-gone', 'ce-peer');
+      const words = 'words only ce-gone wrote';
+      await t.adminOk('POST', '/messages', {
+        fromUid: 'ce-gone',
+        channelId: 'ce-peer',
+        channelType: 1,
+        clientMsgNo: clientMsgNo(),
+        payload: text(words),
+      });
+      const goneToken = await t.token('ce-gone');
+      const w = await signedIn('/admin/users/ce-gone');
+      await w.page.getByRole('heading', { name: 'ce-gone', level: 1 }).waitFor();
+
+      const [download] = await Promise.all([w.page.waitForEvent('download'), w.page.getByRole('button', { name: 'Export data' }).click()]);
+      expect(download.suggestedFilename()).toBe('parley-user-ce-gone.json');
+      const exported = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+      expect([exported.uid, exported.messages.map((m: { payload: { content?: string } }) => m.payload.content)]).toEqual([
+        'ce-gone',
+        [words],
+      ]);
+
+      await w.page.getByRole('button', { name: 'Erase user…' }).click();
+      const submit = w.page.getByRole('button', { name: 'Erase for good' });
+      expect(await submit.isDisabled()).toBe(true);
+      await w.page.getByLabel('Type the uid to confirm').fill('ce-gon');
+      expect(await submit.isDisabled()).toBe(true);
+      await w.page.getByLabel('Type the uid to confirm').fill('ce-gone');
+      await submit.click();
+      await w.page.getByRole('status').filter({ hasText: 'ce-gone was erased' }).waitFor();
+      await w.shot('25-console-erased');
+
+      const refused = await t.http('GET', '/v1/conversations', { token: goneToken });
+      expect([refused.status, refused.body.code]).toEqual([401, 'auth.invalid_token']);
+      const history = await t.http('GET', `/v1/conversations/${encodeURIComponent('p2p|ce-gone')}/messages`, {
+        token: await t.token('ce-peer'),
+      });
+      expect(history.status).toBe(200);
+      expect(history.body.messages.map((m: { payload: unknown }) => m.payload)).toEqual([{ type: 999 }]);
+      expect(JSON.stringify(history.body)).not.toContain(words);
     },
     LONG,
   );
