@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { migrateToPostgres } from './migrate-to-postgres.js';
 
 /** Every `parley` sub-command, in the order `parley help` lists them. Add a command here. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [migrateToPostgres];
