@@ -117,7 +117,7 @@ await describePostgres('parley migrate-to-postgres', () => {
     expect(lines.some((l) => /^conversations: resuming after \d+ of \d+ rows$/.test(l))).toBe(true);
     expect(lines).toContain('verify: row counts of every table: equal');
     expect(lines.filter((l) => l.startsWith('verify: ')).every((l) => l.endsWith(': identical') || l.endsWith(': equal'))).toBe(true);
-    expect(lines.some((l) => /^copied \d+ rows in [\d.]+ s: [\d,]+ rows\/s$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^copied \d+ rows in [\d.]+ s: [\d,]+ rows\/s \(peak RSS \d+ MB\)$/.test(l))).toBe(true);
     expect(lines.at(-1)).toMatch(/^done: set DATABASE_URL to /);
     // The real use above left rows in every table, and every one was copied.
     const copied = await sql<{ table_name: string; rows_copied: string }>(

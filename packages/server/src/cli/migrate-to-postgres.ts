@@ -94,9 +94,10 @@ async function run(args: readonly string[], ctx: CommandContext): Promise<void> 
     } else {
       refuseUnlessCopyable(state, source.stamp());
       const copied = await copy(ctx, { source, target, tables, url, file, state, batchSize, crashAfter });
-      ctx.say(
-        `copied ${count(copied.rows)} rows in ${copied.seconds.toFixed(1)} s: ${count(Math.round(copied.rows / Math.max(copied.seconds, 0.001)))} rows/s`,
-      );
+      const rate = Math.round(copied.rows / Math.max(copied.seconds, 0.001));
+      // Peak RSS so far, the copy's own need: two batches at a time, whatever the database's size.
+      const peakMb = Math.round(process.resourceUsage().maxRSS / 1024);
+      ctx.say(`copied ${count(copied.rows)} rows in ${copied.seconds.toFixed(1)} s: ${count(rate)} rows/s (peak RSS ${peakMb} MB)`);
     }
 
     const to = await openPostgres({ connectionString: url });
@@ -191,7 +192,7 @@ async function verify(
   limits: ReturnType<typeof loadConfig>['limits'],
 ) {
   const started = performance.now();
-  const result = await verifyStores(source, from, to, { limits, concurrency: 4, maxDifferences: MAX_DIFFERENCES, say: ctx.say });
+  const result = await verifyStores(source, from, to, { limits, concurrency: 8, maxDifferences: MAX_DIFFERENCES, say: ctx.say });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (result.differences.length) {
     for (const difference of result.differences) ctx.say(`  ${difference}`);

@@ -113,15 +113,21 @@ export async function verifyStores(sqlite: SqliteSource, from: Storage, to: Stor
     await same('row counts', (v) => v.storage.rowCounts());
     options.say(differences.length ? 'verify: row counts differ' : 'verify: row counts of every table: equal');
 
+    let phase = performance.now();
+    const took = () => {
+      const seconds = (performance.now() - phase) / 1000;
+      phase = performance.now();
+      return `${seconds.toFixed(1)} s`;
+    };
     let messages = 0;
     const channels = await eachInBatches(sqlite.channelBatches(200), async (key) => {
       const seqs = await checkChannel(key);
       messages += seqs;
     });
-    options.say(`verify: ${count(channels)} channels, ${count(messages)} messages (records, members, whole logs)${verdict()}`);
+    options.say(`verify: ${count(channels)} channels, ${count(messages)} messages (records, members, whole logs) in ${took()}${verdict()}`);
 
     const users = await eachInBatches(sqlite.uidBatches(200), checkUser);
-    options.say(`verify: ${count(users)} users (lists, pins, unread, sync, own rows, history, sync-once)${verdict()}`);
+    options.say(`verify: ${count(users)} users (lists, pins, unread, sync, own rows, history, sync-once) in ${took()}${verdict()}`);
     return { differences, users, channels, messages };
   } finally {
     await source.close();
