@@ -80,7 +80,7 @@ async function run(args: readonly string[], ctx: CommandContext): Promise<void> 
     opened.push(target);
     if (!(await target.lock())) throw new CommandError(`another migrate-to-postgres is writing into ${shown} (schema "${target.schema}")`);
     // As the server would open it: an older file's schema is brought up to date first.
-    const from = openSqlite({ file });
+    const from = openSource(file);
     opened.push(from);
     const source = new SqliteSource(file);
     opened.push(source);
@@ -91,6 +91,10 @@ async function run(args: readonly string[], ctx: CommandContext): Promise<void> 
     if (verifyOnly) {
       if (state.kind === 'empty') throw new CommandError(`nothing to verify: ${shown} is empty`);
       if (state.kind === 'interrupted') throw new CommandError('the copy into it is not finished: run without --verify-only to resume it');
+      // Opening the store below would run its migrations: never into a schema that is not Parley's.
+      const present = new Set(await target.tableNames());
+      const missing = tables.filter((t) => !present.has(t.name)).map((t) => t.name);
+      if (missing.length) throw new CommandError(`nothing to verify: schema "${target.schema}" has no ${missing.join(', ')}`);
     } else {
       refuseUnlessCopyable(state, source.stamp());
       const copied = await copy(ctx, { source, target, tables, url, file, state, batchSize, crashAfter });
@@ -202,6 +206,14 @@ async function verify(
     );
   }
   ctx.say(`verified in ${seconds} s: PostgreSQL shows every user what SQLite shows`);
+}
+
+function openSource(file: string): Storage {
+  try {
+    return openSqlite({ file });
+  } catch (error) {
+    throw new CommandError(`cannot open the SQLite database at ${file}: ${(error as Error).message}`);
+  }
 }
 
 const stringOption = (value: string | true | undefined): string | undefined => (typeof value === 'string' ? value : undefined);

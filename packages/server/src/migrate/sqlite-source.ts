@@ -101,8 +101,8 @@ export class SqliteSource {
   }
 
   /**
-   * What identifies this data and moves with every message and conversation change: the epoch sync
-   * tokens carry (random per database), the version counters, the channels' seqs. An interrupted
+   * What identifies this data and moves with every message and conversation change: its schema
+   * version, the epoch sync tokens carry (random per database), the version counters, the channels' seqs. An interrupted
    * copy is resumed only from the same stamp; any write in between (a server started on the file)
    * changes it.
    */
@@ -118,7 +118,12 @@ export class SqliteSource {
       .raw(true)
       .safeIntegers(true)
       .get();
-    return encodeKey([...(counters as SourceValue[][]).flat(), ...(users as SourceValue[]), ...(channels as SourceValue[])]);
+    return encodeKey([
+      this.schemaVersion(),
+      ...(counters as SourceValue[][]).flat(),
+      ...(users as SourceValue[]),
+      ...(channels as SourceValue[]),
+    ]);
   }
 
   /** Every uid, in keyset-ordered batches of `size`. */
