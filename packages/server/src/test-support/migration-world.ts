@@ -171,6 +171,16 @@ export async function useLikePeople(api: Api): Promise<UseRecord> {
   await api.ok('POST', '/v1/messages/sync-once/ack', { ...as('carol'), body: { messageIds: [id('once-carol')] } });
   await api.admin('PUT', '/groups/g1/members/carol/mute', { muted: true });
   await api.admin('PUT', '/groups/g1/whitelist', { uids: ['dave'] });
+  // Operations' own records: a group's retention setting (nothing is old enough to expire) and a
+  // user who wrote to alice and was erased (alice's chat keeps the placeholder).
+  await api.admin('PUT', '/groups/g1/retention', { retentionDays: 3650 });
+  await api.admin('POST', '/users', { uid: 'gone' });
+  const goneToken = (await api.admin('POST', '/users/gone/token', {})).token;
+  await api.ok('POST', '/v1/messages', {
+    token: goneToken,
+    body: { channelId: 'alice', channelType: 1, clientMsgNo: 'cmn-gone-1', payload: text('soon erased') },
+  });
+  await api.admin('DELETE', '/users/gone', { erase: true });
   // After bob's early token: a change it must report.
   await send('ab8', 'alice', 'bob', 1, text('after the token'));
 
