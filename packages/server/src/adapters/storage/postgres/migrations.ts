@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { NewerSchemaError } from '../newer-schema.js';
 import { inTransaction } from './transaction.js';
 
 /**
@@ -242,6 +243,7 @@ export async function migrate(pool: Pool, schema: string | undefined): Promise<v
     if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
     const { rows } = await client.query<{ v: number }>('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
+    if ((rows[0]?.v ?? 0) > migrations.length) throw new NewerSchemaError(rows[0]?.v ?? 0, migrations.length);
     for (let i = rows[0]?.v ?? 0; i < migrations.length; i++) {
       await client.query(migrations[i] as string);
       await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [i + 1, Date.now()]);

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { NewerSchemaError } from '../newer-schema.js';
 
 /**
  * Ordered, append-only: a released migration is never edited, a change is a new entry.
@@ -203,6 +204,7 @@ export const SCHEMA_VERSION = migrations.length;
 export function migrate(db: Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
   const row = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number };
+  if (row.v > migrations.length) throw new NewerSchemaError(row.v, migrations.length);
   db.transaction(() => {
     for (let i = row.v; i < migrations.length; i++) {
       db.exec(migrations[i] as string);
