@@ -150,7 +150,8 @@ export class Connection {
 
   private afterClose(code: number): void {
     if (this.stopped) return;
-    if (code === CloseCode.Kicked) {
+    // Erased or banned: reconnecting would be refused.
+    if (code === CloseCode.Kicked || code === CloseCode.Banned) {
       this.setStatus('kicked');
       return;
     }

@@ -11,6 +11,8 @@ export const CloseCode = {
   SlowConsumer: 4008,
   Idle: 4009,
   Kicked: 4010,
+  /** The user was banned through the admin API: every connection closes, and reconnecting is refused until unbanned. */
+  Banned: 4011,
   ShuttingDown: 1001,
 } as const;
 

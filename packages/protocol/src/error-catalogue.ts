@@ -16,6 +16,7 @@ export const ErrorCatalogue = {
   'auth.required': { status: 401, message: 'Authentication is required' },
   'auth.invalid_token': { status: 401, message: 'The token is invalid' },
   'auth.token_expired': { status: 401, message: 'The token has expired' },
+  'auth.banned': { status: 403, message: 'The user is banned' },
   'auth.already_authenticated': { status: 400, message: 'This connection is already authenticated' },
   'auth.admin_required': { status: 403, message: 'The app secret is required for the admin API' },
   'auth.dev_login_disabled': { status: 403, message: 'Dev login is only available in development mode' },

@@ -12,6 +12,7 @@ import type { MessageService } from './domain/messages/message-service.js';
 import type { SyncOnceService } from './domain/messages/sync-once-service.js';
 import type { GroupRetention } from './domain/retention/group-retention.js';
 import type { RetentionJob } from './domain/retention/retention-job.js';
+import type { UserBanService } from './domain/users/user-ban.js';
 import type { UserErasureService } from './domain/users/user-erasure.js';
 import type { UserExporter } from './domain/users/user-export.js';
 import type { UserService } from './domain/users/user-service.js';
@@ -33,6 +34,7 @@ export interface AppContext {
   userExport: UserExporter;
   /** A user's data erased, their messages left as placeholders (GDPR erasure). */
   userErasure: UserErasureService;
+  userBan: UserBanService;
   groups: GroupService;
   /** Users and groups found by id prefix (the admin console's search). */
   directory: AdminDirectory;

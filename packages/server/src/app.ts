@@ -26,6 +26,7 @@ import { MessageVisibility } from './domain/messages/visibility.js';
 import { MessageExpiry } from './domain/retention/expiry.js';
 import { GroupRetention } from './domain/retention/group-retention.js';
 import { RetentionJob } from './domain/retention/retention-job.js';
+import { UserBanService } from './domain/users/user-ban.js';
 import { UserErasureService } from './domain/users/user-erasure.js';
 import { UserExporter } from './domain/users/user-export.js';
 import { UserService } from './domain/users/user-service.js';
@@ -79,8 +80,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   bus.onGap(() => log.warn({ bus: bus.status() }, 'bus reconnected: telling the clients here and on the other nodes to resync'));
   // A node that dies between a commit and its publish: the others' clients resync.
   const nodeWatch = new NodeWatch(router);
-  // An erased user's tokens are refused from the moment the erasure began, on every node.
-  const tokens = new TokenService(config.appSecret, config.tokenTtlSeconds, async (uid) => (await storage.userData.erasure(uid))?.erasedAt);
+  // An erased user's tokens are refused from the moment the erasure began, and a banned user's while
+  // banned, on every node: both in one read per verification.
+  const tokens = new TokenService(config.appSecret, config.tokenTtlSeconds, async (uid) => {
+    const { erasedAt, bannedAt } = await storage.users.tokenStanding(uid);
+    return { revokedUpTo: erasedAt, bannedAt };
+  });
   const users = new UserService(storage, tokens);
   const batcher = new SendBatcher(
     (batch) => storage.messages.commit(batch),
@@ -122,6 +127,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     users,
     userExport: new UserExporter(storage, files),
     userErasure: new UserErasureService({ storage, files, router, conversations, messageActions, log }),
+    userBan: new UserBanService({ storage, router }),
     groups,
     directory: new AdminDirectory(storage, users),
     memberGroups,

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { CloseCode } from '@parley/protocol';
 import { clientMsgNo, text } from '@parley/test-kit/server';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -166,6 +167,34 @@ describe.skipIf(!available)('admin console', () => {
       expect(history.status).toBe(200);
       expect(history.body.messages.map((m: { payload: unknown }) => m.payload)).toEqual([{ type: 999 }]);
       expect(JSON.stringify(history.body)).not.toContain(words);
+    },
+    LONG,
+  );
+
+  it(
+    'bans a user from their page: their open WebSocket closes and their token is refused; unbanning lets the same token work again',
+    async () => {
+      const { t } = app;
+      await t.ensureUsers('cb-banned');
+      const token = await t.token('cb-banned');
+      const socket = await t.connect('cb-banned', 'cb-phone');
+      const w = await signedIn('/admin/users/cb-banned');
+      await w.page.getByRole('status').filter({ hasText: 'Not banned' }).waitFor();
+
+      await w.page.getByRole('button', { name: 'Ban', exact: true }).click();
+      await w.page.getByRole('status').filter({ hasText: 'Banned since' }).waitFor();
+      await w.page.getByRole('button', { name: 'Unban' }).waitFor();
+      await socket.closed;
+      expect(socket.closeCode).toBe(CloseCode.Banned);
+      const refused = await t.http('GET', '/v1/conversations', { token });
+      expect([refused.status, refused.body.code]).toEqual([403, 'auth.banned']);
+      expect((await t.adminOk('GET', '/users/cb-banned')).bannedAt).toBeGreaterThan(0);
+      await w.shot('26-console-banned');
+
+      await w.page.getByRole('button', { name: 'Unban' }).click();
+      await w.page.getByRole('status').filter({ hasText: 'Not banned' }).waitFor();
+      expect((await t.http('GET', '/v1/conversations', { token })).status).toBe(200);
+      expect((await t.adminOk('GET', '/users/cb-banned')).bannedAt).toBe(0);
     },
     LONG,
   );

@@ -52,8 +52,19 @@ export const User = Type.Object({
   ext: Type.String(),
   createdAt: Type.Integer(),
   updatedAt: Type.Integer(),
+  bannedAt: Type.Integer({ description: 'When the user was banned (ms); 0 when not banned' }),
 });
 export type User = Static<typeof User>;
+
+export const UserBanBody = Type.Object(
+  {
+    banned: Type.Boolean({
+      description: 'true: close every connection, refuse tokens and sends until unbanned; false: lift the ban',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type UserBanBody = Static<typeof UserBanBody>;
 
 export const TokenRequestBody = Type.Object(
   {

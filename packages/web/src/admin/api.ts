@@ -95,6 +95,11 @@ export class AdminApi {
     return (await this.fetch('GET', `/v1/admin/users/${seg(uid)}/export`)).blob();
   }
 
+  /** Bans (closing their connections, refusing their tokens and sends) or unbans; the user as stored. */
+  setBanned(uid: string, banned: boolean): Promise<User> {
+    return this.call('POST', `/v1/admin/users/${seg(uid)}/ban`, { banned });
+  }
+
   /** Erases the user and everything of theirs (`DELETE /v1/admin/users/{uid}` with `{erase: true}`). */
   async eraseUser(uid: string): Promise<void> {
     await this.fetch('DELETE', `/v1/admin/users/${seg(uid)}`, { erase: true });

@@ -40,6 +40,7 @@ export interface UserRow {
   ext: string;
   created_at: number;
   updated_at: number;
+  banned_at: number;
 }
 
 export const toUser = (r: UserRow): User => ({
@@ -49,6 +50,7 @@ export const toUser = (r: UserRow): User => ({
   ext: r.ext,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  bannedAt: r.banned_at,
 });
 
 export interface ChannelRow {

@@ -4,10 +4,12 @@ import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 const AUDIENCE = 'parley-client';
 
 /**
- * Up to when `uid`'s tokens are revoked (ms: those issued at or before it are refused), or
- * undefined; read on every verification, so a revocation holds at once on every node.
+ * What stands against `uid`'s tokens: up to when they are revoked (`revokedUpTo`, ms: those issued
+ * at or before it are refused, or undefined) and whether the user is banned (`bannedAt` > 0: every
+ * token refused until unbanned). Read on every verification, in one read, so a revocation or a ban
+ * holds at once on every node.
  */
-export type TokensRevokedUpTo = (uid: string) => Promise<number | undefined>;
+export type TokenStandingOf = (uid: string) => Promise<{ revokedUpTo: number | undefined; bannedAt: number }>;
 
 /** Signed, expiring client tokens (HS256 over the app secret). */
 export class TokenService {
@@ -17,7 +19,7 @@ export class TokenService {
     appSecret: string,
     private readonly defaultTtlSeconds: number,
     /** Without it, a token is good until it expires. */
-    private readonly revokedUpTo?: TokensRevokedUpTo,
+    private readonly standingOf?: TokenStandingOf,
   ) {
     this.key = new TextEncoder().encode(appSecret);
   }
@@ -36,7 +38,10 @@ export class TokenService {
     return { uid, token, expiresAt: expiresAtSec * 1000 };
   }
 
-  /** The token's uid and expiry; throws `auth.token_expired` or `auth.invalid_token` (also for a revoked one). */
+  /**
+   * The token's uid and expiry; throws `auth.token_expired`, `auth.invalid_token` (also for a
+   * revoked one) or `auth.banned`.
+   */
   async verify(token: string): Promise<{ uid: string; expiresAt: number }> {
     let uid: string;
     let expiresAt: number;
@@ -53,9 +58,10 @@ export class TokenService {
       if (err instanceof joseErrors.JWTExpired) throw new ParleyError('auth.token_expired');
       throw new ParleyError('auth.invalid_token');
     }
-    const revokedUpTo = await this.revokedUpTo?.(uid);
-    if (revokedUpTo !== undefined && issuedAt <= revokedUpTo)
+    const standing = await this.standingOf?.(uid);
+    if (standing?.revokedUpTo !== undefined && issuedAt <= standing.revokedUpTo)
       throw new ParleyError('auth.invalid_token', 'The token was revoked: its account was erased');
+    if (standing && standing.bannedAt > 0) throw new ParleyError('auth.banned');
     return { uid, expiresAt };
   }
 }

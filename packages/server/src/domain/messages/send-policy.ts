@@ -1,5 +1,5 @@
 import { MemberRole, ReasonCode } from '@parley/protocol';
-import type { GroupSendFacts } from '../../ports/storage/index.js';
+import type { GroupSendFacts, PersonSendFacts } from '../../ports/storage/index.js';
 
 const isMuted = (mutedUntil: number, now: number): boolean => mutedUntil === -1 || mutedUntil > now;
 
@@ -10,6 +10,7 @@ const isMuted = (mutedUntil: number, now: number): boolean => mutedUntil === -1 
 export function groupSendReason(facts: GroupSendFacts, now: number): number {
   const { channel, member } = facts;
   if (!channel) return ReasonCode.ReasonChannelNotExist;
+  if (facts.senderBanned) return ReasonCode.ReasonBan;
   if (channel.dismissed) return ReasonCode.ReasonDisband;
   if (channel.banned) return ReasonCode.ReasonBan;
   if (!member) return ReasonCode.ReasonSubscriberNotExist;
@@ -20,7 +21,9 @@ export function groupSendReason(facts: GroupSendFacts, now: number): number {
   return ReasonCode.ReasonSuccess;
 }
 
-export function personSendReason(facts: { peerExists: boolean; blockedByPeer: boolean }): number {
+export function personSendReason(facts: PersonSendFacts): number {
+  // A banned sender: their connections are closed, but an admin send in their name, or a send racing the ban, is not.
+  if (facts.senderBanned) return ReasonCode.ReasonBan;
   if (!facts.peerExists) return ReasonCode.ReasonChannelNotExist;
   if (facts.blockedByPeer) return ReasonCode.ReasonInBlacklist;
   return ReasonCode.ReasonSuccess;

@@ -50,6 +50,8 @@ export interface GroupSendFacts {
   member: MemberRecord | undefined;
   whitelistSize: number;
   senderWhitelisted: boolean;
+  /** The sender is a banned user (see UserStore.setBanned). */
+  senderBanned: boolean;
 }
 
 export interface NewGroup extends ChannelKey {
@@ -111,8 +113,9 @@ export interface ChannelStore {
   /** The whitelisted uids, sorted. */
   whitelist(key: ChannelKey): Promise<string[]>;
   /**
-   * The channel, the sender's member record and the whitelist's size and whether it holds the sender,
-   * as of one moment; for an unknown channel every field is empty (undefined, 0, false).
+   * The channel, the sender's member record, the whitelist's size and whether it holds the sender,
+   * and whether the sender is banned, as of one moment; for an unknown channel every field is empty
+   * (undefined, 0, false).
    */
   groupSendFacts(key: ChannelKey, senderUid: string): Promise<GroupSendFacts>;
   /** Ids of the super groups (type 3) `uid` belongs to, in no particular order: a node subscribes to their delivery topics. */

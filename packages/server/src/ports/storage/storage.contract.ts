@@ -101,10 +101,10 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
 
       it('reports whether a peer exists and has blocked the sender', async () => {
         await store.users.addToBlacklist('b', ['c'], now);
-        expect(await store.users.personSendFacts('c', 'b')).toEqual({ peerExists: true, blockedByPeer: true });
-        expect(await store.users.personSendFacts('a', 'b')).toEqual({ peerExists: true, blockedByPeer: false });
-        expect(await store.users.personSendFacts('b', 'c')).toEqual({ peerExists: true, blockedByPeer: false });
-        expect(await store.users.personSendFacts('a', 'ghost')).toEqual({ peerExists: false, blockedByPeer: false });
+        expect(await store.users.personSendFacts('c', 'b')).toEqual({ peerExists: true, blockedByPeer: true, senderBanned: false });
+        expect(await store.users.personSendFacts('a', 'b')).toEqual({ peerExists: true, blockedByPeer: false, senderBanned: false });
+        expect(await store.users.personSendFacts('b', 'c')).toEqual({ peerExists: true, blockedByPeer: false, senderBanned: false });
+        expect(await store.users.personSendFacts('a', 'ghost')).toEqual({ peerExists: false, blockedByPeer: false, senderBanned: false });
         await store.users.removeFromBlacklist('b', ['c']);
       });
 
@@ -118,15 +118,62 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
           ['c', 'b'],
         ];
         expect(await Promise.all(asked.map(([sender, peer]) => store.users.personSendFacts(sender, peer)))).toEqual([
-          { peerExists: true, blockedByPeer: true },
-          { peerExists: true, blockedByPeer: false },
-          { peerExists: false, blockedByPeer: false },
-          { peerExists: true, blockedByPeer: false },
-          { peerExists: true, blockedByPeer: true },
+          { peerExists: true, blockedByPeer: true, senderBanned: false },
+          { peerExists: true, blockedByPeer: false, senderBanned: false },
+          { peerExists: false, blockedByPeer: false, senderBanned: false },
+          { peerExists: true, blockedByPeer: false, senderBanned: false },
+          { peerExists: true, blockedByPeer: true, senderBanned: false },
         ]);
         await store.users.removeFromBlacklist('b', ['c']);
         // A check asked after the change sees it.
-        expect(await store.users.personSendFacts('c', 'b')).toEqual({ peerExists: true, blockedByPeer: false });
+        expect(await store.users.personSendFacts('c', 'b')).toEqual({ peerExists: true, blockedByPeer: false, senderBanned: false });
+      });
+
+      it('bans and unbans a user, keeping the first ban time, and says so where sends and tokens look', async () => {
+        await store.users.upsert('ban-x', { name: 'X' }, now);
+        await store.channels.createGroup(
+          { channelType: 2, channelId: 'ban-g', name: 'B', ownerUid: 'ban-x', allowHistory: false },
+          [],
+          now,
+        );
+        const g = { channelType: 2 as const, channelId: 'ban-g' };
+        expect(await store.users.tokenStanding('ban-x')).toEqual({ erasedAt: undefined, bannedAt: 0 });
+
+        expect(await store.users.setBanned('ban-x', true, now + 10)).toMatchObject({
+          uid: 'ban-x',
+          name: 'X',
+          bannedAt: now + 10,
+          updatedAt: now,
+        });
+        expect(await store.users.setBanned('ban-x', true, now + 20)).toMatchObject({ bannedAt: now + 10 });
+        expect(await store.users.get('ban-x')).toMatchObject({ bannedAt: now + 10 });
+        expect(await store.users.tokenStanding('ban-x')).toEqual({ erasedAt: undefined, bannedAt: now + 10 });
+        expect(await store.users.personSendFacts('ban-x', 'a')).toEqual({ peerExists: true, blockedByPeer: false, senderBanned: true });
+        // Only the sender's ban counts: sending to a banned user is the peer's business.
+        expect(await store.users.personSendFacts('a', 'ban-x')).toEqual({ peerExists: true, blockedByPeer: false, senderBanned: false });
+        expect(await store.channels.groupSendFacts(g, 'ban-x')).toMatchObject({ senderBanned: true, member: { uid: 'ban-x' } });
+        expect(await store.channels.groupSendFacts(g, 'a')).toMatchObject({ senderBanned: false });
+
+        expect(await store.users.setBanned('ban-x', false, now + 30)).toMatchObject({ bannedAt: 0, updatedAt: now });
+        expect(await store.users.tokenStanding('ban-x')).toEqual({ erasedAt: undefined, bannedAt: 0 });
+        expect((await store.users.personSendFacts('ban-x', 'a')).senderBanned).toBe(false);
+        expect((await store.channels.groupSendFacts(g, 'ban-x')).senderBanned).toBe(false);
+        // Unbanning an unbanned user changes nothing; a new ban starts a new time.
+        expect(await store.users.setBanned('ban-x', false, now + 40)).toMatchObject({ bannedAt: 0 });
+        expect(await store.users.setBanned('ban-x', true, now + 50)).toMatchObject({ bannedAt: now + 50 });
+        await store.users.setBanned('ban-x', false, now + 60);
+      });
+
+      it('bans nobody unknown, and reads an erasure and a ban for a token check in one answer', async () => {
+        expect(await store.users.setBanned('ban-ghost', true, now)).toBeUndefined();
+        expect(await store.users.get('ban-ghost')).toBeUndefined();
+        expect(await store.users.tokenStanding('ban-ghost')).toEqual({ erasedAt: undefined, bannedAt: 0 });
+        expect((await store.users.personSendFacts('ban-ghost', 'a')).senderBanned).toBe(false);
+        // An erased user: the record is gone with its ban, the erasure time stays.
+        await store.users.upsert('ban-er', {}, now);
+        await store.users.setBanned('ban-er', true, now + 1);
+        await store.userData.beginErasure('ban-er', now + 5);
+        expect(await store.users.tokenStanding('ban-er')).toEqual({ erasedAt: now + 5, bannedAt: 0 });
       });
 
       it('keeps blacklists idempotent and sorted', async () => {
@@ -182,7 +229,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         expect(await ids('ls-A', undefined, 100)).toEqual([]);
         expect(await ids('ls-a.', undefined, 100)).toEqual(['ls-a.1']);
         expect(await store.users.list({ prefix: 'ls-c', after: undefined, limit: 5 })).toEqual([
-          { uid: 'ls-c', name: 'LS-C', avatar: '', ext: '', createdAt: now, updatedAt: now },
+          { uid: 'ls-c', name: 'LS-C', avatar: '', ext: '', createdAt: now, updatedAt: now, bannedAt: 0 },
         ]);
         // Pages of three, each starting after the last of the one before.
         const pages: string[][] = [];
@@ -280,7 +327,12 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         await store.channels.setWhitelist(g, ['m2']);
         expect(await store.channels.whitelist(g)).toEqual(['m2']);
         const facts = await store.channels.groupSendFacts(g, 'm1');
-        expect(facts).toMatchObject({ whitelistSize: 1, senderWhitelisted: false, member: { uid: 'm1', mutedUntil: -1 } });
+        expect(facts).toMatchObject({
+          whitelistSize: 1,
+          senderWhitelisted: false,
+          senderBanned: false,
+          member: { uid: 'm1', mutedUntil: -1 },
+        });
         expect((await store.channels.groupSendFacts(g, 'm2')).senderWhitelisted).toBe(true);
         expect((await store.channels.groupSendFacts({ channelType: 2, channelId: 'none' }, 'm1')).channel).toBeUndefined();
         await store.channels.setWhitelist(g, []);

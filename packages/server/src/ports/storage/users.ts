@@ -16,6 +16,17 @@ export interface UserPatch {
   ext?: string;
 }
 
+export interface PersonSendFacts {
+  peerExists: boolean;
+  blockedByPeer: boolean;
+  senderBanned: boolean;
+}
+
+export interface TokenStanding {
+  erasedAt: number | undefined;
+  bannedAt: number;
+}
+
 /**
  * Users and their blacklists.
  * - `upsert` is atomic per user: it creates the user or changes only the fields given.
@@ -41,8 +52,23 @@ export interface UserStore {
   addToBlacklist(ownerUid: string, uids: readonly string[], now: number): Promise<void>;
   /** Removes each uid from `ownerUid`'s blacklist; absent ones are ignored. */
   removeFromBlacklist(ownerUid: string, uids: readonly string[]): Promise<void>;
-  /** What sending to a person channel needs to know, in one read: does `peerUid` exist, and block `senderUid`. */
-  personSendFacts(senderUid: string, peerUid: string): Promise<{ peerExists: boolean; blockedByPeer: boolean }>;
+  /**
+   * What sending to a person channel needs to know, in one read: does `peerUid` exist, does it block
+   * `senderUid`, and is `senderUid` banned (false for a uid that is not a user).
+   */
+  personSendFacts(senderUid: string, peerUid: string): Promise<PersonSendFacts>;
+  /**
+   * Bans `uid` (`banned`: bannedAt = `now`, or kept as it is when the user is banned already, so it
+   * says since when) or lifts the ban (bannedAt = 0); updatedAt does not change. Returns the user as
+   * stored, or undefined (and nothing written) when there is no such user.
+   */
+  setBanned(uid: string, banned: boolean, now: number): Promise<User | undefined>;
+  /**
+   * What a token check needs to know of `uid`, in one statement (it runs on every verification, so a
+   * revocation or a ban holds at once on every node): when their last erasure began (undefined if
+   * never erased; see UserDataStore.erasure) and their bannedAt (0 when not banned or not a user).
+   */
+  tokenStanding(uid: string): Promise<TokenStanding>;
   /** Blocked uids of `ownerUid`, sorted. */
   blacklist(ownerUid: string): Promise<string[]>;
   /**

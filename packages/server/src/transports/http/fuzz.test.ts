@@ -54,7 +54,9 @@ function baseBodies(w: FuzzWorld): Record<string, Record<string, unknown>> {
     'POST /v1/admin/users/{uid}/token': { expiresInSeconds: 3600 },
     'POST /v1/admin/users/{uid}/blacklist': { uids: ['fz-c'] },
     'POST /v1/admin/users/{uid}/blacklist/remove': { uids: ['fz-c'] },
-    // Its uid comes from ERASABLE (below): erasing the fuzz users would leave the rest of the run nobody to act as.
+    // Its uid comes from its OWN_PATH_PARAMS (below): a banned fuzz user would turn the rest of the run into refusals.
+    'POST /v1/admin/users/{uid}/ban': { banned: true },
+    // Its uid comes from its OWN_PATH_PARAMS (below): erasing the fuzz users would leave the rest of the run nobody to act as.
     'DELETE /v1/admin/users/{uid}': { erase: true },
     'POST /v1/admin/groups': { groupId: 'fz-new', channelType: 2, ownerUid: 'fz-a' },
     'PATCH /v1/admin/groups/{groupId}': { name: 'G' },
@@ -80,6 +82,7 @@ const segment = (values: string[]): fc.Arbitrary<string> =>
 /** Path parameters of one operation that differ from `pathParams`. */
 const OWN_PATH_PARAMS: Record<string, Record<string, fc.Arbitrary<string>>> = {
   'DELETE /v1/admin/users/{uid}': { uid: segment(['fz-erasable', '__system__']) },
+  'POST /v1/admin/users/{uid}/ban': { uid: segment(['fz-bannable', '__system__']) },
 };
 
 function pathParams(w: FuzzWorld): Record<string, fc.Arbitrary<string>> {
@@ -152,7 +155,7 @@ async function play(t: TestServer, tokens: { user: string }, requests: readonly 
 async function fuzz(t: TestServer, count: number): Promise<void> {
   const world = await buildFuzzWorld(t);
   // Erased by the first generated erasure that names it; later ones resume a finished erasure.
-  await t.ensureUsers('fz-erasable');
+  await t.ensureUsers('fz-erasable', 'fz-bannable');
   const spec = (await t.http('GET', '/docs/json')).body as {
     paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }>; requestBody?: unknown }>>;
   };

@@ -174,7 +174,7 @@ export class WsGateway {
     const error = toParleyError(err);
     conn.fail(id, error.toBody());
     if (error.code !== 'auth.already_authenticated' && error.code !== 'request.invalid') {
-      conn.close(error.code === 'auth.token_expired' ? CloseCode.TokenExpired : CloseCode.AuthFailed, error.message);
+      conn.close(closeCodeOf(error.code), error.message);
     }
   }
 
@@ -198,4 +198,11 @@ export class WsGateway {
     for (const conn of this.connections) conn.close(CloseCode.ShuttingDown, 'server shutting down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+/** The close code of a refused `auth`: an expired token may be refreshed; a banned user's may not. */
+function closeCodeOf(code: string): number {
+  if (code === 'auth.token_expired') return CloseCode.TokenExpired;
+  if (code === 'auth.banned') return CloseCode.Banned;
+  return CloseCode.AuthFailed;
 }

@@ -4,6 +4,7 @@ import type { AdminApi } from '../api';
 import { dateTime, messageOf, muteText, roleName } from '../ui/format';
 import { Link } from '../ui/Link';
 import { ErrorText, Page } from '../ui/Page';
+import { BanUser } from './BanUser';
 import { EraseDialog } from './EraseDialog';
 import { IssueToken } from './IssueToken';
 
@@ -13,7 +14,7 @@ interface Loaded {
   groups: UserGroupsResult;
 }
 
-/** One user: profile, blacklist, groups; a token for them; their data exported or erased. */
+/** One user: profile, blacklist, groups; a token for them; banned or not; their data exported or erased. */
 export function UserPage({ api, uid }: { api: AdminApi; uid: string }) {
   const [loaded, setLoaded] = useState<Loaded>();
   const [error, setError] = useState<string>();
@@ -95,6 +96,8 @@ export function UserPage({ api, uid }: { api: AdminApi; uid: string }) {
           </section>
 
           <IssueToken api={api} uid={uid} />
+
+          <BanUser api={api} user={loaded.user} onChanged={(user) => setLoaded({ ...loaded, user })} />
 
           <section className="admin-card" aria-labelledby="user-groups">
             <h2 id="user-groups">Groups</h2>

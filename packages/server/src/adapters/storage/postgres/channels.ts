@@ -14,6 +14,7 @@ interface SendFactsRow extends ChannelRow {
   member_joined_at: number;
   whitelist_size: number;
   sender_whitelisted: boolean;
+  sender_banned: boolean;
 }
 
 const CHANNEL_COLUMN_NAMES = [
@@ -231,7 +232,8 @@ export function postgresChannels(pool: Pool): ChannelStore {
            m.join_seq AS member_join_seq, m.joined_at AS member_joined_at,
            (SELECT COUNT(*) FROM whitelist w WHERE w.channel_type = c.channel_type AND w.channel_id = c.channel_id) AS whitelist_size,
            EXISTS (SELECT 1 FROM whitelist w WHERE w.channel_type = c.channel_type AND w.channel_id = c.channel_id AND w.uid = $3)
-             AS sender_whitelisted
+             AS sender_whitelisted,
+           EXISTS (SELECT 1 FROM users u WHERE u.uid = $3 AND u.banned_at > 0) AS sender_banned
          FROM channels c
          LEFT JOIN members m ON m.channel_type = c.channel_type AND m.channel_id = c.channel_id AND m.uid = $3
          WHERE c.channel_type = $1 AND c.channel_id = $2`,
@@ -239,7 +241,14 @@ export function postgresChannels(pool: Pool): ChannelStore {
         ),
       );
       const row = rows[0];
-      if (!row) return { channel: undefined, member: undefined, whitelistSize: 0, senderWhitelisted: false } satisfies GroupSendFacts;
+      if (!row)
+        return {
+          channel: undefined,
+          member: undefined,
+          whitelistSize: 0,
+          senderWhitelisted: false,
+          senderBanned: false,
+        } satisfies GroupSendFacts;
       const member =
         row.member_uid === null
           ? undefined
@@ -250,7 +259,13 @@ export function postgresChannels(pool: Pool): ChannelStore {
               join_seq: row.member_join_seq,
               joined_at: row.member_joined_at,
             });
-      return { channel: toChannel(row), member, whitelistSize: row.whitelist_size, senderWhitelisted: row.sender_whitelisted };
+      return {
+        channel: toChannel(row),
+        member,
+        whitelistSize: row.whitelist_size,
+        senderWhitelisted: row.sender_whitelisted,
+        senderBanned: row.sender_banned,
+      };
     },
     async superGroupsOf(uid) {
       const { rows } = await pool.query<{ channel_id: string }>(

@@ -220,6 +220,10 @@ const migrations: readonly string[] = [
   CREATE INDEX blacklist_by_blocked ON blacklist (blocked_uid);
   CREATE INDEX whitelist_by_uid ON whitelist (uid);
   CREATE INDEX sync_once_queue_by_message ON sync_once_queue (message_id);
+  `, // A ban (ms; 0: none): tokens and sends of a banned user are refused, read with what is read anyway.
+  // A constant default: PostgreSQL adds the column without rewriting the table.
+  `
+  ALTER TABLE users ADD COLUMN banned_at BIGINT NOT NULL DEFAULT 0;
   `,
 ];
 

@@ -1,14 +1,12 @@
 import type { Pool } from 'pg';
-import type { UserPatch, UserStore } from '../../../ports/storage/index.js';
+import type { PersonSendFacts, UserPatch, UserStore } from '../../../ports/storage/index.js';
 import { CoalescedReads } from '../coalesced-reads.js';
 import { idRange, idRangeSql } from '../id-range.js';
 import { toUser, type UserRow } from '../rows.js';
 import { prepared } from './prepared.js';
 import { inTransaction } from './transaction.js';
 
-const USER_COLUMNS = 'uid, name, avatar, ext, created_at, updated_at';
-
-type SendFacts = { peerExists: boolean; blockedByPeer: boolean };
+const USER_COLUMNS = 'uid, name, avatar, ext, created_at, updated_at, banned_at';
 
 /**
  * The 1:1 permission check of every send, for all the sends of one event-loop turn in one
@@ -16,15 +14,16 @@ type SendFacts = { peerExists: boolean; blockedByPeer: boolean };
  */
 const readSendFacts =
   (pool: Pool) =>
-  async (keys: readonly { senderUid: string; peerUid: string }[]): Promise<SendFacts[]> => {
-    const { rows } = await pool.query<{ peer_exists: boolean; blocked: boolean }>(
+  async (keys: readonly { senderUid: string; peerUid: string }[]): Promise<PersonSendFacts[]> => {
+    const { rows } = await pool.query<{ peer_exists: boolean; blocked: boolean; banned: boolean }>(
       `SELECT EXISTS (SELECT 1 FROM users WHERE uid = k.peer) AS peer_exists,
-              EXISTS (SELECT 1 FROM blacklist WHERE owner_uid = k.peer AND blocked_uid = k.sender) AS blocked
+              EXISTS (SELECT 1 FROM blacklist WHERE owner_uid = k.peer AND blocked_uid = k.sender) AS blocked,
+              EXISTS (SELECT 1 FROM users WHERE uid = k.sender AND banned_at > 0) AS banned
        FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(peer, sender, ord)
        ORDER BY k.ord`,
       [keys.map((k) => k.peerUid), keys.map((k) => k.senderUid)],
     );
-    return rows.map((r) => ({ peerExists: r.peer_exists, blockedByPeer: r.blocked }));
+    return rows.map((r) => ({ peerExists: r.peer_exists, blockedByPeer: r.blocked, senderBanned: r.banned }));
   };
 
 export function postgresUsers(pool: Pool): UserStore {
@@ -107,6 +106,26 @@ export function postgresUsers(pool: Pool): UserStore {
     },
     personSendFacts(senderUid, peerUid) {
       return sendFacts.read({ senderUid, peerUid });
+    },
+    async setBanned(uid, banned, now) {
+      const { rows } = await pool.query<UserRow>(
+        `UPDATE users SET banned_at = CASE WHEN NOT $2::boolean THEN 0 WHEN banned_at > 0 THEN banned_at ELSE $3::bigint END
+         WHERE uid = $1 RETURNING ${USER_COLUMNS}`,
+        [uid, banned, now],
+      );
+      return rows[0] && toUser(rows[0]);
+    },
+    async tokenStanding(uid) {
+      // Every token check asks this: one prepared statement, one round trip.
+      const { rows } = await pool.query<{ erased_at: number | null; banned_at: number }>(
+        prepared(
+          `SELECT (SELECT erased_at FROM user_erasures WHERE uid = $1) AS erased_at,
+                  COALESCE((SELECT banned_at FROM users WHERE uid = $1), 0) AS banned_at`,
+          [uid],
+        ),
+      );
+      const row = rows[0];
+      return { erasedAt: row?.erased_at ?? undefined, bannedAt: row?.banned_at ?? 0 };
     },
     async blacklist(ownerUid) {
       const { rows } = await pool.query<{ blocked_uid: string }>(

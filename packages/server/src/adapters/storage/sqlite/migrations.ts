@@ -195,6 +195,9 @@ const migrations: readonly string[] = [
   CREATE INDEX blacklist_by_blocked ON blacklist (blocked_uid);
   CREATE INDEX whitelist_by_uid ON whitelist (uid);
   CREATE INDEX sync_once_queue_by_message ON sync_once_queue (message_id);
+  `, // A ban (ms; 0: none): tokens and sends of a banned user are refused, read with what is read anyway.
+  `
+  ALTER TABLE users ADD COLUMN banned_at INTEGER NOT NULL DEFAULT 0;
   `,
 ];
 

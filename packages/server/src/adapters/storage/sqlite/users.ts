@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { UserPatch, UserStore } from '../../../ports/storage/index.js';
+import type { PersonSendFacts, TokenStanding, UserPatch, UserStore } from '../../../ports/storage/index.js';
 
 import { CoalescedReads } from '../coalesced-reads.js';
 import { idRange, idRangeSql } from '../id-range.js';
@@ -19,13 +19,20 @@ export function sqliteUsers(db: Database): UserStore {
   const unblock = db.prepare('DELETE FROM blacklist WHERE owner_uid = ? AND blocked_uid = ?');
   const personFacts = db.prepare(`
     SELECT EXISTS (SELECT 1 FROM users WHERE uid = @peer) AS peer_exists,
-           EXISTS (SELECT 1 FROM blacklist WHERE owner_uid = @peer AND blocked_uid = @sender) AS blocked`);
+           EXISTS (SELECT 1 FROM blacklist WHERE owner_uid = @peer AND blocked_uid = @sender) AS blocked,
+           EXISTS (SELECT 1 FROM users WHERE uid = @sender AND banned_at > 0) AS banned`);
+  const setBanned = db.prepare(`
+    UPDATE users SET banned_at = CASE WHEN @banned = 0 THEN 0 WHEN banned_at > 0 THEN banned_at ELSE @now END
+    WHERE uid = @uid RETURNING *`);
+  const standing = db.prepare(`
+    SELECT (SELECT erased_at FROM user_erasures WHERE uid = @uid) AS erased_at,
+           COALESCE((SELECT banned_at FROM users WHERE uid = @uid), 0) AS banned_at`);
   const list = db.prepare('SELECT blocked_uid FROM blacklist WHERE owner_uid = ? ORDER BY blocked_uid').pluck();
   // One read transaction for all the sends of a turn: each statement outside one would open its own.
   const readFacts = db.transaction((keys: readonly { senderUid: string; peerUid: string }[]) =>
-    keys.map((k) => {
-      const row = personFacts.get({ peer: k.peerUid, sender: k.senderUid }) as { peer_exists: number; blocked: number };
-      return { peerExists: !!row.peer_exists, blockedByPeer: !!row.blocked };
+    keys.map((k): PersonSendFacts => {
+      const row = personFacts.get({ peer: k.peerUid, sender: k.senderUid }) as { peer_exists: number; blocked: number; banned: number };
+      return { peerExists: !!row.peer_exists, blockedByPeer: !!row.blocked, senderBanned: !!row.banned };
     }),
   );
   const sendFacts = new CoalescedReads(async (keys: readonly { senderUid: string; peerUid: string }[]) => readFacts(keys));
@@ -62,6 +69,14 @@ export function sqliteUsers(db: Database): UserStore {
     },
     personSendFacts(senderUid, peerUid) {
       return sendFacts.read({ senderUid, peerUid });
+    },
+    async setBanned(uid, banned, now) {
+      const row = setBanned.get({ uid, banned: banned ? 1 : 0, now }) as UserRow | undefined;
+      return row && toUser(row);
+    },
+    async tokenStanding(uid): Promise<TokenStanding> {
+      const row = standing.get({ uid }) as { erased_at: number | null; banned_at: number };
+      return { erasedAt: row.erased_at ?? undefined, bannedAt: row.banned_at };
     },
     async blacklist(ownerUid) {
       return list.all(ownerUid) as string[];

@@ -5,6 +5,7 @@ import {
   Uid,
   UidsBody,
   User,
+  UserBanBody,
   UserBatchBody,
   UserUpdateBody,
   UserUpsertBody,
@@ -64,6 +65,19 @@ export const adminUserRoutes: Routes = (app, ctx) => {
       },
     },
     async (req) => ctx.users.issueToken(req.params.uid, req.body?.expiresInSeconds),
+  );
+  app.post(
+    '/v1/admin/users/:uid/ban',
+    {
+      schema: {
+        ...admin,
+        summary: 'Ban a user (every connection closed with 4011, tokens refused with auth.banned, sends with reason 19), or unban',
+        params: UidParams,
+        body: UserBanBody,
+        response: { 200: User, ...errors },
+      },
+    },
+    async (req) => ctx.userBan.setBanned(req.params.uid, req.body.banned),
   );
   app.get(
     '/v1/admin/users/:uid/blacklist',
