@@ -33,7 +33,7 @@ The server must be stopped. An interrupted run resumes when started again with t
 
 export const migrateToPostgres: Command = {
   name: 'migrate-to-postgres',
-  summary: 'copy the SQLite database into an empty PostgreSQL database, then verify it',
+  summary: 'Copy the SQLite database into an empty PostgreSQL database, then verify it',
   usage,
   run,
 };
