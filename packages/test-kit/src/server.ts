@@ -7,12 +7,10 @@ import { type Config, loadConfig } from '../../server/src/config.js';
 import type { Storage } from '../../server/src/ports/storage/index.js';
 import type { AllTables } from './all-tables.js';
 import type { Backend, StoreHandle } from './backends.js';
+import { type HttpResult, httpCall } from './http.js';
 import { TestClient } from './ws-client.js';
 
-export interface HttpResult {
-  status: number;
-  body: any;
-}
+export type { HttpResult } from './http.js';
 
 /** A real Parley server on a free port, over a real store, with helpers that speak HTTP and WebSocket to it. */
 export class TestServer {
@@ -63,23 +61,12 @@ export class TestServer {
     fs.rmSync(this.config.dataDir, { recursive: true, force: true });
   }
 
-  async http(
+  http(
     method: string,
     path: string,
     options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
   ): Promise<HttpResult> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined = options.raw;
-    if (options.body !== undefined) body = JSON.stringify(options.body);
-    if (body !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await fetch(`${this.url}${path}`, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {}
-    return { status: res.status, body: parsed };
+    return httpCall(this.url, method, path, options);
   }
 
   admin(method: string, path: string, body?: unknown): Promise<HttpResult> {

@@ -1,11 +1,6 @@
 import http from 'node:http';
+import { type HttpOptions, type HttpResult, httpCall } from '@parley/test-kit/http';
 import { expect } from 'vitest';
-
-/** One HTTP answer, the body parsed when it is JSON. */
-export interface Answer {
-  status: number;
-  body: any;
-}
 
 /** The REST API of one running server, as users and the app's server call it. */
 export class Api {
@@ -14,25 +9,12 @@ export class Api {
     private readonly appSecret: string,
   ) {}
 
-  async call(method: string, path: string, options: { token?: string; body?: unknown; form?: FormData } = {}): Promise<Answer> {
-    const headers: Record<string, string> = {};
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | FormData | undefined = options.form;
-    if (options.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(options.body);
-    }
-    const res = await fetch(`${this.base}${path}`, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {}
-    return { status: res.status, body: parsed };
+  call(method: string, path: string, options: HttpOptions = {}): Promise<HttpResult> {
+    return httpCall(this.base, method, path, options);
   }
 
   /** A call that must answer 200. */
-  async ok(method: string, path: string, options: { token?: string; body?: unknown; form?: FormData } = {}): Promise<any> {
+  async ok(method: string, path: string, options: HttpOptions = {}): Promise<any> {
     const answer = await this.call(method, path, options);
     if (answer.status !== 200) throw new Error(`${method} ${path} -> ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body;
@@ -216,7 +198,7 @@ export async function whatUsersSee(api: Api, use: UseRecord): Promise<Record<str
       ...list.flatMap((p) => p.conversations.map((c: { conversationId: string }) => c.conversationId)),
       ...(use.alsoRead[uid] ?? []),
     ];
-    const history: Record<string, Answer> = {};
+    const history: Record<string, HttpResult> = {};
     for (const id of ids) history[id] = await api.call('GET', `/v1/conversations/${enc(id)}/messages?limit=100`, as);
     seen[uid] = {
       list,
