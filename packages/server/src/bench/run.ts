@@ -2,13 +2,14 @@ import { parseArgs } from 'node:util';
 import { clusterBench } from './cluster-bench.js';
 import { commitBenchPostgres, commitBenchSqlite } from './commit-bench.js';
 import { conversationBenchPostgres, conversationBenchSqlite } from './conversation-bench.js';
+import { fanoutBench } from './fanout-bench.js';
 import { historyBenchPostgres, historyBenchSqlite } from './history-bench.js';
 import { appendReport } from './report.js';
 import { sendThroughput } from './send-throughput.js';
 import { superGroupBench } from './super-group-bench.js';
 
 /**
- * `npm run bench [-- --only send|commit|conversations|supergroup|history|cluster] [--pairs 50 --window 64 --seconds 10 --synchronous FULL] [--postgres postgres://…]`
+ * `npm run bench [-- --only send|commit|fanout|conversations|supergroup|history|cluster] [--pairs 50 --window 64 --seconds 10 --synchronous FULL] [--postgres postgres://…]`
  * Runs the benchmarks and appends their results to BENCHMARKS.md. With --postgres, the send benchmark also
  * runs Parley on that PostgreSQL server (in a throwaway schema). `cluster` (1-3 nodes on Redis and NATS,
  * one PostgreSQL: `--database-url`, default the local test database) runs only when named.
@@ -67,6 +68,10 @@ if (wants('commit')) {
       ].join('\n'),
     ),
   );
+}
+if (wants('fanout')) {
+  const options = { seconds: Number(values.seconds), ...(values.postgres ? { postgres: values.postgres } : {}) };
+  await report('Group fan-out on one node (issue 14)', fanoutBench(options));
 }
 if (wants('conversations')) {
   const rows: string[] = [];
