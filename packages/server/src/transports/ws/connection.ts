@@ -1,58 +1,81 @@
 import { CloseCode, type ErrorBody } from '@parley/protocol';
 import type WebSocket from 'ws';
 import type { Recipient } from '../../domain/delivery/recipient.js';
+import type { TextFrames } from './text-frame.js';
+import type { PendingWrites, WriteBatches } from './write-batches.js';
 
 export interface ConnectionLimits {
   maxBufferedBytes: number;
 }
 
+/** What a connection shares with the gateway's others: the framing of the last text, the turn's flush. */
+export interface ConnectionOutput {
+  frames: TextFrames;
+  batches: WriteBatches;
+}
+
+/** The byte stream under the WebSocket (`ws` keeps it as `_socket`). */
+type RawSocket = { write(data: Buffer): boolean; readonly writableLength: number };
+
 /**
- * One WebSocket as the rest of the server sees it. Outgoing frames go straight to the socket;
- * if the client does not read and the socket's buffer passes the limit, the connection is
- * closed (SlowConsumer) rather than let memory grow.
+ * One WebSocket as the rest of the server sees it. Outgoing frames wait for the end of the event
+ * loop's turn and leave in one write (see `WriteBatches`), as bytes framed once per distinct text
+ * (`TextFrames`); if the client does not read and the socket's buffer passes the limit, the
+ * connection is closed (SlowConsumer) rather than let memory grow.
+ *
+ * The frames go to the socket under `ws`, not through `ws.send`: `ws` has no way to send bytes framed
+ * once to many sockets. That is sound because the gateway turns permessage-deflate off (so `ws` never
+ * queues a frame of its own behind a compression) and writes nothing once the socket is not open;
+ * `ws` still writes its control frames (pong, close) itself, and those may go between two messages.
  */
-export class Connection implements Recipient {
+export class Connection implements Recipient, PendingWrites {
   uid = '';
   deviceId = '';
   deviceFlag = 0;
   authenticated = false;
   alive = true;
   closed = false;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private readonly raw: RawSocket | undefined;
 
   constructor(
     readonly connectionId: string,
     private readonly socket: WebSocket,
     private readonly limits: ConnectionLimits,
+    private readonly output: ConnectionOutput,
     private readonly onSlow: () => void,
-  ) {}
+  ) {
+    this.raw = (socket as unknown as { _socket?: RawSocket })._socket;
+  }
 
   sendText(text: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+    const raw = this.raw;
+    if (!raw) {
+      this.socket.send(text);
+      return;
+    }
+    if (raw.writableLength + this.pendingBytes > this.limits.maxBufferedBytes) {
       this.onSlow();
       this.close(CloseCode.SlowConsumer, 'slow consumer: outgoing queue full');
       return;
     }
-    this.corkUntilNextTurn();
-    this.socket.send(text);
+    const frame = this.output.frames.frame(text);
+    if (this.pending.length === 0) this.output.batches.add(this);
+    this.pending.push(frame);
+    this.pendingBytes += frame.length;
   }
 
-  private corked = false;
-
-  /**
-   * Frames sent to one socket in the same turn of the event loop (the acks and deliveries of one
-   * commit batch) leave in one write instead of one syscall each.
-   */
-  private corkUntilNextTurn(): void {
-    if (this.corked) return;
-    const raw = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-    if (!raw) return;
-    this.corked = true;
-    raw.cork();
-    setImmediate(() => {
-      this.corked = false;
-      raw.uncork();
-    });
+  /** Writes what waited for the turn's end, in one write. */
+  flush(): void {
+    const frames = this.pending;
+    if (frames.length === 0) return;
+    const bytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.socket.readyState !== this.socket.OPEN || !this.raw) return;
+    this.raw.write(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames, bytes));
   }
 
   reply(id: number | string | null, result: unknown): void {
@@ -69,6 +92,7 @@ export class Connection implements Recipient {
 
   close(code: number, reason: string): void {
     if (this.socket.readyState === this.socket.CLOSED || this.socket.readyState === this.socket.CLOSING) return;
+    this.flush(); // what was sent before the close goes out before it
     this.socket.close(code, reason);
     // A peer that never answers the close handshake must not keep the socket.
     setTimeout(() => this.socket.terminate(), 2000).unref();

@@ -8,10 +8,12 @@ import { clientLimits } from '../../config.js';
 import { renderPush } from '../../domain/delivery/push-frame.js';
 import { toParleyError } from '../shared/errors.js';
 import { requireJsonShape } from '../shared/json-guard.js';
-import { Connection } from './connection.js';
+import { Connection, type ConnectionOutput } from './connection.js';
 import { validate } from './frame-validation.js';
 import { findMethod } from './methods.js';
 import { originAllowed } from './origin-policy.js';
+import { TextFrames } from './text-frame.js';
+import { WriteBatches } from './write-batches.js';
 
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -22,6 +24,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 export class WsGateway {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection>();
+  private readonly output: ConnectionOutput;
   private readonly heartbeat: NodeJS.Timeout;
   private nextId = 0;
   private inFlight = 0;
@@ -31,6 +34,7 @@ export class WsGateway {
     private readonly ctx: AppContext,
     server: Server,
   ) {
+    this.output = { frames: new TextFrames(), batches: new WriteBatches(ctx.config.wsWriteDelayMs) };
     this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.wsMaxFrameBytes, perMessageDeflate: false });
     server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
     this.heartbeat = setInterval(() => this.beat(), ctx.config.heartbeatIntervalMs);
@@ -58,6 +62,7 @@ export class WsGateway {
       `${this.ctx.config.nodeId}:${++this.nextId}`,
       ws,
       { maxBufferedBytes: this.ctx.config.wsMaxBufferedBytes },
+      this.output,
       () => this.ctx.metrics.wsClosed.inc({ reason: 'slow_consumer' }),
     );
     this.connections.add(conn);

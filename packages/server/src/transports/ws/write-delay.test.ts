@@ -1,0 +1,54 @@
+import { CloseCode } from '@parley/protocol';
+import { sqliteBackend } from '@parley/test-kit/backends';
+import { clientMsgNo, text, useServer } from '@parley/test-kit/server';
+import { TestClient } from '@parley/test-kit/ws-client';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * With PARLEY_WS_WRITE_DELAY_MS, frames wait to share a write: what a client receives must not
+ * change, only when. (The framing itself is checked against ws's parser in text-frame.unit.test.ts.)
+ */
+describe('WebSocket writes delayed to share a syscall', () => {
+  const server = useServer(sqliteBackend, { PARLEY_WS_WRITE_DELAY_MS: '25', PARLEY_SEND_RATE_PER_SEC: '0' });
+
+  it('acks and delivers every frame once, in order, across many writes', async () => {
+    const t = server();
+    await t.createUsers('wd-a', 'wd-b', 'wd-c');
+    await t.adminOk('POST', '/groups', { groupId: 'wd-g', channelType: 2, ownerUid: 'wd-a', members: ['wd-b', 'wd-c'] });
+    const a = await t.connect('wd-a', 'a');
+    const b = await t.connect('wd-b', 'b');
+    const c = await t.connect('wd-c', 'c');
+    const sends = Array.from({ length: 60 }, (_, i) =>
+      a.request('message.send', {
+        channelId: i % 2 ? 'wd-g' : 'wd-b',
+        channelType: i % 2 ? 2 : 1,
+        clientMsgNo: clientMsgNo(),
+        // Long enough that some frames take the 16-bit length form.
+        payload: text(`${i} ${'x'.repeat(i * 7)}`),
+      }),
+    );
+    const acks = await Promise.all(sends);
+    expect(acks.every((ack) => ack.reasonCode === 1)).toBe(true);
+    const texts = (client: TestClient, channelType: number) =>
+      client
+        .eventsOf('message.new')
+        .filter((m) => m.channelType === channelType)
+        .map((m) => m.payload.content.split(' ')[0]);
+    await b.until(() => b.eventsOf('message.new').length === 60);
+    await c.until(() => c.eventsOf('message.new').length === 30);
+    const odd = Array.from({ length: 30 }, (_, i) => String(2 * i + 1));
+    const even = Array.from({ length: 30 }, (_, i) => String(2 * i));
+    expect(texts(b, 1)).toEqual(even);
+    expect(texts(b, 2)).toEqual(odd);
+    expect(texts(c, 2)).toEqual(odd);
+    for (const client of [a, b, c]) await client.close();
+  });
+
+  it('sends what was queued before a close ahead of the close', async () => {
+    const t = server();
+    const forged = await TestClient.connect(t.wsUrl);
+    await expect(forged.request('auth', { token: 'x.y.z' })).rejects.toMatchObject({ code: 'auth.invalid_token' });
+    await forged.closed;
+    expect(forged.closeCode).toBe(CloseCode.AuthFailed);
+  });
+});
