@@ -7,9 +7,10 @@ import { historyBenchPostgres, historyBenchSqlite } from './history-bench.js';
 import { appendReport } from './report.js';
 import { sendThroughput } from './send-throughput.js';
 import { superGroupBench } from './super-group-bench.js';
+import { writeCeiling } from './write-ceiling.js';
 
 /**
- * `npm run bench [-- --only send|commit|fanout|conversations|supergroup|history|cluster] [--pairs 50 --window 64 --seconds 10 --synchronous FULL] [--postgres postgres://…]`
+ * `npm run bench [-- --only send|commit|fanout|write-ceiling|conversations|supergroup|history|cluster] [--pairs 50 --window 64 --seconds 10 --synchronous FULL] [--postgres postgres://…]`
  * Runs the benchmarks and appends their results to BENCHMARKS.md. With --postgres, the send benchmark also
  * runs Parley on that PostgreSQL server (in a throwaway schema). `cluster` (1-3 nodes on Redis and NATS,
  * one PostgreSQL: `--database-url`, default the local test database) runs only when named.
@@ -72,6 +73,9 @@ if (wants('commit')) {
 if (wants('fanout')) {
   const options = { seconds: Number(values.seconds), ...(values.postgres ? { postgres: values.postgres } : {}) };
   await report('Group fan-out on one node (issue 14)', fanoutBench(options));
+}
+if (wants('fanout') || values.only === 'write-ceiling') {
+  await report('Socket write cost against frames per write (issue 14)', writeCeiling({ sockets: 1000, seconds: 3 }));
 }
 if (wants('conversations')) {
   const rows: string[] = [];
