@@ -26,6 +26,8 @@ export const EventName = {
   DeleteRoaming: 'multiDevice.deleteRoaming',
   /** The server may have lost events for this connection (its bus reconnected): pull conversations and history. */
   SyncRequired: 'sync.required',
+  /** A user this connection follows (`presence.subscribe`) came online or went offline. */
+  PresenceChanged: 'presence.changed',
 } as const;
 
 /**

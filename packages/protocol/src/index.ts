@@ -11,5 +11,6 @@ export * from './schemas/frames.js';
 export * from './schemas/groups.js';
 export * from './schemas/message.js';
 export * from './schemas/message-ops.js';
+export * from './schemas/presence.js';
 export * from './schemas/sync-once.js';
 export * from './schemas/user-data.js';

@@ -10,6 +10,7 @@ import type { DeliveryRouter } from './domain/delivery/router.js';
 import type { MessageActions } from './domain/messages/message-actions.js';
 import type { MessageService } from './domain/messages/message-service.js';
 import type { SyncOnceService } from './domain/messages/sync-once-service.js';
+import type { PresenceService } from './domain/presence/presence-service.js';
 import type { GroupRetention } from './domain/retention/group-retention.js';
 import type { RetentionJob } from './domain/retention/retention-job.js';
 import type { UserBanService } from './domain/users/user-ban.js';
@@ -51,6 +52,8 @@ export interface AppContext {
   groupRetention: GroupRetention;
   /** This node's background removal of expired messages (tests run it with `runOnce`). */
   retentionJob: RetentionJob;
+  /** Who is online on any node, and the connections following them. */
+  presence: PresenceService;
   /** True once shutdown began: new work is refused with `server.shutting_down`. */
   isShuttingDown(): boolean;
 }

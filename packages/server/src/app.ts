@@ -23,6 +23,7 @@ import { SendBatcher } from './domain/messages/send-batcher.js';
 import { SharedRateLimit } from './domain/messages/shared-rate-limit.js';
 import { SyncOnceService } from './domain/messages/sync-once-service.js';
 import { MessageVisibility } from './domain/messages/visibility.js';
+import { PresenceService } from './domain/presence/presence-service.js';
 import { MessageExpiry } from './domain/retention/expiry.js';
 import { GroupRetention } from './domain/retention/group-retention.js';
 import { RetentionJob } from './domain/retention/retention-job.js';
@@ -80,6 +81,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   bus.onGap(() => log.warn({ bus: bus.status() }, 'bus reconnected: telling the clients here and on the other nodes to resync'));
   // A node that dies between a commit and its publish: the others' clients resync.
   const nodeWatch = new NodeWatch(router);
+  const presence = new PresenceService(router, storage.presence, {
+    graceMs: config.presenceGraceMs,
+    maxSubscriptions: config.presenceMaxSubscriptions,
+    clock,
+  });
+  nodeWatch.onNodeDied((node) => presence.directory.nodeDied(node));
+  // What the other nodes said about who is connected there may be lost with the rest: they say it again.
+  bus.onGap(() => presence.directory.askForSnapshots());
   // An erased user's tokens are refused from the moment the erasure began, and a banned user's while
   // banned, on every node: both in one read per verification.
   const tokens = new TokenService(config.appSecret, config.tokenTtlSeconds, async (uid) => {
@@ -138,6 +147,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     groupRetention: new GroupRetention(storage, config.retention.defaultDays),
     retentionJob,
     messages,
+    presence,
     isShuttingDown: () => shuttingDown,
   };
 
@@ -162,6 +172,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await retentionJob.close();
       rateLimit.close();
       nodeWatch.close();
+      presence.close();
       await gateway.close();
       await http.close();
       await bus.close();

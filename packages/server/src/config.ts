@@ -65,6 +65,10 @@ export interface Config {
    */
   wsWriteDelayMs: number;
   wsMaxFrameBytes: number;
+  /** How long a user stays shown online after their last device left (a quick reconnect does not flap). */
+  presenceGraceMs: number;
+  /** The most users one connection may follow with `presence.subscribe`. */
+  presenceMaxSubscriptions: number;
   /**
    * Browser origins (scheme://host[:port]) allowed to open the WebSocket besides the server's own;
    * '*' allows any. A connection without an Origin header (not a browser) is never refused for it.
@@ -215,6 +219,8 @@ export function loadConfig(env: Env = process.env): Config {
     wsMaxBufferedBytes: int(env, 'PARLEY_WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     wsWriteDelayMs: int(env, 'PARLEY_WS_WRITE_DELAY_MS', 0, 0, 1000),
     wsMaxFrameBytes: int(env, 'PARLEY_WS_MAX_FRAME_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+    presenceGraceMs: int(env, 'PARLEY_PRESENCE_GRACE_SECONDS', 5, 0, 300) * 1000,
+    presenceMaxSubscriptions: int(env, 'PARLEY_PRESENCE_MAX_SUBSCRIPTIONS', 500, 1, 100_000),
     allowedOrigins: allowedOrigins(env, mode),
     limits: loadLimits(env),
     retention: {

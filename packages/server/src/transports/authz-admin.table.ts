@@ -13,6 +13,8 @@ export const adminRoutes: Record<string, { path: string; body?: unknown }> = {
   'PATCH /v1/admin/users/:uid': { path: `/v1/admin/users/${U.alice}`, body: { name: 'az pwned' } },
   'POST /v1/admin/users/:uid/token': { path: `/v1/admin/users/${U.alice}/token`, body: { expiresInSeconds: 3600 } },
   'POST /v1/admin/users/:uid/ban': { path: `/v1/admin/users/${U.alice}/ban`, body: { banned: true } },
+  'POST /v1/admin/users/online': { path: '/v1/admin/users/online', body: { uids: [U.alice] } },
+  'PUT /v1/admin/users/:uid/presence': { path: `/v1/admin/users/${U.alice}/presence`, body: { hidden: true } },
   'GET /v1/admin/users/:uid/blacklist': { path: `/v1/admin/users/${U.alice}/blacklist` },
   'POST /v1/admin/users/:uid/blacklist': { path: `/v1/admin/users/${U.alice}/blacklist`, body: { uids: [U.bob] } },
   'POST /v1/admin/users/:uid/blacklist/remove': { path: `/v1/admin/users/${U.alice}/blacklist/remove`, body: { uids: [U.bob] } },

@@ -411,6 +411,31 @@ export const clientOperations: Record<string, Operation> = {
       peer: na('own'),
     },
   },
+  // Presence is public by design: anyone may follow anyone; a user who hides it is shown offline (presence.test.ts).
+  'presence.subscribe': {
+    ws: 'presence.subscribe',
+    request: () => ({ params: { uids: [U.alice] }, path: '' }),
+    sample: {},
+    cells: {
+      outsider: probes([{}, allowed((a) => expect(a.users).toEqual([{ uid: U.alice, online: expect.any(Boolean), lastSeen: null }]))]),
+      otherGroupMember: na('unscoped'),
+      lateJoiner: na('unscoped'),
+      leftMember: na('unscoped'),
+      peer: na('unscoped'),
+    },
+  },
+  'presence.unsubscribe': {
+    ws: 'presence.unsubscribe',
+    request: () => ({ params: { uids: [U.alice] }, path: '' }),
+    sample: {},
+    cells: {
+      outsider: na('own'),
+      otherGroupMember: na('own'),
+      lateJoiner: na('own'),
+      leftMember: na('own'),
+      peer: na('own'),
+    },
+  },
   ping: {
     ws: 'ping',
     request: () => ({ params: {}, path: '' }),

@@ -2,6 +2,7 @@ import type { ChannelStore } from './channels.js';
 import type { ConversationStore } from './conversations.js';
 import type { MessageStateStore } from './message-state.js';
 import type { MessageStore } from './messages.js';
+import type { PresenceStore } from './presence.js';
 import type { RetentionStore } from './retention.js';
 import type { SyncOnceStore } from './sync-once.js';
 import type { UserDataStore } from './user-data.js';
@@ -13,6 +14,7 @@ export { isListedRow } from './conversations.js';
 export type * from './message-state.js';
 export { refKey } from './message-state.js';
 export type * from './messages.js';
+export type * from './presence.js';
 export type * from './retention.js';
 export { channelRefKey, cutoffOf, DAY_MS, EXPIRY_MARGIN_MS, effectiveDays, NO_FLOOR } from './retention.js';
 export type * from './sync-once.js';
@@ -53,6 +55,7 @@ export interface Storage {
   readonly retention: RetentionStore;
   /** A user's data as a whole: exports and erasure. */
   readonly userData: UserDataStore;
+  readonly presence: PresenceStore;
   /**
    * Records per kind (a SQL adapter: rows per table), for tests to prove how many records an
    * operation wrote: the contract sums the values around a commit and reads `messages` by name.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConversationRow, type Fanout, isListedRow, type NewMessage, refKey, type Storage } from './index.js';
+import { runPresenceContract } from './presence.contract.js';
 import { runRetentionContract } from './retention.contract.js';
 import { runConcurrencyContract } from './storage-concurrency.contract.js';
 import { runSyncOnceContract } from './sync-once.contract.js';
@@ -35,6 +36,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
   runSyncOnceContract(name, open);
   runRetentionContract(name, open, openNodes);
   runUserDataContract(name, open);
+  runPresenceContract(name, open);
   describe(`storage contract: ${name}`, () => {
     let store: Storage;
     let n = 0;

@@ -9,6 +9,7 @@ import { installJsonParser } from './json-body.js';
 import { adminConsoleRoutes } from './routes/admin-console.js';
 import { adminGroupRoutes } from './routes/admin-groups.js';
 import { adminMessageRoutes } from './routes/admin-messages.js';
+import { adminPresenceRoutes } from './routes/admin-presence.js';
 import { adminUserDataRoutes } from './routes/admin-user-data.js';
 import { adminUserRoutes } from './routes/admin-users.js';
 import { conversationRoutes } from './routes/conversations.js';
@@ -64,7 +65,14 @@ export async function createHttpServer(ctx: AppContext, options: HttpServerOptio
   });
   await app.register(async (adminApi) => {
     adminApi.addHook('onRequest', requireAdmin(ctx));
-    for (const routes of [adminUserRoutes, adminUserDataRoutes, adminGroupRoutes, adminMessageRoutes, adminConsoleRoutes])
+    for (const routes of [
+      adminUserRoutes,
+      adminPresenceRoutes,
+      adminUserDataRoutes,
+      adminGroupRoutes,
+      adminMessageRoutes,
+      adminConsoleRoutes,
+    ])
       routes(adminApi, ctx);
   });
   await webRoutes(app, ctx);

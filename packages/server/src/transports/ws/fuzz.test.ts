@@ -42,6 +42,8 @@ function baseParams(w: FuzzWorld, token: string): Record<string, Record<string, 
     'message.readReceipt': { messageIds: [w.peers] },
     'message.syncOnce': { limit: 20 },
     'message.ackOnce': { messageIds: [w.peers] },
+    'presence.subscribe': { uids: ['fz-b'] },
+    'presence.unsubscribe': { uids: ['fz-b'] },
     ping: {},
     auth: { token, deviceId: 'again' },
   };

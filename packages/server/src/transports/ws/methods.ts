@@ -14,6 +14,9 @@ import {
   MessageIdParams,
   MessageResult,
   PinParams,
+  PresenceSubscribeResult,
+  PresenceUids,
+  PresenceUnsubscribeResult,
   ReactionParams,
   ReceiptParams,
   ReceiptResult,
@@ -30,11 +33,14 @@ import {
 } from '@parley/protocol';
 import { type Static, type TSchema, Type } from 'typebox';
 import type { AppContext } from '../../app-context.js';
+import type { Recipient } from '../../domain/delivery/recipient.js';
 import { echoedClientMsgNo, invalidSendReason } from '../shared/send-validation.js';
 
 export interface Caller {
   uid: string;
   connectionId: string;
+  /** The connection itself, for what lasts as long as it does (presence subscriptions). */
+  connection: Recipient;
 }
 
 export interface Method<S extends TSchema = TSchema> {
@@ -172,6 +178,18 @@ export const methods: Record<string, Method> = {
     result: AckOnceResult,
     summary: 'You have these syncOnce messages: remove them for you, on every device (idempotent)',
     handle: (ctx, caller, params) => ctx.syncOnce.ack(caller.uid, params.messageIds),
+  }),
+  'presence.subscribe': method({
+    params: PresenceUids,
+    result: PresenceSubscribeResult,
+    summary: 'Follow these users: their current state now, presence.changed pushes on this connection until it closes',
+    handle: async (ctx, caller, params) => ({ users: await ctx.presence.subscribe(caller.connection, params.uids) }),
+  }),
+  'presence.unsubscribe': method({
+    params: PresenceUids,
+    result: PresenceUnsubscribeResult,
+    summary: 'Stop following these users on this connection',
+    handle: async (ctx, caller, params) => ({ subscribed: ctx.presence.unsubscribe(caller.connection, params.uids) }),
   }),
   ping: method({
     params: Type.Object({}, { additionalProperties: false }),

@@ -224,6 +224,10 @@ const migrations: readonly string[] = [
   // A constant default: PostgreSQL adds the column without rewriting the table.
   `
   ALTER TABLE users ADD COLUMN banned_at BIGINT NOT NULL DEFAULT 0;
+  `, // Presence: when the user's last device left (ms; 0: never seen), and whether they hide their presence.
+  `
+  ALTER TABLE users ADD COLUMN last_seen_at BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN presence_hidden BOOLEAN NOT NULL DEFAULT FALSE;
   `,
 ];
 

@@ -198,6 +198,10 @@ const migrations: readonly string[] = [
   `, // A ban (ms; 0: none): tokens and sends of a banned user are refused, read with what is read anyway.
   `
   ALTER TABLE users ADD COLUMN banned_at INTEGER NOT NULL DEFAULT 0;
+  `, // Presence: when the user's last device left (ms; 0: never seen), and whether they hide their presence.
+  `
+  ALTER TABLE users ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN presence_hidden INTEGER NOT NULL DEFAULT 0;
   `,
 ];
 
