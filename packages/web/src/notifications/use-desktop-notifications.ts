@@ -1,6 +1,6 @@
 import type { ParleyClient } from '@parley/client';
 import { useEffect, useRef } from 'react';
-import { conversationIdOf } from '../conversations/address';
+import { conversationIdOf, isGroup } from '../conversations/address';
 import type { GroupDirectory } from '../groups/group-directory';
 import { notificationsState } from './desktop-notifications';
 import { notificationText, shouldNotify } from './notify-rules';
@@ -24,7 +24,7 @@ export function useDesktopNotifications(
       if (notificationsState() !== 'on') return;
       if (!shouldNotify(m, { me: client.uid, open: current.current.open, hidden: document.visibilityState === 'hidden' })) return;
       const conversationId = conversationIdOf({ channelType: m.channelType as 1 | 2 | 3 | 4, channelId: m.channelId });
-      const { title, body } = notificationText(m, groups.info(m.channelId)?.name);
+      const { title, body } = notificationText(m, isGroup(m) ? groups.info(m.channelId)?.name : undefined);
       const notification = new Notification(title, { body, tag: conversationId });
       notification.onclick = () => {
         window.focus();
