@@ -10,12 +10,14 @@ const listeners = new Set<() => void>();
 
 export function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
-  // The first worker of a page that had none is no update.
-  const hadController = Boolean(navigator.serviceWorker.controller);
+  // The first worker to control a page that had none (a first visit) is no update; any later one is.
+  let controlled = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (!hadController) return;
-    updated = true;
-    for (const l of listeners) l();
+    if (controlled) {
+      updated = true;
+      for (const l of listeners) l();
+    }
+    controlled = true;
   });
   // Worth trying again on the next load; the app works without it.
   navigator.serviceWorker.register('/sw.js').catch(() => undefined);
