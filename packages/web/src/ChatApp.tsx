@@ -66,6 +66,7 @@ export function ChatApp(props: {
                 {totalUnread > 0 && (
                   <span className="badge total" data-testid="total-unread" title={`${totalUnread} unread in all`}>
                     {totalUnread > 99 ? '99+' : totalUnread}
+                    <span className="visually-hidden"> unread in all</span>
                   </span>
                 )}
                 <NotificationsToggle />
@@ -86,7 +87,7 @@ export function ChatApp(props: {
             </header>
             <ConversationList conversations={conversations} open={open} onOpen={setOpen} />
           </aside>
-          <section className="pane">
+          <main className="pane">
             {open ? (
               <ChatPane
                 key={open}
@@ -100,7 +101,7 @@ export function ChatApp(props: {
                 <p>Pick a conversation, or start one with “New chat”.</p>
               </div>
             )}
-          </section>
+          </main>
         </div>
         {dialog === 'chat' && <NewChatDialog onClose={() => setDialog(undefined)} onOpen={openAndClose} />}
         {dialog === 'group' && <NewGroupDialog onClose={() => setDialog(undefined)} onCreated={openAndClose} />}

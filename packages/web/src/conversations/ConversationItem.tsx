@@ -47,6 +47,7 @@ export function ConversationItem({
             {c.unreadCount > 0 && (
               <span className="badge" title={`${c.unreadCount} unread`}>
                 {c.unreadCount > 99 ? '99+' : c.unreadCount}
+                <span className="visually-hidden"> unread</span>
               </span>
             )}
           </span>
