@@ -18,10 +18,12 @@ describe.skipIf(!available)('web app: group members', () => {
       await app.t.ensureUsers('kim', 'leo');
       const jack = await app.signIn('jack');
       await createGroup(jack, 'Crew', 'kim, leo');
+      await jack.send('Welcome aboard: the boat leaves at 9');
       const kim = await app.signIn('kim');
       const crew = kim.page.locator('li[data-conversation-id^="team|"]', { hasText: 'Crew' });
       await crew.locator('.conversation-open').click();
       await kim.page.locator('.chat-title', { hasText: '3 members' }).waitFor();
+      await kim.message('Welcome aboard: the boat leaves at 9').waitFor();
 
       await kim.choose(kim.page.locator('.chat-header'), 'Conversation actions', 'Members');
       const dialog = kim.page.getByRole('dialog', { name: 'Members of Crew' });
