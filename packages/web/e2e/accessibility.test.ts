@@ -53,10 +53,7 @@ describe.skipIf(!available)('web app: accessibility', () => {
 
       await app.adminSend('ben', 'ada', 'are you there?');
       const ada = await app.signIn('ada');
-      await ada.page.getByRole('button', { name: 'New group' }).click();
-      await ada.page.getByLabel('Name').fill('Readers');
-      await ada.page.getByLabel('Members: user ids, separated by commas or spaces').fill('ben');
-      await ada.page.getByRole('button', { name: 'Create group' }).click();
+      await ada.newGroup('Readers', 'ben');
       await ada.page.locator('.notice', { hasText: 'ada created the group' }).waitFor();
       await ada.send('@ben chapter 3 tonight');
       expect(await axeViolations(ada.page), 'main screen with a group chat open').toEqual([]);
@@ -120,11 +117,7 @@ describe.skipIf(!available)('web app: accessibility', () => {
     async () => {
       await app.t.ensureUsers('gil', 'hal');
       const gil = await app.signIn('gil');
-      await gil.page.getByRole('button', { name: 'New group' }).click();
-      await gil.page.getByLabel('Name').fill('Cyclists');
-      await gil.page.getByLabel('Members: user ids, separated by commas or spaces').fill('hal');
-      await gil.page.getByRole('button', { name: 'Create group' }).click();
-      await gil.page.locator('.chat-title h2', { hasText: 'Cyclists' }).waitFor();
+      await gil.newGroup('Cyclists', 'hal');
       const hal = await app.signIn('hal');
       await hal.page.locator('li[data-conversation-id^="team|"] .conversation-open').click();
       await hal.page.locator('.chat-title h2', { hasText: 'Cyclists' }).waitFor();

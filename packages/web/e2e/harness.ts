@@ -115,6 +115,15 @@ export class Window {
     await this.page.locator('.chat-title h2', { hasText: uid }).waitFor();
   }
 
+  /** Creates a group through "New group" (development mode) and waits for its chat to open. */
+  async newGroup(name: string, members: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'New group' }).click();
+    await this.page.getByLabel('Name').fill(name);
+    await this.page.getByLabel('Members: user ids, separated by commas or spaces').fill(members);
+    await this.page.getByRole('button', { name: 'Create group' }).click();
+    await this.page.locator('.chat-title h2', { hasText: name }).waitFor();
+  }
+
   async open(conversationId: string): Promise<void> {
     await this.item(conversationId).locator('.conversation-open').click();
     await this.page.locator('.messages .history-edge').first().waitFor();

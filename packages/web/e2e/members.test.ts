@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { available, LONG, useWebApp, type Window } from './harness.js';
-
-async function createGroup(w: Window, name: string, members: string): Promise<void> {
-  await w.page.getByRole('button', { name: 'New group' }).click();
-  await w.page.getByLabel('Name').fill(name);
-  await w.page.getByLabel('Members: user ids, separated by commas or spaces').fill(members);
-  await w.page.getByRole('button', { name: 'Create group' }).click();
-  await w.page.locator('.chat-title h2', { hasText: name }).waitFor();
-}
+import { available, LONG, useWebApp } from './harness.js';
 
 describe.skipIf(!available)('web app: group members', () => {
   const app = useWebApp();
@@ -17,7 +9,7 @@ describe.skipIf(!available)('web app: group members', () => {
     async () => {
       await app.t.ensureUsers('kim', 'leo');
       const jack = await app.signIn('jack');
-      await createGroup(jack, 'Crew', 'kim, leo');
+      await jack.newGroup('Crew', 'kim, leo');
       await jack.send('Welcome aboard: the boat leaves at 9');
       const kim = await app.signIn('kim');
       const crew = kim.page.locator('li[data-conversation-id^="team|"]', { hasText: 'Crew' });

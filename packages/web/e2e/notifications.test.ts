@@ -101,11 +101,7 @@ describe.skipIf(!available)('web app: desktop notifications', () => {
       await pat.page.getByRole('button', { name: 'Desktop notifications' }).click();
       await pat.page.locator('.notifications-toggle[aria-pressed="true"]').waitFor();
       const oli = await app.signIn('oli');
-      await oli.page.getByRole('button', { name: 'New group' }).click();
-      await oli.page.getByLabel('Name').fill('Band');
-      await oli.page.getByLabel('Members: user ids, separated by commas or spaces').fill('pat');
-      await oli.page.getByRole('button', { name: 'Create group' }).click();
-      await oli.page.locator('.chat-title h2', { hasText: 'Band' }).waitFor();
+      await oli.newGroup('Band', 'pat');
       await pat.page.locator('li[data-conversation-id^="team|"]', { hasText: 'Band' }).waitFor();
       await oli.send('rehearsal at 8');
       await waitForNotification(pat, 'oli: rehearsal at 8');

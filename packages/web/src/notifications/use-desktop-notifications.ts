@@ -25,7 +25,13 @@ export function useDesktopNotifications(
       if (!shouldNotify(m, { me: client.uid, open: current.current.open, hidden: document.visibilityState === 'hidden' })) return;
       const conversationId = conversationIdOf({ channelType: m.channelType as 1 | 2 | 3 | 4, channelId: m.channelId });
       const { title, body } = notificationText(m, isGroup(m) ? groups.info(m.channelId)?.name : undefined);
-      const notification = new Notification(title, { body, tag: conversationId });
+      let notification: Notification;
+      try {
+        notification = new Notification(title, { body, tag: conversationId });
+      } catch {
+        // Some browsers (Chrome on Android) allow notifications only through a service worker: none there.
+        return;
+      }
       notification.onclick = () => {
         window.focus();
         current.current.onOpen(conversationId);
