@@ -39,6 +39,8 @@ export async function startServer(webDir: string, env: Record<string, string> = 
   return TestServer.start(sqliteBackend, { PARLEY_WEB_DIR: webDir, ...env });
 }
 
+export type Setup = (context: BrowserContext) => Promise<void>;
+
 /** A browser window of one user: its own context (storage, cookies), so two windows are two people. */
 export class Window {
   readonly errors: string[] = [];
@@ -53,15 +55,23 @@ export class Window {
     page.on('console', (m) => m.type() === 'error' && !/^WebSocket connection to .* failed/.test(m.text()) && this.errors.push(m.text()));
   }
 
-  static async open(browser: Browser, url: string, viewport = { width: 1100, height: 720 }): Promise<Window> {
+  /** `setup` runs on the new context before the page loads (permissions, init scripts). */
+  static async open(browser: Browser, url: string, viewport = { width: 1100, height: 720 }, setup?: Setup): Promise<Window> {
     const context = await browser.newContext({ viewport });
+    await setup?.(context);
     const w = new Window(context, await context.newPage());
     await w.page.goto(url);
     return w;
   }
 
-  static async signIn(browser: Browser, url: string, uid: string, viewport?: { width: number; height: number }): Promise<Window> {
-    const w = await Window.open(browser, url, viewport);
+  static async signIn(
+    browser: Browser,
+    url: string,
+    uid: string,
+    viewport?: { width: number; height: number },
+    setup?: Setup,
+  ): Promise<Window> {
+    const w = await Window.open(browser, url, viewport, setup);
     await w.page.getByLabel('User id').fill(uid);
     await w.page.getByRole('button', { name: 'Sign in' }).click();
     await w.online();
@@ -103,6 +113,15 @@ export class Window {
     await this.page.getByLabel('User id').fill(uid);
     await this.page.getByRole('button', { name: 'Open chat' }).click();
     await this.page.locator('.chat-title h2', { hasText: uid }).waitFor();
+  }
+
+  /** Creates a group through "New group" (development mode) and waits for its chat to open. */
+  async newGroup(name: string, members: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'New group' }).click();
+    await this.page.getByLabel('Name').fill(name);
+    await this.page.getByLabel('Members: user ids, separated by commas or spaces').fill(members);
+    await this.page.getByRole('button', { name: 'Create group' }).click();
+    await this.page.locator('.chat-title h2', { hasText: name }).waitFor();
   }
 
   async open(conversationId: string): Promise<void> {
@@ -173,8 +192,12 @@ export function useWebApp(env: Record<string, string> = {}) {
     get browser(): Browser {
       return state.browser;
     },
-    async signIn(uid: string, viewport?: { width: number; height: number }): Promise<Window> {
-      const w = await Window.signIn(state.browser, state.t.url, uid, viewport);
+    /** The folder the app was built into, which the server serves (a test may change it, as a deploy would). */
+    get webDir(): string {
+      return state.webDir;
+    },
+    async signIn(uid: string, viewport?: { width: number; height: number }, setup?: Setup): Promise<Window> {
+      const w = await Window.signIn(state.browser, state.t.url, uid, viewport, setup);
       windows.push(w);
       return w;
     },

@@ -498,6 +498,19 @@ export const clientOperations: Record<string, Operation> = {
       peer: na('member'),
     },
   },
+  'dev.leaveGroup': {
+    rest: 'POST /v1/dev/groups/:groupId/leave',
+    request: (_w, on) => ({ params: {}, path: `/v1/dev/groups/${on.groupId}/leave` }),
+    sample: { groupId: GROUP.G },
+    // Members may leave (their own membership is theirs to end); nobody else can touch it.
+    cells: {
+      outsider: probes([{ groupId: GROUP.G }, forbidden], [{ groupId: GROUP.S }, forbidden]),
+      otherGroupMember: probes([{ groupId: GROUP.G }, forbidden], [{ groupId: GROUP.S }, forbidden]),
+      lateJoiner: na('member'),
+      leftMember: probes([{ groupId: GROUP.G }, forbidden], [{ groupId: GROUP.S }, forbidden]),
+      peer: na('member'),
+    },
+  },
 };
 
 const EMOJI = '👀';
