@@ -28,6 +28,8 @@ export const EventName = {
   SyncRequired: 'sync.required',
   /** A user this connection follows (`presence.subscribe`) came online or went offline. */
   PresenceChanged: 'presence.changed',
+  /** Someone in one of your chats is typing (`typing.start`), or stopped. */
+  Typing: 'typing',
 } as const;
 
 /**

@@ -13,4 +13,5 @@ export * from './schemas/message.js';
 export * from './schemas/message-ops.js';
 export * from './schemas/presence.js';
 export * from './schemas/sync-once.js';
+export * from './schemas/typing.js';
 export * from './schemas/user-data.js';

@@ -11,6 +11,7 @@ import type { MessageActions } from './domain/messages/message-actions.js';
 import type { MessageService } from './domain/messages/message-service.js';
 import type { SyncOnceService } from './domain/messages/sync-once-service.js';
 import type { PresenceService } from './domain/presence/presence-service.js';
+import type { TypingService } from './domain/presence/typing.js';
 import type { GroupRetention } from './domain/retention/group-retention.js';
 import type { RetentionJob } from './domain/retention/retention-job.js';
 import type { UserBanService } from './domain/users/user-ban.js';
@@ -54,6 +55,8 @@ export interface AppContext {
   retentionJob: RetentionJob;
   /** Who is online on any node, and the connections following them. */
   presence: PresenceService;
+  /** "Someone is typing", forwarded and never stored. */
+  typing: TypingService;
   /** True once shutdown began: new work is refused with `server.shutting_down`. */
   isShuttingDown(): boolean;
 }

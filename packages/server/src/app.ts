@@ -24,6 +24,7 @@ import { SharedRateLimit } from './domain/messages/shared-rate-limit.js';
 import { SyncOnceService } from './domain/messages/sync-once-service.js';
 import { MessageVisibility } from './domain/messages/visibility.js';
 import { PresenceService } from './domain/presence/presence-service.js';
+import { TypingService } from './domain/presence/typing.js';
 import { MessageExpiry } from './domain/retention/expiry.js';
 import { GroupRetention } from './domain/retention/group-retention.js';
 import { RetentionJob } from './domain/retention/retention-job.js';
@@ -148,6 +149,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     retentionJob,
     messages,
     presence,
+    typing: new TypingService(storage, router, {
+      intervalMs: config.typingIntervalMs,
+      expiresMs: config.typingExpiresMs,
+      maxMembers: config.typingMaxMembers,
+      clock,
+    }),
     isShuttingDown: () => shuttingDown,
   };
 

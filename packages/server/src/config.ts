@@ -69,6 +69,11 @@ export interface Config {
   presenceGraceMs: number;
   /** The most users one connection may follow with `presence.subscribe`. */
   presenceMaxSubscriptions: number;
+  /** Typing is forwarded at most once per interval per user and chat; receivers show it for expires. */
+  typingIntervalMs: number;
+  typingExpiresMs: number;
+  /** Groups with more members get no typing (its fan-out would cost more than it tells). */
+  typingMaxMembers: number;
   /**
    * Browser origins (scheme://host[:port]) allowed to open the WebSocket besides the server's own;
    * '*' allows any. A connection without an Origin header (not a browser) is never refused for it.
@@ -221,6 +226,9 @@ export function loadConfig(env: Env = process.env): Config {
     wsMaxFrameBytes: int(env, 'PARLEY_WS_MAX_FRAME_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
     presenceGraceMs: int(env, 'PARLEY_PRESENCE_GRACE_SECONDS', 5, 0, 300) * 1000,
     presenceMaxSubscriptions: int(env, 'PARLEY_PRESENCE_MAX_SUBSCRIPTIONS', 500, 1, 100_000),
+    typingIntervalMs: int(env, 'PARLEY_TYPING_INTERVAL_SECONDS', 3, 1, 60) * 1000,
+    typingExpiresMs: int(env, 'PARLEY_TYPING_EXPIRES_SECONDS', 6, 1, 120) * 1000,
+    typingMaxMembers: int(env, 'PARLEY_TYPING_MAX_MEMBERS', 100, 1, 100_000),
     allowedOrigins: allowedOrigins(env, mode),
     limits: loadLimits(env),
     retention: {

@@ -436,6 +436,30 @@ export const clientOperations: Record<string, Operation> = {
       peer: na('own'),
     },
   },
+  'typing.start': {
+    ws: 'typing.start',
+    request: (_w, on) => ({ params: { channelId: on.groupId ?? GROUP.G, channelType: 2 }, path: '' }),
+    sample: { groupId: GROUP.G },
+    cells: {
+      outsider: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
+      otherGroupMember: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
+      lateJoiner: na('member'),
+      leftMember: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
+      peer: na('member'),
+    },
+  },
+  'typing.stop': {
+    ws: 'typing.stop',
+    request: (_w, on) => ({ params: { channelId: on.groupId ?? GROUP.G, channelType: 2 }, path: '' }),
+    sample: { groupId: GROUP.G },
+    cells: {
+      outsider: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
+      otherGroupMember: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
+      lateJoiner: na('member'),
+      leftMember: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
+      peer: na('member'),
+    },
+  },
   ping: {
     ws: 'ping',
     request: () => ({ params: {}, path: '' }),

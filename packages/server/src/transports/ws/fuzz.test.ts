@@ -44,6 +44,8 @@ function baseParams(w: FuzzWorld, token: string): Record<string, Record<string, 
     'message.ackOnce': { messageIds: [w.peers] },
     'presence.subscribe': { uids: ['fz-b'] },
     'presence.unsubscribe': { uids: ['fz-b'] },
+    'typing.start': { channelId: 'fz-b', channelType: 1 },
+    'typing.stop': { channelId: 'fz-g', channelType: 2 },
     ping: {},
     auth: { token, deviceId: 'again' },
   };

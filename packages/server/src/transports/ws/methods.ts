@@ -29,6 +29,8 @@ import {
   SyncParams,
   SyncResult,
   TotalUnreadResult,
+  TypingParams,
+  TypingResult,
   UpdateExtParams,
 } from '@parley/protocol';
 import { type Static, type TSchema, Type } from 'typebox';
@@ -190,6 +192,18 @@ export const methods: Record<string, Method> = {
     result: PresenceUnsubscribeResult,
     summary: 'Stop following these users on this connection',
     handle: async (ctx, caller, params) => ({ subscribed: ctx.presence.unsubscribe(caller.connection, params.uids) }),
+  }),
+  'typing.start': method({
+    params: TypingParams,
+    result: TypingResult,
+    summary: 'You are typing in this chat: its other members online now get a typing push (repeat every few seconds while typing)',
+    handle: async (ctx, caller, params) => ({ forwarded: await ctx.typing.start(caller.uid, params) }),
+  }),
+  'typing.stop': method({
+    params: TypingParams,
+    result: TypingResult,
+    summary: 'You stopped typing: the others clear it at once (it also expires by itself)',
+    handle: async (ctx, caller, params) => ({ forwarded: await ctx.typing.stop(caller.uid, params) }),
   }),
   ping: method({
     params: Type.Object({}, { additionalProperties: false }),
