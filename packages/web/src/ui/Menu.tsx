@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { MoreIcon } from './icons';
 
 export interface MenuItem {
   label: string;
@@ -6,7 +7,7 @@ export interface MenuItem {
   danger?: boolean;
 }
 
-/** A "⋯" button with a small popup menu; closes on choice, outside click or Escape. */
+/** A "more" (three dots) button with a small popup menu; closes on choice, outside click or Escape. */
 export function Menu({ label, items, header }: { label: string; items: MenuItem[]; header?: (close: () => void) => ReactNode }) {
   const [open, setOpen] = useState(false);
   // The popup opens upward near the bottom of the window, and towards the side with room, so it is never cut off.
@@ -40,7 +41,7 @@ export function Menu({ label, items, header }: { label: string; items: MenuItem[
           setOpen(!open);
         }}
       >
-        ⋯
+        <MoreIcon />
       </button>
       {open && (
         <div
