@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { available, LONG, useWebApp, type Window } from './harness.js';
+import { giveFiles } from './page-io.js';
 import { noisePng } from './png.js';
 
 async function newGroup(owner: Window, name: string, members: string): Promise<void> {
@@ -55,9 +56,15 @@ describe.skipIf(!available)('web app: message text and actions', () => {
       expect(await link.getAttribute('target')).toBe('_blank');
       expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
       expect(await got.locator('.bubble b').count(), 'markup in a message is text').toBe(0);
-      expect(await got.locator('.at-mention.me').allTextContents()).toEqual(['@bob']);
-      expect(await got.locator('.at-mention:not(.me)').allTextContents()).toEqual(['@cyd']);
-      expect(await ann.message(text).locator('.at-mention.me').count(), 'for ann no mention is hers').toBe(0);
+      expect(await got.locator('.at-mention.at-me').allTextContents()).toEqual(['@bob']);
+      expect(await got.locator('.at-mention:not(.at-me)').allTextContents()).toEqual(['@cyd']);
+      expect(await ann.message(text).locator('.at-mention.at-me').count(), 'for ann no mention is hers').toBe(0);
+      // For the README: a reply with a file, under the message.
+      await bob.choose(got, 'Message actions', 'Reply');
+      await bob.send('On my way, the tickets are attached');
+      const tickets = { name: 'tickets.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(48_000, 0x20) };
+      await giveFiles(bob.page, '.messages', 'drop', [tickets]);
+      await bob.page.getByRole('link', { name: 'Download tickets.pdf' }).waitFor();
       await bob.shot('16-links-and-mentions');
     },
     LONG,

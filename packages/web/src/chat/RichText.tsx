@@ -20,7 +20,7 @@ export function RichText({ text }: { text: string }) {
           );
         if (piece.kind === 'mention')
           return (
-            <span key={key} className={piece.me ? 'at-mention me' : 'at-mention'}>
+            <span key={key} className={piece.me ? 'at-mention at-me' : 'at-mention'}>
               {piece.text}
             </span>
           );
