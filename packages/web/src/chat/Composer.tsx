@@ -3,9 +3,9 @@ import type { Payload } from '@parley/protocol';
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useApp } from '../app-context';
 import { isGroup } from '../conversations/address';
-import { CloseIcon } from '../ui/icons';
 import { useAction, useToast } from '../ui/toast';
 import { AttachButton } from './AttachButton';
+import { ComposerContext } from './ComposerContext';
 import { mentionsIn, shownPayload, summaryOf } from './content';
 import { MentionSuggestions } from './MentionSuggestions';
 import { useMentionSuggestions } from './use-mention-suggestions';
@@ -111,17 +111,7 @@ export function Composer(props: {
   const open = mention.options.length > 0;
   return (
     <form className="composer" onSubmit={submit}>
-      {(replyTo || editing) && (
-        <div className="composer-context">
-          <span>
-            {editing ? 'Editing your message' : `Replying to ${replyTo?.fromUid}: `}
-            {replyTo && <em>{summaryOf(replyTo).slice(0, 80)}</em>}
-          </span>
-          <button type="button" className="icon" aria-label="Cancel" onClick={cancel}>
-            <CloseIcon size={16} />
-          </button>
-        </div>
-      )}
+      {(replyTo || editing) && <ComposerContext replyTo={replyTo} onCancel={cancel} />}
       {open && (
         <MentionSuggestions id={listId} options={mention.options} active={mention.active} onPick={(uid) => change(mention.pick(uid))} />
       )}

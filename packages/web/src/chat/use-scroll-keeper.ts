@@ -58,14 +58,17 @@ export function useScrollKeeper(scroller: RefObject<HTMLDivElement | null>, snap
     before.current = { height: el.scrollHeight, top: el.scrollTop, first: firstKey };
   }, [snapshot, firstKey, ownNew, remember, scroller]);
 
+  // Stable, so the memoised message items do not render again for it.
+  const onImageLoad = useCallback(() => {
+    if (stuck.current && scroller.current) scroller.current.scrollTop = scroller.current.scrollHeight;
+  }, [scroller]);
+
   return {
     atBottom,
     highlight,
     onScroll: () => scroller.current && remember(scroller.current),
     /** A picture that loaded (and grew) while you were at the bottom keeps you there. */
-    onImageLoad: () => {
-      if (stuck.current && scroller.current) scroller.current.scrollTop = scroller.current.scrollHeight;
-    },
+    onImageLoad,
     /** To the newest message; from a window in the past, once the newest page is in. */
     toBottom: () => {
       const el = scroller.current;
