@@ -2,6 +2,7 @@ import type { Conversation } from '@parley/protocol';
 import { useApp } from '../app-context';
 import { useDisplayName } from '../groups/group-directory';
 import { Avatar } from '../ui/Avatar';
+import { NoteIcon, PinIcon } from '../ui/icons';
 import { listTime } from '../ui/time';
 import { ConversationMenu } from './ConversationMenu';
 import { previewOf } from './preview';
@@ -36,7 +37,7 @@ export function ConversationItem({
             <span className="conversation-name">{name}</span>
             {c.isPinned && (
               <span className="pin" role="img" aria-label="Pinned">
-                📌
+                <PinIcon size={13} />
               </span>
             )}
             <time className="conversation-time">{listTime(c.updateTime)}</time>
@@ -51,7 +52,11 @@ export function ConversationItem({
               </span>
             )}
           </span>
-          {c.ext && <span className="conversation-note">📝 {c.ext}</span>}
+          {c.ext && (
+            <span className="conversation-note">
+              <NoteIcon size={12} /> {c.ext}
+            </span>
+          )}
         </span>
       </button>
       <ConversationMenu conversation={c} tabIndex={tabbable ? 0 : -1} />

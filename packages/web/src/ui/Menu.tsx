@@ -1,5 +1,6 @@
 import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { moveFocus, STEP_KEYS } from './focus';
+import { MoreIcon } from './icons';
 
 export interface MenuItem {
   label: string;
@@ -10,7 +11,7 @@ export interface MenuItem {
 const choicesIn = (popup: HTMLElement | null) => [...(popup?.querySelectorAll<HTMLElement>('button:not(:disabled)') ?? [])];
 
 /**
- * A "⋯" button with a small popup menu; closes on choice, outside click, Tab or Escape. From the
+ * A "more" (three dots) button with a small popup menu; closes on choice, outside click, Tab or Escape. From the
  * keyboard: Enter, Space or ArrowDown opens it on its first item (ArrowUp on its last), the arrows,
  * Home and End move, and Escape or a choice puts focus back on the button.
  */
@@ -83,7 +84,7 @@ export function Menu(props: { label: string; items: MenuItem[]; header?: (close:
           setOpen(open ? false : 'first');
         }}
       >
-        <span aria-hidden="true">⋯</span>
+        <MoreIcon />
       </button>
       {open && (
         <div
