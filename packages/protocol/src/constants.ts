@@ -13,6 +13,8 @@ export const CloseCode = {
   Kicked: 4010,
   /** The user was banned through the admin API: every connection closes, and reconnecting is refused until unbanned. */
   Banned: 4011,
+  /** A newer login of the same user with the same deviceFlag took its place (PARLEY_SINGLE_DEVICE_FLAGS): the SDK stops reconnecting. */
+  Replaced: 4012,
   ShuttingDown: 1001,
 } as const;
 
@@ -30,6 +32,8 @@ export const EventName = {
   PresenceChanged: 'presence.changed',
   /** Someone in one of your chats is typing (`typing.start`), or stopped. */
   Typing: 'typing',
+  /** This connection is about to be closed: a newer login replaced it, or the app's server signed it out. */
+  SessionKicked: 'session.kicked',
 } as const;
 
 /**

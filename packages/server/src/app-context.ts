@@ -18,6 +18,7 @@ import type { UserBanService } from './domain/users/user-ban.js';
 import type { UserErasureService } from './domain/users/user-erasure.js';
 import type { UserExporter } from './domain/users/user-export.js';
 import type { UserService } from './domain/users/user-service.js';
+import type { UserSessions } from './domain/users/user-sessions.js';
 import type { Metrics } from './observability/metrics.js';
 import type { FileStore } from './ports/files.js';
 import type { Storage } from './ports/storage/index.js';
@@ -37,6 +38,8 @@ export interface AppContext {
   /** A user's data erased, their messages left as placeholders (GDPR erasure). */
   userErasure: UserErasureService;
   userBan: UserBanService;
+  /** The device policy, and signing a user out (kick, token revocation). */
+  sessions: UserSessions;
   groups: GroupService;
   /** Users and groups found by id prefix (the admin console's search). */
   directory: AdminDirectory;

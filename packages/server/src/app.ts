@@ -32,6 +32,7 @@ import { UserBanService } from './domain/users/user-ban.js';
 import { UserErasureService } from './domain/users/user-erasure.js';
 import { UserExporter } from './domain/users/user-export.js';
 import { UserService } from './domain/users/user-service.js';
+import { UserSessions } from './domain/users/user-sessions.js';
 import { instrumentBus } from './observability/bus-metrics.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -93,8 +94,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // An erased user's tokens are refused from the moment the erasure began, and a banned user's while
   // banned, on every node: both in one read per verification.
   const tokens = new TokenService(config.appSecret, config.tokenTtlSeconds, async (uid) => {
-    const { erasedAt, bannedAt } = await storage.users.tokenStanding(uid);
-    return { revokedUpTo: erasedAt, bannedAt };
+    const { erasedAt, bannedAt, tokensRevokedAt } = await storage.users.tokenStanding(uid);
+    const revokedUpTo = Math.max(erasedAt ?? 0, tokensRevokedAt);
+    return { revokedUpTo: revokedUpTo > 0 ? revokedUpTo : undefined, bannedAt };
   });
   const users = new UserService(storage, tokens);
   const batcher = new SendBatcher(
@@ -138,6 +140,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     userExport: new UserExporter(storage, files),
     userErasure: new UserErasureService({ storage, files, router, conversations, messageActions, log }),
     userBan: new UserBanService({ storage, router }),
+    sessions: new UserSessions(storage, router, clock),
     groups,
     directory: new AdminDirectory(storage, users),
     memberGroups,

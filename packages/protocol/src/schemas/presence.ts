@@ -81,3 +81,28 @@ export const PresenceSetting = Type.Object(
   { additionalProperties: false, title: 'PresenceSetting' },
 );
 export type PresenceSetting = Static<typeof PresenceSetting>;
+
+export const KickBody = Type.Object(
+  { deviceId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Only this device; every device without it' })) },
+  { additionalProperties: false, title: 'KickBody' },
+);
+export type KickBody = Static<typeof KickBody>;
+
+export const TokensRevoked = Type.Object(
+  { uid: Uid, revokedAt: Type.Integer({ description: 'Tokens issued at or before it are refused (auth.invalid_token), ms' }) },
+  { title: 'TokensRevoked' },
+);
+export type TokensRevoked = Static<typeof TokensRevoked>;
+
+/** The `session.kicked` push, just before the server closes the connection. */
+export const SessionKicked = Type.Object(
+  {
+    reason: Type.Union([Type.Literal('replaced'), Type.Literal('kicked'), Type.Literal('tokens_revoked')], {
+      description:
+        'replaced: a newer login with the same deviceFlag (close 4012); kicked: the app server signed this device out (4010); tokens_revoked: every token was revoked (4010)',
+    }),
+    deviceId: Type.String(),
+    deviceFlag: Type.Integer(),
+  },
+  { title: 'SessionKicked' },
+);

@@ -14,6 +14,8 @@ export const adminRoutes: Record<string, { path: string; body?: unknown }> = {
   'POST /v1/admin/users/:uid/token': { path: `/v1/admin/users/${U.alice}/token`, body: { expiresInSeconds: 3600 } },
   'POST /v1/admin/users/:uid/ban': { path: `/v1/admin/users/${U.alice}/ban`, body: { banned: true } },
   'POST /v1/admin/users/online': { path: '/v1/admin/users/online', body: { uids: [U.alice] } },
+  'POST /v1/admin/users/:uid/kick': { path: `/v1/admin/users/${U.alice}/kick`, body: {} },
+  'POST /v1/admin/users/:uid/tokens/revoke': { path: `/v1/admin/users/${U.alice}/tokens/revoke` },
   'PUT /v1/admin/users/:uid/presence': { path: `/v1/admin/users/${U.alice}/presence`, body: { hidden: true } },
   'GET /v1/admin/users/:uid/blacklist': { path: `/v1/admin/users/${U.alice}/blacklist` },
   'POST /v1/admin/users/:uid/blacklist': { path: `/v1/admin/users/${U.alice}/blacklist`, body: { uids: [U.bob] } },

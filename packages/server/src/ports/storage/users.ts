@@ -25,6 +25,8 @@ export interface PersonSendFacts {
 export interface TokenStanding {
   erasedAt: number | undefined;
   bannedAt: number;
+  /** Tokens issued at or before it are refused (`revokeTokens`); 0 when never revoked or not a user. */
+  tokensRevokedAt: number;
 }
 
 /**
@@ -69,6 +71,11 @@ export interface UserStore {
    * never erased; see UserDataStore.erasure) and their bannedAt (0 when not banned or not a user).
    */
   tokenStanding(uid: string): Promise<TokenStanding>;
+  /**
+   * Refuses every token of the user issued at or before `now` (see tokenStanding). Never moves the
+   * time back; false when the uid is unknown (nothing written).
+   */
+  revokeTokens(uid: string, now: number): Promise<boolean>;
   /** Blocked uids of `ownerUid`, sorted. */
   blacklist(ownerUid: string): Promise<string[]>;
   /**

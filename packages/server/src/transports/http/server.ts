@@ -10,6 +10,7 @@ import { adminConsoleRoutes } from './routes/admin-console.js';
 import { adminGroupRoutes } from './routes/admin-groups.js';
 import { adminMessageRoutes } from './routes/admin-messages.js';
 import { adminPresenceRoutes } from './routes/admin-presence.js';
+import { adminSessionRoutes } from './routes/admin-sessions.js';
 import { adminUserDataRoutes } from './routes/admin-user-data.js';
 import { adminUserRoutes } from './routes/admin-users.js';
 import { conversationRoutes } from './routes/conversations.js';
@@ -68,6 +69,7 @@ export async function createHttpServer(ctx: AppContext, options: HttpServerOptio
     for (const routes of [
       adminUserRoutes,
       adminPresenceRoutes,
+      adminSessionRoutes,
       adminUserDataRoutes,
       adminGroupRoutes,
       adminMessageRoutes,

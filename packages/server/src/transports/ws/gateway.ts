@@ -158,10 +158,12 @@ export class WsGateway {
     conn.uid = uid;
     conn.deviceId = params.deviceId ?? `anon-${conn.connectionId}`;
     conn.deviceFlag = params.deviceFlag ?? DeviceFlag.Web;
+    conn.connectedAt = Date.now();
     conn.authenticated = true;
     this.ctx.metrics.connections.inc();
-    this.ctx.presence.connected(conn, Date.now());
+    this.ctx.presence.connected(conn, conn.connectedAt);
     await this.ctx.router.attach(conn);
+    if (this.ctx.config.singleDeviceFlags.includes(conn.deviceFlag)) this.ctx.sessions.replaceOlder(conn);
     timers.push(
       setTimeout(() => conn.close(CloseCode.TokenExpired, 'token expired'), Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - Date.now()))),
     );

@@ -117,15 +117,22 @@ export function postgresUsers(pool: Pool): UserStore {
     },
     async tokenStanding(uid) {
       // Every token check asks this: one prepared statement, one round trip.
-      const { rows } = await pool.query<{ erased_at: number | null; banned_at: number }>(
+      const { rows } = await pool.query<{ erased_at: number | null; banned_at: number; tokens_revoked_at: number }>(
         prepared(
-          `SELECT (SELECT erased_at FROM user_erasures WHERE uid = $1) AS erased_at,
-                  COALESCE((SELECT banned_at FROM users WHERE uid = $1), 0) AS banned_at`,
+          `SELECT (SELECT erased_at FROM user_erasures WHERE uid = $1) AS erased_at, COALESCE(u.banned_at, 0) AS banned_at,
+                  COALESCE(u.tokens_revoked_at, 0) AS tokens_revoked_at
+           FROM (SELECT 1) AS one LEFT JOIN users u ON u.uid = $1`,
           [uid],
         ),
       );
       const row = rows[0];
-      return { erasedAt: row?.erased_at ?? undefined, bannedAt: row?.banned_at ?? 0 };
+      return { erasedAt: row?.erased_at ?? undefined, bannedAt: row?.banned_at ?? 0, tokensRevokedAt: Number(row?.tokens_revoked_at ?? 0) };
+    },
+    async revokeTokens(uid, now) {
+      const { rowCount } = await pool.query(
+        prepared('UPDATE users SET tokens_revoked_at = GREATEST(tokens_revoked_at, $1::bigint) WHERE uid = $2', [now, uid]),
+      );
+      return (rowCount ?? 0) > 0;
     },
     async blacklist(ownerUid) {
       const { rows } = await pool.query<{ blocked_uid: string }>(

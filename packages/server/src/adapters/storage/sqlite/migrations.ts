@@ -202,6 +202,9 @@ const migrations: readonly string[] = [
   `
   ALTER TABLE users ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE users ADD COLUMN presence_hidden INTEGER NOT NULL DEFAULT 0;
+  `, // Every token issued at or before it is refused (POST /v1/admin/users/{uid}/tokens/revoke); 0: never.
+  `
+  ALTER TABLE users ADD COLUMN tokens_revoked_at INTEGER NOT NULL DEFAULT 0;
   `,
 ];
 

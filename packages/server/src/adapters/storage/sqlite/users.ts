@@ -26,7 +26,9 @@ export function sqliteUsers(db: Database): UserStore {
     WHERE uid = @uid RETURNING *`);
   const standing = db.prepare(`
     SELECT (SELECT erased_at FROM user_erasures WHERE uid = @uid) AS erased_at,
-           COALESCE((SELECT banned_at FROM users WHERE uid = @uid), 0) AS banned_at`);
+           COALESCE((SELECT banned_at FROM users WHERE uid = @uid), 0) AS banned_at,
+           COALESCE((SELECT tokens_revoked_at FROM users WHERE uid = @uid), 0) AS tokens_revoked_at`);
+  const revokeTokens = db.prepare('UPDATE users SET tokens_revoked_at = MAX(tokens_revoked_at, ?) WHERE uid = ?');
   const list = db.prepare('SELECT blocked_uid FROM blacklist WHERE owner_uid = ? ORDER BY blocked_uid').pluck();
   // One read transaction for all the sends of a turn: each statement outside one would open its own.
   const readFacts = db.transaction((keys: readonly { senderUid: string; peerUid: string }[]) =>
@@ -75,8 +77,11 @@ export function sqliteUsers(db: Database): UserStore {
       return row && toUser(row);
     },
     async tokenStanding(uid): Promise<TokenStanding> {
-      const row = standing.get({ uid }) as { erased_at: number | null; banned_at: number };
-      return { erasedAt: row.erased_at ?? undefined, bannedAt: row.banned_at };
+      const row = standing.get({ uid }) as { erased_at: number | null; banned_at: number; tokens_revoked_at: number };
+      return { erasedAt: row.erased_at ?? undefined, bannedAt: row.banned_at, tokensRevokedAt: row.tokens_revoked_at };
+    },
+    async revokeTokens(uid, now) {
+      return revokeTokens.run(now, uid).changes > 0;
     },
     async blacklist(ownerUid) {
       return list.all(ownerUid) as string[];
