@@ -34,6 +34,8 @@ export const EventName = {
   Typing: 'typing',
   /** This connection is about to be closed: a newer login replaced it, or the app's server signed it out. */
   SessionKicked: 'session.kicked',
+  /** A user this connection follows (presence.subscribe) changed their name or avatar. */
+  UserUpdated: 'user.updated',
 } as const;
 
 /**

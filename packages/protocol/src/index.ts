@@ -12,6 +12,7 @@ export * from './schemas/groups.js';
 export * from './schemas/message.js';
 export * from './schemas/message-ops.js';
 export * from './schemas/presence.js';
+export * from './schemas/profiles.js';
 export * from './schemas/sync-once.js';
 export * from './schemas/typing.js';
 export * from './schemas/user-data.js';

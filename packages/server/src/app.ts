@@ -98,7 +98,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const revokedUpTo = Math.max(erasedAt ?? 0, tokensRevokedAt);
     return { revokedUpTo: revokedUpTo > 0 ? revokedUpTo : undefined, bannedAt };
   });
-  const users = new UserService(storage, tokens);
+  const users = new UserService(storage, tokens, (user) => presence.profileChanged(user));
   const batcher = new SendBatcher(
     (batch) => storage.messages.commit(batch),
     2000,

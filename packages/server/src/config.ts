@@ -74,6 +74,8 @@ export interface Config {
    * flag replaces the older one (session.kicked, close 4012). Other flags: any number.
    */
   singleDeviceFlags: readonly number[];
+  /** Whose name and avatar a client may read: users it shares a chat or group with, or anyone. */
+  profilesVisible: 'shared' | 'all';
   /** Typing is forwarded at most once per interval per user and chat; receivers show it for expires. */
   typingIntervalMs: number;
   typingExpiresMs: number;
@@ -240,6 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
     wsMaxFrameBytes: int(env, 'PARLEY_WS_MAX_FRAME_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
     presenceGraceMs: int(env, 'PARLEY_PRESENCE_GRACE_SECONDS', 5, 0, 300) * 1000,
     presenceMaxSubscriptions: int(env, 'PARLEY_PRESENCE_MAX_SUBSCRIPTIONS', 500, 1, 100_000),
+    profilesVisible: oneOf(env, 'PARLEY_PROFILES_VISIBLE', 'shared', ['shared', 'all'] as const),
     singleDeviceFlags: subsetOf(env, 'PARLEY_SINGLE_DEVICE_FLAGS', [1, 2, 3]),
     typingIntervalMs: int(env, 'PARLEY_TYPING_INTERVAL_SECONDS', 3, 1, 60) * 1000,
     typingExpiresMs: int(env, 'PARLEY_TYPING_EXPIRES_SECONDS', 6, 1, 120) * 1000,

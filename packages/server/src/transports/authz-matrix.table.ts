@@ -37,6 +37,8 @@ const id = (w: World, name: MessageName | undefined): string => (name ? w.msg[na
 const forbidden = refused('conversation.forbidden', 403);
 const notFound = refused('message.not_found', 404);
 const notYours = refused('message.forbidden', 403);
+/** A profile the caller may not see answers as one that does not exist. */
+const notShown = refused('user.not_found', 404);
 /** A non-member sending to a group gets reason code 3 (REST: 403 message.refused). */
 const notSubscriber = refusedSend(ReasonCode.ReasonSubscriberNotExist, 403);
 
@@ -434,6 +436,32 @@ export const clientOperations: Record<string, Operation> = {
       lateJoiner: na('own'),
       leftMember: na('own'),
       peer: na('own'),
+    },
+  },
+  // Profiles: alice's name is for those who share a chat or a group with her (PARLEY_PROFILES_VISIBLE=shared).
+  'user.get': {
+    rest: 'GET /v1/users/:uid',
+    request: () => ({ params: {}, path: `/v1/users/${U.alice}` }),
+    sample: {},
+    cells: {
+      outsider: probes([{}, notShown]),
+      otherGroupMember: probes([{}, notShown]),
+      lateJoiner: probes([{}, allowed((a) => expect(a).toMatchObject({ uid: U.alice }))]),
+      leftMember: probes([{}, notShown]),
+      peer: probes([{}, allowed((a) => expect(a).toMatchObject({ uid: U.alice }))]),
+    },
+  },
+  'user.profiles': {
+    ws: 'user.profiles',
+    rest: 'POST /v1/users/batch',
+    request: () => ({ params: { uids: [U.alice] }, path: '/v1/users/batch', body: { uids: [U.alice] } }),
+    sample: {},
+    cells: {
+      outsider: probes([{}, allowed((a) => expect(a).toEqual({ users: [] }))]),
+      otherGroupMember: probes([{}, allowed((a) => expect(a).toEqual({ users: [] }))]),
+      lateJoiner: na('member'),
+      leftMember: probes([{}, allowed((a) => expect(a).toEqual({ users: [] }))]),
+      peer: na('member'),
     },
   },
   'typing.start': {

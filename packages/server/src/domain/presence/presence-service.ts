@@ -1,4 +1,4 @@
-import { EventName, type OnlineUser, ParleyError, type PresenceState } from '@parley/protocol';
+import { EventName, type OnlineUser, ParleyError, type PresenceState, type Profile } from '@parley/protocol';
 import type { PresenceStore } from '../../ports/storage/index.js';
 import { renderPush } from '../delivery/push-frame.js';
 import type { Recipient } from '../delivery/recipient.js';
@@ -15,13 +15,15 @@ export interface PresenceOptions {
 }
 
 const HiddenEvent = 'presence.hidden';
+const ProfileEvent = 'presence.profile';
 
 /**
  * Presence as users see it: online while a device of theirs is connected to any node (the
  * directory), offline `graceMs` after the last one left, with the time it left as `lastSeen`
  * (stored by the node where it left). A connection follows the users it shows
  * (`presence.subscribe`) and gets `presence.changed` on each change; every node works out the
- * changes from its own copy of the directory and tells only its own connections. A user who hides
+ * changes from its own copy of the directory and tells only its own connections. Followers also get
+ * `user.updated` when the user's name or avatar changes (they show the user). A user who hides
  * their presence is shown offline with no lastSeen; the app's server still reads the truth.
  */
 export class PresenceService {
@@ -45,10 +47,27 @@ export class PresenceService {
     router.onBroadcast(HiddenEvent, (uid) => {
       if (typeof uid === 'string') void this.tellFollowers(uid).catch(() => {});
     });
+    router.onBroadcast(ProfileEvent, (profile) => this.tellProfile(profile as Profile));
     this.broadcast = (uid) => router.broadcast(HiddenEvent, uid);
+    this.broadcastProfile = (profile) => router.broadcast(ProfileEvent, profile);
   }
 
   private readonly broadcast: (uid: string) => void;
+  private readonly broadcastProfile: (profile: Profile) => void;
+
+  /** A user's name or avatar changed: `user.updated` to the connections following them, on every node. */
+  profileChanged(user: Profile): void {
+    const profile: Profile = { uid: user.uid, name: user.name, avatar: user.avatar };
+    this.broadcastProfile(profile);
+    this.tellProfile(profile);
+  }
+
+  private tellProfile(profile: Profile): void {
+    const followers = this.followers.get(profile.uid);
+    if (!followers) return;
+    const frame = renderPush(EventName.UserUpdated, profile);
+    for (const conn of followers) conn.sendText(frame);
+  }
 
   /** Follows `uids` for `conn` and answers their current state, in the order asked. */
   async subscribe(conn: Recipient, uids: readonly string[]): Promise<PresenceState[]> {

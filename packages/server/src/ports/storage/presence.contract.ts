@@ -3,7 +3,7 @@ import type { Storage } from './index.js';
 
 /** The rules of PresenceStore (presence.ts); run by `runStorageContract`. */
 export function runPresenceContract(name: string, open: () => Promise<Storage>): void {
-  describe(`storage contract: ${name}: presence`, () => {
+  describe(`storage contract: ${name}: presence and profiles`, () => {
     let store: Storage;
     const now = 1_700_000_000_000;
     beforeAll(async () => {
@@ -25,6 +25,22 @@ export function runPresenceContract(name: string, open: () => Promise<Storage>):
         ]),
       );
       expect(await store.users.get('ghost')).toBeUndefined();
+    });
+
+    it('shows profiles to the user, to group mates, and to anyone only with everyone', async () => {
+      await store.users.upsert('pr-a', { name: 'A', avatar: 'https://a' }, now);
+      await store.channels.createGroup(
+        { channelType: 2, channelId: 'pr-g', name: 'G', ownerUid: 'pr-a', allowHistory: false },
+        ['pr-a', 'pr-b'],
+        now,
+      );
+      const shown = (viewer: string, uids: string[], everyone = false) => store.users.profiles(viewer, uids, everyone);
+      expect(await shown('pr-b', ['pr-c', 'pr-a', 'ghost', 'pr-b', 'pr-a'])).toEqual([
+        { uid: 'pr-a', name: 'A', avatar: 'https://a' },
+        { uid: 'pr-b', name: '', avatar: '' },
+      ]);
+      expect(await shown('pr-c', ['pr-a', 'pr-c'])).toEqual([{ uid: 'pr-c', name: '', avatar: '' }]);
+      expect((await shown('pr-c', ['pr-a', 'ghost'], true)).map((p) => p.uid)).toEqual(['pr-a']);
     });
 
     it('sets and clears the hidden flag, per user', async () => {

@@ -76,6 +76,13 @@ export interface UserStore {
    * time back; false when the uid is unknown (nothing written).
    */
   revokeTokens(uid: string, now: number): Promise<boolean>;
+  /**
+   * The name and avatar of those of `uids` that exist and that `viewer` may see, in the order asked
+   * (duplicates once): with `everyone`, any user; otherwise the viewer themselves and users they share
+   * a 1:1 conversation (either side's) or a group or super group with. Costs an index probe per uid
+   * and per group of the viewer at most, never a scan.
+   */
+  profiles(viewer: string, uids: readonly string[], everyone: boolean): Promise<Array<{ uid: string; name: string; avatar: string }>>;
   /** Blocked uids of `ownerUid`, sorted. */
   blacklist(ownerUid: string): Promise<string[]>;
   /**

@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health.js';
 import { messageActionRoutes } from './routes/message-actions.js';
 import { messageRoutes } from './routes/messages.js';
 import { syncOnceRoutes } from './routes/sync-once.js';
+import { userRoutes } from './routes/users.js';
 import { webRoutes } from './routes/web.js';
 import type { TypedApp } from './routes.js';
 import { schemaCompiler } from './validation.js';
@@ -62,7 +63,8 @@ export async function createHttpServer(ctx: AppContext, options: HttpServerOptio
   // One hook per audience, run before the body is read: a route cannot be added without it.
   await app.register(async (clientApi) => {
     clientApi.addHook('onRequest', requireUser(ctx));
-    for (const routes of [messageRoutes, messageActionRoutes, syncOnceRoutes, conversationRoutes, groupRoutes]) routes(clientApi, ctx);
+    for (const routes of [messageRoutes, messageActionRoutes, syncOnceRoutes, conversationRoutes, groupRoutes, userRoutes])
+      routes(clientApi, ctx);
   });
   await app.register(async (adminApi) => {
     adminApi.addHook('onRequest', requireAdmin(ctx));

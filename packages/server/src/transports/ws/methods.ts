@@ -17,6 +17,8 @@ import {
   PresenceSubscribeResult,
   PresenceUids,
   PresenceUnsubscribeResult,
+  ProfilesQuery,
+  ProfilesResult,
   ReactionParams,
   ReceiptParams,
   ReceiptResult,
@@ -192,6 +194,14 @@ export const methods: Record<string, Method> = {
     result: PresenceUnsubscribeResult,
     summary: 'Stop following these users on this connection',
     handle: async (ctx, caller, params) => ({ subscribed: ctx.presence.unsubscribe(caller.connection, params.uids) }),
+  }),
+  'user.profiles': method({
+    params: ProfilesQuery,
+    result: ProfilesResult,
+    summary: 'Names and avatars of up to 100 users you may see (as POST /v1/users/batch)',
+    handle: async (ctx, caller, params) => ({
+      users: await ctx.users.profiles(caller.uid, params.uids, ctx.config.profilesVisible === 'all'),
+    }),
   }),
   'typing.start': method({
     params: TypingParams,

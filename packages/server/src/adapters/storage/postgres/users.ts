@@ -128,6 +128,23 @@ export function postgresUsers(pool: Pool): UserStore {
       const row = rows[0];
       return { erasedAt: row?.erased_at ?? undefined, bannedAt: row?.banned_at ?? 0, tokensRevokedAt: Number(row?.tokens_revoked_at ?? 0) };
     },
+    async profiles(viewer, uids, everyone) {
+      const { rows } = await pool.query<{ uid: string; name: string; avatar: string }>(
+        prepared(
+          `SELECT u.uid, u.name, u.avatar FROM (SELECT uid, MIN(ord) AS ord FROM unnest($1::text[]) WITH ORDINALITY AS k(uid, ord) GROUP BY uid) AS k
+           JOIN users u ON u.uid = k.uid
+           WHERE $3::boolean OR u.uid = $2
+              OR EXISTS (SELECT 1 FROM conversations c WHERE c.uid = $2 AND c.conversation_id = 'p2p|' || u.uid)
+              OR EXISTS (SELECT 1 FROM conversations c WHERE c.uid = u.uid AND c.conversation_id = 'p2p|' || $2)
+              OR EXISTS (SELECT 1 FROM members mine JOIN members theirs
+                         ON theirs.channel_type = mine.channel_type AND theirs.channel_id = mine.channel_id AND theirs.uid = u.uid
+                         WHERE mine.uid = $2)
+           ORDER BY k.ord`,
+          [uids, viewer, everyone],
+        ),
+      );
+      return rows;
+    },
     async revokeTokens(uid, now) {
       const { rowCount } = await pool.query(
         prepared('UPDATE users SET tokens_revoked_at = GREATEST(tokens_revoked_at, $1::bigint) WHERE uid = $2', [now, uid]),
