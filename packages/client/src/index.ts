@@ -4,6 +4,7 @@ export { type ClientOptions, connect, ParleyClient, type UploadedFile } from './
 export type { ConnectionOptions, ConnectionStatus } from './connection.js';
 export { Conversations } from './conversations.js';
 export { type ClientErrorCode, ParleyClientError } from './errors.js';
+export { IndexedDbStore } from './indexeddb-store.js';
 export { KeyedListeners } from './listeners.js';
 export { type ChannelAddress, type HistoryQuery, Messages, type SendOptions } from './messages.js';
 export type { SocketFactory, SocketLike } from './socket.js';

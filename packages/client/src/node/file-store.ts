@@ -1,0 +1,167 @@
+/// <reference types="node" />
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Conversation } from '@parley/protocol';
+import { type ClientStore, type DeletedMessage, type LocalMessage, MemoryStore, type StoreSnapshot } from '../store.js';
+
+type Row = LocalMessage | DeletedMessage;
+
+/** Bumped when the file's shape changes; a file of another format is refused, not misread. */
+const FORMAT = 1;
+
+interface FileContent extends StoreSnapshot {
+  format: number;
+  uid?: string;
+}
+
+/**
+ * The client's cache in one JSON file, for a Node bot or app that restarts from it: conversations and
+ * their sync token, each channel's history, and the outbox. Held in memory; every change is written
+ * to a temporary file that then replaces the old one (rename), so a crash leaves the old file or the
+ * new one, never half of one. Changes made while a write runs go out together in the next write, and
+ * each call resolves once its change is on disk. One file per user: give `uid` and a file holding
+ * another user's data is refused.
+ */
+export class FileStore implements ClientStore {
+  private readonly memory: MemoryStore;
+  private loaded: Promise<void> | undefined;
+  private writing: Promise<void> | undefined;
+  private dirty = false;
+
+  constructor(
+    readonly file: string,
+    readonly uid?: string,
+  ) {
+    this.memory = new MemoryStore(uid);
+  }
+
+  async putMessages(channel: string, messages: readonly Row[]): Promise<void> {
+    await this.change(() => this.memory.putMessages(channel, messages));
+  }
+
+  async messages(channel: string, fromSeq: number, toSeq: number): Promise<Row[]> {
+    await this.load();
+    return this.memory.messages(channel, fromSeq, toSeq);
+  }
+
+  async cachedChannels(): Promise<Array<{ channel: string; maxSeq: number }>> {
+    await this.load();
+    return this.memory.cachedChannels();
+  }
+
+  async clearChannel(channel: string): Promise<void> {
+    await this.change(() => this.memory.clearChannel(channel));
+  }
+
+  async putConversation(conversation: Conversation): Promise<void> {
+    await this.change(() => this.memory.putConversation(conversation));
+  }
+
+  async removeConversation(conversationId: string): Promise<void> {
+    await this.change(() => this.memory.removeConversation(conversationId));
+  }
+
+  async conversations(): Promise<Conversation[]> {
+    await this.load();
+    return this.memory.conversations();
+  }
+
+  async syncState(): Promise<{ token: string | undefined; version: number }> {
+    await this.load();
+    return this.memory.syncState();
+  }
+
+  async setSyncState(state: { token: string; version: number }): Promise<void> {
+    await this.change(() => this.memory.setSyncState(state));
+  }
+
+  async outbox(): Promise<LocalMessage[]> {
+    await this.load();
+    return this.memory.outbox();
+  }
+
+  async putOutbox(message: LocalMessage): Promise<void> {
+    await this.change(() => this.memory.putOutbox(message));
+  }
+
+  async removeOutbox(clientMsgNo: string): Promise<void> {
+    await this.change(() => this.memory.removeOutbox(clientMsgNo));
+  }
+
+  async clear(): Promise<void> {
+    await this.change(() => this.memory.clear());
+  }
+
+  private async change(apply: () => Promise<void>): Promise<void> {
+    await this.load();
+    await apply();
+    await this.persist();
+  }
+
+  private load(): Promise<void> {
+    this.loaded ??= this.read();
+    return this.loaded;
+  }
+
+  private async read(): Promise<void> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    let content: FileContent;
+    try {
+      content = JSON.parse(text) as FileContent;
+    } catch {
+      throw new Error(`parley: the cache file ${this.file} is not JSON; move it away to start without a cache`);
+    }
+    if (content?.format !== FORMAT) throw new Error(`parley: the cache file ${this.file} is not in a format this SDK reads (${FORMAT})`);
+    if (this.uid !== undefined && content.uid !== undefined && content.uid !== this.uid)
+      throw new Error(`parley: the cache file ${this.file} holds the data of ${content.uid}, not ${this.uid}`);
+    this.memory.restore(content);
+  }
+
+  /** Writes what is held; a call during a write waits for the next one, which carries its change. */
+  private persist(): Promise<void> {
+    this.dirty = true;
+    this.writing ??= this.writeWhileDirty();
+    return this.writing;
+  }
+
+  private async writeWhileDirty(): Promise<void> {
+    try {
+      while (this.dirty) {
+        this.dirty = false;
+        await this.write();
+      }
+    } catch (err) {
+      // What failed to reach the disk goes with the next change.
+      this.dirty = true;
+      throw err;
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  private async write(): Promise<void> {
+    const content: FileContent = { format: FORMAT, ...(this.uid !== undefined && { uid: this.uid }), ...this.memory.snapshot() };
+    await fs.mkdir(path.dirname(this.file), { recursive: true });
+    const temporary = `${this.file}.${randomUUID()}.tmp`;
+    try {
+      const handle = await fs.open(temporary, 'w');
+      try {
+        await handle.writeFile(JSON.stringify(content));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fs.rename(temporary, this.file);
+    } catch (err) {
+      await fs.rm(temporary, { force: true });
+      throw err;
+    }
+  }
+}
