@@ -22,8 +22,8 @@ export function App() {
       <Login
         mode={mode}
         notice={notice}
-        onToken={(t) => {
-          saveSession({ token: t });
+        onToken={(t, uid) => {
+          saveSession(uid ? { token: t, uid } : { token: t });
           setNotice(undefined);
           setToken(t);
         }}
@@ -45,7 +45,7 @@ export function App() {
 }
 
 function Connected({ token, mode, onSignOut }: { token: string; mode: ServerMode; onSignOut: (why?: string) => void }) {
-  const { phase, status } = useConnection(token, mode);
+  const { phase, status, signOut } = useConnection(token, mode);
   useEffect(() => {
     if (phase.kind === 'failed') onSignOut(phase.reason);
   }, [phase, onSignOut]);
@@ -55,5 +55,15 @@ function Connected({ token, mode, onSignOut }: { token: string; mode: ServerMode
         Connecting… ({status})
       </p>
     );
-  return <ChatApp client={phase.client} token={phase.token} status={status} onSignOut={() => onSignOut()} />;
+  return (
+    <ChatApp
+      client={phase.client}
+      token={phase.token}
+      status={status}
+      onSignOut={() => {
+        void signOut();
+        onSignOut();
+      }}
+    />
+  );
 }
