@@ -29,17 +29,22 @@ describe('@parley/client when the account is banned or erased', () => {
     client.onStatus.add('t', (s) => statuses.push(s));
     return { client, statuses, dials: () => dials };
   }
-  /** Whether the client has a dial scheduled: it would try again by itself. */
-  const retrying = (c: ParleyClient) => (c as unknown as { connection: { retrying: boolean } }).connection.retrying;
+  /**
+   * Connects `uid`, does what ends the account, and checks the client stopped at `status`: one status
+   * reported, no dial scheduled, no socket opened after the first.
+   */
+  async function stopsAt(uid: string, end: () => Promise<unknown>, status: ConnectionStatus): Promise<void> {
+    await t.createUsers(uid);
+    const { client, statuses, dials } = await watched(uid);
+    await end();
+    await eventually(() => client.status === status);
+    expect(statuses).toEqual([status]);
+    expect((client as unknown as { connection: { retrying: boolean } }).connection.retrying).toBe(false);
+    expect(dials()).toBe(1);
+  }
 
   it('a ban (close 4011) stops the client at `banned`, and a new start is refused with auth.banned', async () => {
-    await t.createUsers('ban-me');
-    const { client, statuses, dials } = await watched('ban-me');
-    await t.adminOk('POST', '/users/ban-me/ban', { banned: true });
-    await eventually(() => client.status === 'banned');
-    expect(statuses).toEqual(['banned']);
-    expect(retrying(client)).toBe(false);
-    expect(dials()).toBe(1);
+    await stopsAt('ban-me', () => t.adminOk('POST', '/users/ban-me/ban', { banned: true }), 'banned');
     const again = new ParleyClient({ url: t.url, token: await t.token('ban-me'), deviceId: 'again' });
     clients.push(again);
     await expect(again.start()).rejects.toMatchObject({ code: 'auth.banned', retryable: false });
@@ -47,12 +52,6 @@ describe('@parley/client when the account is banned or erased', () => {
   });
 
   it('an erasure (close 4010) stops the client at `erased`', async () => {
-    await t.createUsers('erase-me');
-    const { client, statuses, dials } = await watched('erase-me');
-    await t.adminOk('DELETE', '/users/erase-me', { erase: true });
-    await eventually(() => client.status === 'erased');
-    expect(statuses).toEqual(['erased']);
-    expect(retrying(client)).toBe(false);
-    expect(dials()).toBe(1);
+    await stopsAt('erase-me', () => t.adminOk('DELETE', '/users/erase-me', { erase: true }), 'erased');
   });
 });

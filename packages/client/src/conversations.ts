@@ -1,7 +1,7 @@
 import type { Conversation, DeleteResult, ListResult, Message, SyncResult } from '@parley/protocol';
 import type { Connection } from './connection.js';
 import { KeyedListeners } from './listeners.js';
-import { currentConversation } from './message-state.js';
+import { currentConversation, emptyConversation } from './message-state.js';
 import { type ClientStore, channelKeyOfConversation, conversationIdOf } from './store.js';
 
 type Ref = { conversationId: string };
@@ -165,20 +165,7 @@ export class Conversations {
     const counts = !own && m.header.redDot;
     const mentioned = !own && (m.mentions?.all === true || (m.mentions?.uids ?? []).includes(this.uid()));
     const next: Conversation = {
-      ...(current ?? {
-        conversationId: id,
-        channelId: m.channelId,
-        channelType: 3,
-        lastMsgType: 0,
-        revokeNotification: null,
-        ext: '',
-        isPinned: false,
-        pinnedTime: 0,
-        unreadCount: 0,
-        readSeq: 0,
-        mentionedMe: false,
-        version: 0,
-      }),
+      ...(current ?? emptyConversation(id, m)),
       lastMsg: m,
       lastMsgSeq: m.messageSeq,
       updateTime: m.timestamp,

@@ -1,4 +1,5 @@
 import type { Conversation, Message, Payload } from '@parley/protocol';
+import { UNTOUCHED_EXTRA } from '@parley/protocol/constants';
 import type { DeletedMessage, LocalMessage } from './store.js';
 
 /**
@@ -11,6 +12,29 @@ export function withCurrentPayload<T extends Message & { originalPayload?: Paylo
   if (!edited || m.payload === edited) return m;
   return { ...m, originalPayload: m.originalPayload ?? m.payload, payload: edited };
 }
+
+/** The `extra` of a message nothing happened to yet: not revoked, edited or read. */
+export const untouchedExtra = (): Message['extra'] => ({ ...UNTOUCHED_EXTRA });
+
+/** A conversation with nothing in it yet: no message, nothing unread, not pinned. */
+export const emptyConversation = (conversationId: string, channel: { channelId: string; channelType: number }): Conversation =>
+  ({
+    conversationId,
+    channelId: channel.channelId,
+    channelType: channel.channelType,
+    lastMsg: null,
+    lastMsgSeq: 0,
+    lastMsgType: 0,
+    revokeNotification: null,
+    updateTime: 0,
+    ext: '',
+    isPinned: false,
+    pinnedTime: 0,
+    unreadCount: 0,
+    readSeq: 0,
+    mentionedMe: false,
+    version: 0,
+  }) as Conversation;
 
 /** A message from the server, as the SDK hands it over. */
 export const fromServer = (m: Message): LocalMessage => withCurrentPayload({ ...m, status: 'success', reasonCode: 1 });

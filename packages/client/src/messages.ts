@@ -3,7 +3,7 @@ import type { Connection } from './connection.js';
 import { HistoryCache, type Row, wantedRange } from './history-cache.js';
 import { Inbox } from './inbox.js';
 import { KeyedListeners } from './listeners.js';
-import { changesBetween, fromServer, type MessageChange, rowFromServer } from './message-state.js';
+import { changesBetween, fromServer, type MessageChange, rowFromServer, untouchedExtra } from './message-state.js';
 import { OnceInbox } from './once-inbox.js';
 import { Outbox } from './outbox.js';
 import {
@@ -135,7 +135,7 @@ export class Messages {
         syncOnce: options.header?.syncOnce ?? false,
       },
       setting: options.setting ?? {},
-      extra: { revoked: false, revoker: null, revokedAt: null, editedAt: null, editedPayload: null, readCount: 0, unreadCount: 0 },
+      extra: untouchedExtra(),
       reactions: [],
       ...(options.reply && { reply: options.reply }),
       ...(options.mentions && { mentions: options.mentions }),

@@ -1,4 +1,5 @@
 import type { Conversation } from '@parley/protocol';
+import { emptyConversation, untouchedExtra } from './message-state.js';
 import type { ClientStore, DeletedMessage, LocalMessage } from './store.js';
 
 /**
@@ -43,7 +44,7 @@ const message = (seq: number, text = `m${seq}`, clientMsgNo = `c${seq}`): LocalM
   payload: { type: 1, content: text } as LocalMessage['payload'],
   header: { noPersist: false, redDot: true, syncOnce: false },
   setting: {},
-  extra: { revoked: false, revoker: null, revokedAt: null, editedAt: null, editedPayload: null, readCount: 0, unreadCount: 0 },
+  extra: untouchedExtra(),
   reactions: [],
   status: 'success',
   reasonCode: 1,
@@ -58,25 +59,12 @@ const unsent = (clientMsgNo: string, text: string): LocalMessage => ({
 
 const deleted = (seq: number): DeletedMessage => ({ messageSeq: seq, deleted: true });
 
-const conversation = (peer: string, over: Partial<Conversation> = {}): Conversation =>
-  ({
-    conversationId: `p2p|${peer}`,
-    channelId: peer,
-    channelType: 1,
-    lastMsg: null,
-    lastMsgSeq: 0,
-    lastMsgType: 0,
-    revokeNotification: null,
-    updateTime: 1_700_000_000_000,
-    ext: '',
-    isPinned: false,
-    pinnedTime: 0,
-    unreadCount: 0,
-    readSeq: 0,
-    mentionedMe: false,
-    version: 1,
-    ...over,
-  }) as Conversation;
+const conversation = (peer: string, over: Partial<Conversation> = {}): Conversation => ({
+  ...emptyConversation(`p2p|${peer}`, { channelId: peer, channelType: 1 }),
+  updateTime: 1_700_000_000_000,
+  version: 1,
+  ...over,
+});
 
 const seqs = (rows: Array<{ messageSeq: number }>) => rows.map((r) => r.messageSeq);
 

@@ -30,18 +30,28 @@ const waitingSends = (w: Window, uid: string) => countIn(w, uid, 'outbox');
 describe.skipIf(!available)('web app: the local cache (IndexedDB)', () => {
   const app = useWebApp({ PORT: String(port) }, { chromiumArgs: SHELL_FROM_DISK_ARGS });
 
+  /** `me` signed in with the chat with `peer` open, where `peer` said `text`. */
+  async function inChat(me: string, peer: string, text: string): Promise<Window> {
+    await app.t.ensureUsers(me, peer);
+    await app.adminSend(peer, me, text);
+    const w = await app.signIn(me);
+    await w.open(`p2p|${peer}`);
+    await w.message(text).waitFor();
+    return w;
+  }
+
+  /** Stops the server; the page says it is reconnecting. */
+  async function serverDown(w: Window): Promise<void> {
+    await app.t.server.close();
+    await w.page.locator('.connection[data-status="reconnecting"]').waitFor();
+  }
+
   it(
     'a reload while the server is down shows the list and the open chat from the cache, and goes on once it is back',
     async () => {
-      await app.t.ensureUsers('ned', 'ola');
-      await app.adminSend('ola', 'ned', 'kept on this device');
-      const ned = await app.signIn('ned');
-      await ned.open('p2p|ola');
-      await ned.message('kept on this device').waitFor();
+      const ned = await inChat('ned', 'ola', 'kept on this device');
       await ned.keepAppShell(app.webDir);
-
-      await app.t.server.close();
-      await ned.page.locator('.connection[data-status="reconnecting"]').waitFor();
+      await serverDown(ned);
       await ned.page.reload();
       // Nothing of this can come from the server: it is down.
       await ned.item('p2p|ola').waitFor();
@@ -62,16 +72,11 @@ describe.skipIf(!available)('web app: the local cache (IndexedDB)', () => {
   it(
     'a message sent while the server is down survives a reload and is delivered once when it is back',
     async () => {
-      await app.t.ensureUsers('pia', 'quin');
-      await app.adminSend('quin', 'pia', 'are you there?');
-      const pia = await app.signIn('pia');
+      const pia = await inChat('pia', 'quin', 'are you there?');
       const quin = await app.signIn('quin');
-      await pia.open('p2p|quin');
       await quin.open('p2p|pia');
       await pia.keepAppShell(app.webDir);
-
-      await app.t.server.close();
-      await pia.page.locator('.connection[data-status="reconnecting"]').waitFor();
+      await serverDown(pia);
       await pia.page.getByLabel('Message', { exact: true }).fill('sent while offline');
       await pia.page.getByLabel('Message', { exact: true }).press('Enter');
       await pia.message('sent while offline').locator('.state', { hasText: 'Sending…' }).waitFor();
@@ -98,11 +103,7 @@ describe.skipIf(!available)('web app: the local cache (IndexedDB)', () => {
   it(
     "signing out empties the user's cache, and the next user on the browser starts from nothing of theirs",
     async () => {
-      await app.t.ensureUsers('ray', 'sue');
-      await app.adminSend('sue', 'ray', 'for ray only');
-      const w = await app.signIn('ray');
-      await w.open('p2p|sue');
-      await w.message('for ray only').waitFor();
+      const w = await inChat('ray', 'sue', 'for ray only');
       await expect.poll(() => countIn(w, 'ray', 'conversations'), { timeout: LONG }).toBe(1);
       expect(await countIn(w, 'ray', 'messages')).toBe(1);
 

@@ -36,75 +36,75 @@ export class FileStore implements ClientStore {
     this.memory = new MemoryStore(uid);
   }
 
-  async putMessages(channel: string, messages: readonly Row[]): Promise<void> {
-    await this.change(() => this.memory.putMessages(channel, messages));
+  putMessages(channel: string, messages: readonly Row[]): Promise<void> {
+    return this.change((m) => m.putMessages(channel, messages));
   }
 
-  async messages(channel: string, fromSeq: number, toSeq: number): Promise<Row[]> {
+  messages(channel: string, fromSeq: number, toSeq: number): Promise<Row[]> {
+    return this.read((m) => m.messages(channel, fromSeq, toSeq));
+  }
+
+  cachedChannels(): Promise<Array<{ channel: string; maxSeq: number }>> {
+    return this.read((m) => m.cachedChannels());
+  }
+
+  clearChannel(channel: string): Promise<void> {
+    return this.change((m) => m.clearChannel(channel));
+  }
+
+  putConversation(conversation: Conversation): Promise<void> {
+    return this.change((m) => m.putConversation(conversation));
+  }
+
+  removeConversation(conversationId: string): Promise<void> {
+    return this.change((m) => m.removeConversation(conversationId));
+  }
+
+  conversations(): Promise<Conversation[]> {
+    return this.read((m) => m.conversations());
+  }
+
+  syncState(): Promise<{ token: string | undefined; version: number }> {
+    return this.read((m) => m.syncState());
+  }
+
+  setSyncState(state: { token: string; version: number }): Promise<void> {
+    return this.change((m) => m.setSyncState(state));
+  }
+
+  outbox(): Promise<LocalMessage[]> {
+    return this.read((m) => m.outbox());
+  }
+
+  putOutbox(message: LocalMessage): Promise<void> {
+    return this.change((m) => m.putOutbox(message));
+  }
+
+  removeOutbox(clientMsgNo: string): Promise<void> {
+    return this.change((m) => m.removeOutbox(clientMsgNo));
+  }
+
+  clear(): Promise<void> {
+    return this.change((m) => m.clear());
+  }
+
+  private async read<T>(query: (memory: MemoryStore) => Promise<T>): Promise<T> {
     await this.load();
-    return this.memory.messages(channel, fromSeq, toSeq);
+    return query(this.memory);
   }
 
-  async cachedChannels(): Promise<Array<{ channel: string; maxSeq: number }>> {
+  private async change(apply: (memory: MemoryStore) => Promise<void>): Promise<void> {
     await this.load();
-    return this.memory.cachedChannels();
-  }
-
-  async clearChannel(channel: string): Promise<void> {
-    await this.change(() => this.memory.clearChannel(channel));
-  }
-
-  async putConversation(conversation: Conversation): Promise<void> {
-    await this.change(() => this.memory.putConversation(conversation));
-  }
-
-  async removeConversation(conversationId: string): Promise<void> {
-    await this.change(() => this.memory.removeConversation(conversationId));
-  }
-
-  async conversations(): Promise<Conversation[]> {
-    await this.load();
-    return this.memory.conversations();
-  }
-
-  async syncState(): Promise<{ token: string | undefined; version: number }> {
-    await this.load();
-    return this.memory.syncState();
-  }
-
-  async setSyncState(state: { token: string; version: number }): Promise<void> {
-    await this.change(() => this.memory.setSyncState(state));
-  }
-
-  async outbox(): Promise<LocalMessage[]> {
-    await this.load();
-    return this.memory.outbox();
-  }
-
-  async putOutbox(message: LocalMessage): Promise<void> {
-    await this.change(() => this.memory.putOutbox(message));
-  }
-
-  async removeOutbox(clientMsgNo: string): Promise<void> {
-    await this.change(() => this.memory.removeOutbox(clientMsgNo));
-  }
-
-  async clear(): Promise<void> {
-    await this.change(() => this.memory.clear());
-  }
-
-  private async change(apply: () => Promise<void>): Promise<void> {
-    await this.load();
-    await apply();
+    await apply(this.memory);
     await this.persist();
   }
 
   private load(): Promise<void> {
-    this.loaded ??= this.read();
+    this.loaded ??= this.readFile();
     return this.loaded;
   }
 
-  private async read(): Promise<void> {
+  private async readFile(): Promise<void> {
     let text: string;
     try {
       text = await fs.readFile(this.file, 'utf8');
