@@ -220,7 +220,10 @@ export class Messages {
     await this.cache.put(key, messages);
     // The newest page: from here on, every message of the channel reaches onNewMessage.
     if (!result.hasMoreAfter && q.around === undefined) this.inbox.shown(key, messages[messages.length - 1]?.messageSeq ?? 0);
-    return [...messages, ...waiting];
+    // A send answered while the page loaded is in it, or reached the app through onRefreshMessage.
+    const still = new Set(this.outbox.pending().map((m) => m.clientMsgNo));
+    const inPage = new Set(messages.flatMap((m) => ('deleted' in m || m.fromUid !== this.uid() ? [] : [m.clientMsgNo])));
+    return [...messages, ...waiting.filter((m) => still.has(m.clientMsgNo) && !inPage.has(m.clientMsgNo))];
   }
 
   /**

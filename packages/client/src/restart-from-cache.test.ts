@@ -99,6 +99,12 @@ describe('@parley/client restarting from a persistent store (FileStore)', () => 
     const file = path.join(dir, 'tom.json');
     const WebSocketImpl = (await import('ws')).default as unknown as new (u: string) => SocketLike;
     const nowhere: SocketFactory = () => new WebSocketImpl('ws://127.0.0.1:1/v1/ws');
+    // Tom's bot has the chat with uma in its file from an earlier run.
+    await say('uma', 'tom', 'ping');
+    const earlier = await (await client('tom', file)).start();
+    await earlier.messages.getOrSyncHistory({ channel: { channelId: 'uma', channelType: 1 } });
+    earlier.close();
+
     const offline = await client('tom', file, { socketFactory: nowhere });
     await expect(offline.start()).rejects.toMatchObject({ code: 'client.disconnected' });
     expect(offline.status).toBe('reconnecting');
@@ -117,8 +123,17 @@ describe('@parley/client restarting from a persistent store (FileStore)', () => 
     restarted.messages.onInserted.add('t', (m) => inserted.push(m.clientMsgNo));
     const answered: LocalMessage[] = [];
     restarted.messages.onRefreshMessage.add('t', (m) => answered.push(m));
-    await restarted.start();
+    expect(await restarted.openCache()).toBe(true);
     expect(inserted).toEqual(made);
+    // Before the connection is up, the chat's newest page ends with what waits to be sent.
+    const page = (await restarted.messages.getOrSyncHistory({ channel: { channelId: 'uma', channelType: 1 } })) as LocalMessage[];
+    expect(page.map((m) => [contentOf(m), m.status])).toEqual([
+      ['ping', 'success'],
+      ['first', 'sending'],
+      ['second', 'sending'],
+      ['third', 'sending'],
+    ]);
+    await restarted.start();
     await eventually(() => answered.length >= 3 && atUma.length >= 3);
     expect(answered.map((m) => [m.clientMsgNo, m.status, contentOf(m)])).toEqual([
       [made[0], 'success', 'first'],
@@ -132,7 +147,7 @@ describe('@parley/client restarting from a persistent store (FileStore)', () => 
     // Nothing is left to send the next time.
     const third = await (await client('tom', file)).start();
     expect(third.messages.pendingSends()).toEqual([]);
-    expect(await t.storage.messages.count({ channelType: 1, channelId: 'tom|uma' })).toBe(3);
+    expect(await t.storage.messages.count({ channelType: 1, channelId: 'tom|uma' })).toBe(4);
   });
 
   it('answers the newest page from the cache without a lastSeq when it reaches the conversation’s last message', async () => {
