@@ -8,4 +8,4 @@ export { IndexedDbStore } from './indexeddb-store.js';
 export { KeyedListeners } from './listeners.js';
 export { type ChannelAddress, type HistoryQuery, Messages, type SendOptions } from './messages.js';
 export type { SocketFactory, SocketLike } from './socket.js';
-export { type ClientStore, type DeletedMessage, type LocalMessage, MemoryStore, type SendStatus } from './store.js';
+export { type ClientStore, type DeletedMessage, type LocalMessage, MemoryStore, type SendStatus, type StoreSnapshot } from './store.js';

@@ -1,8 +1,6 @@
 import type { Conversation } from '@parley/protocol';
 import type { ClientStore, DeletedMessage, LocalMessage } from './store.js';
 
-type Row = LocalMessage | DeletedMessage;
-
 const VERSION = 1;
 const MESSAGES = 'messages';
 const CHANNELS = 'channels';
@@ -14,7 +12,7 @@ const ALL = [MESSAGES, CHANNELS, CONVERSATIONS, META, OUTBOX];
 interface CachedRow {
   channel: string;
   seq: number;
-  row: Row;
+  row: LocalMessage | DeletedMessage;
 }
 
 interface QueuedSend {
@@ -58,7 +56,7 @@ export class IndexedDbStore implements ClientStore {
     return this.options.name ?? `parley:${this.uid}`;
   }
 
-  async putMessages(channel: string, messages: readonly Row[]): Promise<void> {
+  async putMessages(channel: string, messages: ReadonlyArray<LocalMessage | DeletedMessage>): Promise<void> {
     const tx = await this.transaction([MESSAGES, CHANNELS], 'readwrite');
     const finished = committed(tx);
     let maxSeq = 0;
@@ -72,7 +70,7 @@ export class IndexedDbStore implements ClientStore {
     await finished;
   }
 
-  async messages(channel: string, fromSeq: number, toSeq: number): Promise<Row[]> {
+  async messages(channel: string, fromSeq: number, toSeq: number): Promise<Array<LocalMessage | DeletedMessage>> {
     if (fromSeq > toSeq) return [];
     const tx = await this.transaction([MESSAGES], 'readonly');
     const found = await done<CachedRow[]>(tx.objectStore(MESSAGES).getAll(IDBKeyRange.bound([channel, fromSeq], [channel, toSeq])));

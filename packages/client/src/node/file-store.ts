@@ -5,8 +5,6 @@ import path from 'node:path';
 import type { Conversation } from '@parley/protocol';
 import { type ClientStore, type DeletedMessage, type LocalMessage, MemoryStore, type StoreSnapshot } from '../store.js';
 
-type Row = LocalMessage | DeletedMessage;
-
 /** Bumped when the file's shape changes; a file of another format is refused, not misread. */
 const FORMAT = 1;
 
@@ -36,11 +34,11 @@ export class FileStore implements ClientStore {
     this.memory = new MemoryStore(uid);
   }
 
-  putMessages(channel: string, messages: readonly Row[]): Promise<void> {
+  putMessages(channel: string, messages: ReadonlyArray<LocalMessage | DeletedMessage>): Promise<void> {
     return this.change((m) => m.putMessages(channel, messages));
   }
 
-  messages(channel: string, fromSeq: number, toSeq: number): Promise<Row[]> {
+  messages(channel: string, fromSeq: number, toSeq: number): Promise<Array<LocalMessage | DeletedMessage>> {
     return this.read((m) => m.messages(channel, fromSeq, toSeq));
   }
 
