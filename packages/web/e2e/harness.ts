@@ -98,8 +98,9 @@ export class Window {
     return this.errors.filter((e) => !this.allowed.some((p) => p.test(e)));
   }
 
-  online(): Promise<void> {
-    return this.page.locator('.connection[data-status="connected"]').waitFor();
+  /** Waits until the page is connected; after a server restart give `timeout` room for the SDK's backoff (up to 30 s a try). */
+  online(timeout?: number): Promise<void> {
+    return this.page.locator('.connection[data-status="connected"]').waitFor({ timeout });
   }
 
   item(conversationId: string): Locator {

@@ -61,7 +61,7 @@ describe.skipIf(!available)('web app: the local cache (IndexedDB)', () => {
       await ned.shot('13-offline-from-cache');
 
       await app.t.restart();
-      await ned.online();
+      await ned.online(LONG);
       await app.adminSend('ola', 'ned', 'once the server is back');
       await ned.message('once the server is back').waitFor();
       expect(await ned.message('kept on this device').count()).toBe(1);
@@ -86,11 +86,12 @@ describe.skipIf(!available)('web app: the local cache (IndexedDB)', () => {
       // Back from the outbox, still waiting.
       await pia.message('sent while offline').locator('.state', { hasText: 'Sending…' }).waitFor();
       await app.t.restart();
-      await pia.online();
+      await pia.online(LONG);
       await pia
         .message('sent while offline')
         .locator('.state', { hasText: /Sent|Read/ })
         .waitFor();
+      await quin.online(LONG);
       await quin.message('sent while offline').waitFor();
       await expect.poll(() => waitingSends(pia, 'pia'), { timeout: LONG }).toBe(0);
       expect(await pia.message('sent while offline').count()).toBe(1);
