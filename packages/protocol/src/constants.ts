@@ -3,6 +3,8 @@
  * bundle needs at run time is only these.
  */
 
+import type { Message } from './schemas/message.js';
+
 /** WebSocket close codes the server uses, beyond the standard ones. */
 export const CloseCode = {
   AuthFailed: 4001,
@@ -44,6 +46,17 @@ export const EventName = {
  * so it never counts as unread. A client shows `text` as a centred line rather than a bubble.
  */
 export const Notice = { contentType: 1000, kind: 'parley.notice' } as const;
+
+/** A message's `extra` before anything happened to it: not revoked, edited or read. Copy it to change it. */
+export const UNTOUCHED_EXTRA: Readonly<Message['extra']> = Object.freeze({
+  revoked: false,
+  revoker: null,
+  revokedAt: null,
+  editedAt: null,
+  editedPayload: null,
+  readCount: 0,
+  unreadCount: 0,
+});
 
 export type { ErrorCode } from './error-catalogue.js';
 export { isRetryable, isRetryableReason } from './retry.js';

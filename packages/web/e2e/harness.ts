@@ -78,6 +78,27 @@ export class Window {
     return w;
   }
 
+  /**
+   * The app's own files (the page, scripts, styles) come from the build on disk from now on, as a
+   * service worker or the HTTP cache would give them: the page loads while the server is down. The
+   * API, `/healthz` and the WebSocket still go to the server, and fail while it is down. Chromium
+   * counts a page served this way as public and would refuse its connections to 127.0.0.1: the suite
+   * launches it with `SHELL_FROM_DISK_ARGS`.
+   */
+  async keepAppShell(webDir: string): Promise<void> {
+    await this.context.route(
+      (url) => !url.pathname.startsWith('/v1/') && url.pathname !== '/healthz',
+      async (route) => {
+        const { pathname } = new URL(route.request().url());
+        const file = path.join(webDir, pathname === '/' ? 'index.html' : pathname);
+        if (fs.existsSync(file) && fs.statSync(file).isFile()) await route.fulfill({ path: file });
+        else await route.continue();
+      },
+    );
+    // The requests the page makes while the server is down fail, and Chromium logs each.
+    this.allowErrors(/ERR_CONNECTION_REFUSED|Failed to load resource/);
+  }
+
   /** Errors the test provokes on purpose; any other error the page logs fails the suite. */
   allowErrors(pattern: RegExp): void {
     this.allowed.push(pattern);
@@ -87,8 +108,9 @@ export class Window {
     return this.errors.filter((e) => !this.allowed.some((p) => p.test(e)));
   }
 
-  online(): Promise<void> {
-    return this.page.locator('.connection[data-status="connected"]').waitFor();
+  /** Waits until the page is connected; after a server restart give `timeout` room for the SDK's backoff (up to 30 s a try). */
+  online(timeout?: number): Promise<void> {
+    return this.page.locator('.connection[data-status="connected"]').waitFor({ timeout });
   }
 
   item(conversationId: string): Locator {
@@ -162,18 +184,21 @@ export class Window {
 
 export const LONG = 120_000;
 
+/** Chromium flags for a suite that uses `Window.keepAppShell` (see there). */
+export const SHELL_FROM_DISK_ARGS = ['--disable-features=LocalNetworkAccessChecks'];
+
 /**
  * One suite's setup: the app built from source, a real server serving it, and Chromium. Every window
  * opened through it is closed at the end, and must have logged no page errors; a failed test leaves
  * screenshots of its windows in test-artifacts/web.
  */
-export function useWebApp(env: Record<string, string> = {}) {
+export function useWebApp(env: Record<string, string> = {}, options: { chromiumArgs?: readonly string[] } = {}) {
   const state = {} as { t: TestServer; browser: Browser; webDir: string };
   const windows: Window[] = [];
   beforeAll(async () => {
     state.webDir = await buildWebApp();
     state.t = await startServer(state.webDir, env);
-    state.browser = await launchChromium();
+    state.browser = await launchChromium(options.chromiumArgs);
   }, LONG);
   afterEach(async (ctx) => {
     if (ctx.task.result?.state === 'fail')
@@ -192,7 +217,7 @@ export function useWebApp(env: Record<string, string> = {}) {
     get browser(): Browser {
       return state.browser;
     },
-    /** The folder the app was built into, which the server serves (a test may change it, as a deploy would). */
+    /** The folder the app was built into, which the server serves (a test may change it, as a deploy would; `Window.keepAppShell` reads it). */
     get webDir(): string {
       return state.webDir;
     },

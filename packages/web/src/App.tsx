@@ -24,8 +24,8 @@ export function App() {
       <Login
         mode={mode}
         notice={notice}
-        onToken={(t) => {
-          saveSession({ token: t });
+        onToken={(t, uid) => {
+          saveSession(uid ? { token: t, uid } : { token: t });
           setNotice(undefined);
           setToken(t);
         }}
@@ -47,10 +47,21 @@ export function App() {
 }
 
 function Connected({ token, mode, onSignOut }: { token: string; mode: ServerMode; onSignOut: (why?: string) => void }) {
-  const { phase, status } = useConnection(token, mode);
+  const { phase, status, signOut } = useConnection(token, mode);
   useEffect(() => {
     if (phase.kind === 'failed') onSignOut(phase.reason);
   }, [phase, onSignOut]);
   if (phase.kind !== 'ready') return <OfflineShell status={status} />;
-  return <ChatApp client={phase.client} token={phase.token} mode={mode} status={status} onSignOut={() => onSignOut()} />;
+  return (
+    <ChatApp
+      client={phase.client}
+      token={phase.token}
+      mode={mode}
+      status={status}
+      onSignOut={() => {
+        void signOut();
+        onSignOut();
+      }}
+    />
+  );
 }
