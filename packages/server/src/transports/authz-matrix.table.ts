@@ -74,6 +74,20 @@ const erinStopsAtG3: Check = (answer, w) =>
 const conversationRef = (on: Target): Record<string, unknown> => ({ conversationId: on.conversationId, ...on.extra });
 const convPath = (on: Target, rest = '') => `/v1/conversations/${enc(on.conversationId ?? '')}${rest}`;
 
+/** typing.start and typing.stop in G: only its members may tell it (a refusal tells nobody). */
+const typingOperation = (name: string): Operation => ({
+  ws: name,
+  request: (_w, on) => ({ params: { channelId: on.groupId ?? GROUP.G, channelType: 2 }, path: '' }),
+  sample: { groupId: GROUP.G },
+  cells: {
+    outsider: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
+    otherGroupMember: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
+    lateJoiner: na('member'),
+    leftMember: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
+    peer: na('member'),
+  },
+});
+
 export const clientOperations: Record<string, Operation> = {
   'message.send': {
     ws: 'message.send',
@@ -464,30 +478,8 @@ export const clientOperations: Record<string, Operation> = {
       peer: na('member'),
     },
   },
-  'typing.start': {
-    ws: 'typing.start',
-    request: (_w, on) => ({ params: { channelId: on.groupId ?? GROUP.G, channelType: 2 }, path: '' }),
-    sample: { groupId: GROUP.G },
-    cells: {
-      outsider: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
-      otherGroupMember: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
-      lateJoiner: na('member'),
-      leftMember: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
-      peer: na('member'),
-    },
-  },
-  'typing.stop': {
-    ws: 'typing.stop',
-    request: (_w, on) => ({ params: { channelId: on.groupId ?? GROUP.G, channelType: 2 }, path: '' }),
-    sample: { groupId: GROUP.G },
-    cells: {
-      outsider: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
-      otherGroupMember: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
-      lateJoiner: na('member'),
-      leftMember: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
-      peer: na('member'),
-    },
-  },
+  'typing.start': typingOperation('typing.start'),
+  'typing.stop': typingOperation('typing.stop'),
   ping: {
     ws: 'ping',
     request: () => ({ params: {}, path: '' }),
