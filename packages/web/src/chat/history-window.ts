@@ -36,6 +36,17 @@ const isMessage = (m: unknown): m is LocalMessage => !(m as { deleted?: boolean 
 /** One send, before and after its ack (the seq and id come with the ack; the clientMsgNo is there from the start). */
 const sameMessage = (a: LocalMessage, b: LocalMessage) => a.clientMsgNo === b.clientMsgNo && a.fromUid === b.fromUid;
 
+/** Each message once (by seq, or by its send before the ack), the later copy kept, in the given order. */
+function onceEach(list: LocalMessage[]): LocalMessage[] {
+  const out: LocalMessage[] = [];
+  for (const m of list) {
+    const at = out.findIndex((x) => sameMessage(x, m) || (m.messageSeq > 0 && x.messageSeq === m.messageSeq));
+    if (at >= 0) out[at] = m;
+    else out.push(m);
+  }
+  return out;
+}
+
 /**
  * The slice of one channel's history the chat pane shows, as a store for `useSyncExternalStore`:
  * pages loaded up and down through the SDK's cache, and live sends, arrivals and changes merged in.
@@ -86,9 +97,12 @@ export class HistoryWindow {
     // What was sent or arrived while the page loaded is newer than the page: keep it.
     const newest = page.at(-1)?.messageSeq ?? 0;
     const arrived = this.snapshot.hasNewer ? [] : this.snapshot.items.filter((m) => m.messageSeq === 0 || m.messageSeq > newest);
+    // The SDK's newest page ends with the channel's sends still in its outbox, which may also have
+    // arrived here already (restored from the store): each send is shown once, in its latest state.
+    const shown = [...page, ...arrived];
     this.set({
       ...this.snapshot,
-      items: [...page, ...arrived, ...this.waiting(arrived)],
+      items: onceEach([...shown, ...this.waiting(shown)]),
       hasOlder: (page[0]?.messageSeq ?? 0) > 1,
       hasNewer: false,
       focus: undefined,
