@@ -70,7 +70,7 @@ export function ChatApp(props: {
           <aside className="sidebar">
             <header className="sidebar-header">
               <div className="me">
-                <PersonAvatar uid={context.me} label={context.me} size={32} />
+                <PersonAvatar uid={context.me} size={32} />
                 <span className="me-text">
                   <strong className="me-name">
                     <PersonName uid={context.me} />
