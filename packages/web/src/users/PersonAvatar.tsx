@@ -2,8 +2,8 @@ import { Avatar } from '../ui/Avatar';
 import { useName, usePresence, useProfile } from './use-people';
 
 /**
- * A user's avatar (`label`, by default their name, names the picture and gives the initials) (their picture, else initials), with a green dot while they are online when
- * `presence` is set: that follows them.
+ * A user's avatar: their picture, else initials (`label`, by default their name, is the picture's alt
+ * text and gives the initials); with `presence`, the user is followed and a green dot shows while online.
  */
 export function PersonAvatar({ uid, label, size, presence }: { uid: string; label?: string; size?: number; presence?: boolean }) {
   const profile = useProfile(uid);
