@@ -12,7 +12,12 @@ export function PersonAvatar({ uid, label, size, presence }: { uid: string; labe
   return (
     <span className="avatar-frame">
       <Avatar id={`p2p|${uid}`} label={shown} size={size} src={profile?.avatar || undefined} />
-      {state?.online && <span className="presence-dot" role="img" aria-label="Online" title="Online" />}
+      {state?.online && (
+        // Drawn by CSS; the word is for screen readers (the app's role="img" elements are its SVG icons).
+        <span className="presence-dot" title="Online">
+          <span className="visually-hidden">Online</span>
+        </span>
+      )}
     </span>
   );
 }
