@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { available, LONG, useWebApp, type Window } from './harness.js';
+import { noisePng } from './png.js';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -76,6 +77,26 @@ describe.skipIf(!available)('web app: accessibility', () => {
       await ada.page.getByRole('button', { name: 'New chat' }).click();
       expect(await axeViolations(ada.page), 'the new chat dialog').toEqual([]);
       await ada.page.keyboard.press('Escape');
+    },
+    LONG,
+  );
+
+  it(
+    'a 1:1 chat with a named peer: their picture, online dot and "is typing…" have no serious or critical axe violations',
+    async () => {
+      const avatar = `data:image/png;base64,${noisePng(4, 4).toString('base64')}`;
+      await app.t.adminOk('POST', '/users', { uid: 'gil', name: 'Gil Moss', avatar });
+      await app.t.ensureUsers('hal');
+      await app.adminSend('gil', 'hal', 'ready?');
+      const hal = await app.signIn('hal');
+      const gil = await app.signIn('gil');
+      await hal.open('p2p|gil');
+      await gil.open('p2p|hal');
+      await gil.page.getByLabel('Message', { exact: true }).pressSequentially('almost');
+      await hal.page.locator('.chat-header .typing', { hasText: 'Gil Moss is typing…' }).waitFor();
+      await hal.item('p2p|gil').locator('.presence-dot').waitFor();
+      await hal.item('p2p|gil').getByRole('img', { name: 'Gil Moss' }).waitFor();
+      expect(await axeViolations(hal.page), 'a 1:1 chat with the peer online and typing').toEqual([]);
     },
     LONG,
   );

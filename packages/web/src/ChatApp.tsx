@@ -12,10 +12,12 @@ import { NewGroupDialog } from './groups/NewGroupDialog';
 import { NotificationsToggle } from './notifications/NotificationsToggle';
 import { useDesktopNotifications } from './notifications/use-desktop-notifications';
 import type { ServerMode } from './session/api';
-import { Avatar } from './ui/Avatar';
 import { ConnectionIndicator } from './ui/ConnectionIndicator';
 import { useOpenConversation } from './ui/route';
 import { ToastProvider } from './ui/toast';
+import { PersonAvatar, PersonName } from './users/PersonAvatar';
+import { PresenceDirectory } from './users/presence-directory';
+import { ProfileDirectory } from './users/profile-directory';
 
 /** The signed-in app: the conversation list beside the open chat (one at a time on a phone). */
 export function ChatApp(props: {
@@ -27,8 +29,18 @@ export function ChatApp(props: {
 }) {
   const { client, mode } = props;
   const context = useMemo<AppContextValue>(() => {
-    return { client, me: client.uid, token: props.token, groups: new GroupDirectory(props.token), mode };
+    return {
+      client,
+      me: client.uid,
+      token: props.token,
+      groups: new GroupDirectory(props.token),
+      profiles: new ProfileDirectory(client),
+      presence: new PresenceDirectory(client),
+      mode,
+    };
   }, [client, props.token, mode]);
+  useEffect(() => context.profiles.attach(), [context.profiles]);
+  useEffect(() => context.presence.attach(), [context.presence]);
   const { conversations, totalUnread } = useConversations(client);
   const [open, setOpen] = useOpenConversation();
   const [dialog, setDialog] = useState<'chat' | 'group'>();
@@ -58,9 +70,11 @@ export function ChatApp(props: {
           <aside className="sidebar">
             <header className="sidebar-header">
               <div className="me">
-                <Avatar id={`p2p|${context.me}`} label={context.me} size={32} />
+                <PersonAvatar uid={context.me} size={32} />
                 <span className="me-text">
-                  <strong className="me-name">{context.me}</strong>
+                  <strong className="me-name">
+                    <PersonName uid={context.me} />
+                  </strong>
                   <ConnectionIndicator status={props.status} />
                 </span>
                 {totalUnread > 0 && (

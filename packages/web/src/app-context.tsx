@@ -2,6 +2,8 @@ import type { ParleyClient } from '@parley/client';
 import { createContext, useContext } from 'react';
 import type { GroupDirectory } from './groups/group-directory';
 import type { ServerMode } from './session/api';
+import type { PresenceDirectory } from './users/presence-directory';
+import type { ProfileDirectory } from './users/profile-directory';
 
 export interface AppContextValue {
   client: ParleyClient;
@@ -9,6 +11,9 @@ export interface AppContextValue {
   /** The current token (a development session renews it on expiry), for the REST calls beside the SDK. */
   token: () => string;
   groups: GroupDirectory;
+  /** Other people's names and avatars, and the presence of those followed. */
+  profiles: ProfileDirectory;
+  presence: PresenceDirectory;
   /** The group actions (new group, add members, leave) exist in development mode only. */
   mode: ServerMode;
 }

@@ -3,9 +3,11 @@ import type { Conversation } from '@parley/protocol';
 import { useApp } from '../app-context';
 import { isGroup } from '../conversations/address';
 import { ConversationMenu } from '../conversations/ConversationMenu';
-import { useDisplayName } from '../groups/group-directory';
+import { useDisplayName } from '../conversations/use-display-name';
 import { Avatar } from '../ui/Avatar';
 import { BackIcon, NoteIcon, PinIcon } from '../ui/icons';
+import { PersonAvatar } from '../users/PersonAvatar';
+import { ChatStatus } from './ChatStatus';
 
 const subtitles: Record<number, string> = { 1: 'Direct message', 4: 'Notices from the service (read-only)' };
 
@@ -16,7 +18,7 @@ export function ChatHeader(props: {
   onBack: () => void;
 }) {
   const { groups } = useApp();
-  const name = useDisplayName(groups, props.address);
+  const name = useDisplayName(props.address);
   const group = isGroup(props.address) ? groups.info(props.address.channelId) : undefined;
   const note = props.conversation?.ext;
   return (
@@ -24,11 +26,18 @@ export function ChatHeader(props: {
       <button type="button" className="icon back" aria-label="Back to conversations" onClick={props.onBack}>
         <BackIcon size={22} />
       </button>
-      <Avatar id={props.conversationId} label={name} size={36} />
+      {props.address.channelType === 1 ? (
+        <PersonAvatar uid={props.address.channelId} label={name} size={36} presence />
+      ) : (
+        <Avatar id={props.conversationId} label={name} size={36} />
+      )}
       <div className="chat-title">
         <h2>{name}</h2>
         <p className="muted">
-          {group ? `${group.memberCount} members` : (subtitles[props.address.channelType] ?? '')}
+          <ChatStatus
+            address={props.address}
+            fallback={group ? `${group.memberCount} members` : (subtitles[props.address.channelType] ?? '')}
+          />
           {note && (
             <span className="chat-note">
               {' '}

@@ -9,6 +9,7 @@ import { ComposerContext } from './ComposerContext';
 import { mentionsIn, shownPayload, summaryOf } from './content';
 import { MentionSuggestions } from './MentionSuggestions';
 import { useMentionSuggestions } from './use-mention-suggestions';
+import { useTypingSignal } from './use-typing-signal';
 
 /** The server's default text limit, for the moment before the first connection tells the real one. */
 const DEFAULT_MAX_CHARS = 5000;
@@ -36,6 +37,7 @@ export function Composer(props: {
   const input = useRef<HTMLTextAreaElement>(null);
   const listId = useId();
   const mention = useMentionSuggestions(props.address, text, caret);
+  const typing = useTypingSignal(props.address);
   const { editing, replyTo } = props;
 
   // Starting an edit loads the message's text; leaving it (for a reply, say) clears it, so it is never sent by mistake.
@@ -51,6 +53,11 @@ export function Composer(props: {
     input.current?.setSelectionRange(moveCaret.current, moveCaret.current);
     moveCaret.current = undefined;
   });
+
+  // Editing an old message is not typing a new one.
+  useEffect(() => {
+    if (!editing) typing(text);
+  }, [typing, text, editing]);
 
   const change = (next: { text: string; caret: number }) => {
     setText(next.text);

@@ -3,7 +3,7 @@ import type { Conversation } from '@parley/protocol';
 import { useEffect, useState } from 'react';
 import { useApp } from '../app-context';
 import { addressOf, isReadOnly } from '../conversations/address';
-import { useDisplayName } from '../groups/group-directory';
+import { useDisplayName } from '../conversations/use-display-name';
 import { Modal } from '../ui/Modal';
 import { useToast } from '../ui/toast';
 import { shownPayload } from './content';
@@ -45,8 +45,7 @@ export function ForwardDialog({ message, onClose }: { message: LocalMessage; onC
 }
 
 function ForwardTarget(props: { conversation: Conversation; checked: boolean; onChoose: (id: string) => void }) {
-  const { groups } = useApp();
-  const name = useDisplayName(groups, props.conversation);
+  const name = useDisplayName(props.conversation);
   return (
     <label className="check">
       <input

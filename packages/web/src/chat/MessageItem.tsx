@@ -4,6 +4,7 @@ import { useApp } from '../app-context';
 import { isGroup } from '../conversations/address';
 import { Menu } from '../ui/Menu';
 import { messageTime } from '../ui/time';
+import { PersonName } from '../users/PersonAvatar';
 import { isNotice, shownPayload, summaryOf } from './content';
 import { MessageContent } from './MessageContent';
 import { Quote } from './Quote';
@@ -53,7 +54,11 @@ function Bubble(props: Props) {
   return (
     <div className={`row${mine ? ' mine' : ''}${highlighted ? ' highlighted' : ''}`} data-seq={m.messageSeq} data-message-id={m.messageId}>
       <div className="bubble">
-        {isGroup(m) && !mine && <span className="sender">{m.fromUid}</span>}
+        {isGroup(m) && !mine && (
+          <span className="sender">
+            <PersonName uid={m.fromUid} />
+          </span>
+        )}
         {m.reply && <Quote reply={m.reply} inView={props.quoted} lookUp={props.lookUp} onJump={props.onJump} />}
         <MessageContent payload={shownPayload(m)} onOpenImage={props.onOpenImage} onImageLoad={props.onImageLoad} />
         <Reactions message={m} />

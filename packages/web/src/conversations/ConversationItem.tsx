@@ -1,11 +1,12 @@
 import type { Conversation } from '@parley/protocol';
 import { useApp } from '../app-context';
-import { useDisplayName } from '../groups/group-directory';
 import { Avatar } from '../ui/Avatar';
 import { NoteIcon, PinIcon } from '../ui/icons';
 import { listTime } from '../ui/time';
+import { PersonAvatar } from '../users/PersonAvatar';
 import { ConversationMenu } from './ConversationMenu';
 import { previewOf } from './preview';
+import { useDisplayName } from './use-display-name';
 
 /** `tabbable`: the one row of the list that Tab reaches (the arrows move between rows, see ConversationList). */
 export function ConversationItem({
@@ -19,8 +20,8 @@ export function ConversationItem({
   tabbable: boolean;
   onOpen: () => void;
 }) {
-  const { me, groups } = useApp();
-  const name = useDisplayName(groups, c);
+  const { me } = useApp();
+  const name = useDisplayName(c);
   const mention = c.mentionedMe && c.unreadCount > 0;
   return (
     <li className={`conversation${active ? ' active' : ''}${c.isPinned ? ' pinned' : ''}`} data-conversation-id={c.conversationId}>
@@ -31,7 +32,7 @@ export function ConversationItem({
         aria-current={active ? 'true' : undefined}
         tabIndex={tabbable ? 0 : -1}
       >
-        <Avatar id={c.conversationId} label={name} />
+        {c.channelType === 1 ? <PersonAvatar uid={c.channelId} label={name} presence /> : <Avatar id={c.conversationId} label={name} />}
         <span className="conversation-body">
           <span className="conversation-top">
             <span className="conversation-name">{name}</span>

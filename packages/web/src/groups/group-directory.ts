@@ -1,22 +1,15 @@
-import { useSyncExternalStore } from 'react';
 import { type GroupInfo, getGroup } from '../session/api';
+import { ChangeSignal } from '../users/change-signal';
 
 /** Group names and sizes, fetched once per group when first shown; refreshed after the app changes a group. */
-export class GroupDirectory {
+export class GroupDirectory extends ChangeSignal {
   private readonly known = new Map<string, GroupInfo | 'loading' | 'unknown'>();
-  private readonly listeners = new Set<() => void>();
   /** Groups you are leaving or left: a read would be refused (403), so none is made. */
   private readonly left = new Set<string>();
-  private version = 0;
 
-  constructor(private readonly token: () => string) {}
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
-  snapshot = (): number => this.version;
+  constructor(private readonly token: () => string) {
+    super();
+  }
 
   info(groupId: string): GroupInfo | undefined {
     const entry = this.known.get(groupId);
@@ -44,17 +37,4 @@ export class GroupDirectory {
     }
     this.changed();
   }
-
-  private changed(): void {
-    this.version++;
-    for (const l of this.listeners) l();
-  }
-}
-
-/** The name to show for a conversation: the peer's uid, or the group's name once known. */
-export function useDisplayName(directory: GroupDirectory, conversation: { channelType: number; channelId: string }): string {
-  useSyncExternalStore(directory.subscribe, directory.snapshot);
-  if (conversation.channelType === 1) return conversation.channelId;
-  if (conversation.channelType === 4) return 'System notices';
-  return directory.info(conversation.channelId)?.name || conversation.channelId;
 }
