@@ -54,7 +54,7 @@ describe('the built web app at /', () => {
     }
     expect(WEB_CSP).toContain("script-src 'self'");
     expect(WEB_CSP).toContain("connect-src 'self' ws: wss:");
-    expect(WEB_CSP).toContain("img-src 'self' blob: data:");
+    expect(WEB_CSP).toContain("img-src 'self' blob: data: https:");
     // As a browser revalidates; without its own cache-control, fetch adds `no-cache` (a forced reload).
     const etag = (await fetch(`${t.url}/`)).headers.get('etag') as string;
     const again = await fetch(`${t.url}/`, { headers: { 'if-none-match': etag, 'cache-control': 'max-age=0' } });

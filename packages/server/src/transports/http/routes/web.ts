@@ -8,14 +8,15 @@ import type { TypedApp } from '../routes.js';
 /**
  * What the web app (a Vite React build) needs from this same server, and nothing more: its own
  * scripts and styles (React sets inline style attributes, hence 'unsafe-inline' for styles only),
- * images it uploaded or previews (blob:, data:), REST on 'self' and the WebSocket (ws:/wss:, which
- * older browsers do not count as 'self').
+ * images it uploaded or previews (blob:, data:) and users' avatars, which apps keep on their own
+ * servers or a CDN (https: only: never a plain-http mixed-content image), REST on 'self' and the
+ * WebSocket (ws:/wss:, which older browsers do not count as 'self').
  */
 export const WEB_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' blob: data:",
+  "img-src 'self' blob: data: https:",
   "media-src 'self' blob:",
   "font-src 'self' data:",
   "connect-src 'self' ws: wss:",
