@@ -4,6 +4,7 @@ import { runRetentionContract } from './retention.contract.js';
 import { runConcurrencyContract } from './storage-concurrency.contract.js';
 import { runSyncOnceContract } from './sync-once.contract.js';
 import { runUserDataContract } from './user-data.contract.js';
+import { runWebhookOutboxContract } from './webhook-outbox.contract.js';
 
 export interface StorageContractOptions {
   /**
@@ -35,6 +36,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
   runSyncOnceContract(name, open);
   runRetentionContract(name, open, openNodes);
   runUserDataContract(name, open);
+  runWebhookOutboxContract(name, open, openNodes);
   describe(`storage contract: ${name}`, () => {
     let store: Storage;
     let n = 0;

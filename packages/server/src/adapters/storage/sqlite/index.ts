@@ -12,6 +12,7 @@ import { sqliteRetention } from './retention.js';
 import { sqliteSyncOnce } from './sync-once.js';
 import { sqliteUserData } from './user-data.js';
 import { sqliteUsers } from './users.js';
+import { sqliteWebhookOutbox } from './webhook-outbox.js';
 
 export interface SqliteOptions {
   /** A file path, or ':memory:'. */
@@ -43,6 +44,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     syncOnce: sqliteSyncOnce(db),
     retention: sqliteRetention(db),
     userData: sqliteUserData(db),
+    webhookOutbox: sqliteWebhookOutbox(db),
     async rowCounts() {
       const counts: Record<string, number> = {};
       for (const t of STORAGE_TABLES) counts[t] = db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;
