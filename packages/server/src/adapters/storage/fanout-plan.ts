@@ -344,14 +344,14 @@ export class BatchPlan {
   }
 }
 
-/** Items grouped by `keyOf`, each group in item order, as `valueOf` maps them. */
-function groupBy<T, V>(items: readonly T[], keyOf: (item: T) => string, valueOf: (item: T) => V): Map<string, V[]> {
+/** Items grouped by `keyOf`, each group in item order, as `pick` maps them. */
+function groupBy<T, V>(items: readonly T[], keyOf: (item: T) => string, pick: (item: T) => V): Map<string, V[]> {
   const groups = new Map<string, V[]>();
   for (const item of items) {
     const key = keyOf(item);
     const group = groups.get(key);
-    if (group) group.push(valueOf(item));
-    else groups.set(key, [valueOf(item)]);
+    if (group) group.push(pick(item));
+    else groups.set(key, [pick(item)]);
   }
   return groups;
 }
