@@ -13,3 +13,4 @@ export * from './schemas/message.js';
 export * from './schemas/message-ops.js';
 export * from './schemas/sync-once.js';
 export * from './schemas/user-data.js';
+export * from './schemas/webhooks.js';

@@ -16,6 +16,7 @@ import type { UserBanService } from './domain/users/user-ban.js';
 import type { UserErasureService } from './domain/users/user-erasure.js';
 import type { UserExporter } from './domain/users/user-export.js';
 import type { UserService } from './domain/users/user-service.js';
+import type { WebhookAdmin } from './domain/webhooks/webhook-admin.js';
 import type { Metrics } from './observability/metrics.js';
 import type { FileStore } from './ports/files.js';
 import type { Storage } from './ports/storage/index.js';
@@ -51,6 +52,8 @@ export interface AppContext {
   groupRetention: GroupRetention;
   /** This node's background removal of expired messages (tests run it with `runOnce`). */
   retentionJob: RetentionJob;
+  /** The webhook's URL, outbox and dead letters, as the admin API shows and sets them. */
+  webhooks: WebhookAdmin;
   /** True once shutdown began: new work is refused with `server.shutting_down`. */
   isShuttingDown(): boolean;
 }

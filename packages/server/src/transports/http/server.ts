@@ -11,6 +11,7 @@ import { adminGroupRoutes } from './routes/admin-groups.js';
 import { adminMessageRoutes } from './routes/admin-messages.js';
 import { adminUserDataRoutes } from './routes/admin-user-data.js';
 import { adminUserRoutes } from './routes/admin-users.js';
+import { adminWebhookRoutes } from './routes/admin-webhooks.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { devRoutes } from './routes/dev.js';
 import { fileRoutes } from './routes/files.js';
@@ -64,7 +65,14 @@ export async function createHttpServer(ctx: AppContext, options: HttpServerOptio
   });
   await app.register(async (adminApi) => {
     adminApi.addHook('onRequest', requireAdmin(ctx));
-    for (const routes of [adminUserRoutes, adminUserDataRoutes, adminGroupRoutes, adminMessageRoutes, adminConsoleRoutes])
+    for (const routes of [
+      adminUserRoutes,
+      adminUserDataRoutes,
+      adminGroupRoutes,
+      adminMessageRoutes,
+      adminConsoleRoutes,
+      adminWebhookRoutes,
+    ])
       routes(adminApi, ctx);
   });
   await webRoutes(app, ctx);
