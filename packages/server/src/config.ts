@@ -216,7 +216,7 @@ function loadWebhook(env: Env, appSecret: string): WebhookConfig {
     timeoutMs: int(env, 'PARLEY_WEBHOOK_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
     retryMinMs: int(env, 'PARLEY_WEBHOOK_RETRY_MIN_MS', 1000, 10, 600_000),
     retryMaxMs: int(env, 'PARLEY_WEBHOOK_RETRY_MAX_SECONDS', 600, 1, 86_400) * 1000,
-    batchEvents: int(env, 'PARLEY_WEBHOOK_BATCH_EVENTS', 100, 1, 1000),
+    batchEvents: int(env, 'PARLEY_WEBHOOK_BATCH_EVENTS', 500, 1, 1000),
     batchBytes: int(env, 'PARLEY_WEBHOOK_BATCH_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
   };
 }

@@ -7,6 +7,12 @@ import type { WebhookEndpoint } from './webhook-endpoint.js';
 
 /** How often an idle node looks for events (other nodes' writes, retries coming due). */
 const POLL_MS = 500;
+/**
+ * How long an idle node waits after its own writes told it of new events: the events of that moment
+ * share a batch, and a busy send path (every batch made events) costs at most one look per this
+ * long, also while every lane waits for a retry and there is nothing to claim.
+ */
+const NUDGE_DELAY_MS = 20;
 /** How often a node reads the URL again on its own, in case a change's broadcast was lost. */
 const REFRESH_MS = 5000;
 /** Lanes per claim: two nodes' claims each find some, so both work while many lanes are busy. */
@@ -86,23 +92,23 @@ export class WebhookDispatcher {
     await this.deps.endpoint.refresh();
   }
 
-  /** Waits for the poll interval or a nudge, whichever comes first. */
+  /** Waits for the poll interval, or a little after a nudge (see NUDGE_DELAY_MS), whichever comes first. */
   private idle(): Promise<void> {
-    if (this.nudged) {
-      this.nudged = false;
-      return Promise.resolve();
-    }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.wake = undefined;
         resolve();
       };
-      const timer = setTimeout(done, POLL_MS);
-      this.wake = () => {
+      const soon = () => {
         this.nudged = false;
-        done();
+        this.wake = undefined;
+        clearTimeout(timer);
+        timer = setTimeout(done, NUDGE_DELAY_MS);
       };
+      let timer = setTimeout(done, POLL_MS);
+      if (this.nudged || this.closed) soon();
+      else this.wake = soon;
     });
   }
 

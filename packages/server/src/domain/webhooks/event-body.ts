@@ -10,23 +10,20 @@ export type UnreadTotal = (uid: string) => Promise<number>;
  * push's badge is current even for an event delivered late (each recipient read once per body).
  */
 export async function renderBody(events: readonly StoredEvent[], unreadTotal: UnreadTotal): Promise<string> {
-  const totals = new Map<string, Promise<number>>();
-  const parts = await Promise.all(
-    events.map(async (e) => {
-      let data = e.dataJson;
-      if (e.type === 'message.offline') {
-        const { uid } = JSON.parse(data) as { uid: string };
-        let total = totals.get(uid);
-        if (!total) {
-          total = unreadTotal(uid);
-          totals.set(uid, total);
-        }
-        data = `${data.slice(0, -1)},"unreadTotal":${await total}}`;
-      }
-      return `{"id":${JSON.stringify(e.id)},"type":${JSON.stringify(e.type)},"createdAt":${e.createdAt},"data":${data}}`;
-    }),
-  );
-  return `{"events":[${parts.join(',')}]}`;
+  const totals = new Map<string, number>();
+  for (const e of events) {
+    if (e.type !== 'message.offline') continue;
+    const { uid } = JSON.parse(e.dataJson) as { uid: string };
+    if (!totals.has(uid)) totals.set(uid, 0);
+  }
+  await Promise.all([...totals.keys()].map(async (uid) => totals.set(uid, await unreadTotal(uid))));
+  let body = '{"events":[';
+  events.forEach((e, i) => {
+    let data = e.dataJson;
+    if (e.type === 'message.offline') data = `${data.slice(0, -1)},"unreadTotal":${totals.get((JSON.parse(data) as { uid: string }).uid)}}`;
+    body += `${i ? ',' : ''}{"id":${JSON.stringify(e.id)},"type":${JSON.stringify(e.type)},"createdAt":${e.createdAt},"data":${data}}`;
+  });
+  return `${body}]}`;
 }
 
 /** The events that fit one POST: at most `maxBytes` of stored data (at least one event), in order. */

@@ -8,12 +8,12 @@ export const SIGNATURE_SCHEME = 'v1';
  * seconds, also sent as `X-Parley-Timestamp`) is signed with the body, so a receiver that checks
  * it is recent refuses a replayed request as well as a forged one (docs/webhooks.md).
  */
-export function signatureOf(secret: string, timestamp: number, body: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+export function signatureOf(secret: string, timestamp: number, body: string | Buffer): string {
+  return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
 }
 
 /** The headers of one POST of `body`, signed at `nowMs`. */
-export function signedHeaders(secret: string, body: string, nowMs: number): Record<string, string> {
+export function signedHeaders(secret: string, body: string | Buffer, nowMs: number): Record<string, string> {
   const timestamp = Math.floor(nowMs / 1000);
   return {
     'content-type': 'application/json',

@@ -68,7 +68,17 @@ export function postgresWebhookOutbox(pool: Pool): WebhookOutboxStore {
         if (!lanes.length) return { lanes, attempts: 0, events: [] };
         const { rows } = await client.query<OutboxRow>({
           name: 'parley_outbox_first_events',
-          text: `SELECT ${OUTBOX_COLUMNS} FROM webhook_outbox WHERE lane = ANY($1::int[]) ORDER BY position LIMIT $2`,
+          // Each lane's first positions from the (lane, position) index, then the rows of the batch's
+          // only: never a sort of every pending row of the lanes (an hour's backlog).
+          text: `WITH firsts AS (
+             SELECT p.position FROM unnest($1::int[]) AS l(lane)
+             CROSS JOIN LATERAL (SELECT position FROM webhook_outbox WHERE lane = l.lane ORDER BY position LIMIT $2) p
+             ORDER BY p.position LIMIT $2
+           )
+           SELECT ${OUTBOX_COLUMNS.split(', ')
+             .map((c) => `o.${c}`)
+             .join(', ')} FROM firsts f JOIN webhook_outbox o ON o.position = f.position
+           ORDER BY o.position`,
           values: [lanes, options.maxEvents],
         });
         return { lanes, attempts: Math.max(...leased.map((r) => r.attempts)), events: rows.map(toStoredEvent) };
