@@ -49,14 +49,23 @@ export interface MessageStored {
  */
 export const OUTBOX_LANES = 64;
 
-/** The lane of an order key: FNV-1a over its UTF-16 code units, modulo OUTBOX_LANES. */
+/**
+ * The lane of an order key: FNV-1a over its UTF-16 code units, mixed by MurmurHash3's finalizer
+ * (FNV's low bits alone follow the parity of the key's characters: `1|u7|v7` and `1|u8|v8` would
+ * always share half the lanes), modulo OUTBOX_LANES.
+ */
 export function laneOf(orderKey: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < orderKey.length; i++) {
     hash ^= orderKey.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+    hash = Math.imul(hash, 0x01000193);
   }
-  return hash % OUTBOX_LANES;
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return (hash >>> 0) % OUTBOX_LANES;
 }
 
 /** An event read back from the outbox. */
