@@ -229,7 +229,7 @@ await describeEachBackend('webhooks', (backend) => {
       r.hold();
       const first = await send(t, token, 'slow-b', 1, 'first');
       await eventually(() => r.waiting > 0 && r.ofType('message.sent').some((e) => e.data.messageId === first.messageId));
-      const later = [];
+      const later: Array<{ messageId: string }> = [];
       for (let i = 0; i < 20; i++) later.push(await send(t, token, 'slow-b', 1, `while held ${i}`));
       // Every one of them acked while the POST is still unanswered.
       expect(r.waiting).toBeGreaterThan(0);
@@ -252,7 +252,7 @@ await describeEachBackend('webhooks', (backend) => {
       await t.connect('dl-b');
       const token = await t.token('dl-a');
       r.failing = true;
-      const doomed = [];
+      const doomed: Array<{ messageId: string }> = [];
       for (let i = 0; i < 5; i++) doomed.push(await send(t, token, 'dl-b', 1, `doomed ${i}`));
       // Every one of them tried, failed, and given up on (user.online of dl-b too): nothing pending.
       await eventually(async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventsOf, Fanout, NewMessage, OutboxEvent, Storage } from './index.js';
+import { messageMaker, p2pFanout } from './contract-fixtures.js';
+import type { EventsOf, OutboxEvent, Storage } from './index.js';
 import { laneOf } from './index.js';
 
 /**
@@ -46,31 +47,8 @@ export function runWebhookOutboxContract(
     };
     /** How many events were waiting (and are delivered now). */
     const drainedCount = async () => (await drain()).length;
-    const p2p = (from: string, to: string): Fanout => ({
-      kind: 'users',
-      targets: [
-        { uid: from, conversationId: `p2p|${to}` },
-        { uid: to, conversationId: `p2p|${from}` },
-      ],
-    });
-    const message = (over: Partial<NewMessage> & { fanout: Fanout }): NewMessage => {
-      n++;
-      return {
-        channelType: 1,
-        channelId: 'wa|wb',
-        messageId: String(9_000_000 + n),
-        clientMsgNo: `wh${n}`,
-        fromUid: 'wa',
-        timestamp: now + n,
-        contentType: 1,
-        payloadJson: JSON.stringify({ type: 1, content: `m${n}` }),
-        metaJson: '{}',
-        redDot: true,
-        mentionUids: [],
-        mentionAll: false,
-        ...over,
-      };
-    };
+    const p2p = p2pFanout;
+    const message = messageMaker({ channelId: 'wa|wb', fromUid: 'wa', firstId: 9_000_000, clientPrefix: 'wh', now });
 
     beforeAll(async () => {
       store = await open();
