@@ -42,15 +42,16 @@ async function report(title: string, body: Promise<string>): Promise<void> {
   appendReport(title, command, text);
 }
 
+/** The 1:1 send load's shape, which the send and webhook benchmarks share. */
+const sendLoad = {
+  pairs: Number(values.pairs),
+  window: Number(values.window),
+  seconds: Number(values.seconds),
+  synchronous: values.synchronous === 'NORMAL' ? ('NORMAL' as const) : ('FULL' as const),
+};
+
 if (wants('send')) {
-  const options = {
-    pairs: Number(values.pairs),
-    window: Number(values.window),
-    seconds: Number(values.seconds),
-    synchronous: values.synchronous === 'NORMAL' ? ('NORMAL' as const) : ('FULL' as const),
-    ...(values.postgres ? { postgres: values.postgres } : {}),
-  };
-  await report('1:1 send throughput (issue 2)', sendThroughput(options));
+  await report('1:1 send throughput (issue 2)', sendThroughput({ ...sendLoad, ...(values.postgres ? { postgres: values.postgres } : {}) }));
 }
 if (wants('commit')) {
   const base = { batch: Number(values.batch), seconds: Number(values.seconds), pairs: 1000 };
@@ -127,13 +128,7 @@ if (wants('history')) {
   );
 }
 if (wants('webhooks')) {
-  const options = {
-    pairs: Number(values.pairs),
-    window: Number(values.window),
-    seconds: Number(values.seconds),
-    synchronous: values.synchronous === 'NORMAL' ? ('NORMAL' as const) : ('FULL' as const),
-  };
-  await report('Webhooks: send throughput on vs off, outbox drain rate (issue 16)', webhookBench(options));
+  await report('Webhooks: send throughput on vs off, outbox drain rate (issue 16)', webhookBench(sendLoad));
 }
 if (values.only === 'cluster') {
   const databaseUrl =
