@@ -12,6 +12,7 @@ const sources = [
   'packages/web/index.html',
   'packages/web/admin.html',
   'packages/web/vite.config.ts',
+  'packages/web/sw',
   'packages/client/src',
   'packages/protocol/src',
 ];

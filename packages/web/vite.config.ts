@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { serviceWorker } from './sw/plugin.js';
 
 const page = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 
@@ -18,7 +19,8 @@ const adminConsolePaths: Plugin = {
 // The SDK and the protocol are bundled from source, so the app builds without building them first: each
 // workspace package names its source under the `source` export condition (see its package.json).
 export default defineConfig({
-  plugins: [react(), adminConsolePaths],
+  // The service worker (sw/) keeps the chat app's shell, so it opens while the server is down.
+  plugins: [react(), adminConsolePaths, serviceWorker()],
   resolve: { conditions: ['source', ...defaultClientConditions] },
   // Two pages, one build: the chat app (index.html, served at /) and the admin console (admin.html,
   // served at /admin); they share the hashed files under assets/.

@@ -68,7 +68,7 @@ describe('@parley/client against a real server', () => {
     const inserted: string[] = [];
     carol.messages.onInserted.add('t', (m) => inserted.push(m.status));
     await t.server.close();
-    await eventually(() => carol.status === 'disconnected' || carol.status === 'connecting');
+    await eventually(() => carol.status === 'reconnecting');
     const sends = ['are you there?', 'hello?', 'ok, later'].map((text) =>
       carol.messages.sendText({ channelId: 'bob', channelType: 1 }, text),
     );
@@ -85,7 +85,7 @@ describe('@parley/client against a real server', () => {
     expect(await t.storage.messages.count({ channelType: 1, channelId: 'bob|carol' })).toBe(3);
     await eventually(() => atBob.length === 3);
     expect(atBob).toEqual(['are you there?', 'hello?', 'ok, later']);
-    expect(statuses).toContain('disconnected');
+    expect(statuses).toContain('reconnecting');
     bob.messages.onNewMessage.remove('t');
   });
 

@@ -5,10 +5,14 @@ import { Conversations } from './conversations.js';
 import { ParleyClientError } from './errors.js';
 import { KeyedListeners } from './listeners.js';
 import { Messages } from './messages.js';
+import { People } from './people.js';
 import { type ClientStore, MemoryStore } from './store.js';
 
 export interface ClientOptions extends ConnectionOptions {
-  /** The local cache; in memory unless you give one (IndexedDB, SQLite, ...). */
+  /**
+   * The local cache; in memory unless you give one: `IndexedDbStore` in browsers, `FileStore` from
+   * `@parley/client/node` in Node. A persistent one lets the client start from what it holds.
+   */
   store?: ClientStore;
 }
 
@@ -26,25 +30,34 @@ export interface UploadedFile {
  * messages of the channels it shows, handed to onNewMessage) before it reports `connected` again,
  * and then sends what waited in the outbox. After every connect, `header.syncOnce` messages that
  * waited for the user are handed to onNewMessage and acknowledged.
+ *
+ * With a persistent store, `openCache()` before `start()` lets the app show the conversations and
+ * chats it kept before the connection is up; the first connect then syncs only what changed.
  */
 export class ParleyClient {
   readonly onStatus = new KeyedListeners<[ConnectionStatus]>();
   readonly messages: Messages;
   readonly conversations: Conversations;
+  /** Presence, typing, and names and avatars of other users. */
+  readonly people: People;
   private readonly connection: Connection;
+  private readonly store: ClientStore;
+  private cacheOpened: Promise<boolean> | undefined;
 
   constructor(private readonly options: ClientOptions) {
     const store = options.store ?? new MemoryStore();
-    let ready = false;
+    this.store = store;
     this.connection = new Connection(options, {
       onStatus: (status) => {
         // Caught up by now (onReady ran first): what waited in the outbox goes out, in order.
-        if (status === 'connected') this.messages.flushOutbox();
+        if (status === 'connected') this.messages.connected();
         this.onStatus.emit(status);
       },
       onPush: (event, data) => {
         // The server may have lost events for us (its bus reconnected): catch up as after a reconnect.
         if (event === EventName.SyncRequired) void this.catchUp().catch(() => {});
+        else if (event === EventName.PresenceChanged || event === EventName.Typing || event === EventName.UserUpdated)
+          this.people.handlePush(event, data);
         // A push may need a request (a sync past a version gap); if the connection drops first, the
         // catch-up after the reconnect covers it. Unhandled, the rejection would end a Node app.
         else
@@ -54,19 +67,21 @@ export class ParleyClient {
             .catch(() => {});
       },
       onReady: async () => {
-        if (!ready) await this.conversations.load();
-        else await this.catchUp();
-        ready = true;
+        // The first connect too: a persistent store may hold a list and chats from a previous session.
+        await this.catchUp();
         // What waited for this user as sync-once (commands): handed over, then acknowledged. Not
         // awaited, so `connect()` resolves first and listeners the app adds right after it (or
         // through `WKIM.over(client)`) are there when the answer comes; a failure (the connection
         // dropped) leaves the rest waiting on the server for the next connect.
         void this.messages.syncOnce().catch(() => {});
+        // The server keeps presence subscriptions per connection: this one starts with none.
+        void this.people.resubscribe().catch(() => {});
       },
     });
     const uid = () => this.connection.uid;
     this.messages = new Messages(this.connection, store, uid);
     this.conversations = new Conversations(this.connection, store, uid);
+    this.people = new People(this.connection);
   }
 
   /** Conversations, then the messages of the channels the app shows, from where this device left off. */
@@ -75,8 +90,9 @@ export class ParleyClient {
     await this.messages.fillGaps();
   }
 
+  /** The signed-in user: told by the server; before the first connection, the store's user (if it names one). */
   get uid(): string {
-    return this.connection.uid;
+    return this.connection.uid || this.store.uid || '';
   }
 
   /**
@@ -123,12 +139,30 @@ export class ParleyClient {
     this.messages.closeOutbox();
   }
 
-  /** Opens the connection; resolves when connected and the conversation list is loaded. */
+  /**
+   * Reads what the store kept from a previous session, without connecting: the sends still waiting in
+   * the outbox are handed to `onInserted` (and go out once connected). Answers true when the store holds
+   * the conversation list, so the app can show it (and cached chats) before the connection is up.
+   * `start()` calls it too; calling it again does nothing more.
+   */
+  openCache(): Promise<boolean> {
+    this.cacheOpened ??= (async () => {
+      await this.messages.restoreOutbox();
+      return (await this.store.syncState()).token !== undefined;
+    })();
+    return this.cacheOpened;
+  }
+
+  /**
+   * Opens the connection; resolves when connected and the conversation list is loaded. Rejects when
+   * no server answered (the client goes on trying: watch `onStatus`), or with the server's refusal
+   * (`auth.banned`, `auth.invalid_token`, ...).
+   */
   async start(): Promise<this> {
-    await this.messages.restoreOutbox();
+    await this.openCache();
     await this.connection.open();
     if (this.connection.status !== 'connected')
-      throw new ParleyClientError('client.disconnected', `Could not connect (${this.connection.status})`);
+      throw this.connection.refusal ?? new ParleyClientError('client.disconnected', `Could not connect (${this.connection.status})`);
     return this;
   }
 }

@@ -1,11 +1,40 @@
 import type { AuthResult, ClientLimits, ErrorBody } from '@parley/protocol';
-import { CloseCode } from '@parley/protocol/constants';
+import { CloseCode, EventName } from '@parley/protocol/constants';
 import { backoffDelay } from './backoff.js';
 import { ParleyClientError } from './errors.js';
 import { ServerUrls } from './server-urls.js';
 import { defaultSocketFactory, type SocketFactory, type SocketLike } from './socket.js';
 
-export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'kicked' | 'tokenExpired' | 'closed';
+/**
+ * Where the connection stands, as `client.onStatus` reports it:
+ * - `disconnected`: not started yet.
+ * - `connecting`: `start()` is dialling (each server of the list once).
+ * - `connected`: signed in and caught up; requests and sends go out.
+ * - `reconnecting`: the connection dropped, or `start()` reached no server: the SDK retries with backoff
+ *   (to the next server of the list, if several) until it is back. One status for the whole time, however
+ *   many tries it takes; sends wait in the outbox meanwhile.
+ * - `tokenExpired`: the server refused the token (expired, revoked, invalid). With `refreshToken` the SDK
+ *   asks for a new one and goes on `reconnecting`; without, it stops here.
+ * - `banned`: the user was banned (close code 4011, or `auth.banned` at sign-in). The SDK stops.
+ * - `erased`: the account was erased (close code 4010). The SDK stops.
+ * - `kicked`: the app's server signed this device out, or revoked the user's tokens (`session.kicked`,
+ *   then close 4010). The SDK stops; signing in again (a new client) is up to the app.
+ * - `replaced`: a newer login of the user with the same deviceFlag took this connection's place
+ *   (close 4012, on servers with `PARLEY_SINGLE_DEVICE_FLAGS`). The SDK stops: reconnecting would
+ *   replace the newer one in turn.
+ * - `closed`: the app called `close()`.
+ */
+export type ConnectionStatus =
+  | 'disconnected'
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'tokenExpired'
+  | 'banned'
+  | 'erased'
+  | 'kicked'
+  | 'replaced'
+  | 'closed';
 
 export interface ConnectionOptions {
   /**
@@ -36,7 +65,11 @@ interface Pending {
  */
 export class Connection {
   status: ConnectionStatus = 'disconnected';
+  /** The reason of a `session.kicked` push: the server closes the connection right after it. */
+  private kickedFor: string | undefined;
   uid = '';
+  /** Why the server refused the last sign-in (a banned user, a bad token); cleared by the next success. */
+  refusal: ParleyClientError | undefined;
   /** The server's limits, as told at sign-in; undefined until the first connection. */
   limits: ClientLimits | undefined;
   private socket: SocketLike | undefined;
@@ -46,6 +79,12 @@ export class Connection {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private factory: SocketFactory | undefined;
   private stopped = false;
+  /** `open()` is going round the servers once: a failed dial leaves the status `connecting`. */
+  private opening = false;
+  /** A dial is scheduled after a backoff. */
+  private retrying = false;
+  /** The socket that is signed in: requests may go out on it while the client catches up, before `connected`. */
+  private signedIn: SocketLike | undefined;
   private readonly servers: ServerUrls;
 
   constructor(
@@ -71,16 +110,24 @@ export class Connection {
   async open(): Promise<void> {
     this.stopped = false;
     this.factory ??= this.options.socketFactory ?? (await defaultSocketFactory());
-    for (let left = this.servers.count; ; left--) {
-      await this.dial();
-      if (this.status !== 'disconnected' || left <= 1) return;
-      // The failed dial moved on to the next server and scheduled it after a backoff: dial it now.
-      clearTimeout(this.reconnectTimer);
+    this.setStatus('connecting');
+    this.opening = true;
+    try {
+      for (let left = this.servers.count; ; left--) {
+        await this.dial();
+        if (!this.retrying || left <= 1) break;
+        // The failed dial moved on to the next server and scheduled it after a backoff: dial it now.
+        clearTimeout(this.reconnectTimer);
+      }
+    } finally {
+      this.opening = false;
     }
+    if (this.retrying) this.setStatus('reconnecting');
   }
 
   close(): void {
     this.stopped = true;
+    this.retrying = false;
     clearTimeout(this.reconnectTimer);
     this.socket?.close(1000, 'client closed');
     this.fail(new ParleyClientError('client.closed', 'The client was closed'));
@@ -88,7 +135,8 @@ export class Connection {
   }
 
   request<T>(method: string, params?: unknown): Promise<T> {
-    if (this.status !== 'connected' && !(this.status === 'connecting' && this.socket?.readyState === 1)) {
+    const catchingUp = this.signedIn !== undefined && this.signedIn === this.socket && this.socket.readyState === 1;
+    if (this.status !== 'connected' && !catchingUp) {
       return Promise.reject(new ParleyClientError('client.disconnected', `Not connected (${this.status})`));
     }
     return this.send<T>(method, params);
@@ -107,7 +155,7 @@ export class Connection {
   }
 
   private dial(): Promise<void> {
-    this.setStatus('connecting');
+    this.retrying = false;
     const socket = (this.factory as SocketFactory)(this.servers.webSocket);
     this.socket = socket;
     return new Promise<void>((resolve) => {
@@ -119,7 +167,7 @@ export class Connection {
         }
       };
       socket.onopen = () => {
-        void this.authenticate().then(
+        void this.authenticate(socket).then(
           () => {
             this.attempt = 0;
             this.setStatus('connected');
@@ -139,9 +187,17 @@ export class Connection {
     });
   }
 
-  private async authenticate(): Promise<void> {
+  private async authenticate(socket: SocketLike): Promise<void> {
     const { token, deviceId, deviceFlag } = this.options;
-    const result = await this.send<AuthResult>('auth', { token, ...(deviceId && { deviceId }), ...(deviceFlag && { deviceFlag }) });
+    let result: AuthResult;
+    try {
+      result = await this.send<AuthResult>('auth', { token, ...(deviceId && { deviceId }), ...(deviceFlag && { deviceFlag }) });
+    } catch (err) {
+      if (err instanceof ParleyClientError && err.code.startsWith('auth.')) this.refusal = err;
+      throw err;
+    }
+    this.refusal = undefined;
+    this.signedIn = socket;
     this.uid = result.uid;
     // An older server sends none: keep what is known rather than forget it.
     this.limits = result.limits ?? this.limits;
@@ -150,9 +206,12 @@ export class Connection {
 
   private afterClose(code: number): void {
     if (this.stopped) return;
-    // Erased or banned: reconnecting would be refused.
-    if (code === CloseCode.Kicked || code === CloseCode.Banned) {
-      this.setStatus('kicked');
+    // Banned, erased, signed out or replaced: reconnecting would be refused (or would take the newer
+    // login's place), so the SDK stops.
+    const ending = endingOf(code, this.kickedFor);
+    if (ending) {
+      this.stopped = true;
+      this.setStatus(ending);
       return;
     }
     if (code === CloseCode.TokenExpired || code === CloseCode.AuthFailed) {
@@ -160,7 +219,9 @@ export class Connection {
       if (!this.options.refreshToken) return;
       void this.options.refreshToken().then(
         (token) => {
+          if (this.stopped) return;
           this.options.token = token;
+          this.setStatus('reconnecting');
           this.scheduleReconnect();
         },
         () => {},
@@ -169,12 +230,14 @@ export class Connection {
     }
     // The server failed or went away (a node died, a deploy): any node takes this client, so try the next.
     this.servers.next();
-    this.setStatus('disconnected');
+    // While `start()` goes round the list it stays `connecting`; it says `reconnecting` if none answers.
+    if (!this.opening) this.setStatus('reconnecting');
     this.scheduleReconnect();
   }
 
   private scheduleReconnect(): void {
     clearTimeout(this.reconnectTimer);
+    this.retrying = true;
     this.reconnectTimer = setTimeout(() => void this.dial(), backoffDelay(this.attempt++));
   }
 
@@ -186,6 +249,8 @@ export class Connection {
       return;
     }
     if (frame.event) {
+      // The close that follows says how; this says why.
+      if (frame.event === EventName.SessionKicked) this.kickedFor = (frame.data as { reason?: string } | undefined)?.reason;
       this.handlers.onPush(frame.event, frame.data);
       return;
     }
@@ -210,4 +275,12 @@ export class Connection {
     this.status = status;
     this.handlers.onStatus(status);
   }
+}
+
+/** The status a close code ends the client with, or undefined when it should reconnect. */
+function endingOf(code: number, kickedFor: string | undefined): ConnectionStatus | undefined {
+  if (code === CloseCode.Banned) return 'banned';
+  if (code === CloseCode.Replaced) return 'replaced';
+  if (code === CloseCode.Kicked) return kickedFor === 'kicked' || kickedFor === 'tokens_revoked' ? 'kicked' : 'erased';
+  return undefined;
 }

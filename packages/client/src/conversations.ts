@@ -1,6 +1,7 @@
 import type { Conversation, DeleteResult, ListResult, Message, SyncResult } from '@parley/protocol';
 import type { Connection } from './connection.js';
 import { KeyedListeners } from './listeners.js';
+import { currentConversation, emptyConversation } from './message-state.js';
 import { type ClientStore, channelKeyOfConversation, conversationIdOf } from './store.js';
 
 type Ref = { conversationId: string };
@@ -9,8 +10,10 @@ const byListOrder = (a: Conversation, b: Conversation) =>
   b.updateTime - a.updateTime || (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0);
 
 /**
- * The user's conversation list, kept in step with the server: loaded by pages, then changed by
- * live events applied in version order. A version gap or a reset triggers a sync; tombstones remove.
+ * The user's conversation list, kept in step with the server: loaded by pages once, then changed by
+ * live events applied in version order and synced from the stored token after every (re)connect, so a
+ * persistent store starts from what it holds and fetches only what changed. A version gap triggers a
+ * sync, a reset from the server a reload; tombstones remove.
  */
 export class Conversations {
   /** NIM `onMySessionUpdate`: a conversation changed (or appeared). */
@@ -18,8 +21,19 @@ export class Conversations {
   readonly onConversationDelete = new KeyedListeners<[string]>();
   /** Easemob's multi-device events: `multiDevice.pinnedConversation`, `unpinnedConversation`, `deleteRoaming`. */
   readonly onMultiDevice = new KeyedListeners<[string, unknown]>();
-  private loaded = false;
   private syncing: Promise<void> | undefined;
+  /**
+   * Every change to the list (a sync, a live event, an answer) runs after the one before: a store that
+   * writes slowly (a file, IndexedDB) would otherwise let an older state land after a newer one.
+   */
+  private changes: Promise<void> = Promise.resolve();
+  /** Load everything again on the next sync (the app asked, or the server said the token is too old). */
+  private reload = false;
+  /**
+   * The version this client applied. Kept here, not only in the store: two tabs of one user share a
+   * persistent store, and each must still hand every change to its own listeners.
+   */
+  private applied: number | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -40,70 +54,103 @@ export class Conversations {
     return (await this.store.conversations()).reduce((sum, c) => sum + c.unreadCount, 0);
   }
 
-  /** Every conversation, page by page, then a sync from the first page's token to catch what moved meanwhile. */
-  async load(pageSize = 100): Promise<void> {
-    let cursor: string | undefined;
-    let token: string | undefined;
-    for (const c of await this.store.conversations()) await this.store.removeConversation(c.conversationId);
-    do {
-      const page: ListResult = await this.connection.request('conversation.list', { limit: pageSize, ...(cursor && { cursor }) });
-      token ??= page.syncToken ?? undefined;
-      for (const c of page.conversations) await this.store.putConversation(c);
-      cursor = page.cursor ?? undefined;
-    } while (cursor);
-    await this.store.setSyncState({ token: token as string, version: 0 });
-    this.loaded = true;
-    await this.sync();
+  /** Every conversation again, page by page, then a sync from the first page's token to catch what moved meanwhile. */
+  load(): Promise<void> {
+    this.reload = true;
+    return this.sync();
   }
 
-  /** Changes since the last sync; reloads everything when the server says the token is too old. */
+  /**
+   * Changes since the stored token; everything, page by page, when the store holds no list yet or the
+   * server says the token is too old. One at a time: a call while one runs waits for it.
+   */
   sync(): Promise<void> {
-    if (!this.loaded) return this.load();
-    this.syncing ??= this.runSync().finally(() => {
+    this.syncing ??= this.oneAtATime(() => this.runSync()).finally(() => {
       this.syncing = undefined;
     });
     return this.syncing;
   }
 
+  private oneAtATime<T>(change: () => Promise<T>): Promise<T> {
+    const done = this.changes.then(change);
+    this.changes = done.then(
+      () => {},
+      () => {},
+    );
+    return done;
+  }
+
   private async runSync(): Promise<void> {
     for (;;) {
       const { token } = await this.store.syncState();
+      if (token === undefined || this.reload) {
+        // Every server gives a token with the first page; without one, there is nothing to sync from.
+        if (!(await this.loadPages())) return;
+        continue;
+      }
       const result: SyncResult = await this.connection.request('conversation.sync', { since: token });
       if (result.reset) {
-        this.loaded = false;
-        return this.load();
+        this.reload = true;
+        continue;
       }
       for (const change of result.changes) {
-        if ('deleted' in change) {
-          await this.store.removeConversation(change.conversationId);
-          this.onConversationDelete.emit(change.conversationId);
-        } else await this.upsert(change);
+        if ('deleted' in change) await this.removed(change.conversationId);
+        else await this.upsert(change);
       }
       await this.store.setSyncState({ token: result.syncToken, version: result.version });
+      this.applied = result.version;
       if (!result.hasMore) return;
     }
   }
 
+  /** Replaces the stored list with the server's; false when the server gave no sync token. */
+  private async loadPages(pageSize = 100): Promise<boolean> {
+    let cursor: string | undefined;
+    let token: string | undefined;
+    const pages: Conversation[] = [];
+    do {
+      const page: ListResult = await this.connection.request('conversation.list', { limit: pageSize, ...(cursor && { cursor }) });
+      token ??= page.syncToken ?? undefined;
+      pages.push(...page.conversations);
+      cursor = page.cursor ?? undefined;
+    } while (cursor);
+    // Replaced only once every page is in: a reader meanwhile sees the old list, not half of the new one.
+    // Replacing a list the app may show (from the cache, or before the server's reset) tells its listeners.
+    const before = new Map((await this.store.conversations()).map((c) => [c.conversationId, c]));
+    const fresh = new Set(pages.map((c) => c.conversationId));
+    for (const id of before.keys()) if (!fresh.has(id)) await this.removed(id);
+    for (const c of pages.map(currentConversation)) {
+      const old = before.get(c.conversationId);
+      if (old && JSON.stringify(old) === JSON.stringify(c)) continue;
+      if (before.size) await this.upsert(c);
+      else await this.store.putConversation(c);
+    }
+    this.reload = false;
+    if (token === undefined) return false;
+    await this.store.setSyncState({ token, version: 0 });
+    this.applied = 0;
+    return true;
+  }
+
   /** Live events, applied only in version order: an old one is ignored, a gap means something was missed. */
   async handlePush(event: string, data: unknown): Promise<void> {
-    if (event === 'conversation.updated' || event === 'conversation.deleted') {
-      const { version: current } = await this.store.syncState();
-      const version = (data as { version: number }).version;
-      if (version <= current) return;
-      if (version !== current + 1) return this.sync();
-      if (event === 'conversation.updated') await this.upsert((data as { conversation: Conversation }).conversation);
-      else {
-        const id = (data as { conversationId: string }).conversationId;
-        await this.store.removeConversation(id);
-        this.onConversationDelete.emit(id);
-      }
-      const state = await this.store.syncState();
-      await this.store.setSyncState({ token: state.token as string, version });
-      return;
-    }
     if (event.startsWith('multiDevice.')) this.onMultiDevice.emit(event, data);
-    if (event === 'message.new') await this.applySuperGroupMessage(data as Message);
-    if (event === 'message.updated') await this.applyLastMessageChange(data as Message);
+    if (event === 'conversation.updated' || event === 'conversation.deleted') return this.oneAtATime(() => this.applyEvent(event, data));
+    if (event === 'message.new') return this.oneAtATime(() => this.applySuperGroupMessage(data as Message));
+    if (event === 'message.updated') return this.oneAtATime(() => this.applyLastMessageChange(data as Message));
+  }
+
+  private async applyEvent(event: string, data: unknown): Promise<void> {
+    const current = this.applied ?? (await this.store.syncState()).version;
+    const version = (data as { version: number }).version;
+    if (version <= current) return;
+    // Already one at a time: the sync runs here, not queued behind this event.
+    if (version !== current + 1) return this.runSync();
+    if (event === 'conversation.updated') await this.upsert((data as { conversation: Conversation }).conversation);
+    else await this.removed((data as { conversationId: string }).conversationId);
+    this.applied = version;
+    const state = await this.store.syncState();
+    await this.store.setSyncState({ token: state.token as string, version });
   }
 
   /**
@@ -118,20 +165,7 @@ export class Conversations {
     const counts = !own && m.header.redDot;
     const mentioned = !own && (m.mentions?.all === true || (m.mentions?.uids ?? []).includes(this.uid()));
     const next: Conversation = {
-      ...(current ?? {
-        conversationId: id,
-        channelId: m.channelId,
-        channelType: 3,
-        lastMsgType: 0,
-        revokeNotification: null,
-        ext: '',
-        isPinned: false,
-        pinnedTime: 0,
-        unreadCount: 0,
-        readSeq: 0,
-        mentionedMe: false,
-        version: 0,
-      }),
+      ...(current ?? emptyConversation(id, m)),
       lastMsg: m,
       lastMsgSeq: m.messageSeq,
       updateTime: m.timestamp,
@@ -153,26 +187,34 @@ export class Conversations {
   }
 
   private async upsert(conversation: Conversation): Promise<void> {
-    await this.store.putConversation(conversation);
-    this.onConversationUpdate.emit(conversation);
+    const current = currentConversation(conversation);
+    await this.store.putConversation(current);
+    this.onConversationUpdate.emit(current);
+  }
+
+  /** Gone from the list (here, on another device, or by the server): its cached history goes too. */
+  private async removed(conversationId: string): Promise<void> {
+    await this.store.removeConversation(conversationId);
+    await this.store.clearChannel(channelKeyOfConversation(conversationId));
+    this.onConversationDelete.emit(conversationId);
   }
 
   // The conversation operations of docs/protocol.md; each answer is applied at once (the push that follows is then a no-op).
 
   async get(conversationId: string): Promise<Conversation> {
-    return this.connection.request('conversation.get', { conversationId });
+    return currentConversation(await this.connection.request('conversation.get', { conversationId }));
   }
 
   async markRead(ref: Ref, seq?: number): Promise<Conversation> {
-    return this.applied(await this.connection.request('conversation.markRead', { ...ref, ...(seq !== undefined && { seq }) }));
+    return this.answered(await this.connection.request('conversation.markRead', { ...ref, ...(seq !== undefined && { seq }) }));
   }
 
   async pin(ref: Ref, isPinned: boolean): Promise<Conversation> {
-    return this.applied(await this.connection.request('conversation.pin', { ...ref, isPinned }));
+    return this.answered(await this.connection.request('conversation.pin', { ...ref, isPinned }));
   }
 
   async updateExt(ref: Ref, ext: string): Promise<Conversation> {
-    return this.applied(await this.connection.request('conversation.updateExt', { ...ref, ext }));
+    return this.answered(await this.connection.request('conversation.updateExt', { ...ref, ext }));
   }
 
   async delete(conversationIds: string[], deleteRoam = false): Promise<DeleteResult> {
@@ -186,8 +228,8 @@ export class Conversations {
     return result;
   }
 
-  private async applied(conversation: Conversation): Promise<Conversation> {
-    await this.upsert(conversation);
-    return conversation;
+  private async answered(conversation: Conversation): Promise<Conversation> {
+    await this.oneAtATime(() => this.upsert(conversation));
+    return currentConversation(conversation);
   }
 }

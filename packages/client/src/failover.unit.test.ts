@@ -181,7 +181,7 @@ describe('SDK failover over a list of server URLs', () => {
     expect(c.last().methods).toEqual(['auth', 'conversation.sync', 'message.syncOnce', 'message.send']);
     expect(c.last().requests[3]?.params.clientMsgNo).toBe(first?.params.clientMsgNo);
     expect(sent).toMatchObject({ status: 'success', messageId: 'b-1', clientMsgNo: first?.params.clientMsgNo });
-    expect(statuses).toEqual(['disconnected', 'connecting', 'connected']);
+    expect(statuses).toEqual(['reconnecting', 'connected']);
     client.close();
   });
 
@@ -232,6 +232,35 @@ describe('SDK failover over a list of server URLs', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+    client.close();
+  });
+
+  it('reports one `reconnecting` while retries go on, however many fail, and `connecting` only for the first round', async () => {
+    const c = cluster('a', 'b');
+    for (const name of ['a', 'b']) c.node(name).up = false;
+    const client = c.client(c.urls);
+    const statuses: string[] = [];
+    client.onStatus.add('t', (s) => statuses.push(s));
+    await expect(client.start()).rejects.toMatchObject({ code: 'client.disconnected' });
+    await elapse(10_000);
+    expect(c.dialled().length).toBeGreaterThan(4);
+    expect(statuses).toEqual(['connecting', 'reconnecting']);
+    c.node('a').up = true;
+    c.node('b').up = true;
+    await elapse(30_000);
+    expect(statuses).toEqual(['connecting', 'reconnecting', 'connected']);
+
+    c.node('a').up = false;
+    c.node('b').up = false;
+    const before = c.dialled().length;
+    c.last().drop();
+    await elapse(10_000);
+    expect(c.dialled().length).toBeGreaterThan(before + 2);
+    expect(statuses).toEqual(['connecting', 'reconnecting', 'connected', 'reconnecting']);
+    c.node('a').up = true;
+    c.node('b').up = true;
+    await elapse(30_000);
+    expect(statuses).toEqual(['connecting', 'reconnecting', 'connected', 'reconnecting', 'connected']);
     client.close();
   });
 

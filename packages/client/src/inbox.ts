@@ -60,11 +60,18 @@ export class Inbox {
     });
   }
 
-  /** After a reconnect: every channel shown so far is brought up to the server's newest message. */
-  async catchUp(): Promise<void> {
-    await Promise.all(
-      [...this.channels].map(([channel, seen]) => this.enqueue(seen, () => this.fill(channel, seen, Number.MAX_SAFE_INTEGER))),
-    );
+  /** True when the channel is shown: everything after what the app has reaches it. */
+  follows(channel: string): boolean {
+    return this.channels.has(channel);
+  }
+
+  /**
+   * After a reconnect: every channel shown so far (or only `channel`) is brought up to the server's
+   * newest message.
+   */
+  async catchUp(channel?: string): Promise<void> {
+    const which = channel === undefined ? [...this.channels] : [...this.channels].filter(([c]) => c === channel);
+    await Promise.all(which.map(([c, seen]) => this.enqueue(seen, () => this.fill(c, seen, Number.MAX_SAFE_INTEGER))));
   }
 
   private async fill(channel: string, seen: Seen, toSeq: number): Promise<void> {

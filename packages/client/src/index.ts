@@ -1,10 +1,12 @@
-export type { ClientLimits, Conversation, Message, Payload } from '@parley/protocol';
+export type { ClientLimits, Conversation, Message, Payload, PresenceState, Profile, TypingEvent } from '@parley/protocol';
 export { isRetryable, isRetryableReason } from '@parley/protocol/constants';
 export { type ClientOptions, connect, ParleyClient, type UploadedFile } from './client.js';
 export type { ConnectionOptions, ConnectionStatus } from './connection.js';
 export { Conversations } from './conversations.js';
 export { type ClientErrorCode, ParleyClientError } from './errors.js';
+export { IndexedDbStore } from './indexeddb-store.js';
 export { KeyedListeners } from './listeners.js';
 export { type ChannelAddress, type HistoryQuery, Messages, type SendOptions } from './messages.js';
+export { People } from './people.js';
 export type { SocketFactory, SocketLike } from './socket.js';
-export { type ClientStore, type DeletedMessage, type LocalMessage, MemoryStore, type SendStatus } from './store.js';
+export { type ClientStore, type DeletedMessage, type LocalMessage, MemoryStore, type SendStatus, type StoreSnapshot } from './store.js';

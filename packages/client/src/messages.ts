@@ -1,7 +1,9 @@
 import type { HistoryResult, Message, MessageHeader, MessageSetting, Payload } from '@parley/protocol';
 import type { Connection } from './connection.js';
+import { HistoryCache, type Row, wantedRange } from './history-cache.js';
 import { Inbox } from './inbox.js';
 import { KeyedListeners } from './listeners.js';
+import { changesBetween, fromServer, type MessageChange, rowFromServer, untouchedExtra } from './message-state.js';
 import { OnceInbox } from './once-inbox.js';
 import { Outbox } from './outbox.js';
 import {
@@ -9,6 +11,7 @@ import {
   channelKey,
   channelKeyOfConversation,
   conversationIdOf,
+  conversationIdOfKey,
   type DeletedMessage,
   type LocalMessage,
 } from './store.js';
@@ -54,20 +57,47 @@ const newClientMsgNo = (): string =>
  * stores it twice. `onNewMessage` gets every message of the channels the app shows exactly once,
  * in seq order, also those that arrived while the device was away; and `header.syncOnce` messages
  * (no seq: outside history) once each, live or, if they waited for this user, after connecting.
+ * A message that changes comes to `onMessageEdited`, `onReactionChanged`, `onMessageRevoked` or
+ * `onReceipt` (as the case may be), and always to `onRefreshMessage`, in its current state.
  */
 export class Messages {
+  /** Messages from others and from your other devices. */
   readonly onNewMessage = new KeyedListeners<[LocalMessage]>();
+  /**
+   * The catch-all for a message that changed, in its new state: your send answered (`success` or
+   * `fail`), resent, and every edit, reaction, revoke, receipt or erasure (the listeners below tell
+   * those apart).
+   */
   readonly onRefreshMessage = new KeyedListeners<[LocalMessage]>();
+  /** Your send, at once (status `sending`); after a reload, the sends still waiting in the outbox. */
   readonly onInserted = new KeyedListeners<[LocalMessage]>();
+  /** The message was edited: `payload` is the new content (`originalPayload` the first). */
+  readonly onMessageEdited = new KeyedListeners<[LocalMessage]>();
+  /** A reaction was added or removed: `reactions` is the new list. */
+  readonly onReactionChanged = new KeyedListeners<[LocalMessage]>();
+  /** The message was revoked: `extra.revoked`, `extra.revoker`; `payload` is only `{type}` now. */
+  readonly onMessageRevoked = new KeyedListeners<[LocalMessage]>();
+  /** Someone reported reading a message you sent: `extra.readCount` and `extra.unreadCount` are the new counts. */
+  readonly onReceipt = new KeyedListeners<[LocalMessage]>();
   private readonly inbox: Inbox;
   private readonly onceInbox: OnceInbox;
   private readonly outbox: Outbox;
+  private readonly cache: HistoryCache;
+  /** `message.updated` pushes, one after another: each is told apart against the state before it. */
+  private updates: Promise<void> = Promise.resolve();
+  private readonly byChange: Record<MessageChange, KeyedListeners<[LocalMessage]>> = {
+    edited: this.onMessageEdited,
+    reaction: this.onReactionChanged,
+    revoked: this.onMessageRevoked,
+    receipt: this.onReceipt,
+  };
 
   constructor(
     private readonly connection: Connection,
     private readonly store: ClientStore,
     private readonly uid: () => string,
   ) {
+    this.cache = new HistoryCache(store, connection, (before, after) => this.changed(before, after));
     this.inbox = new Inbox(
       (channel, afterSeq) => this.fetchAfter(channel, afterSeq),
       (m) => this.onNewMessage.emit(m),
@@ -81,7 +111,7 @@ export class Messages {
       if (result.status === 'success' && result.header.syncOnce) this.onceInbox.sent(result.messageId);
       if (result.status === 'success' && result.messageSeq > 0) {
         const key = channelKey(result.channelType, result.channelId);
-        await this.store.putMessages(key, [result]);
+        await this.cache.put(key, [result]);
         this.inbox.shown(key, result.messageSeq, false);
       }
       this.onRefreshMessage.emit(result);
@@ -105,7 +135,7 @@ export class Messages {
         syncOnce: options.header?.syncOnce ?? false,
       },
       setting: options.setting ?? {},
-      extra: { revoked: false, revoker: null, revokedAt: null, editedAt: null, editedPayload: null, readCount: 0, unreadCount: 0 },
+      extra: untouchedExtra(),
       reactions: [],
       ...(options.reply && { reply: options.reply }),
       ...(options.mentions && { mentions: options.mentions }),
@@ -146,9 +176,10 @@ export class Messages {
     return this.onceInbox.sync();
   }
 
-  /** @internal */
-  flushOutbox(): void {
+  /** @internal Connected and caught up: the outbox goes out, and pages shown from the cache while offline are checked. */
+  connected(): void {
     this.outbox.flush();
+    void this.cache.recheck();
   }
 
   /** @internal */
@@ -158,18 +189,24 @@ export class Messages {
 
   /**
    * History from the local cache when the range there is complete, otherwise from the server
-   * (which then fills the cache): seed 004's `getOrSyncHistoryMessages`.
+   * (which then fills the cache): seed 004's `getOrSyncHistoryMessages`. Without `lastSeq`, the
+   * channel's newest seq is the one its conversation shows. A cached page read before this
+   * connection is read again from the server; while offline it answers at once and is checked once
+   * connected (changes then come to the change listeners). The newest page (`startSeq` 0) ends
+   * with the channel's sends still waiting in the outbox (status `sending`, seq 0).
    */
   async getOrSyncHistory(q: HistoryQuery, lastSeq?: number): Promise<Array<LocalMessage | DeletedMessage>> {
     const key = channelKey(q.channel.channelType, q.channel.channelId);
     const limit = q.limit ?? 20;
-    const range = lastSeq !== undefined ? wantedRange(q, limit, lastSeq) : undefined;
-    if (range) {
-      const cached = await this.store.messages(key, range.from, range.to);
-      if (cached.length === range.to - range.from + 1) {
-        if (lastSeq !== undefined && range.to >= lastSeq) this.inbox.shown(key, range.to);
-        return cached;
-      }
+    const newest = (q.startSeq ?? 0) === 0 && q.around === undefined;
+    // Taken first: a send made while the page loads reaches the app through onInserted instead.
+    const waiting = newest ? this.outbox.pending().filter((m) => channelKey(m.channelType, m.channelId) === key) : [];
+    const latest = lastSeq ?? (await this.latestSeq(q.channel));
+    const range = latest === undefined ? undefined : wantedRange(q, limit, latest);
+    const cached = range && (await this.cache.page(key, range));
+    if (range && cached) {
+      if (latest !== undefined && range.to >= latest) this.follow(key, range.to);
+      return [...cached, ...waiting];
     }
     const result = await this.connection.request<HistoryResult>('message.history', {
       conversationId: conversationIdOf(q.channel),
@@ -179,30 +216,47 @@ export class Messages {
       ...(q.around !== undefined && { around: q.around }),
       limit,
     });
-    const messages = result.messages.map((m) => ('deleted' in m ? m : { ...m, status: 'success' as const, reasonCode: 1 }));
-    await this.store.putMessages(key, messages);
+    const messages = result.messages.map(rowFromServer);
+    await this.cache.put(key, messages);
     // The newest page: from here on, every message of the channel reaches onNewMessage.
     if (!result.hasMoreAfter && q.around === undefined) this.inbox.shown(key, messages[messages.length - 1]?.messageSeq ?? 0);
-    return messages;
+    // A send answered while the page loaded is in it, or reached the app through onRefreshMessage.
+    const still = new Set(this.outbox.pending().map((m) => m.clientMsgNo));
+    const inPage = new Set(messages.flatMap((m) => ('deleted' in m || m.fromUid !== this.uid() ? [] : [m.clientMsgNo])));
+    return [...messages, ...waiting.filter((m) => still.has(m.clientMsgNo) && !inPage.has(m.clientMsgNo))];
   }
 
   /**
-   * After a reconnect: cached pages may hold messages revoked or edited meanwhile, so they are
-   * dropped (they come fresh when next read), and every channel the app shows is caught up:
-   * what arrived meanwhile reaches onNewMessage, in order, before anything newer.
+   * A cached page reaches the channel's newest seq: the app shows the channel from here on. The seq
+   * the conversation list knew may lag behind the server, so what is newer is fetched (now if
+   * connected, else with the catch-up after the reconnect) and handed to onNewMessage.
+   */
+  private follow(channel: string, upTo: number): void {
+    const known = this.inbox.follows(channel);
+    this.inbox.shown(channel, upTo);
+    if (!known && this.connection.status === 'connected') void this.inbox.catchUp(channel);
+  }
+
+  /** The channel's newest seq as its conversation in the list shows it. */
+  private async latestSeq(channel: ChannelAddress): Promise<number | undefined> {
+    const id = conversationIdOf(channel);
+    return (await this.store.conversations()).find((c) => c.conversationId === id)?.lastMsgSeq;
+  }
+
+  /**
+   * After a (re)connect: every channel the app shows is caught up: what arrived meanwhile reaches
+   * onNewMessage, in order, before anything newer. Cached pages may hold messages changed meanwhile:
+   * they are read again when the app next asks for them.
    */
   async fillGaps(): Promise<void> {
-    // Only channels the app shows are caught up: a cached page of old history is no promise to hand
-    // over everything after it.
-    for (const { channel } of await this.store.cachedChannels()) await this.store.clearChannel(channel);
+    this.cache.reconnected();
     await this.inbox.catchUp();
   }
 
   /** Every message after `afterSeq` the user may see, ascending, page by page; they fill the cache too. */
-  private async fetchAfter(channel: string, afterSeq: number): Promise<Array<LocalMessage | DeletedMessage>> {
-    const [type, ...rest] = channel.split(':');
-    const conversationId = conversationIdOf({ channelType: Number(type), channelId: rest.join(':') });
-    const found: Array<LocalMessage | DeletedMessage> = [];
+  private async fetchAfter(channel: string, afterSeq: number): Promise<Row[]> {
+    const conversationId = conversationIdOfKey(channel);
+    const found: Row[] = [];
     let start = afterSeq;
     for (;;) {
       // startSeq 0 would mean "the newest page": from the very first message, say so.
@@ -213,8 +267,8 @@ export class Messages {
         limit: 100,
         ...from,
       });
-      const messages = page.messages.map((m) => ('deleted' in m ? m : { ...m, status: 'success' as const, reasonCode: 1 }));
-      await this.store.putMessages(channel, messages);
+      const messages = page.messages.map(rowFromServer);
+      await this.cache.put(channel, messages);
       found.push(...messages);
       const last = messages[messages.length - 1];
       if (!page.hasMoreAfter || !last) return found;
@@ -222,24 +276,33 @@ export class Messages {
     }
   }
 
-  revoke(messageId: string): Promise<{ message: Message }> {
-    return this.connection.request('message.revoke', { messageId });
+  revoke(messageId: string): Promise<{ message: LocalMessage }> {
+    return this.changeRequest('message.revoke', { messageId });
   }
 
-  edit(messageId: string, payload: Payload): Promise<{ message: Message }> {
-    return this.connection.request('message.edit', { messageId, payload });
+  edit(messageId: string, payload: Payload): Promise<{ message: LocalMessage }> {
+    return this.changeRequest('message.edit', { messageId, payload });
   }
 
-  addReaction(messageId: string, emoji: string): Promise<{ message: Message }> {
-    return this.connection.request('message.addReaction', { messageId, emoji });
+  addReaction(messageId: string, emoji: string): Promise<{ message: LocalMessage }> {
+    return this.changeRequest('message.addReaction', { messageId, emoji });
   }
 
-  removeReaction(messageId: string, emoji: string): Promise<{ message: Message }> {
-    return this.connection.request('message.removeReaction', { messageId, emoji });
+  removeReaction(messageId: string, emoji: string): Promise<{ message: LocalMessage }> {
+    return this.changeRequest('message.removeReaction', { messageId, emoji });
   }
 
   readReceipt(messageIds: string[]): Promise<{ read: string[] }> {
     return this.connection.request('message.readReceipt', { messageIds });
+  }
+
+  /**
+   * The message as the server answers the change (its `payload` current). The listeners hear of it
+   * from the `message.updated` push that every device of the user gets, this one too.
+   */
+  private async changeRequest(method: string, params: unknown): Promise<{ message: LocalMessage }> {
+    const { message } = await this.connection.request<{ message: Message }>(method, params);
+    return { message: fromServer(message) };
   }
 
   /** Deletes messages for this user only; the channel's cache is dropped, to be read fresh from the server. */
@@ -248,7 +311,7 @@ export class Messages {
       conversationId: conversationIdOf(channel),
       ...by,
     });
-    await this.store.clearChannel(channelKey(channel.channelType, channel.channelId));
+    await this.cache.forget(channelKey(channel.channelType, channel.channelId));
     return result;
   }
 
@@ -256,42 +319,40 @@ export class Messages {
   async handlePush(event: string, data: unknown): Promise<void> {
     if (event === 'multiDevice.deleteRoaming')
       return this.forgetDeleted(data as { conversationId?: string; conversationIds?: string[]; deleteRoam?: boolean });
-    if (event !== 'message.new' && event !== 'message.updated') return;
+    if (event === 'message.updated') {
+      this.updates = this.updates.then(() => this.updated(fromServer(data as Message))).catch(() => {});
+      return this.updates;
+    }
+    if (event !== 'message.new') return;
     // Sync-once: outside history (no seq), handed over once and acknowledged.
-    if (event === 'message.new' && (data as Message).header?.syncOnce) return this.onceInbox.arrive(data as Message);
-    const message: LocalMessage = { ...(data as Message), status: 'success', reasonCode: 1 };
+    if ((data as Message).header?.syncOnce) return this.onceInbox.arrive(data as Message);
+    const message = fromServer(data as Message);
     const key = channelKey(message.channelType, message.channelId);
-    if (message.messageSeq > 0) await this.store.putMessages(key, [message]);
-    if (event === 'message.updated') this.onRefreshMessage.emit(message);
-    else if (message.messageSeq > 0) await this.inbox.arrive(key, message);
+    if (message.messageSeq > 0) {
+      await this.cache.put(key, [message]);
+      await this.inbox.arrive(key, message);
+    }
     // Not stored (header.noPersist): no seq to order it by, so it is handed over as it comes.
     else this.onNewMessage.emit(message);
+  }
+
+  /** A message changed: cached in its new state, and reported as what changed against the cached one. */
+  private async updated(message: LocalMessage): Promise<void> {
+    if (message.messageSeq <= 0) return this.changed(undefined, message);
+    const key = channelKey(message.channelType, message.channelId);
+    const before = await this.cache.get(key, message.messageSeq);
+    await this.cache.put(key, [message]);
+    this.changed(before, message);
+  }
+
+  private changed(before: LocalMessage | undefined, after: LocalMessage): void {
+    for (const change of changesBetween(before, after, this.uid())) this.byChange[change].emit(after);
+    this.onRefreshMessage.emit(after);
   }
 
   /** History deleted here or on another device (messages, or a conversation with its roaming messages): drop those caches. */
   async forgetDeleted(event: { conversationId?: string; conversationIds?: string[]; deleteRoam?: boolean }): Promise<void> {
     const ids = event.conversationId ? [event.conversationId] : event.deleteRoam ? (event.conversationIds ?? []) : [];
-    for (const id of ids) await this.store.clearChannel(channelKeyOfConversation(id));
+    for (const id of ids) await this.cache.forget(channelKeyOfConversation(id));
   }
-}
-
-/** The seqs a history query covers, as the server computes them (without its visibility floor). */
-function wantedRange(q: HistoryQuery, limit: number, lastSeq: number): { from: number; to: number } | undefined {
-  const start = q.startSeq ?? 0;
-  let from: number;
-  let to: number;
-  if (q.around !== undefined) {
-    from = Math.max(1, q.around - Math.floor((limit - 1) / 2));
-    to = Math.min(lastSeq, from + limit - 1);
-  } else if (start === 0) {
-    to = lastSeq;
-    from = Math.max(1, to - limit + 1);
-  } else if (q.pullMode === 1) {
-    from = q.contain ? start : start + 1;
-    to = Math.min(lastSeq, from + limit - 1);
-  } else {
-    to = q.contain ? start : start - 1;
-    from = Math.max(1, to - limit + 1);
-  }
-  return from <= to ? { from, to } : undefined;
 }

@@ -1,9 +1,13 @@
-import type { Conversation, Message } from '@parley/protocol';
+import type { Conversation, Message, Payload } from '@parley/protocol';
 
 export type SendStatus = 'sending' | 'success' | 'fail';
 
-/** A message as the app sees it: the server's fields plus where its send stands (seed 004's WKMsg.status). */
-export type LocalMessage = Message & { status: SendStatus; reasonCode: number };
+/**
+ * A message as the app sees it: the server's fields plus where its send stands (seed 004's WKMsg.status).
+ * `payload` is always the current content: after an edit, the new one (also in `extra.editedPayload`);
+ * `originalPayload` keeps what was first sent, and is there only once the message was edited.
+ */
+export type LocalMessage = Message & { status: SendStatus; reasonCode: number; originalPayload?: Payload };
 
 /** A seq the user deleted for themselves. */
 export interface DeletedMessage {
@@ -12,11 +16,16 @@ export interface DeletedMessage {
 }
 
 /**
- * The SDK's local cache. In memory by default; implement it over IndexedDB or SQLite to keep
- * conversations and history across restarts. Channel keys are `<channelType>:<channelId>` as the
- * user names the channel.
+ * The SDK's local cache: conversations and their sync token, each channel's history by seq, and the
+ * outbox. `MemoryStore` keeps it for the life of the client; `IndexedDbStore` (browsers) and
+ * `FileStore` (Node, `@parley/client/node`) keep it across restarts, so a client starts from it before
+ * it connects. A persistent store holds one user's data: `uid` names that user. Channel keys are
+ * `<channelType>:<channelId>` as the user names the channel. `store.contract.ts` states the rules every
+ * store keeps.
  */
 export interface ClientStore {
+  /** The user whose data this is; the client names itself so before it has connected. */
+  readonly uid?: string;
   putMessages(channel: string, messages: ReadonlyArray<LocalMessage | DeletedMessage>): Promise<void>;
   /** What is cached in [fromSeq, toSeq], ascending. */
   messages(channel: string, fromSeq: number, toSeq: number): Promise<Array<LocalMessage | DeletedMessage>>;
@@ -26,12 +35,24 @@ export interface ClientStore {
   putConversation(conversation: Conversation): Promise<void>;
   removeConversation(conversationId: string): Promise<void>;
   conversations(): Promise<Conversation[]>;
+  /** `token` undefined: the conversation list was never loaded into this store. */
   syncState(): Promise<{ token: string | undefined; version: number }>;
   setSyncState(state: { token: string; version: number }): Promise<void>;
-  /** Sends not answered yet, in the order they were made (a persistent store keeps them across reloads). */
+  /** Sends not answered yet, in the order they were first made (a persistent store keeps them across reloads). */
   outbox(): Promise<LocalMessage[]>;
+  /** Adds a send, or replaces one with the same clientMsgNo in its place. */
   putOutbox(message: LocalMessage): Promise<void>;
   removeOutbox(clientMsgNo: string): Promise<void>;
+  /** Forgets everything (signing out). */
+  clear(): Promise<void>;
+}
+
+/** Everything a `MemoryStore` holds, as plain JSON (what `FileStore` writes). */
+export interface StoreSnapshot {
+  sync: { token: string | undefined; version: number };
+  conversations: Conversation[];
+  channels: Record<string, Array<LocalMessage | DeletedMessage>>;
+  outbox: LocalMessage[];
 }
 
 export class MemoryStore implements ClientStore {
@@ -39,6 +60,8 @@ export class MemoryStore implements ClientStore {
   private readonly convs = new Map<string, Conversation>();
   private sync: { token: string | undefined; version: number } = { token: undefined, version: 0 };
   private readonly unsent = new Map<string, LocalMessage>();
+
+  constructor(readonly uid?: string) {}
 
   async putMessages(channel: string, messages: ReadonlyArray<LocalMessage | DeletedMessage>): Promise<void> {
     const seqs = this.byChannel.get(channel) ?? new Map<number, LocalMessage | DeletedMessage>();
@@ -48,12 +71,18 @@ export class MemoryStore implements ClientStore {
 
   async messages(channel: string, fromSeq: number, toSeq: number): Promise<Array<LocalMessage | DeletedMessage>> {
     const seqs = this.byChannel.get(channel);
+    if (!seqs) return [];
     const found: Array<LocalMessage | DeletedMessage> = [];
-    for (let seq = fromSeq; seqs && seq <= toSeq; seq++) {
-      const m = seqs.get(seq);
-      if (m) found.push(m);
+    // Walk whichever is shorter: the range asked for, or what the channel holds.
+    if (toSeq - fromSeq + 1 <= seqs.size) {
+      for (let seq = fromSeq; seq <= toSeq; seq++) {
+        const m = seqs.get(seq);
+        if (m) found.push(m);
+      }
+      return found;
     }
-    return found;
+    for (const [seq, m] of seqs) if (seq >= fromSeq && seq <= toSeq) found.push(m);
+    return found.sort((a, b) => a.messageSeq - b.messageSeq);
   }
 
   async cachedChannels(): Promise<Array<{ channel: string; maxSeq: number }>> {
@@ -95,6 +124,33 @@ export class MemoryStore implements ClientStore {
   async removeOutbox(clientMsgNo: string): Promise<void> {
     this.unsent.delete(clientMsgNo);
   }
+
+  async clear(): Promise<void> {
+    this.byChannel.clear();
+    this.convs.clear();
+    this.unsent.clear();
+    this.sync = { token: undefined, version: 0 };
+  }
+
+  /** @internal What the store holds, for a store that persists it (FileStore). */
+  snapshot(): StoreSnapshot {
+    const channels: StoreSnapshot['channels'] = {};
+    for (const [channel, seqs] of this.byChannel) channels[channel] = [...seqs.values()];
+    return { sync: this.sync, conversations: [...this.convs.values()], channels, outbox: [...this.unsent.values()] };
+  }
+
+  /** @internal Takes over a snapshot (replacing what was held). */
+  restore(snapshot: StoreSnapshot): void {
+    this.sync = { token: snapshot.sync.token ?? undefined, version: snapshot.sync.version };
+    this.convs.clear();
+    for (const c of snapshot.conversations) this.convs.set(c.conversationId, c);
+    this.byChannel.clear();
+    for (const [channel, messages] of Object.entries(snapshot.channels)) {
+      this.byChannel.set(channel, new Map(messages.map((m) => [m.messageSeq, m])));
+    }
+    this.unsent.clear();
+    for (const m of snapshot.outbox) this.unsent.set(m.clientMsgNo, m);
+  }
 }
 
 export const channelKey = (channelType: number, channelId: string): string => `${channelType}:${channelId}`;
@@ -104,6 +160,12 @@ const prefixOfType = ['', 'p2p', 'team', 'super_team', 'system'];
 
 /** The conversation id of a channel as its owner names it (`{channelType: 1, channelId: 'bob'}` → `p2p|bob`). */
 export const conversationIdOf = (c: { channelType: number; channelId: string }): string => `${prefixOfType[c.channelType]}|${c.channelId}`;
+
+/** The conversation id of a cache key (`1:bob` → `p2p|bob`). */
+export function conversationIdOfKey(channel: string): string {
+  const colon = channel.indexOf(':');
+  return conversationIdOf({ channelType: Number(channel.slice(0, colon)), channelId: channel.slice(colon + 1) });
+}
 
 /** The cache key of a conversation id (`p2p|bob` → `1:bob`). */
 export function channelKeyOfConversation(conversationId: string): string {

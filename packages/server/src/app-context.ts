@@ -10,12 +10,15 @@ import type { DeliveryRouter } from './domain/delivery/router.js';
 import type { MessageActions } from './domain/messages/message-actions.js';
 import type { MessageService } from './domain/messages/message-service.js';
 import type { SyncOnceService } from './domain/messages/sync-once-service.js';
+import type { PresenceService } from './domain/presence/presence-service.js';
+import type { TypingService } from './domain/presence/typing.js';
 import type { GroupRetention } from './domain/retention/group-retention.js';
 import type { RetentionJob } from './domain/retention/retention-job.js';
 import type { UserBanService } from './domain/users/user-ban.js';
 import type { UserErasureService } from './domain/users/user-erasure.js';
 import type { UserExporter } from './domain/users/user-export.js';
 import type { UserService } from './domain/users/user-service.js';
+import type { UserSessions } from './domain/users/user-sessions.js';
 import type { WebhookAdmin } from './domain/webhooks/webhook-admin.js';
 import type { Metrics } from './observability/metrics.js';
 import type { FileStore } from './ports/files.js';
@@ -36,6 +39,8 @@ export interface AppContext {
   /** A user's data erased, their messages left as placeholders (GDPR erasure). */
   userErasure: UserErasureService;
   userBan: UserBanService;
+  /** The device policy, and signing a user out (kick, token revocation). */
+  sessions: UserSessions;
   groups: GroupService;
   /** Users and groups found by id prefix (the admin console's search). */
   directory: AdminDirectory;
@@ -54,6 +59,10 @@ export interface AppContext {
   retentionJob: RetentionJob;
   /** The webhook's URL, outbox and dead letters, as the admin API shows and sets them. */
   webhooks: WebhookAdmin;
+  /** Who is online on any node, and the connections following them. */
+  presence: PresenceService;
+  /** "Someone is typing", forwarded and never stored. */
+  typing: TypingService;
   /** True once shutdown began: new work is refused with `server.shutting_down`. */
   isShuttingDown(): boolean;
 }

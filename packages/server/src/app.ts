@@ -13,7 +13,7 @@ import { GroupService } from './domain/channels/group-service.js';
 import { MemberGroups } from './domain/channels/member-groups.js';
 import { ConversationService } from './domain/conversations/conversation-service.js';
 import { NodeWatch } from './domain/delivery/node-watch.js';
-import { LocalOnlineCheck } from './domain/delivery/online-check.js';
+import { NodeOnlineCheck } from './domain/delivery/online-check.js';
 import { DeliveryRouter } from './domain/delivery/router.js';
 import { MessageActions } from './domain/messages/message-actions.js';
 import { MessageIdGenerator } from './domain/messages/message-id.js';
@@ -24,6 +24,8 @@ import { SendBatcher } from './domain/messages/send-batcher.js';
 import { SharedRateLimit } from './domain/messages/shared-rate-limit.js';
 import { SyncOnceService } from './domain/messages/sync-once-service.js';
 import { MessageVisibility } from './domain/messages/visibility.js';
+import { PresenceService } from './domain/presence/presence-service.js';
+import { TypingService } from './domain/presence/typing.js';
 import { MessageExpiry } from './domain/retention/expiry.js';
 import { GroupRetention } from './domain/retention/group-retention.js';
 import { RetentionJob } from './domain/retention/retention-job.js';
@@ -31,6 +33,7 @@ import { UserBanService } from './domain/users/user-ban.js';
 import { UserErasureService } from './domain/users/user-erasure.js';
 import { UserExporter } from './domain/users/user-export.js';
 import { UserService } from './domain/users/user-service.js';
+import { UserSessions } from './domain/users/user-sessions.js';
 import { WebhookDispatcher } from './domain/webhooks/dispatcher.js';
 import { GroupWebhooks } from './domain/webhooks/group-events.js';
 import { MessageWebhooks } from './domain/webhooks/message-events.js';
@@ -88,20 +91,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   bus.onGap(() => log.warn({ bus: bus.status() }, 'bus reconnected: telling the clients here and on the other nodes to resync'));
   // A node that dies between a commit and its publish: the others' clients resync.
   const nodeWatch = new NodeWatch(router);
+  const presence = new PresenceService(router, storage.presence, {
+    graceMs: config.presenceGraceMs,
+    maxSubscriptions: config.presenceMaxSubscriptions,
+    clock,
+  });
+  nodeWatch.onNodeDied((node) => presence.directory.nodeDied(node));
+  // What the other nodes said about who is connected there may be lost with the rest: they say it again.
+  bus.onGap(() => presence.directory.askForSnapshots());
   // An erased user's tokens are refused from the moment the erasure began, and a banned user's while
   // banned, on every node: both in one read per verification.
   const tokens = new TokenService(config.appSecret, config.tokenTtlSeconds, async (uid) => {
-    const { erasedAt, bannedAt } = await storage.users.tokenStanding(uid);
-    return { revokedUpTo: erasedAt, bannedAt };
+    const { erasedAt, bannedAt, tokensRevokedAt } = await storage.users.tokenStanding(uid);
+    const revokedUpTo = Math.max(erasedAt ?? 0, tokensRevokedAt);
+    return { revokedUpTo: revokedUpTo > 0 ? revokedUpTo : undefined, bannedAt };
   });
-  const users = new UserService(storage, tokens);
+  const users = new UserService(storage, tokens, (user) => presence.profileChanged(user));
   // Webhooks: the URL in force (admin API or PARLEY_WEBHOOK_URL), read before anything can write events.
   const endpoint = new WebhookEndpoint(storage.webhookOutbox, config.webhook.url, router);
   await endpoint.refresh();
   const ids = new MessageIdGenerator(config.nodeId);
   const webhookEvents = new WebhookEvents(endpoint, ids, clock);
-  // For now this node's connections: a cluster-wide presence is to replace it behind OnlineCheck.
-  const online = new LocalOnlineCheck(router);
+  // Recipients online anywhere (the presence directory); users coming and going on this node.
+  const online = new NodeOnlineCheck(router, presence.directory);
   const messageWebhooks = new MessageWebhooks(webhookEvents, online, storage);
   const presenceWebhooks = new PresenceWebhooks(webhookEvents, storage.webhookOutbox, online, log);
   const batcher = new SendBatcher(
@@ -161,6 +173,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     userExport: new UserExporter(storage, files),
     userErasure: new UserErasureService({ storage, files, router, conversations, messageActions, log }),
     userBan: new UserBanService({ storage, router }),
+    sessions: new UserSessions(storage, router, clock),
     groups,
     directory: new AdminDirectory(storage, users),
     memberGroups,
@@ -174,6 +187,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     webhooks: new WebhookAdmin(storage.webhookOutbox, endpoint, config.webhook.secret !== config.appSecret, clock, () =>
       dispatcher.nudge(),
     ),
+    presence,
+    typing: new TypingService(storage, router, {
+      intervalMs: config.typingIntervalMs,
+      expiresMs: config.typingExpiresMs,
+      maxMembers: config.typingMaxMembers,
+      clock,
+    }),
     isShuttingDown: () => shuttingDown,
   };
 
@@ -199,6 +219,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await retentionJob.close();
       rateLimit.close();
       nodeWatch.close();
+      presence.close();
       await gateway.close();
       // The users who left with the gateway are reported, then the loop stops (what is pending waits in the outbox).
       await presenceWebhooks.flush();

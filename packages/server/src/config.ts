@@ -65,6 +65,22 @@ export interface Config {
    */
   wsWriteDelayMs: number;
   wsMaxFrameBytes: number;
+  /** How long a user stays shown online after their last device left (a quick reconnect does not flap). */
+  presenceGraceMs: number;
+  /** The most users one connection may follow with `presence.subscribe`. */
+  presenceMaxSubscriptions: number;
+  /**
+   * Device flags (1 app, 2 web, 3 desktop) a user may have one connection of: a new login with that
+   * flag replaces the older one (session.kicked, close 4012). Other flags: any number.
+   */
+  singleDeviceFlags: readonly number[];
+  /** Whose name and avatar a client may read: users it shares a chat or group with, or anyone. */
+  profilesVisible: 'shared' | 'all';
+  /** Typing is forwarded at most once per interval per user and chat; receivers show it for expires. */
+  typingIntervalMs: number;
+  typingExpiresMs: number;
+  /** Groups with more members get no typing (its fan-out would cost more than it tells). */
+  typingMaxMembers: number;
   /**
    * Browser origins (scheme://host[:port]) allowed to open the WebSocket besides the server's own;
    * '*' allows any. A connection without an Origin header (not a browser) is never refused for it.
@@ -123,6 +139,15 @@ function int(env: Env, key: string, fallback: number, min: number, max: number):
     throw new ConfigError(`${key} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/** A comma-separated subset of `allowed` (empty: none). */
+function subsetOf(env: Env, key: string, allowed: readonly number[]): number[] {
+  const raw = env[key]?.trim();
+  if (!raw) return [];
+  const values = raw.split(',').map((v) => Number(v.trim()));
+  if (values.some((v) => !allowed.includes(v))) throw new ConfigError(`${key} must list some of ${allowed.join(', ')}, got "${raw}"`);
+  return [...new Set(values)];
 }
 
 function oneOf<T extends string>(env: Env, key: string, fallback: T, allowed: readonly T[]): T {
@@ -262,6 +287,13 @@ export function loadConfig(env: Env = process.env): Config {
     wsMaxBufferedBytes: int(env, 'PARLEY_WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     wsWriteDelayMs: int(env, 'PARLEY_WS_WRITE_DELAY_MS', 0, 0, 1000),
     wsMaxFrameBytes: int(env, 'PARLEY_WS_MAX_FRAME_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+    presenceGraceMs: int(env, 'PARLEY_PRESENCE_GRACE_SECONDS', 5, 0, 300) * 1000,
+    presenceMaxSubscriptions: int(env, 'PARLEY_PRESENCE_MAX_SUBSCRIPTIONS', 500, 1, 100_000),
+    profilesVisible: oneOf(env, 'PARLEY_PROFILES_VISIBLE', 'shared', ['shared', 'all'] as const),
+    singleDeviceFlags: subsetOf(env, 'PARLEY_SINGLE_DEVICE_FLAGS', [1, 2, 3]),
+    typingIntervalMs: int(env, 'PARLEY_TYPING_INTERVAL_SECONDS', 3, 1, 60) * 1000,
+    typingExpiresMs: int(env, 'PARLEY_TYPING_EXPIRES_SECONDS', 6, 1, 120) * 1000,
+    typingMaxMembers: int(env, 'PARLEY_TYPING_MAX_MEMBERS', 100, 1, 100_000),
     allowedOrigins: allowedOrigins(env, mode),
     limits: loadLimits(env),
     retention: {

@@ -16,8 +16,11 @@ export function chromiumAvailable(suite: string): boolean {
   return false;
 }
 
-/** Headless, and quiet on this machine's closed network (no background fetches, no QUIC, no sync). */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Headless, and quiet on this machine's closed network (no background fetches, no QUIC, no sync).
+ * `extraArgs` go after the usual ones.
+ */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -29,6 +32,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

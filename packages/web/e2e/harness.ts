@@ -39,6 +39,8 @@ export async function startServer(webDir: string, env: Record<string, string> = 
   return TestServer.start(sqliteBackend, { PARLEY_WEB_DIR: webDir, ...env });
 }
 
+export type Setup = (context: BrowserContext) => Promise<void>;
+
 /** A browser window of one user: its own context (storage, cookies), so two windows are two people. */
 export class Window {
   readonly errors: string[] = [];
@@ -53,19 +55,48 @@ export class Window {
     page.on('console', (m) => m.type() === 'error' && !/^WebSocket connection to .* failed/.test(m.text()) && this.errors.push(m.text()));
   }
 
-  static async open(browser: Browser, url: string, viewport = { width: 1100, height: 720 }): Promise<Window> {
+  /** `setup` runs on the new context before the page loads (permissions, init scripts). */
+  static async open(browser: Browser, url: string, viewport = { width: 1100, height: 720 }, setup?: Setup): Promise<Window> {
     const context = await browser.newContext({ viewport });
+    await setup?.(context);
     const w = new Window(context, await context.newPage());
     await w.page.goto(url);
     return w;
   }
 
-  static async signIn(browser: Browser, url: string, uid: string, viewport?: { width: number; height: number }): Promise<Window> {
-    const w = await Window.open(browser, url, viewport);
+  static async signIn(
+    browser: Browser,
+    url: string,
+    uid: string,
+    viewport?: { width: number; height: number },
+    setup?: Setup,
+  ): Promise<Window> {
+    const w = await Window.open(browser, url, viewport, setup);
     await w.page.getByLabel('User id').fill(uid);
     await w.page.getByRole('button', { name: 'Sign in' }).click();
     await w.online();
     return w;
+  }
+
+  /**
+   * The app's own files (the page, scripts, styles) come from the build on disk from now on, as a
+   * service worker or the HTTP cache would give them: the page loads while the server is down. The
+   * API, `/healthz` and the WebSocket still go to the server, and fail while it is down. Chromium
+   * counts a page served this way as public and would refuse its connections to 127.0.0.1: the suite
+   * launches it with `SHELL_FROM_DISK_ARGS`.
+   */
+  async keepAppShell(webDir: string): Promise<void> {
+    await this.context.route(
+      (url) => !url.pathname.startsWith('/v1/') && url.pathname !== '/healthz',
+      async (route) => {
+        const { pathname } = new URL(route.request().url());
+        const file = path.join(webDir, pathname === '/' ? 'index.html' : pathname);
+        if (fs.existsSync(file) && fs.statSync(file).isFile()) await route.fulfill({ path: file });
+        else await route.continue();
+      },
+    );
+    // The requests the page makes while the server is down fail, and Chromium logs each.
+    this.allowErrors(/ERR_CONNECTION_REFUSED|Failed to load resource/);
   }
 
   /** Errors the test provokes on purpose; any other error the page logs fails the suite. */
@@ -77,8 +108,9 @@ export class Window {
     return this.errors.filter((e) => !this.allowed.some((p) => p.test(e)));
   }
 
-  online(): Promise<void> {
-    return this.page.locator('.connection[data-status="connected"]').waitFor();
+  /** Waits until the page is connected; after a server restart give `timeout` room for the SDK's backoff (up to 30 s a try). */
+  online(timeout?: number): Promise<void> {
+    return this.page.locator('.connection[data-status="connected"]').waitFor({ timeout });
   }
 
   item(conversationId: string): Locator {
@@ -103,6 +135,15 @@ export class Window {
     await this.page.getByLabel('User id').fill(uid);
     await this.page.getByRole('button', { name: 'Open chat' }).click();
     await this.page.locator('.chat-title h2', { hasText: uid }).waitFor();
+  }
+
+  /** Creates a group through "New group" (development mode) and waits for its chat to open. */
+  async newGroup(name: string, members: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'New group' }).click();
+    await this.page.getByLabel('Name').fill(name);
+    await this.page.getByLabel('Members: user ids, separated by commas or spaces').fill(members);
+    await this.page.getByRole('button', { name: 'Create group' }).click();
+    await this.page.locator('.chat-title h2', { hasText: name }).waitFor();
   }
 
   async open(conversationId: string): Promise<void> {
@@ -143,18 +184,21 @@ export class Window {
 
 export const LONG = 120_000;
 
+/** Chromium flags for a suite that uses `Window.keepAppShell` (see there). */
+export const SHELL_FROM_DISK_ARGS = ['--disable-features=LocalNetworkAccessChecks'];
+
 /**
  * One suite's setup: the app built from source, a real server serving it, and Chromium. Every window
  * opened through it is closed at the end, and must have logged no page errors; a failed test leaves
  * screenshots of its windows in test-artifacts/web.
  */
-export function useWebApp(env: Record<string, string> = {}) {
+export function useWebApp(env: Record<string, string> = {}, options: { chromiumArgs?: readonly string[] } = {}) {
   const state = {} as { t: TestServer; browser: Browser; webDir: string };
   const windows: Window[] = [];
   beforeAll(async () => {
     state.webDir = await buildWebApp();
     state.t = await startServer(state.webDir, env);
-    state.browser = await launchChromium();
+    state.browser = await launchChromium(options.chromiumArgs);
   }, LONG);
   afterEach(async (ctx) => {
     if (ctx.task.result?.state === 'fail')
@@ -173,8 +217,12 @@ export function useWebApp(env: Record<string, string> = {}) {
     get browser(): Browser {
       return state.browser;
     },
-    async signIn(uid: string, viewport?: { width: number; height: number }): Promise<Window> {
-      const w = await Window.signIn(state.browser, state.t.url, uid, viewport);
+    /** The folder the app was built into, which the server serves (a test may change it, as a deploy would; `Window.keepAppShell` reads it). */
+    get webDir(): string {
+      return state.webDir;
+    },
+    async signIn(uid: string, viewport?: { width: number; height: number }, setup?: Setup): Promise<Window> {
+      const w = await Window.signIn(state.browser, state.t.url, uid, viewport, setup);
       windows.push(w);
       return w;
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { available, LONG, useWebApp } from './harness.js';
+import { watchOverlap } from './page-io.js';
 import { noisePng } from './png.js';
 
 describe.skipIf(!available)('web app: working with messages', () => {
@@ -37,9 +38,9 @@ describe.skipIf(!available)('web app: working with messages', () => {
       expect(await gina.message('m5').count()).toBe(0);
       await gina.message('about m5: yes').locator('.quote').click();
       await gina.message('m5').and(gina.page.locator('.row.highlighted')).waitFor();
-      await gina.page.getByRole('button', { name: 'Jump to latest ↓' }).click();
+      await gina.page.getByRole('button', { name: 'Jump to latest' }).click();
       await gina.message('about m5: yes').waitFor();
-      await gina.page.getByRole('button', { name: 'Jump to latest ↓' }).waitFor({ state: 'detached' });
+      await gina.page.getByRole('button', { name: 'Jump to latest' }).waitFor({ state: 'detached' });
 
       // Sending while scrolled up brings you back to the bottom, to your message.
       await gina.page.locator('.messages').evaluate((el) => el.scrollTo(0, 0));
@@ -94,7 +95,7 @@ describe.skipIf(!available)('web app: working with messages', () => {
   );
 
   it(
-    'an image: progress while it uploads, then the picture on both sides, and a full-size preview',
+    'an image: progress while it uploads, then the picture (never both at once) on both sides, and a full-size preview',
     async () => {
       const hank = await app.signIn('hank');
       const ivy = await app.signIn('ivy');
@@ -108,6 +109,8 @@ describe.skipIf(!available)('web app: working with messages', () => {
         downloadThroughput: -1,
         uploadThroughput: 400 * 1024,
       });
+      // The placeholder gives way to the sent message in one render: never both on screen.
+      const overlapped = await watchOverlap(hank.page, '.bubble.uploading', '.row[data-seq] img.image');
       await hank.page.locator('input[type=file]').setInputFiles({ name: 'noise.png', mimeType: 'image/png', buffer: noisePng(480, 360) });
       await hank.page.waitForFunction(() => {
         const bar = document.querySelector('progress');
@@ -116,7 +119,9 @@ describe.skipIf(!available)('web app: working with messages', () => {
       await hank.shot('06-upload-progress');
       await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 
-      await hank.page.locator('.row.mine img.image').waitFor();
+      await hank.page.locator('.row.mine[data-seq] img.image').waitFor();
+      await hank.page.locator('.bubble.uploading').waitFor({ state: 'detached' });
+      expect(await overlapped(), 'the "Uploading" placeholder and the sent picture showed at once').toBe(false);
       await ivy.item('p2p|hank').locator('.conversation-preview', { hasText: '[Image]' }).waitFor();
       await ivy.open('p2p|hank');
       await ivy.page.waitForFunction(() => (document.querySelector<HTMLImageElement>('.messages img.image')?.naturalWidth ?? 0) === 480);

@@ -22,7 +22,7 @@ describe.skipIf(!available)('web app: production mode', () => {
       await w.shot('11-production-signed-in');
 
       await app.t.server.close();
-      await w.page.locator('.connection[data-status="disconnected"]', { hasText: 'Offline, reconnecting…' }).waitFor();
+      await w.page.locator('.connection[data-status="reconnecting"]', { hasText: 'Offline, reconnecting…' }).waitFor();
     },
     LONG,
   );

@@ -18,7 +18,7 @@ describe.skipIf(!available)('web app: reconnecting', () => {
       await gus.message('before the restart').waitFor();
 
       await app.t.server.close();
-      await gus.page.locator('.connection[data-status="disconnected"]').waitFor();
+      await gus.page.locator('.connection[data-status="reconnecting"]').waitFor();
       await app.t.restart();
       // At once, before the page's backoff lets it reconnect.
       await app.adminSend('hal', 'gus', 'sent while you reconnected');

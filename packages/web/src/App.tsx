@@ -1,29 +1,31 @@
 import { useEffect, useState } from 'react';
 import { ChatApp } from './ChatApp';
-import { type ServerMode, serverMode } from './session/api';
+import type { ServerMode } from './session/api';
 import { Login } from './session/Login';
 import { clearSession, loadSession, saveSession } from './session/session';
 import { useConnection } from './session/use-connection';
+import { OfflineShell } from './shell/OfflineShell';
+import { useServerMode } from './shell/use-server-mode';
 
 export function App() {
-  const [mode, setMode] = useState<ServerMode>();
-  const [modeError, setModeError] = useState('');
+  const { mode, unreachable } = useServerMode();
   const [token, setToken] = useState(() => loadSession()?.token);
   const [notice, setNotice] = useState<string>();
 
-  useEffect(() => {
-    serverMode().then(setMode, () => setModeError('The Parley server cannot be reached. Is it running?'));
-  }, []);
-
-  if (modeError) return <p className="center error">{modeError}</p>;
+  if (!mode && unreachable)
+    return (
+      <p className="center error" role="alert">
+        The Parley server cannot be reached. Is it running? Trying again…
+      </p>
+    );
   if (!mode) return <p className="center muted">Loading…</p>;
   if (!token)
     return (
       <Login
         mode={mode}
         notice={notice}
-        onToken={(t) => {
-          saveSession({ token: t });
+        onToken={(t, uid) => {
+          saveSession(uid ? { token: t, uid } : { token: t });
           setNotice(undefined);
           setToken(t);
         }}
@@ -45,15 +47,21 @@ export function App() {
 }
 
 function Connected({ token, mode, onSignOut }: { token: string; mode: ServerMode; onSignOut: (why?: string) => void }) {
-  const { phase, status } = useConnection(token, mode);
+  const { phase, status, signOut } = useConnection(token, mode);
   useEffect(() => {
     if (phase.kind === 'failed') onSignOut(phase.reason);
   }, [phase, onSignOut]);
-  if (phase.kind !== 'ready')
-    return (
-      <p className="center muted" role="status">
-        Connecting… ({status})
-      </p>
-    );
-  return <ChatApp client={phase.client} token={phase.token} status={status} onSignOut={() => onSignOut()} />;
+  if (phase.kind !== 'ready') return <OfflineShell status={status} />;
+  return (
+    <ChatApp
+      client={phase.client}
+      token={phase.token}
+      mode={mode}
+      status={status}
+      onSignOut={() => {
+        void signOut();
+        onSignOut();
+      }}
+    />
+  );
 }

@@ -9,20 +9,30 @@ import { NewChatDialog } from './conversations/NewChatDialog';
 import { useConversations } from './conversations/use-conversations';
 import { GroupDirectory } from './groups/group-directory';
 import { NewGroupDialog } from './groups/NewGroupDialog';
+import { NotificationsToggle } from './notifications/NotificationsToggle';
+import { useDesktopNotifications } from './notifications/use-desktop-notifications';
+import type { ServerMode } from './session/api';
 import { Avatar } from './ui/Avatar';
 import { ConnectionIndicator } from './ui/ConnectionIndicator';
 import { useOpenConversation } from './ui/route';
 import { ToastProvider } from './ui/toast';
 
 /** The signed-in app: the conversation list beside the open chat (one at a time on a phone). */
-export function ChatApp(props: { client: ParleyClient; token: () => string; status: ConnectionStatus; onSignOut: () => void }) {
-  const { client } = props;
+export function ChatApp(props: {
+  client: ParleyClient;
+  token: () => string;
+  mode: ServerMode;
+  status: ConnectionStatus;
+  onSignOut: () => void;
+}) {
+  const { client, mode } = props;
   const context = useMemo<AppContextValue>(() => {
-    return { client, me: client.uid, token: props.token, groups: new GroupDirectory(props.token) };
-  }, [client, props.token]);
+    return { client, me: client.uid, token: props.token, groups: new GroupDirectory(props.token), mode };
+  }, [client, props.token, mode]);
   const { conversations, totalUnread } = useConversations(client);
   const [open, setOpen] = useOpenConversation();
   const [dialog, setDialog] = useState<'chat' | 'group'>();
+  useDesktopNotifications(client, context.groups, open, setOpen);
 
   // A notice in a group means its members changed: its size in the header must follow.
   useEffect(() => {
@@ -56,16 +66,20 @@ export function ChatApp(props: { client: ParleyClient; token: () => string; stat
                 {totalUnread > 0 && (
                   <span className="badge total" data-testid="total-unread" title={`${totalUnread} unread in all`}>
                     {totalUnread > 99 ? '99+' : totalUnread}
+                    <span className="visually-hidden"> unread in all</span>
                   </span>
                 )}
+                <NotificationsToggle />
               </div>
               <div className="sidebar-actions">
                 <button type="button" onClick={() => setDialog('chat')}>
                   New chat
                 </button>
-                <button type="button" onClick={() => setDialog('group')}>
-                  New group
-                </button>
+                {mode === 'development' && (
+                  <button type="button" onClick={() => setDialog('group')}>
+                    New group
+                  </button>
+                )}
                 <button type="button" className="quiet" onClick={props.onSignOut}>
                   Sign out
                 </button>
@@ -73,7 +87,7 @@ export function ChatApp(props: { client: ParleyClient; token: () => string; stat
             </header>
             <ConversationList conversations={conversations} open={open} onOpen={setOpen} />
           </aside>
-          <section className="pane">
+          <main className="pane">
             {open ? (
               <ChatPane
                 key={open}
@@ -87,7 +101,7 @@ export function ChatApp(props: { client: ParleyClient; token: () => string; stat
                 <p>Pick a conversation, or start one with “New chat”.</p>
               </div>
             )}
-          </section>
+          </main>
         </div>
         {dialog === 'chat' && <NewChatDialog onClose={() => setDialog(undefined)} onOpen={openAndClose} />}
         {dialog === 'group' && <NewGroupDialog onClose={() => setDialog(undefined)} onCreated={openAndClose} />}

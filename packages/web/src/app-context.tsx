@@ -1,6 +1,7 @@
 import type { ParleyClient } from '@parley/client';
 import { createContext, useContext } from 'react';
 import type { GroupDirectory } from './groups/group-directory';
+import type { ServerMode } from './session/api';
 
 export interface AppContextValue {
   client: ParleyClient;
@@ -8,6 +9,8 @@ export interface AppContextValue {
   /** The current token (a development session renews it on expiry), for the REST calls beside the SDK. */
   token: () => string;
   groups: GroupDirectory;
+  /** The group actions (new group, add members, leave) exist in development mode only. */
+  mode: ServerMode;
 }
 
 export const AppContext = createContext<AppContextValue | null>(null);

@@ -6,8 +6,9 @@ import { WKConnectStatus } from './const.js';
 const statusOf: Partial<Record<ConnectionStatus, number>> = {
   connecting: WKConnectStatus.connecting,
   connected: WKConnectStatus.success,
-  disconnected: WKConnectStatus.noNetwork,
-  kicked: WKConnectStatus.kicked,
+  reconnecting: WKConnectStatus.noNetwork,
+  banned: WKConnectStatus.kicked,
+  erased: WKConnectStatus.kicked,
   tokenExpired: WKConnectStatus.fail,
 };
 

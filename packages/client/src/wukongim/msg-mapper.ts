@@ -44,7 +44,8 @@ export function toWKMsg(m: Message | LocalMessage, ctx: MapperContext, own?: WKM
   msg.channelID = m.channelId;
   msg.channelType = m.channelType;
   msg.contentType = m.contentType;
-  const payload = m.payload as Record<string, unknown>;
+  // WuKongIM's content is what was sent; an edit is in wkMsgExtra.contentEdit.
+  const payload = ((m as LocalMessage).originalPayload ?? m.payload) as Record<string, unknown>;
   msg.content = JSON.stringify(own ? { ...own.encodeJson(), type: m.contentType } : payload);
   msg.status = statusOf(m as Partial<LocalMessage>);
   msg.reasonCode = 'reasonCode' in m ? m.reasonCode : 1;

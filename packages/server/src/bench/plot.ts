@@ -7,7 +7,8 @@ import { BENCHMARKS_FILE } from './report.js';
  * `node packages/server/dist/bench/plot.js --out docs/benchmarks/x.svg --run before=<date> --run after=<date>`
  * Draws the send-throughput tables of the named BENCHMARKS.md sections (found by their `- date:`)
  * side by side as an SVG: msgs/s, p50/p99 latency and server CPU µs per message, one bar per run
- * for each server row. Nothing is typed by hand: every number comes from the appended sections.
+ * for each server row. The fan-out tables (`--unit delivery`) plot deliveries/s and µs per delivery.
+ * Nothing is typed by hand: every number comes from the appended sections.
  */
 interface Row {
   server: string;
@@ -29,15 +30,21 @@ export function sectionRows(markdown: string, date: string): Row[] {
   const seen = new Map<string, number>();
   return lines.slice(2).map((line) => {
     const cells = line.split('|').map((c) => c.trim());
-    const cpu = col('server µs/msg');
-    // Latency tables (list, sync, history) name a row by the cells before its p50.
-    let name = col('server') >= 0 ? (cells[col('server')] ?? '') : shortName(cells.slice(1, col('p50 ms')));
+    const cpu = col('server µs/msg') >= 0 ? col('server µs/msg') : col('server µs / delivery');
+    const rate = col('deliveries/s') >= 0 ? col('deliveries/s') : col('msgs/s');
+    // Latency tables (list, sync, history) name a row by the cells before its p50; fan-out rows by their shape.
+    let name =
+      col('server') >= 0
+        ? (cells[col('server')] ?? '')
+        : col('shape') >= 0
+          ? shapeName(cells[col('shape')] ?? '', cells[col('storage')] ?? '')
+          : shortName(cells.slice(1, col('p50 ms')));
     const n = (seen.get(name) ?? 0) + 1;
     seen.set(name, n);
     if (n > 1) name += ` (${n})`;
     return {
       server: name,
-      perSecond: col('msgs/s') >= 0 ? num(cells[col('msgs/s')]) : Number.NaN,
+      perSecond: rate >= 0 ? num(cells[rate]) : Number.NaN,
       p50: num(cells[col('p50 ms')]),
       p99: num(cells[col('p99 ms')]),
       cpuUs: cpu >= 0 ? num(cells[cpu]) : undefined,
@@ -56,6 +63,13 @@ function shortName(cells: string[]): string {
     .join(' ');
 }
 
+/** "super group (type 3), 1,000 members", "SQLite" -> "super 1,000" (the storage only when not SQLite). */
+function shapeName(shape: string, storage: string): string {
+  const size = /([\d,]+) members/.exec(shape)?.[1] ?? '';
+  const kind = shape.startsWith('super') ? 'super' : 'group';
+  return `${kind} ${size}${storage && storage !== 'SQLite' ? ` ${storage}` : ''}`;
+}
+
 const COLORS = ['#9aa5b1', '#2f6fde', '#e07b39', '#3a9d5d'];
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
@@ -69,14 +83,17 @@ interface Panel {
 /** Whole numbers, but tenths where the scale is small (latencies of a few ms). */
 const label = (v: number, max: number): string => v.toLocaleString('en-US', { maximumFractionDigits: max < 30 ? 1 : 0 });
 
-export function plot(runs: Array<{ label: string; rows: Row[] }>, title: string): string {
+export function plot(runs: Array<{ label: string; rows: Row[] }>, title: string, unit: 'message' | 'delivery' = 'message'): string {
   const servers = [...new Set(runs.flatMap((r) => r.rows.map((x) => x.server)))];
   const all = runs.flatMap((r) => r.rows);
   const panels = (
     [
-      { title: 'msgs/s (higher is better)', value: (r) => (Number.isNaN(r.perSecond) ? undefined : r.perSecond) },
+      {
+        title: unit === 'message' ? 'msgs/s (higher is better)' : 'deliveries/s (higher is better)',
+        value: (r) => (Number.isNaN(r.perSecond) ? undefined : r.perSecond),
+      },
       { title: 'latency ms, p50 (dark) and p99 (light)', value: (r) => r.p50, upper: (r) => r.p99 },
-      { title: 'server CPU µs per message (lower is better)', value: (r) => r.cpuUs },
+      { title: `server CPU µs per ${unit} (lower is better)`, value: (r) => r.cpuUs },
     ] satisfies Panel[] as Panel[]
   ).filter((panel) => all.some((r) => panel.value(r) !== undefined));
   const pw = Math.max(330, servers.length * 40 * runs.length + 70);
@@ -143,6 +160,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       out: { type: 'string' },
       run: { type: 'string', multiple: true },
       title: { type: 'string', default: '1:1 send throughput' },
+      unit: { type: 'string', default: 'message' },
     },
   });
   if (!values.out || !values.run?.length) throw new Error('usage: plot.js --out file.svg --run label=<date> [--run label=<date> ...]');
@@ -152,6 +170,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     return { label: spec.slice(0, at), rows: sectionRows(markdown, spec.slice(at + 1)) };
   });
   fs.mkdirSync(path.dirname(values.out), { recursive: true });
-  fs.writeFileSync(values.out, plot(runs, values.title));
+  fs.writeFileSync(values.out, plot(runs, values.title, values.unit === 'delivery' ? 'delivery' : 'message'));
   console.log(`wrote ${values.out}`);
 }

@@ -37,6 +37,8 @@ const id = (w: World, name: MessageName | undefined): string => (name ? w.msg[na
 const forbidden = refused('conversation.forbidden', 403);
 const notFound = refused('message.not_found', 404);
 const notYours = refused('message.forbidden', 403);
+/** A profile the caller may not see answers as one that does not exist. */
+const notShown = refused('user.not_found', 404);
 /** A non-member sending to a group gets reason code 3 (REST: 403 message.refused). */
 const notSubscriber = refusedSend(ReasonCode.ReasonSubscriberNotExist, 403);
 
@@ -71,6 +73,20 @@ const erinStopsAtG3: Check = (answer, w) =>
 
 const conversationRef = (on: Target): Record<string, unknown> => ({ conversationId: on.conversationId, ...on.extra });
 const convPath = (on: Target, rest = '') => `/v1/conversations/${enc(on.conversationId ?? '')}${rest}`;
+
+/** typing.start and typing.stop in G: only its members may tell it (a refusal tells nobody). */
+const typingOperation = (name: string): Operation => ({
+  ws: name,
+  request: (_w, on) => ({ params: { channelId: on.groupId ?? GROUP.G, channelType: 2 }, path: '' }),
+  sample: { groupId: GROUP.G },
+  cells: {
+    outsider: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
+    otherGroupMember: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
+    lateJoiner: na('member'),
+    leftMember: probes([{ groupId: GROUP.G }, allowed((a) => expect(a).toEqual({ forwarded: false }))]),
+    peer: na('member'),
+  },
+});
 
 export const clientOperations: Record<string, Operation> = {
   'message.send': {
@@ -411,6 +427,59 @@ export const clientOperations: Record<string, Operation> = {
       peer: na('own'),
     },
   },
+  // Presence is public by design: anyone may follow anyone; a user who hides it is shown offline (presence.test.ts).
+  'presence.subscribe': {
+    ws: 'presence.subscribe',
+    request: () => ({ params: { uids: [U.alice] }, path: '' }),
+    sample: {},
+    cells: {
+      outsider: probes([{}, allowed((a) => expect(a.users).toEqual([{ uid: U.alice, online: expect.any(Boolean), lastSeen: null }]))]),
+      otherGroupMember: na('unscoped'),
+      lateJoiner: na('unscoped'),
+      leftMember: na('unscoped'),
+      peer: na('unscoped'),
+    },
+  },
+  'presence.unsubscribe': {
+    ws: 'presence.unsubscribe',
+    request: () => ({ params: { uids: [U.alice] }, path: '' }),
+    sample: {},
+    cells: {
+      outsider: na('own'),
+      otherGroupMember: na('own'),
+      lateJoiner: na('own'),
+      leftMember: na('own'),
+      peer: na('own'),
+    },
+  },
+  // Profiles: alice's name is for those who share a chat or a group with her (PARLEY_PROFILES_VISIBLE=shared).
+  'user.get': {
+    rest: 'GET /v1/users/:uid',
+    request: () => ({ params: {}, path: `/v1/users/${U.alice}` }),
+    sample: {},
+    cells: {
+      outsider: probes([{}, notShown]),
+      otherGroupMember: probes([{}, notShown]),
+      lateJoiner: probes([{}, allowed((a) => expect(a).toMatchObject({ uid: U.alice }))]),
+      leftMember: probes([{}, notShown]),
+      peer: probes([{}, allowed((a) => expect(a).toMatchObject({ uid: U.alice }))]),
+    },
+  },
+  'user.profiles': {
+    ws: 'user.profiles',
+    rest: 'POST /v1/users/batch',
+    request: () => ({ params: { uids: [U.alice] }, path: '/v1/users/batch', body: { uids: [U.alice] } }),
+    sample: {},
+    cells: {
+      outsider: probes([{}, allowed((a) => expect(a).toEqual({ users: [] }))]),
+      otherGroupMember: probes([{}, allowed((a) => expect(a).toEqual({ users: [] }))]),
+      lateJoiner: na('member'),
+      leftMember: probes([{}, allowed((a) => expect(a).toEqual({ users: [] }))]),
+      peer: na('member'),
+    },
+  },
+  'typing.start': typingOperation('typing.start'),
+  'typing.stop': typingOperation('typing.stop'),
   ping: {
     ws: 'ping',
     request: () => ({ params: {}, path: '' }),
@@ -465,6 +534,19 @@ export const clientOperations: Record<string, Operation> = {
     // Adding themselves: the way back in for an outsider or a removed member, if there were one.
     request: (_w, on, actor) => ({ params: {}, path: `/v1/dev/groups/${on.groupId}/members`, body: { uids: [actor] } }),
     sample: { groupId: GROUP.G },
+    cells: {
+      outsider: probes([{ groupId: GROUP.G }, forbidden], [{ groupId: GROUP.S }, forbidden]),
+      otherGroupMember: probes([{ groupId: GROUP.G }, forbidden], [{ groupId: GROUP.S }, forbidden]),
+      lateJoiner: na('member'),
+      leftMember: probes([{ groupId: GROUP.G }, forbidden], [{ groupId: GROUP.S }, forbidden]),
+      peer: na('member'),
+    },
+  },
+  'dev.leaveGroup': {
+    rest: 'POST /v1/dev/groups/:groupId/leave',
+    request: (_w, on) => ({ params: {}, path: `/v1/dev/groups/${on.groupId}/leave` }),
+    sample: { groupId: GROUP.G },
+    // Members may leave (their own membership is theirs to end); nobody else can touch it.
     cells: {
       outsider: probes([{ groupId: GROUP.G }, forbidden], [{ groupId: GROUP.S }, forbidden]),
       otherGroupMember: probes([{ groupId: GROUP.G }, forbidden], [{ groupId: GROUP.S }, forbidden]),

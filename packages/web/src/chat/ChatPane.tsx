@@ -1,13 +1,15 @@
 import type { LocalMessage } from '@parley/client';
 import type { Conversation } from '@parley/protocol';
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useApp } from '../app-context';
 import { addressOf, isReadOnly } from '../conversations/address';
 import { ChatHeader } from './ChatHeader';
 import { Composer } from './Composer';
+import { ForwardDialog } from './ForwardDialog';
 import { HistoryWindow } from './history-window';
 import { MessageList } from './MessageList';
-import { useReadTracking } from './use-read-tracking';
+import { useFileDrop } from './use-file-drop';
+import './chat.css';
 import { useUploads } from './use-uploads';
 
 /** One conversation: header, history (scrolls up for older, jumps to a quoted message) and the composer. */
@@ -33,37 +35,42 @@ function OpenChat({
   onBack: () => void;
 }) {
   const { client } = useApp();
-  const address = addressOf(conversationId)!;
   const lastSeq = useRef(0);
   lastSeq.current = conversation?.lastMsgSeq ?? 0;
   const history = useMemo(() => new HistoryWindow(client, addressOf(conversationId)!, () => lastSeq.current), [client, conversationId]);
+  const { address } = history;
   const snapshot = useSyncExternalStore(history.subscribe, history.get);
   const [replyTo, setReplyTo] = useState<LocalMessage>();
   const [editing, setEditing] = useState<LocalMessage>();
-  const uploads = useUploads(address, () => history.get().hasNewer && history.openLatest());
+  const [forwarding, setForwarding] = useState<LocalMessage>();
+  const upload = useUploads(address, history);
+  const sendFiles = useCallback((files: File[]) => files.forEach((f) => void upload(f)), [upload]);
+  const drop = useFileDrop(!isReadOnly(address), sendFiles);
+  const onReply = useCallback((m: LocalMessage) => {
+    setEditing(undefined);
+    setReplyTo(m);
+  }, []);
+  const onEdit = useCallback((m: LocalMessage) => {
+    setReplyTo(undefined);
+    setEditing(m);
+  }, []);
 
   useEffect(() => {
     history.attach();
     void history.openLatest();
     return () => history.detach();
   }, [history]);
-  useReadTracking(client, conversation, snapshot.items);
 
   return (
-    <div className="chat">
+    <div className={`chat${drop.dragging ? ' dragging' : ''}`} {...drop.handlers}>
       <ChatHeader conversationId={conversationId} address={address} conversation={conversation} onBack={onBack} />
       <MessageList
         history={history}
         snapshot={snapshot}
-        uploads={uploads.pending}
-        onReply={(m) => {
-          setEditing(undefined);
-          setReplyTo(m);
-        }}
-        onEdit={(m) => {
-          setReplyTo(undefined);
-          setEditing(m);
-        }}
+        conversation={conversation}
+        onReply={onReply}
+        onEdit={onEdit}
+        onForward={setForwarding}
       />
       {isReadOnly(address) ? null : (
         <Composer
@@ -77,9 +84,15 @@ function OpenChat({
           beforeSend={async () => {
             if (history.get().hasNewer) await history.openLatest();
           }}
-          onImage={uploads.send}
+          onFiles={sendFiles}
         />
       )}
+      {drop.dragging && (
+        <div className="drop-cue" aria-hidden="true">
+          Drop files to send them
+        </div>
+      )}
+      {forwarding && <ForwardDialog message={forwarding} onClose={() => setForwarding(undefined)} />}
     </div>
   );
 }

@@ -1,18 +1,23 @@
 import type { ChannelAddress, LocalMessage } from '@parley/client';
 import type { Payload } from '@parley/protocol';
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useApp } from '../app-context';
 import { isGroup } from '../conversations/address';
 import { useAction, useToast } from '../ui/toast';
+import { AttachButton } from './AttachButton';
+import { ComposerContext } from './ComposerContext';
 import { mentionsIn, shownPayload, summaryOf } from './content';
+import { MentionSuggestions } from './MentionSuggestions';
+import { useMentionSuggestions } from './use-mention-suggestions';
 
 /** The server's default text limit, for the moment before the first connection tells the real one. */
 const DEFAULT_MAX_CHARS = 5000;
 
 /**
- * Text with Enter (Shift+Enter for a new line), images from the clip button. Replying quotes the message;
- * editing replaces your message's text for everyone. Every message asks for read receipts. The length is
- * checked here, against the server's limit, so a long text is not lost to a refused send.
+ * Text with Enter (Shift+Enter for a new line), files from the clip or pasted; @ suggests group members.
+ * Replying quotes the message; editing replaces your message's text for everyone. Every message asks
+ * for read receipts. The length is checked here, against the server's limit, so a long text is not
+ * lost to a refused send.
  */
 export function Composer(props: {
   address: ChannelAddress;
@@ -20,14 +25,17 @@ export function Composer(props: {
   editing: LocalMessage | undefined;
   onCancel: () => void;
   beforeSend: () => Promise<void>;
-  onImage: (file: File) => void;
+  onFiles: (files: File[]) => void;
 }) {
   const { client } = useApp();
   const act = useAction();
   const toast = useToast();
   const [text, setText] = useState('');
+  const [caret, setCaret] = useState(0);
+  const moveCaret = useRef<number>(undefined);
   const input = useRef<HTMLTextAreaElement>(null);
-  const file = useRef<HTMLInputElement>(null);
+  const listId = useId();
+  const mention = useMentionSuggestions(props.address, text, caret);
   const { editing, replyTo } = props;
 
   // Starting an edit loads the message's text; leaving it (for a reply, say) clears it, so it is never sent by mistake.
@@ -37,6 +45,18 @@ export function Composer(props: {
   useEffect(() => {
     if (editing || replyTo) input.current?.focus();
   }, [editing, replyTo]);
+  // After a picked @mention, the caret goes after it.
+  useLayoutEffect(() => {
+    if (moveCaret.current === undefined) return;
+    input.current?.setSelectionRange(moveCaret.current, moveCaret.current);
+    moveCaret.current = undefined;
+  });
+
+  const change = (next: { text: string; caret: number }) => {
+    setText(next.text);
+    setCaret(next.caret);
+    moveCaret.current = next.caret;
+  };
 
   async function submit(e?: FormEvent) {
     e?.preventDefault();
@@ -69,62 +89,56 @@ export function Composer(props: {
     });
   }
 
+  const cancel = () => {
+    setText('');
+    props.onCancel();
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    const used = mention.onKeyDown(e);
+    if (used) {
+      e.preventDefault();
+      if (typeof used === 'object') change(used);
+      return;
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       void submit();
     }
-    if (e.key === 'Escape' && (editing || replyTo)) {
-      setText('');
-      props.onCancel();
-    }
+    if (e.key === 'Escape' && (editing || replyTo)) cancel();
   };
 
+  const open = mention.options.length > 0;
   return (
     <form className="composer" onSubmit={submit}>
-      {(replyTo || editing) && (
-        <div className="composer-context">
-          <span>
-            {editing ? 'Editing your message' : `Replying to ${replyTo?.fromUid}: `}
-            {replyTo && <em>{summaryOf(replyTo).slice(0, 80)}</em>}
-          </span>
-          <button
-            type="button"
-            className="icon"
-            aria-label="Cancel"
-            onClick={() => {
-              setText('');
-              props.onCancel();
-            }}
-          >
-            ×
-          </button>
-        </div>
+      {(replyTo || editing) && <ComposerContext replyTo={replyTo} onCancel={cancel} />}
+      {open && (
+        <MentionSuggestions id={listId} options={mention.options} active={mention.active} onPick={(uid) => change(mention.pick(uid))} />
       )}
       <div className="composer-row">
-        <button type="button" className="icon" aria-label="Send an image" onClick={() => file.current?.click()} disabled={!!editing}>
-          📎
-        </button>
-        <input
-          ref={file}
-          type="file"
-          accept="image/*"
-          hidden
-          aria-label="Image file"
-          onChange={(e) => {
-            const chosen = e.target.files?.[0];
-            if (chosen) props.onImage(chosen);
-            e.target.value = '';
-          }}
-        />
+        <AttachButton disabled={!!editing} onFiles={props.onFiles} />
         <textarea
           ref={input}
           rows={1}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            setCaret(e.target.selectionStart);
+          }}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
-          placeholder={isGroup(props.address) ? 'Message (@uid to mention)' : 'Message'}
+          onPaste={(e) => {
+            // Pictures (or files) on the clipboard are sent as they are; text pastes as usual.
+            const files = [...e.clipboardData.files];
+            if (files.length === 0 || editing) return;
+            e.preventDefault();
+            props.onFiles(files);
+          }}
+          placeholder={isGroup(props.address) ? 'Message (@ to mention)' : 'Message'}
           aria-label="Message"
+          aria-autocomplete={isGroup(props.address) ? 'list' : undefined}
+          aria-controls={open ? listId : undefined}
+          aria-activedescendant={open ? `${listId}-${mention.active}` : undefined}
         />
         <button type="submit" className="primary" disabled={!text.trim()}>
           {editing ? 'Save' : 'Send'}

@@ -1,37 +1,33 @@
-import type { ChannelAddress, LocalMessage } from '@parley/client';
+import type { LocalMessage } from '@parley/client';
 import { memo } from 'react';
 import { useApp } from '../app-context';
-import { isGroup, isReadOnly } from '../conversations/address';
-import { Menu, type MenuItem } from '../ui/Menu';
+import { isGroup } from '../conversations/address';
+import { Menu } from '../ui/Menu';
 import { messageTime } from '../ui/time';
-import { useAction } from '../ui/toast';
-import { isNotice, type ShownPayload, shownPayload, summaryOf } from './content';
+import { isNotice, shownPayload, summaryOf } from './content';
+import { MessageContent } from './MessageContent';
+import { Quote } from './Quote';
 import { ReactionPicker, Reactions } from './Reactions';
-import { reasonText } from './reasons';
+import { SendState } from './SendState';
+import { type MessageHandlers, useMessageMenu } from './use-message-menu';
 
-interface Props {
+interface Props extends MessageHandlers {
   message: LocalMessage;
   highlighted: boolean;
+  /** The message its reply quotes, when that one is in view. */
+  quoted: LocalMessage | undefined;
+  lookUp: (seq: number) => Promise<LocalMessage | undefined>;
   onJump: (seq: number) => void;
-  onReply: (m: LocalMessage) => void;
-  onEdit: (m: LocalMessage) => void;
-  onDeleted: (messageId: string) => void;
   onOpenImage: (src: string) => void;
   onImageLoad: () => void;
 }
 
-const channelOf = (m: LocalMessage): ChannelAddress => ({
-  channelId: m.channelId,
-  channelType: m.channelType as ChannelAddress['channelType'],
-});
 const who = (uid: string, me: string) => (uid === me ? 'You' : uid);
 
-/** One message: a notice line, a revoke line, or a bubble with its quote, content, reactions, state and actions. */
+/** One message: a notice line, a revoke line, or a bubble. */
 export const MessageItem = memo(function MessageItem(props: Props) {
-  const { message: m, highlighted } = props;
-  const { client, me } = useApp();
-  const act = useAction();
-  const mine = m.fromUid === me;
+  const { message: m } = props;
+  const { me } = useApp();
   if (isNotice(m))
     return (
       <p className="notice" data-seq={m.messageSeq}>
@@ -40,102 +36,34 @@ export const MessageItem = memo(function MessageItem(props: Props) {
     );
   if (m.extra.revoked)
     return (
-      <p className="notice revoked" data-seq={m.messageSeq}>
+      <p className="notice revoked" data-seq={m.messageSeq} data-message-id={m.messageId}>
         {who(m.extra.revoker ?? m.fromUid, me)} revoked a message
       </p>
     );
+  return <Bubble {...props} />;
+});
 
+/** A bubble with its quote, content, reactions and state; its menu once delivered. */
+function Bubble(props: Props) {
+  const { message: m, highlighted } = props;
+  const { client, me } = useApp();
+  const mine = m.fromUid === me;
   const sent = m.status === 'success' && m.messageSeq > 0;
-  const payload = shownPayload(m);
-  const items: MenuItem[] = sent
-    ? [
-        ...(isReadOnly(m) ? [] : [{ label: 'Reply', onSelect: () => props.onReply(m) }]),
-        ...(mine && payload.type === 1 ? [{ label: 'Edit', onSelect: () => props.onEdit(m) }] : []),
-        ...(mine ? [{ label: 'Revoke', onSelect: () => void act('Revoke', () => client.messages.revoke(m.messageId)) }] : []),
-        {
-          label: 'Delete for me',
-          danger: true,
-          onSelect: () =>
-            void act('Delete', () => client.messages.removeHistory(channelOf(m), { messageIds: [m.messageId] })).then(
-              (ok) => ok && props.onDeleted(m.messageId),
-            ),
-        },
-      ]
-    : [];
-
+  const items = useMessageMenu(m, props);
   return (
     <div className={`row${mine ? ' mine' : ''}${highlighted ? ' highlighted' : ''}`} data-seq={m.messageSeq} data-message-id={m.messageId}>
       <div className="bubble">
         {isGroup(m) && !mine && <span className="sender">{m.fromUid}</span>}
-        {m.reply && (
-          <button type="button" className="quote" onClick={() => m.reply && props.onJump(m.reply.messageSeq)}>
-            <strong>{m.reply.fromUid}</strong> {m.reply.preview}
-          </button>
-        )}
-        <Content payload={payload} onOpenImage={props.onOpenImage} onImageLoad={props.onImageLoad} />
+        {m.reply && <Quote reply={m.reply} inView={props.quoted} lookUp={props.lookUp} onJump={props.onJump} />}
+        <MessageContent payload={shownPayload(m)} onOpenImage={props.onOpenImage} onImageLoad={props.onImageLoad} />
         <Reactions message={m} />
         <span className="meta">
           {m.extra.editedAt && <span className="edited">edited · </span>}
           <time>{messageTime(m.timestamp)}</time>
-          {mine && <SendState message={m} onResend={() => void client.messages.resend(m)} />}
+          {mine && <SendState message={m} onResend={() => void client.messages.resend(m)} onDiscard={() => props.onRemoved(m)} />}
         </span>
       </div>
       {sent && <Menu label="Message actions" items={items} header={(close) => <ReactionPicker message={m} onPicked={close} />} />}
     </div>
-  );
-});
-
-function Content({
-  payload: p,
-  onOpenImage,
-  onImageLoad,
-}: {
-  payload: ShownPayload;
-  onOpenImage: (src: string) => void;
-  onImageLoad: () => void;
-}) {
-  if (p.type === 1) return <p className="text">{p.content}</p>;
-  if (p.type === 2 && p.url) {
-    const ratio = p.width && p.height ? `${p.width} / ${p.height}` : undefined;
-    return (
-      <button type="button" className="image-button" aria-label="Open image" onClick={() => onOpenImage(p.url as string)}>
-        <img className="image" src={p.url} alt={p.name ?? 'Image'} style={{ aspectRatio: ratio }} onLoad={onImageLoad} />
-      </button>
-    );
-  }
-  if (p.type === 3 && p.url)
-    return (
-      <a className="file" href={p.url} target="_blank" rel="noreferrer">
-        📎 {p.name ?? 'File'}
-      </a>
-    );
-  return (
-    <p className="text muted">
-      {summaryOf({ payload: p as LocalMessage['payload'], extra: { editedPayload: null } as LocalMessage['extra'] })}
-    </p>
-  );
-}
-
-/** Sending…, failed (with retry), sent, or read: seed 004's message status plus the receipt count. */
-function SendState({ message: m, onResend }: { message: LocalMessage; onResend: () => void }) {
-  if (m.status === 'sending') return <span className="state"> · Sending…</span>;
-  if (m.status === 'fail')
-    return (
-      <span className="state failed">
-        {' '}
-        · Not sent: {reasonText(m.reasonCode)}{' '}
-        <button type="button" className="link" onClick={onResend}>
-          Retry
-        </button>
-      </span>
-    );
-  if (!m.setting.receipt) return <span className="state"> · Sent</span>;
-  const read = m.extra.readCount;
-  const label = read === 0 ? 'Sent' : m.channelType === 1 ? 'Read' : `Read by ${read}`;
-  return (
-    <span className="state receipt" data-read={read}>
-      {' '}
-      · {label}
-    </span>
   );
 }

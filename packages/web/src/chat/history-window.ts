@@ -1,5 +1,6 @@
 import type { ChannelAddress, LocalMessage, ParleyClient } from '@parley/client';
 import { sameChannel } from '../conversations/address';
+import { shownPayload } from './content';
 
 const PAGE = 30;
 
@@ -14,17 +15,33 @@ export interface HistorySnapshot {
   loaded: boolean;
   /** Why the conversation could not be opened (no such group, not a member, ...). */
   error?: string;
+  /** Files on their way up, shown after the messages until their own message takes their place. */
+  uploads: PendingUpload[];
+}
+
+export interface PendingUpload {
+  id: string;
+  name: string;
+  size: number;
+  /** A local URL of the picture, for images. */
+  preview?: string;
+  /** 0..1 of the bytes sent. */
+  progress: number;
+  /** The uploaded file's URL, once uploaded: the message that carries it replaces the placeholder. */
+  url?: string;
 }
 
 const order = (m: LocalMessage) => (m.messageSeq > 0 ? m.messageSeq : Number.MAX_SAFE_INTEGER);
 const isMessage = (m: unknown): m is LocalMessage => !(m as { deleted?: boolean }).deleted;
+/** One send, before and after its ack (the seq and id come with the ack; the clientMsgNo is there from the start). */
+const sameMessage = (a: LocalMessage, b: LocalMessage) => a.clientMsgNo === b.clientMsgNo && a.fromUid === b.fromUid;
 
 /**
  * The slice of one channel's history the chat pane shows, as a store for `useSyncExternalStore`:
  * pages loaded up and down through the SDK's cache, and live sends, arrivals and changes merged in.
  */
 export class HistoryWindow {
-  private snapshot: HistorySnapshot = { items: [], hasOlder: false, hasNewer: false, focus: undefined, loaded: false };
+  private snapshot: HistorySnapshot = { items: [], hasOlder: false, hasNewer: false, focus: undefined, loaded: false, uploads: [] };
   private readonly listeners = new Set<() => void>();
   private busy = false;
   private readonly key = `history-${Math.random().toString(36).slice(2)}`;
@@ -62,13 +79,21 @@ export class HistoryWindow {
     try {
       page = await this.page({ startSeq: 0 });
     } catch (err) {
-      this.set({ ...this.snapshot, error: err instanceof Error ? err.message : String(err) });
+      const items = [...this.snapshot.items, ...this.waiting(this.snapshot.items)];
+      this.set({ ...this.snapshot, items, error: err instanceof Error ? err.message : String(err) });
       return;
     }
     // What was sent or arrived while the page loaded is newer than the page: keep it.
     const newest = page.at(-1)?.messageSeq ?? 0;
     const arrived = this.snapshot.hasNewer ? [] : this.snapshot.items.filter((m) => m.messageSeq === 0 || m.messageSeq > newest);
-    this.set({ items: [...page, ...arrived], hasOlder: (page[0]?.messageSeq ?? 0) > 1, hasNewer: false, focus: undefined, loaded: true });
+    this.set({
+      ...this.snapshot,
+      items: [...page, ...arrived, ...this.waiting(arrived)],
+      hasOlder: (page[0]?.messageSeq ?? 0) > 1,
+      hasNewer: false,
+      focus: undefined,
+      loaded: true,
+    });
   }
 
   loadOlder = async (): Promise<void> => {
@@ -91,7 +116,7 @@ export class HistoryWindow {
   };
 
   /** Shows the messages around `seq` (WuKongIM's aroundMsgOrderSeq), loaded when they are not in view. */
-  async jumpTo(seq: number): Promise<void> {
+  jumpTo = async (seq: number): Promise<void> => {
     if (this.snapshot.items.some((m) => m.messageSeq === seq)) {
       this.set({ ...this.snapshot, focus: seq });
       return;
@@ -100,13 +125,45 @@ export class HistoryWindow {
       const page = await this.page({ around: seq });
       const first = page[0]?.messageSeq ?? seq;
       const last = page.at(-1)?.messageSeq ?? seq;
-      this.set({ items: page, hasOlder: first > 1, hasNewer: last < this.lastSeq(), focus: seq, loaded: true });
+      this.set({ ...this.snapshot, items: page, hasOlder: first > 1, hasNewer: last < this.lastSeq(), focus: seq, loaded: true });
     });
+  };
+
+  /** Drops a message the user deleted for themselves, or a failed send they gave up. */
+  remove = (message: LocalMessage): void => {
+    this.set({ ...this.snapshot, items: this.snapshot.items.filter((m) => !sameMessage(m, message)), focus: undefined });
+  };
+
+  /** The current state of a message out of view (a reply's quote), from the SDK's cache or the server. */
+  lookUp = async (seq: number): Promise<LocalMessage | undefined> => {
+    const found = await this.client.messages.getOrSyncHistory(
+      { channel: this.address, around: seq, limit: 1 },
+      this.lastSeq() || undefined,
+    );
+    return found.filter(isMessage).find((m) => m.messageSeq === seq);
+  };
+
+  /** Shows a placeholder for a file being uploaded; `updateUpload` follows its progress, `endUpload` drops it. */
+  startUpload(upload: PendingUpload): void {
+    this.set({ ...this.snapshot, uploads: [...this.snapshot.uploads, upload] });
   }
 
-  /** Drops a message the user deleted for themselves. */
-  remove(messageId: string): void {
-    this.set({ ...this.snapshot, items: this.snapshot.items.filter((m) => m.messageId !== messageId), focus: undefined });
+  updateUpload(id: string, change: Partial<PendingUpload>): void {
+    this.set({ ...this.snapshot, uploads: this.snapshot.uploads.map((u) => (u.id === id ? { ...u, ...change } : u)) });
+  }
+
+  /** After the send (or its failure): the placeholder goes, if its message has not already replaced it. */
+  endUpload(id: string): void {
+    if (this.snapshot.uploads.some((u) => u.id === id))
+      this.set({ ...this.snapshot, uploads: this.snapshot.uploads.filter((u) => u.id !== id) });
+  }
+
+  /**
+   * This channel's sends still in the SDK's outbox (made offline, or left by the last session) that
+   * `shown` lacks: they are shown after the newest messages until they go out.
+   */
+  private waiting(shown: LocalMessage[]): LocalMessage[] {
+    return this.client.messages.pendingSends().filter((m) => sameChannel(this.address, m) && !shown.some((s) => sameMessage(s, m)));
   }
 
   private async page(q: { startSeq?: number; pullMode?: 0 | 1; around?: number }): Promise<LocalMessage[]> {
@@ -126,14 +183,15 @@ export class HistoryWindow {
   private merged(incoming: LocalMessage[], onlyKnown = false): HistorySnapshot {
     const items = [...this.snapshot.items];
     for (const m of incoming) {
-      const at = items.findIndex(
-        (x) => (x.clientMsgNo === m.clientMsgNo && x.fromUid === m.fromUid) || (m.messageSeq > 0 && x.messageSeq === m.messageSeq),
-      );
+      const at = items.findIndex((x) => sameMessage(x, m) || (m.messageSeq > 0 && x.messageSeq === m.messageSeq));
       if (at >= 0) items[at] = m;
       else if (!onlyKnown) items.push(m);
     }
     items.sort((a, b) => order(a) - order(b));
-    return { ...this.snapshot, items, focus: undefined };
+    // An upload's message replaces its placeholder in this same snapshot: the two never show at once.
+    const merged = new Set(items.map((m) => shownPayload(m).url));
+    const uploads = this.snapshot.uploads.filter((u) => !(u.url && merged.has(u.url)));
+    return { ...this.snapshot, items, uploads, focus: undefined };
   }
 
   /** Acks, edits, revokes, reactions and receipts replace what is shown; `onlyKnown` keeps changes to unseen messages out. */

@@ -1,30 +1,10 @@
 import { type HistoryQuery, KeyedListeners, type LocalMessage, type Messages, type ParleyClient } from '@parley/client';
 import { describe, expect, it } from 'vitest';
 import { HistoryWindow } from './history-window';
+import { message } from './test-message';
 
 const ALICE_BOB = { channelType: 1, channelId: 'bob' } as const;
 const text = (content: string) => ({ type: 1, content }) as LocalMessage['payload'];
-
-function message(seq: number, over: Partial<LocalMessage> = {}): LocalMessage {
-  return {
-    messageId: seq ? String(9000 + seq) : '0',
-    messageSeq: seq,
-    clientMsgNo: `c${seq}`,
-    fromUid: 'bob',
-    channelType: 1,
-    channelId: 'bob',
-    timestamp: 1_700_000_000_000 + seq,
-    contentType: 1,
-    payload: text(`m${seq}`),
-    header: { noPersist: false, redDot: true, syncOnce: false },
-    setting: {},
-    extra: { revoked: false, revoker: null, revokedAt: null, editedAt: null, editedPayload: null, readCount: 0, unreadCount: 0 },
-    reactions: [],
-    status: 'success',
-    reasonCode: 1,
-    ...over,
-  };
-}
 
 /**
  * The SDK's messages as the window uses them: its real listener lists, and history answered from an
@@ -32,17 +12,22 @@ function message(seq: number, over: Partial<LocalMessage> = {}): LocalMessage {
  * the network. Pages follow the server's rules (newest, older, newer, around), and a test may hold
  * one back (`hold`) to see what happens while it loads.
  */
-class FakeMessages implements Pick<Messages, 'onInserted' | 'onRefreshMessage' | 'onNewMessage'> {
+class FakeMessages implements Pick<Messages, 'onInserted' | 'onRefreshMessage' | 'onNewMessage' | 'pendingSends'> {
   readonly onInserted = new KeyedListeners<[LocalMessage]>();
   readonly onRefreshMessage = new KeyedListeners<[LocalMessage]>();
   readonly onNewMessage = new KeyedListeners<[LocalMessage]>();
   readonly queries: HistoryQuery[] = [];
   deletedSeqs = new Set<number>();
+  outbox: LocalMessage[] = [];
   failWith: Error | undefined;
   private held: Array<() => void> = [];
   private holding = false;
 
   constructor(public last: number) {}
+
+  pendingSends(): LocalMessage[] {
+    return this.outbox;
+  }
 
   hold(): void {
     this.holding = true;
@@ -198,14 +183,58 @@ describe('HistoryWindow', () => {
     let changes = 0;
     const unsubscribe = window.subscribe(() => changes++);
     await window.openLatest();
-    window.remove(message(2).messageId);
+    window.remove(message(2));
     expect(seqs()).toEqual([1, 3]);
     expect(changes).toBe(2);
     window.detach();
     messages.onNewMessage.emit(message(4));
     expect(seqs()).toEqual([1, 3]);
     unsubscribe();
-    window.remove(message(1).messageId);
+    window.remove(message(1));
     expect(changes).toBe(2);
+  });
+
+  it('shows the sends still in the outbox (made offline, or left by the last session) after the newest page', async () => {
+    const { window, messages, seqs } = open(3);
+    const waiting = message(0, { fromUid: 'alice', clientMsgNo: 'offline', status: 'sending' });
+    messages.outbox = [waiting, message(0, { channelId: 'carol', clientMsgNo: 'elsewhere', status: 'sending' })];
+    await window.openLatest();
+    expect(seqs()).toEqual([1, 2, 3, 0]);
+    expect(window.get().items.at(-1)?.clientMsgNo).toBe('offline');
+    await window.openLatest(); // again: still once
+    expect(seqs()).toEqual([1, 2, 3, 0]);
+
+    window.remove({ ...waiting, status: 'fail' });
+    expect(seqs()).toEqual([1, 2, 3]);
+  });
+
+  it("replaces an upload's placeholder with its message in one snapshot, and drops it after the send in any case", async () => {
+    const { window, messages } = open(1);
+    await window.openLatest();
+    const snapshots: Array<{ placeholders: number; images: number }> = [];
+    window.subscribe(() => {
+      const now = window.get();
+      snapshots.push({ placeholders: now.uploads.length, images: now.items.filter((m) => m.payload.type === 2).length });
+    });
+    window.startUpload({ id: 'u1', name: 'cat.png', size: 10, progress: 0 });
+    window.updateUpload('u1', { progress: 1, url: '/v1/files/f1' });
+    messages.onInserted.emit(
+      message(0, {
+        fromUid: 'alice',
+        clientMsgNo: 'img',
+        status: 'sending',
+        payload: { type: 2, url: '/v1/files/f1' } as LocalMessage['payload'],
+      }),
+    );
+    window.endUpload('u1');
+    expect(snapshots).toEqual([
+      { placeholders: 1, images: 0 },
+      { placeholders: 1, images: 0 },
+      { placeholders: 0, images: 1 },
+    ]);
+
+    window.startUpload({ id: 'u2', name: 'refused.pdf', size: 10, progress: 0 });
+    window.endUpload('u2');
+    expect(window.get().uploads).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { LocalMessage, ParleyClient } from '@parley/client';
 import type { Conversation } from '@parley/protocol';
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 
 const onVisibility = (listener: () => void) => {
   document.addEventListener('visibilitychange', listener);
@@ -9,26 +9,41 @@ const onVisibility = (listener: () => void) => {
 const isVisible = () => document.visibilityState === 'visible';
 
 /**
- * While the chat is on screen: the conversation is marked read as messages arrive, and messages that
- * ask for receipts are reported read (once each), so their senders see "Read".
+ * Reading is seeing: only messages that were on screen (`onScreen`, while the tab is visible) count.
+ * The conversation is marked read up to the newest of them, and those that ask for receipts are reported
+ * read (once each), so their senders see "Read". Answers the newest seq seen since the chat opened.
  */
-export function useReadTracking(client: ParleyClient, conversation: Conversation | undefined, items: LocalMessage[]): void {
+export function useReadTracking(
+  client: ParleyClient,
+  conversation: Conversation | undefined,
+  items: LocalMessage[],
+  onScreen: ReadonlySet<string>,
+): number {
   const visible = useSyncExternalStore(onVisibility, isVisible);
   const reported = useRef(new Set<string>());
+  const marked = useRef(0);
+  const [newestSeen, setNewestSeen] = useState(0);
   const unread = conversation?.unreadCount ?? 0;
+  const readSeq = conversation?.readSeq ?? 0;
   const conversationId = conversation?.conversationId;
 
   useEffect(() => {
-    if (visible && conversationId && unread > 0) client.conversations.markRead({ conversationId }).catch(() => {});
-  }, [client, visible, conversationId, unread]);
-
-  useEffect(() => {
     if (!visible) return;
-    const ids = items
-      .filter((m) => m.fromUid !== client.uid && m.setting.receipt && !m.extra.revoked && m.messageSeq > 0)
-      .map((m) => m.messageId)
-      .filter((id) => !reported.current.has(id));
+    const seen = items.filter((m) => m.messageSeq > 0 && onScreen.has(m.messageId));
+    const newest = Math.max(0, ...seen.map((m) => m.messageSeq));
+    setNewestSeen((n) => Math.max(n, newest));
+    if (conversationId && unread > 0 && newest > Math.max(readSeq, marked.current)) {
+      marked.current = newest;
+      client.conversations.markRead({ conversationId }, newest).catch(() => {
+        marked.current = 0; // offline, say: the next change tries again
+      });
+    }
+    const ids = seen
+      .filter((m) => m.fromUid !== client.uid && m.setting.receipt && !m.extra.revoked && !reported.current.has(m.messageId))
+      .map((m) => m.messageId);
     for (const id of ids) reported.current.add(id);
     for (let i = 0; i < ids.length; i += 100) client.messages.readReceipt(ids.slice(i, i + 100)).catch(() => {});
-  }, [client, visible, items]);
+  }, [client, visible, items, onScreen, conversationId, unread, readSeq]);
+
+  return newestSeen;
 }

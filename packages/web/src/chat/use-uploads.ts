@@ -1,17 +1,11 @@
 import type { ChannelAddress } from '@parley/client';
-import type { Payload } from '@parley/protocol';
-import { useCallback, useState } from 'react';
+import { useCallback } from 'react';
 import { useApp } from '../app-context';
 import { useToast } from '../ui/toast';
+import { attachmentPayload, formatBytes, isShownImage } from './attachment';
+import type { HistoryWindow } from './history-window';
 
-export interface PendingUpload {
-  id: string;
-  preview: string;
-  /** 0..1 of the bytes sent. */
-  progress: number;
-}
-
-const sizeOf = (url: string): Promise<{ width: number; height: number }> =>
+const pixelsOf = (url: string): Promise<{ width: number; height: number }> =>
   new Promise((resolve) => {
     const img = new Image();
     img.onload = () => resolve({ width: img.naturalWidth, height: img.naturalHeight });
@@ -19,35 +13,39 @@ const sizeOf = (url: string): Promise<{ width: number; height: number }> =>
     img.src = url;
   });
 
-/** Images: a local preview with the upload's progress, then an image message carrying the file's url and size. */
-export function useUploads(address: ChannelAddress, beforeSend: () => unknown) {
+/**
+ * Sending files (picked, pasted or dropped): a placeholder with the upload's progress (and the picture,
+ * for an image), then a message that takes its place: an image, or a file with its name and size.
+ * Files over the server's size limit are refused here, before any byte is sent; the server refuses
+ * types it does not accept, and the toast says why.
+ */
+export function useUploads(address: ChannelAddress, history: HistoryWindow) {
   const { client } = useApp();
   const toast = useToast();
-  const [pending, setPending] = useState<PendingUpload[]>([]);
 
-  const send = useCallback(
+  return useCallback(
     async (file: File) => {
+      const limit = client.limits?.uploadMaxBytes;
+      if (limit !== undefined && file.size > limit) {
+        toast(`${file.name} is ${formatBytes(file.size)}; files are limited to ${formatBytes(limit)}.`);
+        return;
+      }
       const id = crypto.randomUUID();
-      const preview = URL.createObjectURL(file);
-      const update = (progress: number) => setPending((all) => all.map((u) => (u.id === id ? { ...u, progress } : u)));
-      setPending((all) => [...all, { id, preview, progress: 0 }]);
+      const preview = isShownImage(file.type) ? URL.createObjectURL(file) : undefined;
+      history.startUpload({ id, name: file.name, size: file.size, preview, progress: 0 });
       try {
-        const { width, height } = await sizeOf(preview);
-        const uploaded = await client.upload(file, file.name, { onProgress: update });
-        await beforeSend();
-        await client.messages.send(
-          address,
-          { type: 2, url: uploaded.url, width, height, size: uploaded.size, name: uploaded.name } as Payload,
-          { setting: { receipt: true } },
-        );
+        const pixels = preview ? await pixelsOf(preview) : undefined;
+        const uploaded = await client.upload(file, file.name, { onProgress: (progress) => history.updateUpload(id, { progress }) });
+        if (history.get().hasNewer) await history.openLatest();
+        history.updateUpload(id, { url: uploaded.url });
+        await client.messages.send(address, attachmentPayload(uploaded, pixels), { setting: { receipt: true } });
       } catch (err) {
-        toast(`Sending the image failed: ${err instanceof Error ? err.message : String(err)}`);
+        toast(`Sending ${file.name} failed: ${err instanceof Error ? err.message : String(err)}`);
       } finally {
-        setPending((all) => all.filter((u) => u.id !== id));
-        URL.revokeObjectURL(preview);
+        history.endUpload(id);
+        if (preview) URL.revokeObjectURL(preview);
       }
     },
-    [client, address, toast, beforeSend],
+    [client, address, history, toast],
   );
-  return { pending, send };
 }

@@ -2,24 +2,42 @@ import type { Conversation } from '@parley/protocol';
 import { useApp } from '../app-context';
 import { useDisplayName } from '../groups/group-directory';
 import { Avatar } from '../ui/Avatar';
+import { NoteIcon, PinIcon } from '../ui/icons';
 import { listTime } from '../ui/time';
 import { ConversationMenu } from './ConversationMenu';
 import { previewOf } from './preview';
 
-export function ConversationItem({ conversation: c, active, onOpen }: { conversation: Conversation; active: boolean; onOpen: () => void }) {
+/** `tabbable`: the one row of the list that Tab reaches (the arrows move between rows, see ConversationList). */
+export function ConversationItem({
+  conversation: c,
+  active,
+  tabbable,
+  onOpen,
+}: {
+  conversation: Conversation;
+  active: boolean;
+  tabbable: boolean;
+  onOpen: () => void;
+}) {
   const { me, groups } = useApp();
   const name = useDisplayName(groups, c);
   const mention = c.mentionedMe && c.unreadCount > 0;
   return (
     <li className={`conversation${active ? ' active' : ''}${c.isPinned ? ' pinned' : ''}`} data-conversation-id={c.conversationId}>
-      <button type="button" className="conversation-open" onClick={onOpen} aria-current={active ? 'true' : undefined}>
+      <button
+        type="button"
+        className="conversation-open"
+        onClick={onOpen}
+        aria-current={active ? 'true' : undefined}
+        tabIndex={tabbable ? 0 : -1}
+      >
         <Avatar id={c.conversationId} label={name} />
         <span className="conversation-body">
           <span className="conversation-top">
             <span className="conversation-name">{name}</span>
             {c.isPinned && (
               <span className="pin" role="img" aria-label="Pinned">
-                📌
+                <PinIcon size={13} />
               </span>
             )}
             <time className="conversation-time">{listTime(c.updateTime)}</time>
@@ -30,13 +48,18 @@ export function ConversationItem({ conversation: c, active, onOpen }: { conversa
             {c.unreadCount > 0 && (
               <span className="badge" title={`${c.unreadCount} unread`}>
                 {c.unreadCount > 99 ? '99+' : c.unreadCount}
+                <span className="visually-hidden"> unread</span>
               </span>
             )}
           </span>
-          {c.ext && <span className="conversation-note">📝 {c.ext}</span>}
+          {c.ext && (
+            <span className="conversation-note">
+              <NoteIcon size={12} /> {c.ext}
+            </span>
+          )}
         </span>
       </button>
-      <ConversationMenu conversation={c} />
+      <ConversationMenu conversation={c} tabIndex={tabbable ? 0 : -1} />
     </li>
   );
 }

@@ -2,16 +2,21 @@ import type { Conversation } from '@parley/protocol';
 import { useState } from 'react';
 import { useApp } from '../app-context';
 import { AddMembersDialog } from '../groups/AddMembersDialog';
+import { MembersDialog } from '../groups/MembersDialog';
 import { Menu, type MenuItem } from '../ui/Menu';
 import { useAction } from '../ui/toast';
+import { isGroup } from './address';
 import { DeleteConversationDialog } from './DeleteConversationDialog';
 import { NoteDialog } from './NoteDialog';
 
-type Dialog = 'note' | 'delete' | 'members' | undefined;
+type Dialog = 'note' | 'delete' | 'members' | 'add-members' | undefined;
 
-/** Pin, mark read, the private note, add members (groups) and delete: the same menu in the list and the chat header. */
-export function ConversationMenu({ conversation: c }: { conversation: Conversation }) {
-  const { client } = useApp();
+/**
+ * Pin, mark read, the private note, members (groups: the list, add in development mode, leave) and
+ * delete: the same menu in the list and the chat header.
+ */
+export function ConversationMenu({ conversation: c, tabIndex }: { conversation: Conversation; tabIndex?: number }) {
+  const { client, mode } = useApp();
   const act = useAction();
   const [dialog, setDialog] = useState<Dialog>();
   const ref = { conversationId: c.conversationId };
@@ -19,16 +24,18 @@ export function ConversationMenu({ conversation: c }: { conversation: Conversati
     { label: c.isPinned ? 'Unpin' : 'Pin to top', onSelect: () => act('Pin', () => client.conversations.pin(ref, !c.isPinned)) },
     { label: 'Mark as read', onSelect: () => act('Mark as read', () => client.conversations.markRead(ref)) },
     { label: c.ext ? 'Edit private note' : 'Add private note', onSelect: () => setDialog('note') },
-    ...(c.channelType === 2 ? [{ label: 'Add members', onSelect: () => setDialog('members') }] : []),
+    ...(isGroup(c) ? [{ label: 'Members', onSelect: () => setDialog('members') }] : []),
+    ...(c.channelType === 2 && mode === 'development' ? [{ label: 'Add members', onSelect: () => setDialog('add-members') }] : []),
     { label: 'Delete conversation', danger: true, onSelect: () => setDialog('delete') },
   ];
   const close = () => setDialog(undefined);
   return (
     <>
-      <Menu label="Conversation actions" items={items} />
+      <Menu label="Conversation actions" items={items} tabIndex={tabIndex} />
       {dialog === 'note' && <NoteDialog conversation={c} onClose={close} />}
       {dialog === 'delete' && <DeleteConversationDialog conversation={c} onClose={close} />}
-      {dialog === 'members' && <AddMembersDialog groupId={c.channelId} onClose={close} />}
+      {dialog === 'members' && <MembersDialog group={c} onClose={close} />}
+      {dialog === 'add-members' && <AddMembersDialog groupId={c.channelId} onClose={close} />}
     </>
   );
 }

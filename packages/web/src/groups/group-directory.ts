@@ -5,6 +5,8 @@ import { type GroupInfo, getGroup } from '../session/api';
 export class GroupDirectory {
   private readonly known = new Map<string, GroupInfo | 'loading' | 'unknown'>();
   private readonly listeners = new Set<() => void>();
+  /** Groups you are leaving or left: a read would be refused (403), so none is made. */
+  private readonly left = new Set<string>();
   private version = 0;
 
   constructor(private readonly token: () => string) {}
@@ -27,7 +29,13 @@ export class GroupDirectory {
     this.changed();
   }
 
+  setLeft(groupId: string, left: boolean): void {
+    if (left) this.left.add(groupId);
+    else this.left.delete(groupId);
+  }
+
   async refresh(groupId: string): Promise<void> {
+    if (this.left.has(groupId)) return;
     this.known.set(groupId, 'loading');
     try {
       this.known.set(groupId, await getGroup(this.token(), groupId));

@@ -2,8 +2,11 @@ import { type FormEvent, useState } from 'react';
 import { isUid, UID_RULE } from '../users/uids';
 import { ApiError, devLogin, type ServerMode } from './api';
 
-/** Development: any uid signs in (the server creates the user). Production: a token from your own backend. */
-export function Login({ mode, notice, onToken }: { mode: ServerMode; notice?: string; onToken: (token: string) => void }) {
+/**
+ * Development: any uid signs in (the server creates the user). Production: a token from your own backend
+ * (its uid is learnt on connecting).
+ */
+export function Login({ mode, notice, onToken }: { mode: ServerMode; notice?: string; onToken: (token: string, uid?: string) => void }) {
   const [value, setValue] = useState('');
   const [error, setError] = useState(notice ?? '');
   const [busy, setBusy] = useState(false);
@@ -16,7 +19,8 @@ export function Login({ mode, notice, onToken }: { mode: ServerMode; notice?: st
     if (!dev && !input) return setError('Paste a token');
     setBusy(true);
     try {
-      onToken(dev ? await devLogin(input) : input);
+      if (dev) onToken(await devLogin(input), input);
+      else onToken(input);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     } finally {

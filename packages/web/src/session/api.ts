@@ -1,3 +1,5 @@
+import { loadSession } from './session';
+
 /** The REST calls the app makes beside the SDK's WebSocket: server mode, dev login and groups. */
 
 export const serverUrl = (): string => location.origin;
@@ -11,7 +13,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<T> {
+export async function call<T>(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<T> {
   const headers: Record<string, string> = {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -32,9 +34,22 @@ async function call<T>(method: string, path: string, options: { token?: string; 
 
 export type ServerMode = 'development' | 'production';
 
+const MODE_KEY = 'parley.mode';
+
+/**
+ * The server's mode. While the server cannot be reached, a signed-in user still opens the app (from its
+ * cache, reconnecting) in the mode this browser saw last.
+ */
 export async function serverMode(): Promise<ServerMode> {
-  const health = await call<{ mode: ServerMode }>('GET', '/healthz');
-  return health.mode;
+  try {
+    const { mode } = await call<{ mode: ServerMode }>('GET', '/healthz');
+    localStorage.setItem(MODE_KEY, mode);
+    return mode;
+  } catch (err) {
+    const known = localStorage.getItem(MODE_KEY);
+    if (loadSession() && (known === 'development' || known === 'production')) return known;
+    throw err;
+  }
 }
 
 export async function devLogin(uid: string): Promise<string> {

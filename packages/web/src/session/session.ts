@@ -1,6 +1,11 @@
-/** Who is signed in, kept in localStorage so a reload (or a new tab) stays signed in. */
+/**
+ * Who is signed in, kept in localStorage so a reload (or a new tab) stays signed in. `uid` names the
+ * user's local cache (IndexedDB); a production token is pasted without it, so it is learnt on the
+ * first connection.
+ */
 export interface Session {
   token: string;
+  uid?: string;
 }
 
 const KEY = 'parley.session';
@@ -9,7 +14,8 @@ export function loadSession(): Session | undefined {
   try {
     const raw = localStorage.getItem(KEY);
     const parsed = raw ? (JSON.parse(raw) as Partial<Session>) : undefined;
-    return typeof parsed?.token === 'string' ? { token: parsed.token } : undefined;
+    if (typeof parsed?.token !== 'string') return undefined;
+    return typeof parsed.uid === 'string' ? { token: parsed.token, uid: parsed.uid } : { token: parsed.token };
   } catch {
     return undefined;
   }

@@ -8,7 +8,8 @@ export function Avatar({ id, label, size = 40 }: { id: string; label: string; si
       .slice(0, 2)
       .toUpperCase() || '#';
   return (
-    <span className="avatar" aria-hidden="true" style={{ width: size, height: size, background: `hsl(${hash % 360} 55% 48%)` }}>
+    // OKLCH: one lightness for every hue, dark enough for white initials (4.5:1), where HSL's yellows and greens were too light.
+    <span className="avatar" aria-hidden="true" style={{ width: size, height: size, background: `oklch(50% 0.13 ${hash % 360})` }}>
       {initials}
     </span>
   );

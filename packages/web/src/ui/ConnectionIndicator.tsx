@@ -3,9 +3,13 @@ import type { ConnectionStatus } from '@parley/client';
 const labels: Record<ConnectionStatus, string> = {
   connected: 'Online',
   connecting: 'Connecting…',
-  disconnected: 'Offline, reconnecting…',
+  reconnecting: 'Offline, reconnecting…',
+  disconnected: 'Offline',
   tokenExpired: 'Session expired',
-  kicked: 'Signed out on this device',
+  banned: 'Banned',
+  erased: 'Account erased',
+  kicked: 'Signed out',
+  replaced: 'Signed in elsewhere',
   closed: 'Closed',
 };
 

@@ -60,7 +60,7 @@ export class TokenService {
     }
     const standing = await this.standingOf?.(uid);
     if (standing?.revokedUpTo !== undefined && issuedAt <= standing.revokedUpTo)
-      throw new ParleyError('auth.invalid_token', 'The token was revoked: its account was erased');
+      throw new ParleyError('auth.invalid_token', 'The token was revoked (its account was erased, or its tokens revoked)');
     if (standing && standing.bannedAt > 0) throw new ParleyError('auth.banned');
     return { uid, expiresAt };
   }

@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import type { Storage } from '../../ports/storage/index.js';
 import type { MessageService } from '../messages/message-service.js';
 import type { UserService } from '../users/user-service.js';
-import type { GroupService } from './group-service.js';
+import { type GroupService, toGroup } from './group-service.js';
 import type { MemberGroups } from './member-groups.js';
 
 export interface DevGroupsDeps {
@@ -38,7 +38,7 @@ export function newGroupId(): string {
 
 /**
  * What the web app lets its users do with groups in development mode, where no app server exists
- * to call the admin API: create a group, add people. Like dev login, unknown uids become users.
+ * to call the admin API: create a group, add people, leave. Like dev login, unknown uids become users.
  * Each action posts a notice as the acting user through the real send path, so the group moves up
  * (or appears) in every member's conversation list at once, with nothing unread.
  */
@@ -66,6 +66,20 @@ export class DevGroups {
     // Adding only members already there changed nothing, so there is nothing to announce.
     if (result.added.length) await this.notice(caller, result.group, `${caller} added ${result.added.join(', ')}`);
     return result;
+  }
+
+  /**
+   * The caller leaves: the notice goes first, while they may still send, so every member (the
+   * leaver's other devices too) sees who left. The owner cannot leave, as with the admin API.
+   */
+  async leave(caller: string, groupId: string): Promise<Group> {
+    const record = await this.deps.memberGroups.requireMembership(caller, groupId);
+    if (record.ownerUid === caller) {
+      throw new ParleyError('group.owner_cannot_leave', 'You own this group: its owner cannot leave it');
+    }
+    // A dismissed group refuses every send; leaving it is still allowed, silently.
+    if (!record.dismissed) await this.notice(caller, toGroup(record), `${caller} left the group`);
+    return (await this.deps.groups.removeMembers(groupId, [caller])).group;
   }
 
   private async createGroup(caller: string, body: DevGroupCreateBody, members: string[]): Promise<Group> {

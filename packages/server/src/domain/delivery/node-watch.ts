@@ -13,6 +13,7 @@ const AliveEvent = 'node.alive';
 export class NodeWatch {
   private readonly lastSeen = new Map<string, number>();
   private readonly timer: ReturnType<typeof setInterval>;
+  private readonly diedHandlers: Array<(node: string) => void> = [];
 
   constructor(
     private readonly router: DeliveryRouter,
@@ -31,13 +32,20 @@ export class NodeWatch {
   tick(): void {
     this.router.broadcast(AliveEvent, this.router.nodeName);
     const now = this.clock();
-    let died = false;
+    const died: string[] = [];
     for (const [node, seen] of this.lastSeen) {
       if (now - seen < this.deadAfterMs) continue;
       this.lastSeen.delete(node);
-      died = true;
+      died.push(node);
     }
-    if (died) this.router.requestResync();
+    if (died.length === 0) return;
+    this.router.requestResync();
+    for (const node of died) for (const handler of this.diedHandlers) handler(node);
+  }
+
+  /** Called with the node's name (`DeliveryRouter.nodeName`) when one falls silent. */
+  onNodeDied(handler: (node: string) => void): void {
+    this.diedHandlers.push(handler);
   }
 
   /** Nodes heard from lately (tests). */

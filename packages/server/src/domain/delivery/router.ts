@@ -7,6 +7,8 @@ import type { Recipient } from './recipient.js';
 const MembershipEvent = 'membership';
 /** Every node holding a connection of the user closes it (their account was erased). */
 const DisconnectEvent = 'disconnect';
+/** Every node holding matching connections of the user closes them, after a `session.kicked` push. */
+const KickEvent = 'kick';
 /** Every node listens here for news about the cluster as a whole. */
 const ClusterTopic = 'cluster';
 /** A node is back on the bus after losing it: what it published meanwhile never reached the others. */
@@ -20,6 +22,21 @@ export interface MembershipChange {
    * after it that reached the channel before the node's subscription held (see `catchUpAfterJoin`).
    */
   afterSeq?: number;
+}
+
+/** Which of a user's connections a kick closes, and how. */
+export interface KickOrder {
+  /** Only this device (any flag); all of the user's without it. */
+  deviceId?: string;
+  /** Only devices with this flag. */
+  deviceFlag?: number;
+  /** Only connections that signed in before this time (ms): a newer login is never the one kicked. */
+  before?: number;
+  /** Never this connection (the login that caused the kick). */
+  except?: string;
+  /** `session.kicked`'s reason. */
+  reason: string;
+  code: number;
 }
 
 /** The stored message a push is about: only users who may see it receive the push. */
@@ -161,6 +178,26 @@ export class DeliveryRouter {
     this.bus.publish(userTopic(uid), { kind: 'control', event: DisconnectEvent, data: { code, reason } });
   }
 
+  /**
+   * Closes the user's connections that match `order`, on every node (at most once, as every bus
+   * message), each after a `session.kicked` push saying why. This node's own at once.
+   */
+  kick(uid: string, order: KickOrder): void {
+    this.kickLocal(uid, order);
+    this.bus.publish(userTopic(uid), { kind: 'control', event: KickEvent, data: order });
+  }
+
+  private kickLocal(uid: string, order: KickOrder): void {
+    for (const r of [...(this.byUser.get(uid) ?? [])]) {
+      if (r.connectionId === order.except) continue;
+      if (order.deviceId !== undefined && r.deviceId !== order.deviceId) continue;
+      if (order.deviceFlag !== undefined && r.deviceFlag !== order.deviceFlag) continue;
+      if (order.before !== undefined && (r.connectedAt ?? 0) >= order.before) continue;
+      r.sendText(renderPush(EventName.SessionKicked, { reason: order.reason, deviceId: r.deviceId, deviceFlag: r.deviceFlag }));
+      r.close(order.code, order.reason);
+    }
+  }
+
   private closeLocal(uid: string, code: number, reason: string): void {
     for (const r of [...(this.byUser.get(uid) ?? [])]) r.close(code, reason);
   }
@@ -217,6 +254,7 @@ export class DeliveryRouter {
     if (message.kind === 'control') {
       if (message.event === MembershipEvent && topic.startsWith('user.'))
         this.applyMembership(topic.slice(5), message.data as MembershipChange);
+      if (message.event === KickEvent && topic.startsWith('user.')) this.kickLocal(topic.slice(5), message.data as KickOrder);
       if (message.event === DisconnectEvent && topic.startsWith('user.')) {
         const { code, reason } = message.data as { code: number; reason: string };
         this.closeLocal(topic.slice(5), code, reason);

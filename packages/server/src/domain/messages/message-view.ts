@@ -1,4 +1,5 @@
 import { ChannelType, jsonShapeProblem, type Message, type MessageHeader, type MessageSetting, type Payload } from '@parley/protocol';
+import { UNTOUCHED_EXTRA } from '@parley/protocol/constants';
 import type { StoredMessage } from '../../ports/storage/index.js';
 import { peerOf } from '../channels/person-channel.js';
 
@@ -11,16 +12,7 @@ export interface MessageMeta {
   entities?: Message['entities'];
 }
 
-const NO_EXTRA: Message['extra'] = {
-  revoked: false,
-  revoker: null,
-  revokedAt: null,
-  editedAt: null,
-  editedPayload: null,
-  readCount: 0,
-  unreadCount: 0,
-};
-const NO_EXTRA_JSON = JSON.stringify(NO_EXTRA);
+const NO_EXTRA_JSON = JSON.stringify(UNTOUCHED_EXTRA);
 
 /**
  * Deeper than this, JSON.stringify could overflow the stack while answering. The edge refuses such

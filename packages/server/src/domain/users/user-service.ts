@@ -7,11 +7,18 @@ export class UserService {
   constructor(
     private readonly storage: Storage,
     private readonly tokens: TokenService,
+    /** Told when a name or avatar may have changed (presence followers get `user.updated`). */
+    private readonly onProfileChanged: (user: User) => void = () => {},
   ) {}
 
   async upsert(uid: string, patch: UserPatch): Promise<User> {
     if (uid === SYSTEM_UID) throw new ParleyError('user.reserved_id', `"${SYSTEM_UID}" is the system sender`);
-    return this.storage.users.upsert(uid, patch, Date.now());
+    return this.changed(patch, await this.storage.users.upsert(uid, patch, Date.now()));
+  }
+
+  private changed(patch: UserPatch, user: User): User {
+    if (patch.name !== undefined || patch.avatar !== undefined) this.onProfileChanged(user);
+    return user;
   }
 
   /** Registers or updates many users in one transaction. */
@@ -22,7 +29,12 @@ export class UserService {
 
   async update(uid: string, patch: UserPatch): Promise<User> {
     await this.require(uid);
-    return this.storage.users.upsert(uid, patch, Date.now());
+    return this.changed(patch, await this.storage.users.upsert(uid, patch, Date.now()));
+  }
+
+  /** What `viewer` may see of these users (PARLEY_PROFILES_VISIBLE), in the order asked. */
+  profiles(viewer: string, uids: readonly string[], everyone: boolean) {
+    return this.storage.users.profiles(viewer, uids, everyone);
   }
 
   async require(uid: string): Promise<User> {

@@ -4,14 +4,17 @@ import path from 'node:path';
 import { eventually } from '@parley/test-kit/eventually';
 import { httpCall } from '@parley/test-kit/http';
 import { describePostgres, openTestPostgresNodes } from '@parley/test-kit/postgres';
+import { TestClient } from '@parley/test-kit/ws-client';
 import { expect, it } from 'vitest';
+import { MemoryHub } from '../../adapters/bus/memory.js';
 import { type ParleyServer, startServer } from '../../app.js';
 import { loadConfig } from '../../config.js';
 import { documentedVerify, WebhookReceiver } from '../../test-support/webhook-receiver.js';
 
 /**
- * Two server nodes on one PostgreSQL database, both delivering webhooks to one receiver while
- * messages are sent through both: every event arrives once, from whichever node leased its lane.
+ * Two server nodes on one PostgreSQL database and one bus (in process), both delivering webhooks to
+ * one receiver while messages are sent through both: every event arrives once, from whichever node
+ * leased its lane; and a recipient connected to the other node is not offline.
  */
 const SECRET = 'webhook-nodes-test-secret';
 const users = ['n0', 'n1', 'n2', 'n3'];
@@ -23,6 +26,8 @@ await describePostgres('webhooks on two PostgreSQL nodes', () => {
     const stores = await openTestPostgresNodes(2);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-nodes-'));
     const nodes: ParleyServer[] = [];
+    const hub = new MemoryHub();
+    let connected: TestClient | undefined;
     try {
       for (const [i, storage] of stores.entries()) {
         const config = loadConfig({
@@ -36,7 +41,7 @@ await describePostgres('webhooks on two PostgreSQL nodes', () => {
           PARLEY_WEBHOOK_SECRET: SECRET,
           PARLEY_WEBHOOK_BATCH_EVENTS: '5',
         });
-        nodes.push(await startServer(config, { storage }));
+        nodes.push(await startServer(config, { storage, bus: hub.bus() }));
       }
       const [first] = nodes as [ParleyServer];
       const secret = first.ctx.config.appSecret;
@@ -86,7 +91,24 @@ await describePostgres('webhooks on two PostgreSQL nodes', () => {
       );
       expect(delivered.reduce((a, b) => a + b)).toBe(receiver.events.length);
       console.log(`webhooks on two nodes: ${receiver.events.length} events in ${receiver.posts} POSTs, by node: ${delivered.join(' / ')}`);
+
+      // n1 connected to the second node only: a message stored by the first is no push for them.
+      const second = nodes[1] as ParleyServer;
+      connected = await TestClient.connect(`${second.url.replace('http', 'ws')}/v1/ws`, tokens[1], 'phone');
+      await eventually(() => first.ctx.presence.directory.isOnline('n1'));
+      const toOnline = await httpCall(first.url, 'POST', '/v1/messages', {
+        token: tokens[0],
+        body: { channelId: 'n1', channelType: 1, clientMsgNo: 'to-online', payload: { type: 1, content: 'there?' } },
+      });
+      const toOffline = await httpCall(first.url, 'POST', '/v1/messages', {
+        token: tokens[0],
+        body: { channelId: 'n2', channelType: 1, clientMsgNo: 'to-offline', payload: { type: 1, content: 'there?' } },
+      });
+      await eventually(() => receiver.ofType('message.offline').some((e) => e.data.messageId === toOffline.body.messageId));
+      await eventually(() => receiver.ofType('message.sent').some((e) => e.data.messageId === toOnline.body.messageId));
+      expect(receiver.ofType('message.offline').filter((e) => e.data.messageId === toOnline.body.messageId)).toEqual([]);
     } finally {
+      await connected?.close();
       for (const node of nodes) await node.close();
       await Promise.all(stores.map((s) => s.close()));
       await receiver.close();

@@ -2,6 +2,7 @@ import type { ChannelStore } from './channels.js';
 import type { ConversationStore } from './conversations.js';
 import type { MessageStateStore } from './message-state.js';
 import type { MessageStore } from './messages.js';
+import type { PresenceStore } from './presence.js';
 import type { RetentionStore } from './retention.js';
 import type { SyncOnceStore } from './sync-once.js';
 import type { UserDataStore } from './user-data.js';
@@ -14,6 +15,7 @@ export { isListedRow } from './conversations.js';
 export type * from './message-state.js';
 export { refKey } from './message-state.js';
 export type * from './messages.js';
+export type * from './presence.js';
 export type * from './retention.js';
 export { channelRefKey, cutoffOf, DAY_MS, EXPIRY_MARGIN_MS, effectiveDays, NO_FLOOR } from './retention.js';
 export type * from './sync-once.js';
@@ -58,6 +60,7 @@ export interface Storage {
   readonly userData: UserDataStore;
   /** Webhook events waiting to be delivered, and the webhook's URL as the admin API set it. */
   readonly webhookOutbox: WebhookOutboxStore;
+  readonly presence: PresenceStore;
   /**
    * Records per kind (a SQL adapter: rows per table), for tests to prove how many records an
    * operation wrote: the contract sums the values around a commit and reads `messages` by name.

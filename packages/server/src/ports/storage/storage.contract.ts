@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageMaker, p2pFanout } from './contract-fixtures.js';
 import { type ConversationRow, type Fanout, isListedRow, refKey, type Storage } from './index.js';
+import { runPresenceContract } from './presence.contract.js';
 import { runRetentionContract } from './retention.contract.js';
 import { runConcurrencyContract } from './storage-concurrency.contract.js';
 import { runSyncOnceContract } from './sync-once.contract.js';
@@ -38,6 +39,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
   runRetentionContract(name, open, openNodes);
   runUserDataContract(name, open);
   runWebhookOutboxContract(name, open, openNodes);
+  runPresenceContract(name, open);
   describe(`storage contract: ${name}`, () => {
     let store: Storage;
     const now = 1_700_000_000_000;
@@ -116,7 +118,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
           now,
         );
         const g = { channelType: 2 as const, channelId: 'ban-g' };
-        expect(await store.users.tokenStanding('ban-x')).toEqual({ erasedAt: undefined, bannedAt: 0 });
+        expect(await store.users.tokenStanding('ban-x')).toEqual({ erasedAt: undefined, bannedAt: 0, tokensRevokedAt: 0 });
 
         expect(await store.users.setBanned('ban-x', true, now + 10)).toMatchObject({
           uid: 'ban-x',
@@ -126,7 +128,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         });
         expect(await store.users.setBanned('ban-x', true, now + 20)).toMatchObject({ bannedAt: now + 10 });
         expect(await store.users.get('ban-x')).toMatchObject({ bannedAt: now + 10 });
-        expect(await store.users.tokenStanding('ban-x')).toEqual({ erasedAt: undefined, bannedAt: now + 10 });
+        expect(await store.users.tokenStanding('ban-x')).toEqual({ erasedAt: undefined, bannedAt: now + 10, tokensRevokedAt: 0 });
         expect(await store.users.personSendFacts('ban-x', 'a')).toEqual({ peerExists: true, blockedByPeer: false, senderBanned: true });
         // Only the sender's ban counts: sending to a banned user is the peer's business.
         expect(await store.users.personSendFacts('a', 'ban-x')).toEqual({ peerExists: true, blockedByPeer: false, senderBanned: false });
@@ -134,7 +136,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         expect(await store.channels.groupSendFacts(g, 'a')).toMatchObject({ senderBanned: false });
 
         expect(await store.users.setBanned('ban-x', false, now + 30)).toMatchObject({ bannedAt: 0, updatedAt: now });
-        expect(await store.users.tokenStanding('ban-x')).toEqual({ erasedAt: undefined, bannedAt: 0 });
+        expect(await store.users.tokenStanding('ban-x')).toEqual({ erasedAt: undefined, bannedAt: 0, tokensRevokedAt: 0 });
         expect((await store.users.personSendFacts('ban-x', 'a')).senderBanned).toBe(false);
         expect((await store.channels.groupSendFacts(g, 'ban-x')).senderBanned).toBe(false);
         // Unbanning an unbanned user changes nothing; a new ban starts a new time.
@@ -146,13 +148,22 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
       it('bans nobody unknown, and reads an erasure and a ban for a token check in one answer', async () => {
         expect(await store.users.setBanned('ban-ghost', true, now)).toBeUndefined();
         expect(await store.users.get('ban-ghost')).toBeUndefined();
-        expect(await store.users.tokenStanding('ban-ghost')).toEqual({ erasedAt: undefined, bannedAt: 0 });
+        expect(await store.users.tokenStanding('ban-ghost')).toEqual({ erasedAt: undefined, bannedAt: 0, tokensRevokedAt: 0 });
         expect((await store.users.personSendFacts('ban-ghost', 'a')).senderBanned).toBe(false);
         // An erased user: the record is gone with its ban, the erasure time stays.
         await store.users.upsert('ban-er', {}, now);
         await store.users.setBanned('ban-er', true, now + 1);
         await store.userData.beginErasure('ban-er', now + 5);
-        expect(await store.users.tokenStanding('ban-er')).toEqual({ erasedAt: now + 5, bannedAt: 0 });
+        expect(await store.users.tokenStanding('ban-er')).toEqual({ erasedAt: now + 5, bannedAt: 0, tokensRevokedAt: 0 });
+      });
+
+      it('revokes tokens up to a time that never moves back, and nobody unknown', async () => {
+        await store.users.upsert('rv-x', {}, now);
+        expect(await store.users.revokeTokens('rv-x', now + 10)).toBe(true);
+        expect(await store.users.revokeTokens('rv-x', now + 5)).toBe(true);
+        expect(await store.users.tokenStanding('rv-x')).toEqual({ erasedAt: undefined, bannedAt: 0, tokensRevokedAt: now + 10 });
+        expect(await store.users.revokeTokens('rv-ghost', now)).toBe(false);
+        expect(await store.users.get('rv-ghost')).toBeUndefined();
       });
 
       it('keeps blacklists idempotent and sorted', async () => {

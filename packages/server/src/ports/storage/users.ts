@@ -25,6 +25,8 @@ export interface PersonSendFacts {
 export interface TokenStanding {
   erasedAt: number | undefined;
   bannedAt: number;
+  /** Tokens issued at or before it are refused (`revokeTokens`); 0 when never revoked or not a user. */
+  tokensRevokedAt: number;
 }
 
 /**
@@ -69,6 +71,18 @@ export interface UserStore {
    * never erased; see UserDataStore.erasure) and their bannedAt (0 when not banned or not a user).
    */
   tokenStanding(uid: string): Promise<TokenStanding>;
+  /**
+   * Refuses every token of the user issued at or before `now` (see tokenStanding). Never moves the
+   * time back; false when the uid is unknown (nothing written).
+   */
+  revokeTokens(uid: string, now: number): Promise<boolean>;
+  /**
+   * The name and avatar of those of `uids` that exist and that `viewer` may see, in the order asked
+   * (duplicates once): with `everyone`, any user; otherwise the viewer themselves and users they share
+   * a 1:1 conversation (either side's) or a group or super group with. Costs an index probe per uid
+   * and per group of the viewer at most, never a scan.
+   */
+  profiles(viewer: string, uids: readonly string[], everyone: boolean): Promise<Array<{ uid: string; name: string; avatar: string }>>;
   /** Blocked uids of `ownerUid`, sorted. */
   blacklist(ownerUid: string): Promise<string[]>;
   /**

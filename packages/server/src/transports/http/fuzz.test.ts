@@ -56,6 +56,10 @@ function baseBodies(w: FuzzWorld): Record<string, Record<string, unknown>> {
     'POST /v1/admin/users/{uid}/blacklist/remove': { uids: ['fz-c'] },
     // Its uid comes from its OWN_PATH_PARAMS (below): a banned fuzz user would turn the rest of the run into refusals.
     'POST /v1/admin/users/{uid}/ban': { banned: true },
+    'POST /v1/admin/users/online': { uids: ['fz-b'] },
+    'POST /v1/users/batch': { uids: ['fz-b'] },
+    'PUT /v1/admin/users/{uid}/presence': { hidden: true },
+    'POST /v1/admin/users/{uid}/kick': { deviceId: 'd1' },
     // Its uid comes from its OWN_PATH_PARAMS (below): erasing the fuzz users would leave the rest of the run nobody to act as.
     'DELETE /v1/admin/users/{uid}': { erase: true },
     'POST /v1/admin/groups': { groupId: 'fz-new', channelType: 2, ownerUid: 'fz-a' },

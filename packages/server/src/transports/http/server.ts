@@ -9,6 +9,8 @@ import { installJsonParser } from './json-body.js';
 import { adminConsoleRoutes } from './routes/admin-console.js';
 import { adminGroupRoutes } from './routes/admin-groups.js';
 import { adminMessageRoutes } from './routes/admin-messages.js';
+import { adminPresenceRoutes } from './routes/admin-presence.js';
+import { adminSessionRoutes } from './routes/admin-sessions.js';
 import { adminUserDataRoutes } from './routes/admin-user-data.js';
 import { adminUserRoutes } from './routes/admin-users.js';
 import { adminWebhookRoutes } from './routes/admin-webhooks.js';
@@ -20,6 +22,7 @@ import { healthRoutes } from './routes/health.js';
 import { messageActionRoutes } from './routes/message-actions.js';
 import { messageRoutes } from './routes/messages.js';
 import { syncOnceRoutes } from './routes/sync-once.js';
+import { userRoutes } from './routes/users.js';
 import { webRoutes } from './routes/web.js';
 import type { TypedApp } from './routes.js';
 import { schemaCompiler } from './validation.js';
@@ -61,12 +64,15 @@ export async function createHttpServer(ctx: AppContext, options: HttpServerOptio
   // One hook per audience, run before the body is read: a route cannot be added without it.
   await app.register(async (clientApi) => {
     clientApi.addHook('onRequest', requireUser(ctx));
-    for (const routes of [messageRoutes, messageActionRoutes, syncOnceRoutes, conversationRoutes, groupRoutes]) routes(clientApi, ctx);
+    for (const routes of [messageRoutes, messageActionRoutes, syncOnceRoutes, conversationRoutes, groupRoutes, userRoutes])
+      routes(clientApi, ctx);
   });
   await app.register(async (adminApi) => {
     adminApi.addHook('onRequest', requireAdmin(ctx));
     for (const routes of [
       adminUserRoutes,
+      adminPresenceRoutes,
+      adminSessionRoutes,
       adminUserDataRoutes,
       adminGroupRoutes,
       adminMessageRoutes,

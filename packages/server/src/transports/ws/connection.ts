@@ -32,6 +32,7 @@ export class Connection implements Recipient, PendingWrites {
   uid = '';
   deviceId = '';
   deviceFlag = 0;
+  connectedAt = 0;
   authenticated = false;
   alive = true;
   closed = false;

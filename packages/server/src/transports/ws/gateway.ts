@@ -86,6 +86,7 @@ export class WsGateway {
       this.connections.delete(conn);
       if (conn.authenticated) {
         this.ctx.router.detach(conn);
+        this.ctx.presence.disconnected(conn);
         this.ctx.metrics.connections.dec();
       }
     });
@@ -138,7 +139,7 @@ export class WsGateway {
       }
       this.inFlight++;
       try {
-        conn.reply(frame.id, await method.handle(this.ctx, { uid: conn.uid, connectionId: conn.connectionId }, params));
+        conn.reply(frame.id, await method.handle(this.ctx, { uid: conn.uid, connectionId: conn.connectionId, connection: conn }, params));
       } finally {
         if (--this.inFlight === 0) this.idle?.();
       }
@@ -157,9 +158,12 @@ export class WsGateway {
     conn.uid = uid;
     conn.deviceId = params.deviceId ?? `anon-${conn.connectionId}`;
     conn.deviceFlag = params.deviceFlag ?? DeviceFlag.Web;
+    conn.connectedAt = Date.now();
     conn.authenticated = true;
     this.ctx.metrics.connections.inc();
+    this.ctx.presence.connected(conn, conn.connectedAt);
     await this.ctx.router.attach(conn);
+    if (this.ctx.config.singleDeviceFlags.includes(conn.deviceFlag)) this.ctx.sessions.replaceOlder(conn);
     timers.push(
       setTimeout(() => conn.close(CloseCode.TokenExpired, 'token expired'), Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - Date.now()))),
     );

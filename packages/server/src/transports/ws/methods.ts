@@ -14,6 +14,11 @@ import {
   MessageIdParams,
   MessageResult,
   PinParams,
+  PresenceSubscribeResult,
+  PresenceUids,
+  PresenceUnsubscribeResult,
+  ProfilesQuery,
+  ProfilesResult,
   ReactionParams,
   ReceiptParams,
   ReceiptResult,
@@ -26,15 +31,20 @@ import {
   SyncParams,
   SyncResult,
   TotalUnreadResult,
+  TypingParams,
+  TypingResult,
   UpdateExtParams,
 } from '@parley/protocol';
 import { type Static, type TSchema, Type } from 'typebox';
 import type { AppContext } from '../../app-context.js';
+import type { Recipient } from '../../domain/delivery/recipient.js';
 import { echoedClientMsgNo, invalidSendReason } from '../shared/send-validation.js';
 
 export interface Caller {
   uid: string;
   connectionId: string;
+  /** The connection itself, for what lasts as long as it does (presence subscriptions). */
+  connection: Recipient;
 }
 
 export interface Method<S extends TSchema = TSchema> {
@@ -172,6 +182,38 @@ export const methods: Record<string, Method> = {
     result: AckOnceResult,
     summary: 'You have these syncOnce messages: remove them for you, on every device (idempotent)',
     handle: (ctx, caller, params) => ctx.syncOnce.ack(caller.uid, params.messageIds),
+  }),
+  'presence.subscribe': method({
+    params: PresenceUids,
+    result: PresenceSubscribeResult,
+    summary: 'Follow these users: their current state now, presence.changed pushes on this connection until it closes',
+    handle: async (ctx, caller, params) => ({ users: await ctx.presence.subscribe(caller.connection, params.uids) }),
+  }),
+  'presence.unsubscribe': method({
+    params: PresenceUids,
+    result: PresenceUnsubscribeResult,
+    summary: 'Stop following these users on this connection',
+    handle: async (ctx, caller, params) => ({ subscribed: ctx.presence.unsubscribe(caller.connection, params.uids) }),
+  }),
+  'user.profiles': method({
+    params: ProfilesQuery,
+    result: ProfilesResult,
+    summary: 'Names and avatars of up to 100 users you may see (as POST /v1/users/batch)',
+    handle: async (ctx, caller, params) => ({
+      users: await ctx.users.profiles(caller.uid, params.uids, ctx.config.profilesVisible === 'all'),
+    }),
+  }),
+  'typing.start': method({
+    params: TypingParams,
+    result: TypingResult,
+    summary: 'You are typing in this chat: its other members online now get a typing push (repeat every few seconds while typing)',
+    handle: async (ctx, caller, params) => ({ forwarded: await ctx.typing.start(caller.uid, params) }),
+  }),
+  'typing.stop': method({
+    params: TypingParams,
+    result: TypingResult,
+    summary: 'You stopped typing: the others clear it at once (it also expires by itself)',
+    handle: async (ctx, caller, params) => ({ forwarded: await ctx.typing.stop(caller.uid, params) }),
   }),
   ping: method({
     params: Type.Object({}, { additionalProperties: false }),

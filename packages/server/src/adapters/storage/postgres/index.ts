@@ -6,6 +6,7 @@ import { postgresConversations } from './conversations.js';
 import { postgresMessageState } from './message-state.js';
 import { postgresMessages } from './messages.js';
 import { migrate } from './migrations.js';
+import { postgresPresence } from './presence.js';
 import { postgresRetention } from './retention.js';
 import { postgresSyncOnce } from './sync-once.js';
 import { postgresUserData } from './user-data.js';
@@ -48,6 +49,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     retention: postgresRetention(pool),
     userData: postgresUserData(pool),
     webhookOutbox: postgresWebhookOutbox(pool),
+    presence: postgresPresence(pool),
     async rowCounts() {
       const { rows } = await pool.query<Record<string, number>>(
         `SELECT ${STORAGE_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t}) AS ${t}`).join(', ')}`,

@@ -224,6 +224,13 @@ const migrations: readonly string[] = [
   // A constant default: PostgreSQL adds the column without rewriting the table.
   `
   ALTER TABLE users ADD COLUMN banned_at BIGINT NOT NULL DEFAULT 0;
+  `, // Presence: when the user's last device left (ms; 0: never seen), and whether they hide their presence.
+  `
+  ALTER TABLE users ADD COLUMN last_seen_at BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN presence_hidden BOOLEAN NOT NULL DEFAULT FALSE;
+  `, // Every token issued at or before it is refused (POST /v1/admin/users/{uid}/tokens/revoke); 0: never.
+  `
+  ALTER TABLE users ADD COLUMN tokens_revoked_at BIGINT NOT NULL DEFAULT 0;
   `,
   // Webhooks (docs/webhooks.md): events wait in the outbox, written in the transaction of what they
   // report, until delivered (then deleted) or given up on (moved to the dead letters). position is

@@ -117,15 +117,39 @@ export function postgresUsers(pool: Pool): UserStore {
     },
     async tokenStanding(uid) {
       // Every token check asks this: one prepared statement, one round trip.
-      const { rows } = await pool.query<{ erased_at: number | null; banned_at: number }>(
+      const { rows } = await pool.query<{ erased_at: number | null; banned_at: number; tokens_revoked_at: number }>(
         prepared(
-          `SELECT (SELECT erased_at FROM user_erasures WHERE uid = $1) AS erased_at,
-                  COALESCE((SELECT banned_at FROM users WHERE uid = $1), 0) AS banned_at`,
+          `SELECT (SELECT erased_at FROM user_erasures WHERE uid = $1) AS erased_at, COALESCE(u.banned_at, 0) AS banned_at,
+                  COALESCE(u.tokens_revoked_at, 0) AS tokens_revoked_at
+           FROM (SELECT 1) AS one LEFT JOIN users u ON u.uid = $1`,
           [uid],
         ),
       );
       const row = rows[0];
-      return { erasedAt: row?.erased_at ?? undefined, bannedAt: row?.banned_at ?? 0 };
+      return { erasedAt: row?.erased_at ?? undefined, bannedAt: row?.banned_at ?? 0, tokensRevokedAt: Number(row?.tokens_revoked_at ?? 0) };
+    },
+    async profiles(viewer, uids, everyone) {
+      const { rows } = await pool.query<{ uid: string; name: string; avatar: string }>(
+        prepared(
+          `SELECT u.uid, u.name, u.avatar FROM (SELECT uid, MIN(ord) AS ord FROM unnest($1::text[]) WITH ORDINALITY AS k(uid, ord) GROUP BY uid) AS k
+           JOIN users u ON u.uid = k.uid
+           WHERE $3::boolean OR u.uid = $2
+              OR EXISTS (SELECT 1 FROM conversations c WHERE c.uid = $2 AND c.conversation_id = 'p2p|' || u.uid)
+              OR EXISTS (SELECT 1 FROM conversations c WHERE c.uid = u.uid AND c.conversation_id = 'p2p|' || $2)
+              OR EXISTS (SELECT 1 FROM members mine JOIN members theirs
+                         ON theirs.channel_type = mine.channel_type AND theirs.channel_id = mine.channel_id AND theirs.uid = u.uid
+                         WHERE mine.uid = $2)
+           ORDER BY k.ord`,
+          [uids, viewer, everyone],
+        ),
+      );
+      return rows;
+    },
+    async revokeTokens(uid, now) {
+      const { rowCount } = await pool.query(
+        prepared('UPDATE users SET tokens_revoked_at = GREATEST(tokens_revoked_at, $1::bigint) WHERE uid = $2', [now, uid]),
+      );
+      return (rowCount ?? 0) > 0;
     },
     async blacklist(ownerUid) {
       const { rows } = await pool.query<{ blocked_uid: string }>(

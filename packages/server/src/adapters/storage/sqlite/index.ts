@@ -8,6 +8,7 @@ import { sqliteConversations } from './conversations.js';
 import { sqliteMessageState } from './message-state.js';
 import { sqliteMessages } from './messages.js';
 import { migrate } from './migrations.js';
+import { sqlitePresence } from './presence.js';
 import { sqliteRetention } from './retention.js';
 import { sqliteSyncOnce } from './sync-once.js';
 import { sqliteUserData } from './user-data.js';
@@ -45,6 +46,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     retention: sqliteRetention(db),
     userData: sqliteUserData(db),
     webhookOutbox: sqliteWebhookOutbox(db),
+    presence: sqlitePresence(db),
     async rowCounts() {
       const counts: Record<string, number> = {};
       for (const t of STORAGE_TABLES) counts[t] = db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;

@@ -198,6 +198,13 @@ const migrations: readonly string[] = [
   `, // A ban (ms; 0: none): tokens and sends of a banned user are refused, read with what is read anyway.
   `
   ALTER TABLE users ADD COLUMN banned_at INTEGER NOT NULL DEFAULT 0;
+  `, // Presence: when the user's last device left (ms; 0: never seen), and whether they hide their presence.
+  `
+  ALTER TABLE users ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN presence_hidden INTEGER NOT NULL DEFAULT 0;
+  `, // Every token issued at or before it is refused (POST /v1/admin/users/{uid}/tokens/revoke); 0: never.
+  `
+  ALTER TABLE users ADD COLUMN tokens_revoked_at INTEGER NOT NULL DEFAULT 0;
   `,
   // Webhooks (docs/webhooks.md): events wait in the outbox, written in the transaction of what they
   // report, until delivered (then deleted) or given up on (moved to the dead letters). position is

@@ -26,7 +26,19 @@ export function sqliteUsers(db: Database): UserStore {
     WHERE uid = @uid RETURNING *`);
   const standing = db.prepare(`
     SELECT (SELECT erased_at FROM user_erasures WHERE uid = @uid) AS erased_at,
-           COALESCE((SELECT banned_at FROM users WHERE uid = @uid), 0) AS banned_at`);
+           COALESCE((SELECT banned_at FROM users WHERE uid = @uid), 0) AS banned_at,
+           COALESCE((SELECT tokens_revoked_at FROM users WHERE uid = @uid), 0) AS tokens_revoked_at`);
+  const profiles = db.prepare(`
+    SELECT u.uid, u.name, u.avatar FROM (SELECT value AS uid, MIN(key) AS ord FROM json_each(@uids) GROUP BY value) AS k
+    JOIN users u ON u.uid = k.uid
+    WHERE @everyone = 1 OR u.uid = @viewer
+       OR EXISTS (SELECT 1 FROM conversations c WHERE c.uid = @viewer AND c.conversation_id = 'p2p|' || u.uid)
+       OR EXISTS (SELECT 1 FROM conversations c WHERE c.uid = u.uid AND c.conversation_id = 'p2p|' || @viewer)
+       OR EXISTS (SELECT 1 FROM members mine JOIN members theirs
+                  ON theirs.channel_type = mine.channel_type AND theirs.channel_id = mine.channel_id AND theirs.uid = u.uid
+                  WHERE mine.uid = @viewer)
+    ORDER BY k.ord`);
+  const revokeTokens = db.prepare('UPDATE users SET tokens_revoked_at = MAX(tokens_revoked_at, ?) WHERE uid = ?');
   const list = db.prepare('SELECT blocked_uid FROM blacklist WHERE owner_uid = ? ORDER BY blocked_uid').pluck();
   // One read transaction for all the sends of a turn: each statement outside one would open its own.
   const readFacts = db.transaction((keys: readonly { senderUid: string; peerUid: string }[]) =>
@@ -75,8 +87,18 @@ export function sqliteUsers(db: Database): UserStore {
       return row && toUser(row);
     },
     async tokenStanding(uid): Promise<TokenStanding> {
-      const row = standing.get({ uid }) as { erased_at: number | null; banned_at: number };
-      return { erasedAt: row.erased_at ?? undefined, bannedAt: row.banned_at };
+      const row = standing.get({ uid }) as { erased_at: number | null; banned_at: number; tokens_revoked_at: number };
+      return { erasedAt: row.erased_at ?? undefined, bannedAt: row.banned_at, tokensRevokedAt: row.tokens_revoked_at };
+    },
+    async profiles(viewer, uids, everyone) {
+      return profiles.all({ viewer, uids: JSON.stringify(uids), everyone: everyone ? 1 : 0 }) as Array<{
+        uid: string;
+        name: string;
+        avatar: string;
+      }>;
+    },
+    async revokeTokens(uid, now) {
+      return revokeTokens.run(now, uid).changes > 0;
     },
     async blacklist(ownerUid) {
       return list.all(ownerUid) as string[];

@@ -116,6 +116,49 @@ await describeEachBackend('development group actions', (backend) => {
     expect((await conversationOf(t, 'dg-alice', 'dg-crew')).lastMsg.messageSeq).toBe(2);
   });
 
+  it('lets a member leave: the notice reaches the others first, then the group is no longer theirs', async () => {
+    const t = server();
+    const alice = await devLogin(t, 'dg-alice');
+    const bob = await devLogin(t, 'dg-bob');
+    expect(
+      (await t.http('POST', '/v1/dev/groups', { token: alice, body: { groupId: 'dg-leave', members: ['dg-bob', 'dg-carol'] } })).status,
+    ).toBe(200);
+    await devLogin(t, 'dg-carol');
+    const carol = await t.connect('dg-carol');
+
+    const res = await t.http('POST', '/v1/dev/groups/dg-leave/leave', { token: bob });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ groupId: 'dg-leave', memberCount: 2, ownerUid: 'dg-alice' });
+    const pushed = await carol.waitForEvent('message.new', (m) => m.channelId === 'dg-leave' && m.fromUid === 'dg-bob');
+    expect(pushed.data).toMatchObject({ payload: notice('dg-bob left the group'), header: { redDot: false } });
+    const uids = (await t.adminOk('GET', '/groups/dg-leave/members')).members.map((m: { uid: string }) => m.uid);
+    expect(uids.sort()).toEqual(['dg-alice', 'dg-carol']);
+    expect((await t.http('GET', '/v1/groups/dg-leave', { token: bob })).body.code).toBe('conversation.forbidden');
+    const again = await t.http('POST', '/v1/dev/groups/dg-leave/leave', { token: bob });
+    expect([again.status, again.body.code]).toEqual([403, 'conversation.forbidden']);
+  });
+
+  it('refuses the owner leaving, and non-members and unknown groups; a dismissed group is left without a notice', async () => {
+    const t = server();
+    const alice = await devLogin(t, 'dg-alice');
+    const carol = await devLogin(t, 'dg-carol');
+    const owner = await t.http('POST', '/v1/dev/groups/dg-leave/leave', { token: alice });
+    expect([owner.status, owner.body.code]).toEqual([409, 'group.owner_cannot_leave']);
+    const outsider = await t.http('POST', '/v1/dev/groups/dg-crew/leave', { token: await devLogin(t, 'dg-outsider') });
+    expect([outsider.status, outsider.body.code]).toEqual([403, 'conversation.forbidden']);
+    const unknown = await t.http('POST', '/v1/dev/groups/dg-nowhere/leave', { token: carol });
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'group.not_found']);
+
+    await t.adminOk('DELETE', '/groups/dg-leave');
+    const before = (await conversationOf(t, 'dg-carol', 'dg-leave')).lastMsg.messageSeq;
+    expect((await t.http('POST', '/v1/dev/groups/dg-leave/leave', { token: carol })).body).toMatchObject({
+      memberCount: 1,
+      dismissed: true,
+    });
+    const history = await t.http('GET', '/v1/conversations/team%7Cdg-leave/messages', { token: alice });
+    expect(history.body.messages.at(-1).messageSeq).toBe(before);
+  });
+
   it('refuses non-members, unknown and dismissed groups, creating no one', async () => {
     const t = server();
     const outsider = await devLogin(t, 'dg-outsider');
@@ -140,7 +183,13 @@ describe('development group actions in the OpenAPI document', () => {
     const spec = (await server().http('GET', '/docs/json')).body;
     const create = spec.paths['/v1/dev/groups'].post;
     const add = spec.paths['/v1/dev/groups/{groupId}/members'].post;
-    expect([create.tags, add.tags, spec.paths['/v1/dev/login'].post.tags]).toEqual([['development'], ['development'], ['development']]);
+    const leave = spec.paths['/v1/dev/groups/{groupId}/leave'].post;
+    expect([create.tags, add.tags, leave.tags, spec.paths['/v1/dev/login'].post.tags]).toEqual([
+      ['development'],
+      ['development'],
+      ['development'],
+      ['development'],
+    ]);
     expect(create.requestBody.content['application/json'].schema.required).toEqual(['members']);
     expect(Object.keys(add.responses['200'].content['application/json'].schema.properties)).toEqual(['added', 'group']);
   });
@@ -156,6 +205,7 @@ describe('development group actions outside development mode', () => {
     for (const [path, body] of [
       ['/v1/dev/groups', { members: ['dp-bob'] }],
       ['/v1/dev/groups/dp-g/members', { uids: ['dp-bob'] }],
+      ['/v1/dev/groups/dp-g/leave', undefined],
     ] as const) {
       for (const options of [{ token, body }, { body }, { token, raw: '{"broken' }]) {
         const res = await t.http('POST', path, options);

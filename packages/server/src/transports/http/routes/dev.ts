@@ -30,7 +30,7 @@ const developmentOnly =
 
 /**
  * What the web app needs on a fresh checkout, where no app server calls the admin API: anyone may
- * log in by uid, create a group and add people to it. Development mode only.
+ * log in by uid, create a group, add people to it and leave it. Development mode only.
  */
 export const devRoutes: Routes = (app, ctx) => {
   // Dev login creates users: unthrottled, one script could fill the database from one address.
@@ -87,5 +87,20 @@ export const devRoutes: Routes = (app, ctx) => {
       },
     },
     async (req) => ctx.devGroups.addMembers(req.uid, req.params.groupId, req.body.uids),
+  );
+  app.post(
+    '/v1/dev/groups/:groupId/leave',
+    {
+      onRequest,
+      schema: {
+        ...userDev,
+        summary: 'Leave a group you are a member of (development mode only)',
+        description:
+          'Posts the notice `<you> left the group` into the group as you, then removes you; the answer is the group as it is now. Its owner cannot leave (409 group.owner_cannot_leave); a dismissed group is left without a notice.',
+        params: GroupParams,
+        response: { 200: Group, ...errors },
+      },
+    },
+    async (req) => ctx.devGroups.leave(req.uid, req.params.groupId),
   );
 };
