@@ -16,3 +16,4 @@ export * from './schemas/profiles.js';
 export * from './schemas/sync-once.js';
 export * from './schemas/typing.js';
 export * from './schemas/user-data.js';
+export * from './schemas/webhooks.js';

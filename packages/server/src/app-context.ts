@@ -19,6 +19,7 @@ import type { UserErasureService } from './domain/users/user-erasure.js';
 import type { UserExporter } from './domain/users/user-export.js';
 import type { UserService } from './domain/users/user-service.js';
 import type { UserSessions } from './domain/users/user-sessions.js';
+import type { WebhookAdmin } from './domain/webhooks/webhook-admin.js';
 import type { Metrics } from './observability/metrics.js';
 import type { FileStore } from './ports/files.js';
 import type { Storage } from './ports/storage/index.js';
@@ -56,6 +57,8 @@ export interface AppContext {
   groupRetention: GroupRetention;
   /** This node's background removal of expired messages (tests run it with `runOnce`). */
   retentionJob: RetentionJob;
+  /** The webhook's URL, outbox and dead letters, as the admin API shows and sets them. */
+  webhooks: WebhookAdmin;
   /** Who is online on any node, and the connections following them. */
   presence: PresenceService;
   /** "Someone is typing", forwarded and never stored. */

@@ -13,6 +13,7 @@ import { GroupService } from './domain/channels/group-service.js';
 import { MemberGroups } from './domain/channels/member-groups.js';
 import { ConversationService } from './domain/conversations/conversation-service.js';
 import { NodeWatch } from './domain/delivery/node-watch.js';
+import { NodeOnlineCheck } from './domain/delivery/online-check.js';
 import { DeliveryRouter } from './domain/delivery/router.js';
 import { MessageActions } from './domain/messages/message-actions.js';
 import { MessageIdGenerator } from './domain/messages/message-id.js';
@@ -33,6 +34,13 @@ import { UserErasureService } from './domain/users/user-erasure.js';
 import { UserExporter } from './domain/users/user-export.js';
 import { UserService } from './domain/users/user-service.js';
 import { UserSessions } from './domain/users/user-sessions.js';
+import { WebhookDispatcher } from './domain/webhooks/dispatcher.js';
+import { GroupWebhooks } from './domain/webhooks/group-events.js';
+import { MessageWebhooks } from './domain/webhooks/message-events.js';
+import { PresenceWebhooks } from './domain/webhooks/presence-events.js';
+import { WebhookAdmin } from './domain/webhooks/webhook-admin.js';
+import { WebhookEndpoint } from './domain/webhooks/webhook-endpoint.js';
+import { WebhookEvents } from './domain/webhooks/webhook-events.js';
 import { instrumentBus } from './observability/bus-metrics.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -99,6 +107,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     return { revokedUpTo: revokedUpTo > 0 ? revokedUpTo : undefined, bannedAt };
   });
   const users = new UserService(storage, tokens, (user) => presence.profileChanged(user));
+  // Webhooks: the URL in force (admin API or PARLEY_WEBHOOK_URL), read before anything can write events.
+  const endpoint = new WebhookEndpoint(storage.webhookOutbox, config.webhook.url, router);
+  await endpoint.refresh();
+  const ids = new MessageIdGenerator(config.nodeId);
+  const webhookEvents = new WebhookEvents(endpoint, ids, clock);
+  // Recipients online anywhere (the presence directory); users coming and going on this node.
+  const online = new NodeOnlineCheck(router, presence.directory);
+  const messageWebhooks = new MessageWebhooks(webhookEvents, online, storage);
+  const presenceWebhooks = new PresenceWebhooks(webhookEvents, storage.webhookOutbox, online, log);
   const batcher = new SendBatcher(
     (batch) => storage.messages.commit(batch),
     2000,
@@ -110,22 +127,38 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   );
   let shuttingDown = false;
   const rateLimit = new SharedRateLimit(new RateLimiter(config.limits.sendRatePerSec, config.limits.sendBurst), router);
-  const conversations = new ConversationService(storage, router, config.limits, clock, expiry);
-  const messageActions = new MessageActions(storage, router, conversations, config.limits, clock, expiry);
+  const conversations = new ConversationService(storage, router, config.limits, clock, expiry, webhookEvents);
+  const messageActions = new MessageActions(storage, router, conversations, config.limits, clock, expiry, messageWebhooks);
   const messages = new MessageService({
     storage,
     router,
     batcher,
-    ids: new MessageIdGenerator(config.nodeId),
+    ids,
     rateLimiter: rateLimit,
     limits: config.limits,
     conversations,
     clock,
     expiry,
     onResult: (reason) => metrics.sends.inc({ reason }),
+    webhooks: messageWebhooks,
   });
+  const dispatcher = new WebhookDispatcher({
+    store: storage.webhookOutbox,
+    endpoint,
+    config: config.webhook,
+    owner: `node-${config.nodeId}`,
+    unreadTotal: (uid) => conversations.totalUnread(uid),
+    clock,
+    log,
+    onDelivered: (n) => metrics.webhookDelivered.inc(n),
+    onFailed: (died) => {
+      metrics.webhookFailures.inc();
+      metrics.webhookDeadLetters.inc(died);
+    },
+  });
+  webhookEvents.onEvent(() => dispatcher.nudge());
   const retentionJob = new RetentionJob(storage, { ...config.retention, clock, log });
-  const groups = new GroupService(storage, users, router);
+  const groups = new GroupService(storage, users, router, new GroupWebhooks(webhookEvents));
   const memberGroups = new MemberGroups(storage);
   const files = options.files ?? localDiskFiles(path.join(config.dataDir, 'files'));
   const ctx: AppContext = {
@@ -151,6 +184,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     groupRetention: new GroupRetention(storage, config.retention.defaultDays),
     retentionJob,
     messages,
+    webhooks: new WebhookAdmin(storage.webhookOutbox, endpoint, config.webhook.secret !== config.appSecret, clock, () =>
+      dispatcher.nudge(),
+    ),
     presence,
     typing: new TypingService(storage, router, {
       intervalMs: config.typingIntervalMs,
@@ -166,6 +202,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await http.listen({ port: config.port, host: config.host });
   const port = (http.server.address() as AddressInfo).port;
   retentionJob.start();
+  dispatcher.start();
   if (config.mode === 'development') {
     log.warn(
       'DEVELOPMENT MODE: anyone can log in as any uid (POST /v1/dev/login) and the app secret is public. Set PARLEY_MODE=production for real use.',
@@ -184,6 +221,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       nodeWatch.close();
       presence.close();
       await gateway.close();
+      // The users who left with the gateway are reported, then the loop stops (what is pending waits in the outbox).
+      await presenceWebhooks.flush();
+      await dispatcher.close();
       await http.close();
       await bus.close();
       if (!options.storage) await storage.close();

@@ -88,6 +88,25 @@ export interface Config {
   allowedOrigins: readonly string[] | '*';
   limits: Limits;
   retention: RetentionConfig;
+  webhook: WebhookConfig;
+}
+
+/** Webhooks (docs/webhooks.md). */
+export interface WebhookConfig {
+  /** PARLEY_WEBHOOK_URL: where events are posted, unless the admin API set another URL (or none). */
+  url: string | undefined;
+  /** Signs every POST (HMAC-SHA256); the app secret unless PARLEY_WEBHOOK_SECRET is set. */
+  secret: string;
+  /** An event still undelivered this long after it was written moves to the dead letters at its next failure. */
+  maxAgeMs: number;
+  /** How long one POST may take before it counts as failed. */
+  timeoutMs: number;
+  /** The first retry waits about this long; each further one twice as long, up to retryMaxMs (with jitter). */
+  retryMinMs: number;
+  retryMaxMs: number;
+  /** At most this many events, and about this many bytes, per POST (always at least one event). */
+  batchEvents: number;
+  batchBytes: number;
 }
 
 /** Message retention (docs/operations.md, Retention). */
@@ -199,6 +218,34 @@ function allowedOrigins(env: Env, mode: Mode): readonly string[] | '*' {
   });
 }
 
+/** Why `raw` cannot be the webhook's URL (an absolute http or https URL), or undefined if it can. */
+export function webhookUrlProblem(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'it is not an absolute URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'it must be an http:// or https:// URL';
+  return undefined;
+}
+
+function loadWebhook(env: Env, appSecret: string): WebhookConfig {
+  const url = env.PARLEY_WEBHOOK_URL || undefined;
+  const problem = url === undefined ? undefined : webhookUrlProblem(url);
+  if (problem) throw new ConfigError(`PARLEY_WEBHOOK_URL: ${problem}, got "${url}"`);
+  return {
+    url,
+    secret: env.PARLEY_WEBHOOK_SECRET || appSecret,
+    maxAgeMs: int(env, 'PARLEY_WEBHOOK_MAX_AGE_SECONDS', 3 * 86_400, 1, 365 * 86_400) * 1000,
+    timeoutMs: int(env, 'PARLEY_WEBHOOK_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
+    retryMinMs: int(env, 'PARLEY_WEBHOOK_RETRY_MIN_MS', 1000, 10, 600_000),
+    retryMaxMs: int(env, 'PARLEY_WEBHOOK_RETRY_MAX_SECONDS', 600, 1, 86_400) * 1000,
+    batchEvents: int(env, 'PARLEY_WEBHOOK_BATCH_EVENTS', 500, 1, 1000),
+    batchBytes: int(env, 'PARLEY_WEBHOOK_BATCH_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const mode = oneOf(env, 'PARLEY_MODE', 'development', ['development', 'production'] as const);
   const secret = env.PARLEY_APP_SECRET;
@@ -254,5 +301,6 @@ export function loadConfig(env: Env = process.env): Config {
       intervalMs: int(env, 'PARLEY_RETENTION_INTERVAL_SECONDS', 600, 10, 86_400) * 1000,
       batchSize: int(env, 'PARLEY_RETENTION_BATCH_SIZE', 100, 1, 500),
     },
+    webhook: loadWebhook(env, secret || DEV_APP_SECRET),
   };
 }

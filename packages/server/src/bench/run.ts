@@ -7,10 +7,11 @@ import { historyBenchPostgres, historyBenchSqlite } from './history-bench.js';
 import { appendReport } from './report.js';
 import { sendThroughput } from './send-throughput.js';
 import { superGroupBench } from './super-group-bench.js';
+import { webhookBench } from './webhook-bench.js';
 import { writeCeiling } from './write-ceiling.js';
 
 /**
- * `npm run bench [-- --only send|commit|fanout|write-ceiling|conversations|supergroup|history|cluster] [--pairs 50 --window 64 --seconds 10 --synchronous FULL] [--postgres postgres://…]`
+ * `npm run bench [-- --only send|commit|fanout|write-ceiling|conversations|supergroup|history|webhooks|cluster] [--pairs 50 --window 64 --seconds 10 --synchronous FULL] [--postgres postgres://…]`
  * Runs the benchmarks and appends their results to BENCHMARKS.md. With --postgres, the send benchmark also
  * runs Parley on that PostgreSQL server (in a throwaway schema). `cluster` (1-3 nodes on Redis and NATS,
  * one PostgreSQL: `--database-url`, default the local test database) runs only when named.
@@ -41,15 +42,16 @@ async function report(title: string, body: Promise<string>): Promise<void> {
   appendReport(title, command, text);
 }
 
+/** The 1:1 send load's shape, which the send and webhook benchmarks share. */
+const sendLoad = {
+  pairs: Number(values.pairs),
+  window: Number(values.window),
+  seconds: Number(values.seconds),
+  synchronous: values.synchronous === 'NORMAL' ? ('NORMAL' as const) : ('FULL' as const),
+};
+
 if (wants('send')) {
-  const options = {
-    pairs: Number(values.pairs),
-    window: Number(values.window),
-    seconds: Number(values.seconds),
-    synchronous: values.synchronous === 'NORMAL' ? ('NORMAL' as const) : ('FULL' as const),
-    ...(values.postgres ? { postgres: values.postgres } : {}),
-  };
-  await report('1:1 send throughput (issue 2)', sendThroughput(options));
+  await report('1:1 send throughput (issue 2)', sendThroughput({ ...sendLoad, ...(values.postgres ? { postgres: values.postgres } : {}) }));
 }
 if (wants('commit')) {
   const base = { batch: Number(values.batch), seconds: Number(values.seconds), pairs: 1000 };
@@ -124,6 +126,9 @@ if (wants('history')) {
       ].join('\n'),
     ),
   );
+}
+if (wants('webhooks')) {
+  await report('Webhooks: send throughput on vs off, outbox drain rate (issue 16)', webhookBench(sendLoad));
 }
 if (values.only === 'cluster') {
   const databaseUrl =

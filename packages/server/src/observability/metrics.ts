@@ -58,6 +58,21 @@ export function createMetrics() {
     watchOnlineUsers(count: () => number): void {
       onlineUsersNow = count;
     },
+    webhookDelivered: new Counter({
+      name: 'parley_webhook_events_delivered_total',
+      help: 'Webhook events this node delivered (a 2xx answer)',
+      registers: [registry],
+    }),
+    webhookFailures: new Counter({
+      name: 'parley_webhook_failures_total',
+      help: 'Webhook POSTs of this node that failed (not 2xx, a timeout, a network error): each is retried',
+      registers: [registry],
+    }),
+    webhookDeadLetters: new Counter({
+      name: 'parley_webhook_dead_letters_total',
+      help: 'Webhook events this node gave up on after PARLEY_WEBHOOK_MAX_AGE_SECONDS (see the admin API to replay them)',
+      registers: [registry],
+    }),
     wsClosed: new Counter({
       name: 'parley_ws_closed_total',
       help: 'WebSocket connections closed, by reason',

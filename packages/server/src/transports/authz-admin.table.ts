@@ -42,6 +42,11 @@ export const adminRoutes: Record<string, { path: string; body?: unknown }> = {
   'GET /v1/admin/groups': { path: '/v1/admin/groups?prefix=' },
   'GET /v1/admin/stats': { path: '/v1/admin/stats' },
   'GET /v1/admin/config': { path: '/v1/admin/config' },
+  'GET /v1/admin/webhook': { path: '/v1/admin/webhook' },
+  // Would send every event of alice's world to a receiver of the caller's choosing.
+  'PUT /v1/admin/webhook': { path: '/v1/admin/webhook', body: { url: 'http://127.0.0.1:9/az-pwned' } },
+  'GET /v1/admin/webhook/dead-letters': { path: '/v1/admin/webhook/dead-letters' },
+  'POST /v1/admin/webhook/dead-letters/replay': { path: '/v1/admin/webhook/dead-letters/replay', body: {} },
   'POST /v1/admin/messages': {
     path: '/v1/admin/messages',
     body: { fromUid: U.alice, channelId: GROUP.G, channelType: 2, payload: { type: 1, content: 'az forged as alice' } },

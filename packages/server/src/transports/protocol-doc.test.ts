@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ErrorCatalogue, EventName, isRetryable, isRetryableReason, ReasonCode, reasonName } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
+import { adminRoutes } from './authz-admin.table.js';
 import { methods } from './ws/methods.js';
 
 // docs/protocol.md is written by hand for its words; these checks keep its tables true to the code.
@@ -58,6 +59,17 @@ describe('docs/protocol.md', () => {
     const documented = tableUnder('### Methods').flatMap((r) => names(r[0] as string));
     const builtIn = ['auth', 'ping'];
     expect(new Set(documented)).toEqual(new Set([...builtIn, ...Object.keys(methods)]));
+  });
+
+  it('documents every admin route and no route that does not exist', () => {
+    // A cell names one path and one or more methods: `GET` / `PATCH /v1/admin/users/{uid}`.
+    const documented = tableUnder('## Admin REST (`Authorization: Bearer <PARLEY_APP_SECRET>`)').flatMap(([cell = '']) => {
+      const path = cell.match(/\/v1\/admin[^`?\s]*/)?.[0];
+      return [...cell.matchAll(/\b(GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => `${m[1]} ${path}`);
+    });
+    // adminRoutes lists every registered admin route (authz-matrix.test.ts holds it to the server's).
+    const registered = Object.keys(adminRoutes).map((r) => r.replace(/:(\w+)/g, '{$1}'));
+    expect(new Set(documented)).toEqual(new Set(registered));
   });
 
   it('documents every event the server pushes', () => {

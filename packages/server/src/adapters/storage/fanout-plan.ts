@@ -1,4 +1,4 @@
-import type { CommitResult, ConversationRow, NewMessage, StoredAck } from '../../ports/storage/index.js';
+import type { CommitResult, ConversationRow, NewMessage, OutboxEvent, StoredAck } from '../../ports/storage/index.js';
 
 /**
  * Dialect-free bookkeeping of one commit batch, shared by every SQL adapter so that they differ
@@ -287,17 +287,36 @@ export class BatchPlan {
   }
 
   /**
+   * The webhook events of the batch's stored messages (see NewMessage.events), in batch order, each
+   * message's recipients taken from what the commit wrote: the owners of its channel's conversation
+   * rows (`rows`, as for `finish`), or for a sync-once message the uids it was queued for.
+   */
+  events(rows: readonly ConversationRow[], queued: readonly QueueEntry[]): OutboxEvent[] {
+    if (!this.batch.some((m) => m.events)) return [];
+    const owners = groupBy(rows, channelKeyOf, (row) => row.uid);
+    const queuedFor = groupBy(
+      queued,
+      (q) => q.messageId,
+      (q) => q.uid,
+    );
+    const stored: Array<{ at: number; message: NewMessage; messageSeq: number; recipients: readonly string[] }> = [];
+    this.fresh.forEach((m, i) => {
+      const at = this.freshIndex[i] as number;
+      stored.push({ at, message: m, messageSeq: this.seqs[i] as number, recipients: [...new Set(owners.get(channelKeyOf(m)))] });
+    });
+    this.once.forEach((m, i) => {
+      stored.push({ at: this.onceIndex[i] as number, message: m, messageSeq: 0, recipients: queuedFor.get(m.messageId) ?? [] });
+    });
+    stored.sort((a, b) => a.at - b.at);
+    return stored.flatMap((s) => s.message.events?.({ messageSeq: s.messageSeq, recipients: s.recipients }) ?? []);
+  }
+
+  /**
    * Results in batch order; `rows` are the upserted conversation rows as the database returned them,
    * `queued` the queue rows it wrote (recipients without a user record have none).
    */
   finish(rows: readonly ConversationRow[], queued: readonly QueueEntry[] = []): CommitResult[] {
-    const byChannel = new Map<string, ConversationRow[]>();
-    for (const row of rows) {
-      const key = channelKeyOf(row);
-      const list = byChannel.get(key);
-      if (list) list.push(row);
-      else byChannel.set(key, [row]);
-    }
+    const byChannel = groupBy(rows, channelKeyOf, (row) => row);
     this.fresh.forEach((m, i) => {
       this.results[this.freshIndex[i] as number] = {
         status: 'stored',
@@ -305,12 +324,11 @@ export class BatchPlan {
         conversations: byChannel.get(channelKeyOf(m)) ?? [],
       };
     });
-    const recipients = new Map<string, string[]>();
-    for (const q of queued) {
-      const list = recipients.get(q.messageId);
-      if (list) list.push(q.uid);
-      else recipients.set(q.messageId, [q.uid]);
-    }
+    const recipients = groupBy(
+      queued,
+      (q) => q.messageId,
+      (q) => q.uid,
+    );
     this.once.forEach((m, i) => {
       this.results[this.onceIndex[i] as number] = {
         status: 'stored',
@@ -324,4 +342,16 @@ export class BatchPlan {
     }
     return this.results as CommitResult[];
   }
+}
+
+/** Items grouped by `keyOf`, each group in item order, as `pick` maps them. */
+function groupBy<T, V>(items: readonly T[], keyOf: (item: T) => string, pick: (item: T) => V): Map<string, V[]> {
+  const groups = new Map<string, V[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(pick(item));
+    else groups.set(key, [pick(item)]);
+  }
+  return groups;
 }

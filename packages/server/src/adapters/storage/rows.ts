@@ -2,9 +2,12 @@ import type { User } from '@parley/protocol';
 import type {
   ChannelRecord,
   ConversationRow,
+  DeadLetter,
+  LaneState,
   MemberRecord,
   QueuedMessage,
   ReactionGroup,
+  StoredEvent,
   StoredMessage,
 } from '../../ports/storage/index.js';
 
@@ -31,6 +34,10 @@ export const STORAGE_TABLES = [
   'sync_once_queue',
   'user_erasures',
   'erasure_replies',
+  'webhook_outbox',
+  'webhook_dead_letters',
+  'webhook_lanes',
+  'webhook_endpoint',
 ] as const;
 
 export interface UserRow {
@@ -231,3 +238,43 @@ export const groupReactions = (rows: Iterable<{ emoji: string; uid: string }>): 
   }
   return [...groups].map(([emoji, uids]) => ({ emoji, uids }));
 };
+
+/** A row of webhook_outbox, or of webhook_dead_letters with its two more columns. */
+export interface OutboxRow {
+  position: number;
+  event_id: string;
+  lane: number;
+  type: string;
+  created_at: number;
+  data: string;
+}
+
+export interface DeadLetterRow extends OutboxRow {
+  died_at: number;
+  last_error: string;
+}
+
+export const toStoredEvent = (r: OutboxRow): StoredEvent => ({
+  position: r.position,
+  id: r.event_id,
+  type: r.type,
+  lane: r.lane,
+  createdAt: r.created_at,
+  dataJson: r.data,
+});
+
+export const toDeadLetter = (r: DeadLetterRow): DeadLetter => ({ ...toStoredEvent(r), diedAt: r.died_at, lastError: r.last_error });
+
+export interface LaneRow {
+  lane: number;
+  attempts: number;
+  retry_at: number;
+  last_error: string;
+}
+
+export const toLaneState = (r: LaneRow): LaneState => ({
+  lane: r.lane,
+  attempts: r.attempts,
+  retryAt: r.retry_at,
+  lastError: r.last_error,
+});

@@ -12,6 +12,7 @@ import type { ChannelRecord, MemberRecord, Storage } from '../../ports/storage/i
 import { renderPush } from '../delivery/push-frame.js';
 import type { DeliveryRouter } from '../delivery/router.js';
 import type { UserService } from '../users/user-service.js';
+import type { GroupWebhooks } from '../webhooks/group-events.js';
 
 export const toGroup = (c: ChannelRecord): Group => ({
   groupId: c.channelId,
@@ -34,17 +35,16 @@ export class GroupService {
     private readonly storage: Storage,
     private readonly users: UserService,
     private readonly router: DeliveryRouter,
+    /** Webhooks: the group events, written with each change. */
+    private readonly webhooks?: GroupWebhooks,
   ) {}
 
   async create(body: GroupCreateBody): Promise<Group> {
     const members = [...new Set(body.members ?? [])].filter((uid) => uid !== body.ownerUid);
     await this.users.requireAll([body.ownerUid, ...members]);
     const key = { channelType: body.channelType, channelId: body.groupId };
-    const created = await this.storage.channels.createGroup(
-      { ...key, name: body.name ?? '', ownerUid: body.ownerUid, allowHistory: body.allowHistory ?? false },
-      members,
-      Date.now(),
-    );
+    const group = { ...key, name: body.name ?? '', ownerUid: body.ownerUid, allowHistory: body.allowHistory ?? false };
+    const created = await this.storage.channels.createGroup(group, members, Date.now(), this.webhooks?.created(group));
     if (!created) throw new ParleyError('group.already_exists', `Group "${body.groupId}" already exists`);
     this.announce(key.channelType, body.groupId, [body.ownerUid, ...members], true);
     return this.get(body.groupId);
@@ -56,14 +56,14 @@ export class GroupService {
 
   async update(groupId: string, patch: GroupUpdateBody): Promise<Group> {
     const group = await this.live(groupId);
-    await this.storage.channels.update(group, patch, Date.now());
+    await this.storage.channels.update(group, patch, Date.now(), this.webhooks?.updated(group, patch));
     return this.get(groupId);
   }
 
   /** Sends are refused with ReasonDisband from now on; members keep their history. */
   async dismiss(groupId: string): Promise<Group> {
     const group = await this.live(groupId);
-    await this.storage.channels.update(group, { dismissed: true }, Date.now());
+    await this.storage.channels.update(group, { dismissed: true }, Date.now(), this.webhooks?.updated(group, { dismissed: true }));
     return this.get(groupId);
   }
 
@@ -75,7 +75,7 @@ export class GroupService {
   async addMembers(groupId: string, uids: readonly string[]): Promise<{ added: string[]; group: Group }> {
     const group = await this.live(groupId);
     await this.users.requireAll(uids);
-    const added = await this.storage.channels.addMembers(group, uids, Date.now());
+    const added = await this.storage.channels.addMembers(group, uids, Date.now(), this.webhooks?.membersAdded(group));
     // group.maxSeq was read before the join: a seq at or below each newcomer's joinSeq.
     this.announce(group.channelType, groupId, added, true, group.maxSeq);
     return { added, group: await this.get(groupId) };
@@ -84,7 +84,7 @@ export class GroupService {
   async removeMembers(groupId: string, uids: readonly string[]): Promise<{ removed: string[]; group: Group }> {
     const group = await this.find(groupId);
     if (uids.includes(group.ownerUid)) throw new ParleyError('group.owner_cannot_leave');
-    const removed = await this.storage.channels.removeMembers(group, uids);
+    const removed = await this.storage.channels.removeMembers(group, uids, this.webhooks?.membersRemoved(group));
     this.announce(group.channelType, groupId, removed, false);
     if (group.channelType === ChannelType.SuperGroup) await this.retireSuperGroupConversations(group, removed);
     return { removed, group: await this.get(groupId) };
@@ -93,7 +93,7 @@ export class GroupService {
   async transferOwner(groupId: string, uid: string): Promise<Group> {
     const group = await this.live(groupId);
     await this.requireMember(group, uid);
-    await this.storage.channels.transferOwner(group, uid);
+    await this.storage.channels.transferOwner(group, uid, this.webhooks?.ownerTransferred(group, uid));
     return this.get(groupId);
   }
 

@@ -16,6 +16,8 @@ import { pushFrameOf, renderPush } from '../delivery/push-frame.js';
 import type { DeliveryRouter } from '../delivery/router.js';
 import { MessageReader } from '../messages/message-reader.js';
 import { MessageExpiry } from '../retention/expiry.js';
+import { conversationDeleted } from '../webhooks/conversation-events.js';
+import type { WebhookEvents } from '../webhooks/webhook-events.js';
 import { type AnyConversationRef, type ConversationKey, requireAccess } from './conversation-access.js';
 import {
   afterExpiry,
@@ -48,6 +50,8 @@ export class ConversationService {
     private readonly clock: () => number = Date.now,
     /** Retention: what has expired is read and cleared in every conversation shown (see afterExpiry). */
     private readonly expiry = new MessageExpiry(storage, 0, clock),
+    /** Webhooks: `conversation.deleted`, written with the delete. */
+    private readonly webhooks?: WebhookEvents,
   ) {
     this.reader = new MessageReader(storage);
   }
@@ -173,7 +177,12 @@ export class ConversationService {
         if (!state?.listed) throw new ParleyError('conversation.not_found', `No conversation ${conversationId}`);
         const patch: ConversationPatch = { hiddenSeq: state.lastSeq, pinnedAt: 0, read: { seq: state.lastSeq, ord: state.lastOrd } };
         if (deleteRoam) patch.clearSeq = state.lastSeq;
-        const { row } = await this.storage.conversations.update(uid, key, patch);
+        const { row } = await this.storage.conversations.update(
+          uid,
+          key,
+          patch,
+          this.webhooks && conversationDeleted(this.webhooks, uid, key, deleteRoam),
+        );
         this.router.pushToUser(uid, renderPush(EventName.ConversationDeleted, { conversationId, version: row.version }));
         results.push({ conversationId, ok: true, version: row.version });
       } catch (err) {

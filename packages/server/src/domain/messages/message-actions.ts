@@ -19,6 +19,7 @@ import { fromRow as rowState } from '../conversations/conversation-state.js';
 import { renderPush } from '../delivery/push-frame.js';
 import type { DeliveryRouter } from '../delivery/router.js';
 import { MessageExpiry } from '../retention/expiry.js';
+import type { MessageWebhooks } from '../webhooks/message-events.js';
 import { type HistoryRequest, historyReach, planHistory, type SeqSpan, widenPastDeleted } from './history-window.js';
 import { MessageReader } from './message-reader.js';
 import { checkPayload } from './payload-rules.js';
@@ -44,6 +45,8 @@ export class MessageActions {
     private readonly limits: Limits,
     private readonly clock: () => number = Date.now,
     expiry = new MessageExpiry(storage, 0, clock),
+    /** Webhooks: `message.revoked` and `message.edited`, written with the change. */
+    private readonly webhooks?: MessageWebhooks,
   ) {
     this.reader = new MessageReader(storage);
     this.visibility = new MessageVisibility(storage, expiry);
@@ -165,7 +168,7 @@ export class MessageActions {
       const privileged = m.channelType !== ChannelType.Person && (await this.roleOf(uid, m)) >= MemberRole.Admin;
       if (!isSender && !privileged) throw new ParleyError('message.forbidden', 'Only the sender or a group owner or admin can revoke');
       if (!privileged && this.clock() - m.timestamp > this.limits.revokeWindowMs) throw new ParleyError('message.revoke_window_passed');
-      const { conversations } = await this.storage.messageState.revoke(refOf(m), uid, this.clock());
+      const { conversations } = await this.storage.messageState.revoke(refOf(m), uid, this.clock(), this.webhooks?.revoked());
       for (const row of conversations) void this.conversations.pushUpdated(row.uid, rowState(row)).catch(() => {});
     }
     return this.publishUpdated(m, uid);
@@ -180,7 +183,13 @@ export class MessageActions {
     if (!editable || payload.type !== m.contentType) throw new ParleyError('message.not_editable');
     const checked = checkPayload(payload, this.limits);
     if ('error' in checked) throw new ParleyError('request.invalid', checked.error);
-    const edited = await this.storage.messageState.edit(refOf(m), checked.json, this.clock(), this.limits.maxEdits);
+    const edited = await this.storage.messageState.edit(
+      refOf(m),
+      checked.json,
+      this.clock(),
+      this.limits.maxEdits,
+      this.webhooks?.edited(),
+    );
     if (edited === 'limit') throw new ParleyError('message.edit_limit', `A message can be edited at most ${this.limits.maxEdits} times`);
     return this.publishUpdated(edited, uid);
   }

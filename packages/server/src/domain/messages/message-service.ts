@@ -15,6 +15,7 @@ import type { ConversationService } from '../conversations/conversation-service.
 import { pushFrameOf } from '../delivery/push-frame.js';
 import type { DeliveryRouter } from '../delivery/router.js';
 import type { MessageExpiry } from '../retention/expiry.js';
+import type { MessageWebhooks } from '../webhooks/message-events.js';
 import type { MessageIdGenerator } from './message-id.js';
 import { type MessageMeta, type MessageParts, renderMessageJson, untouched, viewedChannelId } from './message-view.js';
 import { checkPayload } from './payload-rules.js';
@@ -44,6 +45,8 @@ export interface MessageServiceDeps {
   /** Retention: the pushed conversations do not count what expired in their channel. */
   expiry?: MessageExpiry;
   onResult?: (reasonCode: number) => void;
+  /** Webhooks: the events a stored message reports (none while no webhook URL is set). */
+  webhooks?: MessageWebhooks;
 }
 
 /** A send that passed its checks, with what they found. */
@@ -51,6 +54,8 @@ interface Checked {
   now: number;
   target: Target;
   payloadJson: string;
+  /** Webhooks on: the recipients with a device online at check time (no `message.offline` for them). */
+  online?: ReadonlySet<string>;
 }
 
 interface Target {
@@ -118,7 +123,12 @@ export class MessageService {
     const now = this.deps.clock();
     const target = await this.resolveTarget(sender, params, now);
     if (typeof target === 'number') return this.refusal(params, target);
-    return { now, target, payloadJson: payload.json };
+    const checked: Checked = { now, target, payloadJson: payload.json };
+    // Not for noPersist: nothing is stored, so nothing is reported.
+    if (this.deps.webhooks && !params.header?.noPersist) {
+      checked.online = await this.deps.webhooks.onlineAmong(sender.uid, params.channelType, target.channelId, target.fanout);
+    }
+    return checked;
   }
 
   /**
@@ -191,6 +201,10 @@ export class MessageService {
       fanout: target.fanout,
     };
     if (meta.header.syncOnce) message.syncOnce = true;
+    if (checked.online && this.deps.webhooks) {
+      const mentions = { uids: message.mentionUids, all: message.mentionAll };
+      message.events = this.deps.webhooks.sent(parts, checked.online, mentions, meta.header.syncOnce);
+    }
     const committed = this.deps.batcher.submit(message).then((result) => {
       if (result.status === 'stored' && result.recipients) {
         // Sync-once: live to every device of those it was queued for; no conversation changes.

@@ -1,5 +1,6 @@
 import type { ChannelType } from '@parley/protocol';
 import type { IdPageQuery } from './users.js';
+import type { EventsOf } from './webhook-outbox.js';
 
 export interface ChannelKey {
   channelType: ChannelType;
@@ -75,23 +76,31 @@ export interface ChannelStore {
   /**
    * Creates the group (maxSeq 0) with its owner (role 2) and the other members (role 0; the owner or
    * a uid named twice is added once); false, writing nothing, if a group of either type has the id,
-   * also when two creates of one id race.
+   * also when two creates of one id race. `events` is called with the members added (the owner
+   * first) when the group is created.
    */
-  createGroup(group: NewGroup, memberUids: readonly string[], now: number): Promise<boolean>;
+  createGroup(group: NewGroup, memberUids: readonly string[], now: number, events?: EventsOf<readonly string[]>): Promise<boolean>;
   /** The channel, or undefined. */
   get(key: ChannelKey): Promise<ChannelRecord | undefined>;
   /** Looks a group id up whatever its type (2 or 3 share one namespace). */
   findGroup(groupId: string): Promise<ChannelRecord | undefined>;
-  /** Sets the fields given, leaving the others; an empty patch or an unknown channel changes nothing. */
+  /**
+   * Sets the fields given, leaving the others; an empty patch or an unknown channel changes nothing.
+   * `events` is called when the channel exists and the patch is not empty.
+   */
   update(
     key: ChannelKey,
     patch: Partial<Pick<ChannelRecord, 'name' | 'allowHistory' | 'banned' | 'muteAll' | 'dismissed'>>,
     now: number,
+    events?: EventsOf<void>,
   ): Promise<void>;
-  /** Adds the absent uids (role 0); returns the uids actually added ([] for an unknown channel). */
-  addMembers(key: ChannelKey, uids: readonly string[], now: number): Promise<string[]>;
-  /** Returns the uids actually removed. */
-  removeMembers(key: ChannelKey, uids: readonly string[]): Promise<string[]>;
+  /**
+   * Adds the absent uids (role 0); returns the uids actually added ([] for an unknown channel).
+   * `events` is called with them when there are any.
+   */
+  addMembers(key: ChannelKey, uids: readonly string[], now: number, events?: EventsOf<readonly string[]>): Promise<string[]>;
+  /** Returns the uids actually removed; `events` is called with them when there are any. */
+  removeMembers(key: ChannelKey, uids: readonly string[], events?: EventsOf<readonly string[]>): Promise<string[]>;
   /** The member, or undefined. */
   member(key: ChannelKey, uid: string): Promise<MemberRecord | undefined>;
   /** In joining order (ties by uid); at most `limit` when given, so a huge super group is never read whole. */
@@ -104,8 +113,9 @@ export interface ChannelStore {
   /**
    * Makes `uid` (a member: the caller checks) the owner, role 2, and the previous owner an admin,
    * role 1, atomically; nothing when `uid` owns the channel already or the channel is unknown.
+   * `events` is called with the previous owner's uid when the owner changed.
    */
-  transferOwner(key: ChannelKey, uid: string): Promise<void>;
+  transferOwner(key: ChannelKey, uid: string, events?: EventsOf<string>): Promise<void>;
   /** Sets a member's `mutedUntil`; false when `uid` is not a member. */
   setMemberMute(key: ChannelKey, uid: string, mutedUntil: number): Promise<boolean>;
   /** Replaces the whole whitelist: two racing replacements leave one of them, never their union. */

@@ -1,5 +1,6 @@
 import type { ChannelKey, ChannelRecord } from './channels.js';
 import type { RetentionPolicy } from './retention.js';
+import type { EventsOf } from './webhook-outbox.js';
 
 /**
  * One user's own state of one conversation. For 1:1 chats and groups the send path keeps the
@@ -120,11 +121,13 @@ export interface ConversationStore {
    * Applies `patch` (see ConversationPatch) to the row, creating it with `key`'s channel when missing.
    * `changed` says whether any field moved; only then is the owner's version raised onto the row (a
    * uid without a user record has no version: the row is written and keeps its version).
+   * `events` is called with the row as written, only when it changed.
    */
   update(
     uid: string,
     key: ChannelKey & { conversationId: string },
     patch: ConversationPatch,
+    events?: EventsOf<ConversationRow>,
   ): Promise<{ row: ConversationRow; changed: boolean }>;
   /** At most `limit` rows with version > `version`, in version order, listed or not. */
   changedSince(uid: string, version: number, limit: number): Promise<ConversationRow[]>;

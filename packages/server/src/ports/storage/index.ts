@@ -7,6 +7,7 @@ import type { RetentionStore } from './retention.js';
 import type { SyncOnceStore } from './sync-once.js';
 import type { UserDataStore } from './user-data.js';
 import type { UserStore } from './users.js';
+import type { WebhookOutboxStore } from './webhook-outbox.js';
 
 export type * from './channels.js';
 export type * from './conversations.js';
@@ -21,6 +22,8 @@ export type * from './sync-once.js';
 export type * from './user-data.js';
 export { erasedClientMsgNo } from './user-data.js';
 export type * from './users.js';
+export type * from './webhook-outbox.js';
+export { laneOf, OUTBOX_LANES } from './webhook-outbox.js';
 
 /**
  * Everything the domain persists, behind narrow ports. Each port states its ordering, atomicity,
@@ -55,6 +58,8 @@ export interface Storage {
   readonly retention: RetentionStore;
   /** A user's data as a whole: exports and erasure. */
   readonly userData: UserDataStore;
+  /** Webhook events waiting to be delivered, and the webhook's URL as the admin API set it. */
+  readonly webhookOutbox: WebhookOutboxStore;
   readonly presence: PresenceStore;
   /**
    * Records per kind (a SQL adapter: rows per table), for tests to prove how many records an

@@ -1,6 +1,7 @@
 import type { ChannelKey } from './channels.js';
 import type { ConversationRow } from './conversations.js';
 import type { StoredMessage } from './messages.js';
+import type { EventsOf } from './webhook-outbox.js';
 
 /**
  * One emoji's reactions. A message's groups come in the order of each emoji's first reaction, each
@@ -41,14 +42,26 @@ export interface MessageStateStore {
    * raises the channel's revokeCount (a super group's channel also takes a tick of the super-group
    * clock), flags every fan-out row of the channel `mayHide`, and gives a new version to the rows
    * with lastSeq = seq, or lastSeq > seq and readSeq < seq, returned in no particular order.
-   * Rejects when no message is stored at `ref`.
+   * Rejects when no message is stored at `ref`. `events` is called with the revoked message by the
+   * first revoke only.
    */
-  revoke(ref: MessageRef, revoker: string, at: number): Promise<{ message: StoredMessage; conversations: ConversationRow[] }>;
+  revoke(
+    ref: MessageRef,
+    revoker: string,
+    at: number,
+    events?: EventsOf<StoredMessage>,
+  ): Promise<{ message: StoredMessage; conversations: ConversationRow[] }>;
   /**
    * Replaces the shown payload (editedPayloadJson, editedAt, editCount + 1); 'limit', changing
-   * nothing, when `maxEdits` edits were made already.
+   * nothing, when `maxEdits` edits were made already. `events` is called with the edited message.
    */
-  edit(ref: MessageRef, payloadJson: string, at: number, maxEdits: number): Promise<StoredMessage | 'limit'>;
+  edit(
+    ref: MessageRef,
+    payloadJson: string,
+    at: number,
+    maxEdits: number,
+    events?: EventsOf<StoredMessage>,
+  ): Promise<StoredMessage | 'limit'>;
   /**
    * Adds (once, however often asked) or removes `uid`'s reaction and returns the message's reactions
    * after it; 'limit', changing nothing, when adding an emoji the message does not have yet while it

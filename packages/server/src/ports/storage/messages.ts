@@ -1,5 +1,6 @@
 import type { ChannelKey } from './channels.js';
 import type { ConversationRow } from './conversations.js';
+import type { EventsOf, MessageStored } from './webhook-outbox.js';
 
 /** Who gets a per-user conversation row touched by a message (small channels fan out). */
 export type Fanout =
@@ -30,6 +31,11 @@ export interface NewMessage extends ChannelKey {
    * it takes no seq and touches no channel or conversation. Never with a 'none' fan-out.
    */
   syncOnce?: boolean;
+  /**
+   * Webhooks: the events the message reports, written by its commit in the same transaction once its
+   * seq and recipients are known; not called for a duplicate (nothing is stored).
+   */
+  events?: EventsOf<MessageStored>;
 }
 
 export interface StoredAck {

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConversationRow, type Fanout, isListedRow, type NewMessage, refKey, type Storage } from './index.js';
+import { messageMaker, p2pFanout } from './contract-fixtures.js';
+import { type ConversationRow, type Fanout, isListedRow, refKey, type Storage } from './index.js';
 import { runPresenceContract } from './presence.contract.js';
 import { runRetentionContract } from './retention.contract.js';
 import { runConcurrencyContract } from './storage-concurrency.contract.js';
 import { runSyncOnceContract } from './sync-once.contract.js';
 import { runUserDataContract } from './user-data.contract.js';
+import { runWebhookOutboxContract } from './webhook-outbox.contract.js';
 
 export interface StorageContractOptions {
   /**
@@ -36,36 +38,13 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
   runSyncOnceContract(name, open);
   runRetentionContract(name, open, openNodes);
   runUserDataContract(name, open);
+  runWebhookOutboxContract(name, open, openNodes);
   runPresenceContract(name, open);
   describe(`storage contract: ${name}`, () => {
     let store: Storage;
-    let n = 0;
     const now = 1_700_000_000_000;
-    const msg = (over: Partial<NewMessage> & { fanout: Fanout }): NewMessage => {
-      n++;
-      return {
-        channelType: 1,
-        channelId: 'a|b',
-        messageId: String(1_000_000 + n),
-        clientMsgNo: `c${n}`,
-        fromUid: 'a',
-        timestamp: now + n,
-        contentType: 1,
-        payloadJson: JSON.stringify({ type: 1, content: `m${n}` }),
-        metaJson: '{}',
-        redDot: true,
-        mentionUids: [],
-        mentionAll: false,
-        ...over,
-      };
-    };
-    const p2p = (from: string, to: string): Fanout => ({
-      kind: 'users',
-      targets: [
-        { uid: from, conversationId: `p2p|${to}` },
-        { uid: to, conversationId: `p2p|${from}` },
-      ],
-    });
+    const msg = messageMaker({ channelId: 'a|b', fromUid: 'a', firstId: 1_000_000, clientPrefix: 'c', now });
+    const p2p = p2pFanout;
     const pair = (x: string, y: string) => (x < y ? `${x}|${y}` : `${y}|${x}`);
 
     beforeAll(async () => {
@@ -576,7 +555,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
           });
           expect(await store.messages.ordinalAt(g, 2)).toBe(1);
           expect(await store.messages.ordinalAt(g, 99)).toBe(0);
-          expect(await store.channels.get(g)).toMatchObject({ maxSeq: 3, lastMessageAt: now + n });
+          expect(await store.channels.get(g)).toMatchObject({ maxSeq: 3, lastMessageAt: now + msg.made });
         }
       });
     });

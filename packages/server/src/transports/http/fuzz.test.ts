@@ -73,6 +73,9 @@ function baseBodies(w: FuzzWorld): Record<string, Record<string, unknown>> {
     'PUT /v1/admin/groups/{groupId}/whitelist': { uids: [] },
     'PUT /v1/admin/groups/{groupId}/retention': { retentionDays: 7 },
     'POST /v1/admin/messages': { fromUid: 'fz-a', channelId: 'fz-g', channelType: 2, payload: text('admin') },
+    // Off ("") as its base: a mutation that is a valid URL sends the rest of the run's events there, to no one.
+    'PUT /v1/admin/webhook': { url: '' },
+    'POST /v1/admin/webhook/dead-letters/replay': { ids: ['1'] },
   };
 }
 

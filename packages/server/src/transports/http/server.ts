@@ -13,6 +13,7 @@ import { adminPresenceRoutes } from './routes/admin-presence.js';
 import { adminSessionRoutes } from './routes/admin-sessions.js';
 import { adminUserDataRoutes } from './routes/admin-user-data.js';
 import { adminUserRoutes } from './routes/admin-users.js';
+import { adminWebhookRoutes } from './routes/admin-webhooks.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { devRoutes } from './routes/dev.js';
 import { fileRoutes } from './routes/files.js';
@@ -76,6 +77,7 @@ export async function createHttpServer(ctx: AppContext, options: HttpServerOptio
       adminGroupRoutes,
       adminMessageRoutes,
       adminConsoleRoutes,
+      adminWebhookRoutes,
     ])
       routes(adminApi, ctx);
   });

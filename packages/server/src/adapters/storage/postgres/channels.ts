@@ -4,6 +4,7 @@ import { idRange, idRangeSql } from '../id-range.js';
 import { CHANNEL_PATCH_COLUMNS, type ChannelRow, type MemberRow, toChannel, toMember } from '../rows.js';
 import { prepared } from './prepared.js';
 import { inTransaction } from './transaction.js';
+import { report } from './webhook-outbox.js';
 
 /** A channel joined with the sender's member row (all null when not a member) and whitelist facts. */
 interface SendFactsRow extends ChannelRow {
@@ -86,7 +87,7 @@ async function adjustMemberCount(client: PoolClient, key: ChannelKey, delta: num
 
 export function postgresChannels(pool: Pool): ChannelStore {
   return {
-    async createGroup(group, memberUids, now) {
+    async createGroup(group, memberUids, now, events) {
       return inTransaction(pool, async (client) => {
         // No check-then-insert: the insert itself decides, against the primary key and the
         // one-namespace index of group ids, even when two nodes create the same id at once.
@@ -96,8 +97,9 @@ export function postgresChannels(pool: Pool): ChannelStore {
           [group.channelType, group.channelId, group.name, group.ownerUid, group.allowHistory, now],
         );
         if (!created.rowCount) return false;
-        await addMembers(client, group, [group.ownerUid], now, 2);
-        await addMembers(client, group, memberUids, now, 0);
+        const owner = await addMembers(client, group, [group.ownerUid], now, 2);
+        const members = await addMembers(client, group, memberUids, now, 0);
+        await report(client, events, [...owner, ...members]);
         return true;
       });
     },
@@ -113,7 +115,7 @@ export function postgresChannels(pool: Pool): ChannelStore {
       );
       return rows[0] && toChannel(rows[0]);
     },
-    async update(key, patch, now) {
+    async update(key, patch, now, events) {
       const sets: string[] = [];
       const values: unknown[] = [];
       for (const [field, column] of Object.entries(CHANNEL_PATCH_COLUMNS)) {
@@ -125,16 +127,24 @@ export function postgresChannels(pool: Pool): ChannelStore {
       if (!sets.length) return;
       values.push(now, key.channelType, key.channelId);
       const n = values.length;
-      await pool.query(
-        `UPDATE channels SET ${sets.join(', ')}, updated_at = $${n - 2} WHERE channel_type = $${n - 1} AND channel_id = $${n}`,
-        values,
-      );
+      const sql = `UPDATE channels SET ${sets.join(', ')}, updated_at = $${n - 2} WHERE channel_type = $${n - 1} AND channel_id = $${n}`;
+      if (!events) {
+        await pool.query(sql, values);
+        return;
+      }
+      await inTransaction(pool, async (client) => {
+        if ((await client.query(sql, values)).rowCount) await report(client, events, undefined);
+      });
     },
-    async addMembers(key, uids, now) {
+    async addMembers(key, uids, now, events) {
       if (!uids.length) return [];
-      return inTransaction(pool, (client) => addMembers(client, key, uids, now, 0));
+      return inTransaction(pool, async (client) => {
+        const added = await addMembers(client, key, uids, now, 0);
+        if (added.length) await report(client, events, added);
+        return added;
+      });
     },
-    async removeMembers(key, uids) {
+    async removeMembers(key, uids, events) {
       if (!uids.length) return [];
       return inTransaction(pool, async (client) => {
         await lockChannel(client, key);
@@ -143,10 +153,12 @@ export function postgresChannels(pool: Pool): ChannelStore {
           [key.channelType, key.channelId, uids],
         );
         if (rows.length) await adjustMemberCount(client, key, -rows.length);
-        return inInputOrder(
+        const removed = inInputOrder(
           uids,
           rows.map((r) => r.uid),
         );
+        if (removed.length) await report(client, events, removed);
+        return removed;
       });
     },
     async member(key, uid) {
@@ -177,7 +189,7 @@ export function postgresChannels(pool: Pool): ChannelStore {
       // In the order named; a uid named twice comes twice (the port allows it).
       return uids.filter((uid) => changed.has(uid));
     },
-    async transferOwner(key, uid) {
+    async transferOwner(key, uid, events) {
       await inTransaction(pool, async (client) => {
         const channel = await lockChannel(client, key);
         if (!channel || channel.ownerUid === uid) return;
@@ -191,6 +203,7 @@ export function postgresChannels(pool: Pool): ChannelStore {
           key.channelId,
           uid,
         ]);
+        await report(client, events, channel.ownerUid);
       });
     },
     async setMemberMute(key, uid, mutedUntil) {

@@ -13,6 +13,7 @@ import { ordinalSql } from '../retention-sql.js';
 import { type ConversationDbRow, toConversationRow } from '../rows.js';
 import { CONVERSATION_COLUMNS } from './conversations.js';
 import { writeOnce } from './sync-once.js';
+import { writeOutbox } from './webhook-outbox.js';
 
 /**
  * One batch, one transaction, a fixed number of round trips whatever its size: every statement
@@ -47,7 +48,10 @@ export async function commitBatch(client: PoolClient, batch: readonly NewMessage
   if (plan.empty) return plan.finish([]);
   // Sync-once messages take no seq and touch no channel or conversation: stored apart (sync-once.ts).
   const queued = await writeOnce(client, plan);
-  if (!plan.fresh.length) return plan.finish([], queued);
+  if (!plan.fresh.length) {
+    await writeOutbox(client, plan.events([], queued));
+    return plan.finish([], queued);
+  }
 
   // The statement numbered the fresh messages itself, by the rules assignSeqs follows; the plan
   // numbers them again from the bumped counts, for the acks and the conversation touches.
@@ -67,6 +71,9 @@ export async function commitBatch(client: PoolClient, batch: readonly NewMessage
     client,
     touches.filter((t) => t.ownOnly),
   );
+  // Last, with every channel row of the batch locked: a channel's events take their outbox
+  // positions in commit order, as its seqs do.
+  await writeOutbox(client, plan.events(rows, queued));
   return plan.finish(rows, queued);
 }
 

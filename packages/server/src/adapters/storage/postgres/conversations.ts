@@ -12,6 +12,7 @@ import { type ChannelRow, type ConversationDbRow, toChannel, toConversationRow }
 import { channelColumns } from './channels.js';
 import { prepared } from './prepared.js';
 import { inTransaction } from './transaction.js';
+import { report } from './webhook-outbox.js';
 
 const MAY_COUNT_EXPIRED = mayCountExpiredSql({ defaultDays: '$2::integer', now: '$3::bigint', margin: '$4::bigint', greatest: 'GREATEST' });
 
@@ -120,7 +121,7 @@ export function postgresConversations(pool: Pool): ConversationStore {
       );
       return rows[0] && toConversationRow(rows[0]);
     },
-    async update(uid, key, patch) {
+    async update(uid, key, patch, events) {
       return inTransaction(pool, async (client) => {
         // The owner's users row first (the global lock order), then the row created if missing. The
         // aggregate makes the lock happen before the insert: it reads all of `owner` before it yields.
@@ -164,7 +165,9 @@ export function postgresConversations(pool: Pool): ConversationStore {
             next.version,
           ],
         );
-        return { row: toConversationRow(written.rows[0] as ConversationDbRow), changed };
+        const stored = toConversationRow(written.rows[0] as ConversationDbRow);
+        await report(client, events, stored);
+        return { row: stored, changed };
       });
     },
     async changedSince(uid, version, limit) {

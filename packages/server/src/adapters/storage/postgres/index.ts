@@ -11,6 +11,7 @@ import { postgresRetention } from './retention.js';
 import { postgresSyncOnce } from './sync-once.js';
 import { postgresUserData } from './user-data.js';
 import { postgresUsers } from './users.js';
+import { postgresWebhookOutbox } from './webhook-outbox.js';
 
 export interface PostgresOptions {
   connectionString: string;
@@ -47,6 +48,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     syncOnce: postgresSyncOnce(pool),
     retention: postgresRetention(pool),
     userData: postgresUserData(pool),
+    webhookOutbox: postgresWebhookOutbox(pool),
     presence: postgresPresence(pool),
     async rowCounts() {
       const { rows } = await pool.query<Record<string, number>>(

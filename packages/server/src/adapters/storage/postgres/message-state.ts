@@ -1,11 +1,20 @@
 import type { Pool, PoolClient } from 'pg';
-import type { ChannelKey, ConversationRow, MessageAnnotations, MessageRef, MessageStateStore } from '../../../ports/storage/index.js';
+import type {
+  ChannelKey,
+  ConversationRow,
+  EventsOf,
+  MessageAnnotations,
+  MessageRef,
+  MessageStateStore,
+  StoredMessage,
+} from '../../../ports/storage/index.js';
 import { refKey } from '../../../ports/storage/index.js';
 import { type ConversationDbRow, groupReactions, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
 import { CONVERSATION_COLUMN_NAMES, CONVERSATION_COLUMNS } from './conversations.js';
 import { bumpConversationVersions, MESSAGE_COLUMNS } from './messages.js';
 import { prepared } from './prepared.js';
 import { inTransaction } from './transaction.js';
+import { report } from './webhook-outbox.js';
 
 const THE_MESSAGE = 'channel_type = $1 AND channel_id = $2 AND seq = $3';
 const refParams = (r: MessageRef): [number, string, number] => [r.channelType, r.channelId, r.seq];
@@ -33,7 +42,7 @@ const refArrays = (refs: readonly MessageRef[]): [number[], string[], number[]] 
  * message row, so holding one while waiting for a channel cannot close a cycle with it.
  * Returns the rows it gave a new version, sorted by owner, then conversation id.
  */
-async function revoke(client: PoolClient, ref: MessageRef, revoker: string, at: number) {
+async function revoke(client: PoolClient, ref: MessageRef, revoker: string, at: number, events?: EventsOf<StoredMessage>) {
   const key = refParams(ref);
   // The first revoke marks the row; one that waited for it finds it marked after the wait, and changes nothing.
   const marked = await client.query<MessageRow>(
@@ -106,7 +115,9 @@ async function revoke(client: PoolClient, ref: MessageRef, revoker: string, at: 
     const row = written.get(`${s.uid}\n${s.conversationId}`);
     return row ? [toConversationRow(row)] : [];
   });
-  return { message: toStoredMessage(fresh), conversations };
+  const message = toStoredMessage(fresh);
+  await report(client, events, message);
+  return { message, conversations };
 }
 
 /** Adds or removes one reaction with the message row locked, so that the distinct-emoji limit holds under concurrency. */
@@ -205,18 +216,26 @@ export function postgresMessageState(pool: Pool): MessageStateStore {
       const { rows } = await pool.query<MessageRow>(prepared(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE message_id = $1`, [messageId]));
       return rows[0] && toStoredMessage(rows[0]);
     },
-    async revoke(ref, revoker, at) {
-      return inTransaction(pool, (client) => revoke(client, ref, revoker, at));
+    async revoke(ref, revoker, at, events) {
+      return inTransaction(pool, (client) => revoke(client, ref, revoker, at, events));
     },
-    async edit(ref, payloadJson, at, maxEdits) {
+    async edit(ref, payloadJson, at, maxEdits, events) {
       // One statement: a concurrent edit waits for the row, then the count is checked again on the new version.
-      const { rows } = await pool.query<MessageRow>(
-        `UPDATE messages SET edited_payload = $4, edited_at = $5, edit_count = edit_count + 1
-         WHERE ${THE_MESSAGE} AND edit_count < $6
-         RETURNING ${MESSAGE_COLUMNS}`,
-        [...refParams(ref), payloadJson, at, maxEdits],
-      );
-      return rows[0] ? toStoredMessage(rows[0]) : 'limit';
+      const edit = async (client: Pool | PoolClient) => {
+        const { rows } = await client.query<MessageRow>(
+          `UPDATE messages SET edited_payload = $4, edited_at = $5, edit_count = edit_count + 1
+           WHERE ${THE_MESSAGE} AND edit_count < $6
+           RETURNING ${MESSAGE_COLUMNS}`,
+          [...refParams(ref), payloadJson, at, maxEdits],
+        );
+        return rows[0] ? toStoredMessage(rows[0]) : ('limit' as const);
+      };
+      if (!events) return edit(pool);
+      return inTransaction(pool, async (client) => {
+        const edited = await edit(client);
+        if (edited !== 'limit') await report(client, events, edited);
+        return edited;
+      });
     },
     async react(ref, uid, emoji, add, maxDistinct, at) {
       return inTransaction(pool, (client) => react(client, ref, uid, emoji, add, maxDistinct, at));

@@ -3,8 +3,10 @@ import type { ChannelKey, ChannelStore } from '../../../ports/storage/index.js';
 
 import { idRange, idRangeSql } from '../id-range.js';
 import { CHANNEL_PATCH_COLUMNS, type ChannelRow, type MemberRow, toChannel, toMember } from '../rows.js';
+import { reportTo, sqliteOutboxWriter } from './webhook-outbox.js';
 
 export function sqliteChannels(db: Database): ChannelStore {
+  const report = reportTo(sqliteOutboxWriter(db));
   const insertChannel = db.prepare(`
     INSERT INTO channels (channel_type, channel_id, name, owner_uid, allow_history, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
@@ -51,12 +53,12 @@ export function sqliteChannels(db: Database): ChannelStore {
   };
 
   return {
-    async createGroup(group, memberUids, now) {
+    async createGroup(group, memberUids, now, events) {
       return db.transaction(() => {
         if (groupIdTaken.get(group.channelId)) return false;
         insertChannel.run(group.channelType, group.channelId, group.name, group.ownerUid, group.allowHistory ? 1 : 0, now, now);
-        add(group, [group.ownerUid], now, 2);
-        add(group, memberUids, now);
+        const members = [...add(group, [group.ownerUid], now, 2), ...add(group, memberUids, now)];
+        report(events, members);
         return true;
       })();
     },
@@ -68,7 +70,7 @@ export function sqliteChannels(db: Database): ChannelStore {
       const row = findGroup.get(groupId) as ChannelRow | undefined;
       return row && toChannel(row);
     },
-    async update(key, patch, now) {
+    async update(key, patch, now, events) {
       const sets: string[] = [];
       const values: unknown[] = [];
       for (const [field, column] of Object.entries(CHANNEL_PATCH_COLUMNS)) {
@@ -78,20 +80,25 @@ export function sqliteChannels(db: Database): ChannelStore {
         values.push(typeof value === 'boolean' ? Number(value) : value);
       }
       if (!sets.length) return;
-      db.prepare(`UPDATE channels SET ${sets.join(', ')}, updated_at = ? WHERE channel_type = ? AND channel_id = ?`).run(
-        ...values,
-        now,
-        key.channelType,
-        key.channelId,
-      );
+      const statement = db.prepare(`UPDATE channels SET ${sets.join(', ')}, updated_at = ? WHERE channel_type = ? AND channel_id = ?`);
+      db.transaction(() => {
+        if (statement.run(...values, now, key.channelType, key.channelId).changes > 0) report(events, undefined);
+      })();
     },
-    async addMembers(key, uids, now) {
-      return db.transaction(() => add(key, uids, now))();
+    async addMembers(key, uids, now, events) {
+      return db.transaction(() => {
+        const added = add(key, uids, now);
+        if (added.length) report(events, added);
+        return added;
+      })();
     },
-    async removeMembers(key, uids) {
+    async removeMembers(key, uids, events) {
       return db.transaction(() => {
         const removed = uids.filter((uid) => deleteMember.run(key.channelType, key.channelId, uid).changes > 0);
-        if (removed.length) addCount.run(-removed.length, key.channelType, key.channelId);
+        if (removed.length) {
+          addCount.run(-removed.length, key.channelType, key.channelId);
+          report(events, removed);
+        }
         return removed;
       })();
     },
@@ -106,13 +113,14 @@ export function sqliteChannels(db: Database): ChannelStore {
     async setRole(key, uids, role) {
       return db.transaction(() => uids.filter((uid) => setRole.run(role, key.channelType, key.channelId, uid).changes > 0))();
     },
-    async transferOwner(key, uid) {
+    async transferOwner(key, uid, events) {
       db.transaction(() => {
         const channel = get.get(key.channelType, key.channelId) as ChannelRow | undefined;
         if (!channel || channel.owner_uid === uid) return;
         setOwnerRole.run(1, key.channelType, key.channelId, channel.owner_uid);
         setOwnerRole.run(2, key.channelType, key.channelId, uid);
         setOwner.run(uid, key.channelType, key.channelId);
+        report(events, channel.owner_uid);
       })();
     },
     async setMemberMute(key, uid, mutedUntil) {

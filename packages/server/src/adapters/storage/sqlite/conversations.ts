@@ -1,11 +1,19 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { type ConversationStore, EXPIRY_MARGIN_MS, type SuperGroupView } from '../../../ports/storage/index.js';
+import {
+  type ConversationRow,
+  type ConversationStore,
+  type EventsOf,
+  EXPIRY_MARGIN_MS,
+  type SuperGroupView,
+} from '../../../ports/storage/index.js';
 
 import { applyConversationPatch, LISTED_SQL, stampChangedRow } from '../conversation-rules.js';
 import { mayCountExpiredSql, ordinalSql } from '../retention-sql.js';
 import { type ConversationDbRow, toChannel, toConversationRow } from '../rows.js';
+import { reportTo, sqliteOutboxWriter } from './webhook-outbox.js';
 
 export function sqliteConversations(db: Database): ConversationStore {
+  const report = reportTo(sqliteOutboxWriter(db));
   const get = db.prepare('SELECT * FROM conversations WHERE uid = ? AND conversation_id = ?');
   const changedSince = db.prepare('SELECT * FROM conversations WHERE uid = ? AND version > ? ORDER BY version LIMIT ?');
   const version = db.prepare('SELECT conv_version FROM users WHERE uid = ?').pluck();
@@ -45,6 +53,7 @@ export function sqliteConversations(db: Database): ConversationStore {
       uid: string,
       key: { conversationId: string; channelType: number; channelId: string },
       patch: Parameters<ConversationStore['update']>[2],
+      events?: EventsOf<ConversationRow>,
     ) => {
       insertEmpty.run(uid, key.conversationId, key.channelType, key.channelId);
       const row = toConversationRow(get.get(uid, key.conversationId) as ConversationDbRow);
@@ -53,7 +62,9 @@ export function sqliteConversations(db: Database): ConversationStore {
       const bumped = bumpVersion.get(uid) as { conv_version: number; last_sort_ts: number } | undefined;
       const lastSortTs = stampChangedRow(row, next, bumped && { version: bumped.conv_version, lastSortTs: bumped.last_sort_ts });
       if (lastSortTs !== undefined) setLastSortTs.run(lastSortTs, uid);
-      return { row: toConversationRow(write.get({ ...next, uid }) as ConversationDbRow), changed };
+      const written = toConversationRow(write.get({ ...next, uid }) as ConversationDbRow);
+      report(events, written);
+      return { row: written, changed };
     },
   );
 
@@ -105,8 +116,8 @@ export function sqliteConversations(db: Database): ConversationStore {
       const row = get.get(uid, conversationId) as ConversationDbRow | undefined;
       return row && toConversationRow(row);
     },
-    async update(uid, key, patch) {
-      return update.immediate(uid, key, patch);
+    async update(uid, key, patch, events) {
+      return update.immediate(uid, key, patch, events);
     },
     async changedSince(uid, v, limit) {
       return (changedSince.all(uid, v, limit) as ConversationDbRow[]).map(toConversationRow);

@@ -13,6 +13,7 @@ import { sqliteRetention } from './retention.js';
 import { sqliteSyncOnce } from './sync-once.js';
 import { sqliteUserData } from './user-data.js';
 import { sqliteUsers } from './users.js';
+import { sqliteWebhookOutbox } from './webhook-outbox.js';
 
 export interface SqliteOptions {
   /** A file path, or ':memory:'. */
@@ -44,6 +45,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     syncOnce: sqliteSyncOnce(db),
     retention: sqliteRetention(db),
     userData: sqliteUserData(db),
+    webhookOutbox: sqliteWebhookOutbox(db),
     presence: sqlitePresence(db),
     async rowCounts() {
       const counts: Record<string, number> = {};

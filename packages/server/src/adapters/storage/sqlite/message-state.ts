@@ -1,9 +1,18 @@
 import type { Database } from 'better-sqlite3';
-import type { ConversationRow, MessageRef, MessageStateStore, ReactionGroup } from '../../../ports/storage/index.js';
+import type {
+  ConversationRow,
+  EventsOf,
+  MessageRef,
+  MessageStateStore,
+  ReactionGroup,
+  StoredMessage,
+} from '../../../ports/storage/index.js';
 import { refKey } from '../../../ports/storage/index.js';
 import { type ConversationDbRow, groupReactions, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
+import { reportTo, sqliteOutboxWriter } from './webhook-outbox.js';
 
 export function sqliteMessageState(db: Database): MessageStateStore {
+  const report = reportTo(sqliteOutboxWriter(db));
   const byId = db.prepare('SELECT * FROM messages WHERE message_id = ?');
   const bySeq = db.prepare('SELECT * FROM messages WHERE channel_type = ? AND channel_id = ? AND seq = ?');
   const markRevoked = db.prepare(
@@ -75,7 +84,7 @@ export function sqliteMessageState(db: Database): MessageStateStore {
   const reactionGroups = (r: MessageRef): ReactionGroup[] =>
     groupReactions(reactionsOf.all(r.channelType, r.channelId, r.seq) as Array<{ emoji: string; uid: string }>);
 
-  const revoke = db.transaction((ref: MessageRef, revoker: string, at: number) => {
+  const revoke = db.transaction((ref: MessageRef, revoker: string, at: number, events?: EventsOf<StoredMessage>) => {
     if (!bySeq.get(ref.channelType, ref.channelId, ref.seq)) throw new Error(`No message at ${refKey(ref)}`);
     const fresh = markRevoked.run({ ...ref, revoker, at }).changes > 0;
     const conversations: ConversationRow[] = [];
@@ -90,8 +99,20 @@ export function sqliteMessageState(db: Database): MessageStateStore {
       }
       flagRows.run(ref);
     }
-    return { message: toStoredMessage(bySeq.get(ref.channelType, ref.channelId, ref.seq) as MessageRow), conversations };
+    const message = toStoredMessage(bySeq.get(ref.channelType, ref.channelId, ref.seq) as MessageRow);
+    if (fresh) report(events, message);
+    return { message, conversations };
   });
+
+  const editMessage = db.transaction(
+    (ref: MessageRef, payloadJson: string, at: number, maxEdits: number, events?: EventsOf<StoredMessage>) => {
+      const row = edit.get({ ...ref, payloadJson, at, maxEdits }) as MessageRow | undefined;
+      if (!row) return 'limit' as const;
+      const message = toStoredMessage(row);
+      report(events, message);
+      return message;
+    },
+  );
 
   const react = db.transaction((ref: MessageRef, uid: string, emoji: string, add: boolean, maxDistinct: number, at: number) => {
     if (add) {
@@ -126,12 +147,11 @@ export function sqliteMessageState(db: Database): MessageStateStore {
       const row = byId.get(messageId) as MessageRow | undefined;
       return row && toStoredMessage(row);
     },
-    async revoke(ref, revoker, at) {
-      return revoke.immediate(ref, revoker, at);
+    async revoke(ref, revoker, at, events) {
+      return revoke.immediate(ref, revoker, at, events);
     },
-    async edit(ref, payloadJson, at, maxEdits) {
-      const row = edit.get({ ...ref, payloadJson, at, maxEdits }) as MessageRow | undefined;
-      return row ? toStoredMessage(row) : 'limit';
+    async edit(ref, payloadJson, at, maxEdits, events) {
+      return editMessage.immediate(ref, payloadJson, at, maxEdits, events);
     },
     async react(ref, uid, emoji, add, maxDistinct, at) {
       return react.immediate(ref, uid, emoji, add, maxDistinct, at);

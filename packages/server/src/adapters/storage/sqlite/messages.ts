@@ -2,10 +2,11 @@ import type { Database } from 'better-sqlite3';
 import type { ConversationRow, MessageStore, NewMessage, StoredAck } from '../../../ports/storage/index.js';
 import { BatchPlan, channelKeyOf, type FanoutMember, type QueueEntry } from '../fanout-plan.js';
 import { ordinalSql } from '../retention-sql.js';
-
 import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
+import { sqliteOutboxWriter } from './webhook-outbox.js';
 
 export function sqliteMessages(db: Database): MessageStore {
+  const writeEvents = sqliteOutboxWriter(db);
   const byClientNo = db.prepare('SELECT * FROM messages WHERE from_uid = ? AND client_msg_no = ?');
   const onceByClientNo = db.prepare('SELECT message_id, ts FROM sync_once_messages WHERE from_uid = ? AND client_msg_no = ?');
   const insertOnce = db.prepare(`
@@ -141,6 +142,7 @@ export function sqliteMessages(db: Database): MessageStore {
       if (t.ownOnly) touchOwnRow.run(t);
       else if (t.version) rows.push(toConversationRow(upsertConversation.get(t) as ConversationDbRow));
     }
+    writeEvents(plan.events(rows, queued));
     return plan.finish(rows, queued);
   });
 

@@ -206,6 +206,47 @@ const migrations: readonly string[] = [
   `
   ALTER TABLE users ADD COLUMN tokens_revoked_at INTEGER NOT NULL DEFAULT 0;
   `,
+  // Webhooks (docs/webhooks.md): events wait in the outbox, written in the transaction of what they
+  // report, until delivered (then deleted) or given up on (moved to the dead letters). position is
+  // the write order, never reused (a replayed dead letter takes its old one back); age_start is when
+  // its age, which decides when it dies, began. A lane row exists while the lane is leased or failing.
+  `
+  CREATE TABLE webhook_outbox (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL,
+    lane INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    age_start INTEGER NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX webhook_outbox_by_lane ON webhook_outbox (lane, position);
+  CREATE TABLE webhook_dead_letters (
+    position INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    lane INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    age_start INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    died_at INTEGER NOT NULL,
+    last_error TEXT NOT NULL
+  );
+  CREATE INDEX webhook_dead_letters_by_event ON webhook_dead_letters (event_id);
+  CREATE TABLE webhook_lanes (
+    lane INTEGER PRIMARY KEY,
+    owner TEXT NOT NULL DEFAULT '',
+    lease_until INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    retry_at INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT ''
+  );
+  CREATE TABLE webhook_endpoint (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    url TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** The schema version this code writes: a database whose version is higher was made by a newer Parley. */

@@ -1,0 +1,47 @@
+import type { GroupUpdateBody } from '@parley/protocol';
+import type { ChannelKey, EventsOf, NewGroup } from '../../ports/storage/index.js';
+import { channelOrderKey, type WebhookEvents } from './webhook-events.js';
+
+/** The group events, each written with the change it reports, in the group's order. */
+export class GroupWebhooks {
+  constructor(private readonly events: WebhookEvents) {}
+
+  /** `group.created`, with its members (the owner first). */
+  created(group: NewGroup): EventsOf<readonly string[]> | undefined {
+    return this.events.sink((members) => [
+      this.event('group.created', group, {
+        name: group.name,
+        ownerUid: group.ownerUid,
+        allowHistory: group.allowHistory,
+        members,
+      }),
+    ]);
+  }
+
+  /** `group.updated` with the fields changed, or `group.dismissed`. */
+  updated(key: ChannelKey, changes: GroupUpdateBody | { dismissed: true }): EventsOf<void> | undefined {
+    if ('dismissed' in changes) return this.events.sink(() => [this.event('group.dismissed', key, {})]);
+    return this.events.sink(() => [this.event('group.updated', key, { changes })]);
+  }
+
+  membersAdded(key: ChannelKey): EventsOf<readonly string[]> | undefined {
+    return this.events.sink((uids) => [this.event('group.members_added', key, { uids })]);
+  }
+
+  membersRemoved(key: ChannelKey): EventsOf<readonly string[]> | undefined {
+    return this.events.sink((uids) => [this.event('group.members_removed', key, { uids })]);
+  }
+
+  /** `group.owner_transferred`; the previous owner is an admin now. */
+  ownerTransferred(key: ChannelKey, ownerUid: string): EventsOf<string> | undefined {
+    return this.events.sink((previousOwnerUid) => [this.event('group.owner_transferred', key, { ownerUid, previousOwnerUid })]);
+  }
+
+  private event(type: string, key: ChannelKey, data: object) {
+    return this.events.event(type, channelOrderKey(key.channelType, key.channelId), {
+      groupId: key.channelId,
+      channelType: key.channelType,
+      ...data,
+    });
+  }
+}
