@@ -34,9 +34,10 @@ describe.skipIf(!available)('web app: the shell while the server is down', () =>
       for (const file of shell[0] ?? []) expect(file).toMatch(/^\/$|^\/assets\/[\w-]+\.(js|css)$/);
 
       await app.t.server.close();
-      await uma.page.locator('.connection[data-status="disconnected"]').waitFor();
+      await uma.page.locator('.connection[data-status="reconnecting"]').waitFor();
       await uma.page.reload();
-      await uma.page.getByRole('heading', { name: 'Reconnecting…' }).waitFor();
+      // The page comes from the shell, and the list from the SDK's cache (IndexedDB), while it reconnects.
+      await uma.item('p2p|vic').waitFor();
       await uma.page.locator('.connection', { hasText: 'Offline, reconnecting…' }).waitFor();
       await uma.shot('14-offline-shell');
 
