@@ -29,7 +29,7 @@ describe.skipIf(!available)('web app: sends that fail or wait', () => {
       await kai.newChat('lea');
       await kai.send('before the outage');
       await app.t.server.close();
-      await kai.page.locator('.connection[data-status="disconnected"]').waitFor();
+      await kai.page.locator('.connection[data-status="reconnecting"]').waitFor();
       await kai.page.getByLabel('Message', { exact: true }).fill('written offline');
       await kai.page.getByLabel('Message', { exact: true }).press('Enter');
       await kai.message('written offline').locator('.state', { hasText: 'Sending…' }).waitFor();

@@ -70,9 +70,14 @@ export class HistoryWindow {
     messages.onInserted.add(this.key, (m) => mine(m) && !this.snapshot.hasNewer && this.merge([m]));
     messages.onRefreshMessage.add(this.key, (m) => mine(m) && this.merge([m], true));
     messages.onNewMessage.add(this.key, (m) => mine(m) && !this.snapshot.hasNewer && this.merge([m]));
+    // Opened from the cache while connecting, the newest page may have needed the server: read it again once connected.
+    this.client.onStatus.add(this.key, (status) => {
+      if (status === 'connected' && (this.snapshot.error !== undefined || !this.snapshot.loaded)) void this.openLatest();
+    });
   }
 
   detach(): void {
+    this.client.onStatus.remove(this.key);
     this.client.messages.onInserted.remove(this.key);
     this.client.messages.onRefreshMessage.remove(this.key);
     this.client.messages.onNewMessage.remove(this.key);
@@ -103,6 +108,7 @@ export class HistoryWindow {
     this.set({
       ...this.snapshot,
       items: onceEach([...shown, ...this.waiting(shown)]),
+      error: undefined,
       hasOlder: (page[0]?.messageSeq ?? 0) > 1,
       hasNewer: false,
       focus: undefined,

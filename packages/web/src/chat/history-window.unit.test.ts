@@ -1,4 +1,11 @@
-import { type HistoryQuery, KeyedListeners, type LocalMessage, type Messages, type ParleyClient } from '@parley/client';
+import {
+  type ConnectionStatus,
+  type HistoryQuery,
+  KeyedListeners,
+  type LocalMessage,
+  type Messages,
+  type ParleyClient,
+} from '@parley/client';
 import { describe, expect, it } from 'vitest';
 import { HistoryWindow } from './history-window';
 import { message } from './test-message';
@@ -63,9 +70,11 @@ class FakeMessages implements Pick<Messages, 'onInserted' | 'onRefreshMessage' |
   }
 }
 
+const onStatus = new KeyedListeners<[ConnectionStatus]>();
+
 function open(last: number) {
   const messages = new FakeMessages(last);
-  const client = { messages } as unknown as ParleyClient;
+  const client = { messages, onStatus } as unknown as ParleyClient;
   const window = new HistoryWindow(client, ALICE_BOB, () => messages.last);
   window.attach();
   const seqs = () => window.get().items.map((m) => m.messageSeq);
@@ -103,6 +112,21 @@ describe('HistoryWindow', () => {
     await opening;
     expect(seqs()).toEqual([1, 2, 3, 4, 0]);
     expect(window.get().items[1]?.payload).toEqual({ type: 1, content: 'm2' }); // on the page: the page's copy stands
+  });
+
+  it('opened while connecting, reads the newest page again once connected', async () => {
+    const { window, messages, seqs } = open(3);
+    messages.failWith = new Error('Not connected (connecting)');
+    await window.openLatest();
+    expect(window.get().error).toBe('Not connected (connecting)');
+    messages.failWith = undefined;
+    onStatus.emit('reconnecting');
+    expect(messages.queries).toHaveLength(1);
+    onStatus.emit('connected');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seqs()).toEqual([1, 2, 3]);
+    expect(window.get().error).toBeUndefined();
+    window.detach();
   });
 
   it('tells why a conversation could not be opened', async () => {
