@@ -135,8 +135,10 @@ export class Connection {
   }
 
   request<T>(method: string, params?: unknown): Promise<T> {
-    const catchingUp = this.signedIn !== undefined && this.signedIn === this.socket && this.socket.readyState === 1;
-    if (this.status !== 'connected' && !catchingUp) {
+    const open = this.socket?.readyState === 1;
+    const catchingUp = open && this.signedIn !== undefined && this.signedIn === this.socket;
+    // A socket already closing (the server went away; its close event has not come yet) is not written to.
+    if (!open || (this.status !== 'connected' && !catchingUp)) {
       return Promise.reject(new ParleyClientError('client.disconnected', `Not connected (${this.status})`));
     }
     return this.send<T>(method, params);
