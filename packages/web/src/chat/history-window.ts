@@ -55,6 +55,8 @@ export class HistoryWindow {
   private snapshot: HistorySnapshot = { items: [], hasOlder: false, hasNewer: false, focus: undefined, loaded: false, uploads: [] };
   private readonly listeners = new Set<() => void>();
   private busy = false;
+  /** What arrived or was sent before the first page came in: shown with it, not before it (see `arrive`). */
+  private early: LocalMessage[] = [];
   private readonly key = `history-${Math.random().toString(36).slice(2)}`;
 
   constructor(
@@ -67,9 +69,13 @@ export class HistoryWindow {
   attach(): void {
     const mine = (m: LocalMessage) => sameChannel(this.address, m);
     const messages = this.client.messages;
-    messages.onInserted.add(this.key, (m) => mine(m) && !this.snapshot.hasNewer && this.merge([m]));
-    messages.onRefreshMessage.add(this.key, (m) => mine(m) && this.merge([m], true));
-    messages.onNewMessage.add(this.key, (m) => mine(m) && !this.snapshot.hasNewer && this.merge([m]));
+    messages.onInserted.add(this.key, (m) => mine(m) && this.arrive(m));
+    messages.onRefreshMessage.add(this.key, (m) => {
+      if (!mine(m)) return;
+      this.early = this.early.map((x) => (sameMessage(x, m) ? m : x));
+      this.merge([m], true);
+    });
+    messages.onNewMessage.add(this.key, (m) => mine(m) && this.arrive(m));
     // Opened from the cache while connecting, the newest page may have needed the server: read it again once connected.
     this.client.onStatus.add(this.key, (status) => {
       if (status === 'connected' && (this.snapshot.error !== undefined || !this.snapshot.loaded)) void this.openLatest();
@@ -95,13 +101,17 @@ export class HistoryWindow {
     try {
       page = await this.page({ startSeq: 0 });
     } catch (err) {
-      const items = [...this.snapshot.items, ...this.waiting(this.snapshot.items)];
+      const shown = onceEach([...this.snapshot.items, ...this.early.splice(0)]);
+      const items = [...shown, ...this.waiting(shown)];
       this.set({ ...this.snapshot, items, error: err instanceof Error ? err.message : String(err) });
       return;
     }
     // What was sent or arrived while the page loaded is newer than the page: keep it.
     const newest = page.at(-1)?.messageSeq ?? 0;
-    const arrived = this.snapshot.hasNewer ? [] : this.snapshot.items.filter((m) => m.messageSeq === 0 || m.messageSeq > newest);
+    const before = [...this.snapshot.items, ...this.early.splice(0)];
+    const arrived = this.snapshot.hasNewer
+      ? []
+      : before.filter((m) => m.messageSeq === 0 || m.messageSeq > newest).sort((a, b) => order(a) - order(b));
     // The SDK's newest page ends with the channel's sends still in its outbox, which may also have
     // arrived here already (restored from the store): each send is shown once, in its latest state.
     const shown = [...page, ...arrived];
@@ -148,6 +158,25 @@ export class HistoryWindow {
       this.set({ ...this.snapshot, items: page, hasOlder: first > 1, hasNewer: last < this.lastSeq(), focus: seq, loaded: true });
     });
   };
+
+  /**
+   * A live message or one of my sends. Before the first page is in it waits for it: shown alone it
+   * would stand where the page goes (the chat showed a burst of pushes still arriving from before it
+   * opened, oldest first, then jumped to the page: CI). One older than the window's first, with older
+   * history still to load, is left for scrolling up: inserted, it would leave a gap above the page.
+   * In a window in the past (`hasNewer`) nothing is added: "jump to latest" brings the newest.
+   */
+  private arrive(m: LocalMessage): void {
+    const s = this.snapshot;
+    if (s.hasNewer) return;
+    if (!s.loaded && s.error === undefined) {
+      this.early.push(m);
+      return;
+    }
+    const oldest = s.items.find((x) => x.messageSeq > 0)?.messageSeq;
+    if (s.hasOlder && m.messageSeq > 0 && oldest !== undefined && m.messageSeq < oldest) return;
+    this.merge([m]);
+  }
 
   /** Drops a message the user deleted for themselves, or a failed send they gave up. */
   remove = (message: LocalMessage): void => {

@@ -114,6 +114,29 @@ describe('HistoryWindow', () => {
     expect(window.get().items[1]?.payload).toEqual({ type: 1, content: 'm2' }); // on the page: the page's copy stands
   });
 
+  it('shows nothing that arrived before the first page until it is in, then the page with what is newer', async () => {
+    const { window, messages, seqs } = open(60);
+    messages.hold();
+    const opening = window.openLatest();
+    // Pushes from before the chat opened, still arriving (a burst of 60, oldest first).
+    for (let seq = 1; seq <= 60; seq++) messages.onNewMessage.emit(message(seq));
+    const mine = message(0, { fromUid: 'alice', clientMsgNo: 'mine', status: 'sending' });
+    messages.onInserted.emit(mine);
+    messages.onRefreshMessage.emit({ ...mine, messageSeq: 61, messageId: '9061', status: 'success' });
+    expect(seqs()).toEqual([]);
+    messages.release();
+    await opening;
+    expect(seqs()).toEqual([...Array.from({ length: 30 }, (_, i) => 31 + i), 61]);
+    expect(window.get().items.at(-1)).toMatchObject({ clientMsgNo: 'mine', status: 'success' });
+  });
+
+  it('leaves a late push older than the page for scrolling up, without a gap', async () => {
+    const { window, messages, seqs } = open(60);
+    await window.openLatest();
+    messages.onNewMessage.emit(message(1));
+    expect(seqs()).toEqual(Array.from({ length: 30 }, (_, i) => 31 + i));
+  });
+
   it('opened while connecting, reads the newest page again once connected', async () => {
     const { window, messages, seqs } = open(3);
     messages.failWith = new Error('Not connected (connecting)');
