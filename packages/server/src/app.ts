@@ -112,8 +112,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await endpoint.refresh();
   const ids = new MessageIdGenerator(config.nodeId);
   const webhookEvents = new WebhookEvents(endpoint, ids, clock);
-  // Recipients online anywhere (the presence directory); users coming and going on this node.
-  const online = new NodeOnlineCheck(router, presence.directory);
+  // Recipients online anywhere (the presence directory); users coming and going, once per cluster.
+  const online = new NodeOnlineCheck(presence.directory, presence);
   const messageWebhooks = new MessageWebhooks(webhookEvents, online, storage);
   const presenceWebhooks = new PresenceWebhooks(webhookEvents, storage.webhookOutbox, online, log);
   const batcher = new SendBatcher(
@@ -219,8 +219,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await retentionJob.close();
       rateLimit.close();
       nodeWatch.close();
-      presence.close();
+      // The other nodes, if any, report the users leaving with this node's connections; alone, it does.
+      presence.depart();
       await gateway.close();
+      await presence.close();
       // The users who left with the gateway are reported, then the loop stops (what is pending waits in the outbox).
       await presenceWebhooks.flush();
       await dispatcher.close();

@@ -1,5 +1,3 @@
-import type { DeliveryRouter } from './router.js';
-
 /**
  * Who has a device online, as the webhooks need it: `message.offline` goes to recipients without one,
  * `user.online` / `user.offline` follow the first device in and the last one out.
@@ -11,22 +9,26 @@ export interface OnlineCheck {
   onChange(listener: (uid: string, online: boolean) => void): void;
 }
 
-/** Who is connected anywhere in the cluster: the presence directory's copy on this node. */
+/** Who is connected anywhere in the cluster, and the changes the app's server hears of: the presence service. */
 export interface ConnectedAnywhere {
   isOnline(uid: string): boolean;
+}
+
+export interface PresenceReports {
+  onReport(listener: (uid: string, online: boolean) => void): void;
 }
 
 /**
  * `onlineUids` asks the cluster-wide presence directory (every node's devices, hidden users
  * included: they are connected, a push would only duplicate what their device shows), so a
- * recipient connected to another node is not offline. `onChange` follows this node's own
- * connections (the delivery router's): exact on one node; in a cluster each node reports the users
- * of its own connections, so a user on two nodes is reported online by each (docs/webhooks.md).
+ * recipient connected to another node is not offline. `onChange` follows presence as users see it
+ * (after its grace period, so a reconnect is no change), each change reported by one node of the
+ * cluster (`PresenceService.onReport`).
  */
 export class NodeOnlineCheck implements OnlineCheck {
   constructor(
-    private readonly router: DeliveryRouter,
     private readonly anywhere: ConnectedAnywhere,
+    private readonly reports: PresenceReports,
   ) {}
 
   async onlineUids(uids: readonly string[]): Promise<Set<string>> {
@@ -34,6 +36,6 @@ export class NodeOnlineCheck implements OnlineCheck {
   }
 
   onChange(listener: (uid: string, online: boolean) => void): void {
-    this.router.onUserPresence(listener);
+    this.reports.onReport(listener);
   }
 }

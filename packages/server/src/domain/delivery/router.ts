@@ -86,7 +86,6 @@ export class DeliveryRouter {
   /** super-group topic -> uid -> the seq up to which a catch-up after joining handed the messages over */
   private readonly caughtUp = new Map<string, Map<string, number>>();
   private readonly broadcastHandlers = new Map<string, (data: unknown) => void>();
-  private readonly presenceListeners: Array<(uid: string, online: boolean) => void> = [];
   /** Tells this node's broadcasts apart from the others' on the shared topic. */
   private readonly node = randomBytes(6).toString('base64url');
 
@@ -126,7 +125,6 @@ export class DeliveryRouter {
       return;
     }
     this.byUser.set(recipient.uid, new Set([recipient]));
-    for (const listener of this.presenceListeners) listener(recipient.uid, true);
     this.userChannels.set(recipient.uid, new Set());
     this.bus.subscribe(userTopic(recipient.uid));
     const groups = await this.superGroupsOf(recipient.uid);
@@ -138,15 +136,9 @@ export class DeliveryRouter {
     const set = this.byUser.get(recipient.uid);
     if (!set?.delete(recipient) || set.size) return;
     this.byUser.delete(recipient.uid);
-    for (const listener of this.presenceListeners) listener(recipient.uid, false);
     this.bus.unsubscribe(userTopic(recipient.uid));
     for (const topic of this.userChannels.get(recipient.uid) ?? []) this.leave(recipient.uid, topic);
     this.userChannels.delete(recipient.uid);
-  }
-
-  /** Called when a user's first connection on this node attaches (true) and their last detaches (false). */
-  onUserPresence(listener: (uid: string, online: boolean) => void): void {
-    this.presenceListeners.push(listener);
   }
 
   /** Connections of `uid` on this node (any node's are reached through the bus). */

@@ -13,12 +13,16 @@ export interface PresenceConnection extends DeviceInfo {
   connectionId: string;
 }
 
-/** Why a user's devices changed on this node's view: here, on another node, or another node died. */
-export type PresenceCause = 'local' | 'remote' | 'node-died';
+/**
+ * Why a user's devices changed on this node's view: here, on another node, or because another node
+ * went (it died, or it is stopping and said so: its users leave with it).
+ */
+export type PresenceCause = 'local' | 'remote' | 'node-gone';
 
 const DevicesEvent = 'presence.devices';
 const SnapshotEvent = 'presence.snapshot';
 const HelloEvent = 'presence.hello';
+const ByeEvent = 'presence.bye';
 /** Users per snapshot message: keeps each bus message small. */
 const SNAPSHOT_CHUNK = 500;
 
@@ -54,6 +58,8 @@ export class PresenceDirectory {
   private readonly remote = new Map<string, Map<string, DeviceInfo[]>>();
   /** node -> the snapshot being received from it */
   private readonly incoming = new Map<string, { epoch: number; users: Map<string, DeviceInfo[]> }>();
+  /** Nodes that said they are stopping: what they report next is their users leaving with them. */
+  private readonly departing = new Set<string>();
   private readonly timer: ReturnType<typeof setInterval>;
   private epoch = 0;
 
@@ -65,7 +71,13 @@ export class PresenceDirectory {
   ) {
     router.onBroadcast(DevicesEvent, (data) => this.applyDevices(data as DevicesNews));
     router.onBroadcast(SnapshotEvent, (data) => this.applySnapshot(data as SnapshotChunk));
-    router.onBroadcast(HelloEvent, () => this.sendSnapshot());
+    router.onBroadcast(HelloEvent, (node) => {
+      if (typeof node === 'string') this.departing.delete(node); // back after a stop
+      this.sendSnapshot();
+    });
+    router.onBroadcast(ByeEvent, (node) => {
+      if (typeof node === 'string') this.departing.add(node);
+    });
     this.timer = setInterval(() => this.sendSnapshot(), snapshotMs);
     this.timer.unref();
     this.askForSnapshots();
@@ -108,7 +120,29 @@ export class PresenceDirectory {
     const users = this.remote.get(node);
     this.remote.delete(node);
     this.incoming.delete(node);
-    for (const uid of users?.keys() ?? []) this.onChange(uid, 'node-died');
+    this.departing.delete(node);
+    for (const uid of users?.keys() ?? []) this.onChange(uid, 'node-gone');
+  }
+
+  /** This node is stopping: the others take what it says next (its users leaving) as its users going with it. */
+  depart(): void {
+    this.router.broadcast(ByeEvent, this.router.nodeName);
+  }
+
+  /** No other node is known to be running (none has told of its connections, or all went). */
+  get alone(): boolean {
+    for (const node of this.remote.keys()) if (!this.departing.has(node)) return false;
+    return true;
+  }
+
+  /**
+   * Whether this node speaks for the users of nodes that went: the running node with the lowest name
+   * does, so that one node (not every one that saw it) reports them.
+   */
+  speaksForGoneNodes(): boolean {
+    const me = this.router.nodeName;
+    for (const node of this.remote.keys()) if (!this.departing.has(node) && node < me) return false;
+    return true;
   }
 
   close(): void {
@@ -126,7 +160,7 @@ export class PresenceDirectory {
     this.remote.set(news.node, users);
     if (news.devices.length) users.set(news.uid, news.devices);
     else users.delete(news.uid);
-    this.onChange(news.uid, 'remote');
+    this.onChange(news.uid, this.departing.has(news.node) ? 'node-gone' : 'remote');
   }
 
   private applySnapshot(chunk: SnapshotChunk): void {

@@ -33,8 +33,12 @@ export class PresenceService {
   private readonly following = new Map<Recipient, Set<string>>();
   /** Users this node has shown online (to its followers): bounded by the users online. */
   private readonly shownOnline = new Set<string>();
-  /** uid -> the pending switch to offline, and when the last device left */
-  private readonly leaving = new Map<string, { timer: ReturnType<typeof setTimeout>; at: number; store: boolean }>();
+  /**
+   * uid -> the pending switch to offline, when the last device left, whether this node stores that
+   * time, and whether it reports the user offline to the app's server.
+   */
+  private readonly leaving = new Map<string, { timer: ReturnType<typeof setTimeout>; at: number; store: boolean; report: boolean }>();
+  private readonly reportListeners: Array<(uid: string, online: boolean) => void> = [];
   private readonly clock: () => number;
 
   constructor(
@@ -129,15 +133,47 @@ export class PresenceService {
     return true;
   }
 
+  /**
+   * The changes the app's server hears of (`user.online` / `user.offline` webhooks): as followers see
+   * them, with the grace period, and each reported by one node of the cluster: coming online by the
+   * node the first device connected to; going offline by the node the last one left, or for a node
+   * that died or stopped, by the running node with the lowest name. (Two first devices connecting to
+   * two nodes at the same moment are each reported: the nodes learn of each other's a moment later.)
+   */
+  onReport(listener: (uid: string, online: boolean) => void): void {
+    this.reportListeners.push(listener);
+  }
+
+  /** This node is about to close its connections: the other nodes, if any, report its users leaving. */
+  depart(): void {
+    this.directory.depart();
+  }
+
   /** Users whose switch to offline waits out the grace period (tests). */
   isLeaving(uid: string): boolean {
     return this.leaving.has(uid);
   }
 
-  close(): void {
+  /**
+   * Stops, after the connections closed: the users still in their grace period left now. Their
+   * lastSeen is stored, and the last node running reports them offline (with other nodes running,
+   * those do, having been told by `depart`).
+   */
+  async close(): Promise<void> {
     this.directory.close();
-    for (const { timer } of this.leaving.values()) clearTimeout(timer);
+    const alone = this.directory.alone;
+    const writes: Promise<void>[] = [];
+    for (const [uid, { timer, at, store, report }] of this.leaving) {
+      clearTimeout(timer);
+      if (store) writes.push(this.store.setLastSeen(uid, at).catch(() => {}));
+      if (report && alone) this.report(uid, false);
+    }
     this.leaving.clear();
+    await Promise.all(writes);
+  }
+
+  private report(uid: string, online: boolean): void {
+    for (const listener of this.reportListeners) listener(uid, online);
   }
 
   private unfollow(uid: string, conn: Recipient): void {
@@ -156,16 +192,18 @@ export class PresenceService {
       }
       if (this.shownOnline.has(uid)) return;
       this.shownOnline.add(uid);
+      if (cause === 'local') this.report(uid, true);
       void this.tellFollowers(uid).catch(() => {});
       return;
     }
     if (leaving || !this.shownOnline.has(uid)) return;
     const at = this.clock();
-    // The node where the last device left records when; a dead node's users, every node that saw it die.
+    // The node where the last device left records when; a gone node's users, every node that saw it go.
     const store = cause !== 'remote';
+    const report = cause === 'local' || (cause === 'node-gone' && this.directory.speaksForGoneNodes());
     const timer = setTimeout(() => void this.left(uid).catch(() => {}), this.options.graceMs);
     timer.unref();
-    this.leaving.set(uid, { timer, at, store });
+    this.leaving.set(uid, { timer, at, store, report });
   }
 
   private async left(uid: string): Promise<void> {
@@ -173,6 +211,7 @@ export class PresenceService {
     if (!leaving) return;
     this.leaving.delete(uid);
     this.shownOnline.delete(uid);
+    if (leaving.report) this.report(uid, false);
     if (leaving.store) await this.store.setLastSeen(uid, leaving.at);
     await this.tellFollowers(uid, leaving.at);
   }

@@ -20,37 +20,54 @@ const SECRET = 'webhook-nodes-test-secret';
 const users = ['n0', 'n1', 'n2', 'n3'];
 const MESSAGES_PER_USER = 40;
 
+/** Two nodes on one PostgreSQL database and one in-process bus, posting to one receiver; n0..n3 exist. */
+async function startNodes(env: Record<string, string>) {
+  const receiver = await WebhookReceiver.start(SECRET, await documentedVerify());
+  const stores = await openTestPostgresNodes(2);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-nodes-'));
+  const nodes: ParleyServer[] = [];
+  const hub = new MemoryHub();
+  const stop = async () => {
+    for (const node of nodes) await node.close();
+    await Promise.all(stores.map((s) => s.close()));
+    await receiver.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    for (const [i, storage] of stores.entries()) {
+      const config = loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        PARLEY_DATA_DIR: dataDir,
+        PARLEY_NODE_ID: String(i + 1),
+        PARLEY_SEND_RATE_PER_SEC: '0',
+        PARLEY_WEBHOOK_URL: receiver.url,
+        PARLEY_WEBHOOK_SECRET: SECRET,
+        PARLEY_WEBHOOK_BATCH_EVENTS: '5',
+        ...env,
+      });
+      nodes.push(await startServer(config, { storage, bus: hub.bus() }));
+    }
+    const [first] = nodes as [ParleyServer];
+    const secret = first.ctx.config.appSecret;
+    for (const uid of users) await httpCall(first.url, 'POST', '/v1/admin/users', { token: secret, body: { uid } });
+    const tokens: string[] = await Promise.all(
+      users.map(async (uid) => (await httpCall(first.url, 'POST', `/v1/admin/users/${uid}/token`, { token: secret, body: {} })).body.token),
+    );
+    return { receiver, nodes, tokens, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
 await describePostgres('webhooks on two PostgreSQL nodes', () => {
   it('delivers each event once, each channel in seq order, whichever node stored it', async () => {
-    const receiver = await WebhookReceiver.start(SECRET, await documentedVerify());
-    const stores = await openTestPostgresNodes(2);
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-nodes-'));
-    const nodes: ParleyServer[] = [];
-    const hub = new MemoryHub();
+    const { receiver, nodes, tokens, stop } = await startNodes({});
+    const [first] = nodes as [ParleyServer];
     let connected: TestClient | undefined;
     try {
-      for (const [i, storage] of stores.entries()) {
-        const config = loadConfig({
-          PORT: '0',
-          HOST: '127.0.0.1',
-          LOG_LEVEL: 'silent',
-          PARLEY_DATA_DIR: dataDir,
-          PARLEY_NODE_ID: String(i + 1),
-          PARLEY_SEND_RATE_PER_SEC: '0',
-          PARLEY_WEBHOOK_URL: receiver.url,
-          PARLEY_WEBHOOK_SECRET: SECRET,
-          PARLEY_WEBHOOK_BATCH_EVENTS: '5',
-        });
-        nodes.push(await startServer(config, { storage, bus: hub.bus() }));
-      }
-      const [first] = nodes as [ParleyServer];
-      const secret = first.ctx.config.appSecret;
-      for (const uid of users) await httpCall(first.url, 'POST', '/v1/admin/users', { token: secret, body: { uid } });
-      const tokens = await Promise.all(
-        users.map(
-          async (uid) => (await httpCall(first.url, 'POST', `/v1/admin/users/${uid}/token`, { token: secret, body: {} })).body.token,
-        ),
-      );
       // Each user writes to the next, through both nodes by turns.
       const acked: string[] = [];
       await Promise.all(
@@ -109,10 +126,45 @@ await describePostgres('webhooks on two PostgreSQL nodes', () => {
       expect(receiver.ofType('message.offline').filter((e) => e.data.messageId === toOnline.body.messageId)).toEqual([]);
     } finally {
       await connected?.close();
-      for (const node of nodes) await node.close();
-      await Promise.all(stores.map((s) => s.close()));
-      await receiver.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await stop();
+    }
+  }, 120_000);
+
+  it('reports a user online once and offline once for the cluster, after the grace period, also when their node stops', async () => {
+    const { receiver, nodes, tokens, stop } = await startNodes({ PARLEY_PRESENCE_GRACE_SECONDS: '1' });
+    const [first, second] = nodes as [ParleyServer, ParleyServer];
+    const sockets: TestClient[] = [];
+    const connect = async (node: ParleyServer, u: number, device: string) => {
+      const socket = await TestClient.connect(`${node.url.replace('http', 'ws')}/v1/ws`, tokens[u], device);
+      sockets.push(socket);
+      return socket;
+    };
+    /** Each user.* event of `uid` once (a batch posted again repeats its ids). */
+    const presenceOf = (uid: string) => [
+      ...new Map(receiver.events.filter((e) => e.type.startsWith('user.') && e.data.uid === uid).map((e) => [e.id, e.type])).values(),
+    ];
+    try {
+      // n0 on both nodes (the second device once both nodes know of the first), then gone from both.
+      const a = await connect(first, 0, 'a');
+      await eventually(() => second.ctx.presence.directory.isOnline('n0'));
+      const b = await connect(second, 0, 'b');
+      await eventually(() => first.ctx.presence.directory.devices('n0').length === 2);
+      await b.close();
+      await a.close();
+      await eventually(() => presenceOf('n0').length === 2);
+
+      // n3 on the second node only, which stops: the first reports them offline.
+      await connect(second, 3, 'c');
+      await eventually(() => presenceOf('n3').length === 1);
+      await second.close();
+      await eventually(() => presenceOf('n3').length === 2);
+      await eventually(async () => (await first.ctx.webhooks.status()).pending === 0);
+
+      expect(presenceOf('n0')).toEqual(['user.online', 'user.offline']);
+      expect(presenceOf('n3')).toEqual(['user.online', 'user.offline']);
+    } finally {
+      await Promise.all(sockets.map((s) => s.close()));
+      await stop();
     }
   }, 120_000);
 });

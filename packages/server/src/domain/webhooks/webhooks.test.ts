@@ -63,7 +63,7 @@ const sentIn = (receiver: WebhookReceiver, from: string, channelId: string): Rec
 
 await describeEachBackend('webhooks', (backend) => {
   describe('with PARLEY_WEBHOOK_URL set', () => {
-    const env: Record<string, string> = { ...fastRetries, PARLEY_SEND_RATE_PER_SEC: '0' };
+    const env: Record<string, string> = { ...fastRetries, PARLEY_SEND_RATE_PER_SEC: '0', PARLEY_PRESENCE_GRACE_SECONDS: '0' };
     const receiver = useReceiver(env);
     const server = useServer(backend, env);
 
@@ -237,6 +237,49 @@ await describeEachBackend('webhooks', (backend) => {
       r.release();
       await eventually(() => later.every((a) => r.ofType('message.sent').some((e) => e.data.messageId === a.messageId)));
       expect(sentIn(r, 'slow-a', 'slow-b').map((e) => e.data.messageSeq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+    });
+  });
+
+  describe('user.online and user.offline', () => {
+    // Long enough that a reconnect here always comes back within it.
+    const env: Record<string, string> = { ...fastRetries, PARLEY_PRESENCE_GRACE_SECONDS: '3' };
+    const receiver = useReceiver(env);
+    const server = useServer(backend, env);
+    /** Each user.* event of `uid` once (a batch posted again repeats its ids). */
+    const presenceOf = (uid: string) => [
+      ...new Map(
+        receiver()
+          .events.filter((e) => e.type.startsWith('user.') && e.data.uid === uid)
+          .map((e) => [e.id, e.type]),
+      ).values(),
+    ];
+
+    it('follow presence as users see it: a second device and a reconnect within the grace period are no change', async () => {
+      const t = server();
+      await t.createUsers('pw-a');
+      const phone = await t.connect('pw-a', 'phone');
+      const laptop = await t.connect('pw-a', 'laptop');
+      await eventually(() => presenceOf('pw-a').length === 1);
+      await phone.close();
+      await laptop.close();
+      const back = await t.connect('pw-a', 'laptop');
+      await back.close();
+      await eventually(() => presenceOf('pw-a').length === 2);
+      await eventually(async () => (await t.server.ctx.webhooks.status()).pending === 0);
+      expect(presenceOf('pw-a')).toEqual(['user.online', 'user.offline']);
+    });
+
+    it('reports the users connected when the server stops as gone offline, and stores when they were last seen', async () => {
+      const t = server();
+      await t.createUsers('pw-b');
+      await t.connect('pw-b', 'phone');
+      await eventually(() => presenceOf('pw-b').length === 1);
+      await t.restart();
+      await eventually(() => presenceOf('pw-b').length === 2);
+      expect(presenceOf('pw-b')).toEqual(['user.online', 'user.offline']);
+      // And when they were last seen is stored, not lost with the grace period's timer.
+      const [read] = (await t.adminOk('POST', '/users/online', { uids: ['pw-b'] })).users;
+      expect(read).toMatchObject({ online: false, lastSeen: expect.any(Number) });
     });
   });
 
