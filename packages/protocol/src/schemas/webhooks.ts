@@ -101,3 +101,23 @@ export const ReplayResult = Type.Object({
   remaining: Type.Integer({ description: 'Dead letters left' }),
 });
 export type ReplayResult = Static<typeof ReplayResult>;
+
+export const DiscardBody = Type.Object(
+  {
+    ids: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+        minItems: 1,
+        maxItems: 1000,
+        description: 'The event ids to delete for good; without it, the oldest 1000 dead letters',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type DiscardBody = Static<typeof DiscardBody>;
+
+export const DiscardResult = Type.Object({
+  discarded: Type.Integer({ description: 'Dead letters deleted for good' }),
+  remaining: Type.Integer({ description: 'Dead letters left' }),
+});
+export type DiscardResult = Static<typeof DiscardResult>;

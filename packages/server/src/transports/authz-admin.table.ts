@@ -47,6 +47,7 @@ export const adminRoutes: Record<string, { path: string; body?: unknown }> = {
   'PUT /v1/admin/webhook': { path: '/v1/admin/webhook', body: { url: 'http://127.0.0.1:9/az-pwned' } },
   'GET /v1/admin/webhook/dead-letters': { path: '/v1/admin/webhook/dead-letters' },
   'POST /v1/admin/webhook/dead-letters/replay': { path: '/v1/admin/webhook/dead-letters/replay', body: {} },
+  'POST /v1/admin/webhook/dead-letters/discard': { path: '/v1/admin/webhook/dead-letters/discard', body: {} },
   'POST /v1/admin/messages': {
     path: '/v1/admin/messages',
     body: { fromUid: U.alice, channelId: GROUP.G, channelType: 2, payload: { type: 1, content: 'az forged as alice' } },

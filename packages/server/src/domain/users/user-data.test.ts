@@ -44,10 +44,14 @@ const UID_MAY_REMAIN: Record<string, string[]> = {
   channels: ['channel_id'],
   conversations: ['conversation_id', 'channel_id'],
   user_erasures: ['uid'],
+  // Others' events name them as a peer or a member (checked apart: none is theirs or about them).
+  webhook_outbox: ['data'],
+  webhook_dead_letters: ['data'],
 };
 
 await describeEachBackend("a user's data, exported and erased", (backend) => {
-  const server = useServer(backend, { PARLEY_SEND_RATE_PER_SEC: '0' });
+  // Webhooks on, to a receiver that never answers: every event waits in the outbox, where the erasure must find it.
+  const server = useServer(backend, { PARLEY_SEND_RATE_PER_SEC: '0', PARLEY_WEBHOOK_URL: 'http://127.0.0.1:9/nobody' });
 
   describe('one user with a bit of everything', () => {
     let t: TestServer;
@@ -254,6 +258,11 @@ await describeEachBackend("a user's data, exported and erased", (backend) => {
         }
       }
       expect(leaks).toEqual([]);
+      const events = [...(tables.webhook_outbox ?? []), ...(tables.webhook_dead_letters ?? [])].map(
+        (row) => JSON.parse(String(row.data)) as { fromUid?: string; uid?: string },
+      );
+      expect(events.length).toBeGreaterThan(0); // bob's and carol's stay
+      expect(events.filter((e) => e.fromUid === U.a || e.uid === U.a)).toEqual([]);
       expect(tables.user_erasures).toHaveLength(1);
       expect(tables.erasure_replies).toEqual([]);
 

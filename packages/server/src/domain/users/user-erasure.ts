@@ -15,9 +15,11 @@ export interface ErasureBatches {
   rows: number;
   groups: number;
   replySeqs: number;
+  /** Webhook events (pending and dead) looked at per step. */
+  webhookEvents: number;
 }
 
-const BATCHES: ErasureBatches = { messages: 200, rows: 1000, groups: 50, replySeqs: 2000 };
+const BATCHES: ErasureBatches = { messages: 200, rows: 1000, groups: 50, replySeqs: 2000, webhookEvents: 5000 };
 
 /**
  * Erased messages this close to their channel's newest are pushed to the members online as
@@ -53,7 +55,7 @@ export interface UserErasureDeps {
 
 /**
  * Erases a user (GDPR's right to erasure): their account, tokens, connections, conversation state,
- * memberships, reactions, receipts and files go; every message they sent stays at its seq as an
+ * memberships, reactions, receipts, files and webhook events of theirs go; every message they sent stays at its seq as an
  * erased placeholder, so everyone else's history keeps its shape. Runs as a series of bounded steps
  * (storage's `UserDataStore`), each idempotent: calling `erase` again after an interruption (a
  * crash, a restart) redoes what is left and finds the rest done. Two calls on one node share one run.
@@ -101,6 +103,10 @@ export class UserErasureService {
       await nextTurn();
     }
     while (await storage.userData.scrubReplies(uid, this.batches.replySeqs)) await nextTurn();
+    // Last, after their messages: events of theirs still waiting for the receiver (or dead) go too.
+    for (let after: number | undefined = 0; after !== undefined; await nextTurn()) {
+      after = await storage.webhookOutbox.forgetUser(uid, after, this.batches.webhookEvents);
+    }
     done.files = await this.deleteFiles(uid);
     const finishedAt = Date.now();
     await storage.userData.finishErasure(uid, finishedAt);

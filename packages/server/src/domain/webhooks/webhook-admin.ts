@@ -1,10 +1,10 @@
-import { type DeadLetterPage, ParleyError, type ReplayResult, type WebhookStatus } from '@parley/protocol';
+import { type DeadLetterPage, type DiscardResult, ParleyError, type ReplayResult, type WebhookStatus } from '@parley/protocol';
 import { webhookUrlProblem } from '../../config.js';
 import type { WebhookOutboxStore } from '../../ports/storage/index.js';
 import { MASK, maskUrl } from '../admin/config-view.js';
 import type { WebhookEndpoint } from './webhook-endpoint.js';
 
-/** At most this many dead letters go back per replay call without ids: one bounded transaction. */
+/** At most this many dead letters go back (or away) per call without ids: one bounded transaction. */
 const REPLAY_ALL_LIMIT = 1000;
 
 /** The admin API's view of the webhook: its URL (credentials masked), the outbox, the dead letters. */
@@ -62,5 +62,11 @@ export class WebhookAdmin {
     const replayed = await this.store.replay(ids, ids ? ids.length : REPLAY_ALL_LIMIT, this.clock());
     if (replayed) this.nudge();
     return { replayed, remaining: (await this.store.status()).deadLetters };
+  }
+
+  /** Dead letters the app has no use for (handled otherwise, or never to be delivered): deleted for good. */
+  async discard(ids: readonly string[] | undefined): Promise<DiscardResult> {
+    const discarded = await this.store.discard(ids, ids ? ids.length : REPLAY_ALL_LIMIT);
+    return { discarded, remaining: (await this.store.status()).deadLetters };
   }
 }

@@ -337,6 +337,37 @@ await describeEachBackend('webhooks', (backend) => {
       expect((await t.adminOk('GET', '/webhook/dead-letters')).deadLetters).toEqual([]);
       expect((await t.admin('GET', '/webhook/dead-letters?cursor=abc')).status).toBe(400);
     });
+
+    it('discards dead letters for good, by id or the oldest ones, and they are never delivered', async () => {
+      const t = server();
+      const r = receiver();
+      await t.createUsers('dd-a', 'dd-b');
+      const token = await t.token('dd-a');
+      r.failing = true;
+      const dropped: Array<{ messageId: string }> = [];
+      for (let i = 0; i < 3; i++) dropped.push(await send(t, token, 'dd-b', 1, `dropped ${i}`));
+      await eventually(async () => {
+        const status = await t.adminOk('GET', '/webhook');
+        return status.pending === 0 && status.deadLetters >= 3;
+      });
+      const dead = (await t.adminOk('GET', '/webhook/dead-letters?limit=1000')).deadLetters as Array<{ id: string }>;
+      const [one] = dead as [{ id: string }];
+      expect(await t.adminOk('POST', '/webhook/dead-letters/discard', { ids: [one.id, 'no-such-event'] })).toEqual({
+        discarded: 1,
+        remaining: dead.length - 1,
+      });
+      for (const body of [{ ids: [] }, { ids: [''] }, { ids: 'x' }, { all: true }]) {
+        const res = await t.admin('POST', '/webhook/dead-letters/discard', body);
+        expect([res.status, res.body.code], JSON.stringify(body)).toEqual([400, 'request.invalid']);
+      }
+      expect(await t.adminOk('POST', '/webhook/dead-letters/discard', {})).toEqual({ discarded: dead.length - 1, remaining: 0 });
+      // Nothing is left to replay, and the receiver, back, never gets them.
+      expect(await t.adminOk('POST', '/webhook/dead-letters/replay', {})).toEqual({ replayed: 0, remaining: 0 });
+      r.failing = false;
+      const after = await send(t, token, 'dd-b', 1, 'after');
+      await eventually(() => r.ofType('message.sent').some((e) => e.data.messageId === after.messageId));
+      expect(r.events.some((e) => dropped.some((a) => a.messageId === e.data.messageId))).toBe(false);
+    });
   });
 
   describe('set through the admin API', () => {

@@ -180,6 +180,72 @@ export function runWebhookOutboxContract(
       await drain();
     });
 
+    /** Buries everything waiting (each event older than the failure's deadBefore). */
+    const buryAll = async () => {
+      for (;;) {
+        const c = await store.webhookOutbox.claim('bury', now + 10_000_000, claimAll);
+        if (!c.lanes.length) return;
+        await store.webhookOutbox.failed(
+          'bury',
+          c.lanes,
+          c.events.map((e) => e.position),
+          { now, retryAt: 0, error: 'gone', deadBefore: now + 10_000_000 },
+        );
+      }
+    };
+
+    it('discards dead letters for good: by id, or the oldest ones', async () => {
+      await store.webhookOutbox.discard(undefined, 100_000);
+      const [a, b, c] = [event('discard'), event('discard'), event('discard')];
+      await store.webhookOutbox.append([a, b, c]);
+      await buryAll();
+      expect(await store.webhookOutbox.discard([b.id, 'no-such-event'], 10)).toBe(1);
+      expect(await store.webhookOutbox.discard(undefined, 1)).toBe(1);
+      expect((await store.webhookOutbox.deadLetters(undefined, 10)).map((d) => d.id)).toEqual([c.id]);
+      expect(await store.webhookOutbox.replay([b.id], 10, now)).toBe(0);
+      expect(await store.webhookOutbox.discard(undefined, 10)).toBe(1);
+      expect(await store.webhookOutbox.status()).toMatchObject({ pending: 0, deadLetters: 0 });
+    });
+
+    it('forgets an erased user in pending and dead events, in bounded scans: theirs and about them gone, quotes of them cut', async () => {
+      await drain();
+      await store.webhookOutbox.discard(undefined, 100_000);
+      const data = (o: object) => ({ dataJson: JSON.stringify(o) });
+      const theirs = event('fg1', data({ fromUid: 'fg-x', messageId: '1', payload: { type: 1, content: 'secret' } }));
+      const toThem = event('fg2', data({ uid: 'fg-x', fromUid: 'fg-y', preview: 'for x' }));
+      const quoting = event(
+        'fg3',
+        data({ fromUid: 'fg-y', channelId: 'fg-x', reply: { messageId: '1', fromUid: 'fg-x', preview: 'secret' } }),
+      );
+      const others = event('fg4', data({ fromUid: 'fg-y', channelId: 'fg-x', payload: { type: 1, content: 'hi x' } }));
+      const similar = event('fg5', data({ fromUid: 'fg-xx', uid: 'fg-x2' }));
+      const notice = event('fg6', data({ fromUid: '__system__', channelType: 4, channelId: 'fg-x' }));
+      await store.webhookOutbox.append([theirs, toThem, notice]);
+      await buryAll(); // these three dead, the rest pending
+      await store.webhookOutbox.append([quoting, others, similar]);
+
+      const seen: Array<number | undefined> = [];
+      let after = 0;
+      for (let step = 0; step < 10; step++) {
+        const last = await store.webhookOutbox.forgetUser('fg-x', after, 2);
+        seen.push(last);
+        if (last === undefined) break;
+        after = last;
+      }
+      // Six events, two per scan: three full scans, then one that finds nothing.
+      expect(seen).toHaveLength(4);
+      expect(seen.at(-1)).toBeUndefined();
+      expect(await store.webhookOutbox.deadLetters(undefined, 10)).toEqual([]);
+      const left = (await store.webhookOutbox.claim('fg', now + 10_000_000, claimAll)).events;
+      expect(left.map((e) => [e.id, JSON.parse(e.dataJson)])).toEqual([
+        [quoting.id, { fromUid: 'fg-y', channelId: 'fg-x', reply: { messageId: '1', fromUid: 'fg-x' } }],
+        [others.id, JSON.parse(others.dataJson)],
+        [similar.id, JSON.parse(similar.dataJson)],
+      ]);
+      await store.webhookOutbox.release('fg');
+      await drain();
+    });
+
     it('keeps the webhook URL the admin API set, until removed', async () => {
       expect(await store.webhookOutbox.endpoint()).toBeUndefined();
       await store.webhookOutbox.setEndpoint('https://hooks.example/parley', now);

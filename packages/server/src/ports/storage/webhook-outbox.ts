@@ -177,6 +177,18 @@ export interface WebhookOutboxStore {
    * `limit` of them. Their age starts again at `now` (see Failure.deadBefore). Answers how many moved.
    */
   replay(ids: readonly string[] | undefined, limit: number, now: number): Promise<number>;
+  /** Deletes dead letters for good: those with these event ids, or when `ids` is undefined the oldest `limit`. Answers how many. */
+  discard(ids: readonly string[] | undefined, limit: number): Promise<number>;
+  /**
+   * One step of forgetting an erased user in the events, pending and dead: over the `scan` events
+   * with the lowest positions after `after` (both tables together), deletes those the user wrote or
+   * that are about them (`data.fromUid` or `data.uid` is theirs, or the channel is their system
+   * channel: `data.channelType` 4, `data.channelId` theirs), and drops the quoted text
+   * (`data.reply.preview`) of replies quoting them. Answers the last position looked at, or
+   * undefined once none is left after it. Others' events keep naming their uid (as their peer, a
+   * member), as others' stored data does.
+   */
+  forgetUser(uid: string, after: number, scan: number): Promise<number | undefined>;
   status(): Promise<OutboxStatus>;
   /** The webhook URL the admin API set ('' turned webhooks off), or undefined: none set, the environment's applies. */
   endpoint(): Promise<string | undefined>;

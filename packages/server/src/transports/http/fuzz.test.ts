@@ -76,6 +76,7 @@ function baseBodies(w: FuzzWorld): Record<string, Record<string, unknown>> {
     // Off ("") as its base: a mutation that is a valid URL sends the rest of the run's events there, to no one.
     'PUT /v1/admin/webhook': { url: '' },
     'POST /v1/admin/webhook/dead-letters/replay': { ids: ['1'] },
+    'POST /v1/admin/webhook/dead-letters/discard': { ids: ['1'] },
   };
 }
 

@@ -3,6 +3,7 @@ import type { EventsOf, OutboxEvent, WebhookOutboxStore } from '../../../ports/s
 import { laneOf, OUTBOX_LANES } from '../../../ports/storage/index.js';
 import { type DeadLetterRow, type LaneRow, type OutboxRow, toDeadLetter, toLaneState, toStoredEvent } from '../rows.js';
 import { inTransaction } from './transaction.js';
+import { postgresWebhookForget } from './webhook-forget.js';
 
 const OUTBOX_COLUMNS = 'position, event_id, lane, type, created_at, data';
 
@@ -41,6 +42,7 @@ export async function report<R>(client: PoolClient, events: EventsOf<R> | undefi
  */
 export function postgresWebhookOutbox(pool: Pool): WebhookOutboxStore {
   return {
+    ...postgresWebhookForget(pool),
     async append(events) {
       if (events.length) await inTransaction(pool, (client) => writeOutbox(client, events));
     },

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { EventsOf, Failure, OutboxEvent, WebhookOutboxStore } from '../../../ports/storage/index.js';
 import { laneOf, OUTBOX_LANES } from '../../../ports/storage/index.js';
 import { type DeadLetterRow, type LaneRow, type OutboxRow, toDeadLetter, toLaneState, toStoredEvent } from '../rows.js';
+import { sqliteWebhookForget } from './webhook-forget.js';
 
 /** Writes outbox events inside whatever transaction is open: what every write that reports events calls. */
 export type OutboxWriter = (events: readonly OutboxEvent[]) => void;
@@ -133,6 +134,7 @@ export function sqliteWebhookOutbox(db: Database): WebhookOutboxStore {
   });
 
   return {
+    ...sqliteWebhookForget(db),
     async append(events) {
       if (events.length) db.transaction(() => write(events)).immediate();
     },

@@ -1,10 +1,20 @@
-import { DeadLetterPage, DeadLetterQuery, ErrorBody, ReplayBody, ReplayResult, WebhookStatus, WebhookUpdateBody } from '@parley/protocol';
+import {
+  DeadLetterPage,
+  DeadLetterQuery,
+  DiscardBody,
+  DiscardResult,
+  ErrorBody,
+  ReplayBody,
+  ReplayResult,
+  WebhookStatus,
+  WebhookUpdateBody,
+} from '@parley/protocol';
 import type { Routes } from '../routes.js';
 
 const errors = { '4xx': ErrorBody };
 const admin = { tags: ['admin: webhooks'], security: [{ appSecret: [] }] };
 
-/** The webhook (docs/webhooks.md): its URL, its outbox's state, the dead letters and their replay. */
+/** The webhook (docs/webhooks.md): its URL, its outbox's state, the dead letters, their replay and discard. */
 export const adminWebhookRoutes: Routes = (app, ctx) => {
   app.get(
     '/v1/admin/webhook',
@@ -52,5 +62,17 @@ export const adminWebhookRoutes: Routes = (app, ctx) => {
       },
     },
     async (req) => ctx.webhooks.replay(req.body.ids),
+  );
+  app.post(
+    '/v1/admin/webhook/dead-letters/discard',
+    {
+      schema: {
+        ...admin,
+        summary: 'Delete dead letters for good (these ids, or the oldest 1000)',
+        body: DiscardBody,
+        response: { 200: DiscardResult, ...errors },
+      },
+    },
+    async (req) => ctx.webhooks.discard(req.body.ids),
   );
 };
