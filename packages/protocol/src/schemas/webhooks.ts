@@ -20,6 +20,9 @@ export const WebhookEventName = {
   GroupMembersAdded: 'group.members_added',
   GroupMembersRemoved: 'group.members_removed',
   GroupOwnerTransferred: 'group.owner_transferred',
+  GroupRolesSet: 'group.roles_set',
+  GroupMemberMuted: 'group.member_muted',
+  GroupWhitelistSet: 'group.whitelist_set',
 } as const;
 export type WebhookEventName = (typeof WebhookEventName)[keyof typeof WebhookEventName];
 

@@ -100,7 +100,12 @@ export class GroupService {
   async setAdmins(groupId: string, uids: readonly string[], isAdmin: boolean): Promise<GroupMember[]> {
     const group = await this.live(groupId);
     for (const uid of uids) await this.requireMember(group, uid);
-    await this.storage.channels.setRole(group, uids, isAdmin ? MemberRole.Admin : MemberRole.Member);
+    await this.storage.channels.setRole(
+      group,
+      uids,
+      isAdmin ? MemberRole.Admin : MemberRole.Member,
+      this.webhooks?.rolesSet(group, isAdmin),
+    );
     return this.members(groupId);
   }
 
@@ -112,7 +117,7 @@ export class GroupService {
     const group = await this.live(groupId);
     await this.requireMember(group, uid);
     const until = !muted ? 0 : durationSeconds ? Date.now() + durationSeconds * 1000 : -1;
-    await this.storage.channels.setMemberMute(group, uid, until);
+    await this.storage.channels.setMemberMute(group, uid, until, this.webhooks?.memberMuted(group, uid, until));
     const member = await this.requireMember(group, uid);
     return { uid, role: member.role, mutedUntil: member.mutedUntil, joinedAt: member.joinedAt };
   }
@@ -120,7 +125,7 @@ export class GroupService {
   async setWhitelist(groupId: string, uids: readonly string[]): Promise<string[]> {
     const group = await this.live(groupId);
     await this.users.requireAll(uids);
-    await this.storage.channels.setWhitelist(group, [...new Set(uids)]);
+    await this.storage.channels.setWhitelist(group, [...new Set(uids)], this.webhooks?.whitelistSet(group, uids));
     return this.storage.channels.whitelist(group);
   }
 

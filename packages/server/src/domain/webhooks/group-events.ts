@@ -37,6 +37,23 @@ export class GroupWebhooks {
     return this.events.sink((previousOwnerUid) => [this.event('group.owner_transferred', key, { ownerUid, previousOwnerUid })]);
   }
 
+  /** `group.roles_set`: the members made admins (role 'admin') or plain members again ('member'). */
+  rolesSet(key: ChannelKey, isAdmin: boolean): EventsOf<readonly string[]> | undefined {
+    return this.events.sink((uids) => [
+      this.event('group.roles_set', key, { uids: [...new Set(uids)], role: isAdmin ? 'admin' : 'member' }),
+    ]);
+  }
+
+  /** `group.member_muted`: a member's mute, `mutedUntil` as the member list shows it (0 not muted, -1 until unmuted). */
+  memberMuted(key: ChannelKey, uid: string, mutedUntil: number): EventsOf<void> | undefined {
+    return this.events.sink(() => [this.event('group.member_muted', key, { uid, mutedUntil })]);
+  }
+
+  /** `group.whitelist_set`: the whole whitelist as it is now (empty: everyone may speak again). */
+  whitelistSet(key: ChannelKey, uids: readonly string[]): EventsOf<void> | undefined {
+    return this.events.sink(() => [this.event('group.whitelist_set', key, { uids: [...new Set(uids)].sort() })]);
+  }
+
   private event(type: string, key: ChannelKey, data: object) {
     return this.events.event(type, channelOrderKey(key.channelType, key.channelId), {
       groupId: key.channelId,

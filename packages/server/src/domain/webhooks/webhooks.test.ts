@@ -110,6 +110,9 @@ await describeEachBackend('webhooks', (backend) => {
       await t.adminOk('POST', '/groups', { groupId: 'ev-g', channelType: 2, ownerUid: 'ev-alice', name: 'Team', members: ['ev-bob'] });
       await t.adminOk('PATCH', '/groups/ev-g', { name: 'Team 2' });
       await t.adminOk('POST', '/groups/ev-g/members', { uids: ['ev-carol', 'ev-bob'] });
+      await t.adminOk('PUT', '/groups/ev-g/admins', { uids: ['ev-carol'], isAdmin: true });
+      await t.adminOk('PUT', '/groups/ev-g/members/ev-carol/mute', { muted: true });
+      await t.adminOk('PUT', '/groups/ev-g/whitelist', { uids: ['ev-carol', 'ev-bob', 'ev-carol'] });
       await t.adminOk('POST', '/groups/ev-g/members/remove', { uids: ['ev-carol'] });
       await t.adminOk('PUT', '/groups/ev-g/owner', { uid: 'ev-bob' });
       await t.adminOk('DELETE', '/groups/ev-g');
@@ -155,6 +158,9 @@ await describeEachBackend('webhooks', (backend) => {
       expect(one('group.members_added')).toEqual({ groupId: 'ev-g', channelType: 2, uids: ['ev-carol'] });
       expect(one('group.members_removed')).toEqual({ groupId: 'ev-g', channelType: 2, uids: ['ev-carol'] });
       expect(one('group.owner_transferred')).toEqual({ groupId: 'ev-g', channelType: 2, ownerUid: 'ev-bob', previousOwnerUid: 'ev-alice' });
+      expect(one('group.roles_set')).toEqual({ groupId: 'ev-g', channelType: 2, uids: ['ev-carol'], role: 'admin' });
+      expect(one('group.member_muted')).toEqual({ groupId: 'ev-g', channelType: 2, uid: 'ev-carol', mutedUntil: -1 });
+      expect(one('group.whitelist_set')).toEqual({ groupId: 'ev-g', channelType: 2, uids: ['ev-bob', 'ev-carol'] });
       expect(one('group.dismissed')).toEqual({ groupId: 'ev-g', channelType: 2 });
       // Each channel's events in the order they happened.
       const channel = r.events
@@ -166,6 +172,9 @@ await describeEachBackend('webhooks', (backend) => {
         'group.created',
         'group.updated',
         'group.members_added',
+        'group.roles_set',
+        'group.member_muted',
+        'group.whitelist_set',
         'group.members_removed',
         'group.owner_transferred',
         'group.dismissed',

@@ -108,18 +108,22 @@ export interface ChannelStore {
   /**
    * Sets the role (0 or 1) of the named members other than the owner (see transferOwner); returns
    * them, whether or not their role was already `role` (a uid named twice may come twice).
+   * `events` is called with them when there are any.
    */
-  setRole(key: ChannelKey, uids: readonly string[], role: number): Promise<string[]>;
+  setRole(key: ChannelKey, uids: readonly string[], role: number, events?: EventsOf<readonly string[]>): Promise<string[]>;
   /**
    * Makes `uid` (a member: the caller checks) the owner, role 2, and the previous owner an admin,
    * role 1, atomically; nothing when `uid` owns the channel already or the channel is unknown.
    * `events` is called with the previous owner's uid when the owner changed.
    */
   transferOwner(key: ChannelKey, uid: string, events?: EventsOf<string>): Promise<void>;
-  /** Sets a member's `mutedUntil`; false when `uid` is not a member. */
-  setMemberMute(key: ChannelKey, uid: string, mutedUntil: number): Promise<boolean>;
-  /** Replaces the whole whitelist: two racing replacements leave one of them, never their union. */
-  setWhitelist(key: ChannelKey, uids: readonly string[]): Promise<void>;
+  /** Sets a member's `mutedUntil`; false when `uid` is not a member. `events` is called when it is. */
+  setMemberMute(key: ChannelKey, uid: string, mutedUntil: number, events?: EventsOf<void>): Promise<boolean>;
+  /**
+   * Replaces the whole whitelist: two racing replacements leave one of them, never their union.
+   * `events` is called every time (a replacement is a change, even by the same list).
+   */
+  setWhitelist(key: ChannelKey, uids: readonly string[], events?: EventsOf<void>): Promise<void>;
   /** The whitelisted uids, sorted. */
   whitelist(key: ChannelKey): Promise<string[]>;
   /**

@@ -362,7 +362,27 @@ export function runWebhookOutboxContract(
       await store.channels.transferOwner(g, 'wb', recording(owners, 'group.owner_transferred'));
       await store.channels.transferOwner(g, 'wb', recording(owners, 'group.owner_transferred'));
       expect(owners).toEqual(['wa']);
-      expect(await drainedCount()).toBe(5);
+
+      // Roles (the owner's never set), a member's mute (not a non-member's), the whitelist (every time).
+      const roles: Array<readonly string[]> = [];
+      await expect(store.channels.setRole(g, ['wa'], 1, failing)).rejects.toThrow('events refused');
+      expect((await store.channels.member(g, 'wa'))?.role).toBe(1);
+      expect(await store.channels.setRole(g, ['wb'], 0, recording(roles, 'group.roles_set'))).toEqual([]);
+      expect(await store.channels.setRole(g, ['wa', 'wd'], 0, recording(roles, 'group.roles_set'))).toEqual(['wa']);
+      expect(roles).toEqual([['wa']]);
+      const mutes: unknown[] = [];
+      await expect(store.channels.setMemberMute(g, 'wa', -1, failing)).rejects.toThrow('events refused');
+      expect((await store.channels.member(g, 'wa'))?.mutedUntil).toBe(0);
+      expect(await store.channels.setMemberMute(g, 'wd', -1, recording(mutes, 'group.member_muted'))).toBe(false);
+      expect(await store.channels.setMemberMute(g, 'wa', -1, recording(mutes, 'group.member_muted'))).toBe(true);
+      expect(mutes).toHaveLength(1);
+      const lists: unknown[] = [];
+      await expect(store.channels.setWhitelist(g, ['wa'], failing)).rejects.toThrow('events refused');
+      expect(await store.channels.whitelist(g)).toEqual([]);
+      await store.channels.setWhitelist(g, ['wa'], recording(lists, 'group.whitelist_set'));
+      await store.channels.setWhitelist(g, ['wa'], recording(lists, 'group.whitelist_set'));
+      expect(lists).toHaveLength(2);
+      expect(await drainedCount()).toBe(9);
     });
 
     it('keeps the order of one write’s events of an order key, also while other writes race with it', async () => {

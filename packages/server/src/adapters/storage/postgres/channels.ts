@@ -179,15 +179,19 @@ export function postgresChannels(pool: Pool): ChannelStore {
       );
       return rows.map(toMember);
     },
-    async setRole(key, uids, role) {
+    async setRole(key, uids, role, events) {
       if (!uids.length) return [];
-      const { rows } = await pool.query<{ uid: string }>(
-        'UPDATE members SET role = $1 WHERE channel_type = $2 AND channel_id = $3 AND uid = ANY($4::text[]) AND role <> 2 RETURNING uid',
-        [role, key.channelType, key.channelId, uids],
-      );
-      const changed = new Set(rows.map((r) => r.uid));
-      // In the order named; a uid named twice comes twice (the port allows it).
-      return uids.filter((uid) => changed.has(uid));
+      return inTransaction(pool, async (client) => {
+        const { rows } = await client.query<{ uid: string }>(
+          'UPDATE members SET role = $1 WHERE channel_type = $2 AND channel_id = $3 AND uid = ANY($4::text[]) AND role <> 2 RETURNING uid',
+          [role, key.channelType, key.channelId, uids],
+        );
+        const changed = new Set(rows.map((r) => r.uid));
+        // In the order named; a uid named twice comes twice (the port allows it).
+        const set = uids.filter((uid) => changed.has(uid));
+        if (set.length) await report(client, events, set);
+        return set;
+      });
     },
     async transferOwner(key, uid, events) {
       await inTransaction(pool, async (client) => {
@@ -206,27 +210,32 @@ export function postgresChannels(pool: Pool): ChannelStore {
         await report(client, events, channel.ownerUid);
       });
     },
-    async setMemberMute(key, uid, mutedUntil) {
-      const result = await pool.query('UPDATE members SET muted_until = $1 WHERE channel_type = $2 AND channel_id = $3 AND uid = $4', [
-        mutedUntil,
-        key.channelType,
-        key.channelId,
-        uid,
-      ]);
-      return (result.rowCount ?? 0) > 0;
+    async setMemberMute(key, uid, mutedUntil, events) {
+      return inTransaction(pool, async (client) => {
+        const result = await client.query('UPDATE members SET muted_until = $1 WHERE channel_type = $2 AND channel_id = $3 AND uid = $4', [
+          mutedUntil,
+          key.channelType,
+          key.channelId,
+          uid,
+        ]);
+        const member = (result.rowCount ?? 0) > 0;
+        if (member) await report(client, events, undefined);
+        return member;
+      });
     },
-    async setWhitelist(key, uids) {
+    async setWhitelist(key, uids, events) {
       await inTransaction(pool, async (client) => {
         // Two concurrent replacements must not merge into their union: the channel lock queues them.
         await lockChannel(client, key);
         await client.query('DELETE FROM whitelist WHERE channel_type = $1 AND channel_id = $2', [key.channelType, key.channelId]);
-        if (!uids.length) return;
-        await client.query(
-          `INSERT INTO whitelist (channel_type, channel_id, uid)
-           SELECT $1, $2, uid FROM unnest($3::text[]) AS w(uid)
-           ON CONFLICT DO NOTHING`,
-          [key.channelType, key.channelId, [...new Set(uids)]],
-        );
+        if (uids.length)
+          await client.query(
+            `INSERT INTO whitelist (channel_type, channel_id, uid)
+             SELECT $1, $2, uid FROM unnest($3::text[]) AS w(uid)
+             ON CONFLICT DO NOTHING`,
+            [key.channelType, key.channelId, [...new Set(uids)]],
+          );
+        await report(client, events, undefined);
       });
     },
     async whitelist(key) {

@@ -110,8 +110,12 @@ export function sqliteChannels(db: Database): ChannelStore {
       // LIMIT -1: no limit, in SQLite.
       return (members.all(key.channelType, key.channelId, limit ?? -1) as MemberRow[]).map(toMember);
     },
-    async setRole(key, uids, role) {
-      return db.transaction(() => uids.filter((uid) => setRole.run(role, key.channelType, key.channelId, uid).changes > 0))();
+    async setRole(key, uids, role, events) {
+      return db.transaction(() => {
+        const set = uids.filter((uid) => setRole.run(role, key.channelType, key.channelId, uid).changes > 0);
+        if (set.length) report(events, set);
+        return set;
+      })();
     },
     async transferOwner(key, uid, events) {
       db.transaction(() => {
@@ -123,13 +127,18 @@ export function sqliteChannels(db: Database): ChannelStore {
         report(events, channel.owner_uid);
       })();
     },
-    async setMemberMute(key, uid, mutedUntil) {
-      return setMute.run(mutedUntil, key.channelType, key.channelId, uid).changes > 0;
+    async setMemberMute(key, uid, mutedUntil, events) {
+      return db.transaction(() => {
+        const member = setMute.run(mutedUntil, key.channelType, key.channelId, uid).changes > 0;
+        if (member) report(events, undefined);
+        return member;
+      })();
     },
-    async setWhitelist(key, uids) {
+    async setWhitelist(key, uids, events) {
       db.transaction(() => {
         clearWhitelist.run(key.channelType, key.channelId);
         for (const uid of uids) addWhitelist.run(key.channelType, key.channelId, uid);
+        report(events, undefined);
       })();
     },
     async whitelist(key) {
