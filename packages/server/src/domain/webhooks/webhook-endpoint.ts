@@ -21,13 +21,26 @@ const CHANGED = 'webhook.endpoint_changed';
  */
 export class WebhookEndpoint {
   private stored: string | undefined;
+  private changed: () => void = () => {};
 
   constructor(
     private readonly store: WebhookOutboxStore,
     private readonly environmentUrl: string | undefined,
     private readonly cluster?: ClusterNotices,
   ) {
-    cluster?.onBroadcast(CHANGED, () => void this.refresh().catch(() => {}));
+    cluster?.onBroadcast(CHANGED, () =>
+      void this.refresh()
+        .then(() => this.changed())
+        .catch(() => {}),
+    );
+  }
+
+  /**
+   * Called once this node knows of a change, made here or on another node: the delivery worker keeps
+   * an endpoint of its own (its own connection) and is told to read it again at once.
+   */
+  onChange(listener: () => void): void {
+    this.changed = listener;
   }
 
   /** The URL events are posted to, or undefined: webhooks are off. */
@@ -50,6 +63,7 @@ export class WebhookEndpoint {
   async set(url: string | undefined, now: number): Promise<void> {
     await this.store.setEndpoint(url, now);
     this.stored = url;
+    this.changed();
     this.cluster?.broadcast(CHANGED, {});
   }
 }
