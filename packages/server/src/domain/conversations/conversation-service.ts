@@ -29,8 +29,8 @@ import {
   unreadOf,
 } from './conversation-state.js';
 import { renderConversationJson, toConversation } from './conversation-view.js';
-import { exactUnread, unreadTotal } from './unread-total.js';
 import { decodeCursor, decodePinCursor, decodeSyncToken, encodeCursor, encodePinCursor, encodeSyncToken } from './tokens.js';
+import { exactUnread, unreadTotal } from './unread-total.js';
 
 const DEFAULT_SYNC_LIMIT = 200;
 const DEFAULT_LIST_LIMIT = 100;

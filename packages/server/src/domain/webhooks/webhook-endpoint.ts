@@ -28,10 +28,12 @@ export class WebhookEndpoint {
     private readonly environmentUrl: string | undefined,
     private readonly cluster?: ClusterNotices,
   ) {
-    cluster?.onBroadcast(CHANGED, () =>
-      void this.refresh()
-        .then(() => this.changed())
-        .catch(() => {}),
+    cluster?.onBroadcast(
+      CHANGED,
+      () =>
+        void this.refresh()
+          .then(() => this.changed())
+          .catch(() => {}),
     );
   }
 

@@ -78,9 +78,7 @@ export interface Storage {
 }
 
 /** Where a store's data is, as `openStorageSource` (adapters/storage/open-source.ts) reopens it. */
-export type StorageSource =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; connectionString: string; schema?: string };
+export type StorageSource = { kind: 'sqlite'; file: string } | { kind: 'postgres'; connectionString: string; schema?: string };
 
 /** The backends this repository ships, by `Storage.dialect`. */
 export type KnownStorageDialect = 'sqlite' | 'postgres';
