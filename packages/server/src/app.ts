@@ -182,10 +182,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           log,
           ...webhookMetrics,
           fallback: inProcessDispatcher,
+          wanted: () => endpoint.url !== undefined,
         })
       : new InProcessDelivery(inProcessDispatcher());
   webhookEvents.onEvent(() => dispatcher.nudge());
   endpoint.onChange(() => dispatcher.endpointChanged());
+  endpoint.watch(WEBHOOK_URL_REFRESH_MS);
   const retentionJob = new RetentionJob(storage, { ...config.retention, clock, log });
   const groups = new GroupService(storage, users, router, new GroupWebhooks(webhookEvents));
   const memberGroups = new MemberGroups(storage);
@@ -252,6 +254,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await gateway.close();
       // The users who left with the gateway are reported, then the loop stops (what is pending waits in the outbox).
       await presenceWebhooks.flush();
+      endpoint.unwatch();
       await dispatcher.close();
       await http.close();
       await bus.close();
@@ -262,6 +265,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   return { ctx, url: `http://127.0.0.1:${port}`, port, webhookDelivery: () => dispatcher.where, close };
 }
+
+/** How often a node reads the webhook's URL again on its own, in case a change's broadcast was lost. */
+const WEBHOOK_URL_REFRESH_MS = 5000;
 
 /**
  * The compiled delivery worker, or undefined. Beside this file in dist; when this file is the

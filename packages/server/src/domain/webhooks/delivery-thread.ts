@@ -66,6 +66,8 @@ export interface WorkerDeliveryDeps {
   onFailed: (died: number) => void;
   /** The loop on the main thread, used when the worker cannot start or dies. */
   fallback: () => WebhookDispatcher;
+  /** Whether a URL is set: until one is, no worker is started (most servers never set one). */
+  wanted: () => boolean;
 }
 
 /**
@@ -88,7 +90,21 @@ export class WorkerDelivery implements WebhookDelivery {
     return this.inProcess ? 'main thread' : 'worker';
   }
 
+  /** Starts the worker now if a URL is set, else once one is (`endpointChanged`). */
   async start(): Promise<void> {
+    this.started = true;
+    if (this.deps.wanted()) await this.spawn();
+  }
+
+  private started = false;
+  private spawning: Promise<void> | undefined;
+
+  private spawn(): Promise<void> {
+    this.spawning ??= this.startWorker();
+    return this.spawning;
+  }
+
+  private async startWorker(): Promise<void> {
     let worker: Worker;
     try {
       worker = new Worker(this.deps.script, {
@@ -101,12 +117,9 @@ export class WorkerDelivery implements WebhookDelivery {
     }
     this.worker = worker;
     await new Promise<void>((resolve) => {
-      let started = false;
       worker.on('message', (m: FromDeliveryWorker) => {
-        if (m.type === 'ready' && !started) {
-          started = true;
-          resolve();
-        } else this.onMessage(m);
+        if (m.type === 'ready') resolve();
+        else this.onMessage(m);
       });
       worker.on('error', (err) => {
         this.deps.log.error({ err }, 'webhook: the delivery worker failed');
@@ -114,14 +127,9 @@ export class WorkerDelivery implements WebhookDelivery {
       worker.on('exit', (code) => {
         this.worker = undefined;
         this.closed?.();
-        if (this.closing) return;
+        if (this.closing) return resolve();
         // Died before it was ready, or later: the loop goes on here.
-        void this.fallBack(new Error(`the delivery worker exited (code ${code})`)).then(() => {
-          if (!started) {
-            started = true;
-            resolve();
-          }
-        });
+        void this.fallBack(new Error(`the delivery worker exited (code ${code})`)).then(resolve);
       });
     });
   }
@@ -133,11 +141,14 @@ export class WorkerDelivery implements WebhookDelivery {
 
   endpointChanged(): void {
     if (this.inProcess) this.inProcess.endpointChanged();
-    else this.post({ type: 'endpoint' });
+    else if (this.worker) this.post({ type: 'endpoint' });
+    // It reads the URL as it starts: nothing to tell it then.
+    else if (this.started && !this.closing && this.deps.wanted()) void this.spawn();
   }
 
   async close(): Promise<void> {
     this.closing = true;
+    await this.spawning;
     const worker = this.worker;
     if (worker) {
       // The worker stops its loop (a POST in flight abandoned), frees its leases and closes its store.

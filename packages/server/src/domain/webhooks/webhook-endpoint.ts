@@ -28,13 +28,7 @@ export class WebhookEndpoint {
     private readonly environmentUrl: string | undefined,
     private readonly cluster?: ClusterNotices,
   ) {
-    cluster?.onBroadcast(
-      CHANGED,
-      () =>
-        void this.refresh()
-          .then(() => this.changed())
-          .catch(() => {}),
-    );
+    cluster?.onBroadcast(CHANGED, () => void this.refresh().catch(() => {}));
   }
 
   /**
@@ -43,6 +37,21 @@ export class WebhookEndpoint {
    */
   onChange(listener: () => void): void {
     this.changed = listener;
+  }
+
+  private timer: NodeJS.Timeout | undefined;
+
+  /**
+   * Reads the setting again every `ms`, in case a change's broadcast was lost: whether this node
+   * writes events at all follows it. (The delivery loop did this while it ran on the main thread.)
+   */
+  watch(ms: number): void {
+    this.timer ??= setInterval(() => void this.refresh().catch(() => {}), ms).unref();
+  }
+
+  unwatch(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   /** The URL events are posted to, or undefined: webhooks are off. */
@@ -56,9 +65,11 @@ export class WebhookEndpoint {
     return this.environmentUrl ? 'environment' : 'none';
   }
 
-  /** Reads the admin API's setting again. */
+  /** Reads the admin API's setting again (and tells the listener if it changed). */
   async refresh(): Promise<void> {
+    const before = this.stored;
     this.stored = await this.store.endpoint();
+    if (this.stored !== before) this.changed();
   }
 
   /** Sets the URL ('' turns webhooks off), or with undefined goes back to PARLEY_WEBHOOK_URL; every node follows. */
