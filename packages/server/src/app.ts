@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { openBus } from './adapters/bus/open.js';
 import { localDiskFiles } from './adapters/files/local-disk.js';
@@ -34,6 +36,7 @@ import { UserErasureService } from './domain/users/user-erasure.js';
 import { UserExporter } from './domain/users/user-export.js';
 import { UserService } from './domain/users/user-service.js';
 import { UserSessions } from './domain/users/user-sessions.js';
+import { InProcessDelivery, type WebhookDelivery, WorkerDelivery } from './domain/webhooks/delivery-thread.js';
 import { WebhookDispatcher } from './domain/webhooks/dispatcher.js';
 import { GroupWebhooks } from './domain/webhooks/group-events.js';
 import { MessageWebhooks } from './domain/webhooks/message-events.js';
@@ -56,6 +59,8 @@ export interface ParleyServer {
   /** The base URL once listening, e.g. http://127.0.0.1:5280 */
   url: string;
   port: number;
+  /** Where this node's webhook deliveries run (a worker thread unless it could not start: docs/webhooks.md). */
+  webhookDelivery(): 'worker' | 'main thread';
   close(): Promise<void>;
 }
 
@@ -67,6 +72,11 @@ export interface StartOptions {
   files?: FileStore;
   /** Server time in ms (Date.now by default); tests that need equal timestamps pass their own. */
   clock?: () => number;
+  /**
+   * Where webhook deliveries run: a worker thread (the default, when the store can be opened a second
+   * time and the compiled worker exists) or the main thread, whose loop follows `clock`.
+   */
+  webhookDelivery?: 'worker' | 'main thread';
 }
 
 /** Wires adapters, domain and transports together and starts listening. */
@@ -142,21 +152,42 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     onResult: (reason) => metrics.sends.inc({ reason }),
     webhooks: messageWebhooks,
   });
-  const dispatcher = new WebhookDispatcher({
-    store: storage.webhookOutbox,
-    endpoint,
-    config: config.webhook,
-    owner: `node-${config.nodeId}`,
-    unreadTotal: (uid) => conversations.totalUnread(uid),
-    clock,
-    log,
-    onDelivered: (n) => metrics.webhookDelivered.inc(n),
-    onFailed: (died) => {
+  const webhookMetrics = {
+    onDelivered: (n: number) => metrics.webhookDelivered.inc(n),
+    onFailed: (died: number) => {
       metrics.webhookFailures.inc();
       metrics.webhookDeadLetters.inc(died);
     },
-  });
+  };
+  const owner = `node-${config.nodeId}`;
+  const inProcessDispatcher = () =>
+    new WebhookDispatcher({
+      store: storage.webhookOutbox,
+      endpoint,
+      config: config.webhook,
+      owner,
+      unreadTotal: (uid) => conversations.totalUnread(uid),
+      clock,
+      log,
+      ...webhookMetrics,
+    });
+  // The delivery loop on a worker thread with its own connection (docs/webhooks.md, Where delivery
+  // runs), unless the store cannot be opened twice or the caller asked for the main thread.
+  const workerScript = deliveryWorkerScript();
+  const dispatcher: WebhookDelivery =
+    storage.source && workerScript && options.webhookDelivery !== 'main thread'
+      ? new WorkerDelivery({
+          script: workerScript,
+          start: { source: storage.source, config: config.webhook, owner, retentionDefaultDays: config.retention.defaultDays },
+          log,
+          ...webhookMetrics,
+          fallback: inProcessDispatcher,
+          wanted: () => endpoint.url !== undefined,
+        })
+      : new InProcessDelivery(inProcessDispatcher());
   webhookEvents.onEvent(() => dispatcher.nudge());
+  endpoint.onChange(() => dispatcher.endpointChanged());
+  endpoint.watch(WEBHOOK_URL_REFRESH_MS);
   const retentionJob = new RetentionJob(storage, { ...config.retention, clock, log });
   const groups = new GroupService(storage, users, router, new GroupWebhooks(webhookEvents));
   const memberGroups = new MemberGroups(storage);
@@ -202,7 +233,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await http.listen({ port: config.port, host: config.host });
   const port = (http.server.address() as AddressInfo).port;
   retentionJob.start();
-  dispatcher.start();
+  await dispatcher.start();
   if (config.mode === 'development') {
     log.warn(
       'DEVELOPMENT MODE: anyone can log in as any uid (POST /v1/dev/login) and the app secret is public. Set PARLEY_MODE=production for real use.',
@@ -225,6 +256,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await presence.close();
       // The users who left with the gateway are reported, then the loop stops (what is pending waits in the outbox).
       await presenceWebhooks.flush();
+      endpoint.unwatch();
       await dispatcher.close();
       await http.close();
       await bus.close();
@@ -233,5 +265,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     })();
     return closing;
   };
-  return { ctx, url: `http://127.0.0.1:${port}`, port, close };
+  return { ctx, url: `http://127.0.0.1:${port}`, port, webhookDelivery: () => dispatcher.where, close };
+}
+
+/** How often a node reads the webhook's URL again on its own, in case a change's broadcast was lost. */
+const WEBHOOK_URL_REFRESH_MS = 5000;
+
+/**
+ * The compiled delivery worker, or undefined. Beside this file in dist; when this file is the
+ * TypeScript source (the tests run the sources), the build's copy, as a worker thread cannot load
+ * TypeScript: the webhook tests need `npx tsc -b packages/server` first to test the worker.
+ */
+function deliveryWorkerScript(): URL | undefined {
+  const url = import.meta.url.endsWith('.ts')
+    ? new URL('../dist/webhook-worker.js', import.meta.url)
+    : new URL('./webhook-worker.js', import.meta.url);
+  return fs.existsSync(fileURLToPath(url)) ? url : undefined;
 }

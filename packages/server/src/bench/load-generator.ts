@@ -26,6 +26,8 @@ export interface LoadResult {
   /** CPU used while measuring, as % of one core: the load generator's own, and the server's. */
   clientCpuPct: number;
   serverCpuPct: number;
+  /** Of which the server's main thread (its event loop, which serves the sends), without its worker threads. */
+  serverMainThreadCpuPct: number;
 }
 
 interface Sender {
@@ -36,10 +38,14 @@ interface Sender {
 }
 
 /** user+system CPU ms of a process, from /proc (Linux); 0 where unavailable. */
-export function processCpuMs(pid: number | undefined): number {
+export function processCpuMs(pid: number | undefined, thread?: number): number {
   if (!pid) return 0;
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const fields =
+      fs
+        .readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8')
+        .split(') ')[1]
+        ?.split(' ') ?? [];
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   } catch {
     return 0;
@@ -141,11 +147,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const started = performance.now();
   const clientCpu = process.cpuUsage();
   const serverCpu = processCpuMs(options.serverPid);
+  // A process's main thread has the process's id as its thread id.
+  const mainThreadCpu = processCpuMs(options.serverPid, options.serverPid);
   await new Promise((r) => setTimeout(r, options.durationMs));
   measuring = false;
   const seconds = (performance.now() - started) / 1000;
   const clientUsed = process.cpuUsage(clientCpu);
   const serverUsedMs = processCpuMs(options.serverPid) - serverCpu;
+  const mainThreadUsedMs = processCpuMs(options.serverPid, options.serverPid) - mainThreadCpu;
   await options.onWindow?.('end');
   stopped = true;
   await new Promise((r) => setTimeout(r, 500));
@@ -162,5 +171,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     refused,
     clientCpuPct: ((clientUsed.user + clientUsed.system) / 1000 / (seconds * 1000)) * 100,
     serverCpuPct: (serverUsedMs / (seconds * 1000)) * 100,
+    serverMainThreadCpuPct: (mainThreadUsedMs / (seconds * 1000)) * 100,
   };
 }

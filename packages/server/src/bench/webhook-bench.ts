@@ -91,9 +91,9 @@ async function run<T>(
   }
 }
 
-const cpuPerMessageUs = (r: LoadResult): number => (r.messages ? ((r.serverCpuPct / 100) * r.seconds * 1e6) / r.messages : 0);
+const cpuPerMessageUs = (r: LoadResult, pct = r.serverCpuPct): number => (r.messages ? ((pct / 100) * r.seconds * 1e6) / r.messages : 0);
 const row = (name: string, r: LoadResult) =>
-  `| ${name} | ${fmt(r.perSecond, 0)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${r.messages} | ${fmt(r.serverCpuPct, 0)} % | ${fmt(cpuPerMessageUs(r), 0)} |`;
+  `| ${name} | ${fmt(r.perSecond, 0)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${r.messages} | ${fmt(r.serverCpuPct, 0)} % | ${fmt(cpuPerMessageUs(r), 0)} | ${fmt(cpuPerMessageUs(r, r.serverMainThreadCpuPct), 0)} |`;
 
 /**
  * The webhook's cost on the send path and its delivery rate (issue 16): the 1:1 send load of
@@ -126,8 +126,8 @@ export async function webhookBench(o: WebhookBenchOptions): Promise<string> {
       `${o.pairs} sender/receiver pairs, window ${o.window} unacked per sender, ${o.seconds} s measured after 2 s warm-up, SQLite synchronous=${o.synchronous}; the same load as \`--only send\`.`,
       'Webhooks on: every message is recorded as a `message.sent` event in its commit and POSTed in batches (up to 500 events or 256 KiB) to a receiver on the same machine (its own process), which checks each signature. Receivers are online: no `message.offline`.',
       '',
-      '| webhooks | msgs/s | p50 ms | p99 ms | messages | server CPU | server µs/msg |',
-      '|---|---|---|---|---|---|---|',
+      '| webhooks | msgs/s | p50 ms | p99 ms | messages | server CPU | server µs/msg | main thread µs/msg |',
+      '|---|---|---|---|---|---|---|---|',
       row('off', off.load),
       row('on', on.load),
       '',

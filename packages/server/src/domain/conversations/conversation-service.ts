@@ -30,6 +30,7 @@ import {
 } from './conversation-state.js';
 import { renderConversationJson, toConversation } from './conversation-view.js';
 import { decodeCursor, decodePinCursor, decodeSyncToken, encodeCursor, encodePinCursor, encodeSyncToken } from './tokens.js';
+import { exactUnread, unreadTotal } from './unread-total.js';
 
 const DEFAULT_SYNC_LIMIT = 200;
 const DEFAULT_LIST_LIMIT = 100;
@@ -242,10 +243,7 @@ export class ConversationService {
 
   /** The sum of unread over every conversation: one aggregate for fan-out rows, plus the super groups. */
   async totalUnread(uid: string): Promise<number> {
-    const { plain, recount } = await this.storage.conversations.unreadTotal(uid, this.expiry.policy());
-    const others = await this.withExpiry([...recount.map(fromRow), ...(await this.superGroupStates(uid)).filter((s) => s.listed)]);
-    const counted = await Promise.all(others.map(async (s) => (await this.exact(uid, s)).unread));
-    return counted.reduce((sum, n) => sum + n, plain);
+    return unreadTotal(this.storage, this.expiry, uid);
   }
 
   /**
@@ -356,8 +354,7 @@ export class ConversationService {
   private async exact(uid: string, state: ConversationState): Promise<Exact> {
     let { unread, shownSeq } = plainExact(state);
     if (state.mayHide) {
-      if (unread > 0)
-        unread = Math.max(0, unread - (await this.storage.messageState.hiddenCountable(uid, state, state.readSeq, state.lastSeq)));
+      unread = await exactUnread(this.storage, uid, state);
       if (shownSeq) shownSeq = await this.storage.messageState.lastVisibleSeq(uid, state, state.clearSeq, state.lastSeq);
     }
     return { state, unread, shownSeq };

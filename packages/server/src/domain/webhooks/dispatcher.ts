@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import type { WebhookConfig } from '../../config.js';
 import type { Claim, StoredEvent, WebhookOutboxStore } from '../../ports/storage/index.js';
 import { fitting, renderBody, type UnreadTotal } from './event-body.js';
@@ -18,6 +17,11 @@ const REFRESH_MS = 5000;
 /** Lanes per claim: two nodes' claims each find some, so both work while many lanes are busy. */
 const MAX_LANES = 32;
 
+/** What the loop logs: warnings only (on a worker thread they travel to the main thread's logger). */
+export interface WarningLog {
+  warn(fields: object, message: string): void;
+}
+
 export interface DispatcherDeps {
   store: WebhookOutboxStore;
   endpoint: WebhookEndpoint;
@@ -26,7 +30,7 @@ export interface DispatcherDeps {
   owner: string;
   unreadTotal: UnreadTotal;
   clock: () => number;
-  log: Logger;
+  log: WarningLog;
   onDelivered?: (events: number) => void;
   onFailed?: (died: number) => void;
 }

@@ -21,6 +21,7 @@ const CHANGED = 'webhook.endpoint_changed';
  */
 export class WebhookEndpoint {
   private stored: string | undefined;
+  private changed: () => void = () => {};
 
   constructor(
     private readonly store: WebhookOutboxStore,
@@ -28,6 +29,29 @@ export class WebhookEndpoint {
     private readonly cluster?: ClusterNotices,
   ) {
     cluster?.onBroadcast(CHANGED, () => void this.refresh().catch(() => {}));
+  }
+
+  /**
+   * Called once this node knows of a change, made here or on another node: the delivery worker keeps
+   * an endpoint of its own (its own connection) and is told to read it again at once.
+   */
+  onChange(listener: () => void): void {
+    this.changed = listener;
+  }
+
+  private timer: NodeJS.Timeout | undefined;
+
+  /**
+   * Reads the setting again every `ms`, in case a change's broadcast was lost: whether this node
+   * writes events at all follows it. (The delivery loop did this while it ran on the main thread.)
+   */
+  watch(ms: number): void {
+    this.timer ??= setInterval(() => void this.refresh().catch(() => {}), ms).unref();
+  }
+
+  unwatch(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   /** The URL events are posted to, or undefined: webhooks are off. */
@@ -41,15 +65,18 @@ export class WebhookEndpoint {
     return this.environmentUrl ? 'environment' : 'none';
   }
 
-  /** Reads the admin API's setting again. */
+  /** Reads the admin API's setting again (and tells the listener if it changed). */
   async refresh(): Promise<void> {
+    const before = this.stored;
     this.stored = await this.store.endpoint();
+    if (this.stored !== before) this.changed();
   }
 
   /** Sets the URL ('' turns webhooks off), or with undefined goes back to PARLEY_WEBHOOK_URL; every node follows. */
   async set(url: string | undefined, now: number): Promise<void> {
     await this.store.setEndpoint(url, now);
     this.stored = url;
+    this.changed();
     this.cluster?.broadcast(CHANGED, {});
   }
 }

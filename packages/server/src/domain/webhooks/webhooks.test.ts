@@ -1,10 +1,16 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebhookEventName } from '@parley/protocol';
 import { describeEachBackend } from '@parley/test-kit/backends';
 import { eventually } from '@parley/test-kit/eventually';
+import { httpCall } from '@parley/test-kit/http';
 import { clientMsgNo, type TestServer, text, useServer } from '@parley/test-kit/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqlite } from '../../adapters/storage/sqlite/index.js';
+import { startServer } from '../../app.js';
+import { loadConfig } from '../../config.js';
 import { documentedVerify, type ReceivedEvent, type VerifyParley, WebhookReceiver } from '../../test-support/webhook-receiver.js';
 import { signatureOf } from './signature.js';
 
@@ -70,6 +76,8 @@ await describeEachBackend('webhooks', (backend) => {
     it('delivers every event type as docs/webhooks.md shows it, each verified with its documented check', async () => {
       const t = server();
       const r = receiver();
+      // Off the event loop that serves sends (the compiled worker: `npx tsc -b packages/server` first).
+      expect(t.server.webhookDelivery()).toBe('worker');
       await t.createUsers('ev-alice', 'ev-bob', 'ev-carol');
       const alice = await t.connect('ev-alice');
       const aliceToken = await t.token('ev-alice');
@@ -428,5 +436,38 @@ await describeEachBackend('webhooks', (backend) => {
       expect(config.find((e) => e.key === 'webhook.secret')).toEqual({ key: 'webhook.secret', value: '********', masked: true });
       expect(r.rejected).toBe(0);
     });
+  });
+});
+
+describe('webhooks on the main thread', () => {
+  it('delivers from the main thread where the store cannot be opened twice (in-memory SQLite), and closes cleanly', async () => {
+    const receiver = await WebhookReceiver.start(SECRET, await documentedVerify());
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-webhook-memory-'));
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_WEBHOOK_URL: receiver.url,
+      PARLEY_WEBHOOK_SECRET: SECRET,
+    });
+    const server = await startServer(config, { storage: openSqlite({ file: ':memory:' }) });
+    try {
+      expect(server.webhookDelivery()).toBe('main thread');
+      const secret = config.appSecret;
+      for (const uid of ['mt-a', 'mt-b']) await httpCall(server.url, 'POST', '/v1/admin/users', { token: secret, body: { uid } });
+      const token = (await httpCall(server.url, 'POST', '/v1/admin/users/mt-a/token', { token: secret, body: {} })).body.token;
+      const res = await httpCall(server.url, 'POST', '/v1/messages', {
+        token,
+        body: { channelId: 'mt-b', channelType: 1, clientMsgNo: clientMsgNo(), payload: text('from memory') },
+      });
+      expect(res.status).toBe(200);
+      await eventually(() => receiver.ofType('message.sent').some((e) => e.data.messageId === res.body.messageId));
+      expect(receiver.rejected).toBe(0);
+    } finally {
+      await server.close();
+      await receiver.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

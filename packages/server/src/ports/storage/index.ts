@@ -66,9 +66,19 @@ export interface Storage {
    * operation wrote: the contract sums the values around a commit and reads `messages` by name.
    */
   rowCounts(): Promise<Record<string, number>>;
+  /**
+   * How another thread of this process opens its own connection to the same data (the webhook
+   * delivery worker, docs/webhooks.md): plain data, passed to a Worker as is. Absent where there is
+   * no such way (an in-memory SQLite database, a store made by hand): that work then stays on the
+   * main thread.
+   */
+  readonly source?: StorageSource;
   /** Releases connections and handles. Idempotent: a second call resolves too. Nothing is called after it. */
   close(): Promise<void>;
 }
+
+/** Where a store's data is, as `openStorageSource` (adapters/storage/open-source.ts) reopens it. */
+export type StorageSource = { kind: 'sqlite'; file: string } | { kind: 'postgres'; connectionString: string; schema?: string };
 
 /** The backends this repository ships, by `Storage.dialect`. */
 export type KnownStorageDialect = 'sqlite' | 'postgres';

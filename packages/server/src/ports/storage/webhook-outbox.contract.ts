@@ -87,6 +87,27 @@ export function runWebhookOutboxContract(
       expect((await store.webhookOutbox.status()).pending).toBe(0);
     });
 
+    it('forgets a large delivered batch whole (an adapter may delete it in parts) and frees its lanes', async () => {
+      const events = Array.from({ length: 350 }, (_, i) => event(`big-${i % 7}`));
+      await store.webhookOutbox.append(events);
+      const c = await store.webhookOutbox.claim('big', now, claimAll);
+      expect(c.events.map((e) => e.id)).toEqual(events.map((e) => e.id));
+      await store.webhookOutbox.delivered(
+        'big',
+        c.lanes,
+        c.events.slice(0, 301).map((e) => e.position),
+      );
+      // The lanes are free at once: another owner takes what is left, in order.
+      const rest = await store.webhookOutbox.claim('other', now + 1, claimAll);
+      expect(rest.events.map((e) => e.id)).toEqual(events.slice(301).map((e) => e.id));
+      await store.webhookOutbox.delivered(
+        'other',
+        rest.lanes,
+        rest.events.map((e) => e.position),
+      );
+      expect((await store.webhookOutbox.status()).pending).toBe(0);
+    });
+
     it('gives a lane whose lease ran out, or was released, to another owner', async () => {
       const e = event('lease');
       await store.webhookOutbox.append([e]);

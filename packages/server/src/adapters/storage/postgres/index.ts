@@ -50,6 +50,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     userData: postgresUserData(pool),
     webhookOutbox: postgresWebhookOutbox(pool),
     presence: postgresPresence(pool),
+    source: { kind: 'postgres', connectionString: options.connectionString, ...(schema ? { schema } : {}) },
     async rowCounts() {
       const { rows } = await pool.query<Record<string, number>>(
         `SELECT ${STORAGE_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t}) AS ${t}`).join(', ')}`,

@@ -47,6 +47,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     userData: sqliteUserData(db),
     webhookOutbox: sqliteWebhookOutbox(db),
     presence: sqlitePresence(db),
+    ...(options.file === ':memory:' ? {} : { source: { kind: 'sqlite', file: path.resolve(options.file) } as const }),
     async rowCounts() {
       const counts: Record<string, number> = {};
       for (const t of STORAGE_TABLES) counts[t] = db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;

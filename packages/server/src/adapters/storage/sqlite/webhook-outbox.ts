@@ -22,6 +22,9 @@ export const reportTo =
     if (events) write(events(result));
   };
 
+/** Delivered events deleted per write transaction (see `delivered`). */
+const DELETE_CHUNK = 100;
+
 /** Lists of numbers or ids travel as one JSON array parameter: `IN (SELECT value FROM json_each(?))`. */
 const list = (values: readonly unknown[]): string => JSON.stringify(values);
 
@@ -105,22 +108,45 @@ export function sqliteWebhookOutbox(db: Database): WebhookOutboxStore {
     };
   };
 
-  const claim = relaxed((owner: string, now: number, leaseMs: number, maxLanes: number, maxEvents: number) => {
+  // Only the leases take the write lock: which lanes to try and their events are read outside it, so
+  // the writes beside (a message commit on the main thread's connection) never wait on these reads.
+  // Reading the candidates first is safe: the lease's upsert checks again that the lane is free and
+  // due. Reading the events after is too: while the lease holds, no other node touches the lanes'
+  // events, and events written meanwhile come after those already there (positions only grow).
+  const leaseLanes = relaxed((owner: string, now: number, leaseMs: number, wanted: readonly number[]) => {
     const lanes: number[] = [];
     let attempts = 0;
-    for (const lane of candidates.all({ now, maxLanes }) as number[]) {
+    for (const lane of wanted) {
       const leased = lease.get({ lane, owner, until: now + leaseMs, now }) as { attempts: number } | undefined;
       if (!leased) continue;
       lanes.push(lane);
       attempts = Math.max(attempts, leased.attempts);
     }
+    return { lanes, attempts };
+  });
+  const claim = (owner: string, now: number, leaseMs: number, maxLanes: number, maxEvents: number) => {
+    const wanted = candidates.all({ now, maxLanes }) as number[];
+    if (!wanted.length) return { lanes: [], attempts: 0, events: [] };
+    const { lanes, attempts } = leaseLanes(owner, now, leaseMs, wanted);
     const events = lanes.length ? (firstEvents.all(list(lanes), maxEvents) as OutboxRow[]).map(toStoredEvent) : [];
     return { lanes, attempts, events };
+  };
+  // Delivered events go in transactions of at most DELETE_CHUNK, the lanes freed with the last one: each
+  // holds the write lock for a fraction of a millisecond rather than a whole batch's few (the main
+  // thread's commits wait for it). A crash between two leaves the rest to be posted again, as a crash
+  // before any would: receivers deduplicate by id.
+  const removeChunk = relaxed((positions: readonly number[]) => {
+    remove.run(list(positions));
   });
-  const delivered = relaxed((owner: string, lanes: readonly number[], positions: readonly number[]) => {
+  const removeLast = relaxed((owner: string, lanes: readonly number[], positions: readonly number[]) => {
     remove.run(list(positions));
     freeLanes.run(owner, list(lanes));
   });
+  const delivered = (owner: string, lanes: readonly number[], positions: readonly number[]) => {
+    let from = 0;
+    for (; positions.length - from > DELETE_CHUNK; from += DELETE_CHUNK) removeChunk(positions.slice(from, from + DELETE_CHUNK));
+    removeLast(owner, lanes, positions.slice(from));
+  };
   const failed = relaxed((owner: string, lanes: readonly number[], positions: readonly number[], failure: Failure) => {
     const dead = (bury.all({ ...failure, owner, positions: list(positions) }) as Array<{ position: number }>).map((d) => d.position);
     if (dead.length) remove.run(list(dead));
