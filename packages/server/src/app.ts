@@ -50,6 +50,7 @@ import type { MessageRef, Storage } from './ports/storage/index.js';
 import { createHttpServer } from './transports/http/server.js';
 import { WsGateway } from './transports/ws/gateway.js';
 import { wsProtocolDescription } from './transports/ws/protocol-doc.js';
+import { WkGateway } from './transports/wukongim/gateway.js';
 
 export interface ParleyServer {
   ctx: AppContext;
@@ -199,6 +200,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const http = await createHttpServer(ctx, { apiDescription: wsProtocolDescription });
   const gateway = new WsGateway(ctx, http.server);
+  const wukongim = new WkGateway(ctx, http.server);
   await http.listen({ port: config.port, host: config.host });
   const port = (http.server.address() as AddressInfo).port;
   retentionJob.start();
@@ -221,6 +223,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       nodeWatch.close();
       presence.close();
       await gateway.close();
+      await wukongim.close();
       // The users who left with the gateway are reported, then the loop stops (what is pending waits in the outbox).
       await presenceWebhooks.flush();
       await dispatcher.close();
