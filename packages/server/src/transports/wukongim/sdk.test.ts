@@ -57,17 +57,27 @@ await describeEachBackend('WuKongIM gateway with the unmodified wukongimjssdk 1.
     const carol = await wkUser('wk-carol');
     const dave = await wkUser('wk-dave');
     const erin = await parleyUser('wk-erin');
-    await t.adminOk('POST', '/groups', { groupId: 'wk-g', channelType: 2, ownerUid: 'wk-carol', members: ['wk-carol', 'wk-dave', 'wk-erin'] });
+    await t.adminOk('POST', '/groups', {
+      groupId: 'wk-g',
+      channelType: 2,
+      ownerUid: 'wk-carol',
+      members: ['wk-carol', 'wk-dave', 'wk-erin'],
+    });
 
     await carol.sendText('hello group', 'wk-g', 2);
     await eventually(() => dave.received().length === 1 && erin.eventsOf('message.new').length === 1);
     expect(dave.received()[0]).toMatchObject({ fromUID: 'wk-carol', channel: { channelID: 'wk-g', channelType: 2 }, messageSeq: 1 });
     expect(dave.received()[0].content.text).toBe('hello group');
-    expect(erin.eventsOf('message.new')[0]).toMatchObject({ fromUid: 'wk-carol', channelId: 'wk-g', payload: { type: 1, content: 'hello group' } });
+    expect(erin.eventsOf('message.new')[0]).toMatchObject({
+      fromUid: 'wk-carol',
+      channelId: 'wk-g',
+      payload: { type: 1, content: 'hello group' },
+    });
 
     await erin.client.messages.sendText({ channelType: 2, channelId: 'wk-g' }, 'from parley');
     await eventually(() => carol.received().length === 1 && dave.received().length === 2);
-    for (const u of [carol, dave]) expect(u.received().at(-1)).toMatchObject({ fromUID: 'wk-erin', messageSeq: 2, content: { text: 'from parley' } });
+    for (const u of [carol, dave])
+      expect(u.received().at(-1)).toMatchObject({ fromUID: 'wk-erin', messageSeq: 2, content: { text: 'from parley' } });
     // The sender's own SDK hears of its send through the ack, not as a received message.
     expect(carol.received().map((m) => m.content.text)).toEqual(['from parley']);
   });
