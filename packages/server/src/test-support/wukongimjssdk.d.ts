@@ -2,3 +2,4 @@
 // the tests use it untyped, as a JavaScript app would.
 declare module 'wukongimjssdk/lib/sdk';
 declare module 'wukongimjssdk/lib/connect_manager';
+declare module 'wukongimjssdk/lib/proto';
