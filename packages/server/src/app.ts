@@ -57,6 +57,8 @@ export interface ParleyServer {
   /** The base URL once listening, e.g. http://127.0.0.1:5280 */
   url: string;
   port: number;
+  /** The WuKongIM gateway's own port, when PARLEY_WUKONGIM_PORT asks for one. */
+  wukongimPort?: number;
   close(): Promise<void>;
 }
 
@@ -203,6 +205,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const wukongim = new WkGateway(ctx, http.server);
   await http.listen({ port: config.port, host: config.host });
   const port = (http.server.address() as AddressInfo).port;
+  const wukongimPort = config.wukongimPort === undefined ? undefined : await wukongim.listen(config.wukongimPort, config.host);
   retentionJob.start();
   dispatcher.start();
   if (config.mode === 'development') {
@@ -234,5 +237,5 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     })();
     return closing;
   };
-  return { ctx, url: `http://127.0.0.1:${port}`, port, close };
+  return { ctx, url: `http://127.0.0.1:${port}`, port, ...(wukongimPort === undefined ? {} : { wukongimPort }), close };
 }

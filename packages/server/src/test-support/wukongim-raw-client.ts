@@ -42,8 +42,9 @@ export class RawWkClient {
     ws.on('error', () => {});
   }
 
-  static async open(serverUrl: string): Promise<RawWkClient> {
-    const ws = new WebSocket(`${serverUrl.replace(/^http/, 'ws')}/v1/wukongim`);
+  /** Connects to `serverUrl`'s /v1/wukongim, or to `wsUrl` exactly when given. */
+  static async open(serverUrl: string, wsUrl = `${serverUrl.replace(/^http/, 'ws')}/v1/wukongim`): Promise<RawWkClient> {
+    const ws = new WebSocket(wsUrl);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);

@@ -123,3 +123,23 @@ await describeEachBackend('WuKongIM gateway (raw packets)', (backend) => {
     await c.closed;
   });
 });
+
+await describeEachBackend('WuKongIM gateway on a port of its own (PARLEY_WUKONGIM_PORT)', (backend) => {
+  const server = useServer(backend, { PARLEY_WUKONGIM_PORT: '0' });
+
+  it('serves the protocol on any path of that port, and still at /v1/wukongim on the main one', async () => {
+    const t = server();
+    await t.ensureUsers('rw-port');
+    const port = t.server.wukongimPort as number;
+    expect(port).toBeGreaterThan(0);
+    expect(port).not.toBe(t.server.port);
+    for (const url of [`ws://127.0.0.1:${port}`, `ws://127.0.0.1:${port}/any/path`, undefined]) {
+      const c = await RawWkClient.open(t.url, url);
+      expect((await c.connect('rw-port', await t.token('rw-port'))).reasonCode, url).toBe(1);
+      c.sendRaw(Buffer.from([0x70]));
+      await c.next(PacketType.Pong);
+      c.close();
+    }
+    expect((await fetch(`http://127.0.0.1:${port}/v1/health`)).status).toBe(404);
+  });
+});

@@ -1,4 +1,5 @@
-import type { IncomingMessage, Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { CloseCode, DeviceFlag, SendParams } from '@parley/protocol';
 import { Compile } from 'typebox/compile';
@@ -34,6 +35,8 @@ export class WkGateway {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<WkConnection>();
   private readonly heartbeat: NodeJS.Timeout;
+  /** The port of its own (PARLEY_WUKONGIM_PORT), once listening. */
+  private own: Server | undefined;
   private nextId = 0;
 
   constructor(
@@ -41,14 +44,31 @@ export class WkGateway {
     server: Server,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.wsMaxFrameBytes, perMessageDeflate: false });
-    server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+    server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head, false));
     this.heartbeat = setInterval(() => this.beat(), ctx.config.heartbeatIntervalMs);
     this.heartbeat.unref();
   }
 
-  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /**
+   * Also listens on a port of its own, where every path is this gateway (WuKongIM's apps are given a
+   * bare `ws://host:port`); plain HTTP there is 404. Answers the port.
+   */
+  async listen(port: number, host: string): Promise<number> {
+    const own = createServer((_req, res) => {
+      res.writeHead(404, { connection: 'close' }).end();
+    });
+    own.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head, true));
+    await new Promise<void>((resolve, reject) => {
+      own.once('error', reject);
+      own.listen(port, host, () => resolve());
+    });
+    this.own = own;
+    return (own.address() as AddressInfo).port;
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ownPort: boolean): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== WUKONGIM_PATH) return; // the JSON gateway answers every other path
+    if (!ownPort && url.pathname !== WUKONGIM_PATH) return; // the JSON gateway answers every other path
     if (this.ctx.isShuttingDown()) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
       return;
@@ -268,6 +288,11 @@ export class WkGateway {
     clearInterval(this.heartbeat);
     for (const conn of this.connections) conn.close(CloseCode.ShuttingDown, 'server shutting down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    const own = this.own;
+    if (own) {
+      own.closeAllConnections();
+      await new Promise<void>((resolve) => own.close(() => resolve()));
+    }
   }
 }
 
