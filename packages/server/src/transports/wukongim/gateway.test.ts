@@ -143,3 +143,21 @@ await describeEachBackend('WuKongIM gateway on a port of its own (PARLEY_WUKONGI
     expect((await fetch(`http://127.0.0.1:${port}/v1/health`)).status).toBe(404);
   });
 });
+
+await describeEachBackend('WuKongIM gateway with one device per flag (PARLEY_SINGLE_DEVICE_FLAGS)', (backend) => {
+  const server = useServer(backend, { PARLEY_SINGLE_DEVICE_FLAGS: '2' });
+
+  it('a second web login replaces the first: DISCONNECT reason 12, as WuKongIM kicks a second master device', async () => {
+    const t = server();
+    await t.ensureUsers('rw-single');
+    const first = await RawWkClient.open(t.url);
+    expect((await first.connect('rw-single', await t.token('rw-single'))).reasonCode).toBe(1);
+    const second = await RawWkClient.open(t.url);
+    expect((await second.connect('rw-single', await t.token('rw-single'))).reasonCode).toBe(1);
+    expect(decodeDisconnect((await first.next(PacketType.Disconnect)).body).reasonCode).toBe(12);
+    await first.closed;
+    second.sendRaw(Buffer.from([0x70]));
+    await second.next(PacketType.Pong);
+    second.close();
+  });
+});
