@@ -47,6 +47,7 @@ export const ErrorCatalogue = {
   'file.too_large': { status: 413, message: 'The file is larger than allowed' },
   'file.type_not_allowed': { status: 415, message: 'Files of this type are not accepted' },
   'file.not_found': { status: 404, message: 'No such file' },
+  'wukongim.uid_mismatch': { status: 403, message: "A WuKongIM endpoint's uid (uid, login_uid, from_uid) must be the caller's" },
   'message.refused': { status: 403, message: 'The message was refused; see details.reasonCode' },
   'rate.limited': { status: 429, message: 'Too many requests' },
   'server.shutting_down': { status: 503, message: 'The server is shutting down' },

@@ -17,3 +17,4 @@ export * from './schemas/sync-once.js';
 export * from './schemas/typing.js';
 export * from './schemas/user-data.js';
 export * from './schemas/webhooks.js';
+export * from './schemas/wukongim.js';

@@ -53,6 +53,7 @@ import type { MessageRef, Storage } from './ports/storage/index.js';
 import { createHttpServer } from './transports/http/server.js';
 import { WsGateway } from './transports/ws/gateway.js';
 import { wsProtocolDescription } from './transports/ws/protocol-doc.js';
+import { WkGateway } from './transports/wukongim/gateway.js';
 
 export interface ParleyServer {
   ctx: AppContext;
@@ -61,6 +62,8 @@ export interface ParleyServer {
   port: number;
   /** Where this node's webhook deliveries run (a worker thread unless it could not start: docs/webhooks.md). */
   webhookDelivery(): 'worker' | 'main thread';
+  /** The WuKongIM gateway's own port, when PARLEY_WUKONGIM_PORT asks for one. */
+  wukongimPort?: number;
   close(): Promise<void>;
 }
 
@@ -230,8 +233,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const http = await createHttpServer(ctx, { apiDescription: wsProtocolDescription });
   const gateway = new WsGateway(ctx, http.server);
+  const wukongim = new WkGateway(ctx, http.server);
   await http.listen({ port: config.port, host: config.host });
   const port = (http.server.address() as AddressInfo).port;
+  const wukongimPort = config.wukongimPort === undefined ? undefined : await wukongim.listen(config.wukongimPort, config.host);
   retentionJob.start();
   await dispatcher.start();
   if (config.mode === 'development') {
@@ -253,6 +258,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // The other nodes, if any, report the users leaving with this node's connections; alone, it does.
       presence.depart();
       await gateway.close();
+      await wukongim.close();
       await presence.close();
       // The users who left with the gateway are reported, then the loop stops (what is pending waits in the outbox).
       await presenceWebhooks.flush();
@@ -265,7 +271,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     })();
     return closing;
   };
-  return { ctx, url: `http://127.0.0.1:${port}`, port, webhookDelivery: () => dispatcher.where, close };
+  return {
+    ctx,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    webhookDelivery: () => dispatcher.where,
+    ...(wukongimPort === undefined ? {} : { wukongimPort }),
+    close,
+  };
 }
 
 /** How often a node reads the webhook's URL again on its own, in case a change's broadcast was lost. */

@@ -41,6 +41,8 @@ export const clientLimits = (l: Limits): ClientLimits => ({
 export interface Config {
   port: number;
   host: string;
+  /** A port of its own for the WuKongIM gateway (any path), beside /v1/wukongim on `port`; unset: none (0: any free port). */
+  wukongimPort: number | undefined;
   mode: Mode;
   dataDir: string;
   /** The built web app served at `/`; while it has no index.html, `/` explains how to build it. */
@@ -271,6 +273,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     port: int(env, 'PORT', 5280, 0, 65_535),
     host: env.HOST || '0.0.0.0',
+    wukongimPort: env.PARLEY_WUKONGIM_PORT ? int(env, 'PARLEY_WUKONGIM_PORT', 0, 0, 65_535) : undefined,
     mode,
     dataDir: path.resolve(env.PARLEY_DATA_DIR || './data'),
     webDir: webDir(env),

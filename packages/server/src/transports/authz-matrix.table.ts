@@ -88,7 +88,105 @@ const typingOperation = (name: string): Operation => ({
   },
 });
 
+/** WuKongIM's bodies name the caller; naming alice instead is refused before anything is read. */
+const uidMismatch = refused('wukongim.uid_mismatch', 403);
+const ALICE: Record<string, unknown> = { uid: U.alice };
+/** A WuKongIM body for a conversation target: its channel as the caller names it, the caller's uid unless `extra.uid`. */
+function wkBody(on: Target, actor: string, uidField = 'uid'): Record<string, unknown> {
+  const channel = parseConversationId(on.conversationId ?? conv.G) ?? { channelId: '', channelType: 1 };
+  return { [uidField]: on.extra?.uid ?? actor, channel_id: channel.channelId, channel_type: channel.channelType };
+}
+const wkRequest =
+  (path: string, uidField?: string, more: Record<string, unknown> = {}) =>
+  (_w: World, on: Target, actor: string) => {
+    const body = { ...wkBody(on, actor, uidField), ...more };
+    return { params: body, path, body };
+  };
+const WK_TYPES: Record<number, string> = { 1: 'p2p', 2: 'team', 3: 'super_team', 4: 'system' };
+const wkListsWithin: Check = (answer, _w, actor) => {
+  for (const c of answer as Array<{ channel_id: string; channel_type: number }>)
+    expect(LISTED[actor]).toContain(`${WK_TYPES[c.channel_type]}|${c.channel_id}`);
+};
+const wkSeqs = (answer: { messages: Array<{ message_seq: number }> }) => answer.messages.map((x) => x.message_seq);
+/** A WuKongIM read-state operation: the conversation.markRead cells, and naming alice is refused. */
+const wkReadStateCells = (refusal: Expect): Record<'outsider' | 'otherGroupMember' | 'lateJoiner' | 'leftMember' | 'peer', Cell> => ({
+  outsider: probes([G, refusal], [S, refusal], [SYS, refusal], [{ ...G, extra: ALICE }, uidMismatch]),
+  otherGroupMember: probes([G, refusal], [S, refusal], [SYS, refusal]),
+  lateJoiner: na('own'),
+  leftMember: probes([S, refusal]),
+  peer: probes([SYS, refusal], [{ conversationId: conv.p2p(U.alice), extra: ALICE }, uidMismatch]),
+});
+
+/** WuKongIM's data-source endpoints (`/v1/wukongim/`), REST only. */
+const wukongimOperations: Record<string, Operation> = {
+  'wukongim.conversationSync': {
+    rest: 'POST /v1/wukongim/conversation/sync',
+    request: (_w, on, actor) => {
+      const body = { uid: on.extra?.uid ?? actor, msg_count: 20 };
+      return { params: body, path: '/v1/wukongim/conversation/sync', body };
+    },
+    sample: {},
+    cells: {
+      outsider: probes([{}, allowed(wkListsWithin)], [{ extra: ALICE }, uidMismatch]),
+      otherGroupMember: probes([{}, allowed(wkListsWithin)]),
+      lateJoiner: probes([{}, allowed(wkListsWithin)]),
+      leftMember: probes([{}, allowed(wkListsWithin)]),
+      peer: probes([{}, allowed(wkListsWithin)], [{ extra: ALICE }, uidMismatch]),
+    },
+  },
+  'wukongim.messageSync': {
+    rest: 'POST /v1/wukongim/channel/messagesync',
+    request: wkRequest('/v1/wukongim/channel/messagesync', 'login_uid', { limit: 30 }),
+    sample: G,
+    cells: {
+      outsider: probes([G, forbidden], [S, forbidden], [SYS, forbidden], [{ ...G, extra: ALICE }, uidMismatch]),
+      otherGroupMember: notMember,
+      lateJoiner: probes([G, allowed((a) => expect(wkSeqs(a)).toEqual([3, 4]))], [S, allowed((a) => expect(wkSeqs(a)).toEqual([3, 4]))]),
+      leftMember: probes([G, allowed((a) => expect(Math.max(...wkSeqs(a))).toBe(3))]),
+      peer: probes([SYS, forbidden], [{ conversationId: conv.p2p(U.alice), extra: ALICE }, uidMismatch]),
+    },
+  },
+  'wukongim.setUnread': {
+    rest: 'POST /v1/wukongim/conversations/setUnread',
+    request: wkRequest('/v1/wukongim/conversations/setUnread', 'uid', { unread: 0 }),
+    sample: G,
+    cells: wkReadStateCells(forbidden),
+  },
+  'wukongim.clearUnread': {
+    rest: 'POST /v1/wukongim/conversations/clearUnread',
+    request: wkRequest('/v1/wukongim/conversations/clearUnread'),
+    sample: G,
+    cells: wkReadStateCells(forbidden),
+  },
+  'wukongim.deleteConversation': {
+    rest: 'POST /v1/wukongim/conversations/delete',
+    request: wkRequest('/v1/wukongim/conversations/delete'),
+    sample: G,
+    cells: wkReadStateCells(forbidden),
+  },
+  'wukongim.messageSend': {
+    rest: 'POST /v1/wukongim/message/send',
+    request: (_w, on, actor) => {
+      const channel = on.extra?.channel_id
+        ? { channel_id: on.extra.channel_id, channel_type: on.extra.channel_type }
+        : { channel_id: wkBody(on, actor).channel_id, channel_type: wkBody(on, actor).channel_type };
+      const payload = Buffer.from(JSON.stringify({ type: 1, content: 'az intruder text' })).toString('base64');
+      const body = { from_uid: on.extra?.uid ?? actor, ...channel, payload };
+      return { params: body, path: '/v1/wukongim/message/send', body };
+    },
+    sample: G,
+    cells: {
+      outsider: probes([G, notSubscriber], [S, notSubscriber], [{ ...G, extra: ALICE }, uidMismatch]),
+      otherGroupMember: probes([G, notSubscriber], [S, notSubscriber]),
+      lateJoiner: na('member'),
+      leftMember: probes([G, notSubscriber], [S, notSubscriber]),
+      peer: probes([{ extra: { channel_id: U.alice, channel_type: 4 } }, refusedSend(ReasonCode.ReasonNotAllowSend, 403)]),
+    },
+  },
+};
+
 export const clientOperations: Record<string, Operation> = {
+  ...wukongimOperations,
   'message.send': {
     ws: 'message.send',
     rest: 'POST /v1/messages',

@@ -24,6 +24,7 @@ import { messageRoutes } from './routes/messages.js';
 import { syncOnceRoutes } from './routes/sync-once.js';
 import { userRoutes } from './routes/users.js';
 import { webRoutes } from './routes/web.js';
+import { wukongimRoutes } from './routes/wukongim.js';
 import type { TypedApp } from './routes.js';
 import { schemaCompiler } from './validation.js';
 
@@ -64,7 +65,7 @@ export async function createHttpServer(ctx: AppContext, options: HttpServerOptio
   // One hook per audience, run before the body is read: a route cannot be added without it.
   await app.register(async (clientApi) => {
     clientApi.addHook('onRequest', requireUser(ctx));
-    for (const routes of [messageRoutes, messageActionRoutes, syncOnceRoutes, conversationRoutes, groupRoutes, userRoutes])
+    for (const routes of [messageRoutes, messageActionRoutes, syncOnceRoutes, conversationRoutes, groupRoutes, userRoutes, wukongimRoutes])
       routes(clientApi, ctx);
   });
   await app.register(async (adminApi) => {

@@ -8,6 +8,7 @@ import { clientLimits } from '../../config.js';
 import { renderPush } from '../../domain/delivery/push-frame.js';
 import { toParleyError } from '../shared/errors.js';
 import { requireJsonShape } from '../shared/json-guard.js';
+import { WUKONGIM_PATH } from '../wukongim/gateway.js';
 import { Connection, type ConnectionOutput } from './connection.js';
 import { validate } from './frame-validation.js';
 import { findMethod } from './methods.js';
@@ -43,6 +44,7 @@ export class WsGateway {
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === WUKONGIM_PATH) return; // WuKongIM's binary protocol: its own gateway answers
     if (url.pathname !== '/v1/ws' || this.ctx.isShuttingDown()) {
       socket.end(`HTTP/1.1 ${this.ctx.isShuttingDown() ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
       return;

@@ -1,0 +1,163 @@
+import { describeEachBackend } from '@parley/test-kit/backends';
+import { clientMsgNo, useServer } from '@parley/test-kit/server';
+import { expect, it } from 'vitest';
+import { RawWkClient } from '../../test-support/wukongim-raw-client.js';
+import { encodeFrame, PacketType } from './codec/framing.js';
+import { decodeDisconnect } from './packets/disconnect.js';
+import { decodeSendack } from './packets/sendack.js';
+
+await describeEachBackend('WuKongIM gateway (raw packets)', (backend) => {
+  const server = useServer(backend, { PARLEY_SEND_RATE_PER_SEC: '0', PARLEY_AUTH_TIMEOUT_SECONDS: '2' });
+
+  const connected = async (uid: string) => {
+    const t = server();
+    await t.ensureUsers(uid);
+    const c = await RawWkClient.open(t.url);
+    expect((await c.connect(uid, await t.token(uid))).reasonCode).toBe(1);
+    return c;
+  };
+
+  it('answers PING with a one-byte PONG and never sends the client a PING', async () => {
+    const c = await connected('rw-ping');
+    c.sendRaw(Buffer.from([0x70]));
+    await c.next(PacketType.Pong);
+    expect(c.messages.map((m) => m.toString('hex')).at(-1)).toBe('80');
+    expect(c.frames.filter((f) => f.type === PacketType.Ping || f.type === -1)).toEqual([]);
+    c.close();
+  });
+
+  it('speaks versions 2 to 5 and refuses others with CONNACK reason 27, then closes', async () => {
+    const t = server();
+    await t.ensureUsers('rw-ver');
+    for (const version of [3, 4, 5]) {
+      const c = await RawWkClient.open(t.url);
+      expect((await c.connect('rw-ver', await t.token('rw-ver'), version)).reasonCode).toBe(1);
+      c.close();
+    }
+    for (const version of [0, 1, 6, 255]) {
+      const c = await RawWkClient.open(t.url);
+      expect((await c.connect('rw-ver', await t.token('rw-ver'), version)).reasonCode, `version ${version}`).toBe(27);
+      await c.closed;
+    }
+  });
+
+  it('acknowledges a wrong msgKey with reason 8 and stores nothing; the connection stays', async () => {
+    const c = await connected('rw-key');
+    await server().ensureUsers('rw-peer');
+    const before = await server().rowCounts();
+    const seq = c.send({ type: 1, content: 'x' }, 'rw-peer', 1, clientMsgNo(), '0'.repeat(32));
+    expect(decodeSendack((await c.next(PacketType.Sendack)).body)).toEqual({
+      messageId: '0',
+      clientSeq: seq,
+      messageSeq: 0,
+      reasonCode: 8,
+    });
+    expect((await server().rowCounts()).messages).toBe(before.messages);
+    c.send({ type: 1, content: 'y' }, 'rw-peer', 1, clientMsgNo());
+    expect(decodeSendack((await c.next(PacketType.Sendack)).body).reasonCode).toBe(1);
+    c.close();
+  });
+
+  it('answers a resent clientMsgNo with the first ack and stores it once (the SDK resends after a reconnect)', async () => {
+    await server().ensureUsers('rw-peer');
+    const no = clientMsgNo();
+    const first = await connected('rw-dup');
+    first.send({ type: 1, content: 'once' }, 'rw-peer', 1, no);
+    const a = decodeSendack((await first.next(PacketType.Sendack)).body);
+    first.close();
+    const before = await server().rowCounts();
+    const again = await connected('rw-dup');
+    again.send({ type: 1, content: 'once' }, 'rw-peer', 1, no);
+    const b = decodeSendack((await again.next(PacketType.Sendack)).body);
+    expect(b).toEqual({ ...a, clientSeq: 1 });
+    expect((await server().rowCounts()).messages).toBe(before.messages);
+    again.close();
+  });
+
+  it('refuses sends with the same reason codes as the JSON gateway', async () => {
+    const c = await connected('rw-reasons');
+    c.send({ type: 1, content: 'x' }, 'rw-nobody', 1, clientMsgNo());
+    expect(decodeSendack((await c.next(PacketType.Sendack)).body).reasonCode).toBe(5); // channelNotExist
+    c.send({ type: 1, content: 'x' }, 'rw-no-group', 2, clientMsgNo());
+    expect(decodeSendack((await c.next(PacketType.Sendack)).body).reasonCode).toBe(5);
+    c.send({ type: 1, content: 'x' }, 'rw-peer', 9, clientMsgNo());
+    expect(decodeSendack((await c.next(PacketType.Sendack)).body).reasonCode).toBe(23); // notSupportChannelType
+    c.send('not an object', 'rw-peer', 1, clientMsgNo());
+    expect(decodeSendack((await c.next(PacketType.Sendack)).body).reasonCode).toBe(9); // payloadDecodeError
+    c.close();
+  });
+
+  it('closes a connection on a malformed packet, an unknown type or a packet before CONNECT; others carry on', async () => {
+    const t = server();
+    const bystander = await connected('rw-bystander');
+    for (const bad of ['c0', '3205', 'ffffffffff', '1000']) {
+      const c = await connected('rw-bad');
+      c.sendRaw(Buffer.from(bad, 'hex'));
+      await c.closed;
+      expect(c.closeCode, bad).toBe(1002);
+    }
+    const early = await RawWkClient.open(t.url);
+    early.sendRaw(encodeFrame(PacketType.Send, 0, Buffer.from('00', 'hex')));
+    await early.closed;
+    expect(early.closeCode).toBe(1002);
+    const text = await RawWkClient.open(t.url);
+    text.ws.send('hello');
+    await text.closed;
+    expect(text.closeCode).toBe(1002);
+    bystander.sendRaw(Buffer.from([0x70]));
+    await bystander.next(PacketType.Pong);
+    bystander.close();
+  });
+
+  it('closes a connection that sends no CONNECT in time', async () => {
+    const c = await RawWkClient.open(server().url);
+    await c.closed;
+    expect(c.closeCode).toBe(4002);
+  });
+
+  it('a kick through the admin API sends DISCONNECT reason 12, then closes', async () => {
+    const c = await connected('rw-kick');
+    await server().adminOk('POST', '/users/rw-kick/kick', {});
+    const disconnect = decodeDisconnect((await c.next(PacketType.Disconnect)).body);
+    expect(disconnect.reasonCode).toBe(12);
+    await c.closed;
+  });
+});
+
+await describeEachBackend('WuKongIM gateway on a port of its own (PARLEY_WUKONGIM_PORT)', (backend) => {
+  const server = useServer(backend, { PARLEY_WUKONGIM_PORT: '0' });
+
+  it('serves the protocol on any path of that port, and still at /v1/wukongim on the main one', async () => {
+    const t = server();
+    await t.ensureUsers('rw-port');
+    const port = t.server.wukongimPort as number;
+    expect(port).toBeGreaterThan(0);
+    expect(port).not.toBe(t.server.port);
+    for (const url of [`ws://127.0.0.1:${port}`, `ws://127.0.0.1:${port}/any/path`, undefined]) {
+      const c = await RawWkClient.open(t.url, url);
+      expect((await c.connect('rw-port', await t.token('rw-port'))).reasonCode, url).toBe(1);
+      c.sendRaw(Buffer.from([0x70]));
+      await c.next(PacketType.Pong);
+      c.close();
+    }
+    expect((await fetch(`http://127.0.0.1:${port}/v1/health`)).status).toBe(404);
+  });
+});
+
+await describeEachBackend('WuKongIM gateway with one device per flag (PARLEY_SINGLE_DEVICE_FLAGS)', (backend) => {
+  const server = useServer(backend, { PARLEY_SINGLE_DEVICE_FLAGS: '2' });
+
+  it('a second web login replaces the first: DISCONNECT reason 12, as WuKongIM kicks a second master device', async () => {
+    const t = server();
+    await t.ensureUsers('rw-single');
+    const first = await RawWkClient.open(t.url);
+    expect((await first.connect('rw-single', await t.token('rw-single'))).reasonCode).toBe(1);
+    const second = await RawWkClient.open(t.url);
+    expect((await second.connect('rw-single', await t.token('rw-single'))).reasonCode).toBe(1);
+    expect(decodeDisconnect((await first.next(PacketType.Disconnect)).body).reasonCode).toBe(12);
+    await first.closed;
+    second.sendRaw(Buffer.from([0x70]));
+    await second.next(PacketType.Pong);
+    second.close();
+  });
+});

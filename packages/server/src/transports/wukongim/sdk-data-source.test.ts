@@ -1,0 +1,156 @@
+import { describeEachBackend } from '@parley/test-kit/backends';
+import { eventually } from '@parley/test-kit/eventually';
+import { useServer } from '@parley/test-kit/server';
+import { afterAll, expect, it, vi } from 'vitest';
+import { WkUser } from '../../test-support/wukongim-sdk.js';
+
+// The SDK logs every packet; the test output keeps only the failures.
+vi.spyOn(console, 'log').mockImplementation(() => {});
+
+/**
+ * The unmodified wukongimjssdk 1.0.4's conversationManager.sync() and chatManager.syncMessages(),
+ * wired to /v1/wukongim/ as WuKongIM's demo app wires them to WuKongIM's own endpoints, against what
+ * Parley's own API says about the same conversations.
+ */
+await describeEachBackend('WuKongIM data source with the unmodified wukongimjssdk 1.0.4', (backend) => {
+  const server = useServer(backend, { PARLEY_SEND_RATE_PER_SEC: '0' });
+  const open: WkUser[] = [];
+  afterAll(() => {
+    for (const o of open) o.close();
+  });
+
+  const wkUser = async (uid: string) => {
+    const t = server();
+    await t.ensureUsers(uid);
+    const user = await WkUser.load(uid);
+    open.push(user);
+    const token = await t.token(uid);
+    user.wireDataSource(t.url, token);
+    user.connect(t.url, token);
+    await eventually(() => user.connected);
+    return { user, token };
+  };
+  const sendAs = async (from: string, to: string, channelType: number, texts: string[]) => {
+    const t = server();
+    const token = await t.token(from);
+    for (const content of texts) {
+      const res = await t.http('POST', '/v1/messages', {
+        token,
+        body: { channelId: to, channelType, clientMsgNo: `${from}-${content}`, payload: { type: 1, content } },
+      });
+      expect(res.status).toBe(200);
+    }
+  };
+
+  it('conversationManager.sync() shows the conversation with its unread and last message; setUnread reads it on Parley too', async () => {
+    const t = server();
+    const { user: alice, token } = await wkUser('ds-alice');
+    await t.ensureUsers('ds-bob');
+    await sendAs('ds-bob', 'ds-alice', 1, ['one', 'two', 'three']);
+
+    const conversations = await alice.shared.conversationManager.sync({});
+    expect(conversations).toHaveLength(1);
+    const [c] = conversations;
+    expect(c.channel).toMatchObject({ channelID: 'ds-bob', channelType: 1 });
+    expect(c.unread).toBe(3);
+    expect(c.lastMessage.content.text).toBe('three');
+    expect(c.lastMessage).toMatchObject({ fromUID: 'ds-bob', messageSeq: 3 });
+    expect(alice.shared.conversationManager.conversations).toBe(conversations);
+
+    // The demo's clearUnread: setUnread to 0. Parley's own list now says read, and sync agrees.
+    expect(
+      (
+        await t.http('POST', '/v1/wukongim/conversations/setUnread', {
+          token,
+          body: { uid: 'ds-alice', channel_id: 'ds-bob', channel_type: 1, unread: 0 },
+        })
+      ).status,
+    ).toBe(200);
+    const parley = await t.http('GET', '/v1/conversations', { token });
+    expect(parley.body.conversations).toMatchObject([{ conversationId: 'p2p|ds-bob', unreadCount: 0, readSeq: 3 }]);
+    expect((await alice.shared.conversationManager.sync({}))[0].unread).toBe(0);
+
+    // Someone else's uid in the body is refused, whatever the token.
+    const other = await t.http('POST', '/v1/wukongim/conversation/sync', { token, body: { uid: 'ds-bob', msg_count: 1 } });
+    expect(other).toMatchObject({ status: 403, body: { code: 'wukongim.uid_mismatch' } });
+  });
+
+  it('chatManager.syncMessages() returns the history ascending in both pull modes', async () => {
+    const t = server();
+    const { user: carol } = await wkUser('ds-carol');
+    await t.ensureUsers('ds-dan');
+    await t.adminOk('POST', '/groups', { groupId: 'ds-g', channelType: 2, ownerUid: 'ds-dan', members: ['ds-dan', 'ds-carol'] });
+    await sendAs('ds-dan', 'ds-g', 2, ['m1', 'm2', 'm3', 'm4', 'm5']);
+    const channel = new carol.sdk.Channel('ds-g', 2);
+    const page = async (startMessageSeq: number, endMessageSeq: number, pullMode: number, limit = 30) =>
+      (await carol.shared.chatManager.syncMessages(channel, { startMessageSeq, endMessageSeq, pullMode, limit })).map(
+        (m: any) => `${m.messageSeq}:${m.content.text}`,
+      );
+
+    expect(await page(0, 0, 0)).toEqual(['1:m1', '2:m2', '3:m3', '4:m4', '5:m5']);
+    expect(await page(0, 0, 0, 2)).toEqual(['4:m4', '5:m5']);
+    // Down (0): at or before start, after end, the newest `limit` of them.
+    expect(await page(4, 0, 0, 2)).toEqual(['3:m3', '4:m4']);
+    expect(await page(4, 2, 0)).toEqual(['3:m3', '4:m4']);
+    // Up (1): from start, before end, the oldest `limit` of them.
+    expect(await page(2, 0, 1, 2)).toEqual(['2:m2', '3:m3']);
+    expect(await page(2, 5, 1)).toEqual(['2:m2', '3:m3', '4:m4']);
+
+    const raw = await carol.post('channel/messagesync', {
+      login_uid: 'ds-carol',
+      channel_id: 'ds-g',
+      channel_type: 2,
+      start_message_seq: 4,
+      pull_mode: 0,
+      limit: 2,
+    });
+    expect(raw).toMatchObject({ start_message_seq: 4, end_message_seq: 0, more: 1 });
+    expect(raw.messages[0]).toMatchObject({
+      message_seq: 3,
+      from_uid: 'ds-dan',
+      channel_id: 'ds-g',
+      channel_type: 2,
+      header: { red_dot: 1 },
+    });
+    expect(String(raw.messages[0].timestamp)).toMatch(/^\d{10}$/);
+    expect(JSON.parse(Buffer.from(raw.messages[0].payload, 'base64').toString())).toEqual({ type: 1, content: 'm3' });
+    const first = await carol.post('channel/messagesync', {
+      login_uid: 'ds-carol',
+      channel_id: 'ds-g',
+      channel_type: 2,
+      start_message_seq: 1,
+      pull_mode: 1,
+      limit: 5,
+    });
+    expect(first.more).toBe(0);
+  });
+
+  it('a delete through either API hides the conversation in both; message/send sends as the caller', async () => {
+    const t = server();
+    const { user: erin, token } = await wkUser('ds-erin');
+    await t.ensureUsers('ds-finn');
+    await sendAs('ds-finn', 'ds-erin', 1, ['hello']);
+    expect((await erin.shared.conversationManager.sync({})).map((c: any) => c.channel.channelID)).toEqual(['ds-finn']);
+
+    await erin.post('conversations/delete', { uid: 'ds-erin', channel_id: 'ds-finn', channel_type: 1 });
+    expect((await t.http('GET', '/v1/conversations', { token })).body.conversations).toEqual([]);
+    expect(await erin.shared.conversationManager.sync({})).toEqual([]);
+
+    // message/send: the same send path; the conversation is back for both, on both APIs.
+    const payload = Buffer.from(JSON.stringify({ type: 1, content: 'back again' })).toString('base64');
+    const sent = await erin.post('message/send', {
+      from_uid: 'ds-erin',
+      channel_id: 'ds-finn',
+      channel_type: 1,
+      payload,
+      header: { red_dot: 1 },
+    });
+    expect(sent).toMatchObject({ message_seq: 2, message_idstr: expect.stringMatching(/^\d+$/) });
+    const back = await erin.shared.conversationManager.sync({});
+    expect(back.map((c: any) => [c.channel.channelID, c.lastMessage.content.text])).toEqual([['ds-finn', 'back again']]);
+
+    // Deleted through Parley's API: gone from the WuKongIM sync too.
+    await t.http('POST', '/v1/conversations/delete', { token, body: { conversationIds: ['p2p|ds-finn'] } });
+    expect(await erin.shared.conversationManager.sync({})).toEqual([]);
+  });
+});
