@@ -146,7 +146,10 @@ export function tsvectorText(doc: SearchDocument): string | null {
     tokens.forEach((t, i) => {
       const key = `${weight}${t}`;
       let list = positions.get(key);
-      if (!list) positions.set(key, (list = []));
+      if (!list) {
+        list = [];
+        positions.set(key, list);
+      }
       if (list.length < 256) list.push(Math.min(i + 1, MAX_POSITION));
     });
   };

@@ -83,7 +83,10 @@ export function sqliteSearch(db: Database): SearchStore {
   const statement = (...flags: [boolean, boolean, boolean, boolean, boolean]) => {
     const key = flags.reduce((k, f, i) => k | (f ? 1 << i : 0), 0);
     let s = statements.get(key);
-    if (!s) statements.set(key, (s = query(...flags)));
+    if (!s) {
+      s = query(...flags);
+      statements.set(key, s);
+    }
     return s;
   };
   // One pass over the caller's own conversation rows (and super groups, whose order lives on the
