@@ -191,7 +191,7 @@ export async function searchBenchPostgres(total: number, runs: number): Promise<
           batch.map((r) => r.ts),
           batch.map((r) => r.payload),
           META,
-          batch.map((r) => messageTsvector(r.payload)),
+          batch.map((r) => messageTsvector(r.payload, { channelType: 2, channelId: `sb-g${r.g}` })),
         ],
       );
     }

@@ -121,11 +121,29 @@ export function currentSearchText(m: { payload: string; edited_payload: string; 
   return searchableText(m.edited_payload || m.payload);
 }
 
+// --- Channel scoping ---------------------------------------------------------------------------
+
+/**
+ * A message's channel as one more token of its document (column `ch` in FTS5, weight C in the
+ * tsvector): a search in one conversation, or over the few channels a user reads, intersects the
+ * word's postings with the channels' inside the index instead of checking every match of the word.
+ * Hex keeps it one token for any tokenizer.
+ */
+export const channelToken = (channelType: number, channelId: string): string =>
+  `c${channelType}x${Buffer.from(channelId, 'utf8').toString('hex')}`;
+
+/**
+ * Up to this many readable channels, a search names them in the index query; above, the index
+ * yields the word's matches newest first and each is checked against the channels (one pass).
+ */
+export const MAX_SCOPED_CHANNELS = 256;
+
 // --- SQLite FTS5 -----------------------------------------------------------------------------
 
-/** A term list as an FTS5 MATCH expression over the `bi` and `uni` columns. */
-export function fts5Match(terms: readonly SearchTerm[]): string {
-  return terms.map((t) => `${t.column} : "${t.tokens.join(' ').replaceAll('"', '""')}"${t.prefix ? ' *' : ''}`).join(' AND ');
+/** A term list as an FTS5 MATCH expression over the `bi` and `uni` columns, within `channels` (tokens) when given. */
+export function fts5Match(terms: readonly SearchTerm[], channels?: readonly string[]): string {
+  const words = terms.map((t) => `${t.column} : "${t.tokens.join(' ').replaceAll('"', '""')}"${t.prefix ? ' *' : ''}`).join(' AND ');
+  return channels?.length ? `(${words}) AND ch : (${channels.map((c) => `"${c}"`).join(' OR ')})` : words;
 }
 
 // --- PostgreSQL tsvector / tsquery --------------------------------------------------------------
@@ -139,7 +157,7 @@ const MAX_POSITION = 16383;
  * PostgreSQL's parser and the database's locale play no part (a `C` locale's parser would not cut
  * CJK at all). Bigrams and words are weight A, unigrams weight B: the two "columns".
  */
-export function tsvectorText(doc: SearchDocument): string | null {
+export function tsvectorText(doc: SearchDocument, channel?: string): string | null {
   if (!doc.bi.length && !doc.uni.length) return null;
   const positions = new Map<string, number[]>();
   const add = (tokens: readonly string[], weight: 'A' | 'B') => {
@@ -161,16 +179,18 @@ export function tsvectorText(doc: SearchDocument): string | null {
     const unique = [...new Set(list)];
     out.push(`${lexeme(key.slice(1))}:${unique.map((p) => `${p}${weight}`).join(',')}`);
   }
+  if (channel) out.push(`${lexeme(channel)}:1C`);
   return out.join(' ');
 }
 
-/** A term list as tsquery input text (`'北京':A <-> '京开':A & 'meet':*A`). */
-export function tsqueryText(terms: readonly SearchTerm[]): string {
-  return terms
+/** A term list as tsquery input text (`'北京':A <-> '京开':A & 'meet':*A`), within `channels` (tokens) when given. */
+export function tsqueryText(terms: readonly SearchTerm[], channels?: readonly string[]): string {
+  const words = terms
     .map((t) => {
       const weight = t.column === 'bi' ? 'A' : 'B';
       const parts = t.tokens.map((tok) => `${lexeme(tok)}:${t.prefix ? '*' : ''}${weight}`);
       return parts.length > 1 ? `(${parts.join(' <-> ')})` : parts[0];
     })
     .join(' & ');
+  return channels?.length ? `${words} & (${channels.map((c) => `${lexeme(c)}:C`).join(' | ')})` : words;
 }

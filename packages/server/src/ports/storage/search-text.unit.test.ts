@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentSearchText, fts5Match, searchDocument, searchTerms, tsqueryText, tsvectorText } from './search-text.js';
+import { channelToken, currentSearchText, fts5Match, searchDocument, searchTerms, tsqueryText, tsvectorText } from './search-text.js';
 
 describe('search tokenizer', () => {
   it('cuts CJK runs into bigrams and unigrams, other words whole, accents and case folded (NFKC)', () => {
@@ -27,6 +27,12 @@ describe('search tokenizer', () => {
     expect(tsvectorText(searchDocument("it's 北京"))).toBe("'it':1A 's':2A '北京':3A '北':1B '京':2B");
     expect(tsvectorText(searchDocument('a a'))).toBe("'a':1A,2A");
     expect(tsvectorText(searchDocument('!'))).toBeNull();
+    // Within channels: their tokens (one hex token each) intersected inside the index.
+    const ch = channelToken(2, 'g1');
+    expect(ch).toBe('c2x6731');
+    expect(fts5Match(searchTerms('meet'), [ch, 'c1x62'])).toBe('(bi : "meet" *) AND ch : ("c2x6731" OR "c1x62")');
+    expect(tsqueryText(searchTerms('meet'), [ch, 'c1x62'])).toBe("'meet':*A & ('c2x6731':C | 'c1x62':C)");
+    expect(tsvectorText(searchDocument('hi'), ch)).toBe("'hi':1A 'c2x6731':1C");
   });
 
   it('reads the current text: the edit, nothing once revoked, file names, not custom payloads', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageMaker, p2pFanout } from './contract-fixtures.js';
 import type { ChannelKey, Fanout, MessageSearchQuery, NewMessage, RetentionPolicy, Storage } from './index.js';
 import { DAY_MS } from './index.js';
-import { searchTerms } from './search-text.js';
+import { MAX_SCOPED_CHANNELS, searchTerms } from './search-text.js';
 
 const T = 1_700_000_000_000;
 const KEEP: RetentionPolicy = { now: T + 10 * DAY_MS, defaultDays: 0 };
@@ -196,6 +196,19 @@ export function runSearchContract(name: string, open: () => Promise<Storage>): v
       expect(await store.search.messages({ uid: 'pg-b', terms: searchTerms('lemur'), limit: 3, policy: KEEP, from: ['x', 'y'] })).toBe(
         'bad_position',
       );
+    });
+
+    it('finds the same for a reader of more channels than a search names in the index query', async () => {
+      await users('many-r', 'many-o');
+      for (let i = 0; i <= MAX_SCOPED_CHANNELS; i++) {
+        const g = { channelType: 2 as const, channelId: `srch-many-${i}` };
+        await store.channels.createGroup({ ...g, name: 'M', ownerUid: 'many-o', allowHistory: false }, ['many-o', 'many-r'], T);
+        if (i % 128 === 0) await group(g, 'many-o', `narwhal ${i}`);
+      }
+      const other = { channelType: 2 as const, channelId: 'srch-many-not-hers' };
+      await store.channels.createGroup({ ...other, name: 'N', ownerUid: 'many-o', allowHistory: false }, ['many-o'], T);
+      await group(other, 'many-o', 'narwhal elsewhere');
+      expect(await contents('many-r', 'narwhal')).toEqual(['narwhal 256', 'narwhal 128', 'narwhal 0']);
     });
 
     it('finds the caller’s listed conversations by peer uid, group id or name, and nobody else’s', async () => {

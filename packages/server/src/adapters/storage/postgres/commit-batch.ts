@@ -179,7 +179,7 @@ async function claimSeqs(client: PoolClient, candidates: readonly NewMessage[]):
       candidates.map((m) => m.metaJson),
       candidates.map((m) => m.mentionAll),
       candidates.map((m) => m.syncOnce === true),
-      candidates.map((m) => (m.syncOnce ? null : messageTsvector(m.payloadJson))),
+      candidates.map((m) => (m.syncOnce ? null : messageTsvector(m.payloadJson, m))),
     ],
   });
   const stored = new Map<string, StoredAck>();

@@ -228,7 +228,7 @@ export function postgresMessageState(pool: Pool): MessageStateStore {
              search_tsv = CASE WHEN revoked_at = 0 THEN $7::tsvector END
            WHERE ${THE_MESSAGE} AND edit_count < $6
            RETURNING ${MESSAGE_COLUMNS}`,
-          [...refParams(ref), payloadJson, at, maxEdits, messageTsvector(payloadJson)],
+          [...refParams(ref), payloadJson, at, maxEdits, messageTsvector(payloadJson, ref)],
         );
         return rows[0] ? toStoredMessage(rows[0]) : ('limit' as const);
       };

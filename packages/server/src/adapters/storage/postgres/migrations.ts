@@ -276,7 +276,8 @@ const migrations: readonly string[] = [
   `,
   // Message search (search.ts): the tokens of the message's current text (search-text.ts) as a
   // tsvector written verbatim by the statements that write a message (no parser, no extension, no
-  // locale), NULL when it has no text or is revoked; a GIN index over it. Messages stored before it
+  // locale; weight C: the channel's token, which scoped searches intersect with), NULL when it has no
+  // text or is revoked; a GIN index over it. Messages stored before it
   // are indexed after the migration, in bounded batches in key order (search_backfill: where the
   // last batch stopped; done once it reached the end).
   `

@@ -1,13 +1,22 @@
 import type { Pool } from 'pg';
 import { DAY_MS, type SearchStore } from '../../../ports/storage/index.js';
-import { currentSearchText, searchableText, searchDocument, tsqueryText, tsvectorText } from '../../../ports/storage/search-text.js';
+import {
+  channelToken,
+  currentSearchText,
+  MAX_SCOPED_CHANNELS,
+  searchableText,
+  searchDocument,
+  tsqueryText,
+  tsvectorText,
+} from '../../../ports/storage/search-text.js';
 import { type MessageRow, toStoredMessage } from '../rows.js';
 import { readableSql } from '../search-sql.js';
 import { messageColumns } from './messages.js';
 import { inTransaction } from './transaction.js';
 
-/** The search_tsv of a message with this payload (tsvector input text), or null when it has no text. */
-export const messageTsvector = (payloadJson: string): string | null => tsvectorText(searchDocument(searchableText(payloadJson)));
+/** The search_tsv of a message with this payload in this channel (tsvector input text), or null when it has no text. */
+export const messageTsvector = (payloadJson: string, channel: { channelType: number; channelId: string }): string | null =>
+  tsvectorText(searchDocument(searchableText(payloadJson)), channelToken(channel.channelType, channel.channelId));
 
 /** Messages indexed per transaction when existing messages are indexed after the migration. */
 export const SEARCH_BACKFILL_BATCH = 2000;
@@ -40,7 +49,9 @@ export async function backfillSearch(pool: Pool): Promise<number> {
          WHERE (channel_type, channel_id, seq) > ($1, $2, $3) ORDER BY channel_type, channel_id, seq LIMIT $4`,
         [at.channel_type, at.channel_id, at.seq, SEARCH_BACKFILL_BATCH],
       );
-      const docs = rows.map((r) => ({ r, tsv: tsvectorText(searchDocument(currentSearchText(r))) })).filter((d) => d.tsv !== null);
+      const docs = rows
+        .map((r) => ({ r, tsv: tsvectorText(searchDocument(currentSearchText(r)), channelToken(r.channel_type, r.channel_id)) }))
+        .filter((d) => d.tsv !== null);
       if (docs.length)
         await client.query(
           `UPDATE messages m SET search_tsv = u.tsv::tsvector
@@ -78,7 +89,16 @@ export function postgresSearch(pool: Pool): SearchStore {
   return {
     async messages(q) {
       if (q.from && !isPosition(q.from)) return 'bad_position';
-      const params: unknown[] = [q.uid, q.policy.defaultDays, q.policy.now, tsqueryText(q.terms), q.limit + 1];
+      // The channels the caller reads: none, nothing to search; a few, named in the index query.
+      const scoped = q.channel && { type: '$3', id: '$4' };
+      const { rows: channels } = await pool.query<{ channel_type: number; channel_id: string }>(
+        `SELECT channel_type, channel_id FROM (${readableSql({ uid: '$1', defaultDays: '$2', greatest: 'GREATEST', channel: scoped })}) AS r
+         LIMIT ${MAX_SCOPED_CHANNELS + 1}`,
+        [q.uid, q.policy.defaultDays, ...(q.channel ? [q.channel.channelType, q.channel.channelId] : [])],
+      );
+      if (!channels.length) return { messages: [] };
+      const scope = channels.length <= MAX_SCOPED_CHANNELS ? channels.map((c) => channelToken(c.channel_type, c.channel_id)) : undefined;
+      const params: unknown[] = [q.uid, q.policy.defaultDays, q.policy.now, tsqueryText(q.terms, scope), q.limit + 1];
       const param = (value: unknown) => {
         params.push(value);
         return `$${params.length}`;

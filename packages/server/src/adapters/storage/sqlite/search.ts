@@ -1,6 +1,13 @@
 import type { Database } from 'better-sqlite3';
 import { DAY_MS, type SearchStore } from '../../../ports/storage/index.js';
-import { currentSearchText, fts5Match, type SearchDocument, searchDocument } from '../../../ports/storage/search-text.js';
+import {
+  channelToken,
+  currentSearchText,
+  fts5Match,
+  MAX_SCOPED_CHANNELS,
+  type SearchDocument,
+  searchDocument,
+} from '../../../ports/storage/search-text.js';
 import { type MessageRow, toStoredMessage } from '../rows.js';
 import { readableSql } from '../search-sql.js';
 
@@ -25,6 +32,9 @@ export function registerSearchFunction(db: Database): void {
     if (!lastDoc.bi.length && !lastDoc.uni.length) return null;
     return (column === 1 ? lastDoc.uni : lastDoc.bi).join(' ');
   });
+  db.function('parley_search_channel', { deterministic: true }, (channelType, channelId) =>
+    channelToken(Number(channelType), String(channelId)),
+  );
 }
 
 /**
@@ -34,8 +44,9 @@ export function registerSearchFunction(db: Database): void {
 export function backfillSearch(db: Database): number {
   const counter = db.prepare('SELECT value FROM counters WHERE name = ?').pluck();
   const batch = db.prepare(`
-    INSERT INTO message_search (rowid, bi, uni)
-    SELECT rowid, parley_search(payload, edited_payload, revoked_at, 0), parley_search(payload, edited_payload, revoked_at, 1)
+    INSERT INTO message_search (rowid, bi, uni, ch)
+    SELECT rowid, parley_search(payload, edited_payload, revoked_at, 0), parley_search(payload, edited_payload, revoked_at, 1),
+      parley_search_channel(channel_type, channel_id)
     FROM messages WHERE rowid > ? AND rowid <= ? AND parley_search(payload, edited_payload, revoked_at, 0) IS NOT NULL
     ORDER BY rowid`);
   const move = db.prepare("UPDATE counters SET value = ? WHERE name = 'search_backfill'");
@@ -79,6 +90,9 @@ export function sqliteSearch(db: Database): SearchStore {
       ${before ? 'AND m.ts < @before' : ''}
       ${after ? 'AND m.ts > @after' : ''}
     ORDER BY message_search.rowid DESC LIMIT @limit`);
+  const channelsOf = (scoped: boolean) =>
+    db.prepare(`SELECT channel_type, channel_id FROM (${readable(scoped)}) LIMIT ${MAX_SCOPED_CHANNELS + 1}`);
+  const channelLists = [channelsOf(false), channelsOf(true)] as const;
   const statements = new Map<number, ReturnType<typeof query>>();
   const statement = (...flags: [boolean, boolean, boolean, boolean, boolean]) => {
     const key = flags.reduce((k, f, i) => k | (f ? 1 << i : 0), 0);
@@ -111,11 +125,20 @@ export function sqliteSearch(db: Database): SearchStore {
   return {
     async messages(q) {
       if (q.from && !isPosition(q.from)) return 'bad_position';
+      const who = {
+        uid: q.uid,
+        defaultDays: q.policy.defaultDays,
+        ...(q.channel && { ct: q.channel.channelType, cid: q.channel.channelId }),
+      };
+      // The channels the caller reads: none, nothing to search; a few, named in the index query.
+      const channels = channelLists[q.channel ? 1 : 0].all(who) as { channel_type: number; channel_id: string }[];
+      if (!channels.length) return { messages: [] };
+      const scope = channels.length <= MAX_SCOPED_CHANNELS ? channels.map((c) => channelToken(c.channel_type, c.channel_id)) : undefined;
       const rows = statement(!!q.channel, !!q.from, q.fromUid !== undefined, q.before !== undefined, q.after !== undefined).all({
         uid: q.uid,
         defaultDays: q.policy.defaultDays,
         now: q.policy.now,
-        match: fts5Match(q.terms),
+        match: fts5Match(q.terms, scope),
         limit: q.limit + 1,
         ...(q.channel && { ct: q.channel.channelType, cid: q.channel.channelId }),
         ...(q.from && { from: q.from[0] }),
