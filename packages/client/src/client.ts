@@ -6,6 +6,7 @@ import { ParleyClientError } from './errors.js';
 import { KeyedListeners } from './listeners.js';
 import { Messages } from './messages.js';
 import { People } from './people.js';
+import { Search } from './search.js';
 import { type ClientStore, MemoryStore } from './store.js';
 
 export interface ClientOptions extends ConnectionOptions {
@@ -40,6 +41,8 @@ export class ParleyClient {
   readonly conversations: Conversations;
   /** Presence, typing, and names and avatars of other users. */
   readonly people: People;
+  /** Message search and the conversation list's search box (server-side). */
+  readonly search: Search;
   private readonly connection: Connection;
   private readonly store: ClientStore;
   private cacheOpened: Promise<boolean> | undefined;
@@ -82,6 +85,7 @@ export class ParleyClient {
     this.messages = new Messages(this.connection, store, uid);
     this.conversations = new Conversations(this.connection, store, uid);
     this.people = new People(this.connection);
+    this.search = new Search(this.connection);
   }
 
   /** Conversations, then the messages of the channels the app shows, from where this device left off. */

@@ -1,4 +1,15 @@
-export type { ClientLimits, Conversation, Message, Payload, PresenceState, Profile, TypingEvent } from '@parley/protocol';
+export type {
+  ClientLimits,
+  Conversation,
+  ConversationMatch,
+  Message,
+  MessageSearchParams,
+  MessageSearchResult,
+  Payload,
+  PresenceState,
+  Profile,
+  TypingEvent,
+} from '@parley/protocol';
 export { isRetryable, isRetryableReason } from '@parley/protocol/constants';
 export { type ClientOptions, connect, ParleyClient, type UploadedFile } from './client.js';
 export type { ConnectionOptions, ConnectionStatus } from './connection.js';
@@ -8,5 +19,6 @@ export { IndexedDbStore } from './indexeddb-store.js';
 export { KeyedListeners } from './listeners.js';
 export { type ChannelAddress, type HistoryQuery, Messages, type SendOptions } from './messages.js';
 export { People } from './people.js';
+export { Search } from './search.js';
 export type { SocketFactory, SocketLike } from './socket.js';
 export { type ClientStore, type DeletedMessage, type LocalMessage, MemoryStore, type SendStatus, type StoreSnapshot } from './store.js';

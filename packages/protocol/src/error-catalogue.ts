@@ -43,6 +43,8 @@ export const ErrorCatalogue = {
   'message.edit_limit': { status: 409, message: 'The message was edited too many times' },
   'message.reaction_limit': { status: 409, message: 'The message has too many different reactions' },
   'message.remove_invalid': { status: 400, message: 'Give either beforeTimestamp or messageIds' },
+  'search.invalid_query': { status: 400, message: 'The query has no word to search for, or more than 16' },
+  'search.invalid_cursor': { status: 400, message: 'The cursor is not one this search returned' },
   'presence.too_many': { status: 409, message: 'This connection follows the most users it may; unsubscribe some first' },
   'file.too_large': { status: 413, message: 'The file is larger than allowed' },
   'file.type_not_allowed': { status: 415, message: 'Files of this type are not accepted' },

@@ -13,6 +13,7 @@ export * from './schemas/message.js';
 export * from './schemas/message-ops.js';
 export * from './schemas/presence.js';
 export * from './schemas/profiles.js';
+export * from './schemas/search.js';
 export * from './schemas/sync-once.js';
 export * from './schemas/typing.js';
 export * from './schemas/user-data.js';

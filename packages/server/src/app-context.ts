@@ -14,6 +14,7 @@ import type { PresenceService } from './domain/presence/presence-service.js';
 import type { TypingService } from './domain/presence/typing.js';
 import type { GroupRetention } from './domain/retention/group-retention.js';
 import type { RetentionJob } from './domain/retention/retention-job.js';
+import type { SearchService } from './domain/search/search-service.js';
 import type { UserBanService } from './domain/users/user-ban.js';
 import type { UserErasureService } from './domain/users/user-erasure.js';
 import type { UserExporter } from './domain/users/user-export.js';
@@ -51,6 +52,8 @@ export interface AppContext {
   conversations: ConversationService;
   messages: MessageService;
   messageActions: MessageActions;
+  /** Message search and the conversation list's search box. */
+  search: SearchService;
   /** Messages sent with header.syncOnce, waiting for each recipient until acknowledged. */
   syncOnce: SyncOnceService;
   /** Groups' own retention settings (admin API). */

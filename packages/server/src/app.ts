@@ -31,6 +31,7 @@ import { TypingService } from './domain/presence/typing.js';
 import { MessageExpiry } from './domain/retention/expiry.js';
 import { GroupRetention } from './domain/retention/group-retention.js';
 import { RetentionJob } from './domain/retention/retention-job.js';
+import { SearchService } from './domain/search/search-service.js';
 import { UserBanService } from './domain/users/user-ban.js';
 import { UserErasureService } from './domain/users/user-erasure.js';
 import { UserExporter } from './domain/users/user-export.js';
@@ -214,6 +215,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     devGroups: new DevGroups({ storage, users, groups, memberGroups, messages, log }),
     conversations,
     messageActions,
+    search: new SearchService(storage, expiry),
     syncOnce: new SyncOnceService(storage.syncOnce),
     groupRetention: new GroupRetention(storage, config.retention.defaultDays),
     retentionJob,

@@ -11,6 +11,8 @@ import { GroupDirectory } from './groups/group-directory';
 import { NewGroupDialog } from './groups/NewGroupDialog';
 import { NotificationsToggle } from './notifications/NotificationsToggle';
 import { useDesktopNotifications } from './notifications/use-desktop-notifications';
+import { type Jump, SearchResults } from './search/SearchResults';
+import { useSearch } from './search/use-search';
 import type { ServerMode } from './session/api';
 import { ConnectionIndicator } from './ui/ConnectionIndicator';
 import { useOpenConversation } from './ui/route';
@@ -44,6 +46,10 @@ export function ChatApp(props: {
   const { conversations, totalUnread } = useConversations(client);
   const [open, setOpen] = useOpenConversation();
   const [dialog, setDialog] = useState<'chat' | 'group'>();
+  const [searchText, setSearchText] = useState('');
+  const search = useSearch(client, searchText);
+  // A found message to show: its chat opens (or stays open) and jumps to it; n tells two clicks on one apart.
+  const [jump, setJump] = useState<Jump & { n: number }>();
   useDesktopNotifications(client, context.groups, open, setOpen);
 
   // A notice in a group means its members changed: its size in the header must follow.
@@ -99,7 +105,29 @@ export function ChatApp(props: {
                 </button>
               </div>
             </header>
-            <ConversationList conversations={conversations} open={open} onOpen={setOpen} />
+            <div className="sidebar-search">
+              <input
+                type="search"
+                className="search-box"
+                placeholder="Search messages and chats"
+                aria-label="Search messages and chats"
+                value={searchText}
+                onChange={(e) => setSearchText(e.target.value)}
+                onKeyDown={(e) => e.key === 'Escape' && setSearchText('')}
+              />
+            </div>
+            {searchText.trim() ? (
+              <SearchResults
+                state={search}
+                onOpen={setOpen}
+                onJump={(to) => {
+                  setJump((j) => ({ ...to, n: (j?.n ?? 0) + 1 }));
+                  setOpen(to.conversationId);
+                }}
+              />
+            ) : (
+              <ConversationList conversations={conversations} open={open} onOpen={setOpen} />
+            )}
           </aside>
           <main className="pane">
             {open ? (
@@ -107,6 +135,7 @@ export function ChatApp(props: {
                 key={open}
                 conversationId={open}
                 conversation={conversations.find((c) => c.conversationId === open)}
+                jump={jump?.conversationId === open ? jump : undefined}
                 onBack={() => setOpen(undefined)}
               />
             ) : (

@@ -5,13 +5,14 @@ import { conversationBenchPostgres, conversationBenchSqlite } from './conversati
 import { fanoutBench } from './fanout-bench.js';
 import { historyBenchPostgres, historyBenchSqlite } from './history-bench.js';
 import { appendReport } from './report.js';
+import { searchBenchPostgres, searchBenchSqlite } from './search-bench.js';
 import { sendThroughput } from './send-throughput.js';
 import { superGroupBench } from './super-group-bench.js';
 import { webhookBench } from './webhook-bench.js';
 import { writeCeiling } from './write-ceiling.js';
 
 /**
- * `npm run bench [-- --only send|commit|fanout|write-ceiling|conversations|supergroup|history|webhooks|cluster] [--pairs 50 --window 64 --seconds 10 --synchronous FULL] [--postgres postgres://…]`
+ * `npm run bench [-- --only send|commit|fanout|write-ceiling|conversations|supergroup|history|search|webhooks|cluster] [--pairs 50 --window 64 --seconds 10 --synchronous FULL] [--postgres postgres://…]`
  * Runs the benchmarks and appends their results to BENCHMARKS.md. With --postgres, the send benchmark also
  * runs Parley on that PostgreSQL server (in a throwaway schema). `cluster` (1-3 nodes on Redis and NATS,
  * one PostgreSQL: `--database-url`, default the local test database) runs only when named.
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '500' },
     'in-flight': { type: 'string', default: '1,4' },
     'database-url': { type: 'string' },
+    runs: { type: 'string', default: '300' },
   },
 });
 const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
@@ -122,6 +124,28 @@ if (wants('history')) {
         '',
         '| storage | messages in channel | p50 ms | p99 ms | max ms | runs |',
         '|---|---|---|---|---|---|',
+        ...rows,
+      ].join('\n'),
+    ),
+  );
+}
+if (wants('search')) {
+  const n = Number(values.messages);
+  const runs = Number(values.runs);
+  const rows = await searchBenchSqlite(n, runs);
+  // PostgreSQL when named: loading and indexing a million messages there takes minutes.
+  if (values.postgres) {
+    process.env.PARLEY_BENCH_DATABASE_URL = values.postgres;
+    rows.push(...(await searchBenchPostgres(n, runs)));
+  }
+  await report(
+    'Message search in a big store, server time (issue 17)',
+    Promise.resolve(
+      [
+        `message.search (limit 20) measured in-process on SearchService, ${runs} runs per kind after 20 warm-up runs: 500 groups of 20 members (each user in 5 of them, so one user may read 1 % of the store), each message six Latin words from a Zipf-like vocabulary of 5000 and, every other one, three Chinese two-character words run together (vocabulary 600). "found" is the mean page size. Store built through the real schema (triggers, FTS5 / tsvector); PostgreSQL only with --postgres.`,
+        '',
+        '| storage | messages | query | found | p50 ms | p99 ms | max ms | runs |',
+        '|---|---|---|---|---|---|---|---|',
         ...rows,
       ].join('\n'),
     ),

@@ -184,6 +184,7 @@ async function copy(ctx: CommandContext, job: CopyJob) {
     for (const column of plan.identities) await target.continueIdentity(table.name, column, source.autoincrementHigh(table.name));
     await target.analyze(table.name);
   }
+  await target.reindexSearch();
   await target.finishRun();
   return copied;
 }

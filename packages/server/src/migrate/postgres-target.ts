@@ -274,6 +274,14 @@ export class PostgresTarget {
     await this.pool.query(`ANALYZE ${quoteIdentifier(table)}`);
   }
 
+  /**
+   * The copied messages came without their search index (SQLite's is an FTS5 table, not copied):
+   * the next open of the store indexes them all again (the adapter's backfillSearch).
+   */
+  async reindexSearch(): Promise<void> {
+    await this.pool.query("UPDATE search_backfill SET done = FALSE, channel_type = 0, channel_id = '', seq = 0 WHERE id = 1");
+  }
+
   async finishRun(): Promise<void> {
     await this.pool.query(`UPDATE ${PROGRESS_TABLE} SET finished_at = $1 WHERE table_name = $2`, [Date.now(), RUN]);
   }

@@ -37,17 +37,20 @@ export class SqliteSource {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
       .pluck()
       .all() as string[];
-    return names
-      .filter((name) => !NOT_DATA.has(name))
-      .map((name) => {
-        const info = this.db.prepare(`PRAGMA table_info(${quote(name)})`).all() as Array<{ name: string; pk: number }>;
-        const key = info
-          .filter((c) => c.pk > 0)
-          .sort((a, b) => a.pk - b.pk)
-          .map((c) => c.name);
-        if (!key.length) throw new Error(`SQLite table ${name} has no primary key to read it in order by`);
-        return { name, columns: info.map((c) => c.name), key };
-      });
+    return (
+      names
+        // The search index (an FTS5 table and its shadow tables) is no data: PostgreSQL indexes the messages itself.
+        .filter((name) => !NOT_DATA.has(name) && name !== 'message_search' && !name.startsWith('message_search_'))
+        .map((name) => {
+          const info = this.db.prepare(`PRAGMA table_info(${quote(name)})`).all() as Array<{ name: string; pk: number }>;
+          const key = info
+            .filter((c) => c.pk > 0)
+            .sort((a, b) => a.pk - b.pk)
+            .map((c) => c.name);
+          if (!key.length) throw new Error(`SQLite table ${name} has no primary key to read it in order by`);
+          return { name, columns: info.map((c) => c.name), key };
+        })
+    );
   }
 
   /** The schema version the server recorded (how many of its migrations ran). */

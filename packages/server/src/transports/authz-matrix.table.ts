@@ -71,6 +71,22 @@ const afterJoin: Check = (answer) => {
 const erinStopsAtG3: Check = (answer, w) =>
   expect(answer).toMatchObject({ conversationId: conv.G, lastMsgSeq: 3, lastMsg: { messageId: w.msg.g3.messageId } });
 
+/** What a search for every world message ('az secret text') finds for each person: exactly what they may read. */
+const FINDS: Record<string, MessageName[]> = {
+  [U.carol]: [],
+  [U.frank]: ['h1'],
+  [U.dave]: ['g3', 's3', 'g4', 's4'],
+  [U.erin]: ['g1', 'g2', 'g3'],
+  [U.bob]: ['g1', 'g2', 's1', 's2', 'g3', 's3', 'g4', 's4', 'pA', 'pB', 'pX'],
+};
+const messageIds = (answer: { messages: Array<{ messageId: string }> }) => answer.messages.map((x) => x.messageId).sort();
+const findsExactly: Check = (answer, w, actor) =>
+  expect(messageIds(answer)).toEqual((FINDS[actor] ?? []).map((n) => w.msg[n].messageId).sort());
+const findsOnly =
+  (...names: MessageName[]): Check =>
+  (answer, w) =>
+    expect(messageIds(answer)).toEqual(names.map((n) => w.msg[n].messageId).sort());
+
 const conversationRef = (on: Target): Record<string, unknown> => ({ conversationId: on.conversationId, ...on.extra });
 const convPath = (on: Target, rest = '') => `/v1/conversations/${enc(on.conversationId ?? '')}${rest}`;
 
@@ -369,6 +385,35 @@ export const clientOperations: Record<string, Operation> = {
         [{ ...G, msg: 'g4', extra: { pageSize: 10, searchDirection: 'down' } }, notFound],
       ),
       peer: notHerNotices,
+    },
+  },
+  'message.search': {
+    ws: 'message.search',
+    rest: 'GET /v1/messages/search',
+    request: (_w, on) => {
+      const params = { q: 'az secret text', limit: 100, ...(on.conversationId && { conversationId: on.conversationId }) };
+      return { params, path: `/v1/messages/search${query(params)}` };
+    },
+    sample: {},
+    cells: {
+      outsider: probes([{}, allowed(findsExactly)], [G, forbidden], [S, forbidden], [SYS, forbidden]),
+      otherGroupMember: probes([{}, allowed(findsExactly)], [G, forbidden]),
+      lateJoiner: probes([{}, allowed(findsExactly)], [G, allowed(findsOnly('g3', 'g4'))], [S, allowed(findsOnly('s3', 's4'))]),
+      leftMember: probes([{}, allowed(findsExactly)], [G, allowed(findsOnly('g1', 'g2', 'g3'))], [S, forbidden]),
+      peer: probes([{}, allowed(findsExactly)], [SYS, forbidden]),
+    },
+  },
+  'conversation.search': {
+    ws: 'conversation.search',
+    rest: 'GET /v1/conversations/search',
+    request: () => ({ params: { q: 'az' }, path: `/v1/conversations/search${query({ q: 'az' })}` }),
+    sample: {},
+    cells: {
+      outsider: probes([{}, allowed(listsExactly)]),
+      otherGroupMember: probes([{}, allowed(listsExactly)]),
+      lateJoiner: probes([{}, allowed(listsExactly)]),
+      leftMember: probes([{}, allowed(listsExactly)]),
+      peer: probes([{}, allowed(listsExactly)]),
     },
   },
   'message.removeHistory': {

@@ -13,7 +13,13 @@ import './chat.css';
 import { useUploads } from './use-uploads';
 
 /** One conversation: header, history (scrolls up for older, jumps to a quoted message) and the composer. */
-export function ChatPane(props: { conversationId: string; conversation: Conversation | undefined; onBack: () => void }) {
+/** `jump`: a message to show (a search hit): the chat opens around its seq, and jumps again when `n` changes. */
+export interface ChatJump {
+  seq: number;
+  n: number;
+}
+
+export function ChatPane(props: { conversationId: string; conversation: Conversation | undefined; onBack: () => void; jump?: ChatJump }) {
   const { me } = useApp();
   const address = addressOf(props.conversationId);
   if (!address || (address.channelType === 1 && address.channelId === me))
@@ -29,10 +35,12 @@ function OpenChat({
   conversationId,
   conversation,
   onBack,
+  jump,
 }: {
   conversationId: string;
   conversation: Conversation | undefined;
   onBack: () => void;
+  jump?: ChatJump;
 }) {
   const { client } = useApp();
   const lastSeq = useRef(0);
@@ -55,11 +63,20 @@ function OpenChat({
     setEditing(m);
   }, []);
 
+  // The jump the chat opened with is made by the first effect; later ones (another hit in this chat) by the second.
+  const opened = useRef<number | undefined>(jump?.n);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the jump at opening is read once, when the window attaches
   useEffect(() => {
     history.attach();
-    void history.openLatest();
+    if (opened.current !== undefined && jump) void history.jumpTo(jump.seq);
+    else void history.openLatest();
     return () => history.detach();
   }, [history]);
+  useEffect(() => {
+    if (!jump || jump.n === opened.current) return;
+    opened.current = jump.n;
+    void history.jumpTo(jump.seq);
+  }, [history, jump]);
 
   return (
     <div className={`chat${drop.dragging ? ' dragging' : ''}`} {...drop.handlers}>

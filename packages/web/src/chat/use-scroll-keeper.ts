@@ -6,7 +6,8 @@ const nearBottom = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clie
 /**
  * Where the history is scrolled. A chat opens at the "New messages" line when the first unread message
  * is on the page (else at the bottom); it stays pinned to the bottom while you are there, keeps your
- * place when older pages load above, scrolls a jumped-to message into the middle, and your own new
+ * place when older pages load above, scrolls a jumped-to message into the middle (also one the chat
+ * opened at), and your own new
  * message or upload brings you down to it.
  */
 export function useScrollKeeper(scroller: RefObject<HTMLDivElement | null>, snapshot: HistorySnapshot) {
@@ -38,7 +39,11 @@ export function useScrollKeeper(scroller: RefObject<HTMLDivElement | null>, snap
     if (!opened.current && snapshot.loaded) {
       opened.current = true;
       seenOwn.current = ownNew;
-      if (divider) divider.scrollIntoView({ block: 'start' });
+      // A chat opened at a message (a search hit) opens there, marked.
+      if (snapshot.focus !== undefined) {
+        el.querySelector(`[data-seq="${snapshot.focus}"]`)?.scrollIntoView({ block: 'center' });
+        setHighlight(snapshot.focus);
+      } else if (divider) divider.scrollIntoView({ block: 'start' });
       else el.scrollTop = el.scrollHeight;
       remember(el);
       return;

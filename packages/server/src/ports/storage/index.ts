@@ -4,6 +4,7 @@ import type { MessageStateStore } from './message-state.js';
 import type { MessageStore } from './messages.js';
 import type { PresenceStore } from './presence.js';
 import type { RetentionStore } from './retention.js';
+import type { SearchStore } from './search.js';
 import type { SyncOnceStore } from './sync-once.js';
 import type { UserDataStore } from './user-data.js';
 import type { UserStore } from './users.js';
@@ -18,6 +19,8 @@ export type * from './messages.js';
 export type * from './presence.js';
 export type * from './retention.js';
 export { channelRefKey, cutoffOf, DAY_MS, EXPIRY_MARGIN_MS, effectiveDays, NO_FLOOR } from './retention.js';
+export type * from './search.js';
+export type * from './search-text.js';
 export type * from './sync-once.js';
 export type * from './user-data.js';
 export { erasedClientMsgNo } from './user-data.js';
@@ -56,6 +59,8 @@ export interface Storage {
   readonly messageState: MessageStateStore;
   readonly syncOnce: SyncOnceStore;
   readonly retention: RetentionStore;
+  /** Full-text search over what a user may read, and the conversation list's search box. */
+  readonly search: SearchStore;
   /** A user's data as a whole: exports and erasure. */
   readonly userData: UserDataStore;
   /** Webhook events waiting to be delivered, and the webhook's URL as the admin API set it. */

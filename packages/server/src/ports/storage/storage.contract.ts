@@ -3,6 +3,7 @@ import { messageMaker, p2pFanout } from './contract-fixtures.js';
 import { type ConversationRow, type Fanout, isListedRow, refKey, type Storage } from './index.js';
 import { runPresenceContract } from './presence.contract.js';
 import { runRetentionContract } from './retention.contract.js';
+import { runSearchContract } from './search.contract.js';
 import { runConcurrencyContract } from './storage-concurrency.contract.js';
 import { runSyncOnceContract } from './sync-once.contract.js';
 import { runUserDataContract } from './user-data.contract.js';
@@ -40,6 +41,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
   runUserDataContract(name, open);
   runWebhookOutboxContract(name, open, openNodes);
   runPresenceContract(name, open);
+  runSearchContract(name, open);
   describe(`storage contract: ${name}`, () => {
     let store: Storage;
     const now = 1_700_000_000_000;

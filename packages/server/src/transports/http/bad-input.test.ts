@@ -66,6 +66,8 @@ const endpoints: Endpoint[] = [
   { method: 'PATCH', path: '/v1/messages/1', auth: 'user', body: { payload: { type: 1, content: 'x' } } },
   { method: 'PUT', path: '/v1/messages/1/reactions/x', auth: 'user' },
   { method: 'POST', path: '/v1/messages/read', auth: 'user', body: { messageIds: ['1'] } },
+  { method: 'GET', path: '/v1/messages/search?q=x', auth: 'user' },
+  { method: 'GET', path: '/v1/conversations/search?q=x', auth: 'user' },
 ];
 
 const withBody = endpoints.filter((e) => e.body !== undefined);
@@ -189,6 +191,46 @@ await describeEachBackend('bad input on every REST endpoint: the documented erro
     expect(await t.rowCounts()).toEqual(before);
     expect((await t.http('GET', '/healthz')).body.status).toBe('ok');
   });
+
+  const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  it.each([
+    ['', 'request.invalid'],
+    ['q=', 'request.invalid'],
+    ['q=x&limit=0', 'request.invalid'],
+    ['q=x&limit=101', 'request.invalid'],
+    ['q=x&before=-1', 'request.invalid'],
+    ['q=x&after=soon', 'request.invalid'],
+    ['q=x&fromUid=bad%20id', 'request.invalid'],
+    ['q=x&conversationId=nope', 'request.invalid'],
+    ['q=x%00y', 'request.invalid'],
+    [`q=${'x'.repeat(201)}`, 'request.invalid'],
+    ['q=x&cursor=', 'request.invalid'],
+    ['q=x&surprise=1', 'request.invalid'],
+    ['q=%21%3F%20%E3%80%82', 'search.invalid_query'],
+    [`q=${Array.from({ length: 17 }, (_, i) => `w${i}`).join('%20')}`, 'search.invalid_query'],
+    ['q=x&cursor=not-json', 'search.invalid_cursor'],
+    [`q=x&cursor=${cursorOf({ rowid: 1 })}`, 'search.invalid_cursor'],
+    [`q=x&cursor=${cursorOf(['a', 'b', 'c'])}`, 'search.invalid_cursor'],
+  ])('GET /v1/messages/search?%s -> 400 %s', async (query, code) => {
+    const res = await server().http('GET', `/v1/messages/search?${query}`, { token: userToken });
+    expect([res.status, res.body.code]).toEqual([400, code]);
+  });
+
+  it.each([
+    ['conversationId=team%7Cbi-nobody', 404, 'conversation.not_found'],
+    ['conversationId=system%7Cbi-b', 403, 'conversation.forbidden'],
+  ])('GET /v1/messages/search?q=x&%s -> %i %s, as history answers', async (query, status, code) => {
+    const res = await server().http('GET', `/v1/messages/search?q=x&${query}`, { token: userToken });
+    expect([res.status, res.body.code]).toEqual([status, code]);
+  });
+
+  it.each(['', 'q=', 'q=x&limit=0', 'q=x&limit=101', 'q=%01', `q=${'x'.repeat(65)}`, 'q=x&surprise=1'])(
+    'GET /v1/conversations/search?%s -> 400 request.invalid',
+    async (query) => {
+      const res = await server().http('GET', `/v1/conversations/search?${query}`, { token: userToken });
+      expect([res.status, res.body.code]).toEqual([400, 'request.invalid']);
+    },
+  );
 
   it.each(['limit=abc', 'limit=0', 'pageSize=51', 'needLastMsg=maybe', 'cursor=%00%01', 'surprise=1'])(
     'GET /v1/conversations?%s -> 400 request.invalid',

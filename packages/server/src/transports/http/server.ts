@@ -21,6 +21,7 @@ import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { messageActionRoutes } from './routes/message-actions.js';
 import { messageRoutes } from './routes/messages.js';
+import { searchRoutes } from './routes/search.js';
 import { syncOnceRoutes } from './routes/sync-once.js';
 import { userRoutes } from './routes/users.js';
 import { webRoutes } from './routes/web.js';
@@ -65,7 +66,16 @@ export async function createHttpServer(ctx: AppContext, options: HttpServerOptio
   // One hook per audience, run before the body is read: a route cannot be added without it.
   await app.register(async (clientApi) => {
     clientApi.addHook('onRequest', requireUser(ctx));
-    for (const routes of [messageRoutes, messageActionRoutes, syncOnceRoutes, conversationRoutes, groupRoutes, userRoutes, wukongimRoutes])
+    for (const routes of [
+      messageRoutes,
+      messageActionRoutes,
+      searchRoutes,
+      syncOnceRoutes,
+      conversationRoutes,
+      groupRoutes,
+      userRoutes,
+      wukongimRoutes,
+    ])
       routes(clientApi, ctx);
   });
   await app.register(async (adminApi) => {

@@ -12,6 +12,7 @@ import {
 import { ordinalSql } from '../retention-sql.js';
 import { type ConversationDbRow, toConversationRow } from '../rows.js';
 import { CONVERSATION_COLUMNS } from './conversations.js';
+import { messageTsvector } from './search.js';
 import { writeOnce } from './sync-once.js';
 import { writeOutbox } from './webhook-outbox.js';
 
@@ -122,9 +123,9 @@ async function claimSeqs(client: PoolClient, candidates: readonly NewMessage[]):
     name: 'parley_commit_claim_seqs',
     text: `WITH k AS (
        SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::bool[], $9::text[],
-         $10::text[], $11::bool[], $12::bool[])
+         $10::text[], $11::bool[], $12::bool[], $13::text[])
          WITH ORDINALITY AS k(channel_type, channel_id, message_id, client_msg_no, from_uid, ts, content_type, red_dot, payload, meta,
-           mention_all, once, i)
+           mention_all, once, search, i)
      ), dup AS (
        -- One clientMsgNo space for channel and sync-once messages: a resend is a duplicate either way.
        SELECT k.i, m.message_id, m.seq, m.ts
@@ -155,9 +156,9 @@ async function claimSeqs(client: PoolClient, candidates: readonly NewMessage[]):
        RETURNING channel_type, channel_id, max_seq, red_count
      ), ins AS (
        INSERT INTO messages (channel_type, channel_id, seq, message_id, client_msg_no, from_uid, ts, content_type, red_dot, payload, meta,
-         red_ord)
+         red_ord, search_tsv)
        SELECT f.channel_type, f.channel_id, b.max_seq - w.message_count + f.n, f.message_id, f.client_msg_no, f.from_uid, f.ts,
-         f.content_type, f.red_dot, f.payload, f.meta, b.red_count - w.red_count + f.reds
+         f.content_type, f.red_dot, f.payload, f.meta, b.red_count - w.red_count + f.reds, f.search::tsvector
        FROM fresh f
        JOIN want w ON w.channel_type = f.channel_type AND w.channel_id = f.channel_id
        JOIN bump b ON b.channel_type = f.channel_type AND b.channel_id = f.channel_id
@@ -178,6 +179,7 @@ async function claimSeqs(client: PoolClient, candidates: readonly NewMessage[]):
       candidates.map((m) => m.metaJson),
       candidates.map((m) => m.mentionAll),
       candidates.map((m) => m.syncOnce === true),
+      candidates.map((m) => (m.syncOnce ? null : messageTsvector(m.payloadJson, m))),
     ],
   });
   const stored = new Map<string, StoredAck>();

@@ -8,6 +8,7 @@ import { postgresMessages } from './messages.js';
 import { migrate } from './migrations.js';
 import { postgresPresence } from './presence.js';
 import { postgresRetention } from './retention.js';
+import { backfillSearch, postgresSearch } from './search.js';
 import { postgresSyncOnce } from './sync-once.js';
 import { postgresUserData } from './user-data.js';
 import { postgresUsers } from './users.js';
@@ -31,6 +32,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
   const pool = await createPool(options);
   try {
     await migrate(pool, schema);
+    await backfillSearch(pool);
   } catch (error) {
     await pool.end();
     throw error;
@@ -47,6 +49,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     messageState: postgresMessageState(pool),
     syncOnce: postgresSyncOnce(pool),
     retention: postgresRetention(pool),
+    search: postgresSearch(pool),
     userData: postgresUserData(pool),
     webhookOutbox: postgresWebhookOutbox(pool),
     presence: postgresPresence(pool),

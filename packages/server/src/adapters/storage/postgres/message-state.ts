@@ -13,6 +13,7 @@ import { type ConversationDbRow, groupReactions, type MessageRow, toConversation
 import { CONVERSATION_COLUMN_NAMES, CONVERSATION_COLUMNS } from './conversations.js';
 import { bumpConversationVersions, MESSAGE_COLUMNS } from './messages.js';
 import { prepared } from './prepared.js';
+import { messageTsvector } from './search.js';
 import { inTransaction } from './transaction.js';
 import { report } from './webhook-outbox.js';
 
@@ -46,7 +47,7 @@ async function revoke(client: PoolClient, ref: MessageRef, revoker: string, at: 
   const key = refParams(ref);
   // The first revoke marks the row; one that waited for it finds it marked after the wait, and changes nothing.
   const marked = await client.query<MessageRow>(
-    `UPDATE messages SET revoked_at = $4, revoker = $5 WHERE ${THE_MESSAGE} AND revoked_at = 0 RETURNING ${MESSAGE_COLUMNS}`,
+    `UPDATE messages SET revoked_at = $4, revoker = $5, search_tsv = NULL WHERE ${THE_MESSAGE} AND revoked_at = 0 RETURNING ${MESSAGE_COLUMNS}`,
     [...key, at, revoker],
   );
   const fresh = marked.rows[0];
@@ -223,10 +224,11 @@ export function postgresMessageState(pool: Pool): MessageStateStore {
       // One statement: a concurrent edit waits for the row, then the count is checked again on the new version.
       const edit = async (client: Pool | PoolClient) => {
         const { rows } = await client.query<MessageRow>(
-          `UPDATE messages SET edited_payload = $4, edited_at = $5, edit_count = edit_count + 1
+          `UPDATE messages SET edited_payload = $4, edited_at = $5, edit_count = edit_count + 1,
+             search_tsv = CASE WHEN revoked_at = 0 THEN $7::tsvector END
            WHERE ${THE_MESSAGE} AND edit_count < $6
            RETURNING ${MESSAGE_COLUMNS}`,
-          [...refParams(ref), payloadJson, at, maxEdits],
+          [...refParams(ref), payloadJson, at, maxEdits, messageTsvector(payloadJson, ref)],
         );
         return rows[0] ? toStoredMessage(rows[0]) : ('limit' as const);
       };

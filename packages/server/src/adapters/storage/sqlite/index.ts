@@ -10,6 +10,7 @@ import { sqliteMessages } from './messages.js';
 import { migrate } from './migrations.js';
 import { sqlitePresence } from './presence.js';
 import { sqliteRetention } from './retention.js';
+import { backfillSearch, registerSearchFunction, sqliteSearch } from './search.js';
 import { sqliteSyncOnce } from './sync-once.js';
 import { sqliteUserData } from './user-data.js';
 import { sqliteUsers } from './users.js';
@@ -32,7 +33,10 @@ export function openSqlite(options: SqliteOptions): Storage {
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
   db.pragma('foreign_keys = ON');
+  // Before the migrations: their triggers (message search) call it.
+  registerSearchFunction(db);
   migrate(db);
+  backfillSearch(db);
   return {
     dialect: 'sqlite',
     // One connection, one writer: batches commit one after another.
@@ -44,6 +48,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     messageState: sqliteMessageState(db),
     syncOnce: sqliteSyncOnce(db),
     retention: sqliteRetention(db),
+    search: sqliteSearch(db),
     userData: sqliteUserData(db),
     webhookOutbox: sqliteWebhookOutbox(db),
     presence: sqlitePresence(db),

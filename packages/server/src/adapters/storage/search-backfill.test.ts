@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describePostgres, openPostgresSchema, postgresSchemaUrl } from '@parley/test-kit/postgres';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { p2pFanout } from '../../ports/storage/contract-fixtures.js';
+import type { NewMessage, Storage } from '../../ports/storage/index.js';
+import { searchTerms } from '../../ports/storage/search-text.js';
+import { openSqlite } from './sqlite/index.js';
+import { SEARCH_BACKFILL_BATCH } from './sqlite/search.js';
+
+const T = 1_700_000_000_000;
+/** More than one backfill batch, so that the resumption from the stored position is exercised. */
+const COUNT = SEARCH_BACKFILL_BATCH + 500;
+
+const messages = (): NewMessage[] =>
+  Array.from({ length: COUNT }, (_, i) => ({
+    channelType: 1,
+    channelId: 'bf-a|bf-b',
+    messageId: String(8_000_000 + i),
+    clientMsgNo: `bf${i}`,
+    fromUid: 'bf-a',
+    timestamp: T + i,
+    contentType: 1,
+    payloadJson: JSON.stringify({ type: 1, content: i % 500 === 7 ? `第${i}次会議 agenda` : `filler ${i}` }),
+    metaJson: '{}',
+    redDot: true,
+    mentionUids: [],
+    mentionAll: false,
+    fanout: p2pFanout('bf-a', 'bf-b'),
+  }));
+
+async function found(store: Storage, q: string): Promise<number> {
+  const page = await store.search.messages({ uid: 'bf-b', terms: searchTerms(q), limit: 100, policy: { now: T, defaultDays: 0 } });
+  if (page === 'bad_position') throw new Error('bad position');
+  return page.messages.length;
+}
+
+async function fill(store: Storage): Promise<void> {
+  await store.users.upsert('bf-a', {}, T);
+  await store.users.upsert('bf-b', {}, T);
+  await store.messages.commit(messages());
+  expect(await found(store, '会議')).toBe(COUNT / 500);
+}
+
+// A database from before message search: its messages stored, no index. The migration runs on the
+// next open and indexes them, in batches, before the store answers.
+describe('search backfill on upgrade [sqlite]', () => {
+  it('indexes the messages stored before the migration', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-backfill-'));
+    const file = path.join(dir, 'parley.db');
+    try {
+      const before = openSqlite({ file });
+      await fill(before);
+      await before.close();
+      // Back to the schema before search: the migration's objects gone, its version unrecorded.
+      const raw = new BetterSqlite3(file);
+      raw.exec(`
+        DROP TRIGGER message_search_insert; DROP TRIGGER message_search_update; DROP TRIGGER message_search_delete;
+        DROP TABLE message_search;
+        DELETE FROM counters WHERE name LIKE 'search_backfill%';
+        DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations);`);
+      raw.close();
+      const after = openSqlite({ file });
+      expect(await found(after, '会議')).toBe(COUNT / 500);
+      expect(await found(after, 'agenda')).toBe(COUNT / 500);
+      expect(await found(after, `filler ${COUNT - 1}`)).toBe(1);
+      await after.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+await describePostgres('search backfill on upgrade [postgres]', () => {
+  it('indexes the messages stored before the migration', async () => {
+    const schema = await openPostgresSchema();
+    try {
+      const before = await schema.open();
+      await fill(before);
+      await before.close();
+      const pg = (await import('pg')).default;
+      const client = new pg.Client({ connectionString: postgresSchemaUrl(schema.name) });
+      await client.connect();
+      await client.query(`
+        ALTER TABLE messages DROP COLUMN search_tsv; DROP TABLE search_backfill;
+        DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations);`);
+      await client.end();
+      const after = await schema.open();
+      expect(await found(after, '会議')).toBe(COUNT / 500);
+      expect(await found(after, 'agenda')).toBe(COUNT / 500);
+      expect(await found(after, `filler ${COUNT - 1}`)).toBe(1);
+      await after.close();
+    } finally {
+      await schema.drop();
+    }
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * Message search's one tokenizer, used by both backends (docs/protocol.md, Search): the same
+ * tokens are written into SQLite's FTS5 table and PostgreSQL's tsvector, and queries are cut the
+ * same way, so both find the same messages.
+ *
+ * Text is NFKC-normalised and lowercased. Runs of Chinese, Japanese or Korean characters (no spaces
+ * between words) become overlapping bigrams and unigrams, in two separate columns: mixing them in
+ * one column breaks phrase adjacency. A query's run of two or more such characters is the phrase of
+ * its bigrams (北京 finds 我们去北京开会; 北京开会 needs 北京 京开 开会 adjacent); one character
+ * alone searches the unigrams. Other words (Latin, Cyrillic, digits...) are kept whole, with Latin
+ * diacritics folded (café = cafe), and a query word matches as a prefix (meet finds meeting).
+ * Word segmentation (Intl.Segmenter) was not used: its recall depends on the segmenter cutting the
+ * query and the text the same way (好吃 is not a word of 很好|吃); n-grams do not.
+ */
+
+/** Bumped when the tokens change: the index must then be rebuilt. */
+export const SEARCH_TOKENIZER_VERSION = 1;
+
+/** The longest text indexed per message, in characters: the rest is not searchable. */
+export const MAX_INDEXED_CHARS = 8000;
+
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3005\u3006\u30fc\u30fb\uff70]/u;
+const WORD = /[\p{L}\p{N}\p{M}]/u;
+const MARKS = /\p{M}+/gu;
+
+export interface SearchDocument {
+  /** Bigrams of CJK runs and whole other words, in text order (phrase positions). */
+  bi: string[];
+  /** Single CJK characters. */
+  uni: string[];
+}
+
+type Run = { cjk: boolean; chars: string[] };
+
+function runs(text: string): Run[] {
+  const out: Run[] = [];
+  let current: Run | undefined;
+  for (const ch of text.normalize('NFKC').toLowerCase().slice(0, MAX_INDEXED_CHARS)) {
+    const cjk = CJK.test(ch);
+    if (!cjk && !WORD.test(ch)) {
+      current = undefined;
+      continue;
+    }
+    if (!current || current.cjk !== cjk) {
+      current = { cjk, chars: [] };
+      out.push(current);
+    }
+    current.chars.push(ch);
+  }
+  return out;
+}
+
+/** A non-CJK word as indexed: diacritics folded (NFD, marks dropped, NFC again). */
+function foldWord(chars: readonly string[]): string {
+  return chars.join('').normalize('NFD').replace(MARKS, '').normalize('NFC');
+}
+
+const bigrams = (chars: readonly string[]): string[] => chars.slice(1).map((c, i) => `${chars[i]}${c}`);
+
+/** The tokens of a message's text. */
+export function searchDocument(text: string): SearchDocument {
+  const doc: SearchDocument = { bi: [], uni: [] };
+  for (const run of runs(text)) {
+    if (run.cjk) {
+      doc.bi.push(...bigrams(run.chars));
+      doc.uni.push(...run.chars);
+    } else {
+      const word = foldWord(run.chars);
+      if (word) doc.bi.push(word);
+    }
+  }
+  return doc;
+}
+
+/** One term of a query: every term must match (AND). */
+export interface SearchTerm {
+  column: 'bi' | 'uni';
+  /** A phrase: these tokens adjacent, in order. */
+  tokens: string[];
+  /** The (single) token matches as a prefix. */
+  prefix: boolean;
+}
+
+/** At most this many terms are searched; a query with more is refused (it would cost without narrowing). */
+export const MAX_SEARCH_TERMS = 16;
+
+/** The terms of a query; none when it holds nothing searchable (only punctuation or spaces). */
+export function searchTerms(query: string): SearchTerm[] {
+  const terms: SearchTerm[] = [];
+  for (const run of runs(query)) {
+    if (run.cjk) {
+      if (run.chars.length === 1) terms.push({ column: 'uni', tokens: run.chars, prefix: false });
+      else terms.push({ column: 'bi', tokens: bigrams(run.chars), prefix: false });
+    } else {
+      const word = foldWord(run.chars);
+      if (word) terms.push({ column: 'bi', tokens: [word], prefix: true });
+    }
+  }
+  return terms;
+}
+
+/** The text of a payload that search reads: a text's content, a file's (or image's, video's) name. */
+export function searchableText(payloadJson: string): string {
+  if (!payloadJson) return '';
+  let payload: unknown;
+  try {
+    payload = JSON.parse(payloadJson);
+  } catch {
+    return '';
+  }
+  if (!payload || typeof payload !== 'object') return '';
+  const p = payload as Record<string, unknown>;
+  if (p.type === 1 && typeof p.content === 'string') return p.content;
+  if (typeof p.type === 'number' && p.type >= 2 && p.type <= 5 && typeof p.name === 'string') return p.name;
+  return '';
+}
+
+/** The current text of a stored message: its edit if edited, nothing once revoked. */
+export function currentSearchText(m: { payload: string; edited_payload: string; revoked_at: number }): string {
+  if (m.revoked_at > 0) return '';
+  return searchableText(m.edited_payload || m.payload);
+}
+
+// --- Channel scoping ---------------------------------------------------------------------------
+
+/**
+ * A message's channel as one more token of its document (column `ch` in FTS5, weight C in the
+ * tsvector): a search in one conversation, or over the few channels a user reads, intersects the
+ * word's postings with the channels' inside the index instead of checking every match of the word.
+ * Hex keeps it one token for any tokenizer.
+ */
+export const channelToken = (channelType: number, channelId: string): string =>
+  `c${channelType}x${Buffer.from(channelId, 'utf8').toString('hex')}`;
+
+/**
+ * Up to this many readable channels, a search names them in the index query; above, the index
+ * yields the word's matches newest first and each is checked against the channels (one pass).
+ */
+export const MAX_SCOPED_CHANNELS = 256;
+
+// --- SQLite FTS5 -----------------------------------------------------------------------------
+
+/** A term list as an FTS5 MATCH expression over the `bi` and `uni` columns, within `channels` (tokens) when given. */
+export function fts5Match(terms: readonly SearchTerm[], channels?: readonly string[]): string {
+  const words = terms.map((t) => `${t.column} : "${t.tokens.join(' ').replaceAll('"', '""')}"${t.prefix ? ' *' : ''}`).join(' AND ');
+  return channels?.length ? `(${words}) AND ch : (${channels.map((c) => `"${c}"`).join(' OR ')})` : words;
+}
+
+// --- PostgreSQL tsvector / tsquery --------------------------------------------------------------
+
+const lexeme = (token: string): string => `'${token.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+/** tsvector positions stop at 16383 (PostgreSQL's limit); a lexeme keeps at most 256 of them. */
+const MAX_POSITION = 16383;
+
+/**
+ * The document as tsvector input text (`'北京':1A '北':1B ...`): the lexemes are given verbatim, so
+ * PostgreSQL's parser and the database's locale play no part (a `C` locale's parser would not cut
+ * CJK at all). Bigrams and words are weight A, unigrams weight B: the two "columns".
+ */
+export function tsvectorText(doc: SearchDocument, channel?: string): string | null {
+  if (!doc.bi.length && !doc.uni.length) return null;
+  const positions = new Map<string, number[]>();
+  const add = (tokens: readonly string[], weight: 'A' | 'B') => {
+    tokens.forEach((t, i) => {
+      const key = `${weight}${t}`;
+      let list = positions.get(key);
+      if (!list) {
+        list = [];
+        positions.set(key, list);
+      }
+      if (list.length < 256) list.push(Math.min(i + 1, MAX_POSITION));
+    });
+  };
+  add(doc.bi, 'A');
+  add(doc.uni, 'B');
+  const out: string[] = [];
+  for (const [key, list] of positions) {
+    const weight = key[0];
+    const unique = [...new Set(list)];
+    out.push(`${lexeme(key.slice(1))}:${unique.map((p) => `${p}${weight}`).join(',')}`);
+  }
+  if (channel) out.push(`${lexeme(channel)}:1C`);
+  return out.join(' ');
+}
+
+/** A term list as tsquery input text (`'北京':A <-> '京开':A & 'meet':*A`), within `channels` (tokens) when given. */
+export function tsqueryText(terms: readonly SearchTerm[], channels?: readonly string[]): string {
+  const words = terms
+    .map((t) => {
+      const weight = t.column === 'bi' ? 'A' : 'B';
+      const parts = t.tokens.map((tok) => `${lexeme(tok)}:${t.prefix ? '*' : ''}${weight}`);
+      return parts.length > 1 ? `(${parts.join(' <-> ')})` : parts[0];
+    })
+    .join(' & ');
+  return channels?.length ? `${words} & (${channels.map((c) => `${lexeme(c)}:C`).join(' | ')})` : words;
+}
