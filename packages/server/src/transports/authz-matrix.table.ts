@@ -156,12 +156,12 @@ export const clientOperations: Record<string, Operation> = {
     request: () => ({ params: {}, path: '/v1/conversations/unread' }),
     sample: {},
     cells: {
-      outsider: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 0 }))]),
-      otherGroupMember: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 0 }))]),
+      outsider: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 0, unmutedUnread: 0 }))]),
+      otherGroupMember: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 0, unmutedUnread: 0 }))]),
       // g3, g4, s3, s4: not the two messages of each group before he joined.
-      lateJoiner: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 4 }))]),
+      lateJoiner: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 4, unmutedUnread: 4 }))]),
       // g1, g2, g3: not g4, sent after she left G; nothing of S, which she left.
-      leftMember: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 3 }))]),
+      leftMember: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 3, unmutedUnread: 3 }))]),
       peer: na('own'),
     },
   },

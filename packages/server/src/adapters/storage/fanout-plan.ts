@@ -43,6 +43,8 @@ export interface ConversationTouch {
   mentionSeq: number;
   /** Super groups keep no per-member order: only the owner's own fields (read, mention) are written. */
   ownOnly: boolean;
+  /** 1: the owner sent a message of the batch here, and their draft of it is cleared. A number: SQLite binds it as is. */
+  sent: 0 | 1;
   version: number;
 }
 
@@ -197,6 +199,7 @@ export class BatchPlan {
             clearSeq: member.clearFloor,
             mentionSeq: 0,
             ownOnly,
+            sent: 0,
             version: 0,
           };
           touched.set(key, t);
@@ -207,6 +210,7 @@ export class BatchPlan {
           t.lastOrd = ord;
         }
         if (member.uid === m.fromUid) {
+          t.sent = 1;
           t.readSeq = seq;
           t.readOrd = ord;
         } else if (mentioned.has(member.uid) || (m.mentionAll && !ownOnly)) t.mentionSeq = seq;
