@@ -212,11 +212,13 @@ export class ConversationService {
       .filter((s): s is ConversationState => s?.listed === true);
     const exact = await Promise.all((await this.withExpiry(states)).map((s) => (s.mayHide ? this.exact(uid, s) : plainExact(s))));
     const sums = new Map<string, { conversationCount: number; unreadCount: number; unmutedUnreadCount: number }>();
+    // A label whose every conversation is deleted (hidden) is still the user's: listed with zeros.
+    for (const r of rows) for (const label of r.labels) sums.set(label, { conversationCount: 0, unreadCount: 0, unmutedUnreadCount: 0 });
     for (const e of exact) {
       const muted = isMutedAt(e.state, now);
       for (const label of e.state.labels) {
-        let sum = sums.get(label);
-        if (!sum) sums.set(label, (sum = { conversationCount: 0, unreadCount: 0, unmutedUnreadCount: 0 }));
+        const sum = sums.get(label);
+        if (!sum) continue;
         sum.conversationCount++;
         sum.unreadCount += e.unread;
         if (!muted) sum.unmutedUnreadCount += e.unread;
