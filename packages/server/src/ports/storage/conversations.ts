@@ -102,8 +102,8 @@ export interface ListQuery {
   after?: { sortTs: number; conversationId: string };
   /** Only entries with sortTs above it (exclusive). */
   minTs?: number;
-  /** Only archived (true) or only not archived (false) rows. */
-  archived: boolean;
+  /** Only archived (true) or only not archived (false, the default) rows. */
+  archived?: boolean;
   /** Only rows carrying this label (through the label index, same order). */
   label?: string;
   /** Only entries with sortTs below it (exclusive). */

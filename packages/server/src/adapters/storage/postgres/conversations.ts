@@ -77,7 +77,7 @@ export function postgresConversations(pool: Pool): ConversationStore {
       // With a label the walk is over the label's index (its sort_ts and archived are the row's
       // copies), joined to the rows for the listed rule; without one, over the rows' own index.
       const t = q.label === undefined ? 'c' : 'l';
-      const where = [`${t}.uid = $1`, `${t}.archived = ${param(q.archived)}`, 'c.channel_type <> 3', listedSql('c')];
+      const where = [`${t}.uid = $1`, `${t}.archived = ${param(q.archived ?? false)}`, 'c.channel_type <> 3', listedSql('c')];
       if (q.label !== undefined) where.push(`l.label = ${param(q.label)}`);
       if (q.after) {
         const ts = param(q.after.sortTs);
