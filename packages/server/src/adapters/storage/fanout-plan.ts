@@ -303,16 +303,20 @@ export class BatchPlan {
       (q) => q.messageId,
       (q) => q.uid,
     );
-    const stored: Array<{ at: number; message: NewMessage; messageSeq: number; recipients: readonly string[] }> = [];
+    const rowsOf = groupBy(rows, channelKeyOf, (row) => row);
+    const stored: Array<{ at: number; message: NewMessage; messageSeq: number; recipients: readonly string[]; muted?: readonly string[] }> =
+      [];
     this.fresh.forEach((m, i) => {
       const at = this.freshIndex[i] as number;
-      stored.push({ at, message: m, messageSeq: this.seqs[i] as number, recipients: [...new Set(owners.get(channelKeyOf(m)))] });
+      // The webhook's message.offline marks a recipient who has the conversation muted (docs/webhooks.md).
+      const muted = (rowsOf.get(channelKeyOf(m)) ?? []).filter((r) => r.mutedUntil > m.timestamp).map((r) => r.uid);
+      stored.push({ at, message: m, messageSeq: this.seqs[i] as number, recipients: [...new Set(owners.get(channelKeyOf(m)))], muted });
     });
     this.once.forEach((m, i) => {
       stored.push({ at: this.onceIndex[i] as number, message: m, messageSeq: 0, recipients: queuedFor.get(m.messageId) ?? [] });
     });
     stored.sort((a, b) => a.at - b.at);
-    return stored.flatMap((s) => s.message.events?.({ messageSeq: s.messageSeq, recipients: s.recipients }) ?? []);
+    return stored.flatMap((s) => s.message.events?.({ messageSeq: s.messageSeq, recipients: s.recipients, muted: s.muted }) ?? []);
   }
 
   /**

@@ -630,7 +630,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         const stale = await store.conversations.update('cv-b', k, { read: { seq: 1, ord: 1 } });
         expect(stale.changed).toBe(false);
         expect((await store.conversations.pinned('cv-b')).map((r) => r.conversationId)).toEqual(['p2p|cv-a']);
-        expect(await store.conversations.unreadTotal('cv-b')).toEqual({ plain: 1, recount: [] });
+        expect(await store.conversations.unreadTotal('cv-b')).toEqual({ plain: 1, plainMuted: 0, recount: [] });
       });
 
       it('creates an empty row on update, stamped with the given time, and lists it', async () => {
@@ -659,7 +659,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         // Deleted while empty (hiddenSeq 0 is not below lastSeq 0): unlisted again.
         await store.conversations.update('ls-me', k, { hiddenSeq: 0 });
         expect(await store.conversations.page('ls-me', { limit: 9 })).toEqual([]);
-        expect(await store.conversations.unreadTotal('ls-me')).toEqual({ plain: 0, recount: [] });
+        expect(await store.conversations.unreadTotal('ls-me')).toEqual({ plain: 0, plainMuted: 0, recount: [] });
       });
 
       it('applies a patch field by field: clear only grows, hide replaces, sortTsIfEmpty only while empty', async () => {
