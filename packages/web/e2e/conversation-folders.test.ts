@@ -45,15 +45,22 @@ describe.skipIf(!available)('web app: mute, archive, labels and drafts', () => {
       await alice.item('p2p|fold-carol').locator('.conversation-preview', { hasText: 'Draft: half a thought' }).waitFor();
       await alice.open('p2p|fold-carol');
       await alice.page.getByLabel('Message', { exact: true }).and(alice.page.locator('textarea')).waitFor();
-      await alice.page.waitForFunction(() => (document.querySelector('textarea') as HTMLTextAreaElement | null)?.value === 'half a thought');
+      await alice.page.waitForFunction(
+        () => (document.querySelector('textarea') as HTMLTextAreaElement | null)?.value === 'half a thought',
+      );
       const laptop = await app.signIn('fold-alice');
       await laptop.item('p2p|fold-carol').locator('.conversation-preview', { hasText: 'Draft: half a thought' }).waitFor();
       await alice.shot('folders-03-draft');
       // Sending it from the other device clears it here.
       await laptop.open('p2p|fold-carol');
-      await laptop.page.waitForFunction(() => (document.querySelector('textarea') as HTMLTextAreaElement | null)?.value === 'half a thought');
+      await laptop.page.waitForFunction(
+        () => (document.querySelector('textarea') as HTMLTextAreaElement | null)?.value === 'half a thought',
+      );
       await laptop.page.getByLabel('Message', { exact: true }).press('Enter');
-      await laptop.message('half a thought').locator('.state', { hasText: /Sent|Read/ }).waitFor();
+      await laptop
+        .message('half a thought')
+        .locator('.state', { hasText: /Sent|Read/ })
+        .waitFor();
       await alice.open('p2p|fold-dave');
       await alice.item('p2p|fold-carol').locator('.conversation-preview', { hasText: 'half a thought' }).waitFor();
       await alice.item('p2p|fold-carol').locator('.draft-mark').waitFor({ state: 'detached' });
