@@ -1,10 +1,14 @@
-import type { Conversation, DeleteResult, ListResult, Message, SyncResult } from '@parley/protocol';
+import type { Conversation, DeleteResult, LabelsResult, ListResult, Message, SyncResult } from '@parley/protocol';
 import type { Connection } from './connection.js';
 import { KeyedListeners } from './listeners.js';
 import { currentConversation, emptyConversation } from './message-state.js';
 import { type ClientStore, channelKeyOfConversation, conversationIdOf } from './store.js';
 
 type Ref = { conversationId: string };
+
+/** Muted at `now`: `isMuted` as the server last said, unless its `mutedUntil` has passed since. */
+export const isMuted = (c: Conversation, now = Date.now()): boolean =>
+  c.isMuted === true && (c.mutedUntil === null || c.mutedUntil === undefined || c.mutedUntil > now);
 
 const byListOrder = (a: Conversation, b: Conversation) =>
   b.updateTime - a.updateTime || (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0);
@@ -41,8 +45,23 @@ export class Conversations {
     private readonly uid: () => string,
   ) {}
 
-  /** Newest first, as the server orders them. */
+  /** The main list (archived ones left out), newest first, as the server orders them. */
   async list(): Promise<Conversation[]> {
+    return (await this.all()).filter((c) => !c.isArchived);
+  }
+
+  /** The archived conversations, newest first. */
+  async archived(): Promise<Conversation[]> {
+    return (await this.all()).filter((c) => c.isArchived);
+  }
+
+  /** The conversations with `label` (archived ones too), newest first. */
+  async withLabel(label: string): Promise<Conversation[]> {
+    return (await this.all()).filter((c) => (c.labels ?? []).includes(label));
+  }
+
+  /** Every conversation held, archived or not, newest first. */
+  async all(): Promise<Conversation[]> {
     return (await this.store.conversations()).sort(byListOrder);
   }
 
@@ -52,6 +71,11 @@ export class Conversations {
 
   async totalUnread(): Promise<number> {
     return (await this.store.conversations()).reduce((sum, c) => sum + c.unreadCount, 0);
+  }
+
+  /** Unread outside the conversations muted now (a timed mute ends by itself: read against the clock). */
+  async unmutedUnread(now = Date.now()): Promise<number> {
+    return (await this.store.conversations()).filter((c) => !isMuted(c, now)).reduce((sum, c) => sum + c.unreadCount, 0);
   }
 
   /** Every conversation again, page by page, then a sync from the first page's token to catch what moved meanwhile. */
@@ -108,12 +132,19 @@ export class Conversations {
     let cursor: string | undefined;
     let token: string | undefined;
     const pages: Conversation[] = [];
-    do {
-      const page: ListResult = await this.connection.request('conversation.list', { limit: pageSize, ...(cursor && { cursor }) });
-      token ??= page.syncToken ?? undefined;
-      pages.push(...page.conversations);
-      cursor = page.cursor ?? undefined;
-    } while (cursor);
+    // The main list, then the archived one: the token of the first page covers both (taken before either).
+    for (const archived of [false, true]) {
+      do {
+        const page: ListResult = await this.connection.request('conversation.list', {
+          limit: pageSize,
+          ...(archived && { archived }),
+          ...(cursor && { cursor }),
+        });
+        token ??= page.syncToken ?? undefined;
+        pages.push(...page.conversations);
+        cursor = page.cursor ?? undefined;
+      } while (cursor);
+    }
     // Replaced only once every page is in: a reader meanwhile sees the old list, not half of the new one.
     // Replacing a list the app may show (from the cache, or before the server's reset) tells its listeners.
     const before = new Map((await this.store.conversations()).map((c) => [c.conversationId, c]));
@@ -164,8 +195,12 @@ export class Conversations {
     const own = m.fromUid === this.uid();
     const counts = !own && m.header.redDot;
     const mentioned = !own && (m.mentions?.all === true || (m.mentions?.uids ?? []).includes(this.uid()));
+    const base = current ?? emptyConversation(id, m);
     const next: Conversation = {
-      ...(current ?? emptyConversation(id, m)),
+      ...base,
+      // As the server: a new message brings it back from the archive unless muted; one's own message clears one's draft.
+      isArchived: base.isArchived && isMuted(base, m.timestamp),
+      draft: own ? null : base.draft,
       lastMsg: m,
       lastMsgSeq: m.messageSeq,
       updateTime: m.timestamp,
@@ -215,6 +250,36 @@ export class Conversations {
 
   async updateExt(ref: Ref, ext: string): Promise<Conversation> {
     return this.answered(await this.connection.request('conversation.updateExt', { ...ref, ext }));
+  }
+
+  /** Mutes until `until` (ms) or with no end; `false` unmutes. Unread still counts (see unmutedUnread). */
+  async mute(ref: Ref, muted: boolean, until?: number): Promise<Conversation> {
+    return this.answered(await this.connection.request('conversation.mute', { ...ref, muted, ...(until !== undefined && { until }) }));
+  }
+
+  /** Archives (out of list() until a new message, unless muted) or unarchives. */
+  async archive(ref: Ref, archived: boolean): Promise<Conversation> {
+    return this.answered(await this.connection.request('conversation.archive', { ...ref, archived }));
+  }
+
+  /** Adds, then removes, labels (1..64 characters each). */
+  async updateLabels(ref: Ref, change: { add?: string[]; remove?: string[] }): Promise<Conversation> {
+    return this.answered(await this.connection.request('conversation.updateLabels', { ...ref, ...change }));
+  }
+
+  /** Saves the draft on the server (all your devices get it); an empty text clears it. Your next message there clears it too. */
+  async updateDraft(ref: Ref, text: string, ext?: string): Promise<Conversation> {
+    return this.answered(await this.connection.request('conversation.updateDraft', { ...ref, text, ...(ext !== undefined && { ext }) }));
+  }
+
+  /** Every label with its conversation count and unread, exact, from the server. */
+  async labels(): Promise<LabelsResult['labels']> {
+    return ((await this.connection.request('conversation.listLabels', {})) as LabelsResult).labels;
+  }
+
+  /** Unread over everything and outside muted conversations, from the server. */
+  async unreadTotals(): Promise<{ totalUnread: number; unmutedUnread: number }> {
+    return this.connection.request('conversation.totalUnread', {});
   }
 
   async delete(conversationIds: string[], deleteRoam = false): Promise<DeleteResult> {

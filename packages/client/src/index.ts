@@ -13,7 +13,7 @@ export type {
 export { isRetryable, isRetryableReason } from '@parley/protocol/constants';
 export { type ClientOptions, connect, ParleyClient, type UploadedFile } from './client.js';
 export type { ConnectionOptions, ConnectionStatus } from './connection.js';
-export { Conversations } from './conversations.js';
+export { Conversations, isMuted } from './conversations.js';
 export { type ClientErrorCode, ParleyClientError } from './errors.js';
 export { IndexedDbStore } from './indexeddb-store.js';
 export { KeyedListeners } from './listeners.js';

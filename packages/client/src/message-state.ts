@@ -34,6 +34,11 @@ export const emptyConversation = (conversationId: string, channel: { channelId: 
     readSeq: 0,
     mentionedMe: false,
     version: 0,
+    isMuted: false,
+    mutedUntil: null,
+    isArchived: false,
+    labels: [],
+    draft: null,
   }) as Conversation;
 
 /** A message from the server, as the SDK hands it over. */

@@ -5,6 +5,7 @@ import { ChatPane } from './chat/ChatPane';
 import { isNotice } from './chat/content';
 import { isGroup } from './conversations/address';
 import { ConversationList } from './conversations/ConversationList';
+import { conversationsOf, ListFilter, type ListView, MAIN_VIEW } from './conversations/ListFilter';
 import { NewChatDialog } from './conversations/NewChatDialog';
 import { useConversations } from './conversations/use-conversations';
 import { GroupDirectory } from './groups/group-directory';
@@ -43,7 +44,8 @@ export function ChatApp(props: {
   }, [client, props.token, mode]);
   useEffect(() => context.profiles.attach(), [context.profiles]);
   useEffect(() => context.presence.attach(), [context.presence]);
-  const { conversations, totalUnread } = useConversations(client);
+  const { conversations, all, totalUnread } = useConversations(client);
+  const [view, setView] = useState<ListView>(MAIN_VIEW);
   const [open, setOpen] = useOpenConversation();
   const [dialog, setDialog] = useState<'chat' | 'group'>();
   const [searchText, setSearchText] = useState('');
@@ -126,7 +128,10 @@ export function ChatApp(props: {
                 }}
               />
             ) : (
-              <ConversationList conversations={conversations} open={open} onOpen={setOpen} />
+              <>
+                <ListFilter view={view} all={all} onChange={setView} />
+                <ConversationList conversations={conversationsOf(view, conversations, all)} open={open} onOpen={setOpen} />
+              </>
             )}
           </aside>
           <main className="pane">
@@ -134,7 +139,7 @@ export function ChatApp(props: {
               <ChatPane
                 key={open}
                 conversationId={open}
-                conversation={conversations.find((c) => c.conversationId === open)}
+                conversation={all.find((c) => c.conversationId === open)}
                 jump={jump?.conversationId === open ? jump : undefined}
                 onBack={() => setOpen(undefined)}
               />

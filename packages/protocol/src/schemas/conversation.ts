@@ -34,6 +34,21 @@ export const TargetRefFields = {
   chatType: Type.Optional(chatTypeSchema("Easemob: with targetId; default 'singleChat'")),
 };
 
+export const Draft = Type.Object({
+  text: Type.String(),
+  ext: Type.String(),
+  updatedAt: Type.Integer({ description: 'ms' }),
+});
+
+/** A label name: 1 to 64 characters, no control characters. */
+export const LabelName = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+  description: 'A label: 1 to 64 characters, no control characters',
+  examples: ['work'],
+});
+
 export const RevokeNotification = Type.Object({ messageId: Type.String(), revoker: Type.String(), revokedAt: Type.Integer() });
 
 export const Conversation = Type.Object(
@@ -54,6 +69,13 @@ export const Conversation = Type.Object(
     mentionedMe: Type.Boolean(),
     version: Type.Integer({ description: "The owner's change counter at this conversation's last change" }),
     recents: Type.Optional(Type.Array(Message, { description: 'The newest messages, oldest first (msgCount > 0)' })),
+    isMuted: Type.Boolean({ description: 'Do not disturb, now (a timed mute ends by itself); unread still counts' }),
+    mutedUntil: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'ms: the end of a timed mute; null when not muted or muted with no end',
+    }),
+    isArchived: Type.Boolean({ description: 'Out of the default list; listed with archived=true' }),
+    labels: Type.Array(Type.String(), { description: "The owner's labels on it, sorted" }),
+    draft: Type.Union([Draft, Type.Null()], { description: "The owner's unsent draft; cleared when the owner sends a message here" }),
   },
   { title: 'Conversation' },
 );
@@ -75,6 +97,8 @@ export const ListParams = Type.Object(
       }),
     ),
     msgCount: Type.Optional(Type.Integer({ minimum: 0, maximum: 20, description: 'Newest messages per conversation, as recents' })),
+    archived: Type.Optional(Type.Boolean({ description: 'true: the archived conversations only; default false: the others' })),
+    label: Type.Optional(LabelName),
   },
   {
     additionalProperties: false,
@@ -163,4 +187,48 @@ export const SyncResult = Type.Object({
 });
 export type SyncResult = Static<typeof SyncResult>;
 
-export const TotalUnreadResult = Type.Object({ totalUnread: Type.Integer() });
+export const TotalUnreadResult = Type.Object({
+  totalUnread: Type.Integer({ description: 'Unread over every conversation, muted ones included' }),
+  unmutedUnread: Type.Integer({ description: 'The part of totalUnread in conversations not muted now' }),
+});
+
+const MuteFields = {
+  muted: Type.Boolean(),
+  until: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      description: 'ms: the mute ends by itself then (must be in the future); absent: no end. Only with muted: true',
+    }),
+  ),
+};
+export const MuteBody = Type.Object(MuteFields, { additionalProperties: false });
+export const MuteParams = Type.Object({ ...ConversationRefFields, ...MuteFields }, { additionalProperties: false });
+export type MuteParams = Static<typeof MuteParams>;
+
+const ArchiveFields = { archived: Type.Boolean() };
+export const ArchiveBody = Type.Object(ArchiveFields, { additionalProperties: false });
+export const ArchiveParams = Type.Object({ ...ConversationRefFields, ...ArchiveFields }, { additionalProperties: false });
+
+const LabelsFields = {
+  add: Type.Optional(Type.Array(LabelName, { maxItems: 100, description: 'Labels to add (per request; no cap on labels kept)' })),
+  remove: Type.Optional(Type.Array(LabelName, { maxItems: 100, description: 'Labels to remove' })),
+};
+export const LabelsBody = Type.Object(LabelsFields, { additionalProperties: false });
+export const LabelsParams = Type.Object({ ...ConversationRefFields, ...LabelsFields }, { additionalProperties: false });
+
+const DraftFields = {
+  // No NUL: PostgreSQL text cannot hold it.
+  text: Type.String({ maxLength: 10000, pattern: '^[^\\u0000]*$', description: 'The draft; empty clears it' }),
+  ext: Type.Optional(Type.String({ pattern: '^[^\\u0000]*$', description: 'At most 1024 bytes (UTF-8), private to the owner' })),
+};
+export const DraftBody = Type.Object(DraftFields, { additionalProperties: false });
+export const DraftParams = Type.Object({ ...ConversationRefFields, ...DraftFields }, { additionalProperties: false });
+
+export const LabelSummary = Type.Object({
+  label: Type.String(),
+  conversationCount: Type.Integer({ description: 'Listed conversations with the label, archived ones included' }),
+  unreadCount: Type.Integer({ description: 'Unread summed over them' }),
+  unmutedUnreadCount: Type.Integer({ description: 'The part of unreadCount in conversations not muted now' }),
+});
+export const LabelsResult = Type.Object({ labels: Type.Array(LabelSummary, { description: 'Every label of yours, by name' }) });
+export type LabelsResult = Static<typeof LabelsResult>;

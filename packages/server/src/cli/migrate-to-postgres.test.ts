@@ -133,6 +133,7 @@ await describePostgres('parley migrate-to-postgres', () => {
     expect(copied.map((r) => r.table_name)).toEqual([
       'blacklist',
       'channels',
+      'conversation_labels',
       'conversations',
       'counters',
       'deleted_messages',

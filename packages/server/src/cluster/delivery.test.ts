@@ -130,6 +130,46 @@ await describeEachBroker('cluster: delivery between 3 nodes', (kind) => {
   );
 
   it(
+    'mute, archive, labels and drafts follow the user across nodes; a send on another node clears the draft',
+    async () => {
+      const tokens = await cluster.users(['gus', 'hal']);
+      const gusA = await socket(tokens, 'gus', 0, 'gus-a');
+      const gusB = await socket(tokens, 'gus', 2, 'gus-b');
+      const hal = await socket(tokens, 'hal', 1, 'hal');
+      const conversationOf = (c: TestClient) => c.eventsOf('conversation.updated').at(-1)?.conversation;
+      const send = (client: TestClient, to: string, n: number) =>
+        client.request('message.send', {
+          channelId: to,
+          channelType: 1,
+          clientMsgNo: `${to}-f-${n}`,
+          payload: { type: 1, content: `m${n}` },
+        });
+      await send(hal, 'gus', 1);
+      await heard(gusA, () => conversationOf(gusA)?.unreadCount === 1);
+
+      await gusB.request('conversation.updateDraft', { conversationId: 'p2p|hal', text: 'typing on B' });
+      await heard(gusA, () => conversationOf(gusA)?.draft?.text === 'typing on B');
+      await gusA.request('conversation.updateLabels', { conversationId: 'p2p|hal', add: ['team'] });
+      await gusA.request('conversation.archive', { conversationId: 'p2p|hal', archived: true });
+      await heard(gusB, () => conversationOf(gusB)?.isArchived === true && conversationOf(gusB)?.labels.includes('team') === true);
+      // hal's message on node 1 brings it back (not muted), on both of gus's nodes; the draft stays.
+      await send(hal, 'gus', 2);
+      await heard(gusB, () => conversationOf(gusB)?.isArchived === false && conversationOf(gusB)?.unreadCount === 2);
+      expect(conversationOf(gusB)?.draft?.text).toBe('typing on B');
+      await gusB.request('conversation.mute', { conversationId: 'p2p|hal', muted: true });
+      await heard(gusA, () => conversationOf(gusA)?.isMuted === true);
+      const onNode1 = await cluster.node(1).http('GET', '/v1/conversations/unread', { token: tokens.get('gus') });
+      expect(onNode1.body).toEqual({ totalUnread: 2, unmutedUnread: 0 });
+      const labels = await cluster.node(1).http('GET', '/v1/conversation-labels', { token: tokens.get('gus') });
+      expect(labels.body).toEqual({ labels: [{ label: 'team', conversationCount: 1, unreadCount: 2, unmutedUnreadCount: 0 }] });
+      // gus sends from node 0: node 2 hears the draft gone.
+      await send(gusA, 'hal', 3);
+      await heard(gusB, () => conversationOf(gusB)?.draft === null && conversationOf(gusB)?.lastMsgSeq === 3);
+    },
+    CLUSTER_TEST_TIMEOUT,
+  );
+
+  it(
     'conversation events and read state follow the user across nodes',
     async () => {
       const tokens = await cluster.users(['eve', 'fay']);

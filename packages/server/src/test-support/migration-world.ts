@@ -145,6 +145,12 @@ export async function useLikePeople(api: Api): Promise<UseRecord> {
   await api.ok('PUT', `/v1/conversations/${enc('super_team|sg1')}/pin`, { ...as('carol'), body: { isPinned: true } });
   await api.ok('PUT', `/v1/conversations/${enc('team|g1')}/ext`, { ...as('alice'), body: { ext: 'draft: see you' } });
   await api.ok('PUT', `/v1/conversations/${enc('p2p|dave')}/ext`, { ...as('erin'), body: { ext: 'created by ext' } });
+  // Mute, archive, labels (the label index table) and a draft: copied, and the same afterwards.
+  await api.ok('PUT', `/v1/conversations/${enc('team|g1')}/mute`, { ...as('bob'), body: { muted: true } });
+  await api.ok('PUT', `/v1/conversations/${enc('p2p|erin')}/archive`, { ...as('alice'), body: { archived: true } });
+  await api.ok('PUT', `/v1/conversations/${enc('p2p|bob')}/labels`, { ...as('alice'), body: { add: ['work', 'friends'] } });
+  await api.ok('PUT', `/v1/conversations/${enc('super_team|sg1')}/labels`, { ...as('alice'), body: { add: ['work'] } });
+  await api.ok('PUT', `/v1/conversations/${enc('p2p|carol')}/draft`, { ...as('bob'), body: { text: 'a draft', ext: 'x' } });
   await api.ok('POST', '/v1/conversations/delete', { ...as('carol'), body: { conversationIds: ['p2p|bob'], deleteRoam: false } });
   await api.ok('POST', '/v1/conversations/delete', { ...as('erin'), body: { conversationIds: ['p2p|alice'], deleteRoam: true } });
   // Sync-once: one waits for bob, one carol acknowledged.
@@ -204,6 +210,9 @@ export async function whatUsersSee(api: Api, use: UseRecord): Promise<Record<str
       list,
       pinned: await pages('/v1/conversations/pinned'),
       unread: await api.ok('GET', '/v1/conversations/unread', as),
+      archived: await api.ok('GET', '/v1/conversations?archived=true&limit=100', as),
+      labels: await api.ok('GET', '/v1/conversation-labels', as),
+      work: await api.ok('GET', '/v1/conversations?label=work&limit=100', as),
       history,
       syncOnce: await api.ok('GET', '/v1/messages/sync-once', as),
     };

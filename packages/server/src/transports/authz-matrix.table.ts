@@ -270,12 +270,12 @@ export const clientOperations: Record<string, Operation> = {
     request: () => ({ params: {}, path: '/v1/conversations/unread' }),
     sample: {},
     cells: {
-      outsider: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 0 }))]),
-      otherGroupMember: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 0 }))]),
+      outsider: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 0, unmutedUnread: 0 }))]),
+      otherGroupMember: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 0, unmutedUnread: 0 }))]),
       // g3, g4, s3, s4: not the two messages of each group before he joined.
-      lateJoiner: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 4 }))]),
+      lateJoiner: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 4, unmutedUnread: 4 }))]),
       // g1, g2, g3: not g4, sent after she left G; nothing of S, which she left.
-      leftMember: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 3 }))]),
+      leftMember: probes([{}, allowed((a) => expect(a).toEqual({ totalUnread: 3, unmutedUnread: 3 }))]),
       peer: na('own'),
     },
   },
@@ -321,6 +321,89 @@ export const clientOperations: Record<string, Operation> = {
       lateJoiner: na('own'),
       leftMember: probes([G, allowed(erinStopsAtG3, { changes: 'actor' })], [S, forbidden]),
       peer: notHerNotices,
+    },
+  },
+  'conversation.mute': {
+    ws: 'conversation.mute',
+    rest: 'PUT /v1/conversations/:conversationId/mute',
+    request: (_w, on) => ({ params: { ...conversationRef(on), ...{ muted: true } }, path: convPath(on, '/mute'), body: { muted: true } }),
+    sample: G,
+    cells: {
+      outsider: notMember,
+      otherGroupMember: notMember,
+      lateJoiner: na('own'),
+      // Her own row of G (kept on leaving) is hers to change, and still stops at g3.
+      leftMember: probes([G, allowed(erinStopsAtG3, { changes: 'actor' })], [S, forbidden]),
+      peer: notHerNotices,
+    },
+  },
+  'conversation.archive': {
+    ws: 'conversation.archive',
+    rest: 'PUT /v1/conversations/:conversationId/archive',
+    request: (_w, on) => ({
+      params: { ...conversationRef(on), ...{ archived: true } },
+      path: convPath(on, '/archive'),
+      body: { archived: true },
+    }),
+    sample: G,
+    cells: {
+      outsider: notMember,
+      otherGroupMember: notMember,
+      lateJoiner: na('own'),
+      // Her own row of G (kept on leaving) is hers to change, and still stops at g3.
+      leftMember: probes([G, allowed(erinStopsAtG3, { changes: 'actor' })], [S, forbidden]),
+      peer: notHerNotices,
+    },
+  },
+  'conversation.updateLabels': {
+    ws: 'conversation.updateLabels',
+    rest: 'PUT /v1/conversations/:conversationId/labels',
+    request: (_w, on) => ({
+      params: { ...conversationRef(on), ...{ add: ['az-label'] } },
+      path: convPath(on, '/labels'),
+      body: { add: ['az-label'] },
+    }),
+    sample: G,
+    cells: {
+      outsider: notMember,
+      otherGroupMember: notMember,
+      lateJoiner: na('own'),
+      // Her own row of G (kept on leaving) is hers to change, and still stops at g3.
+      leftMember: probes([G, allowed(erinStopsAtG3, { changes: 'actor' })], [S, forbidden]),
+      peer: notHerNotices,
+    },
+  },
+  'conversation.updateDraft': {
+    ws: 'conversation.updateDraft',
+    rest: 'PUT /v1/conversations/:conversationId/draft',
+    request: (_w, on) => ({
+      params: { ...conversationRef(on), ...{ text: 'az draft' } },
+      path: convPath(on, '/draft'),
+      body: { text: 'az draft' },
+    }),
+    sample: G,
+    cells: {
+      outsider: notMember,
+      otherGroupMember: notMember,
+      lateJoiner: na('own'),
+      // Her own row of G (kept on leaving) is hers to change, and still stops at g3.
+      leftMember: probes([G, allowed(erinStopsAtG3, { changes: 'actor' })], [S, forbidden]),
+      peer: notHerNotices,
+    },
+  },
+  'conversation.listLabels': {
+    ws: 'conversation.listLabels',
+    rest: 'GET /v1/conversation-labels',
+    request: () => ({ params: {}, path: '/v1/conversation-labels' }),
+    sample: {},
+    cells: {
+      // Only one's own labels, of which the world has none: nobody sees another's.
+      outsider: probes([{}, allowed((a) => expect(a).toEqual({ labels: [] }))]),
+      otherGroupMember: probes([{}, allowed((a) => expect(a).toEqual({ labels: [] }))]),
+      lateJoiner: probes([{}, allowed((a) => expect(a).toEqual({ labels: [] }))]),
+      // Hers: at most the label her own conversation.updateLabels probe put on her row of G.
+      leftMember: probes([{}, allowed((a) => expect(a.labels.every((l: { label: string }) => l.label === 'az-label')).toBe(true))]),
+      peer: na('own'),
     },
   },
   'conversation.markRead': {

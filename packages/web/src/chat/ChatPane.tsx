@@ -102,6 +102,8 @@ function OpenChat({
             if (history.get().hasNewer) await history.openLatest();
           }}
           onFiles={sendFiles}
+          conversationId={conversationId}
+          draft={conversation?.draft}
         />
       )}
       {drop.dragging && (

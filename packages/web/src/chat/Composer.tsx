@@ -1,5 +1,5 @@
 import type { ChannelAddress, LocalMessage } from '@parley/client';
-import type { Payload } from '@parley/protocol';
+import type { Conversation, Payload } from '@parley/protocol';
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useApp } from '../app-context';
 import { isGroup } from '../conversations/address';
@@ -27,11 +27,16 @@ export function Composer(props: {
   onCancel: () => void;
   beforeSend: () => Promise<void>;
   onFiles: (files: File[]) => void;
+  /** The conversation's id and its draft as the server holds it (shared by all your devices). */
+  conversationId: string;
+  draft: Conversation['draft'] | undefined;
 }) {
   const { client } = useApp();
   const act = useAction();
   const toast = useToast();
-  const [text, setText] = useState('');
+  const [text, setText] = useState(props.draft?.text ?? '');
+  // The draft text the server holds, as far as this composer knows: what it loaded or last saved.
+  const savedDraft = useRef(props.draft?.text ?? '');
   const [caret, setCaret] = useState(0);
   const moveCaret = useRef<number>(undefined);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -40,10 +45,41 @@ export function Composer(props: {
   const typing = useTypingSignal(props.address);
   const { editing, replyTo } = props;
 
-  // Starting an edit loads the message's text; leaving it (for a reply, say) clears it, so it is never sent by mistake.
+  // Starting an edit loads the message's text; leaving it (for a reply, say) brings back the draft, so the edit is never sent by mistake.
+  const started = useRef(false);
   useEffect(() => {
-    setText(editing ? (shownPayload(editing).content ?? '') : '');
+    if (!started.current && !editing) {
+      started.current = true;
+      return;
+    }
+    started.current = true;
+    setText(editing ? (shownPayload(editing).content ?? '') : savedDraft.current);
   }, [editing]);
+
+  // Drafts: saved on the server a moment after typing stops and when the chat closes, so they follow you
+  // to your other devices; one changed there (or cleared by a send there) replaces an untouched one here.
+  const ref = useRef({ conversationId: props.conversationId });
+  const latest = useRef({ text, editing: !!editing });
+  latest.current = { text, editing: !!editing };
+  const saveDraft = useRef(() => {
+    const { text: now, editing: busy } = latest.current;
+    if (busy || now === savedDraft.current) return;
+    savedDraft.current = now;
+    void client.conversations.updateDraft(ref.current, now).catch(() => {});
+  });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each change of the text restarts the wait
+  useEffect(() => {
+    if (editing) return;
+    const timer = setTimeout(() => saveDraft.current(), 800);
+    return () => clearTimeout(timer);
+  }, [text, editing]);
+  useEffect(() => () => saveDraft.current(), []);
+  const serverDraft = props.draft?.text ?? '';
+  useEffect(() => {
+    if (serverDraft === savedDraft.current) return;
+    if (!latest.current.editing && latest.current.text === savedDraft.current) setText(serverDraft);
+    savedDraft.current = serverDraft;
+  }, [serverDraft]);
   useEffect(() => {
     if (editing || replyTo) input.current?.focus();
   }, [editing, replyTo]);
@@ -75,6 +111,8 @@ export function Composer(props: {
       return;
     }
     setText('');
+    // The send clears the draft on the server (and on your other devices): nothing to save.
+    if (!editing) savedDraft.current = '';
     props.onCancel();
     if (editing) {
       await act('Edit', () => client.messages.edit(editing.messageId, { type: 1, content } as Payload));

@@ -1,7 +1,8 @@
+import { isMuted } from '@parley/client';
 import type { Conversation } from '@parley/protocol';
 import { useApp } from '../app-context';
 import { Avatar } from '../ui/Avatar';
-import { NoteIcon, PinIcon } from '../ui/icons';
+import { BellOffIcon, NoteIcon, PinIcon } from '../ui/icons';
 import { listTime } from '../ui/time';
 import { PersonAvatar } from '../users/PersonAvatar';
 import { ConversationMenu } from './ConversationMenu';
@@ -41,18 +42,38 @@ export function ConversationItem({
                 <PinIcon size={13} />
               </span>
             )}
+            {isMuted(c) && (
+              <span className="muted-icon" role="img" aria-label="Muted" data-testid="muted-icon">
+                <BellOffIcon size={13} />
+              </span>
+            )}
             <time className="conversation-time">{listTime(c.updateTime)}</time>
           </span>
           <span className="conversation-bottom">
             {mention && <span className="mention">[@me]</span>}
-            <span className="conversation-preview">{previewOf(c, me)}</span>
+            {c.draft && !active ? (
+              <span className="conversation-preview">
+                <span className="draft-mark">Draft:</span> {c.draft.text}
+              </span>
+            ) : (
+              <span className="conversation-preview">{previewOf(c, me)}</span>
+            )}
             {c.unreadCount > 0 && (
-              <span className="badge" title={`${c.unreadCount} unread`}>
+              <span className={`badge${isMuted(c) ? ' quiet' : ''}`} title={`${c.unreadCount} unread`}>
                 {c.unreadCount > 99 ? '99+' : c.unreadCount}
                 <span className="visually-hidden"> unread</span>
               </span>
             )}
           </span>
+          {(c.labels ?? []).length > 0 && (
+            <span className="conversation-labels">
+              {(c.labels ?? []).map((l) => (
+                <span key={l} className="label-chip">
+                  {l}
+                </span>
+              ))}
+            </span>
+          )}
           {c.ext && (
             <span className="conversation-note">
               <NoteIcon size={12} /> {c.ext}

@@ -1,3 +1,4 @@
+import { isMuted } from '@parley/client';
 import type { Conversation } from '@parley/protocol';
 import { useState } from 'react';
 import { useApp } from '../app-context';
@@ -7,12 +8,13 @@ import { Menu, type MenuItem } from '../ui/Menu';
 import { useAction } from '../ui/toast';
 import { isGroup } from './address';
 import { DeleteConversationDialog } from './DeleteConversationDialog';
+import { LabelsDialog } from './LabelsDialog';
 import { NoteDialog } from './NoteDialog';
 
-type Dialog = 'note' | 'delete' | 'members' | 'add-members' | undefined;
+type Dialog = 'note' | 'labels' | 'delete' | 'members' | 'add-members' | undefined;
 
 /**
- * Pin, mark read, the private note, members (groups: the list, add in development mode, leave) and
+ * Pin, mark read, mute, archive, labels, the private note, members (groups: the list, add in development mode, leave) and
  * delete: the same menu in the list and the chat header.
  */
 export function ConversationMenu({ conversation: c, tabIndex }: { conversation: Conversation; tabIndex?: number }) {
@@ -23,6 +25,15 @@ export function ConversationMenu({ conversation: c, tabIndex }: { conversation: 
   const items: MenuItem[] = [
     { label: c.isPinned ? 'Unpin' : 'Pin to top', onSelect: () => act('Pin', () => client.conversations.pin(ref, !c.isPinned)) },
     { label: 'Mark as read', onSelect: () => act('Mark as read', () => client.conversations.markRead(ref)) },
+    {
+      label: isMuted(c) ? 'Unmute' : 'Mute',
+      onSelect: () => act(isMuted(c) ? 'Unmute' : 'Mute', () => client.conversations.mute(ref, !isMuted(c))),
+    },
+    {
+      label: c.isArchived ? 'Unarchive' : 'Archive',
+      onSelect: () => act(c.isArchived ? 'Unarchive' : 'Archive', () => client.conversations.archive(ref, !c.isArchived)),
+    },
+    { label: 'Labels…', onSelect: () => setDialog('labels') },
     { label: c.ext ? 'Edit private note' : 'Add private note', onSelect: () => setDialog('note') },
     ...(isGroup(c) ? [{ label: 'Members', onSelect: () => setDialog('members') }] : []),
     ...(c.channelType === 2 && mode === 'development' ? [{ label: 'Add members', onSelect: () => setDialog('add-members') }] : []),
@@ -33,6 +44,7 @@ export function ConversationMenu({ conversation: c, tabIndex }: { conversation: 
     <>
       <Menu label="Conversation actions" items={items} tabIndex={tabIndex} />
       {dialog === 'note' && <NoteDialog conversation={c} onClose={close} />}
+      {dialog === 'labels' && <LabelsDialog conversation={c} onClose={close} />}
       {dialog === 'delete' && <DeleteConversationDialog conversation={c} onClose={close} />}
       {dialog === 'members' && <MembersDialog group={c} onClose={close} />}
       {dialog === 'add-members' && <AddMembersDialog groupId={c.channelId} onClose={close} />}

@@ -3,14 +3,16 @@ import type { Conversation } from '@parley/protocol';
 import { useEffect, useState } from 'react';
 
 export interface ConversationListState {
-  /** Pinned first (most recently pinned on top), then the rest newest first. */
+  /** The main list (archived ones left out): pinned first (most recently pinned on top), then the rest newest first. */
   conversations: Conversation[];
+  /** Every conversation, archived ones too, newest first (for the Archived entry and the label filters). */
+  all: Conversation[];
   totalUnread: number;
 }
 
 /** The SDK's live conversation list as React state, re-read (once per task at most; timers, not animation frames, so a background tab stays current) whenever it changes. */
 export function useConversations(client: ParleyClient): ConversationListState {
-  const [state, setState] = useState<ConversationListState>({ conversations: [], totalUnread: 0 });
+  const [state, setState] = useState<ConversationListState>({ conversations: [], all: [], totalUnread: 0 });
   useEffect(() => {
     let scheduled = false;
     let live = true;
@@ -19,12 +21,13 @@ export function useConversations(client: ParleyClient): ConversationListState {
       scheduled = true;
       setTimeout(async () => {
         scheduled = false;
-        const [pinned, all, totalUnread] = await Promise.all([
+        const [pinned, main, all, totalUnread] = await Promise.all([
           client.conversations.pinned(),
           client.conversations.list(),
+          client.conversations.all(),
           client.conversations.totalUnread(),
         ]);
-        if (live) setState({ conversations: [...pinned, ...all.filter((c) => !c.isPinned)], totalUnread });
+        if (live) setState({ conversations: [...pinned, ...main.filter((c) => !c.isPinned)], all, totalUnread });
       }, 0);
     };
     client.conversations.onConversationUpdate.add('list', refresh);

@@ -22,8 +22,41 @@ export function applyConversationPatch(row: ConversationRow, patch: Conversation
   // A clear is one-way: clearSeq only grows.
   if (patch.clearSeq !== undefined) next.clearSeq = Math.max(row.clearSeq, patch.clearSeq);
   if (patch.sortTsIfEmpty !== undefined && row.lastSeq === 0) next.sortTs = patch.sortTsIfEmpty;
-  const changed = (Object.keys(next) as Array<keyof ConversationRow>).some((k) => next[k] !== row[k]);
+  if (patch.mutedUntil !== undefined) next.mutedUntil = patch.mutedUntil;
+  if (patch.archive && patch.archive.archived !== row.archived) {
+    next.archived = patch.archive.archived;
+    next.archivedSeq = patch.archive.archived ? patch.archive.seq : 0;
+  }
+  if (patch.labels) next.labels = nextLabels(row.labels, patch.labels);
+  if (patch.draft) {
+    // An empty text clears the draft whole; a draft that did not change keeps its time.
+    const cleared = patch.draft.text === '';
+    if (cleared && row.draftAt > 0) Object.assign(next, { draftText: '', draftExt: '', draftAt: 0 });
+    else if (!cleared && (patch.draft.text !== row.draftText || patch.draft.ext !== row.draftExt || row.draftAt <= 0))
+      Object.assign(next, { draftText: patch.draft.text, draftExt: patch.draft.ext, draftAt: patch.draft.at });
+  }
+  const changed = (Object.keys(next) as Array<keyof ConversationRow>).some((k) =>
+    k === 'labels' ? !sameLabels(next.labels, row.labels) : next[k] !== row[k],
+  );
+  if (!changed) next.labels = row.labels;
   return { next, changed };
+}
+
+/** The labels after adding then removing: sorted (code-unit order, as SQL's "C" collation), unique. */
+export function nextLabels(current: readonly string[], change: { add: readonly string[]; remove: readonly string[] }): string[] {
+  const set = new Set(current);
+  for (const l of change.add) set.add(l);
+  for (const l of change.remove) set.delete(l);
+  return [...set].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+const sameLabels = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((l, i) => l === b[i]);
+
+/** Label rows to write after a row changed from `before` to `after`. */
+export function labelDiff(before: readonly string[], after: readonly string[]): { added: string[]; removed: string[] } {
+  const was = new Set(before);
+  const now = new Set(after);
+  return { added: after.filter((l) => !was.has(l)), removed: before.filter((l) => !now.has(l)) };
 }
 
 /**
@@ -49,3 +82,7 @@ export function stampChangedRow(
  * SQL adapters' `page` and `unreadTotal`: the same rule, kept next to its definition's name.
  */
 export const LISTED_SQL = 'last_seq > hidden_seq AND (last_seq > 0 OR sort_ts > 0)';
+
+/** LISTED_SQL over the table named `alias` (a join with conversation_labels, which has a sort_ts too). */
+export const listedSql = (alias: string): string =>
+  `${alias}.last_seq > ${alias}.hidden_seq AND (${alias}.last_seq > 0 OR ${alias}.sort_ts > 0)`;

@@ -43,6 +43,8 @@ export interface ConversationTouch {
   mentionSeq: number;
   /** Super groups keep no per-member order: only the owner's own fields (read, mention) are written. */
   ownOnly: boolean;
+  /** 1: the owner sent a message of the batch here, and their draft of it is cleared. A number: SQLite binds it as is. */
+  sent: 0 | 1;
   version: number;
 }
 
@@ -197,6 +199,7 @@ export class BatchPlan {
             clearSeq: member.clearFloor,
             mentionSeq: 0,
             ownOnly,
+            sent: 0,
             version: 0,
           };
           touched.set(key, t);
@@ -207,6 +210,7 @@ export class BatchPlan {
           t.lastOrd = ord;
         }
         if (member.uid === m.fromUid) {
+          t.sent = 1;
           t.readSeq = seq;
           t.readOrd = ord;
         } else if (mentioned.has(member.uid) || (m.mentionAll && !ownOnly)) t.mentionSeq = seq;
@@ -299,16 +303,20 @@ export class BatchPlan {
       (q) => q.messageId,
       (q) => q.uid,
     );
-    const stored: Array<{ at: number; message: NewMessage; messageSeq: number; recipients: readonly string[] }> = [];
+    const rowsOf = groupBy(rows, channelKeyOf, (row) => row);
+    const stored: Array<{ at: number; message: NewMessage; messageSeq: number; recipients: readonly string[]; muted?: readonly string[] }> =
+      [];
     this.fresh.forEach((m, i) => {
       const at = this.freshIndex[i] as number;
-      stored.push({ at, message: m, messageSeq: this.seqs[i] as number, recipients: [...new Set(owners.get(channelKeyOf(m)))] });
+      // The webhook's message.offline marks a recipient who has the conversation muted (docs/webhooks.md).
+      const muted = (rowsOf.get(channelKeyOf(m)) ?? []).filter((r) => r.mutedUntil > m.timestamp).map((r) => r.uid);
+      stored.push({ at, message: m, messageSeq: this.seqs[i] as number, recipients: [...new Set(owners.get(channelKeyOf(m)))], muted });
     });
     this.once.forEach((m, i) => {
       stored.push({ at: this.onceIndex[i] as number, message: m, messageSeq: 0, recipients: queuedFor.get(m.messageId) ?? [] });
     });
     stored.sort((a, b) => a.at - b.at);
-    return stored.flatMap((s) => s.message.events?.({ messageSeq: s.messageSeq, recipients: s.recipients }) ?? []);
+    return stored.flatMap((s) => s.message.events?.({ messageSeq: s.messageSeq, recipients: s.recipients, muted: s.muted }) ?? []);
   }
 
   /**

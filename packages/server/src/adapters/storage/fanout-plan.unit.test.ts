@@ -184,8 +184,8 @@ describe('BatchPlan.touches', () => {
       throw new Error('a super group never lists its members');
     });
     expect(touches).toEqual([
-      expect.objectContaining({ uid: 'alice', ownOnly: true, readSeq: 1, lastSeq: 0, sortTs: 0, mentionSeq: 0 }),
-      expect.objectContaining({ uid: 'dan', ownOnly: true, readSeq: 0, lastSeq: 0, mentionSeq: 1 }),
+      expect.objectContaining({ uid: 'alice', ownOnly: true, sent: 1, readSeq: 1, lastSeq: 0, sortTs: 0, mentionSeq: 0 }),
+      expect.objectContaining({ uid: 'dan', ownOnly: true, sent: 0, readSeq: 0, lastSeq: 0, mentionSeq: 1 }),
     ]);
   });
 });
@@ -204,6 +204,7 @@ describe('BatchPlan versions and updateTimes', () => {
     clearSeq: 0,
     mentionSeq: 0,
     ownOnly,
+    sent: 0,
     version: 0,
   });
 

@@ -26,6 +26,7 @@ export const STORAGE_TABLES = [
   'whitelist',
   'messages',
   'conversations',
+  'conversation_labels',
   'counters',
   'deleted_messages',
   'reactions',
@@ -204,6 +205,14 @@ export interface ConversationDbRow {
   pinned_at: number;
   version: number;
   may_hide: Flag;
+  muted_until: number;
+  archived: Flag;
+  archived_seq: number;
+  /** JSON array of label names, sorted. */
+  labels: string;
+  draft_text: string;
+  draft_ext: string;
+  draft_at: number;
 }
 
 export const toConversationRow = (r: ConversationDbRow): ConversationRow => ({
@@ -223,6 +232,14 @@ export const toConversationRow = (r: ConversationDbRow): ConversationRow => ({
   pinnedAt: r.pinned_at,
   version: r.version,
   mayHide: !!r.may_hide,
+  mutedUntil: r.muted_until,
+  archived: !!r.archived,
+  archivedSeq: r.archived_seq,
+  // '[]' is the common case: no parse for it.
+  labels: r.labels === '[]' ? [] : (JSON.parse(r.labels) as string[]),
+  draftText: r.draft_text,
+  draftExt: r.draft_ext,
+  draftAt: r.draft_at,
 });
 
 /**

@@ -4,6 +4,7 @@ import {
   type DeleteParams,
   type DeleteResult,
   EventName,
+  type LabelsResult,
   type ListParams,
   type ListResult,
   type Message,
@@ -11,7 +12,14 @@ import {
   type SyncResult,
 } from '@parley/protocol';
 import type { Limits } from '../../config.js';
-import { type ConversationPatch, type ConversationRow, type ExpiryFloor, NO_FLOOR, type Storage } from '../../ports/storage/index.js';
+import {
+  type ConversationPatch,
+  type ConversationRow,
+  type ExpiryFloor,
+  MUTED_FOREVER,
+  NO_FLOOR,
+  type Storage,
+} from '../../ports/storage/index.js';
 import { pushFrameOf, renderPush } from '../delivery/push-frame.js';
 import type { DeliveryRouter } from '../delivery/router.js';
 import { MessageReader } from '../messages/message-reader.js';
@@ -25,12 +33,13 @@ import {
   type ConversationState,
   fromRow,
   fromSuperGroup,
+  isMutedAt,
   showsLastMessage,
   unreadOf,
 } from './conversation-state.js';
 import { renderConversationJson, toConversation } from './conversation-view.js';
 import { decodeCursor, decodePinCursor, decodeSyncToken, encodeCursor, encodePinCursor, encodeSyncToken } from './tokens.js';
-import { exactUnread, unreadTotal } from './unread-total.js';
+import { exactUnread, unreadTotals } from './unread-total.js';
 
 const DEFAULT_SYNC_LIMIT = 200;
 const DEFAULT_LIST_LIMIT = 100;
@@ -65,13 +74,17 @@ export class ConversationService {
     // Taken before reading, so that a sync from it catches whatever changes while the client pages.
     const syncToken = after ? null : encodeSyncToken(await this.syncClock(uid));
     const window = { after, minTs: params.minTimestamp, maxTs: params.maxTimestamp };
+    const archived = params.archived ?? false;
+    const label = params.label;
     // Side by side, after the clock: one round trip on a networked store.
     const [rows, superGroups] = await Promise.all([
-      this.storage.conversations.page(uid, { ...window, limit: limit + 1 }),
+      this.storage.conversations.page(uid, { ...window, archived, label, limit: limit + 1 }),
       this.superGroupStates(uid),
     ]);
     const small = rows.map(fromRow);
-    const large = superGroups.filter((s) => s.listed && inWindow(s, window));
+    const large = superGroups.filter(
+      (s) => s.listed && s.archived === archived && (label === undefined || s.labels.includes(label)) && inWindow(s, window),
+    );
     const merged = [...small, ...large].sort(byListOrder);
     const page = merged.slice(0, limit);
     const hasMore = merged.length > limit;
@@ -138,6 +151,86 @@ export class ConversationService {
     const event = isPinned ? EventName.PinnedConversation : EventName.UnpinnedConversation;
     this.router.pushToUser(uid, renderPush(event, { conversationId: key.conversationId }));
     return conversation;
+  }
+
+  /**
+   * Mutes until `until` (ms; absent: no end) or unmutes. Unread still counts (totalUnread gives the
+   * unmuted part apart); a timed mute ends by itself, read against the clock. A conversation not yet
+   * listed can be muted (a group before its first message): that does not list it.
+   */
+  async mute(uid: string, ref: ConversationRef, muted: boolean, until?: number): Promise<Conversation> {
+    if (!muted && until !== undefined) throw new ParleyError('request.invalid', 'until goes with muted: true');
+    if (until !== undefined && until <= this.clock()) throw new ParleyError('request.invalid', 'until is not in the future');
+    const key = await requireAccess(this.storage, uid, ref);
+    return this.change(uid, key, { mutedUntil: muted ? (until ?? MUTED_FOREVER) : 0 });
+  }
+
+  /** Archives (out of the default list until a new message, unless muted) or unarchives a listed conversation. */
+  async archive(uid: string, ref: ConversationRef, archived: boolean): Promise<Conversation> {
+    const key = await requireAccess(this.storage, uid, ref);
+    const current = await this.state(uid, key);
+    if (!current?.listed) throw new ParleyError('conversation.not_found', `No conversation ${key.conversationId}`);
+    return this.change(uid, key, { archive: { archived, seq: current.lastSeq } });
+  }
+
+  /** Adds then removes labels on a listed conversation; no cap on how many a user or a conversation has. */
+  async updateLabels(
+    uid: string,
+    ref: ConversationRef,
+    add: readonly string[] = [],
+    remove: readonly string[] = [],
+  ): Promise<Conversation> {
+    const key = await requireAccess(this.storage, uid, ref);
+    const current = await this.state(uid, key);
+    if (!current?.listed) throw new ParleyError('conversation.not_found', `No conversation ${key.conversationId}`);
+    return this.change(uid, key, { labels: { add, remove } });
+  }
+
+  /**
+   * Sets the draft (an empty text clears it). A draft alone lists the conversation, as ext does;
+   * the owner's next message there clears it (in the commit).
+   */
+  async updateDraft(uid: string, ref: ConversationRef, text: string, ext = ''): Promise<Conversation> {
+    if (Buffer.byteLength(ext) > this.limits.extMaxBytes) {
+      throw new ParleyError('conversation.ext_too_large', `ext is larger than ${this.limits.extMaxBytes} bytes`);
+    }
+    const key = await requireAccess(this.storage, uid, ref);
+    const now = this.clock();
+    return this.change(uid, key, text === '' ? { draft: { text, ext: '', at: 0 } } : { draft: { text, ext, at: now }, sortTsIfEmpty: now });
+  }
+
+  /**
+   * Every label of the user with its listed conversations' count and unread, exact: computed at
+   * read time from the same states the list shows (so messages, reads, deletes, revokes, expiry and
+   * leaving a super group are all in it), over the user's labelled conversations only.
+   */
+  async listLabels(uid: string): Promise<LabelsResult> {
+    const now = this.clock();
+    const [rows, superGroups] = await Promise.all([this.storage.conversations.labelled(uid), this.superGroupStates(uid)]);
+    const superById = new Map(superGroups.map((s) => [s.conversationId, s]));
+    const states = rows
+      .map((r) => (r.channelType === 3 ? superById.get(r.conversationId) : fromRow(r)))
+      .filter((s): s is ConversationState => s?.listed === true);
+    const exact = await Promise.all((await this.withExpiry(states)).map((s) => (s.mayHide ? this.exact(uid, s) : plainExact(s))));
+    const sums = new Map<string, { conversationCount: number; unreadCount: number; unmutedUnreadCount: number }>();
+    // A label whose every conversation is deleted (hidden) is still the user's: listed with zeros.
+    for (const r of rows) for (const label of r.labels) sums.set(label, { conversationCount: 0, unreadCount: 0, unmutedUnreadCount: 0 });
+    for (const e of exact) {
+      const muted = isMutedAt(e.state, now);
+      for (const label of e.state.labels) {
+        const sum = sums.get(label);
+        if (!sum) continue;
+        sum.conversationCount++;
+        sum.unreadCount += e.unread;
+        if (!muted) sum.unmutedUnreadCount += e.unread;
+      }
+    }
+    // A label whose every conversation is deleted (hidden) is still the user's: listed with zeros.
+    for (const r of rows)
+      for (const label of r.labels) if (!sums.has(label)) sums.set(label, { conversationCount: 0, unreadCount: 0, unmutedUnreadCount: 0 });
+    return {
+      labels: [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([label, sum]) => ({ label, ...sum })),
+    };
   }
 
   /** Reads up to `seq` (default: the last message); a position behind the current one is ignored. */
@@ -217,7 +310,8 @@ export class ConversationService {
       changedRows.some((r) => r.channelType === 3) || (!hasMore && from.clock < clock.clock)
         ? await this.storage.conversations.superGroups(uid)
         : [];
-    const superGroupById = new Map(views.map((v) => [`super_team|${v.channel.channelId}`, fromSuperGroup(v)]));
+    const now = this.clock();
+    const superGroupById = new Map(views.map((v) => [`super_team|${v.channel.channelId}`, fromSuperGroup(v, now)]));
     for (const row of changedRows) {
       const state = row.channelType === 3 ? superGroupById.get(row.conversationId) : fromRow(row);
       states.set(row.conversationId, state ?? { ...fromRow(row), listed: false });
@@ -243,7 +337,12 @@ export class ConversationService {
 
   /** The sum of unread over every conversation: one aggregate for fan-out rows, plus the super groups. */
   async totalUnread(uid: string): Promise<number> {
-    return unreadTotal(this.storage, this.expiry, uid);
+    return (await this.unreadTotals(uid)).totalUnread;
+  }
+
+  /** totalUnread, and its part in conversations not muted now. */
+  async unreadTotals(uid: string): Promise<{ totalUnread: number; unmutedUnread: number }> {
+    return unreadTotals(this.storage, this.expiry, uid, this.clock());
   }
 
   /**
@@ -268,7 +367,7 @@ export class ConversationService {
         continue;
       }
       const lastMsg = showsLastMessage(state) ? renderLastMsg(row.uid) : 'null';
-      const conversation = renderConversationJson(state, row.uid, unreadOf(state), lastMsg);
+      const conversation = renderConversationJson(state, row.uid, unreadOf(state), lastMsg, this.clock());
       this.router.pushToUser(
         row.uid,
         pushFrameOf(EventName.ConversationUpdated, `{"conversation":${conversation},"version":${row.version}}`),
@@ -293,7 +392,10 @@ export class ConversationService {
     const { row, changed } = await this.storage.conversations.update(uid, key, patch);
     const state = row.channelType === 3 ? await this.state(uid, key) : fromRow(row);
     const conversation = (await this.render(uid, [state ?? fromRow(row)], true, 0))[0] as Conversation;
-    if (changed) this.router.pushToUser(uid, renderPush(EventName.ConversationUpdated, { conversation, version: row.version }));
+    // A change to a conversation not in the list (a mute before the first message) is not pushed:
+    // devices learn of it with the conversation, which carries it.
+    if (changed && (state ?? fromRow(row)).listed)
+      this.router.pushToUser(uid, renderPush(EventName.ConversationUpdated, { conversation, version: row.version }));
     return conversation;
   }
 
@@ -314,7 +416,8 @@ export class ConversationService {
   }
 
   private async superGroupStates(uid: string): Promise<ConversationState[]> {
-    return (await this.storage.conversations.superGroups(uid)).map(fromSuperGroup);
+    const now = this.clock();
+    return (await this.storage.conversations.superGroups(uid)).map((v) => fromSuperGroup(v, now));
   }
 
   private async syncClock(uid: string) {
@@ -341,9 +444,12 @@ export class ConversationService {
     const wire = await this.reader.render(uid, stored);
     const lastMessages = new Map(stored.map((m, i) => [`${m.channelType}|${m.channelId}|${m.messageSeq}`, wire[i] as Message]));
     const lastMsgOf = (e: Exact) => lastMessages.get(`${e.state.channelType}|${e.state.channelId}|${e.shownSeq}`) ?? null;
-    if (msgCount <= 0) return exact.map((e) => toConversation(e.state, uid, e.unread, lastMsgOf(e), undefined, needLastMsg));
+    const now = this.clock();
+    if (msgCount <= 0) return exact.map((e) => toConversation(e.state, uid, e.unread, lastMsgOf(e), now, undefined, needLastMsg));
     return Promise.all(
-      exact.map(async (e) => toConversation(e.state, uid, e.unread, lastMsgOf(e), await this.recents(uid, e.state, msgCount), needLastMsg)),
+      exact.map(async (e) =>
+        toConversation(e.state, uid, e.unread, lastMsgOf(e), now, await this.recents(uid, e.state, msgCount), needLastMsg),
+      ),
     );
   }
 

@@ -35,12 +35,20 @@ export function fromRow(row: ConversationRow): ConversationState {
     version: row.version,
     mayHide: row.mayHide,
     listed: isListedRow(row),
+    mutedUntil: row.mutedUntil,
+    archived: row.archived,
+    archivedSeq: row.archivedSeq,
+    labels: row.labels,
+    draftText: row.draftText,
+    draftExt: row.draftExt,
+    draftAt: row.draftAt,
   };
 }
 
 /** A super-group member's view: messages before joining neither count nor show, as in a fan-out group. */
-export function fromSuperGroup(view: SuperGroupView): ConversationState {
+export function fromSuperGroup(view: SuperGroupView, now: number): ConversationState {
   const { channel, joinSeq, joinOrd, row } = view;
+  const mutedUntil = row?.mutedUntil ?? 0;
   const ownRead = row && row.readSeq >= joinSeq;
   const readSeq = ownRead ? row.readSeq : joinSeq;
   const hasNews = channel.maxSeq > joinSeq;
@@ -62,8 +70,20 @@ export function fromSuperGroup(view: SuperGroupView): ConversationState {
     version: row?.version ?? 0,
     listed: (hasNews ? channel.maxSeq : 0) > hiddenSeq && (hasNews || (row?.sortTs ?? 0) > 0),
     mayHide: channel.revokeCount > 0 || (row?.mayHide ?? false),
+    mutedUntil,
+    // No member row is written per super-group message: a newer message than the one it was
+    // archived at brings it back unless it is muted now (Telegram's rule, applied at read time).
+    archived: row?.archived === true && (channel.maxSeq <= row.archivedSeq || mutedUntil > now),
+    archivedSeq: row?.archivedSeq ?? 0,
+    labels: row?.labels ?? [],
+    draftText: row?.draftText ?? '',
+    draftExt: row?.draftExt ?? '',
+    draftAt: row?.draftAt ?? 0,
   };
 }
+
+/** Muted at `now`: a timed mute ends by itself. */
+export const isMutedAt = (s: Pick<ConversationState, 'mutedUntil'>, now: number): boolean => s.mutedUntil > now;
 
 /**
  * The conversation once the messages at or below `floor.seq` expired (retention): they are read (the

@@ -90,7 +90,10 @@ await describeEachBackend('conversation service', (backend) => {
       expect([c.unreadCount, c.lastMsgSeq]).toEqual([2, 3]);
       expect((await device.request('conversation.totalUnread')).totalUnread).toBe(2);
     }
-    expect((await t.http('GET', '/v1/conversations/unread', { token: await t.token('un-b') })).body).toEqual({ totalUnread: 2 });
+    expect((await t.http('GET', '/v1/conversations/unread', { token: await t.token('un-b') })).body).toEqual({
+      totalUnread: 2,
+      unmutedUnread: 2,
+    });
   });
 
   it('moves read positions forward only: a stale markRead from a slow device is ignored', async () => {

@@ -116,7 +116,7 @@ await describeEachBackend('header.syncOnce', (backend) => {
       version: versionBefore,
       lastMsg: { messageId: next.messageId },
     });
-    expect(await b.request('conversation.totalUnread', {})).toEqual({ totalUnread: 2 });
+    expect(await b.request('conversation.totalUnread', {})).toEqual({ totalUnread: 2, unmutedUnread: 2 });
   });
 
   it('answers a resend with the first ack and queues nothing again, also after the ack', async () => {

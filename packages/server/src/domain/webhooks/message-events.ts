@@ -66,7 +66,8 @@ export class MessageWebhooks {
     command: boolean,
   ): EventsOf<MessageStored> {
     const key = channelOrderKey(parts.channelType, parts.channelId);
-    return ({ messageSeq, recipients }) => {
+    return ({ messageSeq, recipients, muted }) => {
+      const mutedSet = new Set(muted);
       const events = [this.events.event('message.sent', key, renderMessageJson({ ...parts, messageSeq }, parts.fromUid))];
       if (command) return events;
       let preview: string | undefined;
@@ -84,6 +85,7 @@ export class MessageWebhooks {
             contentType: parts.contentType,
             preview,
             mentioned: mentions.all || mentions.uids.includes(uid),
+            muted: mutedSet.has(uid),
           }),
         );
       }

@@ -95,7 +95,20 @@ await describeEachBackend('webhooks', (backend) => {
         contentType: 1,
         preview: 'Hi Bob!',
         mentioned: false,
+        muted: false,
         unreadTotal: 1,
+      });
+      // Bob mutes the chat: his next message.offline says so (a push service stays silent).
+      const bobMutes = await t.http('PUT', `/v1/conversations/${encodeURIComponent('p2p|ev-alice')}/mute`, {
+        token: await t.token('ev-bob'),
+        body: { muted: true },
+      });
+      expect(bobMutes.status).toBe(200);
+      const quiet = await send(t, aliceToken, 'ev-bob', 1, 'Still there?');
+      await eventually(() => r.ofType('message.offline').some((e) => e.data.messageId === quiet.messageId));
+      expect(r.ofType('message.offline').find((e) => e.data.messageId === quiet.messageId)?.data).toMatchObject({
+        muted: true,
+        unreadTotal: 2,
       });
       expect(r.ofType('message.sent').find((e) => e.data.messageId === sent.messageId)?.data).toMatchObject({
         messageSeq: sent.messageSeq,

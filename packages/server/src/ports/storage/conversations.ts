@@ -31,7 +31,26 @@ export interface ConversationRow extends ChannelKey {
   version: number;
   /** A revoke or a one-way delete may hide counted messages: unread must be recounted exactly. */
   mayHide: boolean;
+  /** Do not disturb until this time (ms; 0 = not muted, MUTED_FOREVER = no end). Expiry is read-time: nothing runs at it. */
+  mutedUntil: number;
+  /**
+   * Archived (out of the default list). A fan-out row's flag is cleared by the commit of a new
+   * message unless the row is muted then (Telegram's rule); a super group member's row is not
+   * written per message, so there it is derived at read time from `archivedSeq` (see fromSuperGroup).
+   */
+  archived: boolean;
+  /** The conversation's lastSeq when it was archived. */
+  archivedSeq: number;
+  /** The owner's labels on it, sorted, no duplicates. */
+  labels: string[];
+  /** The owner's unsent draft; none while draftAt <= 0 (a send by the owner clears it). */
+  draftText: string;
+  draftExt: string;
+  draftAt: number;
 }
+
+/** `mutedUntil` of a mute with no end. */
+export const MUTED_FOREVER = Number.MAX_SAFE_INTEGER;
 
 /**
  * Whether a fan-out row is listed (`page`, `unreadTotal`): not deleted, or a message came after the
@@ -68,6 +87,14 @@ export interface ConversationPatch {
    * row has a message. Spaced like every updateTime (see ConversationStore).
    */
   sortTsIfEmpty?: number;
+  /** Replaces mutedUntil (0 unmutes). */
+  mutedUntil?: number;
+  /** Archives (with the lastSeq it is archived at) or unarchives. */
+  archive?: { archived: boolean; seq: number };
+  /** Adds, then removes, label names (the row keeps them sorted and unique). */
+  labels?: { add: readonly string[]; remove: readonly string[] };
+  /** Replaces the draft; an empty text clears it (ext and time with it). */
+  draft?: { text: string; ext: string; at: number };
 }
 
 export interface ListQuery {
@@ -75,6 +102,10 @@ export interface ListQuery {
   after?: { sortTs: number; conversationId: string };
   /** Only entries with sortTs above it (exclusive). */
   minTs?: number;
+  /** Only archived (true) or only not archived (false, the default) rows. */
+  archived?: boolean;
+  /** Only rows carrying this label (through the label index, same order). */
+  label?: string;
   /** Only entries with sortTs below it (exclusive). */
   maxTs?: number;
   limit: number;
@@ -142,10 +173,20 @@ export interface ConversationStore {
    * Unread over the user's listed fan-out conversations: `plain` sums max(lastOrd - readOrd, 0) over
    * the rows without `mayHide`; `recount` are the rows with it, in no particular order, for the caller
    * to count exactly. Read as of one moment: no row is in both, none is missed.
+   * `plainMuted` is the part of `plain` from rows muted at `mutedAt` (mutedUntil > mutedAt; default: now).
    * Retention: rows with unread (lastOrd > readOrd) that may count expired or removed messages are
    * recounted too: those reading below their channel's purgedSeq and, under `retention`, those whose
    * oldest unread message still stored (at max(readSeq, purgedSeq) + 1) is below their channel's
    * cutoff plus EXPIRY_MARGIN_MS. Without `retention` nothing else counts as expired.
    */
-  unreadTotal(uid: string, retention?: RetentionPolicy): Promise<{ plain: number; recount: ConversationRow[] }>;
+  unreadTotal(
+    uid: string,
+    retention?: RetentionPolicy,
+    mutedAt?: number,
+  ): Promise<{ plain: number; plainMuted: number; recount: ConversationRow[] }>;
+  /**
+   * Every row of the user that carries at least one label, of any channel type, listed or not, in no
+   * particular order: read through the label index, so the cost is the user's labelled rows, not all.
+   */
+  labelled(uid: string): Promise<ConversationRow[]>;
 }

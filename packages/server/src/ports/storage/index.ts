@@ -12,7 +12,7 @@ import type { WebhookOutboxStore } from './webhook-outbox.js';
 
 export type * from './channels.js';
 export type * from './conversations.js';
-export { isListedRow } from './conversations.js';
+export { isListedRow, MUTED_FOREVER } from './conversations.js';
 export type * from './message-state.js';
 export { refKey } from './message-state.js';
 export type * from './messages.js';

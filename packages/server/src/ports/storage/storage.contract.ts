@@ -632,7 +632,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         const stale = await store.conversations.update('cv-b', k, { read: { seq: 1, ord: 1 } });
         expect(stale.changed).toBe(false);
         expect((await store.conversations.pinned('cv-b')).map((r) => r.conversationId)).toEqual(['p2p|cv-a']);
-        expect(await store.conversations.unreadTotal('cv-b')).toEqual({ plain: 1, recount: [] });
+        expect(await store.conversations.unreadTotal('cv-b')).toEqual({ plain: 1, plainMuted: 0, recount: [] });
       });
 
       it('creates an empty row on update, stamped with the given time, and lists it', async () => {
@@ -661,7 +661,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         // Deleted while empty (hiddenSeq 0 is not below lastSeq 0): unlisted again.
         await store.conversations.update('ls-me', k, { hiddenSeq: 0 });
         expect(await store.conversations.page('ls-me', { limit: 9 })).toEqual([]);
-        expect(await store.conversations.unreadTotal('ls-me')).toEqual({ plain: 0, recount: [] });
+        expect(await store.conversations.unreadTotal('ls-me')).toEqual({ plain: 0, plainMuted: 0, recount: [] });
       });
 
       it('applies a patch field by field: clear only grows, hide replaces, sortTsIfEmpty only while empty', async () => {
@@ -725,6 +725,75 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         expect(created.row.sortTs).toBe(rows[0]?.sortTs);
         // Each side of a conversation has its own sequence: st-1's row is stamped by st-1's own history.
         expect((await store.conversations.get('st-1', 'p2p|st-me'))?.sortTs).toBeGreaterThanOrEqual(at);
+      });
+
+      it('keeps a label index in step with its rows: same order and archive flag after commits, counted muted unread apart', async () => {
+        const me = 'lb-me';
+        const peers = ['lb-1', 'lb-2', 'lb-3', 'lb-4'];
+        for (const u of [me, ...peers]) await store.users.upsert(u, {}, now);
+        const at = now + 2_000_000;
+        const send = (from: string, to: string, ts: number) =>
+          store.messages.commit([msg({ channelId: pair(from, to), fromUid: from, timestamp: ts, fanout: p2p(from, to) })]);
+        for (const [i, peer] of peers.entries()) await send(peer, me, at + i * 10);
+        const k = (peer: string) => key(me, peer);
+        for (const peer of ['lb-1', 'lb-2', 'lb-3'])
+          await store.conversations.update(me, k(peer), { labels: { add: ['work', 'all'], remove: [] } });
+        await store.conversations.update(me, k('lb-2'), { labels: { add: [], remove: ['all'] } });
+        expect((await store.conversations.get(me, 'p2p|lb-1'))?.labels).toEqual(['all', 'work']);
+        const page = async (q: { label?: string; archived?: boolean }) =>
+          (await store.conversations.page(me, { limit: 9, ...q })).map((r) => r.conversationId);
+        expect(await page({ label: 'work' })).toEqual(['p2p|lb-3', 'p2p|lb-2', 'p2p|lb-1']);
+        expect(await page({ label: 'all' })).toEqual(['p2p|lb-3', 'p2p|lb-1']);
+        // Archive lb-1 and lb-3 (lb-3 muted): both leave the label's default page and the main one.
+        await store.conversations.update(me, k('lb-1'), { archive: { archived: true, seq: 1 } });
+        await store.conversations.update(me, k('lb-3'), { archive: { archived: true, seq: 1 }, mutedUntil: at + 10_000_000 });
+        expect(await page({ label: 'work' })).toEqual(['p2p|lb-2']);
+        expect(await page({ label: 'work', archived: true })).toEqual(['p2p|lb-3', 'p2p|lb-1']);
+        expect(await page({})).toEqual(['p2p|lb-4', 'p2p|lb-2']);
+        // A commit moves the labelled rows up, and unarchives the unmuted one only.
+        await send('lb-1', me, at + 100);
+        await send('lb-3', me, at + 101);
+        expect(await page({ label: 'work' })).toEqual(['p2p|lb-1', 'p2p|lb-2']);
+        expect(await page({ label: 'work', archived: true })).toEqual(['p2p|lb-3']);
+        const after = (await store.conversations.get(me, 'p2p|lb-1')) as ConversationRow;
+        expect(
+          (
+            await store.conversations.page(me, { limit: 9, label: 'work', after: { sortTs: after.sortTs, conversationId: 'p2p|lb-1' } })
+          ).map((r) => r.conversationId),
+        ).toEqual(['p2p|lb-2']);
+        expect((await store.conversations.labelled(me)).map((r) => r.conversationId).sort()).toEqual(['p2p|lb-1', 'p2p|lb-2', 'p2p|lb-3']);
+        // Unread: lb-3 (muted) has 2, the others 1 or 2; plainMuted is lb-3's part.
+        const totals = await store.conversations.unreadTotal(me, undefined, at);
+        expect(totals).toMatchObject({ plain: 6, plainMuted: 2 });
+        expect((await store.conversations.unreadTotal(me, undefined, at + 20_000_000)).plainMuted).toBe(0);
+        // Removing the last label takes the row out of the index.
+        await store.conversations.update(me, k('lb-2'), { labels: { add: [], remove: ['work'] } });
+        expect(await page({ label: 'work' })).toEqual(['p2p|lb-1']);
+        expect((await store.conversations.labelled(me)).map((r) => r.conversationId).sort()).toEqual(['p2p|lb-1', 'p2p|lb-3']);
+      });
+
+      it("keeps a draft until its owner's own message, in fan-out rows and super-group own rows", async () => {
+        for (const u of ['dr-a', 'dr-b']) await store.users.upsert(u, {}, now);
+        const ch = pair('dr-a', 'dr-b');
+        await store.conversations.update('dr-a', key('dr-a', 'dr-b'), { draft: { text: 'hi', ext: 'x', at: now }, sortTsIfEmpty: now });
+        expect(await store.conversations.get('dr-a', 'p2p|dr-b')).toMatchObject({ draftText: 'hi', draftExt: 'x', draftAt: now });
+        await store.messages.commit([msg({ channelId: ch, fromUid: 'dr-b', fanout: p2p('dr-b', 'dr-a') })]);
+        expect((await store.conversations.get('dr-a', 'p2p|dr-b'))?.draftText).toBe('hi');
+        await store.messages.commit([msg({ channelId: ch, fromUid: 'dr-a', fanout: p2p('dr-a', 'dr-b') })]);
+        expect(await store.conversations.get('dr-a', 'p2p|dr-b')).toMatchObject({ draftText: '', draftExt: '', draftAt: 0 });
+        const fresh = await store.conversations.get('dr-b', 'p2p|dr-a');
+        expect(fresh?.draftAt).toBeLessThanOrEqual(0);
+        await store.channels.createGroup(
+          { channelType: 3, channelId: 'dr-sg', name: '', ownerUid: 'dr-a', allowHistory: true },
+          ['dr-b'],
+          now,
+        );
+        const sg = { channelType: 3 as const, channelId: 'dr-sg', conversationId: 'super_team|dr-sg' };
+        await store.conversations.update('dr-a', sg, { draft: { text: 'sg', ext: '', at: now } });
+        await store.messages.commit([
+          msg({ channelType: 3, channelId: 'dr-sg', fromUid: 'dr-a', fanout: { kind: 'none', conversationId: sg.conversationId } }),
+        ]);
+        expect((await store.conversations.get('dr-a', sg.conversationId))?.draftAt).toBe(0);
       });
 
       it('pages visible fan-out rows by (sortTs desc, conversationId), keyset, hiding deleted ones', async () => {

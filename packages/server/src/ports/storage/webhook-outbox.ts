@@ -40,6 +40,8 @@ export interface MessageStored {
    * was queued for (sync-once). [] for a super group, whose members are never read by a commit.
    */
   recipients: readonly string[];
+  /** Those of `recipients` whose conversation row was muted at the message's time (fan-outs only). */
+  muted?: readonly string[];
 }
 
 /**

@@ -254,6 +254,16 @@ async function membersByChannel(client: PoolClient, messages: readonly NewMessag
 }
 
 /**
+ * Drafts: an ON CONFLICT update sees only the proposed row (EXCLUDED), so a touch whose owner sent
+ * the message proposes draft_at -1 (a fresh row keeps it: draft_at <= 0 means no draft, see the
+ * port) and the update clears the draft when it sees it.
+ */
+const SENT_MARK = 'CASE WHEN t.sent = 1 THEN -1 ELSE 0 END';
+const CLEAR_DRAFT_IF_SENT = `draft_text = CASE WHEN EXCLUDED.draft_at < 0 THEN '' ELSE conversations.draft_text END,
+       draft_ext = CASE WHEN EXCLUDED.draft_at < 0 THEN '' ELSE conversations.draft_ext END,
+       draft_at = CASE WHEN EXCLUDED.draft_at < 0 THEN 0 ELSE conversations.draft_at END`;
+
+/**
  * In one statement: raises each touched user's conversation version by their number of touches
  * and their `last_sort_ts` (per `BatchPlan.sortTimeDemand`), then upserts the conversation rows
  * that take the message (order, last message, the sender's read position, mentions) with the
@@ -285,13 +295,13 @@ async function touchConversations(client: PoolClient, touches: readonly Conversa
        RETURNING u.uid, u.conv_version, u.last_sort_ts
      )
      INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, last_ord, read_seq, read_ord, mention_seq,
-       version, clear_seq)
+       version, clear_seq, draft_at)
      SELECT t.uid, t.conversation_id, t.channel_type, t.channel_id, top.last_sort_ts - ${SORT_TS_SPACING} * t.behind, t.last_seq, t.last_ord,
-       t.read_seq, t.read_ord, t.mention_seq, top.conv_version - t.behind, t.clear_seq
+       t.read_seq, t.read_ord, t.mention_seq, top.conv_version - t.behind, t.clear_seq, ${SENT_MARK}
      FROM unnest($5::text[], $6::text[], $7::int[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[],
-       $14::bigint[], $15::bigint[])
+       $14::bigint[], $15::bigint[], $16::int[])
        WITH ORDINALITY AS t(uid, conversation_id, channel_type, channel_id, last_seq, last_ord, read_seq, read_ord, mention_seq, clear_seq,
-         behind, ord)
+         behind, sent, ord)
      JOIN top ON top.uid = t.uid
      ORDER BY t.ord
      ON CONFLICT (uid, conversation_id) DO UPDATE SET
@@ -301,7 +311,10 @@ async function touchConversations(client: PoolClient, touches: readonly Conversa
        read_ord = CASE WHEN EXCLUDED.read_seq > conversations.read_seq THEN EXCLUDED.read_ord ELSE conversations.read_ord END,
        read_seq = GREATEST(conversations.read_seq, EXCLUDED.read_seq),
        mention_seq = GREATEST(conversations.mention_seq, EXCLUDED.mention_seq),
-       version = EXCLUDED.version
+       version = EXCLUDED.version,
+       -- a new message brings an archived conversation back unless it is muted (Telegram's rule)
+       archived = conversations.archived AND conversations.muted_until > EXCLUDED.sort_ts,
+       ${CLEAR_DRAFT_IF_SENT}
      RETURNING ${CONVERSATION_COLUMNS}`,
     values: [
       uids,
@@ -319,6 +332,7 @@ async function touchConversations(client: PoolClient, touches: readonly Conversa
       t.map((x) => x.mentionSeq),
       t.map((x) => x.clearSeq),
       t.map((x) => behind.get(x) ?? 0),
+      t.map((x) => x.sent),
     ],
   });
   const byKey = new Map(rows.map((r) => [dedupeKey(r.uid, r.conversation_id), r]));
@@ -351,16 +365,17 @@ async function touchOwnRows(client: PoolClient, touches: readonly ConversationTo
   const t = sortedByOwner(touches);
   await client.query({
     name: 'parley_commit_own_rows',
-    text: `INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, read_seq, read_ord, mention_seq)
-     SELECT t.uid, t.conversation_id, t.channel_type, t.channel_id, t.read_seq, t.read_ord, t.mention_seq
-     FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[])
-       WITH ORDINALITY AS t(uid, conversation_id, channel_type, channel_id, read_seq, read_ord, mention_seq, ord)
+    text: `INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, read_seq, read_ord, mention_seq, draft_at)
+     SELECT t.uid, t.conversation_id, t.channel_type, t.channel_id, t.read_seq, t.read_ord, t.mention_seq, ${SENT_MARK}
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::int[])
+       WITH ORDINALITY AS t(uid, conversation_id, channel_type, channel_id, read_seq, read_ord, mention_seq, sent, ord)
      JOIN members m ON m.channel_type = t.channel_type AND m.channel_id = t.channel_id AND m.uid = t.uid
      ORDER BY t.ord
      ON CONFLICT (uid, conversation_id) DO UPDATE SET
        read_ord = CASE WHEN EXCLUDED.read_seq > conversations.read_seq THEN EXCLUDED.read_ord ELSE conversations.read_ord END,
        read_seq = GREATEST(conversations.read_seq, EXCLUDED.read_seq),
-       mention_seq = GREATEST(conversations.mention_seq, EXCLUDED.mention_seq)`,
+       mention_seq = GREATEST(conversations.mention_seq, EXCLUDED.mention_seq),
+       ${CLEAR_DRAFT_IF_SENT}`,
     values: [
       t.map((x) => x.uid),
       t.map((x) => x.conversationId),
@@ -369,6 +384,7 @@ async function touchOwnRows(client: PoolClient, touches: readonly ConversationTo
       t.map((x) => x.readSeq),
       t.map((x) => x.readOrd),
       t.map((x) => x.mentionSeq),
+      t.map((x) => x.sent),
     ],
   });
 }

@@ -6,7 +6,7 @@ import {
   type ListQuery,
   type SuperGroupView,
 } from '../../../ports/storage/index.js';
-import { applyConversationPatch, LISTED_SQL, stampChangedRow } from '../conversation-rules.js';
+import { applyConversationPatch, LISTED_SQL, labelDiff, listedSql, stampChangedRow } from '../conversation-rules.js';
 import { mayCountExpiredSql, ordinalSql } from '../retention-sql.js';
 import { type ChannelRow, type ConversationDbRow, toChannel, toConversationRow } from '../rows.js';
 import { channelColumns } from './channels.js';
@@ -33,6 +33,13 @@ export const CONVERSATION_COLUMN_NAMES = [
   'pinned_at',
   'version',
   'may_hide',
+  'muted_until',
+  'archived',
+  'archived_seq',
+  'labels',
+  'draft_text',
+  'draft_ext',
+  'draft_at',
 ] as const satisfies ReadonlyArray<keyof ConversationDbRow>;
 export const CONVERSATION_COLUMNS = CONVERSATION_COLUMN_NAMES.join(', ');
 
@@ -67,17 +74,25 @@ export function postgresConversations(pool: Pool): ConversationStore {
         values.push(value);
         return `$${values.length}`;
       };
-      const where = ['uid = $1', 'channel_type <> 3', LISTED_SQL];
+      // With a label the walk is over the label's index (its sort_ts and archived are the row's
+      // copies), joined to the rows for the listed rule; without one, over the rows' own index.
+      const t = q.label === undefined ? 'c' : 'l';
+      const where = [`${t}.uid = $1`, `${t}.archived = ${param(q.archived ?? false)}`, 'c.channel_type <> 3', listedSql('c')];
+      if (q.label !== undefined) where.push(`l.label = ${param(q.label)}`);
       if (q.after) {
         const ts = param(q.after.sortTs);
-        where.push(`(sort_ts < ${ts} OR (sort_ts = ${ts} AND conversation_id > ${param(q.after.conversationId)}))`);
+        where.push(`(${t}.sort_ts < ${ts} OR (${t}.sort_ts = ${ts} AND ${t}.conversation_id > ${param(q.after.conversationId)}))`);
       }
-      if (q.minTs !== undefined) where.push(`sort_ts > ${param(q.minTs)}`);
-      if (q.maxTs !== undefined) where.push(`sort_ts < ${param(q.maxTs)}`);
+      if (q.minTs !== undefined) where.push(`${t}.sort_ts > ${param(q.minTs)}`);
+      if (q.maxTs !== undefined) where.push(`${t}.sort_ts < ${param(q.maxTs)}`);
+      const from =
+        q.label === undefined
+          ? 'conversations c'
+          : 'conversation_labels l JOIN conversations c ON c.uid = l.uid AND c.conversation_id = l.conversation_id';
       const { rows } = await pool.query<ConversationDbRow>(
         prepared(
-          `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE ${where.join(' AND ')}
-         ORDER BY sort_ts DESC, conversation_id LIMIT ${param(q.limit)}`,
+          `SELECT ${CONVERSATION_COLUMN_NAMES.map((col) => `c.${col}`).join(', ')} FROM ${from} WHERE ${where.join(' AND ')}
+         ORDER BY ${t}.sort_ts DESC, ${t}.conversation_id LIMIT ${param(q.limit)}`,
           values,
         ),
       );
@@ -149,7 +164,8 @@ export function postgresConversations(pool: Pool): ConversationStore {
         if (lastSortTs !== undefined) await client.query('UPDATE users SET last_sort_ts = $2 WHERE uid = $1', [uid, lastSortTs]);
         const written = await client.query<ConversationDbRow>(
           `UPDATE conversations SET ext = $3, pinned_at = $4, read_seq = $5, read_ord = $6, hidden_seq = $7, clear_seq = $8,
-             sort_ts = $9, version = $10
+             sort_ts = $9, version = $10, muted_until = $11, archived = $12, archived_seq = $13, labels = $14,
+             draft_text = $15, draft_ext = $16, draft_at = $17
            WHERE uid = $1 AND conversation_id = $2
            RETURNING ${CONVERSATION_COLUMNS}`,
           [
@@ -163,9 +179,31 @@ export function postgresConversations(pool: Pool): ConversationStore {
             next.clearSeq,
             next.sortTs,
             next.version,
+            next.mutedUntil,
+            next.archived,
+            next.archivedSeq,
+            JSON.stringify(next.labels),
+            next.draftText,
+            next.draftExt,
+            next.draftAt,
           ],
         );
         const stored = toConversationRow(written.rows[0] as ConversationDbRow);
+        // The label index: rows of labels kept follow the row through the trigger; new ones copy it.
+        const { added, removed } = labelDiff(row.labels, stored.labels);
+        if (removed.length)
+          await client.query('DELETE FROM conversation_labels WHERE uid = $1 AND conversation_id = $2 AND label = ANY($3::text[])', [
+            uid,
+            key.conversationId,
+            removed,
+          ]);
+        if (added.length)
+          await client.query(
+            `INSERT INTO conversation_labels (uid, label, conversation_id, channel_type, archived, sort_ts)
+             SELECT $1, label, $2, $3, $4, $5 FROM unnest($6::text[]) AS label
+             ON CONFLICT (uid, label, conversation_id) DO NOTHING`,
+            [uid, key.conversationId, stored.channelType, stored.archived, stored.sortTs, added],
+          );
         await report(client, events, stored);
         return { row: stored, changed };
       });
@@ -200,26 +238,38 @@ export function postgresConversations(pool: Pool): ConversationStore {
       );
       return rows.map(toConversationRow);
     },
-    async unreadTotal(uid, retention) {
+    async labelled(uid) {
+      const { rows } = await pool.query<ConversationDbRow>(
+        prepared(
+          `SELECT ${CONVERSATION_COLUMNS} FROM conversations c
+           WHERE c.uid = $1 AND c.conversation_id IN (SELECT DISTINCT conversation_id FROM conversation_labels WHERE uid = $1)`,
+          [uid],
+        ),
+      );
+      return rows.map(toConversationRow);
+    },
+    async unreadTotal(uid, retention, mutedAt = Date.now()) {
       // One statement, so one snapshot: a row flagged between two reads would be counted twice or
       // not at all. One result row per row to recount, each carrying the plain sum (a single row of
       // nulls with it when there is none). SUM over BIGINT is NUMERIC (a string in pg): cast back.
       // Rows that may count expired messages are recounted too (see the port); without a policy
       // nothing expires: a cutoff below every timestamp.
-      const { rows } = await pool.query<{ plain: number } & { [K in keyof ConversationDbRow]: ConversationDbRow[K] | null }>(
+      const { rows } = await pool.query<{ plain: number; muted: number } & { [K in keyof ConversationDbRow]: ConversationDbRow[K] | null }>(
         prepared(
-          `SELECT t.plain, ${CONVERSATION_COLUMN_NAMES.map((c) => `r.${c}`).join(', ')}
-         FROM (SELECT COALESCE(SUM(GREATEST(last_ord - read_ord, 0)), 0)::bigint AS plain
+          `SELECT t.plain, t.muted, ${CONVERSATION_COLUMN_NAMES.map((c) => `r.${c}`).join(', ')}
+         FROM (SELECT COALESCE(SUM(GREATEST(last_ord - read_ord, 0)), 0)::bigint AS plain,
+                 COALESCE(SUM(CASE WHEN muted_until > $5 THEN GREATEST(last_ord - read_ord, 0) ELSE 0 END), 0)::bigint AS muted
                FROM conversations c WHERE uid = $1 AND channel_type <> 3 AND NOT may_hide AND ${LISTED_SQL}
                  AND NOT ${MAY_COUNT_EXPIRED}) AS t
          LEFT JOIN (SELECT ${CONVERSATION_COLUMNS} FROM conversations c
                     WHERE uid = $1 AND channel_type <> 3 AND ${LISTED_SQL} AND (may_hide OR ${MAY_COUNT_EXPIRED})) AS r ON TRUE
          ORDER BY r.conversation_id`,
-          [uid, retention?.defaultDays ?? 0, retention?.now ?? 0, retention ? EXPIRY_MARGIN_MS : 0],
+          [uid, retention?.defaultDays ?? 0, retention?.now ?? 0, retention ? EXPIRY_MARGIN_MS : 0, mutedAt],
         ),
       );
       return {
         plain: rows[0]?.plain ?? 0,
+        plainMuted: rows[0]?.muted ?? 0,
         recount: rows.filter((r) => r.uid !== null).map((r) => toConversationRow(r as ConversationDbRow)),
       };
     },

@@ -292,6 +292,47 @@ const migrations: readonly string[] = [
   );
   INSERT INTO search_backfill (id, done) SELECT 1, NOT EXISTS (SELECT 1 FROM messages);
   `,
+  // Mute, archive, labels and drafts: see the SQLite migration of the same number for the design.
+  // A constant default: the columns are added without rewriting the table.
+  `
+  ALTER TABLE conversations
+    ADD COLUMN muted_until BIGINT NOT NULL DEFAULT 0,
+    ADD COLUMN archived BOOLEAN NOT NULL DEFAULT FALSE,
+    ADD COLUMN archived_seq BIGINT NOT NULL DEFAULT 0,
+    ADD COLUMN labels TEXT NOT NULL DEFAULT '[]',
+    ADD COLUMN draft_text TEXT NOT NULL DEFAULT '',
+    ADD COLUMN draft_ext TEXT NOT NULL DEFAULT '',
+    ADD COLUMN draft_at BIGINT NOT NULL DEFAULT 0;
+  DROP INDEX conversations_by_time;
+  CREATE INDEX conversations_by_time ON conversations (uid, archived, sort_ts DESC, conversation_id);
+  CREATE TABLE conversation_labels (
+    uid TEXT COLLATE "C" NOT NULL,
+    label TEXT COLLATE "C" NOT NULL,
+    conversation_id TEXT COLLATE "C" NOT NULL,
+    channel_type INTEGER NOT NULL,
+    archived BOOLEAN NOT NULL DEFAULT FALSE,
+    sort_ts BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (uid, label, conversation_id)
+  );
+  CREATE INDEX conversation_labels_by_time ON conversation_labels (uid, label, archived, sort_ts DESC, conversation_id);
+  CREATE INDEX conversation_labels_by_conversation ON conversation_labels (uid, conversation_id);
+  CREATE FUNCTION parley_conversation_labels_follow() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  BEGIN
+    UPDATE conversation_labels SET sort_ts = NEW.sort_ts, archived = NEW.archived
+    WHERE uid = NEW.uid AND conversation_id = NEW.conversation_id;
+    RETURN NULL;
+  END $fn$;
+  CREATE TRIGGER conversation_labels_follow AFTER UPDATE OF sort_ts, archived ON conversations FOR EACH ROW
+    WHEN (NEW.labels <> '[]' AND (NEW.sort_ts <> OLD.sort_ts OR NEW.archived <> OLD.archived))
+    EXECUTE FUNCTION parley_conversation_labels_follow();
+  CREATE FUNCTION parley_conversation_labels_gone() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  BEGIN
+    DELETE FROM conversation_labels WHERE uid = OLD.uid AND conversation_id = OLD.conversation_id;
+    RETURN NULL;
+  END $fn$;
+  CREATE TRIGGER conversation_labels_gone AFTER DELETE ON conversations FOR EACH ROW WHEN (OLD.labels <> '[]')
+    EXECUTE FUNCTION parley_conversation_labels_gone();
+  `,
 ];
 
 /** The unique index whose violation means a concurrent node stored the same (from_uid, client_msg_no). */

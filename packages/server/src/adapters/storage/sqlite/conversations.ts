@@ -7,7 +7,7 @@ import {
   type SuperGroupView,
 } from '../../../ports/storage/index.js';
 
-import { applyConversationPatch, LISTED_SQL, stampChangedRow } from '../conversation-rules.js';
+import { applyConversationPatch, LISTED_SQL, labelDiff, listedSql, stampChangedRow } from '../conversation-rules.js';
 import { mayCountExpiredSql, ordinalSql } from '../retention-sql.js';
 import { type ConversationDbRow, toChannel, toConversationRow } from '../rows.js';
 import { reportTo, sqliteOutboxWriter } from './webhook-outbox.js';
@@ -22,12 +22,19 @@ export function sqliteConversations(db: Database): ConversationStore {
   // Rows that may hide counted messages, or count expired ones, are recounted one by one by the
   // caller (see recountRows); both statements run back to back on the one connection: one moment.
   const mayCountExpired = mayCountExpiredSql({ defaultDays: '@defaultDays', now: '@now', margin: '@margin', greatest: 'MAX' });
-  const unreadTotal = db
-    .prepare(
-      `SELECT COALESCE(SUM(MAX(last_ord - read_ord, 0)), 0) FROM conversations c
-       WHERE uid = @uid AND channel_type <> 3 AND may_hide = 0 AND ${LISTED_SQL} AND NOT ${mayCountExpired}`,
-    )
-    .pluck();
+  const unreadTotal = db.prepare(
+    `SELECT COALESCE(SUM(MAX(last_ord - read_ord, 0)), 0) AS plain,
+       COALESCE(SUM(CASE WHEN muted_until > @mutedAt THEN MAX(last_ord - read_ord, 0) ELSE 0 END), 0) AS muted
+     FROM conversations c
+     WHERE uid = @uid AND channel_type <> 3 AND may_hide = 0 AND ${LISTED_SQL} AND NOT ${mayCountExpired}`,
+  );
+  const labelled = db.prepare(`
+    SELECT c.* FROM conversations c
+    WHERE c.uid = @uid AND c.conversation_id IN (SELECT DISTINCT conversation_id FROM conversation_labels WHERE uid = @uid)`);
+  const addLabel = db.prepare(`
+    INSERT INTO conversation_labels (uid, label, conversation_id, channel_type, archived, sort_ts) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (uid, label, conversation_id) DO NOTHING`);
+  const removeLabel = db.prepare('DELETE FROM conversation_labels WHERE uid = ? AND label = ? AND conversation_id = ?');
   const recountRows = db.prepare(
     `SELECT * FROM conversations c WHERE uid = @uid AND channel_type <> 3 AND ${LISTED_SQL} AND (may_hide = 1 OR ${mayCountExpired})`,
   );
@@ -45,7 +52,9 @@ export function sqliteConversations(db: Database): ConversationStore {
     ON CONFLICT (uid, conversation_id) DO NOTHING`);
   const write = db.prepare(`
     UPDATE conversations SET ext = @ext, pinned_at = @pinnedAt, read_seq = @readSeq, read_ord = @readOrd,
-      hidden_seq = @hiddenSeq, clear_seq = @clearSeq, sort_ts = @sortTs, version = @version
+      hidden_seq = @hiddenSeq, clear_seq = @clearSeq, sort_ts = @sortTs, version = @version,
+      muted_until = @mutedUntil, archived = @archivedFlag, archived_seq = @archivedSeq, labels = @labelsJson,
+      draft_text = @draftText, draft_ext = @draftExt, draft_at = @draftAt
     WHERE uid = @uid AND conversation_id = @conversationId RETURNING *`);
 
   const update = db.transaction(
@@ -62,7 +71,14 @@ export function sqliteConversations(db: Database): ConversationStore {
       const bumped = bumpVersion.get(uid) as { conv_version: number; last_sort_ts: number } | undefined;
       const lastSortTs = stampChangedRow(row, next, bumped && { version: bumped.conv_version, lastSortTs: bumped.last_sort_ts });
       if (lastSortTs !== undefined) setLastSortTs.run(lastSortTs, uid);
-      const written = toConversationRow(write.get({ ...next, uid }) as ConversationDbRow);
+      const written = toConversationRow(
+        write.get({ ...next, uid, archivedFlag: next.archived ? 1 : 0, labelsJson: JSON.stringify(next.labels) }) as ConversationDbRow,
+      );
+      // The label index: rows of labels kept follow the row through the trigger; new ones copy it.
+      const { added, removed } = labelDiff(row.labels, written.labels);
+      for (const label of removed) removeLabel.run(uid, label, written.conversationId);
+      for (const label of added)
+        addLabel.run(uid, label, written.conversationId, written.channelType, written.archived ? 1 : 0, written.sortTs);
       report(events, written);
       return { row: written, changed };
     },
@@ -73,11 +89,19 @@ export function sqliteConversations(db: Database): ConversationStore {
 
   return {
     async page(uid, q) {
-      const where = [`uid = @uid`, `channel_type <> 3`, LISTED_SQL];
-      if (q.after) where.push('(sort_ts < @afterTs OR (sort_ts = @afterTs AND conversation_id > @afterId))');
-      if (q.minTs !== undefined) where.push('sort_ts > @minTs');
-      if (q.maxTs !== undefined) where.push('sort_ts < @maxTs');
-      const sql = `SELECT * FROM conversations WHERE ${where.join(' AND ')} ORDER BY sort_ts DESC, conversation_id LIMIT @limit`;
+      // With a label the walk is over the label's index (its sort_ts and archived are the row's
+      // copies), joined to the rows for the listed rule; without one, over the rows' own index.
+      const t = q.label === undefined ? 'c' : 'l';
+      const where = [`${t}.uid = @uid`, `${t}.archived = @archived`, 'c.channel_type <> 3', listedSql('c')];
+      if (q.label !== undefined) where.push('l.label = @label');
+      if (q.after) where.push(`(${t}.sort_ts < @afterTs OR (${t}.sort_ts = @afterTs AND ${t}.conversation_id > @afterId))`);
+      if (q.minTs !== undefined) where.push(`${t}.sort_ts > @minTs`);
+      if (q.maxTs !== undefined) where.push(`${t}.sort_ts < @maxTs`);
+      const from =
+        q.label === undefined
+          ? 'conversations c'
+          : 'conversation_labels l JOIN conversations c ON c.uid = l.uid AND c.conversation_id = l.conversation_id';
+      const sql = `SELECT c.* FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${t}.sort_ts DESC, ${t}.conversation_id LIMIT @limit`;
       let statement = pageStatements.get(sql);
       if (!statement) {
         statement = db.prepare(sql);
@@ -89,6 +113,8 @@ export function sqliteConversations(db: Database): ConversationStore {
         afterId: q.after?.conversationId,
         minTs: q.minTs,
         maxTs: q.maxTs,
+        archived: q.archived ? 1 : 0,
+        label: q.label,
         limit: q.limit,
       });
       return (rows as ConversationDbRow[]).map(toConversationRow);
@@ -132,13 +158,18 @@ export function sqliteConversations(db: Database): ConversationStore {
     async pinned(uid) {
       return (pinned.all(uid) as ConversationDbRow[]).map(toConversationRow);
     },
-    async unreadTotal(uid, retention) {
+    async unreadTotal(uid, retention, mutedAt = Date.now()) {
       // Without a policy nothing expires: a cutoff below every timestamp.
       const params = { uid, defaultDays: retention?.defaultDays ?? 0, now: retention?.now ?? 0, margin: retention ? EXPIRY_MARGIN_MS : 0 };
+      const sums = unreadTotal.get({ ...params, mutedAt }) as { plain: number; muted: number };
       return {
-        plain: unreadTotal.get(params) as number,
+        plain: sums.plain,
+        plainMuted: sums.muted,
         recount: (recountRows.all(params) as ConversationDbRow[]).map(toConversationRow),
       };
+    },
+    async labelled(uid) {
+      return (labelled.all({ uid }) as ConversationDbRow[]).map(toConversationRow);
     },
   };
 }

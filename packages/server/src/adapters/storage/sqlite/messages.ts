@@ -46,7 +46,12 @@ export function sqliteMessages(db: Database): MessageStore {
       sort_ts = MAX(sort_ts, excluded.sort_ts), last_seq = excluded.last_seq, last_ord = excluded.last_ord,
       clear_seq = MAX(clear_seq, excluded.clear_seq),
       read_ord = CASE WHEN excluded.read_seq > read_seq THEN excluded.read_ord ELSE read_ord END,
-      read_seq = MAX(read_seq, excluded.read_seq), mention_seq = MAX(mention_seq, excluded.mention_seq), version = excluded.version
+      read_seq = MAX(read_seq, excluded.read_seq), mention_seq = MAX(mention_seq, excluded.mention_seq), version = excluded.version,
+      -- a new message brings an archived conversation back unless it is muted (Telegram's rule)
+      archived = CASE WHEN archived = 1 AND muted_until > excluded.sort_ts THEN 1 ELSE 0 END,
+      -- the owner's own message: their draft there is sent, or moot
+      draft_text = CASE WHEN @sent THEN '' ELSE draft_text END, draft_ext = CASE WHEN @sent THEN '' ELSE draft_ext END,
+      draft_at = CASE WHEN @sent THEN 0 ELSE draft_at END
     RETURNING *`);
   // Super groups: only a member's own row, and only if they are a member (a mention may name anyone).
   const touchOwnRow = db.prepare(`
@@ -55,7 +60,9 @@ export function sqliteMessages(db: Database): MessageStore {
     WHERE channel_type = @channelType AND channel_id = @channelId AND uid = @uid
     ON CONFLICT (uid, conversation_id) DO UPDATE SET
       read_ord = CASE WHEN excluded.read_seq > read_seq THEN excluded.read_ord ELSE read_ord END,
-      read_seq = MAX(read_seq, excluded.read_seq), mention_seq = MAX(mention_seq, excluded.mention_seq)`);
+      read_seq = MAX(read_seq, excluded.read_seq), mention_seq = MAX(mention_seq, excluded.mention_seq),
+      draft_text = CASE WHEN @sent THEN '' ELSE draft_text END, draft_ext = CASE WHEN @sent THEN '' ELSE draft_ext END,
+      draft_at = CASE WHEN @sent THEN 0 ELSE draft_at END`);
   const range = db.prepare('SELECT * FROM messages WHERE channel_type = ? AND channel_id = ? AND seq BETWEEN ? AND ? ORDER BY seq');
   const count = db.prepare('SELECT COUNT(*) FROM messages WHERE channel_type = ? AND channel_id = ?').pluck();
   const ordinal = db

@@ -273,6 +273,45 @@ const migrations: readonly string[] = [
   END;
   INSERT INTO counters (name, value) VALUES ('search_backfill', 0), ('search_backfill_end', (SELECT COALESCE(MAX(rowid), 0) FROM messages));
   `,
+  // Mute, archive, labels and drafts (docs/protocol.md, Conversations). The list index leads with
+  // archived so that the default list and ?archived=true are each one ordered range. Labels live
+  // twice: on the row (labels, a sorted JSON array, rendered with it) and one row per (label,
+  // conversation) in conversation_labels, which carries a copy of the conversation's sort_ts and
+  // archived so that a label's list is one ordered index range too (O(page), no scan of the user's
+  // conversations). The triggers keep the copies in step with every write of those two columns
+  // (a commit's fan-out included), and only run for labelled rows.
+  `
+  ALTER TABLE conversations ADD COLUMN muted_until INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE conversations ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE conversations ADD COLUMN archived_seq INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE conversations ADD COLUMN labels TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE conversations ADD COLUMN draft_text TEXT NOT NULL DEFAULT '';
+  ALTER TABLE conversations ADD COLUMN draft_ext TEXT NOT NULL DEFAULT '';
+  ALTER TABLE conversations ADD COLUMN draft_at INTEGER NOT NULL DEFAULT 0;
+  DROP INDEX conversations_by_time;
+  CREATE INDEX conversations_by_time ON conversations (uid, archived, sort_ts DESC, conversation_id);
+  CREATE TABLE conversation_labels (
+    uid TEXT NOT NULL,
+    label TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    channel_type INTEGER NOT NULL,
+    archived INTEGER NOT NULL DEFAULT 0,
+    sort_ts INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (uid, label, conversation_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX conversation_labels_by_time ON conversation_labels (uid, label, archived, sort_ts DESC, conversation_id);
+  CREATE INDEX conversation_labels_by_conversation ON conversation_labels (uid, conversation_id);
+  CREATE TRIGGER conversation_labels_follow AFTER UPDATE OF sort_ts, archived ON conversations
+    WHEN NEW.labels <> '[]' AND (NEW.sort_ts <> OLD.sort_ts OR NEW.archived <> OLD.archived)
+  BEGIN
+    UPDATE conversation_labels SET sort_ts = NEW.sort_ts, archived = NEW.archived
+    WHERE uid = NEW.uid AND conversation_id = NEW.conversation_id;
+  END;
+  CREATE TRIGGER conversation_labels_gone AFTER DELETE ON conversations WHEN OLD.labels <> '[]'
+  BEGIN
+    DELETE FROM conversation_labels WHERE uid = OLD.uid AND conversation_id = OLD.conversation_id;
+  END;
+  `,
 ];
 
 /** The schema version this code writes: a database whose version is higher was made by a newer Parley. */

@@ -1,11 +1,16 @@
 import {
+  ArchiveBody,
   Conversation,
   ConversationId,
   DeleteParams,
   DeleteResult,
+  DraftBody,
   ErrorBody,
+  LabelsBody,
+  LabelsResult,
   ListParams,
   ListResult,
+  MuteBody,
   SyncParams,
   SyncResult,
   TotalUnreadResult,
@@ -45,9 +50,12 @@ export const conversationRoutes: Routes = (app, ctx) => {
   app.get(
     '/v1/conversations/unread',
     { schema: { ...tags, summary: 'conversation.totalUnread', response: { 200: TotalUnreadResult, ...errors } } },
-    async (req) => ({
-      totalUnread: await c.totalUnread(req.uid),
-    }),
+    async (req) => c.unreadTotals(req.uid),
+  );
+  app.get(
+    '/v1/conversation-labels',
+    { schema: { ...tags, summary: 'conversation.listLabels', response: { 200: LabelsResult, ...errors } } },
+    async (req) => c.listLabels(req.uid),
   );
   app.post(
     '/v1/conversations/delete',
@@ -93,6 +101,40 @@ export const conversationRoutes: Routes = (app, ctx) => {
       },
     },
     async (req) => c.pin(req.uid, req.params, req.body.isPinned),
+  );
+  app.put(
+    '/v1/conversations/:conversationId/mute',
+    {
+      schema: { ...tags, summary: 'conversation.mute', params: Params, body: MuteBody, response: { 200: Conversation, ...errors } },
+    },
+    async (req) => c.mute(req.uid, req.params, req.body.muted, req.body.until),
+  );
+  app.put(
+    '/v1/conversations/:conversationId/archive',
+    {
+      schema: { ...tags, summary: 'conversation.archive', params: Params, body: ArchiveBody, response: { 200: Conversation, ...errors } },
+    },
+    async (req) => c.archive(req.uid, req.params, req.body.archived),
+  );
+  app.put(
+    '/v1/conversations/:conversationId/labels',
+    {
+      schema: {
+        ...tags,
+        summary: 'conversation.updateLabels',
+        params: Params,
+        body: LabelsBody,
+        response: { 200: Conversation, ...errors },
+      },
+    },
+    async (req) => c.updateLabels(req.uid, req.params, req.body.add, req.body.remove),
+  );
+  app.put(
+    '/v1/conversations/:conversationId/draft',
+    {
+      schema: { ...tags, summary: 'conversation.updateDraft', params: Params, body: DraftBody, response: { 200: Conversation, ...errors } },
+    },
+    async (req) => c.updateDraft(req.uid, req.params, req.body.text, req.body.ext),
   );
   app.post(
     '/v1/conversations/:conversationId/read',
