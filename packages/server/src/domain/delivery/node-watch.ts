@@ -48,6 +48,11 @@ export class NodeWatch {
     this.diedHandlers.push(handler);
   }
 
+  /** The names of the nodes heard from lately. */
+  peerNames(): string[] {
+    return [...this.lastSeen.keys()];
+  }
+
   /** Nodes heard from lately (tests). */
   get peers(): number {
     return this.lastSeen.size;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventName } from '@parley/protocol';
-import { type Bus, type BusMessage, type BusStatus, channelTopic, userTopic } from '../../ports/bus.js';
+import { type Bus, type BusMessage, type BusStatus, channelTopic, nodeTopic, userTopic } from '../../ports/bus.js';
 import { renderPush } from './push-frame.js';
 import type { Recipient } from './recipient.js';
 
@@ -54,6 +54,17 @@ export interface PushOptions {
   seq?: number;
 }
 
+/** Which node holds a device of which user: the presence directory, cluster-wide. */
+export interface NodeLocator {
+  /**
+   * Whether every node's devices are known here (false while this node warms up or after its bus
+   * lost messages): until then a group message goes the safe way, once per recipient.
+   */
+  complete(): boolean;
+  /** Calls `each` with every node (this one included) holding a device of `uid`, once per node. */
+  nodesOf(uid: string, each: (node: string) => void): void;
+}
+
 /** Which of `uids` may see the message (the domain's one visibility rule). */
 export type VisibilityCheck = (uids: readonly string[], about: MessageAbout) => Promise<ReadonlySet<string>>;
 
@@ -89,6 +100,9 @@ export class DeliveryRouter {
   private readonly presenceListeners: Array<(uid: string, online: boolean) => void> = [];
   /** Tells this node's broadcasts apart from the others' on the shared topic. */
   private readonly node = randomBytes(6).toString('base64url');
+  private locator: NodeLocator | undefined;
+  /** Resolves once the cluster topic and this node's own topic are held at the broker. */
+  readonly ready: Promise<void>;
 
   constructor(
     private readonly bus: Bus,
@@ -98,7 +112,7 @@ export class DeliveryRouter {
     private readonly missedAfter?: MissedMessages,
   ) {
     bus.onMessage((topic, message) => this.receive(topic, message));
-    bus.subscribe(ClusterTopic);
+    this.ready = Promise.all([bus.subscribe(ClusterTopic), bus.subscribe(nodeTopic(this.node))]).then(() => {});
     bus.onGap(() => this.recoverFromGap());
     this.onBroadcast(ResyncEvent, () => this.requestResync());
   }
@@ -157,6 +171,60 @@ export class DeliveryRouter {
   /** Pushes a rendered frame (see `renderPush`) to every device of `uid` but `options.origin`. */
   pushToUser(uid: string, frame: string, options: PushOptions = {}): void {
     this.bus.publish(userTopic(uid), pushMessage(frame, options));
+  }
+
+  /** Where `pushToMembers` finds the nodes of the recipients (without one, it pushes per recipient). */
+  useLocator(locator: NodeLocator): void {
+    this.locator = locator;
+  }
+
+  /** Whether group messages go out once per node now (false: once per recipient, see `pushToMembers`). */
+  get fanoutByNode(): boolean {
+    return this.locator?.complete() ?? false;
+  }
+
+  /**
+   * A group's message to its recipients: `frame` to every device of each uid but `options.origin`,
+   * then that uid's frame in `after` (if any) to every device of theirs. It crosses the bus once per
+   * node holding a device of a recipient, carrying the frame once and the uids there; this node's own
+   * devices get it at once; a recipient with no device online anywhere costs nothing (they pull it).
+   *
+   * Why no one online is missed, though presence reaches the other nodes late: a node answers a
+   * connection's auth only once every other node has acknowledged the news of that device (see
+   * `PresenceDirectory.peersKnow`). A message whose publisher read the directory before that news
+   * arrived was committed before the ack, so before the client's first sync, which reads it; one
+   * published after includes the device. Until the directory is complete (this node just started,
+   * or its bus lost messages) messages go out per recipient, on their user topics, as before.
+   */
+  pushToMembers(uids: readonly string[], frame: string, options: PushOptions & { after?: ReadonlyMap<string, string> } = {}): void {
+    const { origin, seq, after } = options;
+    const locator = this.locator;
+    if (!locator?.complete()) {
+      const push = pushMessage(frame, { origin, seq });
+      for (const uid of uids) this.bus.publish(userTopic(uid), push);
+      if (after) for (const uid of uids) {
+        const own = after.get(uid);
+        if (own !== undefined) this.bus.publish(userTopic(uid), { kind: 'push', frame: own });
+      }
+      return;
+    }
+    const byNode = new Map<string, string[]>();
+    for (const uid of uids) {
+      locator.nodesOf(uid, (node) => {
+        const there = byNode.get(node);
+        if (there) there.push(uid);
+        else byNode.set(node, [uid]);
+      });
+    }
+    for (const [node, there] of byNode) {
+      const message: BusMessage = { kind: 'fanout', frame, uids: there };
+      if (after) message.after = there.map((uid) => after.get(uid) ?? '');
+      if (origin) message.origin = origin;
+      if (seq !== undefined) message.seq = seq;
+      // This node's own devices get it at once, as every push (before the sender's ack).
+      if (node === this.node) this.deliverFanout(message);
+      else this.bus.publish(nodeTopic(node), message);
+    }
   }
 
   /** `options.seq` on a `message.new` lets a member who just joined skip what their catch-up handed over. */
@@ -251,6 +319,10 @@ export class DeliveryRouter {
       if (from !== this.node) this.broadcastHandlers.get(message.event)?.(data);
       return;
     }
+    if (message.kind === 'fanout') {
+      if (topic === nodeTopic(this.node)) this.deliverFanout(message);
+      return;
+    }
     if (message.kind === 'control') {
       if (message.event === MembershipEvent && topic.startsWith('user.'))
         this.applyMembership(topic.slice(5), message.data as MembershipChange);
@@ -296,6 +368,18 @@ export class DeliveryRouter {
   private deliverTo(uids: readonly string[], frame: string, origin: string | undefined): void {
     for (const uid of uids) {
       for (const r of this.byUser.get(uid) ?? []) if (r.connectionId !== origin) r.sendText(frame);
+    }
+  }
+
+  /** A group message's recipients on this node: those gone since it was published get nothing. */
+  private deliverFanout(message: Extract<BusMessage, { kind: 'fanout' }>): void {
+    const { frame, uids, after, origin } = message;
+    for (let i = 0; i < uids.length; i++) {
+      const devices = this.byUser.get(uids[i] as string);
+      if (!devices) continue;
+      for (const r of devices) if (r.connectionId !== origin) r.sendText(frame);
+      const own = after?.[i];
+      if (own) for (const r of devices) r.sendText(own);
     }
   }
 

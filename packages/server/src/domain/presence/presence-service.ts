@@ -43,7 +43,7 @@ export class PresenceService {
     private readonly options: PresenceOptions,
   ) {
     this.clock = options.clock ?? Date.now;
-    this.directory = new PresenceDirectory(router, (uid, cause) => this.changed(uid, cause), options.snapshotMs);
+    this.directory = new PresenceDirectory(router, (uid, cause) => this.changed(uid, cause), { snapshotMs: options.snapshotMs });
     router.onBroadcast(HiddenEvent, (uid) => {
       if (typeof uid === 'string') void this.tellFollowers(uid).catch(() => {});
     });
