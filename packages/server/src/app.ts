@@ -95,6 +95,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     graceMs: config.presenceGraceMs,
     maxSubscriptions: config.presenceMaxSubscriptions,
     clock,
+    // A node on a bus of its own has no other node to hear of: its directory is complete at once.
+    warmupMs: !options.bus && bus.status().kind === 'memory' ? 0 : undefined,
   });
   nodeWatch.onNodeDied((node) => presence.directory.nodeDied(node));
   // Group messages go once per node holding recipients, found in the directory (docs/scale-out.md).

@@ -15,7 +15,7 @@ export function encode(node: string, message: BusMessage): string {
     const meta: { u: string[]; o?: string; s?: number } = { u: message.uids };
     if (message.origin) meta.o = message.origin;
     if (message.seq !== undefined) meta.s = message.seq;
-    const after = message.after ? `\n${message.after.join('\n')}` : '';
+    const after = message.after?.length ? `\n${message.after.join('\n')}` : '';
     return `${node}\nf${JSON.stringify(meta)}\n${message.frame}${after}`;
   }
   const meta: { o?: string; a?: unknown; s?: number } = {};
