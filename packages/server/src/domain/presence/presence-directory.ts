@@ -121,8 +121,8 @@ export class PresenceDirectory implements NodeLocator {
   }
 
   /**
-   * Every other node sends its snapshot (at start, and after this node's bus lost messages). Until
-   * they have, the directory is not complete; nor may a connection wait on acks the loss may have
+   * Every other node sends its snapshot (at start, and after this node's bus lost messages), and this
+   * node sends its own. Until theirs arrived, the directory is not complete; nor may a connection wait on acks the loss may have
    * taken (the loss has every client resync anyway).
    */
   askForSnapshots(): void {
@@ -131,6 +131,9 @@ export class PresenceDirectory implements NodeLocator {
     for (const waiter of this.waiters) waiter.resolve();
     this.waiters.clear();
     this.router.broadcast(HelloEvent, this.router.nodeName);
+    // And its own: the others are complete again without waiting for the periodic one (a node that
+    // joins the cluster would otherwise hold every other node back to per-recipient sends for 30 s).
+    this.sendSnapshot();
   }
 
   complete(): boolean {
