@@ -17,7 +17,13 @@ import { MemoryHub } from '../adapters/bus/memory.js';
 import { type ParleyServer, startServer } from '../app.js';
 import { loadConfig } from '../config.js';
 import type { Bus, BusHandler } from '../ports/bus.js';
-import { CLUSTER_HOOK_TIMEOUT, CLUSTER_SECRET, CLUSTER_TEST_TIMEOUT, describeEachBroker, TestCluster } from '../test-support/test-cluster.js';
+import {
+  CLUSTER_HOOK_TIMEOUT,
+  CLUSTER_SECRET,
+  CLUSTER_TEST_TIMEOUT,
+  describeEachBroker,
+  TestCluster,
+} from '../test-support/test-cluster.js';
 import { waitFor } from '../test-support/wait.js';
 
 interface World {
@@ -111,7 +117,8 @@ function fanoutSuite(makeWorld: () => Promise<World>): void {
       await connect('fan-other', 2, 'other');
       // Each node goes per node once it has heard every other's directory (a few seconds after start).
       await waitFor(
-        async () => (await Promise.all([0, 1, 2].map(async (n) => counter(await world.metrics(n), 'parley_fanout_by_node')))).every((v) => v === 1),
+        async () =>
+          (await Promise.all([0, 1, 2].map(async (n) => counter(await world.metrics(n), 'parley_fanout_by_node')))).every((v) => v === 1),
         () => 'the nodes never switched to fan-out by node',
       );
 
@@ -341,4 +348,31 @@ await describePostgres('group fan-out by node: presence that arrives late', () =
       CLUSTER_TEST_TIMEOUT,
     );
   });
+});
+
+await describePostgres('group fan-out by node: a node too slow to acknowledge', () => {
+  it(
+    'does not hold a login longer than 2 s: the auth answer goes, and sync.required (presence.late) follows once the node knows',
+    async () => {
+      // Node 0 hears the others 4 s late: longer than a login waits for its ack.
+      const world = await inProcess((node, bus) => (node === 0 ? lateNews(bus, 4000) : bus), 2);
+      try {
+        const tokens = await usersWithTokens(world, ['fs0']);
+        // Node 1 must know node 0 as a peer (its heartbeats) before the login, or there is nothing to wait for.
+        await waitFor(
+          async () => counter(await world.metrics(1), 'parley_fanout_by_node') === 1,
+          () => 'node 1 never heard of node 0',
+        );
+        const client = await TestClient.connect(world.wsUrl(1), tokens.get('fs0'), 'fs0-slow');
+        expect(client.eventsOf('sync.required')).toEqual([]);
+        const resync = await client.waitForEvent('sync.required');
+        expect(resync.data).toEqual({ reason: 'presence.late' });
+        expect(client.events.map((e) => e.event).indexOf('auth.ok')).toBeLessThan(client.events.indexOf(resync));
+        await client.close();
+      } finally {
+        await world.stop();
+      }
+    },
+    CLUSTER_TEST_TIMEOUT,
+  );
 });

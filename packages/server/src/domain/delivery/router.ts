@@ -75,9 +75,10 @@ export type MissedMessages = (uid: string, channelId: string, afterSeq: number) 
  * The cluster logic of delivery, written once: which local connections want an event, and which
  * bus topics this node subscribes to. A bus adapter only publishes and receives.
  *
- * A node subscribes to `user.<uid>` while it holds a connection of that user, and to a super
+ * A node subscribes to `user.<uid>` while it holds a connection of that user, to a super
  * group's channel topic while it holds a connection of one of its members, so a super-group
- * message crosses the bus once per node, not once per member.
+ * message crosses the bus once per node, not once per member, and to its own `node.<name>`, where
+ * a group's message arrives once with the uids of its recipients here (`pushToMembers`).
  *
  * Pushes about a stored message are checked against the visibility rule on the receiving node,
  * for its own recipients only, so a super group's update costs a check per member online there,
@@ -100,6 +101,7 @@ export class DeliveryRouter {
   private readonly presenceListeners: Array<(uid: string, online: boolean) => void> = [];
   /** Tells this node's broadcasts apart from the others' on the shared topic. */
   private readonly node = randomBytes(6).toString('base64url');
+  private readonly ownTopic = nodeTopic(this.node);
   private locator: NodeLocator | undefined;
   /** Resolves once the cluster topic and this node's own topic are held at the broker. */
   readonly ready: Promise<void>;
@@ -112,7 +114,7 @@ export class DeliveryRouter {
     private readonly missedAfter?: MissedMessages,
   ) {
     bus.onMessage((topic, message) => this.receive(topic, message));
-    this.ready = Promise.all([bus.subscribe(ClusterTopic), bus.subscribe(nodeTopic(this.node))]).then(() => {});
+    this.ready = Promise.all([bus.subscribe(ClusterTopic), bus.subscribe(this.ownTopic)]).then(() => {});
     bus.onGap(() => this.recoverFromGap());
     this.onBroadcast(ResyncEvent, () => this.requestResync());
   }
@@ -202,10 +204,11 @@ export class DeliveryRouter {
     if (!locator?.complete()) {
       const push = pushMessage(frame, { origin, seq });
       for (const uid of uids) this.bus.publish(userTopic(uid), push);
-      if (after) for (const uid of uids) {
-        const own = after.get(uid);
-        if (own !== undefined) this.bus.publish(userTopic(uid), { kind: 'push', frame: own });
-      }
+      if (after)
+        for (const uid of uids) {
+          const own = after.get(uid);
+          if (own !== undefined) this.bus.publish(userTopic(uid), { kind: 'push', frame: own });
+        }
       return;
     }
     const byNode = new Map<string, string[]>();
@@ -320,7 +323,7 @@ export class DeliveryRouter {
       return;
     }
     if (message.kind === 'fanout') {
-      if (topic === nodeTopic(this.node)) this.deliverFanout(message);
+      if (topic === this.ownTopic) this.deliverFanout(message);
       return;
     }
     if (message.kind === 'control') {

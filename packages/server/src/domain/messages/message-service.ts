@@ -218,7 +218,14 @@ export class MessageService {
         if (target.fanout.kind === 'members') {
           // The members' conversation.updated ride with the message: one bus message per node holding recipients.
           const after = conversations.committedFrames(result.conversations, parts.messageSeq, render, target.expired);
-          this.deliver(parts, target.fanout, sender.origin, result.conversations.map((c) => c.uid), render, after);
+          this.deliver(
+            parts,
+            target.fanout,
+            sender.origin,
+            result.conversations.map((c) => c.uid),
+            render,
+            after,
+          );
         } else {
           this.deliver(parts, target.fanout, sender.origin, undefined, render);
           conversations.publishCommitted(result.conversations, parts.messageSeq, render, target.expired);
