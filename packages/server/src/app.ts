@@ -99,6 +99,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     warmupMs: !options.bus && bus.status().kind === 'memory' ? 0 : undefined,
   });
   nodeWatch.onNodeDied((node) => presence.directory.nodeDied(node));
+  nodeWatch.onNodeBack((node) => presence.directory.nodeBack(node));
   // Group messages go once per node holding recipients, found in the directory (docs/scale-out.md).
   presence.directory.usePeers(() => nodeWatch.peerNames());
   router.useLocator(presence.directory);

@@ -87,6 +87,8 @@ export type MissedMessages = (uid: string, channelId: string, afterSeq: number) 
  */
 export class DeliveryRouter {
   private readonly byUser = new Map<string, Set<Recipient>>();
+  /** uid -> its `user.<uid>` subscription, resolved once the broker holds it */
+  private readonly userSubscriptions = new Map<string, Promise<void>>();
   /** super-group topic -> local member uids */
   private readonly channelMembers = new Map<string, Set<string>>();
   /** super-group topic -> its subscription, resolved once it holds at the broker */
@@ -135,17 +137,24 @@ export class DeliveryRouter {
     return n;
   }
 
+  /**
+   * Resolves once `user.<uid>` is held at the broker (and the user's super-group topics are joined):
+   * the gateway answers the login after it, so that whatever is published to the user after the
+   * client's first sync reaches this node.
+   */
   async attach(recipient: Recipient): Promise<void> {
     const existing = this.byUser.get(recipient.uid);
     if (existing) {
       existing.add(recipient);
+      await this.userSubscriptions.get(recipient.uid);
       return;
     }
     this.byUser.set(recipient.uid, new Set([recipient]));
     for (const listener of this.presenceListeners) listener(recipient.uid, true);
     this.userChannels.set(recipient.uid, new Set());
-    this.bus.subscribe(userTopic(recipient.uid));
-    const groups = await this.superGroupsOf(recipient.uid);
+    const subscribed = this.bus.subscribe(userTopic(recipient.uid));
+    this.userSubscriptions.set(recipient.uid, subscribed);
+    const [groups] = await Promise.all([this.superGroupsOf(recipient.uid), subscribed]);
     if (!this.byUser.has(recipient.uid)) return; // left while we were loading
     for (const groupId of groups) this.join(recipient.uid, channelTopic(3, groupId));
   }
@@ -154,6 +163,7 @@ export class DeliveryRouter {
     const set = this.byUser.get(recipient.uid);
     if (!set?.delete(recipient) || set.size) return;
     this.byUser.delete(recipient.uid);
+    this.userSubscriptions.delete(recipient.uid);
     for (const listener of this.presenceListeners) listener(recipient.uid, false);
     this.bus.unsubscribe(userTopic(recipient.uid));
     for (const topic of this.userChannels.get(recipient.uid) ?? []) this.leave(recipient.uid, topic);

@@ -194,6 +194,20 @@ export class PresenceDirectory implements NodeLocator {
     return false;
   }
 
+  /**
+   * A node declared dead was only stalled and beats again. Meanwhile logins here did not wait for its
+   * ack, and it forgot this node's devices if it declared this node dead in turn: so the others send
+   * their snapshots again, and once it acknowledges this node's news so far, this node's clients
+   * resync (`sync.required`), catching what it published without knowing of their devices.
+   */
+  nodeBack(node: string): void {
+    this.router.broadcast(HelloEvent, this.router.nodeName);
+    this.sendSnapshot();
+    const seq = this.newsSeq;
+    if ((this.ackedBy.get(node) ?? 0) >= seq) return;
+    this.waiters.add({ seq, peers: new Set([node]), resolve: () => this.router.requestResync() });
+  }
+
   /** Forgets what a dead node had connected. */
   nodeDied(node: string): void {
     const users = this.remote.get(node);
