@@ -109,8 +109,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     graceMs: config.presenceGraceMs,
     maxSubscriptions: config.presenceMaxSubscriptions,
     clock,
+    // A node on a bus of its own has no other node to hear of: its directory is complete at once.
+    warmupMs: !options.bus && bus.status().kind === 'memory' ? 0 : undefined,
   });
   nodeWatch.onNodeDied((node) => presence.directory.nodeDied(node));
+  nodeWatch.onNodeBack((node) => presence.directory.nodeBack(node));
+  // Group messages go once per node holding recipients, found in the directory (docs/scale-out.md).
+  presence.directory.usePeers(() => nodeWatch.peerNames());
+  router.useLocator(presence.directory);
+  metrics.watchFanout(() => router.fanoutByNode);
   // What the other nodes said about who is connected there may be lost with the rest: they say it again.
   bus.onGap(() => presence.directory.askForSnapshots());
   // An erased user's tokens are refused from the moment the erasure began, and a banned user's while
@@ -233,6 +240,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     isShuttingDown: () => shuttingDown,
   };
 
+  // No client before this node's topic is held: the others publish to it once they know its devices.
+  await router.ready;
   const http = await createHttpServer(ctx, { apiDescription: wsProtocolDescription });
   const gateway = new WsGateway(ctx, http.server);
   const wukongim = new WkGateway(ctx, http.server);

@@ -6,6 +6,7 @@ export function createMetrics() {
   /** Asked at each scrape: a gauge set only when someone looked at the bus would go stale. */
   let busConnectedNow = () => true;
   let onlineUsersNow = () => 0;
+  let fanoutByNodeNow = () => false;
   collectDefaultMetrics({ register: registry, prefix: 'parley_' });
   return {
     registry,
@@ -28,6 +29,30 @@ export function createMetrics() {
       help: 'Bus messages handed to this node (its own publishes to topics it holds included)',
       registers: [registry],
     }),
+    busOutByTopic: new Counter({
+      name: 'parley_bus_published_by_topic_total',
+      help: 'Messages this node published on the bus, by kind of topic: user, channel (super groups), node (group fan-out), cluster',
+      labelNames: ['topic'],
+      registers: [registry],
+    }),
+    busInByTopic: new Counter({
+      name: 'parley_bus_received_by_topic_total',
+      help: 'Bus messages handed to this node, by kind of topic: user, channel, node, cluster',
+      labelNames: ['topic'],
+      registers: [registry],
+    }),
+    fanoutByNode: new Gauge({
+      name: 'parley_fanout_by_node',
+      help: '1 while group messages go once per node holding recipients; 0 while once per recipient (warming up, after a bus loss)',
+      registers: [registry],
+      collect() {
+        this.set(fanoutByNodeNow() ? 1 : 0);
+      },
+    }),
+    /** Where parley_fanout_by_node reads the delivery router's mode from. */
+    watchFanout(byNode: () => boolean): void {
+      fanoutByNodeNow = byNode;
+    },
     busReconnects: new Counter({
       name: 'parley_bus_reconnects_total',
       help: 'Times the broker came back after a loss (each one tells this node’s clients to resync)',

@@ -7,7 +7,8 @@
  * - Events published by one node on one topic arrive at each subscriber in publish order. Nothing is
  *   promised between topics, or between two publishers.
  * - A node receives only topics it subscribed to: it subscribes to `user.<uid>` while it holds a
- *   connection of that user, and to a super group's topic while it holds a connection of a member.
+ *   connection of that user, to a super group's topic while it holds a connection of a member, and
+ *   to its own `node.<name>` for as long as it runs (a group message's recipients there).
  *   A node's own publishes reach it too, when it is subscribed, before `publish` returns.
  * - `subscribe` and `unsubscribe` are idempotent per topic per bus instance; after `unsubscribe`
  *   returns, nothing more of that topic is handed over. One handler serves all topics.
@@ -33,6 +34,22 @@ export type BusMessage =
        */
       about?: { channelType: number; channelId: string; seq: number };
       /** The seq of the message a super group's `message.new` carries (see DeliveryRouter's catch-up after a join). */
+      seq?: number;
+    }
+  /**
+   * A group's message for the recipients on one node (topic `node.<name>`): the frame once, the uids
+   * it goes to there, and per uid the frame that follows it on that uid's devices (their
+   * `conversation.updated`), so a message crosses the bus once per node with recipients online.
+   */
+  | {
+      kind: 'fanout';
+      frame: string;
+      uids: string[];
+      /** Parallel to `uids`: a frame for every device of that uid after `frame`, or '' for none. */
+      after?: string[];
+      /** As on a push: the connection that caused it skips `frame` (not its `after`). */
+      origin?: string;
+      /** The seq of the message `frame` carries. */
       seq?: number;
     }
   /** Between nodes only; never forwarded to clients. */
@@ -62,4 +79,6 @@ export interface Bus {
 }
 
 export const userTopic = (uid: string): string => `user.${uid}`;
+/** A node's own topic (`DeliveryRouter.nodeName`): what only that node's connections are to get. */
+export const nodeTopic = (node: string): string => `node.${node}`;
 export const channelTopic = (channelType: number, channelId: string): string => `channel.${channelType}.${channelId}`;

@@ -33,7 +33,7 @@ const isSentinel = (r: Received): boolean => r.message.kind === 'push' && r.mess
 /** What arrived, sentinels left out. */
 const real = (got: Received[], topic?: string): Received[] => got.filter((r) => !isSentinel(r) && (!topic || r.topic === topic));
 const frames = (got: Received[], topic?: string): string[] =>
-  real(got, topic).map((r) => (r.message.kind === 'push' ? r.message.frame : `control:${r.message.event}`));
+  real(got, topic).map((r) => (r.message.kind === 'control' ? `control:${r.message.event}` : r.message.frame));
 
 /**
  * What every bus adapter promises (the rules on `ports/bus.ts`), against real nodes on a real
@@ -89,6 +89,23 @@ export function runBusContract(makeWorld: () => Promise<BusWorld>): void {
       { kind: 'push', frame: '{"event":"message.new","data":{}}', seq: 7 },
       { kind: 'control', event: 'membership', data: { channelType: 3, channelId: 'big', joined: true } },
     ]);
+  });
+
+  it('carries a group fan-out envelope intact: the frame once, the uids, each uid’s own frame, origin and seq', async () => {
+    const a = await node();
+    const b = await node();
+    b.bus.subscribe('node.n2');
+    await settle(a, b, 'node.n2');
+    const frame = '{"event":"message.new","data":{"text":"a\\nb ✓"}}';
+    const updated = (uid: string) => `{"event":"conversation.updated","data":{"uid":"${uid}","unread":1}}`;
+    const fanouts: BusMessage[] = [
+      { kind: 'fanout', frame, uids: ['u1', 'u.2@x', 'u3'], after: [updated('u1'), '', updated('u3')], origin: '1:c4', seq: 9 },
+      { kind: 'fanout', frame, uids: ['u1'] },
+      { kind: 'fanout', frame, uids: [], seq: 10 },
+    ];
+    for (const m of fanouts) a.bus.publish('node.n2', m);
+    await eventually(() => real(b.got, 'node.n2').length >= fanouts.length);
+    expect(real(b.got, 'node.n2').map((r) => r.message)).toEqual(fanouts);
   });
 
   it('resolves subscribe once the broker has the subscription: what another node publishes right after arrives', async () => {

@@ -36,7 +36,7 @@ describe('a lone in-process bus (one node, the default)', () => {
   it('hands its own publishes to its handler, for the topics it holds', () => {
     const bus = new MemoryBus();
     const got: string[] = [];
-    bus.onMessage((topic, message) => got.push(`${topic}:${message.kind === 'push' ? message.frame : message.event}`));
+    bus.onMessage((topic, message) => got.push(`${topic}:${message.kind === 'control' ? message.event : message.frame}`));
     bus.subscribe('user.solo');
     bus.publish('user.solo', { kind: 'push', frame: 'hi' });
     bus.publish('user.other', { kind: 'push', frame: 'not held' });

@@ -358,6 +358,21 @@ export class ConversationService {
     renderLastMsg: (viewerUid: string) => string,
     expired: ExpiryFloor = NO_FLOOR,
   ): void {
+    for (const [uid, frame] of this.committedFrames(rows, messageSeq, renderLastMsg, expired)) this.router.pushToUser(uid, frame);
+  }
+
+  /**
+   * The `conversation.updated` frame of each owner `publishCommitted` would push, for the caller to
+   * publish (a group's ride with its message, once per node). Rows that need an exact recount are
+   * pushed here, the general (async) way, and are not in the answer.
+   */
+  committedFrames(
+    rows: readonly ConversationRow[],
+    messageSeq: number,
+    renderLastMsg: (viewerUid: string) => string,
+    expired: ExpiryFloor = NO_FLOOR,
+  ): Map<string, string> {
+    const frames = new Map<string, string>();
     for (const row of rows) {
       if (row.lastSeq !== messageSeq) continue;
       const state = afterExpiry(fromRow(row), expired);
@@ -368,11 +383,9 @@ export class ConversationService {
       }
       const lastMsg = showsLastMessage(state) ? renderLastMsg(row.uid) : 'null';
       const conversation = renderConversationJson(state, row.uid, unreadOf(state), lastMsg, this.clock());
-      this.router.pushToUser(
-        row.uid,
-        pushFrameOf(EventName.ConversationUpdated, `{"conversation":${conversation},"version":${row.version}}`),
-      );
+      frames.set(row.uid, pushFrameOf(EventName.ConversationUpdated, `{"conversation":${conversation},"version":${row.version}}`));
     }
+    return frames;
   }
 
   /** Pushes the conversation's current state (however it is kept) to every device of its owner. */

@@ -14,6 +14,9 @@ export class NodeWatch {
   private readonly lastSeen = new Map<string, number>();
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly diedHandlers: Array<(node: string) => void> = [];
+  private readonly backHandlers: Array<(node: string) => void> = [];
+  /** Nodes declared dead that have not beaten since (a stalled one comes back). */
+  private readonly declaredDead = new Set<string>();
 
   constructor(
     private readonly router: DeliveryRouter,
@@ -22,7 +25,10 @@ export class NodeWatch {
     private readonly clock: () => number = Date.now,
   ) {
     router.onBroadcast(AliveEvent, (data) => {
-      if (typeof data === 'string') this.lastSeen.set(data, this.clock());
+      if (typeof data !== 'string') return;
+      this.lastSeen.set(data, this.clock());
+      // Only stalled, then: it missed what happened meanwhile, and this node ignored it meanwhile.
+      if (this.declaredDead.delete(data)) for (const handler of this.backHandlers) handler(data);
     });
     this.timer = setInterval(() => this.tick(), intervalMs);
     this.timer.unref();
@@ -36,6 +42,7 @@ export class NodeWatch {
     for (const [node, seen] of this.lastSeen) {
       if (now - seen < this.deadAfterMs) continue;
       this.lastSeen.delete(node);
+      this.declaredDead.add(node);
       died.push(node);
     }
     if (died.length === 0) return;
@@ -46,6 +53,16 @@ export class NodeWatch {
   /** Called with the node's name (`DeliveryRouter.nodeName`) when one falls silent. */
   onNodeDied(handler: (node: string) => void): void {
     this.diedHandlers.push(handler);
+  }
+
+  /** Called with a node's name when one declared dead beats again: it had only stalled. */
+  onNodeBack(handler: (node: string) => void): void {
+    this.backHandlers.push(handler);
+  }
+
+  /** The names of the nodes heard from lately. */
+  peerNames(): string[] {
+    return [...this.lastSeen.keys()];
   }
 
   /** Nodes heard from lately (tests). */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventName } from '@parley/protocol';
-import { type Bus, type BusMessage, type BusStatus, channelTopic, userTopic } from '../../ports/bus.js';
+import { type Bus, type BusMessage, type BusStatus, channelTopic, nodeTopic, userTopic } from '../../ports/bus.js';
 import { renderPush } from './push-frame.js';
 import type { Recipient } from './recipient.js';
 
@@ -54,6 +54,17 @@ export interface PushOptions {
   seq?: number;
 }
 
+/** Which node holds a device of which user: the presence directory, cluster-wide. */
+export interface NodeLocator {
+  /**
+   * Whether every node's devices are known here (false while this node warms up or after its bus
+   * lost messages): until then a group message goes the safe way, once per recipient.
+   */
+  complete(): boolean;
+  /** Calls `each` with every node (this one included) holding a device of `uid`, once per node. */
+  nodesOf(uid: string, each: (node: string) => void): void;
+}
+
 /** Which of `uids` may see the message (the domain's one visibility rule). */
 export type VisibilityCheck = (uids: readonly string[], about: MessageAbout) => Promise<ReadonlySet<string>>;
 
@@ -64,9 +75,10 @@ export type MissedMessages = (uid: string, channelId: string, afterSeq: number) 
  * The cluster logic of delivery, written once: which local connections want an event, and which
  * bus topics this node subscribes to. A bus adapter only publishes and receives.
  *
- * A node subscribes to `user.<uid>` while it holds a connection of that user, and to a super
+ * A node subscribes to `user.<uid>` while it holds a connection of that user, to a super
  * group's channel topic while it holds a connection of one of its members, so a super-group
- * message crosses the bus once per node, not once per member.
+ * message crosses the bus once per node, not once per member, and to its own `node.<name>`, where
+ * a group's message arrives once with the uids of its recipients here (`pushToMembers`).
  *
  * Pushes about a stored message are checked against the visibility rule on the receiving node,
  * for its own recipients only, so a super group's update costs a check per member online there,
@@ -75,6 +87,8 @@ export type MissedMessages = (uid: string, channelId: string, afterSeq: number) 
  */
 export class DeliveryRouter {
   private readonly byUser = new Map<string, Set<Recipient>>();
+  /** uid -> its `user.<uid>` subscription, resolved once the broker holds it */
+  private readonly userSubscriptions = new Map<string, Promise<void>>();
   /** super-group topic -> local member uids */
   private readonly channelMembers = new Map<string, Set<string>>();
   /** super-group topic -> its subscription, resolved once it holds at the broker */
@@ -88,6 +102,10 @@ export class DeliveryRouter {
   private readonly broadcastHandlers = new Map<string, (data: unknown) => void>();
   /** Tells this node's broadcasts apart from the others' on the shared topic. */
   private readonly node = randomBytes(6).toString('base64url');
+  private readonly ownTopic = nodeTopic(this.node);
+  private locator: NodeLocator | undefined;
+  /** Resolves once the cluster topic and this node's own topic are held at the broker. */
+  readonly ready: Promise<void>;
 
   constructor(
     private readonly bus: Bus,
@@ -97,7 +115,7 @@ export class DeliveryRouter {
     private readonly missedAfter?: MissedMessages,
   ) {
     bus.onMessage((topic, message) => this.receive(topic, message));
-    bus.subscribe(ClusterTopic);
+    this.ready = Promise.all([bus.subscribe(ClusterTopic), bus.subscribe(this.ownTopic)]).then(() => {});
     bus.onGap(() => this.recoverFromGap());
     this.onBroadcast(ResyncEvent, () => this.requestResync());
   }
@@ -118,16 +136,23 @@ export class DeliveryRouter {
     return n;
   }
 
+  /**
+   * Resolves once `user.<uid>` is held at the broker (and the user's super-group topics are joined):
+   * the gateway answers the login after it, so that whatever is published to the user after the
+   * client's first sync reaches this node.
+   */
   async attach(recipient: Recipient): Promise<void> {
     const existing = this.byUser.get(recipient.uid);
     if (existing) {
       existing.add(recipient);
+      await this.userSubscriptions.get(recipient.uid);
       return;
     }
     this.byUser.set(recipient.uid, new Set([recipient]));
     this.userChannels.set(recipient.uid, new Set());
-    this.bus.subscribe(userTopic(recipient.uid));
-    const groups = await this.superGroupsOf(recipient.uid);
+    const subscribed = this.bus.subscribe(userTopic(recipient.uid));
+    this.userSubscriptions.set(recipient.uid, subscribed);
+    const [groups] = await Promise.all([this.superGroupsOf(recipient.uid), subscribed]);
     if (!this.byUser.has(recipient.uid)) return; // left while we were loading
     for (const groupId of groups) this.join(recipient.uid, channelTopic(3, groupId));
   }
@@ -136,6 +161,7 @@ export class DeliveryRouter {
     const set = this.byUser.get(recipient.uid);
     if (!set?.delete(recipient) || set.size) return;
     this.byUser.delete(recipient.uid);
+    this.userSubscriptions.delete(recipient.uid);
     this.bus.unsubscribe(userTopic(recipient.uid));
     for (const topic of this.userChannels.get(recipient.uid) ?? []) this.leave(recipient.uid, topic);
     this.userChannels.delete(recipient.uid);
@@ -149,6 +175,61 @@ export class DeliveryRouter {
   /** Pushes a rendered frame (see `renderPush`) to every device of `uid` but `options.origin`. */
   pushToUser(uid: string, frame: string, options: PushOptions = {}): void {
     this.bus.publish(userTopic(uid), pushMessage(frame, options));
+  }
+
+  /** Where `pushToMembers` finds the nodes of the recipients (without one, it pushes per recipient). */
+  useLocator(locator: NodeLocator): void {
+    this.locator = locator;
+  }
+
+  /** Whether group messages go out once per node now (false: once per recipient, see `pushToMembers`). */
+  get fanoutByNode(): boolean {
+    return this.locator?.complete() ?? false;
+  }
+
+  /**
+   * A group's message to its recipients: `frame` to every device of each uid but `options.origin`,
+   * then that uid's frame in `after` (if any) to every device of theirs. It crosses the bus once per
+   * node holding a device of a recipient, carrying the frame once and the uids there; this node's own
+   * devices get it at once; a recipient with no device online anywhere costs nothing (they pull it).
+   *
+   * Why no one online is missed, though presence reaches the other nodes late: a node answers a
+   * connection's auth only once every other node has acknowledged the news of that device (see
+   * `PresenceDirectory.peersKnow`). A message whose publisher read the directory before that news
+   * arrived was committed before the ack, so before the client's first sync, which reads it; one
+   * published after includes the device. Until the directory is complete (this node just started,
+   * or its bus lost messages) messages go out per recipient, on their user topics, as before.
+   */
+  pushToMembers(uids: readonly string[], frame: string, options: PushOptions & { after?: ReadonlyMap<string, string> } = {}): void {
+    const { origin, seq, after } = options;
+    const locator = this.locator;
+    if (!locator?.complete()) {
+      const push = pushMessage(frame, { origin, seq });
+      for (const uid of uids) this.bus.publish(userTopic(uid), push);
+      if (after)
+        for (const uid of uids) {
+          const own = after.get(uid);
+          if (own !== undefined) this.bus.publish(userTopic(uid), { kind: 'push', frame: own });
+        }
+      return;
+    }
+    const byNode = new Map<string, string[]>();
+    for (const uid of uids) {
+      locator.nodesOf(uid, (node) => {
+        const there = byNode.get(node);
+        if (there) there.push(uid);
+        else byNode.set(node, [uid]);
+      });
+    }
+    for (const [node, there] of byNode) {
+      const message: BusMessage = { kind: 'fanout', frame, uids: there };
+      if (after) message.after = there.map((uid) => after.get(uid) ?? '');
+      if (origin) message.origin = origin;
+      if (seq !== undefined) message.seq = seq;
+      // This node's own devices get it at once, as every push (before the sender's ack).
+      if (node === this.node) this.deliverFanout(message);
+      else this.bus.publish(nodeTopic(node), message);
+    }
   }
 
   /** `options.seq` on a `message.new` lets a member who just joined skip what their catch-up handed over. */
@@ -243,6 +324,10 @@ export class DeliveryRouter {
       if (from !== this.node) this.broadcastHandlers.get(message.event)?.(data);
       return;
     }
+    if (message.kind === 'fanout') {
+      if (topic === this.ownTopic) this.deliverFanout(message);
+      return;
+    }
     if (message.kind === 'control') {
       if (message.event === MembershipEvent && topic.startsWith('user.'))
         this.applyMembership(topic.slice(5), message.data as MembershipChange);
@@ -288,6 +373,18 @@ export class DeliveryRouter {
   private deliverTo(uids: readonly string[], frame: string, origin: string | undefined): void {
     for (const uid of uids) {
       for (const r of this.byUser.get(uid) ?? []) if (r.connectionId !== origin) r.sendText(frame);
+    }
+  }
+
+  /** A group message's recipients on this node: those gone since it was published get nothing. */
+  private deliverFanout(message: Extract<BusMessage, { kind: 'fanout' }>): void {
+    const { frame, uids, after, origin } = message;
+    for (let i = 0; i < uids.length; i++) {
+      const devices = this.byUser.get(uids[i] as string);
+      if (!devices) continue;
+      for (const r of devices) if (r.connectionId !== origin) r.sendText(frame);
+      const own = after?.[i];
+      if (own) for (const r of devices) r.sendText(own);
     }
   }
 

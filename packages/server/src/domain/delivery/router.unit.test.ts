@@ -140,8 +140,8 @@ describe('DeliveryRouter: super groups', () => {
     router.detach(alice);
     lookup.resolve(['s1']);
     await attaching;
-    // `cluster` is every node's from the start (shared limits); no super-group topic was joined.
-    expect(subscribe.mock.calls.map(([t]) => t)).toEqual(['cluster', 'user.alice']);
+    // `cluster` and the node's own topic are every node's from the start; no super-group topic was joined.
+    expect(subscribe.mock.calls.map(([t]) => t)).toEqual(['cluster', `node.${router.nodeName}`, 'user.alice']);
   });
 });
 

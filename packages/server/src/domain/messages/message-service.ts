@@ -214,14 +214,22 @@ export class MessageService {
       } else if (result.status === 'stored') {
         parts.messageSeq = result.ack.messageSeq;
         const render = renderOnce(parts);
-        this.deliver(
-          parts,
-          target.fanout,
-          sender.origin,
-          result.conversations.map((c) => c.uid),
-          render,
-        );
-        this.deps.conversations.publishCommitted(result.conversations, parts.messageSeq, render, target.expired);
+        const { conversations } = this.deps;
+        if (target.fanout.kind === 'members') {
+          // The members' conversation.updated ride with the message: one bus message per node holding recipients.
+          const after = conversations.committedFrames(result.conversations, parts.messageSeq, render, target.expired);
+          this.deliver(
+            parts,
+            target.fanout,
+            sender.origin,
+            result.conversations.map((c) => c.uid),
+            render,
+            after,
+          );
+        } else {
+          this.deliver(parts, target.fanout, sender.origin, undefined, render);
+          conversations.publishCommitted(result.conversations, parts.messageSeq, render, target.expired);
+        }
       }
       const { ack } = result;
       return {
@@ -282,7 +290,8 @@ export class MessageService {
 
   /**
    * Publishes `message.new` to every device of every recipient except the sending connection.
-   * A super group publishes once to its channel topic; a person channel renders each side's view.
+   * A super group publishes once to its channel topic; a group once per node holding devices of its
+   * members (with their `after` frames); a person channel renders each side's view.
    */
   private deliver(
     parts: MessageParts,
@@ -290,6 +299,7 @@ export class MessageService {
     origin: string | undefined,
     members?: readonly string[],
     render: (viewer: string) => string = renderOnce(parts),
+    after?: ReadonlyMap<string, string>,
   ): void {
     const { router } = this.deps;
     const frame = (viewer: string) => pushFrameOf(EventName.MessageNew, render(viewer));
@@ -301,7 +311,7 @@ export class MessageService {
     // The seq lets a member who just joined skip what their node's catch-up handed over (none when not stored).
     const seq = parts.messageSeq > 0 ? parts.messageSeq : undefined;
     if (fanout.kind === 'none') router.pushToSuperGroup(parts.channelId, shared, seq ? { origin, seq } : { origin });
-    else for (const uid of members ?? []) router.pushToUser(uid, shared, { origin });
+    else router.pushToMembers(members ?? [], shared, { origin, seq, after });
   }
 }
 

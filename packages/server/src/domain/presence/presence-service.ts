@@ -11,6 +11,8 @@ export interface PresenceOptions {
   /** The most users one connection may follow. */
   maxSubscriptions: number;
   snapshotMs?: number;
+  /** How long the directory waits to hear of every other node before it is complete (0 for a lone node). */
+  warmupMs?: number;
   clock?: () => number;
 }
 
@@ -47,7 +49,10 @@ export class PresenceService {
     private readonly options: PresenceOptions,
   ) {
     this.clock = options.clock ?? Date.now;
-    this.directory = new PresenceDirectory(router, (uid, cause) => this.changed(uid, cause), options.snapshotMs);
+    this.directory = new PresenceDirectory(router, (uid, cause) => this.changed(uid, cause), {
+      snapshotMs: options.snapshotMs,
+      warmupMs: options.warmupMs,
+    });
     router.onBroadcast(HiddenEvent, (uid) => {
       if (typeof uid === 'string') void this.tellFollowers(uid).catch(() => {});
     });

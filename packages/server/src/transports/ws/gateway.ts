@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { AuthParams, CloseCode, DeviceFlag, ParleyError, RequestFrame } from '@parley/protocol';
+import { AuthParams, CloseCode, DeviceFlag, EventName, ParleyError, RequestFrame } from '@parley/protocol';
 import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
 import type { AppContext } from '../../app-context.js';
@@ -17,6 +17,8 @@ import { TextFrames } from './text-frame.js';
 import { WriteBatches } from './write-batches.js';
 
 const MAX_TIMER_MS = 2_147_483_647;
+/** The longest a login waits for the other nodes to know of its device (see `untilKnownEverywhere`). */
+export const PEERS_KNOW_TIMEOUT_MS = 2000;
 
 /**
  * The WebSocket transport at /v1/ws: authentication, heartbeat, request dispatch and graceful
@@ -165,6 +167,7 @@ export class WsGateway {
     this.ctx.metrics.connections.inc();
     this.ctx.presence.connected(conn, conn.connectedAt);
     await this.ctx.router.attach(conn);
+    await this.untilKnownEverywhere(conn);
     if (this.ctx.config.singleDeviceFlags.includes(conn.deviceFlag)) this.ctx.sessions.replaceOlder(conn);
     timers.push(
       setTimeout(() => conn.close(CloseCode.TokenExpired, 'token expired'), Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - Date.now()))),
@@ -179,6 +182,29 @@ export class WsGateway {
     };
     if (id === null) conn.sendText(renderPush('auth.ok', result));
     else conn.reply(id, result);
+  }
+
+  /**
+   * The client syncs right after its auth answer, so that answer waits until every other node knows
+   * of this device: a group message those nodes commit from then on is published to this node (see
+   * `DeliveryRouter.pushToMembers`), and one committed before is in the sync. A peer slower than
+   * `PEERS_KNOW_TIMEOUT_MS` does not hold the login: the answer goes, and once the peer knows, the
+   * connection is told `sync.required` to pull what it may have missed in between.
+   */
+  private async untilKnownEverywhere(conn: Connection): Promise<void> {
+    const known = this.ctx.presence.directory.peersKnow();
+    let timer: NodeJS.Timeout | undefined;
+    const inTime = await Promise.race([
+      known.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), PEERS_KNOW_TIMEOUT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (inTime) return;
+    void known.then(() => {
+      if (!conn.closed) conn.sendText(renderPush(EventName.SyncRequired, { reason: 'presence.late' }));
+    });
   }
 
   private refuseAuth(conn: Connection, id: number | string | null, err: unknown): void {

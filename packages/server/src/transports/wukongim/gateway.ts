@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { AppContext } from '../../app-context.js';
 import { toParleyError } from '../shared/errors.js';
 import { echoedClientMsgNo, invalidSendReason } from '../shared/send-validation.js';
+import { PEERS_KNOW_TIMEOUT_MS } from '../ws/gateway.js';
 import { originAllowed } from '../ws/origin-policy.js';
 import { WkCodecError } from './codec/errors.js';
 import { decodeFrame, headerOf, PacketType } from './codec/framing.js';
@@ -204,6 +205,8 @@ export class WkGateway {
     this.ctx.metrics.connections.inc();
     this.ctx.presence.connected(conn, conn.connectedAt);
     await this.ctx.router.attach(conn);
+    await this.untilKnownEverywhere();
+    if (conn.closed) return;
     if (this.ctx.config.singleDeviceFlags.includes(conn.deviceFlag)) this.ctx.sessions.replaceOlder(conn);
     timers.push(
       setTimeout(
@@ -219,6 +222,23 @@ export class WkGateway {
         p.version,
       ),
     );
+  }
+
+  /**
+   * As the JSON gateway's login: CONNACK waits until every other node knows of this device, so a
+   * group message they commit from then on reaches this node and one committed before is in the
+   * SDK's sync after it. A peer slower than PEERS_KNOW_TIMEOUT_MS does not hold the connect (a
+   * WuKongIM client has no "sync again" push to be told of the gap by: its next sync closes it).
+   */
+  private async untilKnownEverywhere(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.ctx.presence.directory.peersKnow(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, PEERS_KNOW_TIMEOUT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /**
