@@ -19,6 +19,9 @@ export interface PresenceConnection extends DeviceInfo {
  */
 export type PresenceCause = 'local' | 'remote' | 'node-gone';
 
+/** The longest a login waits for the other nodes to know of its device (see `peersKnow`). */
+export const PEERS_KNOW_TIMEOUT_MS = 2000;
+
 const DevicesEvent = 'presence.devices';
 const SnapshotEvent = 'presence.snapshot';
 const HelloEvent = 'presence.hello';

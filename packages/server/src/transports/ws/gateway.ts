@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import type { AppContext } from '../../app-context.js';
 import { clientLimits } from '../../config.js';
 import { renderPush } from '../../domain/delivery/push-frame.js';
+import { PEERS_KNOW_TIMEOUT_MS } from '../../domain/presence/presence-directory.js';
 import { toParleyError } from '../shared/errors.js';
 import { requireJsonShape } from '../shared/json-guard.js';
 import { WUKONGIM_PATH } from '../wukongim/gateway.js';
@@ -17,8 +18,6 @@ import { TextFrames } from './text-frame.js';
 import { WriteBatches } from './write-batches.js';
 
 const MAX_TIMER_MS = 2_147_483_647;
-/** The longest a login waits for the other nodes to know of its device (see `untilKnownEverywhere`). */
-export const PEERS_KNOW_TIMEOUT_MS = 2000;
 
 /**
  * The WebSocket transport at /v1/ws: authentication, heartbeat, request dispatch and graceful
