@@ -44,6 +44,9 @@ const RUN = '';
 /** The rows PostgreSQL's migrations insert into an empty schema: a schema holding only these is empty. */
 const SEED_ONLY = `SELECT NOT EXISTS (SELECT 1 FROM counters WHERE name NOT IN ('epoch', 'supergroup_clock') OR (name = 'supergroup_clock' AND value <> 0)) AS empty`;
 
+/** Its migration's one row says "done" in a schema without messages: only that is empty. */
+const BACKFILL_SEED_ONLY = 'SELECT NOT EXISTS (SELECT 1 FROM search_backfill WHERE NOT done) AS empty';
+
 export class TargetError extends Error {
   override name = 'TargetError';
 }
@@ -126,14 +129,20 @@ export class PostgresTarget {
       return run.finishedAt === null ? { kind: 'interrupted', run } : { kind: 'finished', run };
     }
     if (!tables.length) return { kind: 'empty' };
-    const known = new Set([...dataTables, 'schema_migrations']);
+    // search_backfill is PostgreSQL's own (SQLite's search index is not copied, it is rebuilt there).
+    const known = new Set([...dataTables, 'schema_migrations', 'search_backfill']);
     const foreign = tables.filter((t) => !known.has(t));
     if (foreign.length)
       return { kind: 'not-empty', why: `schema "${this.schema}" has tables that are not Parley's: ${foreign.join(', ')}` };
     const holding: string[] = [];
     for (const table of tables) {
       if (table === 'schema_migrations') continue;
-      const sql = table === 'counters' ? SEED_ONLY : `SELECT NOT EXISTS (SELECT 1 FROM ${quoteIdentifier(table)}) AS empty`;
+      const sql =
+        table === 'counters'
+          ? SEED_ONLY
+          : table === 'search_backfill'
+            ? BACKFILL_SEED_ONLY
+            : `SELECT NOT EXISTS (SELECT 1 FROM ${quoteIdentifier(table)}) AS empty`;
       const { rows } = await this.pool.query<{ empty: boolean }>(sql);
       if (!rows[0]?.empty) holding.push(table);
     }
