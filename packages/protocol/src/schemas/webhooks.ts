@@ -88,7 +88,7 @@ export type DeadLetterPage = Static<typeof DeadLetterPage>;
 export const ReplayBody = Type.Object(
   {
     ids: Type.Optional(
-      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+      Type.Array(Type.String({ pattern: '^[0-9]{1,20}$', description: 'An event id (digits)' }), {
         minItems: 1,
         maxItems: 1000,
         description: 'The event ids to deliver again; without it, the oldest 1000 dead letters',
@@ -108,7 +108,7 @@ export type ReplayResult = Static<typeof ReplayResult>;
 export const DiscardBody = Type.Object(
   {
     ids: Type.Optional(
-      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+      Type.Array(Type.String({ pattern: '^[0-9]{1,20}$', description: 'An event id (digits)' }), {
         minItems: 1,
         maxItems: 1000,
         description: 'The event ids to delete for good; without it, the oldest 1000 dead letters',

@@ -274,24 +274,6 @@ const migrations: readonly string[] = [
     updated_at BIGINT NOT NULL
   );
   `,
-  // Message search (search.ts): the tokens of the message's current text (search-text.ts) as a
-  // tsvector written verbatim by the statements that write a message (no parser, no extension, no
-  // locale; weight C: the channel's token, which scoped searches intersect with), NULL when it has no
-  // text or is revoked; a GIN index over it. Messages stored before it
-  // are indexed after the migration, in bounded batches in key order (search_backfill: where the
-  // last batch stopped; done once it reached the end).
-  `
-  ALTER TABLE messages ADD COLUMN search_tsv tsvector;
-  CREATE INDEX messages_search ON messages USING GIN (search_tsv);
-  CREATE TABLE search_backfill (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    done BOOLEAN NOT NULL,
-    channel_type INTEGER NOT NULL DEFAULT 0,
-    channel_id TEXT COLLATE "C" NOT NULL DEFAULT '',
-    seq BIGINT NOT NULL DEFAULT 0
-  );
-  INSERT INTO search_backfill (id, done) SELECT 1, NOT EXISTS (SELECT 1 FROM messages);
-  `,
   // Mute, archive, labels and drafts: see the SQLite migration of the same number for the design.
   // A constant default: the columns are added without rewriting the table.
   `
@@ -332,6 +314,24 @@ const migrations: readonly string[] = [
   END $fn$;
   CREATE TRIGGER conversation_labels_gone AFTER DELETE ON conversations FOR EACH ROW WHEN (OLD.labels <> '[]')
     EXECUTE FUNCTION parley_conversation_labels_gone();
+  `,
+  // Message search (search.ts): the tokens of the message's current text (search-text.ts) as a
+  // tsvector written verbatim by the statements that write a message (no parser, no extension, no
+  // locale; weight C: the channel's token, which scoped searches intersect with), NULL when it has no
+  // text or is revoked; a GIN index over it. Messages stored before it
+  // are indexed after the migration, in bounded batches in key order (search_backfill: where the
+  // last batch stopped; done once it reached the end).
+  `
+  ALTER TABLE messages ADD COLUMN search_tsv tsvector;
+  CREATE INDEX messages_search ON messages USING GIN (search_tsv);
+  CREATE TABLE search_backfill (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    done BOOLEAN NOT NULL,
+    channel_type INTEGER NOT NULL DEFAULT 0,
+    channel_id TEXT COLLATE "C" NOT NULL DEFAULT '',
+    seq BIGINT NOT NULL DEFAULT 0
+  );
+  INSERT INTO search_backfill (id, done) SELECT 1, NOT EXISTS (SELECT 1 FROM messages);
   `,
 ];
 

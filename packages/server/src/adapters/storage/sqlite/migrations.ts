@@ -247,32 +247,6 @@ const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
-  // Message search (search.ts): a contentless FTS5 index whose rowid is the message's rowid, kept by
-  // triggers in the transaction of every write to a message (insert, edit, revoke, erasure, delete);
-  // the tokens come from parley_search(), the TypeScript tokenizer registered on the connection; ch is
-  // the channel's token (parley_search_channel), which scoped searches intersect with.
-  // Messages stored before it are indexed after the migration, in bounded batches (backfillSearch):
-  // counters.search_backfill is the last rowid done, search_backfill_end the last one to do.
-  `
-  CREATE VIRTUAL TABLE message_search USING fts5(bi, uni, ch, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
-  CREATE TRIGGER message_search_insert AFTER INSERT ON messages
-  WHEN parley_search(new.payload, new.edited_payload, new.revoked_at, 0) IS NOT NULL BEGIN
-    INSERT INTO message_search (rowid, bi, uni, ch)
-    VALUES (new.rowid, parley_search(new.payload, new.edited_payload, new.revoked_at, 0), parley_search(new.payload, new.edited_payload, new.revoked_at, 1),
-      parley_search_channel(new.channel_type, new.channel_id));
-  END;
-  CREATE TRIGGER message_search_update AFTER UPDATE OF payload, edited_payload, revoked_at ON messages BEGIN
-    DELETE FROM message_search WHERE rowid = old.rowid;
-    INSERT INTO message_search (rowid, bi, uni, ch)
-    SELECT new.rowid, parley_search(new.payload, new.edited_payload, new.revoked_at, 0), parley_search(new.payload, new.edited_payload, new.revoked_at, 1),
-      parley_search_channel(new.channel_type, new.channel_id)
-    WHERE parley_search(new.payload, new.edited_payload, new.revoked_at, 0) IS NOT NULL;
-  END;
-  CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
-    DELETE FROM message_search WHERE rowid = old.rowid;
-  END;
-  INSERT INTO counters (name, value) VALUES ('search_backfill', 0), ('search_backfill_end', (SELECT COALESCE(MAX(rowid), 0) FROM messages));
-  `,
   // Mute, archive, labels and drafts (docs/protocol.md, Conversations). The list index leads with
   // archived so that the default list and ?archived=true are each one ordered range. Labels live
   // twice: on the row (labels, a sorted JSON array, rendered with it) and one row per (label,
@@ -311,6 +285,32 @@ const migrations: readonly string[] = [
   BEGIN
     DELETE FROM conversation_labels WHERE uid = OLD.uid AND conversation_id = OLD.conversation_id;
   END;
+  `,
+  // Message search (search.ts): a contentless FTS5 index whose rowid is the message's rowid, kept by
+  // triggers in the transaction of every write to a message (insert, edit, revoke, erasure, delete);
+  // the tokens come from parley_search(), the TypeScript tokenizer registered on the connection; ch is
+  // the channel's token (parley_search_channel), which scoped searches intersect with.
+  // Messages stored before it are indexed after the migration, in bounded batches (backfillSearch):
+  // counters.search_backfill is the last rowid done, search_backfill_end the last one to do.
+  `
+  CREATE VIRTUAL TABLE message_search USING fts5(bi, uni, ch, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
+  CREATE TRIGGER message_search_insert AFTER INSERT ON messages
+  WHEN parley_search(new.payload, new.edited_payload, new.revoked_at, 0) IS NOT NULL BEGIN
+    INSERT INTO message_search (rowid, bi, uni, ch)
+    VALUES (new.rowid, parley_search(new.payload, new.edited_payload, new.revoked_at, 0), parley_search(new.payload, new.edited_payload, new.revoked_at, 1),
+      parley_search_channel(new.channel_type, new.channel_id));
+  END;
+  CREATE TRIGGER message_search_update AFTER UPDATE OF payload, edited_payload, revoked_at ON messages BEGIN
+    DELETE FROM message_search WHERE rowid = old.rowid;
+    INSERT INTO message_search (rowid, bi, uni, ch)
+    SELECT new.rowid, parley_search(new.payload, new.edited_payload, new.revoked_at, 0), parley_search(new.payload, new.edited_payload, new.revoked_at, 1),
+      parley_search_channel(new.channel_type, new.channel_id)
+    WHERE parley_search(new.payload, new.edited_payload, new.revoked_at, 0) IS NOT NULL;
+  END;
+  CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
+    DELETE FROM message_search WHERE rowid = old.rowid;
+  END;
+  INSERT INTO counters (name, value) VALUES ('search_backfill', 0), ('search_backfill_end', (SELECT COALESCE(MAX(rowid), 0) FROM messages));
   `,
 ];
 
