@@ -200,7 +200,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   endpoint.onChange(() => dispatcher.endpointChanged());
   endpoint.watch(WEBHOOK_URL_REFRESH_MS);
   const retentionJob = new RetentionJob(storage, { ...config.retention, clock, log });
-  const groups = new GroupService(storage, users, router, new GroupWebhooks(webhookEvents));
+  const groupWebhooks = new GroupWebhooks(webhookEvents);
+  const groups = new GroupService(storage, users, router, groupWebhooks);
   const memberGroups = new MemberGroups(storage);
   const files = options.files ?? localDiskFiles(path.join(config.dataDir, 'files'));
   const ctx: AppContext = {
@@ -224,7 +225,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     messageActions,
     search: new SearchService(storage, expiry),
     syncOnce: new SyncOnceService(storage.syncOnce),
-    groupRetention: new GroupRetention(storage, config.retention.defaultDays),
+    groupRetention: new GroupRetention(storage, config.retention.defaultDays, groupWebhooks),
     retentionJob,
     messages,
     webhooks: new WebhookAdmin(storage.webhookOutbox, endpoint, config.webhook.secret !== config.appSecret, clock, () =>

@@ -23,6 +23,7 @@ export const WebhookEventName = {
   GroupRolesSet: 'group.roles_set',
   GroupMemberMuted: 'group.member_muted',
   GroupWhitelistSet: 'group.whitelist_set',
+  GroupRetentionSet: 'group.retention_set',
 } as const;
 export type WebhookEventName = (typeof WebhookEventName)[keyof typeof WebhookEventName];
 

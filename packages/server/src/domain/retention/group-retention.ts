@@ -1,5 +1,6 @@
 import { type GroupRetention as GroupRetentionView, ParleyError } from '@parley/protocol';
 import type { ChannelRecord, Storage } from '../../ports/storage/index.js';
+import type { GroupWebhooks } from '../webhooks/group-events.js';
 
 /**
  * A group's own retention, as the admin API sets it: `retentionDays` null follows the server's
@@ -10,6 +11,7 @@ export class GroupRetention {
   constructor(
     private readonly storage: Storage,
     private readonly defaultDays: number,
+    private readonly webhooks: GroupWebhooks,
   ) {}
 
   async get(groupId: string): Promise<GroupRetentionView> {
@@ -19,7 +21,7 @@ export class GroupRetention {
   /** Also for a dismissed group: its members keep its history, and its retention with it. */
   async set(groupId: string, retentionDays: number | null): Promise<GroupRetentionView> {
     const group = await this.find(groupId);
-    if (!(await this.storage.retention.setDays(group, retentionDays, Date.now()))) {
+    if (!(await this.storage.retention.setDays(group, retentionDays, Date.now(), this.webhooks.retentionSet(group, retentionDays)))) {
       throw new ParleyError('group.not_found', `No group ${groupId}`);
     }
     return this.view({ ...group, retentionDays });

@@ -54,6 +54,11 @@ export class GroupWebhooks {
     return this.events.sink(() => [this.event('group.whitelist_set', key, { uids: [...new Set(uids)].sort() })]);
   }
 
+  /** `group.retention_set`: the group's own retention in days (null: it follows the server's default, 0: forever). */
+  retentionSet(key: ChannelKey, retentionDays: number | null): EventsOf<void> | undefined {
+    return this.events.sink(() => [this.event('group.retention_set', key, { retentionDays })]);
+  }
+
   private event(type: string, key: ChannelKey, data: object) {
     return this.events.event(type, channelOrderKey(key.channelType, key.channelId), {
       groupId: key.channelId,

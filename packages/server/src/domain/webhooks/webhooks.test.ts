@@ -134,6 +134,7 @@ await describeEachBackend('webhooks', (backend) => {
       await t.adminOk('PUT', '/groups/ev-g/admins', { uids: ['ev-carol'], isAdmin: true });
       await t.adminOk('PUT', '/groups/ev-g/members/ev-carol/mute', { muted: true });
       await t.adminOk('PUT', '/groups/ev-g/whitelist', { uids: ['ev-carol', 'ev-bob', 'ev-carol'] });
+      await t.adminOk('PUT', '/groups/ev-g/retention', { retentionDays: 30 });
       await t.adminOk('POST', '/groups/ev-g/members/remove', { uids: ['ev-carol'] });
       await t.adminOk('PUT', '/groups/ev-g/owner', { uid: 'ev-bob' });
       await t.adminOk('DELETE', '/groups/ev-g');
@@ -182,6 +183,7 @@ await describeEachBackend('webhooks', (backend) => {
       expect(one('group.roles_set')).toEqual({ groupId: 'ev-g', channelType: 2, uids: ['ev-carol'], role: 'admin' });
       expect(one('group.member_muted')).toEqual({ groupId: 'ev-g', channelType: 2, uid: 'ev-carol', mutedUntil: -1 });
       expect(one('group.whitelist_set')).toEqual({ groupId: 'ev-g', channelType: 2, uids: ['ev-bob', 'ev-carol'] });
+      expect(one('group.retention_set')).toEqual({ groupId: 'ev-g', channelType: 2, retentionDays: 30 });
       expect(one('group.dismissed')).toEqual({ groupId: 'ev-g', channelType: 2 });
       // Each channel's events in the order they happened.
       const channel = r.events
@@ -196,6 +198,7 @@ await describeEachBackend('webhooks', (backend) => {
         'group.roles_set',
         'group.member_muted',
         'group.whitelist_set',
+        'group.retention_set',
         'group.members_removed',
         'group.owner_transferred',
         'group.dismissed',

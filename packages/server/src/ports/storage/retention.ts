@@ -1,4 +1,5 @@
 import type { ChannelKey } from './channels.js';
+import type { EventsOf } from './webhook-outbox.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -59,9 +60,10 @@ export type PurgeStepKind = 'conversations' | 'messages' | 'reactions' | 'receip
 export interface RetentionStore {
   /**
    * Sets the channel's own retention: days (0 keeps its messages forever, whatever the default) or
-   * null (it follows the default). False, changing nothing, when there is no such channel.
+   * null (it follows the default). False, changing nothing, when there is no such channel. `events`
+   * (the webhook's `group.retention_set`) are written in the same transaction, only when it changed.
    */
-  setDays(key: ChannelKey, days: number | null, now: number): Promise<boolean>;
+  setDays(key: ChannelKey, days: number | null, now: number, events?: EventsOf<void>): Promise<boolean>;
   /**
    * The expiry floor of each existing channel among `keys`, by `channelRefKey` (unknown channels are
    * left out): the highest seq s whose message and all before it have expired as the binary search

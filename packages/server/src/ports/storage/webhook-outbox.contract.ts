@@ -403,7 +403,15 @@ export function runWebhookOutboxContract(
       await store.channels.setWhitelist(g, ['wa'], recording(lists, 'group.whitelist_set'));
       await store.channels.setWhitelist(g, ['wa'], recording(lists, 'group.whitelist_set'));
       expect(lists).toHaveLength(2);
-      expect(await drainedCount()).toBe(9);
+      const retention: unknown[] = [];
+      await expect(store.retention.setDays(g, 30, 1, failing)).rejects.toThrow('events refused');
+      expect((await store.channels.get(g))?.retentionDays).toBeNull();
+      expect(await store.retention.setDays({ ...g, channelId: 'no-such-group' }, 30, 1, recording(retention, 'group.retention_set'))).toBe(
+        false,
+      );
+      expect(await store.retention.setDays(g, 30, 1, recording(retention, 'group.retention_set'))).toBe(true);
+      expect(retention).toHaveLength(1);
+      expect(await drainedCount()).toBe(10);
     });
 
     it('keeps the order of one write’s events of an order key, also while other writes race with it', async () => {

@@ -11,6 +11,7 @@ import {
   type RetentionStore,
 } from '../../../ports/storage/index.js';
 import { inTransaction } from './transaction.js';
+import { report } from './webhook-outbox.js';
 
 interface ChannelFacts {
   channel_type: number;
@@ -141,12 +142,16 @@ export function postgresRetention(pool: Pool): RetentionStore {
   const scanAll = scan(false);
   const scanOwn = scan(true);
   return {
-    async setDays(key, days, now) {
-      const { rowCount } = await pool.query(
-        'UPDATE channels SET retention_days = $1, updated_at = $2 WHERE channel_type = $3 AND channel_id = $4',
-        [days, now, key.channelType, key.channelId],
-      );
-      return (rowCount ?? 0) > 0;
+    async setDays(key, days, now, events) {
+      return inTransaction(pool, async (client) => {
+        const { rowCount } = await client.query(
+          'UPDATE channels SET retention_days = $1, updated_at = $2 WHERE channel_type = $3 AND channel_id = $4',
+          [days, now, key.channelType, key.channelId],
+        );
+        if (!rowCount) return false;
+        await report(client, events, undefined);
+        return true;
+      });
     },
     async floors(keys, policy) {
       const result = new Map<string, ExpiryFloor>();

@@ -10,6 +10,7 @@ import {
   type RetentionPolicy,
   type RetentionStore,
 } from '../../../ports/storage/index.js';
+import { reportTo, sqliteOutboxWriter } from './webhook-outbox.js';
 
 interface ChannelFacts {
   retention_days: number | null;
@@ -28,6 +29,7 @@ const LEFTOVERS: ReadonlyArray<{ kind: PurgeStepKind; table: string; key: string
 ];
 
 export function sqliteRetention(db: Database): RetentionStore {
+  const report = reportTo(sqliteOutboxWriter(db));
   const setDays = db.prepare('UPDATE channels SET retention_days = ?, updated_at = ? WHERE channel_type = ? AND channel_id = ?');
   const facts = db.prepare(`
     SELECT c.retention_days, c.purged_seq, c.purged_ord, c.max_seq, f.ts AS first_ts FROM channels c
@@ -107,8 +109,12 @@ export function sqliteRetention(db: Database): RetentionStore {
   });
 
   return {
-    async setDays(key, days, now) {
-      return setDays.run(days, now, key.channelType, key.channelId).changes > 0;
+    async setDays(key, days, now, events) {
+      return db.transaction(() => {
+        const changed = setDays.run(days, now, key.channelType, key.channelId).changes > 0;
+        if (changed) report(events, undefined);
+        return changed;
+      })();
     },
     async floors(keys, policy) {
       const result = new Map<string, ExpiryFloor>();
