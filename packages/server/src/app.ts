@@ -63,6 +63,8 @@ export interface ParleyServer {
   port: number;
   /** Where this node's webhook deliveries run (a worker thread unless it could not start: docs/webhooks.md). */
   webhookDelivery(): 'worker' | 'main thread';
+  /** Fault tests: ends the webhook worker as a crash would (false without one); delivery goes on on the main thread. */
+  crashWebhookWorker(): Promise<boolean>;
   /** The WuKongIM gateway's own port, when PARLEY_WUKONGIM_PORT asks for one. */
   wukongimPort?: number;
   close(): Promise<void>;
@@ -288,6 +290,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     url: `http://127.0.0.1:${port}`,
     port,
     webhookDelivery: () => dispatcher.where,
+    crashWebhookWorker: () => dispatcher.crashWorker(),
     ...(wukongimPort === undefined ? {} : { wukongimPort }),
     close,
   };

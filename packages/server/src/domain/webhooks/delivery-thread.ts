@@ -32,6 +32,8 @@ export interface WebhookDelivery {
   nudge(): void;
   /** The URL changed (here or on another node): read it again now. */
   endpointChanged(): void;
+  /** Fault tests: ends the worker as a crash would (false without one); the loop goes on here. */
+  crashWorker(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,9 @@ export class InProcessDelivery implements WebhookDelivery {
   endpointChanged(): void {
     // It reads the main thread's endpoint, which has the change already.
     this.dispatcher.nudge();
+  }
+  async crashWorker(): Promise<boolean> {
+    return false;
   }
   close(): Promise<void> {
     return this.dispatcher.close();
@@ -132,6 +137,15 @@ export class WorkerDelivery implements WebhookDelivery {
         void this.fallBack(new Error(`the delivery worker exited (code ${code})`)).then(resolve);
       });
     });
+  }
+
+  async crashWorker(): Promise<boolean> {
+    const worker = this.worker;
+    if (!worker) return false;
+    const fellBack = new Promise<void>((resolve) => worker.once('exit', () => setImmediate(resolve)));
+    await worker.terminate();
+    await fellBack;
+    return true;
   }
 
   nudge(): void {

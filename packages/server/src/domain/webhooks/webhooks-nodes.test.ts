@@ -130,6 +130,40 @@ await describePostgres('webhooks on two PostgreSQL nodes', () => {
     }
   }, 120_000);
 
+  it('starts delivering on a node when another node sets the URL, and follows a change of it', async () => {
+    const { receiver, nodes, tokens, stop } = await startNodes({ PARLEY_WEBHOOK_URL: '' });
+    const [first, second] = nodes as [ParleyServer, ParleyServer];
+    const other = await WebhookReceiver.start(SECRET, await documentedVerify());
+    const secret = first.ctx.config.appSecret;
+    const setUrl = async (url: string) => {
+      const res = await httpCall(first.url, 'PUT', '/v1/admin/webhook', { token: secret, body: { url } });
+      expect(res.status).toBe(200);
+    };
+    const sendVia = async (node: ParleyServer, clientMsgNo: string) => {
+      const res = await httpCall(node.url, 'POST', '/v1/messages', {
+        token: tokens[0],
+        body: { channelId: 'n1', channelType: 1, clientMsgNo, payload: { type: 1, content: clientMsgNo } },
+      });
+      expect(res.status).toBe(200);
+      return res.body.messageId as string;
+    };
+    const arrived = (r: WebhookReceiver, id: string) => r.ofType('message.sent').some((e) => e.data.messageId === id);
+    try {
+      expect(second.webhookDelivery()).toBe('worker');
+      await setUrl(receiver.url);
+      // The first node changes the URL, then leaves: only the second, told over the bus, can deliver.
+      await setUrl(other.url);
+      await first.close();
+      const id = await sendVia(second, 'after-change');
+      await eventually(() => arrived(other, id));
+      expect(arrived(receiver, id)).toBe(false);
+      expect(other.rejected).toBe(0);
+    } finally {
+      await other.close();
+      await stop();
+    }
+  }, 60_000);
+
   it('reports a user online once and offline once for the cluster, after the grace period, also when their node stops', async () => {
     const { receiver, nodes, tokens, stop } = await startNodes({ PARLEY_PRESENCE_GRACE_SECONDS: '1' });
     const [first, second] = nodes as [ParleyServer, ParleyServer];

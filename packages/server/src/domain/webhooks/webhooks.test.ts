@@ -208,6 +208,24 @@ await describeEachBackend('webhooks', (backend) => {
       expect(r.rejected).toBe(0);
     });
 
+    it('goes on delivering from the main thread when the worker dies, each channel still in order, nothing lost', async () => {
+      const t = server();
+      const r = receiver();
+      await t.createUsers('wd-a', 'wd-b');
+      const token = await t.token('wd-a');
+      const before = [];
+      for (let i = 0; i < 10; i++) before.push(await send(t, token, 'wd-b', 1, `before ${i}`));
+      expect(t.server.webhookDelivery()).toBe('worker');
+      expect(await t.server.crashWebhookWorker()).toBe(true);
+      expect(t.server.webhookDelivery()).toBe('main thread');
+      const after = [];
+      for (let i = 0; i < 10; i++) after.push(await send(t, token, 'wd-b', 1, `after ${i}`));
+      await eventually(() => sentIn(r, 'wd-a', 'wd-b').length === 20);
+      expect(sentIn(r, 'wd-a', 'wd-b').map((e) => e.data.messageSeq)).toEqual([...before, ...after].map((m) => m.messageSeq));
+      await eventually(async () => (await t.adminOk('GET', '/webhook')).pending === 0);
+      expect(r.rejected).toBe(0);
+    });
+
     it('documents a check that refuses forged and replayed requests', async () => {
       const verify: VerifyParley = await documentedVerify();
       const body = '{"events":[]}';
