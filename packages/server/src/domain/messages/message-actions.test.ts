@@ -170,6 +170,41 @@ await describeEachBackend('message operations', (backend) => {
     }
   });
 
+  it("gives nobody a revoked message's text through the preview of a reply that quotes it", async () => {
+    const t = server();
+    await t.ensureUsers('rq-a', 'rq-b');
+    const a = await t.connect('rq-a');
+    const b = await t.connect('rq-b');
+    const secret = await send(a, 'rq-b', 1, 'the secret');
+    const quote = (m: { messageId: string; messageSeq: number }) => ({
+      reply: { messageId: m.messageId, messageSeq: m.messageSeq, fromUid: 'rq-a', preview: 'the secret' },
+    });
+    const before = await send(b, 'rq-a', 1, 'what secret?', quote(secret));
+    await a.request('message.revoke', { messageId: secret.messageId });
+    const after = await send(b, 'rq-a', 1, 'still here?', quote(secret));
+    const pushed = await a.waitForEvent('message.new', (d) => d.messageId === after.messageId);
+    expect(pushed.data.reply).toEqual({ messageId: secret.messageId, messageSeq: secret.messageSeq, fromUid: 'rq-a' });
+
+    for (const [client, conversationId] of [
+      [a, 'p2p|rq-b'],
+      [b, 'p2p|rq-a'],
+    ] as const) {
+      const history = await client.request('message.history', { conversationId });
+      const replies = history.messages.filter((m: { reply?: unknown }) => m.reply);
+      expect(replies.map((m: { messageId: string }) => m.messageId)).toEqual([before.messageId, after.messageId]);
+      for (const m of replies) expect(m.reply).toEqual({ messageId: secret.messageId, messageSeq: secret.messageSeq, fromUid: 'rq-a' });
+      expect(JSON.stringify(await client.request('conversation.list', {}))).not.toContain('the secret');
+      expect(JSON.stringify(history)).not.toContain('the secret');
+    }
+    // A quote of a message that was not revoked keeps its preview.
+    const kept = await send(a, 'rq-b', 1, 'fine');
+    const answer = await send(b, 'rq-a', 1, 'ok', {
+      reply: { messageId: kept.messageId, messageSeq: kept.messageSeq, fromUid: 'rq-a', preview: 'fine' },
+    });
+    const page = await a.request('message.history', { conversationId: 'p2p|rq-b' });
+    expect(page.messages.find((m: { messageId: string }) => m.messageId === answer.messageId).reply.preview).toBe('fine');
+  });
+
   it('edits up to the limit, only by the sender, and an offline device sees the edit in history and lastMsg', async () => {
     const t = server();
     await t.ensureUsers('ed-a', 'ed-b');

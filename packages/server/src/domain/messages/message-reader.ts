@@ -2,6 +2,7 @@ import type { Message } from '@parley/protocol';
 import type { Storage, StoredMessage } from '../../ports/storage/index.js';
 import { refKey } from '../../ports/storage/index.js';
 import { type MessageMeta, toWireMessage } from './message-view.js';
+import { revokedQuotes } from './revoked-quotes.js';
 
 const isReceipt = (m: StoredMessage): boolean => (JSON.parse(m.metaJson) as MessageMeta).setting.receipt === true;
 
@@ -18,7 +19,10 @@ export class MessageReader {
     const annotated = messages.filter((m) => m.annotated);
     // Receipt messages show who has not read them yet, also before anyone has.
     const needsAudience = messages.filter((m) => m.annotated || isReceipt(m));
-    const annotations = annotated.length ? await this.storage.messageState.annotations(annotated.map(refOf)) : new Map();
+    const [annotations, quoteRevoked] = await Promise.all([
+      annotated.length ? this.storage.messageState.annotations(annotated.map(refOf)) : new Map(),
+      revokedQuotes(this.storage, messages),
+    ]);
     const audience = new Map<string, number>();
     for (const m of needsAudience) {
       const key = `${m.channelType}|${m.channelId}`;
@@ -26,12 +30,14 @@ export class MessageReader {
     }
     return messages.map((m) => {
       const a = annotations.get(refKey(refOf(m))) ?? { reactions: [], readCount: 0 };
-      if (!m.annotated && !isReceipt(m)) return toWireMessage(m, viewerUid);
+      const cut = quoteRevoked.has(m.messageId);
+      if (!m.annotated && !cut && !isReceipt(m)) return toWireMessage(m, viewerUid);
       const recipients = audience.get(`${m.channelType}|${m.channelId}`) ?? 0;
       return toWireMessage(m, viewerUid, {
         reactions: a.reactions,
         readCount: a.readCount,
         unreadCount: isReceipt(m) ? Math.max(0, recipients - a.readCount) : 0,
+        quoteRevoked: cut,
       });
     });
   }

@@ -19,6 +19,7 @@ import type { MessageWebhooks } from '../webhooks/message-events.js';
 import type { MessageIdGenerator } from './message-id.js';
 import { type MessageMeta, type MessageParts, renderMessageJson, untouched, viewedChannelId } from './message-view.js';
 import { checkPayload } from './payload-rules.js';
+import { quoteAsSent } from './revoked-quotes.js';
 import type { SendBatcher } from './send-batcher.js';
 import { groupSendReason, personSendReason } from './send-policy.js';
 import { SenderLanes } from './sender-lanes.js';
@@ -56,6 +57,8 @@ interface Checked {
   payloadJson: string;
   /** Webhooks on: the recipients with a device online at check time (no `message.offline` for them). */
   online?: ReadonlySet<string>;
+  /** The reply as stored: without its preview when the quoted message is revoked (`quoteAsSent`). */
+  reply?: NonNullable<SendParams['reply']>;
 }
 
 interface Target {
@@ -124,6 +127,8 @@ export class MessageService {
     const target = await this.resolveTarget(sender, params, now);
     if (typeof target === 'number') return this.refusal(params, target);
     const checked: Checked = { now, target, payloadJson: payload.json };
+    if (params.reply)
+      checked.reply = await quoteAsSent(this.deps.storage, { channelType: params.channelType, channelId: target.channelId }, params.reply);
     // Not for noPersist: nothing is stored, so nothing is reported.
     if (this.deps.webhooks && !params.header?.noPersist) {
       checked.online = await this.deps.webhooks.onlineAmong(sender.uid, params.channelType, target.channelId, target.fanout);
@@ -148,7 +153,7 @@ export class MessageService {
       setting: params.setting ?? {},
     };
     // Assigned, not spread as `...(x && {x})`: a conditional spread takes V8's slow copy on every send.
-    if (params.reply) meta.reply = params.reply;
+    if (checked.reply) meta.reply = checked.reply;
     if (params.mentions) meta.mentions = params.mentions;
     if (params.entities) meta.entities = params.entities;
     // One literal with every field, no spread: V8 builds it from a boilerplate. Spread from

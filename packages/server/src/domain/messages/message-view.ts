@@ -2,6 +2,7 @@ import { ChannelType, jsonShapeProblem, type Message, type MessageHeader, type M
 import { UNTOUCHED_EXTRA } from '@parley/protocol/constants';
 import type { StoredMessage } from '../../ports/storage/index.js';
 import { peerOf } from '../channels/person-channel.js';
+import { withoutPreview } from './revoked-quotes.js';
 
 /** What is kept in a message's `meta` column: everything but the payload and the indexed fields. */
 export interface MessageMeta {
@@ -60,6 +61,8 @@ export interface MessageExtras {
   readCount: number;
   /** Receipt messages: members (but the sender) who have not reported reading it. */
   unreadCount: number;
+  /** Its reply quotes a message revoked since: the reply is shown without the quote's preview. */
+  quoteRevoked?: boolean;
 }
 
 const NO_EXTRAS: MessageExtras = { reactions: [], readCount: 0, unreadCount: 0 };
@@ -88,7 +91,7 @@ export function toWireMessage(m: MessageParts, viewerUid: string, extras: Messag
   // The optional parts one by one, not by spreading `meta` into the literal: a spread after other
   // fields takes V8's slow copy, which on every rendered message kept garbage alive past the young
   // generation and made its collections several times longer (see conversation-state's fromRow).
-  if (meta.reply !== undefined) message.reply = meta.reply;
+  if (meta.reply !== undefined) message.reply = extras.quoteRevoked ? withoutPreview(meta.reply) : meta.reply;
   if (meta.mentions !== undefined) message.mentions = meta.mentions;
   if (meta.entities !== undefined) message.entities = meta.entities;
   message.extra = {
