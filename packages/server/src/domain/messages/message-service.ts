@@ -105,6 +105,19 @@ export class MessageService {
     return ack;
   }
 
+  /**
+   * A resend of a message stored already gets its first ack even when the sender may no longer post
+   * there (left the group, not on its whitelist, muted, blocked): the message was accepted, and an
+   * outbox retrying after a lost ack must not show it as failed. Read only on the refusal path.
+   */
+  private async storedAck(sender: Sender, params: SendParams): Promise<SendAck | undefined> {
+    if (params.header?.noPersist) return undefined;
+    const stored = await this.deps.storage.messages.byClientMsgNo(sender.uid, params.clientMsgNo);
+    if (!stored) return undefined;
+    const { messageId, messageSeq, timestamp } = stored;
+    return { clientMsgNo: params.clientMsgNo, messageId, messageSeq, timestamp, reasonCode: ReasonCode.ReasonSuccess };
+  }
+
   private refusal(params: SendParams, reasonCode: number): SendAck {
     return { clientMsgNo: params.clientMsgNo, messageId: '0', messageSeq: 0, timestamp: this.deps.clock(), reasonCode };
   }
@@ -125,7 +138,7 @@ export class MessageService {
 
     const now = this.deps.clock();
     const target = await this.resolveTarget(sender, params, now);
-    if (typeof target === 'number') return this.refusal(params, target);
+    if (typeof target === 'number') return (await this.storedAck(sender, params)) ?? this.refusal(params, target);
     const checked: Checked = { now, target, payloadJson: payload.json };
     if (params.reply)
       checked.reply = await quoteAsSent(this.deps.storage, { channelType: params.channelType, channelId: target.channelId }, params.reply);

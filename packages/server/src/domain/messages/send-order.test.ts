@@ -27,6 +27,23 @@ await describeEachBackend('idempotency, ordering and durability of sends', (back
     expect(b.eventsOf('message.new').length).toBe(1);
   });
 
+  it('answers a resend with the first ack after the sender lost the right to post there (whitelist, removed)', async () => {
+    const t = server();
+    await t.createUsers('iw-o', 'iw-m');
+    await t.adminOk('POST', '/groups', { groupId: 'iw-g', channelType: 2, ownerUid: 'iw-o', members: ['iw-m'] });
+    const m = await t.connect('iw-m');
+    const params = { channelId: 'iw-g', channelType: 2, clientMsgNo: clientMsgNo(), payload: text('before the whitelist') };
+    const first = await m.request('message.send', params);
+    expect(first.reasonCode).toBe(1);
+    await t.adminOk('PUT', '/groups/iw-g/whitelist', { uids: ['iw-o'] });
+    expect(await m.request('message.send', params)).toEqual(first);
+    // A new message is still refused (13: not on the whitelist).
+    expect((await m.request('message.send', { ...params, clientMsgNo: clientMsgNo() })).reasonCode).toBe(13);
+    await t.adminOk('POST', '/groups/iw-g/members/remove', { uids: ['iw-m'] });
+    expect(await m.request('message.send', params)).toEqual(first);
+    expect(await t.storage.messages.count({ channelType: 2, channelId: 'iw-g' })).toBe(1);
+  });
+
   it('keeps a group’s seqs contiguous and each sender’s messages in send order under concurrent senders', async () => {
     const t = server();
     const senders = ['c-1', 'c-2', 'c-3', 'c-4', 'c-5'];
