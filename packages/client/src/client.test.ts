@@ -237,6 +237,31 @@ describe('@parley/client against a real server', () => {
     expect(byId.get(a2.messageId)).toMatchObject({ extra: { revoked: true } });
   });
 
+  it('reports what changed in a shown chat while the device was away, without the app asking again', async () => {
+    let offline = false;
+    const WebSocketImpl = (await import('ws')).default as unknown as new (u: string) => SocketLike;
+    const factory: SocketFactory = (url) => new WebSocketImpl(offline ? 'ws://127.0.0.1:1/v1/ws' : url);
+    const device = await open('bob', 'away-a-while', { socketFactory: factory, store: new MemoryStore() });
+    const alice = await open('alice', 'changer');
+    const a1 = await alice.messages.sendText({ channelId: 'bob', channelType: 1 }, 'will change');
+    const a2 = await alice.messages.sendText({ channelId: 'bob', channelType: 1 }, 'will go');
+    await device.messages.getOrSyncHistory({ channel: { channelId: 'alice', channelType: 1 }, limit: 20 });
+    const changes: string[] = [];
+    device.messages.onMessageEdited.add('t', (m) => changes.push(`edited ${m.messageId}`));
+    device.messages.onMessageRevoked.add('t', (m) => changes.push(`revoked ${m.messageId}`));
+
+    offline = true;
+    (device as unknown as { connection: { socket: SocketLike } }).connection.socket.close();
+    await eventually(() => device.status !== 'connected');
+    await alice.messages.edit(a1.messageId, { type: 1, content: 'changed' } as never);
+    await alice.messages.revoke(a2.messageId);
+    expect(changes).toEqual([]);
+    offline = false;
+
+    await eventually(() => changes.length === 2);
+    expect(changes.sort()).toEqual([`edited ${a1.messageId}`, `revoked ${a2.messageId}`].sort());
+  });
+
   it('applies conversation events in version order: old ones ignored, a gap repaired by sync', async () => {
     const bob = await open('bob', 'versions');
     const conversations = bob.conversations as unknown as { handlePush(e: string, d: unknown): Promise<void>; store: MemoryStore };

@@ -65,6 +65,11 @@ export class HistoryCache {
     this.freshness.reset();
   }
 
+  /** A range the app shows that may have changed while this device was away: read again by the next `recheck`. */
+  recheckLater(channel: string, range: Range): void {
+    this.unchecked.push({ channel, ...range });
+  }
+
   /** Once connected: the pages shown from the cache while offline are read again, and changes reported. */
   async recheck(): Promise<void> {
     for (const page of this.unchecked.splice(0)) {

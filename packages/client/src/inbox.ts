@@ -40,9 +40,17 @@ export class Inbox {
       });
       return;
     }
+    // Most recently shown last (see shownUpTo).
+    this.channels.delete(channel);
+    this.channels.set(channel, seen);
     if (contiguous && seq > seen.upTo) seen.upTo = seq;
     else if (seq > seen.upTo) seen.above.add(seq);
     absorb(seen);
+  }
+
+  /** The channels shown, the most recently shown last, each with the seq up to which the app has everything. */
+  shownUpTo(): Array<[channel: string, upTo: number]> {
+    return [...this.channels].map(([channel, seen]) => [channel, seen.upTo]);
   }
 
   /** A live message: handed over now, or once the messages before it have been fetched and handed over. */

@@ -45,6 +45,11 @@ export interface HistoryQuery {
 }
 
 let counter = 0;
+/** After a reconnect, the newest messages of at most this many channels shown last are read again ... */
+const RECHECK_CHANNELS = 10;
+/** ... each up to this many (one history page). */
+const RECHECK_TAIL = 50;
+
 const newClientMsgNo = (): string =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto
     ? crypto.randomUUID()
@@ -250,7 +255,14 @@ export class Messages {
    */
   async fillGaps(): Promise<void> {
     this.cache.reconnected();
+    // While away, the messages the app shows may have been edited, revoked, reacted to or read, and
+    // the server pushes those changes only to devices online: the newest messages of the channels
+    // shown last are read again, each change reported to the change listeners.
+    for (const [channel, upTo] of this.inbox.shownUpTo().slice(-RECHECK_CHANNELS)) {
+      if (upTo > 0) this.cache.recheckLater(channel, { from: Math.max(1, upTo - RECHECK_TAIL + 1), to: upTo });
+    }
     await this.inbox.catchUp();
+    void this.cache.recheck();
   }
 
   /** Every message after `afterSeq` the user may see, ascending, page by page; they fill the cache too. */

@@ -36,4 +36,34 @@ describe.skipIf(!available)('web app: reconnecting', () => {
     },
     LONG,
   );
+
+  it(
+    'messages read while offline are reported read once the page is connected again',
+    async () => {
+      await app.t.ensureUsers('ola', 'pim');
+      for (let n = 1; n <= 25; n++) await app.adminSend('ola', 'pim', `m${n}`);
+      const ola = await app.signIn('ola');
+      const pim = await app.signIn('pim');
+      pim.allowErrors(/ERR_CONNECTION_REFUSED/);
+      await pim.open('p2p|ola');
+      await pim.item('p2p|ola').locator('.badge').waitFor({ state: 'detached' });
+      await pim.page.locator('.messages').evaluate((el) => el.scrollTo(0, 0));
+      await ola.open('p2p|pim');
+      await ola.send('read me offline');
+      await pim.page.getByRole('button', { name: '1 new message' }).waitFor();
+
+      await app.t.server.close();
+      await pim.page.locator('.connection[data-status="reconnecting"]').waitFor();
+      // Seen while the server is away: the receipt and the read mark cannot go out yet.
+      await pim.page.getByRole('button', { name: '1 new message' }).click();
+      await pim.message('read me offline').waitFor();
+      await app.t.restart();
+      await ola.online();
+      await pim.online();
+      await ola.message('read me offline').locator('.state', { hasText: 'Read' }).waitFor();
+      await pim.item('p2p|ola').locator('.badge').waitFor({ state: 'detached' });
+      expect(await pim.item('p2p|ola').locator('.badge').count()).toBe(0);
+    },
+    LONG,
+  );
 });

@@ -23,10 +23,19 @@ export function useReadTracking(
   const reported = useRef(new Set<string>());
   const marked = useRef(0);
   const [newestSeen, setNewestSeen] = useState(0);
+  // What failed while offline is tried again once connected: the reconnect re-runs the effect below.
+  const [connections, setConnections] = useState(0);
+  useEffect(() => {
+    client.onStatus.add('read-tracking', (status) => {
+      if (status === 'connected') setConnections((n) => n + 1);
+    });
+    return () => client.onStatus.remove('read-tracking');
+  }, [client]);
   const unread = conversation?.unreadCount ?? 0;
   const readSeq = conversation?.readSeq ?? 0;
   const conversationId = conversation?.conversationId;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `connections` re-runs it after a reconnect, to send what failed offline
   useEffect(() => {
     if (!visible) return;
     const seen = items.filter((m) => m.messageSeq > 0 && onScreen.has(m.messageId));
@@ -42,8 +51,13 @@ export function useReadTracking(
       .filter((m) => m.fromUid !== client.uid && m.setting.receipt && !m.extra.revoked && !reported.current.has(m.messageId))
       .map((m) => m.messageId);
     for (const id of ids) reported.current.add(id);
-    for (let i = 0; i < ids.length; i += 100) client.messages.readReceipt(ids.slice(i, i + 100)).catch(() => {});
-  }, [client, visible, items, onScreen, conversationId, unread, readSeq]);
+    for (let i = 0; i < ids.length; i += 100) {
+      const batch = ids.slice(i, i + 100);
+      client.messages.readReceipt(batch).catch(() => {
+        for (const id of batch) reported.current.delete(id);
+      });
+    }
+  }, [client, visible, items, onScreen, conversationId, unread, readSeq, connections]);
 
   return newestSeen;
 }
