@@ -41,21 +41,30 @@ await describeEachBackend('WuKongIM gateway (raw packets)', (backend) => {
     }
   });
 
-  it('acknowledges a wrong msgKey with reason 8 and stores nothing; the connection stays', async () => {
-    const c = await connected('rw-key');
+  it('closes a connection whose SEND has a wrong msgKey (DISCONNECT 8) or does not decrypt (DISCONNECT 9); nothing is stored, others carry on', async () => {
     await server().ensureUsers('rw-peer');
+    const bystander = await connected('rw-key-bystander');
     const before = await server().rowCounts();
-    const seq = c.send({ type: 1, content: 'x' }, 'rw-peer', 1, clientMsgNo(), '0'.repeat(32));
-    expect(decodeSendack((await c.next(PacketType.Sendack)).body)).toEqual({
-      messageId: '0',
-      clientSeq: seq,
-      messageSeq: 0,
-      reasonCode: 8,
-    });
+    const cases = [
+      { reasonCode: 8, send: (c: RawWkClient) => c.send({ type: 1, content: 'x' }, 'rw-peer', 1, clientMsgNo(), '0'.repeat(32)) },
+      // A right msgKey over text that is no AES ciphertext (3 bytes), then over whole blocks that do not unpad.
+      { reasonCode: 9, send: (c: RawWkClient) => c.sendCiphertext('AAAA', 'rw-peer', 1, clientMsgNo()) },
+      { reasonCode: 9, send: (c: RawWkClient) => c.sendCiphertext(Buffer.alloc(32, 7).toString('base64'), 'rw-peer', 1, clientMsgNo()) },
+    ];
+    for (const { reasonCode, send } of cases) {
+      const c = await connected('rw-key');
+      send(c);
+      // A good SEND right behind the bad one is not read: the connection is done.
+      c.send({ type: 1, content: 'after' }, 'rw-peer', 1, clientMsgNo());
+      expect(decodeDisconnect((await c.next(PacketType.Disconnect)).body).reasonCode).toBe(reasonCode);
+      await c.closed;
+      expect(c.closeCode).toBe(1002);
+      expect(c.of(PacketType.Sendack)).toEqual([]);
+    }
     expect((await server().rowCounts()).messages).toBe(before.messages);
-    c.send({ type: 1, content: 'y' }, 'rw-peer', 1, clientMsgNo());
-    expect(decodeSendack((await c.next(PacketType.Sendack)).body).reasonCode).toBe(1);
-    c.close();
+    bystander.send({ type: 1, content: 'y' }, 'rw-peer', 1, clientMsgNo());
+    expect(decodeSendack((await bystander.next(PacketType.Sendack)).body).reasonCode).toBe(1);
+    bystander.close();
   });
 
   it('answers a resent clientMsgNo with the first ack and stores it once (the SDK resends after a reconnect)', async () => {
