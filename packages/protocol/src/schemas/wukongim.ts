@@ -135,7 +135,9 @@ export const WkMessageExtraSyncParams = Type.Object(
     channel_id: WkChannelId,
     channel_type: WkChannelType,
     extra_version: Type.Optional(Type.Integer({ minimum: 0, description: 'The largest extra_version the client has; 0 for all' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, description: 'Default 100; at most 100 are given (more when the last ones share a version)' })),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Default 100; at most 100 are given (more when the last ones share a version)' }),
+    ),
     source: Type.Optional(Type.String({ maxLength: 64, description: 'Accepted and ignored' })),
   },
   { additionalProperties: false, title: 'WkMessageExtraSyncParams' },

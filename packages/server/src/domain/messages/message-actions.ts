@@ -1,9 +1,9 @@
 import {
   ChannelType,
   ContentType,
+  type ConversationRef,
   EventName,
   type HistoryParams,
-  type ConversationRef,
   type HistoryResult,
   MemberRole,
   type Message,

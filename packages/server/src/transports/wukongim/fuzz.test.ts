@@ -24,12 +24,12 @@ const wellFormedSend = fc
     channelId: fc.constantFrom('fz-wk-peer', 'fz-wk', 'nobody', ''),
     channelType: fc.integer({ min: 0, max: 255 }),
     msgKey: fc.oneof(fc.string({ maxLength: 40 }), fc.stringMatching(/^[0-9a-f]{32}$/)),
-    payload: fc.oneof(fc.uint8Array({ maxLength: 80 }), fc.base64String({ maxLength: 64 }).map((b) => new TextEncoder().encode(b))),
+    payload: fc.oneof(
+      fc.uint8Array({ maxLength: 80 }),
+      fc.base64String({ maxLength: 64 }).map((b) => new TextEncoder().encode(b)),
+    ),
   })
-  .map(
-    (f) =>
-      new Uint8Array(encodeFrame(PacketType.Send, 0b0010, encodeSend({ ...f, setting: 0, payload: Buffer.from(f.payload) }, 2))),
-  );
+  .map((f) => new Uint8Array(encodeFrame(PacketType.Send, 0b0010, encodeSend({ ...f, setting: 0, payload: Buffer.from(f.payload) }, 2))));
 
 /** Bytes shaped like packets often enough to get past the framing: a known type, a right length, then noise. */
 const packetish = fc.oneof(

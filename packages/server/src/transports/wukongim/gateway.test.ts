@@ -82,7 +82,12 @@ await describeEachBackend('WuKongIM gateway (raw packets)', (backend) => {
     const t = server();
     await t.ensureUsers('rw-cmd-owner');
     const c = await connected('rw-cmd');
-    await t.adminOk('POST', '/groups', { groupId: 'rw-cmd-g', channelType: 2, ownerUid: 'rw-cmd-owner', members: ['rw-cmd-owner', 'rw-cmd'] });
+    await t.adminOk('POST', '/groups', {
+      groupId: 'rw-cmd-g',
+      channelType: 2,
+      ownerUid: 'rw-cmd-owner',
+      members: ['rw-cmd-owner', 'rw-cmd'],
+    });
     const owner = await t.token('rw-cmd-owner');
     const send = async (content: string) =>
       (
@@ -94,7 +99,9 @@ await describeEachBackend('WuKongIM gateway (raw packets)', (backend) => {
     const first = await send('first');
     expect(openRecv(c, await c.next(PacketType.Recv)).content).toEqual({ type: 1, content: 'first' });
 
-    expect((await t.http('PATCH', `/v1/messages/${first}`, { token: owner, body: { payload: { type: 1, content: 'first, edited' } } })).status).toBe(200);
+    expect(
+      (await t.http('PATCH', `/v1/messages/${first}`, { token: owner, body: { payload: { type: 1, content: 'first, edited' } } })).status,
+    ).toBe(200);
     const edit = openRecv(c, await c.next(PacketType.Recv));
     expect(edit).toMatchObject({
       header: { redDot: false, noPersist: true, syncOnce: false, dup: false },
@@ -125,7 +132,9 @@ await describeEachBackend('WuKongIM gateway (raw packets)', (backend) => {
     expect(c.frames.filter((f) => f.type === -1)).toEqual([]);
 
     // Nothing was stored for the CMDs: the group still has its two messages, one of them unread.
-    const history = await t.http('GET', `/v1/conversations/${encodeURIComponent('team|rw-cmd-g')}/messages`, { token: await t.token('rw-cmd') });
+    const history = await t.http('GET', `/v1/conversations/${encodeURIComponent('team|rw-cmd-g')}/messages`, {
+      token: await t.token('rw-cmd'),
+    });
     expect(history.body.messages.map((m: { messageSeq: number }) => m.messageSeq)).toEqual([1, 2]);
     const list = await t.http('GET', '/v1/conversations', { token: await t.token('rw-cmd') });
     expect(list.body.conversations).toMatchObject([{ conversationId: 'team|rw-cmd-g', lastMsgSeq: 2, unreadCount: 1 }]);

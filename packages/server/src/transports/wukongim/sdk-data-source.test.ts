@@ -136,14 +136,23 @@ await describeEachBackend('WuKongIM data source with the unmodified wukongimjssd
     const channel = new gina.sdk.Channel('ds-hal', 1);
     expect(await gina.shared.chatManager.syncMessageExtras(channel, 0)).toEqual([]);
 
-    const edited = await t.http('PATCH', `/v1/messages/${messageId}`, { token: halToken, body: { payload: { type: 1, content: 'edited' } } });
+    const edited = await t.http('PATCH', `/v1/messages/${messageId}`, {
+      token: halToken,
+      body: { payload: { type: 1, content: 'edited' } },
+    });
     expect(edited.status).toBe(200);
     await eventually(() => gina.cmds.length === 1);
     expect(gina.cmds[0].content).toMatchObject({ cmd: 'syncMessageExtra' });
     expect(gina.cmds[0].content.param).toMatchObject({ channel_id: 'ds-hal', channel_type: 1, message_id: messageId, message_seq: 2 });
     const [extra] = await gina.shared.chatManager.syncMessageExtras(channel, 0);
     expect(extra).toBeInstanceOf(gina.sdk.MessageExtra);
-    expect(extra).toMatchObject({ messageID: messageId, messageSeq: 2, revoke: false, isEdit: true, extraVersion: gina.cmds[0].content.param.extra_version });
+    expect(extra).toMatchObject({
+      messageID: messageId,
+      messageSeq: 2,
+      revoke: false,
+      isEdit: true,
+      extraVersion: gina.cmds[0].content.param.extra_version,
+    });
     expect(extra.contentEdit.text).toBe('edited');
     expect(String(extra.editedAt)).toMatch(/^\d{10}$/);
 

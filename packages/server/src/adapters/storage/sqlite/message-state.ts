@@ -83,7 +83,9 @@ export function sqliteMessageState(db: Database): MessageStateStore {
       AND NOT EXISTS (SELECT 1 FROM deleted_messages d WHERE d.uid = @uid AND d.channel_type = m.channel_type AND d.channel_id = m.channel_id AND d.seq = m.seq)`;
   const changedAfter = db.prepare(`SELECT m.* ${CHANGED} AND MAX(m.revoked_at, m.edited_at) > @version
     ORDER BY MAX(m.revoked_at, m.edited_at), m.seq LIMIT @limit`);
-  const changedAtAfterSeq = db.prepare(`SELECT m.* ${CHANGED} AND MAX(m.revoked_at, m.edited_at) = @version AND m.seq > @seq ORDER BY m.seq`);
+  const changedAtAfterSeq = db.prepare(
+    `SELECT m.* ${CHANGED} AND MAX(m.revoked_at, m.edited_at) = @version AND m.seq > @seq ORDER BY m.seq`,
+  );
   const seqBounds = db.prepare('SELECT purged_seq, max_seq FROM channels WHERE channel_type = ? AND channel_id = ?');
   const tsAt = db.prepare('SELECT ts FROM messages WHERE channel_type = ? AND channel_id = ? AND seq = ?').pluck();
 
