@@ -25,12 +25,13 @@ interface RecvFields {
   channelId: string;
   channelType: number;
 }
-type HeaderFlagsOut = { redDot: boolean; noPersist: boolean; syncOnce: boolean };
+type RecvHeader = { redDot: boolean; noPersist: boolean; syncOnce: boolean };
 
 /**
  * One WuKongIM client as delivery sees it. Deliveries arrive as the JSON gateway's rendered pushes;
- * a `message.new` becomes a RECV encrypted for this session, everything else is dropped: SDK 1.0.4
- * cannot read an EVENT or any packet it does not know. Each packet goes in its own WebSocket
+ * a `message.new` becomes a RECV encrypted for this session, a `message.updated` of a revoked or
+ * edited message a CMD RECV (extra-cmd.ts), everything else is dropped: SDK 1.0.4 cannot read an
+ * EVENT or any packet it does not know. Each packet goes in its own WebSocket
  * message (the SDK loses a second packet in one message).
  */
 export class WkConnection implements Recipient {
@@ -126,7 +127,7 @@ export class WkConnection implements Recipient {
     );
   }
 
-  private sendRecv(fields: RecvFields, content: object, setting: number, topic: string | undefined, header: HeaderFlagsOut): void {
+  private sendRecv(fields: RecvFields, content: object, setting: number, topic: string | undefined, header: RecvHeader): void {
     const cipher = this.cipher;
     if (!cipher) return;
     const payload = cipher.encrypt(JSON.stringify(content));
