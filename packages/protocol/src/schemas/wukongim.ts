@@ -17,6 +17,36 @@ export const WkMessageHeader = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * WuKongIM's message extra (what changed on a message after it was sent), as its apps' `Convert`
+ * turns it into the SDK's `MessageExtra`. `extra_version` is the time of the last revoke or edit in
+ * ms: extras are synced past the largest one a client has.
+ */
+export const WkMessageExtra = Type.Object(
+  {
+    message_id: Type.Integer({ description: 'May lose precision in JavaScript: read message_idstr' }),
+    message_idstr: Type.String(),
+    message_seq: Type.Integer(),
+    channel_id: Type.String({ description: 'As the caller names it: the peer uid for person channels' }),
+    channel_type: Type.Integer(),
+    revoke: Flag,
+    revoker: Type.String({ description: "Who revoked it ('' if not revoked)" }),
+    content_edit: Type.Optional(
+      Type.Object(
+        { type: Type.Integer() },
+        { additionalProperties: true, description: 'The edited content JSON ({type, content, ...}); absent if never edited, or revoked' },
+      ),
+    ),
+    edited_at: Type.Integer({ description: 'Seconds; 0 if not edited (or revoked since)' }),
+    readed_count: Type.Integer({ description: 'Members who reported reading it (receipt messages)' }),
+    unread_count: Type.Integer(),
+    is_mutual_deleted: Flag,
+    extra_version: Type.Integer({ description: 'ms of the last revoke or edit' }),
+  },
+  { title: 'WkMessageExtra' },
+);
+export type WkMessageExtra = Static<typeof WkMessageExtra>;
+
 export const WkMessage = Type.Object(
   {
     header: Type.Object({ no_persist: Flag, red_dot: Flag, sync_once: Flag }),
@@ -32,6 +62,7 @@ export const WkMessage = Type.Object(
     payload: Type.String({ description: 'base64 of the content JSON ({type, content, mention, reply, ...})' }),
     is_deleted: Flag,
     revoke: Flag,
+    message_extra: Type.Optional(WkMessageExtra),
   },
   { title: 'WkMessage' },
 );
@@ -96,6 +127,25 @@ export const WkMessageSyncResult = Type.Object({
   end_message_seq: Type.Integer(),
   more: Flag,
   messages: Type.Array(WkMessage, { description: 'Ascending message_seq' }),
+});
+
+export const WkMessageExtraSyncParams = Type.Object(
+  {
+    login_uid: WkUid('The caller'),
+    channel_id: WkChannelId,
+    channel_type: WkChannelType,
+    extra_version: Type.Optional(Type.Integer({ minimum: 0, description: 'The largest extra_version the client has; 0 for all' })),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Default 100; at most 100 are given (more when the last ones share a version)' }),
+    ),
+    source: Type.Optional(Type.String({ maxLength: 64, description: 'Accepted and ignored' })),
+  },
+  { additionalProperties: false, title: 'WkMessageExtraSyncParams' },
+);
+export type WkMessageExtraSyncParams = Static<typeof WkMessageExtraSyncParams>;
+
+export const WkMessageExtraSyncResult = Type.Array(WkMessageExtra, {
+  description: 'A bare array, ascending extra_version: the caller visible messages revoked or edited after extra_version',
 });
 
 const WkChannelRef = {

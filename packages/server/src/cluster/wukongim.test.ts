@@ -2,7 +2,8 @@
  * The WuKongIM gateway across two nodes of the built server (one PostgreSQL schema, Redis then NATS):
  * users of the unmodified wukongimjssdk 1.0.4 and of the JSON gateway, connected to different nodes,
  * reach each other 1:1 and in a group, because both gateways hand their sends to the same send path
- * and take their deliveries from the same router.
+ * and take their deliveries from the same router; an edit or revoke on one node reaches the SDKs
+ * on both as a CMD.
  */
 import { TestClient } from '@parley/test-kit/ws-client';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
@@ -41,7 +42,7 @@ await describeEachBroker('cluster: WuKongIM gateway on 2 nodes', (kind) => {
   const texts = (u: WkUser) => u.received().map((m) => `${m.fromUID}:${m.content.text}`);
 
   it(
-    'SDK users on node 0 and node 1 and a JSON-gateway user on node 1 reach each other, 1:1 and in a group',
+    'SDK users on node 0 and node 1 and a JSON-gateway user on node 1 reach each other, 1:1 and in a group; edits and revokes reach the SDKs as CMDs',
     async () => {
       const alice = await wkUser('cw-alice', 0);
       const carol = await wkUser('cw-carol', 1);
@@ -89,6 +90,31 @@ await describeEachBroker('cluster: WuKongIM gateway on 2 nodes', (kind) => {
       expect(texts(alice)).toEqual(['cw-bob:to alice', 'cw-bob:group reply']);
       expect(texts(carol)).toEqual(['cw-alice:to the group', 'cw-bob:group reply']);
       expect(alice.acks.map((a) => a.reasonCode)).toEqual([1, 1]);
+
+      // bob, on node 1, edits and revokes his group reply: alice's SDK on node 0 gets both CMDs
+      // through the bus, and syncs the extras from node 0.
+      alice.wireDataSource(cluster.node(0).url, tokens.get('cw-alice') as string);
+      const reply = String(alice.received().at(-1).messageID);
+      await bob.request('message.edit', { messageId: reply, payload: { type: 1, content: 'group reply, edited' } });
+      await waitFor(
+        () => alice.cmds.length === 1 && carol.cmds.length === 1,
+        () => `alice cmds: ${alice.cmds.length}, carol cmds: ${carol.cmds.length}`,
+      );
+      expect(alice.cmds[0].content).toMatchObject({ cmd: 'syncMessageExtra', param: { message_id: reply, channel_id: 'cw-g' } });
+      const channel = new alice.sdk.Channel('cw-g', 2);
+      const [edited] = await alice.shared.chatManager.syncMessageExtras(channel, 0);
+      expect(edited.contentEdit.text).toBe('group reply, edited');
+      await bob.request('message.revoke', { messageId: reply });
+      await waitFor(
+        () => alice.cmds.length === 2 && carol.cmds.length === 2,
+        () => `alice cmds: ${alice.cmds.length}, carol cmds: ${carol.cmds.length}`,
+      );
+      expect(carol.cmds[1].content).toMatchObject({ cmd: 'messageRevoke', param: { message_id: reply } });
+      expect(await alice.shared.chatManager.syncMessageExtras(channel, edited.extraVersion)).toMatchObject([
+        { messageID: reply, revoke: true, revoker: 'cw-bob' },
+      ]);
+      // The CMDs are no chat messages: each SDK still has the two group messages and the 1:1 one it had.
+      expect(texts(alice)).toEqual(['cw-bob:to alice', 'cw-bob:group reply']);
     },
     CLUSTER_TEST_TIMEOUT,
   );

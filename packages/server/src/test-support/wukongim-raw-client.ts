@@ -83,8 +83,13 @@ export class RawWkClient {
   /** A SEND as the SDK builds it (redDot set), with a correct msgKey unless `msgKey` is given. */
   send(content: unknown, channelId: string, channelType: number, clientMsgNo: string, msgKey?: string): number {
     const cipher = this.cipher as SessionCipher;
+    return this.sendCiphertext(cipher.encrypt(JSON.stringify(content)), channelId, channelType, clientMsgNo, msgKey);
+  }
+
+  /** A SEND whose payload is `payload` as it is (base64 ciphertext text, or not), its msgKey right unless given. */
+  sendCiphertext(payload: string, channelId: string, channelType: number, clientMsgNo: string, msgKey?: string): number {
+    const cipher = this.cipher as SessionCipher;
     const clientSeq = ++this.clientSeq;
-    const payload = cipher.encrypt(JSON.stringify(content));
     const key = msgKey ?? cipher.msgKey(sendSignString({ clientSeq, clientMsgNo, channelId, channelType, payload }));
     const body = encodeSend({ setting: 0, clientSeq, clientMsgNo, channelId, channelType, msgKey: key, payload: Buffer.from(payload) }, 2);
     this.sendRaw(encodeFrame(PacketType.Send, 0b0010, body));

@@ -21,6 +21,8 @@ export class WkUser {
   readonly statuses: Array<{ status: number; reasonCode: number }> = [];
   readonly messages: any[] = [];
   readonly acks: WkAck[] = [];
+  /** The CMD messages the SDK handed `addCMDListener`. */
+  readonly cmds: any[] = [];
 
   private constructor(
     readonly uid: string,
@@ -54,6 +56,7 @@ export class WkUser {
       this.statuses.push({ status, reasonCode: reasonCode ?? 0 }),
     );
     wk.chatManager.addMessageListener((m: any) => this.messages.push(m));
+    wk.chatManager.addCMDListener((m: any) => this.cmds.push(m));
     wk.chatManager.addMessageStatusListener((ack: any) =>
       this.acks.push({
         clientSeq: ack.clientSeq,
@@ -97,6 +100,17 @@ export class WkUser {
       });
       return (resp.messages as any[]).map((m) => this.toMessage(m));
     };
+    // As WuKongIM's reference app (TangSengDaoDao) wires it: extras past the version the app has.
+    provider.syncMessageExtraCallback = async (channel: any, extraVersion: number, limit: number) => {
+      const rows = (await post('message/extra/sync', {
+        login_uid: this.uid,
+        channel_id: channel.channelID,
+        channel_type: channel.channelType,
+        extra_version: extraVersion,
+        limit,
+      })) as any[];
+      return rows.map((row) => this.toMessageExtra(row));
+    };
     this.post = post;
   }
 
@@ -131,7 +145,32 @@ export class WkUser {
     content.decode(new TextEncoder().encode(json));
     msg.content = content;
     msg.isDeleted = m.is_deleted === 1;
+    msg.remoteExtra.revoke = m.revoke === 1;
+    if (m.message_extra) msg.remoteExtra = this.toMessageExtra(m.message_extra);
     return msg;
+  }
+
+  /** A message extra as the SDK's `MessageExtra`, the edited content decoded as its type. */
+  private toMessageExtra(e: any): any {
+    const extra = new this.sdk.MessageExtra();
+    extra.messageID = e.message_idstr;
+    extra.messageSeq = e.message_seq;
+    extra.channel = new this.sdk.Channel(e.channel_id, e.channel_type);
+    extra.revoke = e.revoke === 1;
+    extra.revoker = e.revoker;
+    extra.readedCount = e.readed_count;
+    extra.unreadCount = e.unread_count;
+    extra.editedAt = e.edited_at;
+    extra.extraVersion = e.extra_version;
+    if (e.content_edit) {
+      const data = new TextEncoder().encode(JSON.stringify(e.content_edit));
+      const content = this.sdk.MessageContentManager.shared().getMessageContent(e.content_edit.type);
+      content.decode(data);
+      extra.contentEditData = data;
+      extra.contentEdit = content;
+      extra.isEdit = true;
+    }
+    return extra;
   }
 
   get connected(): boolean {

@@ -124,6 +124,8 @@ const wkListsWithin: Check = (answer, _w, actor) => {
     expect(LISTED[actor]).toContain(`${WK_TYPES[c.channel_type]}|${c.channel_id}`);
 };
 const wkSeqs = (answer: { messages: Array<{ message_seq: number }> }) => answer.messages.map((x) => x.message_seq);
+const wkExtraSeqs = (answer: unknown) => (answer as Array<{ message_seq: number }>).map((x) => x.message_seq);
+const isArray: Check = (answer) => expect(Array.isArray(answer)).toBe(true);
 /** A WuKongIM read-state operation: the conversation.markRead cells, and naming alice is refused. */
 const wkReadStateCells = (refusal: Expect): Record<'outsider' | 'otherGroupMember' | 'lateJoiner' | 'leftMember' | 'peer', Cell> => ({
   outsider: probes([G, refusal], [S, refusal], [SYS, refusal], [{ ...G, extra: ALICE }, uidMismatch]),
@@ -159,6 +161,19 @@ const wukongimOperations: Record<string, Operation> = {
       otherGroupMember: notMember,
       lateJoiner: probes([G, allowed((a) => expect(wkSeqs(a)).toEqual([3, 4]))], [S, allowed((a) => expect(wkSeqs(a)).toEqual([3, 4]))]),
       leftMember: probes([G, allowed((a) => expect(Math.max(...wkSeqs(a))).toBe(3))]),
+      peer: probes([SYS, forbidden], [{ conversationId: conv.p2p(U.alice), extra: ALICE }, uidMismatch]),
+    },
+  },
+  'wukongim.messageExtraSync': {
+    rest: 'POST /v1/wukongim/message/extra/sync',
+    request: wkRequest('/v1/wukongim/message/extra/sync', 'login_uid', { extra_version: 0 }),
+    sample: G,
+    cells: {
+      outsider: probes([G, forbidden], [S, forbidden], [SYS, forbidden], [{ ...G, extra: ALICE }, uidMismatch]),
+      otherGroupMember: notMember,
+      // Extras only of messages within their window: after dave joined, up to erin's removal.
+      lateJoiner: probes([G, allowed((a) => expect(wkExtraSeqs(a).every((s) => s > 2)).toBe(true))], [S, allowed(isArray)]),
+      leftMember: probes([G, allowed((a) => expect(wkExtraSeqs(a).every((s) => s <= 3)).toBe(true))]),
       peer: probes([SYS, forbidden], [{ conversationId: conv.p2p(U.alice), extra: ALICE }, uidMismatch]),
     },
   },

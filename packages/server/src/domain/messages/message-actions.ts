@@ -1,6 +1,7 @@
 import {
   ChannelType,
   ContentType,
+  type ConversationRef,
   EventName,
   type HistoryParams,
   type HistoryResult,
@@ -114,6 +115,18 @@ export class MessageActions {
     ]);
     const inside = read.filter((m) => m.messageSeq >= span.from && m.messageSeq <= span.to);
     return [...older, ...inside, ...newer];
+  }
+
+  /**
+   * The caller's visible messages of a conversation revoked or edited after `version` (a change
+   * time in ms), in change order: what a client that keeps messages itself needs to bring them up
+   * to date (WuKongIM's message extras). At most `limit`, more when the last ones share a time.
+   */
+  async changedSince(uid: string, ref: ConversationRef, version: number, limit: number): Promise<Message[]> {
+    const key = await requireAccess(this.storage, uid, ref);
+    const window = await this.visibility.window(uid, key);
+    const changed = await this.storage.messageState.changedSince(uid, key, window.floor, window.ceiling, version, limit);
+    return this.reader.render(uid, changed);
   }
 
   /** One-way delete for the caller: by ids (at most 50) or everything before a time. */

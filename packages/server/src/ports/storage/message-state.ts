@@ -89,6 +89,13 @@ export interface MessageStateStore {
   /** The newest stored seq in (floor, ceiling] not deleted for `uid` (a revoked one counts: it shows as revoked); 0 if none. */
   lastVisibleSeq(uid: string, key: ChannelKey, floor: number, ceiling: number): Promise<number>;
   /**
+   * The messages of the channel in (floor, ceiling], not deleted for `uid`, revoked or edited after
+   * `version` (their change time, max(revokedAt, editedAt), > version): ascending by change time,
+   * then seq; at most `limit`, and besides those every further one with the last one's change time,
+   * so a caller that goes on past the largest change time it got skips nothing.
+   */
+  changedSince(uid: string, key: ChannelKey, floor: number, ceiling: number, version: number, limit: number): Promise<StoredMessage[]>;
+  /**
    * The last seq stored before `timestamp`: the seq s with ts(s) < timestamp <= ts(s + 1) (0 if the
    * first message is not before it, maxSeq if the last one is). Timestamps follow seq order but for
    * clock skew between nodes; where they do not, any such s is right (a binary search on seq finds one).

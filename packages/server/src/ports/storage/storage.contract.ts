@@ -945,6 +945,33 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         });
       });
 
+      it('lists changed messages past a change time, in change order, never splitting one time across pages', async () => {
+        const c = { channelType: 1 as const, channelId: pair('cx-a', 'cx-b') };
+        const at = (seq: number) => ({ ...c, seq });
+        for (const u of ['cx-a', 'cx-b']) await store.users.upsert(u, {}, now);
+        await store.messages.commit([1, 2, 3, 4, 5, 6].map(() => msg({ ...c, fromUid: 'cx-a', fanout: p2p('cx-a', 'cx-b') })));
+        await store.messageState.edit(at(2), '{"type":1,"content":"e2"}', now + 30, 5);
+        await store.messageState.revoke(at(5), 'cx-a', now + 10);
+        await store.messageState.edit(at(3), '{"type":1,"content":"e3"}', now + 20, 5);
+        await store.messageState.edit(at(4), '{"type":1,"content":"e4"}', now + 20, 5);
+        // Edited, then revoked: the revoke is its latest change.
+        await store.messageState.edit(at(6), '{"type":1,"content":"e6"}', now + 5, 5);
+        await store.messageState.revoke(at(6), 'cx-a', now + 40);
+        await store.messageState.deleteForUser('cx-b', 'p2p|cx-a', c, [2]);
+        const seqs = async (uid: string, floor: number, ceiling: number, version: number, limit: number) =>
+          (await store.messageState.changedSince(uid, c, floor, ceiling, version, limit)).map((m) => m.messageSeq);
+        expect(await seqs('cx-a', 0, 6, 0, 100)).toEqual([5, 3, 4, 2, 6]);
+        // A page ending inside a change time takes the rest of that time too.
+        expect(await seqs('cx-a', 0, 6, 0, 2)).toEqual([5, 3, 4]);
+        expect(await seqs('cx-a', 0, 6, now + 20, 2)).toEqual([2, 6]);
+        expect(await seqs('cx-a', 0, 6, now + 40, 100)).toEqual([]);
+        // Only the window, and not what the user deleted for themselves.
+        expect(await seqs('cx-b', 0, 6, 0, 100)).toEqual([5, 3, 4, 6]);
+        expect(await seqs('cx-a', 3, 5, 0, 100)).toEqual([5, 4]);
+        const [revoked] = await store.messageState.changedSince('cx-a', c, 4, 5, 0, 1);
+        expect(revoked).toMatchObject({ messageSeq: 5, revokedAt: now + 10, revoker: 'cx-a' });
+      });
+
       it('keeps reactions per emoji, limits distinct emoji, and reads them back', async () => {
         expect(await store.messageState.react(ref(1), 'ms-a', '👍', true, 2, now)).toEqual([{ emoji: '👍', uids: ['ms-a'] }]);
         await store.messageState.react(ref(1), 'ms-b', '👍', true, 2, now + 1);

@@ -47,6 +47,7 @@ function baseBodies(w: FuzzWorld): Record<string, Record<string, unknown>> {
     'POST /v1/conversations/delete': { conversationIds: ['p2p|fz-c'] },
     'PUT /v1/conversations/{conversationId}/ext': { ext: 'note' },
     'POST /v1/wukongim/conversation/sync': { uid: 'fz-a', msg_count: 1, last_msg_seqs: 'fz-b:1:1' },
+    'POST /v1/wukongim/message/extra/sync': { login_uid: 'fz-a', channel_id: 'fz-b', channel_type: 1, extra_version: 0, limit: 100 },
     'POST /v1/wukongim/channel/messagesync': { login_uid: 'fz-a', channel_id: 'fz-b', channel_type: 1, limit: 30, pull_mode: 0 },
     'POST /v1/wukongim/conversations/setUnread': { uid: 'fz-a', channel_id: 'fz-b', channel_type: 1, unread: 0 },
     'POST /v1/wukongim/conversations/clearUnread': { uid: 'fz-a', channel_id: 'fz-b', channel_type: 1 },

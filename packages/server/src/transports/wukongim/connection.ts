@@ -4,15 +4,34 @@ import type { Recipient } from '../../domain/delivery/recipient.js';
 import { encodeFrame, flagsOf, PacketType } from './codec/framing.js';
 import type { SessionCipher } from './crypto.js';
 import { recvSignString } from './crypto.js';
+import { extraCmdOf, type WkCmdContent } from './extra-cmd.js';
 import { encodeDisconnect } from './packets/disconnect.js';
 import { encodeRecv } from './packets/recv.js';
 import { settingByteOf, topicOf, toWkContent } from './payload.js';
 import { WkReason } from './reasons.js';
 
+/** WebSocket's close code for a protocol error, as for a malformed packet. */
+const PROTOCOL_ERROR = 1002;
+const NEW_PREFIX = `{"event":"${EventName.MessageNew}"`;
+const UPDATED_PREFIX = `{"event":"${EventName.MessageUpdated}"`;
+
+/** What a RECV says about its message besides the content. */
+interface RecvFields {
+  messageId: string;
+  messageSeq: number;
+  clientMsgNo: string;
+  timestamp: number;
+  fromUid: string;
+  channelId: string;
+  channelType: number;
+}
+type RecvHeader = { redDot: boolean; noPersist: boolean; syncOnce: boolean };
+
 /**
  * One WuKongIM client as delivery sees it. Deliveries arrive as the JSON gateway's rendered pushes;
- * a `message.new` becomes a RECV encrypted for this session, everything else is dropped: SDK 1.0.4
- * cannot read an EVENT or any packet it does not know. Each packet goes in its own WebSocket
+ * a `message.new` becomes a RECV encrypted for this session, a `message.updated` of a revoked or
+ * edited message a CMD RECV (extra-cmd.ts), everything else is dropped: SDK 1.0.4 cannot read an
+ * EVENT or any packet it does not know. Each packet goes in its own WebSocket
  * message (the SDK loses a second packet in one message).
  */
 export class WkConnection implements Recipient {
@@ -49,44 +68,97 @@ export class WkConnection implements Recipient {
   sendText(text: string): void {
     if (!this.authenticated || !this.cipher) return;
     // Only message pushes concern this client; they start with their event name (see push-frame.ts).
-    if (!text.startsWith(`{"event":"${EventName.MessageNew}"`)) return;
+    const isNew = text.startsWith(NEW_PREFIX);
+    if (!isNew && !text.startsWith(UPDATED_PREFIX)) return;
     let message: Message;
     try {
       message = (JSON.parse(text) as { data: Message }).data;
     } catch {
       return;
     }
-    this.sendRecv(message);
+    if (isNew) {
+      this.sendMessage(message);
+      return;
+    }
+    // A revoke or an edit: a CMD that tells the SDK to sync the message's extras. It is a push
+    // only: nothing is stored, so it is in no history and counts as no unread.
+    const cmd = extraCmdOf(message);
+    if (cmd) this.sendCmd(message, cmd);
   }
 
-  private sendRecv(m: Message): void {
+  private sendMessage(m: Message): void {
+    if (m.header.syncOnce) this.pendingOnce.add(m.messageId);
+    this.sendRecv(
+      {
+        messageId: m.messageId,
+        messageSeq: m.messageSeq,
+        clientMsgNo: m.clientMsgNo,
+        timestamp: Math.floor(m.timestamp / 1000),
+        fromUid: m.fromUid,
+        channelId: m.channelId,
+        channelType: m.channelType,
+      },
+      toWkContent(m),
+      settingByteOf(m),
+      topicOf(m),
+      m.header,
+    );
+  }
+
+  /**
+   * A CMD RECV for message `m`, in its channel as this user names it, from whoever changed it. It
+   * has no message id or seq of its own (0: it is no stored message) and no red dot.
+   */
+  private sendCmd(m: Message, cmd: WkCmdContent): void {
+    this.sendRecv(
+      {
+        messageId: '0',
+        messageSeq: 0,
+        clientMsgNo: `${cmd.cmd}-${m.messageId}-${cmd.param.extra_version}`,
+        timestamp: Math.floor(cmd.param.extra_version / 1000),
+        fromUid: m.extra.revoker ?? m.fromUid,
+        channelId: m.channelId,
+        channelType: m.channelType,
+      },
+      cmd,
+      0,
+      undefined,
+      { redDot: false, noPersist: true, syncOnce: false },
+    );
+  }
+
+  private sendRecv(fields: RecvFields, content: object, setting: number, topic: string | undefined, header: RecvHeader): void {
     const cipher = this.cipher;
     if (!cipher) return;
-    const payload = cipher.encrypt(JSON.stringify(toWkContent(m)));
-    const timestamp = Math.floor(m.timestamp / 1000);
-    const fields = {
-      messageId: m.messageId,
-      messageSeq: m.messageSeq,
-      clientMsgNo: m.clientMsgNo,
-      timestamp,
-      fromUid: m.fromUid,
-      channelId: m.channelId,
-      channelType: m.channelType,
-      payload,
-    };
-    const setting = settingByteOf(m);
+    const payload = cipher.encrypt(JSON.stringify(content));
+    const signed = { ...fields, payload };
     const body = encodeRecv(
-      { ...fields, setting, msgKey: cipher.msgKey(recvSignString(fields)), topic: topicOf(m), payload: Buffer.from(payload, 'ascii') },
+      { ...signed, setting, msgKey: cipher.msgKey(recvSignString(signed)), topic, payload: Buffer.from(payload, 'ascii') },
       this.version,
     );
-    if (m.header.syncOnce) this.pendingOnce.add(m.messageId);
-    this.sendPacket(PacketType.Recv, flagsOf({ dup: false, ...m.header }), body);
+    this.sendPacket(PacketType.Recv, flagsOf({ dup: false, ...header }), body);
   }
 
   /** Closes after a DISCONNECT where WuKongIM has a reason for the close (the SDK then stops reconnecting). */
   close(code: number, reason: string): void {
+    this.closeWith(code, disconnectReasonOf(code), reason);
+  }
+
+  /**
+   * Closes with a DISCONNECT of WuKongIM reason `reasonCode` (the SDK then stops reconnecting): for
+   * a SEND whose msgKey or encryption is wrong, which says the client and we disagree on the session.
+   */
+  refuse(reasonCode: number, reason: string): void {
+    this.closeWith(PROTOCOL_ERROR, reasonCode, reason);
+  }
+
+  /** Closing or closed: packets still queued from it are not handled. */
+  get closing(): boolean {
+    return this.socket.readyState !== this.socket.OPEN;
+  }
+
+  private closeWith(code: number, wk: number | undefined, reason: string): void {
     if (this.socket.readyState === this.socket.CLOSED || this.socket.readyState === this.socket.CLOSING) return;
-    const wk = disconnectReasonOf(code);
     if (wk !== undefined && this.authenticated) this.sendPacket(PacketType.Disconnect, 0, encodeDisconnect({ reasonCode: wk, reason }));
     this.socket.close(code, reason);
     // A peer that never answers the close handshake must not keep the socket.

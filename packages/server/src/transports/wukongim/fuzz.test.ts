@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { RawWkClient } from '../../test-support/wukongim-raw-client.js';
 import { encodeFrame, PacketType } from './codec/framing.js';
+import { decodeDisconnect } from './packets/disconnect.js';
+import { encodeSend } from './packets/send.js';
 import { decodeSendack } from './packets/sendack.js';
 
 /**
@@ -14,9 +16,25 @@ import { decodeSendack } from './packets/sendack.js';
 const seed = Number(process.env.PARLEY_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const RUNS = 150;
 
+/** A well-formed SEND (version 2) with arbitrary fields: its msgKey and payload are almost never right. */
+const wellFormedSend = fc
+  .record({
+    clientSeq: fc.nat({ max: 2 ** 32 - 1 }),
+    clientMsgNo: fc.string({ maxLength: 40 }),
+    channelId: fc.constantFrom('fz-wk-peer', 'fz-wk', 'nobody', ''),
+    channelType: fc.integer({ min: 0, max: 255 }),
+    msgKey: fc.oneof(fc.string({ maxLength: 40 }), fc.stringMatching(/^[0-9a-f]{32}$/)),
+    payload: fc.oneof(
+      fc.uint8Array({ maxLength: 80 }),
+      fc.base64String({ maxLength: 64 }).map((b) => new TextEncoder().encode(b)),
+    ),
+  })
+  .map((f) => new Uint8Array(encodeFrame(PacketType.Send, 0b0010, encodeSend({ ...f, setting: 0, payload: Buffer.from(f.payload) }, 2))));
+
 /** Bytes shaped like packets often enough to get past the framing: a known type, a right length, then noise. */
 const packetish = fc.oneof(
   fc.uint8Array({ maxLength: 64 }),
+  wellFormedSend,
   fc
     .tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 }), fc.uint8Array({ maxLength: 200 }))
     .map(([type, flags, body]) => new Uint8Array(encodeFrame(type, flags, Buffer.from(body)))),
@@ -48,6 +66,15 @@ await describeEachBackend('WuKongIM gateway fuzz', (backend) => {
         await Promise.race([c.closed, c.next(PacketType.Pong).catch(() => undefined)]);
         for (const f of c.frames)
           expect([PacketType.Connack, PacketType.Pong, PacketType.Sendack, PacketType.Recv, PacketType.Disconnect]).toContain(f.type);
+        // A DISCONNECT here is a SEND's wrong msgKey (8) or ciphertext (9): the last packet, then the close.
+        const disconnects = c.of(PacketType.Disconnect);
+        if (disconnects.length) {
+          expect(disconnects).toHaveLength(1);
+          expect([8, 9]).toContain(decodeDisconnect(disconnects[0]?.body as Buffer).reasonCode);
+          expect(c.frames.at(-1)?.type).toBe(PacketType.Disconnect);
+          await c.closed;
+          expect(c.closeCode).toBe(1002);
+        }
         c.close();
       }),
       { seed, numRuns: RUNS },

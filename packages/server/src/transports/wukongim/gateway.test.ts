@@ -2,8 +2,10 @@ import { describeEachBackend } from '@parley/test-kit/backends';
 import { clientMsgNo, useServer } from '@parley/test-kit/server';
 import { expect, it } from 'vitest';
 import { RawWkClient } from '../../test-support/wukongim-raw-client.js';
-import { encodeFrame, PacketType } from './codec/framing.js';
+import { encodeFrame, type Frame, headerOf, PacketType } from './codec/framing.js';
+import { recvSignString, type SessionCipher } from './crypto.js';
 import { decodeDisconnect } from './packets/disconnect.js';
+import { decodeRecv } from './packets/recv.js';
 import { decodeSendack } from './packets/sendack.js';
 
 await describeEachBackend('WuKongIM gateway (raw packets)', (backend) => {
@@ -41,20 +43,101 @@ await describeEachBackend('WuKongIM gateway (raw packets)', (backend) => {
     }
   });
 
-  it('acknowledges a wrong msgKey with reason 8 and stores nothing; the connection stays', async () => {
-    const c = await connected('rw-key');
+  it('closes a connection whose SEND has a wrong msgKey (DISCONNECT 8) or does not decrypt (DISCONNECT 9); nothing is stored, others carry on', async () => {
     await server().ensureUsers('rw-peer');
+    const bystander = await connected('rw-key-bystander');
     const before = await server().rowCounts();
-    const seq = c.send({ type: 1, content: 'x' }, 'rw-peer', 1, clientMsgNo(), '0'.repeat(32));
-    expect(decodeSendack((await c.next(PacketType.Sendack)).body)).toEqual({
-      messageId: '0',
-      clientSeq: seq,
-      messageSeq: 0,
-      reasonCode: 8,
-    });
+    const cases = [
+      { reasonCode: 8, send: (c: RawWkClient) => c.send({ type: 1, content: 'x' }, 'rw-peer', 1, clientMsgNo(), '0'.repeat(32)) },
+      // A right msgKey over text that is no AES ciphertext (3 bytes), then over whole blocks that do not unpad.
+      { reasonCode: 9, send: (c: RawWkClient) => c.sendCiphertext('AAAA', 'rw-peer', 1, clientMsgNo()) },
+      { reasonCode: 9, send: (c: RawWkClient) => c.sendCiphertext(Buffer.alloc(32, 7).toString('base64'), 'rw-peer', 1, clientMsgNo()) },
+    ];
+    for (const { reasonCode, send } of cases) {
+      const c = await connected('rw-key');
+      send(c);
+      // A good SEND right behind the bad one is not read: the connection is done.
+      c.send({ type: 1, content: 'after' }, 'rw-peer', 1, clientMsgNo());
+      expect(decodeDisconnect((await c.next(PacketType.Disconnect)).body).reasonCode).toBe(reasonCode);
+      await c.closed;
+      expect(c.closeCode).toBe(1002);
+      expect(c.of(PacketType.Sendack)).toEqual([]);
+    }
     expect((await server().rowCounts()).messages).toBe(before.messages);
-    c.send({ type: 1, content: 'y' }, 'rw-peer', 1, clientMsgNo());
-    expect(decodeSendack((await c.next(PacketType.Sendack)).body).reasonCode).toBe(1);
+    bystander.send({ type: 1, content: 'y' }, 'rw-peer', 1, clientMsgNo());
+    expect(decodeSendack((await bystander.next(PacketType.Sendack)).body).reasonCode).toBe(1);
+    bystander.close();
+  });
+
+  /** A RECV as the SDK checks it: its msgKey over the fields and the encrypted payload, then the payload decrypted. */
+  const openRecv = (c: RawWkClient, f: Frame) => {
+    const cipher = c.cipher as SessionCipher;
+    const p = decodeRecv(f.body, 2);
+    const payload = p.payload.toString('ascii');
+    expect(p.msgKey).toBe(cipher.msgKey(recvSignString({ ...p, payload })));
+    return { ...p, header: headerOf(f.flags), content: JSON.parse(cipher.decrypt(payload).toString('utf8')) };
+  };
+
+  it("sends a CMD RECV (type 99) for a group message's edit and revoke, one packet each, stored nowhere; a reaction sends none", async () => {
+    const t = server();
+    await t.ensureUsers('rw-cmd-owner');
+    const c = await connected('rw-cmd');
+    await t.adminOk('POST', '/groups', {
+      groupId: 'rw-cmd-g',
+      channelType: 2,
+      ownerUid: 'rw-cmd-owner',
+      members: ['rw-cmd-owner', 'rw-cmd'],
+    });
+    const owner = await t.token('rw-cmd-owner');
+    const send = async (content: string) =>
+      (
+        await t.http('POST', '/v1/messages', {
+          token: owner,
+          body: { channelId: 'rw-cmd-g', channelType: 2, clientMsgNo: clientMsgNo(), payload: { type: 1, content } },
+        })
+      ).body.messageId as string;
+    const first = await send('first');
+    expect(openRecv(c, await c.next(PacketType.Recv)).content).toEqual({ type: 1, content: 'first' });
+
+    expect(
+      (await t.http('PATCH', `/v1/messages/${first}`, { token: owner, body: { payload: { type: 1, content: 'first, edited' } } })).status,
+    ).toBe(200);
+    const edit = openRecv(c, await c.next(PacketType.Recv));
+    expect(edit).toMatchObject({
+      header: { redDot: false, noPersist: true, syncOnce: false, dup: false },
+      setting: 0,
+      fromUid: 'rw-cmd-owner',
+      channelId: 'rw-cmd-g',
+      channelType: 2,
+      messageId: '0',
+      messageSeq: 0,
+      content: {
+        type: 99,
+        cmd: 'syncMessageExtra',
+        param: { channel_id: 'rw-cmd-g', channel_type: 2, message_id: first, message_seq: 1, extra_version: expect.any(Number) },
+      },
+    });
+    expect(edit.clientMsgNo).toBe(`syncMessageExtra-${first}-${edit.content.param.extra_version}`);
+
+    // A reaction on a message never revoked or edited has no CMD: the next RECV is the second message's.
+    const second = await send('second');
+    expect((await t.http('PUT', `/v1/messages/${second}/reactions/${encodeURIComponent('👍')}`, { token: owner })).status).toBe(200);
+    expect((await t.http('POST', `/v1/messages/${first}/revoke`, { token: owner })).status).toBe(200);
+    expect(openRecv(c, await c.next(PacketType.Recv)).content).toEqual({ type: 1, content: 'second' });
+    const revoke = openRecv(c, await c.next(PacketType.Recv));
+    expect(revoke.content).toMatchObject({ type: 99, cmd: 'messageRevoke', param: { message_id: first, message_seq: 1 } });
+    expect(revoke.content.param.extra_version).toBeGreaterThanOrEqual(edit.content.param.extra_version);
+    // Every packet in a WebSocket message of its own: CONNACK and four RECVs, each a whole packet.
+    expect(c.messages).toHaveLength(5);
+    expect(c.frames.filter((f) => f.type === -1)).toEqual([]);
+
+    // Nothing was stored for the CMDs: the group still has its two messages, one of them unread.
+    const history = await t.http('GET', `/v1/conversations/${encodeURIComponent('team|rw-cmd-g')}/messages`, {
+      token: await t.token('rw-cmd'),
+    });
+    expect(history.body.messages.map((m: { messageSeq: number }) => m.messageSeq)).toEqual([1, 2]);
+    const list = await t.http('GET', '/v1/conversations', { token: await t.token('rw-cmd') });
+    expect(list.body.conversations).toMatchObject([{ conversationId: 'team|rw-cmd-g', lastMsgSeq: 2, unreadCount: 1 }]);
     c.close();
   });
 

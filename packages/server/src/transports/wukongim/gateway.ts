@@ -124,7 +124,7 @@ export class WkGateway {
   }
 
   private async onMessage(conn: WkConnection, data: WebSocket.RawData, isBinary: boolean, timers: NodeJS.Timeout[]): Promise<void> {
-    if (conn.closed) return;
+    if (conn.closed || conn.closing) return;
     if (!isBinary) throw new WkCodecError('packets are binary');
     const frame = decodeFrame(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer));
     if (!conn.authenticated) {
@@ -254,13 +254,23 @@ export class WkGateway {
       conn.sendPacket(PacketType.Sendack, 0, encodeSendack({ messageId, clientSeq: p.clientSeq, messageSeq, reasonCode }));
     const payloadText = p.payload.toString('latin1');
     const expected = cipher.msgKey(sendSignString({ ...p, payload: payloadText }));
+    // A wrong msgKey or ciphertext: client and server disagree on the session's keys, and nothing
+    // this connection sends can be trusted. It is closed (DISCONNECT with the reason); the packets
+    // after it are not read, and nothing is stored.
     if (p.msgKey !== expected) {
-      ack('0', 0, WkReason.MsgKeyError);
+      conn.refuse(WkReason.MsgKeyError, 'msgKey does not match');
+      return;
+    }
+    let plain: Buffer;
+    try {
+      plain = cipher.decrypt(payloadText);
+    } catch {
+      conn.refuse(WkReason.PayloadDecodeError, 'payload does not decrypt');
       return;
     }
     let content: unknown;
     try {
-      content = JSON.parse(cipher.decrypt(payloadText).toString('utf8'));
+      content = JSON.parse(plain.toString('utf8'));
     } catch {
       ack('0', 0, WkReason.PayloadDecodeError);
       return;

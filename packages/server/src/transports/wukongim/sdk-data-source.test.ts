@@ -125,6 +125,91 @@ await describeEachBackend('WuKongIM data source with the unmodified wukongimjssd
     expect(first.more).toBe(0);
   });
 
+  it("a Parley user's edit and revoke reach the SDK as CMDs; syncMessageExtras() gives the edited content, then the revoke", async () => {
+    const t = server();
+    const { user: gina, token: ginaToken } = await wkUser('ds-gina');
+    await t.ensureUsers('ds-hal');
+    const halToken = await t.token('ds-hal');
+    await sendAs('ds-hal', 'ds-gina', 1, ['before', 'original']);
+    await eventually(() => gina.received().length === 2);
+    const messageId = String(gina.received()[1].messageID);
+    const channel = new gina.sdk.Channel('ds-hal', 1);
+    expect(await gina.shared.chatManager.syncMessageExtras(channel, 0)).toEqual([]);
+
+    const edited = await t.http('PATCH', `/v1/messages/${messageId}`, {
+      token: halToken,
+      body: { payload: { type: 1, content: 'edited' } },
+    });
+    expect(edited.status).toBe(200);
+    await eventually(() => gina.cmds.length === 1);
+    expect(gina.cmds[0].content).toMatchObject({ cmd: 'syncMessageExtra' });
+    expect(gina.cmds[0].content.param).toMatchObject({ channel_id: 'ds-hal', channel_type: 1, message_id: messageId, message_seq: 2 });
+    const [extra] = await gina.shared.chatManager.syncMessageExtras(channel, 0);
+    expect(extra).toBeInstanceOf(gina.sdk.MessageExtra);
+    expect(extra).toMatchObject({
+      messageID: messageId,
+      messageSeq: 2,
+      revoke: false,
+      isEdit: true,
+      extraVersion: gina.cmds[0].content.param.extra_version,
+    });
+    expect(extra.contentEdit.text).toBe('edited');
+    expect(String(extra.editedAt)).toMatch(/^\d{10}$/);
+
+    expect((await t.http('POST', `/v1/messages/${messageId}/revoke`, { token: halToken })).status).toBe(200);
+    await eventually(() => gina.cmds.length === 2);
+    expect(gina.cmds[1].content).toMatchObject({ cmd: 'messageRevoke', param: { message_id: messageId } });
+    expect(gina.cmds[1].fromUID).toBe('ds-hal');
+    // Past the version it has, the client gets only the revoke.
+    const later = await gina.shared.chatManager.syncMessageExtras(channel, extra.extraVersion);
+    expect(later).toHaveLength(1);
+    expect(later[0]).toMatchObject({ messageID: messageId, revoke: true, revoker: 'ds-hal', isEdit: false });
+    expect(later[0].extraVersion).toBeGreaterThanOrEqual(extra.extraVersion);
+    const history = await gina.shared.chatManager.syncMessages(channel, { startMessageSeq: 0, endMessageSeq: 0, limit: 30, pullMode: 0 });
+    expect(history.map((m: any) => [m.messageSeq, m.remoteExtra.revoke])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+
+    // The CMDs were pushes only: not chat messages for the SDK, not in history, no unread on Parley.
+    expect(gina.received()).toHaveLength(2);
+    const parley = await t.http('GET', '/v1/conversations', { token: ginaToken });
+    expect(parley.body.conversations).toMatchObject([{ conversationId: 'p2p|ds-hal', lastMsgSeq: 2, unreadCount: 1 }]);
+  });
+
+  it('message/extra/sync refuses another uid and malformed bodies in the documented shape', async () => {
+    const t = server();
+    const { token } = await wkUser('ds-ivy');
+    await t.ensureUsers('ds-jay');
+    await sendAs('ds-jay', 'ds-ivy', 1, ['hi']);
+    const post = (body: unknown) => t.http('POST', '/v1/wukongim/message/extra/sync', { token, body });
+    expect(await post({ login_uid: 'ds-jay', channel_id: 'ds-ivy', channel_type: 1 })).toMatchObject({
+      status: 403,
+      body: { code: 'wukongim.uid_mismatch' },
+    });
+    const base = { login_uid: 'ds-ivy', channel_id: 'ds-jay', channel_type: 1 };
+    for (const bad of [
+      { channel_id: 'ds-jay', channel_type: 1 },
+      { ...base, channel_type: 9 },
+      { ...base, channel_id: '' },
+      { ...base, extra_version: -1 },
+      { ...base, extra_version: 'new' },
+      { ...base, limit: 0 },
+      { ...base, unknown: 1 },
+      [],
+    ]) {
+      const res = await post(bad);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(res.body, JSON.stringify(bad)).toMatchObject({ code: 'request.invalid', message: expect.any(String) });
+    }
+    // A channel that is not the caller's is Parley's refusal, as for messagesync.
+    expect(await post({ ...base, channel_id: 'ds-nogroup', channel_type: 2 })).toMatchObject({
+      status: 404,
+      body: { code: 'conversation.not_found' },
+    });
+    expect(await post(base)).toMatchObject({ status: 200, body: [] });
+  });
+
   it('a delete through either API hides the conversation in both; message/send sends as the caller', async () => {
     const t = server();
     const { user: erin, token } = await wkUser('ds-erin');

@@ -11,7 +11,7 @@ import type {
 import { refKey } from '../../../ports/storage/index.js';
 import { type ConversationDbRow, groupReactions, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
 import { CONVERSATION_COLUMN_NAMES, CONVERSATION_COLUMNS } from './conversations.js';
-import { bumpConversationVersions, MESSAGE_COLUMNS } from './messages.js';
+import { bumpConversationVersions, MESSAGE_COLUMNS, messageColumns } from './messages.js';
 import { prepared } from './prepared.js';
 import { messageTsvector } from './search.js';
 import { inTransaction } from './transaction.js';
@@ -314,6 +314,30 @@ export function postgresMessageState(pool: Pool): MessageStateStore {
         ),
       );
       return rows[0]?.seq ?? 0;
+    },
+    async changedSince(uid, key, floor, ceiling, version, limit) {
+      // Revoked or edited messages have no index of their own: this reads the channel's seq range.
+      const changed = `FROM messages m WHERE m.channel_type = $2 AND m.channel_id = $3 AND m.seq > $4 AND m.seq <= $5
+        AND NOT EXISTS (SELECT 1 FROM deleted_messages d WHERE d.uid = $1 AND d.channel_type = m.channel_type AND d.channel_id = m.channel_id AND d.seq = m.seq)`;
+      const at = [uid, key.channelType, key.channelId, floor, ceiling];
+      const { rows } = await pool.query<MessageRow>(
+        prepared(
+          `SELECT ${messageColumns('m')} ${changed} AND GREATEST(m.revoked_at, m.edited_at) > $6
+           ORDER BY GREATEST(m.revoked_at, m.edited_at), m.seq LIMIT $7`,
+          [...at, version, limit],
+        ),
+      );
+      const found = rows.map(toStoredMessage);
+      const last = found.at(-1);
+      if (found.length < limit || !last) return found;
+      const tie = await pool.query<MessageRow>(
+        prepared(`SELECT ${messageColumns('m')} ${changed} AND GREATEST(m.revoked_at, m.edited_at) = $6 AND m.seq > $7 ORDER BY m.seq`, [
+          ...at,
+          Math.max(last.revokedAt, last.editedAt),
+          last.messageSeq,
+        ]),
+      );
+      return [...found, ...tie.rows.map(toStoredMessage)];
     },
     async seqBefore(key, timestamp) {
       // A binary search on seq (timestamps follow commit order, so no index on time), run by the

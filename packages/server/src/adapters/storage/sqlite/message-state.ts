@@ -78,6 +78,14 @@ export function sqliteMessageState(db: Database): MessageStateStore {
       AND NOT EXISTS (SELECT 1 FROM deleted_messages d WHERE d.uid = @uid AND d.channel_type = m.channel_type AND d.channel_id = m.channel_id AND d.seq = m.seq)
     ORDER BY m.seq DESC LIMIT 1`)
     .pluck();
+  // Revoked or edited messages have no index of their own: this reads the channel's seq range.
+  const CHANGED = `FROM messages m WHERE m.channel_type = @channelType AND m.channel_id = @channelId AND m.seq > @floor AND m.seq <= @ceiling
+      AND NOT EXISTS (SELECT 1 FROM deleted_messages d WHERE d.uid = @uid AND d.channel_type = m.channel_type AND d.channel_id = m.channel_id AND d.seq = m.seq)`;
+  const changedAfter = db.prepare(`SELECT m.* ${CHANGED} AND MAX(m.revoked_at, m.edited_at) > @version
+    ORDER BY MAX(m.revoked_at, m.edited_at), m.seq LIMIT @limit`);
+  const changedAtAfterSeq = db.prepare(
+    `SELECT m.* ${CHANGED} AND MAX(m.revoked_at, m.edited_at) = @version AND m.seq > @seq ORDER BY m.seq`,
+  );
   const seqBounds = db.prepare('SELECT purged_seq, max_seq FROM channels WHERE channel_type = ? AND channel_id = ?');
   const tsAt = db.prepare('SELECT ts FROM messages WHERE channel_type = ? AND channel_id = ? AND seq = ?').pluck();
 
@@ -178,6 +186,14 @@ export function sqliteMessageState(db: Database): MessageStateStore {
     },
     async lastVisibleSeq(uid, key, floor, ceiling) {
       return (lastVisible.get({ uid, channelType: key.channelType, channelId: key.channelId, floor, ceiling }) as number | undefined) ?? 0;
+    },
+    async changedSince(uid, key, floor, ceiling, version, limit) {
+      const at = { uid, channelType: key.channelType, channelId: key.channelId, floor, ceiling };
+      const rows = (changedAfter.all({ ...at, version, limit }) as MessageRow[]).map(toStoredMessage);
+      const last = rows.at(-1);
+      if (rows.length < limit || !last) return rows;
+      const tie = Math.max(last.revokedAt, last.editedAt);
+      return [...rows, ...(changedAtAfterSeq.all({ ...at, version: tie, seq: last.messageSeq }) as MessageRow[]).map(toStoredMessage)];
     },
     async seqBefore(key, timestamp) {
       // Binary search on seq: timestamps follow commit order, so no index on time is needed. What

@@ -6,6 +6,8 @@ import {
   WkConversationSyncParams,
   WkConversationSyncResult,
   WkDeleteConversationParams,
+  WkMessageExtraSyncParams,
+  WkMessageExtraSyncResult,
   WkMessageSendParams,
   WkMessageSendResult,
   WkMessageSyncParams,
@@ -14,6 +16,7 @@ import {
 } from '@parley/protocol';
 import { Type } from 'typebox';
 import { conversationSync } from '../../wukongim/http/conversation-sync.js';
+import { messageExtraSync } from '../../wukongim/http/message-extra-sync.js';
 import { messageSend } from '../../wukongim/http/message-send.js';
 import { messageSync } from '../../wukongim/http/message-sync.js';
 import type { Routes } from '../routes.js';
@@ -67,6 +70,21 @@ export const wukongimRoutes: Routes = (app, ctx) => {
     async (req) => {
       requireCaller(req.uid, req.body.login_uid);
       return messageSync(ctx, req.uid, req.body);
+    },
+  );
+  app.post(
+    '/v1/wukongim/message/extra/sync',
+    {
+      schema: {
+        ...tags,
+        summary: 'WuKongIM: message extras (revokes, edits) changed after extra_version',
+        body: WkMessageExtraSyncParams,
+        response: { 200: WkMessageExtraSyncResult, ...errors },
+      },
+    },
+    async (req) => {
+      requireCaller(req.uid, req.body.login_uid);
+      return messageExtraSync(ctx, req.uid, req.body);
     },
   );
   app.post(

@@ -1,11 +1,17 @@
-import type { Message, WkMessage } from '@parley/protocol';
+import type { Message, WkMessage, WkMessageExtra } from '@parley/protocol';
 import { settingByteOf, toWkContent } from '../payload.js';
 
 const flag = (b: boolean): 0 | 1 => (b ? 1 : 0);
 
-/** A Parley message in WuKongIM's JSON (MessageResp): seconds, a base64 payload, the id twice. */
+/**
+ * When a message last changed in a way WuKongIM's extras show (a revoke or an edit), in ms; 0 if
+ * never. A revoke always comes after any edit (a revoked message cannot be edited).
+ */
+export const extraVersionOf = (m: Message): number => Math.max(m.extra.revokedAt ?? 0, m.extra.editedAt ?? 0);
+
+/** A Parley message in WuKongIM's JSON (MessageResp): seconds, a base64 payload, the id twice, and its extra once changed. */
 export function toWkMessage(m: Message): WkMessage {
-  return {
+  const wk: WkMessage = {
     header: { no_persist: flag(m.header.noPersist), red_dot: flag(m.header.redDot), sync_once: flag(m.header.syncOnce) },
     setting: settingByteOf(m),
     message_id: Number(m.messageId),
@@ -20,4 +26,29 @@ export function toWkMessage(m: Message): WkMessage {
     is_deleted: 0,
     revoke: flag(m.extra.revoked),
   };
+  if (extraVersionOf(m) > 0) wk.message_extra = toWkMessageExtra(m);
+  return wk;
+}
+
+/**
+ * A Parley message's revoke, edit and read counts as WuKongIM's message extra: `content_edit` is the
+ * edited content JSON (with the message's mention and reply, as its payload carries them).
+ */
+export function toWkMessageExtra(m: Message): WkMessageExtra {
+  const extra: WkMessageExtra = {
+    message_id: Number(m.messageId),
+    message_idstr: m.messageId,
+    message_seq: m.messageSeq,
+    channel_id: m.channelId,
+    channel_type: m.channelType,
+    revoke: flag(m.extra.revoked),
+    revoker: m.extra.revoker ?? '',
+    edited_at: m.extra.editedAt ? Math.floor(m.extra.editedAt / 1000) : 0,
+    readed_count: m.extra.readCount,
+    unread_count: m.extra.unreadCount,
+    is_mutual_deleted: 0,
+    extra_version: extraVersionOf(m),
+  };
+  if (m.extra.editedPayload) extra.content_edit = toWkContent({ ...m, payload: m.extra.editedPayload }) as WkMessageExtra['content_edit'];
+  return extra;
 }
