@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { available, LONG, useWebApp } from './harness.js';
 
 describe.skipIf(!available)('web app: mute, archive, labels and drafts', () => {
@@ -13,9 +13,16 @@ describe.skipIf(!available)('web app: mute, archive, labels and drafts', () => {
       await app.adminSend('fold-carol', 'fold-alice', 'from carol');
       await alice.waitForOrder('p2p|fold-carol', 'p2p|fold-bob');
 
-      // Mute: the icon, and a quiet badge.
-      await alice.choose(alice.item('p2p|fold-bob'), 'Conversation actions', 'Mute');
+      // Mute for 8 hours: the icon, a quiet badge, and the total counts only what is not muted.
+      await alice.page.getByTestId('total-unread').filter({ hasText: '2' }).waitFor();
+      await alice.choose(alice.item('p2p|fold-bob'), 'Conversation actions', 'Mute for 8 hours');
       await alice.item('p2p|fold-bob').getByRole('img', { name: 'Muted' }).waitFor();
+      await alice.page.getByTestId('total-unread').filter({ hasText: '1' }).waitFor();
+      expect(await alice.page.title()).toBe('(1) Parley');
+      const muted = (
+        await app.t.http('GET', '/v1/conversations?limit=10', { token: await app.t.token('fold-alice') })
+      ).body.conversations.find((c: { conversationId: string }) => c.conversationId === 'p2p|fold-bob');
+      expect(muted.mutedUntil).toBeGreaterThan(Date.now() + 7 * 3_600_000);
 
       // Archive: out of the list, into "Archived (1)"; back with the entry.
       await alice.choose(alice.item('p2p|fold-bob'), 'Conversation actions', 'Archive');

@@ -13,6 +13,14 @@ import { NoteDialog } from './NoteDialog';
 
 type Dialog = 'note' | 'labels' | 'delete' | 'members' | 'add-members' | undefined;
 
+const HOUR = 3_600_000;
+/** A mute ends by itself after these, as in the messengers people know; plain "Mute" lasts until unmuted. */
+const MUTE_FOR: Array<{ label: string; ms?: number }> = [
+  { label: 'Mute for 8 hours', ms: 8 * HOUR },
+  { label: 'Mute for a week', ms: 7 * 24 * HOUR },
+  { label: 'Mute' },
+];
+
 /**
  * Pin, mark read, mute, archive, labels, the private note, members (groups: the list, add in development mode, leave) and
  * delete: the same menu in the list and the chat header.
@@ -25,10 +33,12 @@ export function ConversationMenu({ conversation: c, tabIndex }: { conversation: 
   const items: MenuItem[] = [
     { label: c.isPinned ? 'Unpin' : 'Pin to top', onSelect: () => act('Pin', () => client.conversations.pin(ref, !c.isPinned)) },
     { label: 'Mark as read', onSelect: () => act('Mark as read', () => client.conversations.markRead(ref)) },
-    {
-      label: isMuted(c) ? 'Unmute' : 'Mute',
-      onSelect: () => act(isMuted(c) ? 'Unmute' : 'Mute', () => client.conversations.mute(ref, !isMuted(c))),
-    },
+    ...(isMuted(c)
+      ? [{ label: 'Unmute', onSelect: () => act('Unmute', () => client.conversations.mute(ref, false)) }]
+      : MUTE_FOR.map(({ label, ms }) => ({
+          label,
+          onSelect: () => act('Mute', () => client.conversations.mute(ref, true, ms === undefined ? undefined : Date.now() + ms)),
+        }))),
     {
       label: c.isArchived ? 'Unarchive' : 'Archive',
       onSelect: () => act(c.isArchived ? 'Unarchive' : 'Archive', () => client.conversations.archive(ref, !c.isArchived)),

@@ -7,8 +7,12 @@ export interface ConversationListState {
   conversations: Conversation[];
   /** Every conversation, archived ones too, newest first (for the Archived entry and the label filters). */
   all: Conversation[];
+  /** Unread outside muted conversations (the tab title and the total badge; a muted chat's own badge still counts). */
   totalUnread: number;
 }
+
+/** The longest a timer may wait (setTimeout's limit); a mute ending later is looked at again then. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** The SDK's live conversation list as React state, re-read (once per task at most; timers, not animation frames, so a background tab stays current) whenever it changes. */
 export function useConversations(client: ParleyClient): ConversationListState {
@@ -16,6 +20,8 @@ export function useConversations(client: ParleyClient): ConversationListState {
   useEffect(() => {
     let scheduled = false;
     let live = true;
+    // A timed mute ends by itself, with no event: the list is read again when the next one ends.
+    let muteEnds: ReturnType<typeof setTimeout> | undefined;
     const refresh = () => {
       if (scheduled) return;
       scheduled = true;
@@ -25,9 +31,14 @@ export function useConversations(client: ParleyClient): ConversationListState {
           client.conversations.pinned(),
           client.conversations.list(),
           client.conversations.all(),
-          client.conversations.totalUnread(),
+          client.conversations.unmutedUnread(),
         ]);
-        if (live) setState({ conversations: [...pinned, ...main.filter((c) => !c.isPinned)], all, totalUnread });
+        if (!live) return;
+        setState({ conversations: [...pinned, ...main.filter((c) => !c.isPinned)], all, totalUnread });
+        clearTimeout(muteEnds);
+        const now = Date.now();
+        const next = Math.min(...all.map((c) => (c.mutedUntil && c.mutedUntil > now ? c.mutedUntil : Number.POSITIVE_INFINITY)));
+        if (next !== Number.POSITIVE_INFINITY) muteEnds = setTimeout(refresh, Math.min(next - now + 1, MAX_TIMER_MS));
       }, 0);
     };
     client.conversations.onConversationUpdate.add('list', refresh);
@@ -36,6 +47,7 @@ export function useConversations(client: ParleyClient): ConversationListState {
     refresh();
     return () => {
       live = false;
+      clearTimeout(muteEnds);
       client.conversations.onConversationUpdate.remove('list');
       client.conversations.onConversationDelete.remove('list');
       client.onStatus.remove('list');

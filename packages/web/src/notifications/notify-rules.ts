@@ -8,17 +8,18 @@ export interface NotifyContext {
   open: string | undefined;
   /** The tab is in the background (another tab, or the window minimised). */
   hidden: boolean;
+  /** The conversation is muted now (do not disturb): no notification, whatever else. */
+  muted: boolean;
 }
 
 export type Incoming = Pick<Message, 'fromUid' | 'channelType' | 'channelId' | 'payload' | 'extra' | 'header'>;
 
 /**
  * Whether a new message deserves a desktop notification: someone else's, counted unread (not a
- * group notice, not sent with `redDot: false`), in a chat that is not on screen. (Parley has no
- * per-conversation mute; if it gets one, it belongs here.)
+ * group notice, not sent with `redDot: false`), in a chat that is not muted and not on screen.
  */
 export function shouldNotify(m: Incoming, at: NotifyContext): boolean {
-  if (m.fromUid === at.me || isNotice(m) || m.header?.redDot === false) return false;
+  if (at.muted || m.fromUid === at.me || isNotice(m) || m.header?.redDot === false) return false;
   const conversationId = conversationIdOf({ channelType: m.channelType as 1 | 2 | 3 | 4, channelId: m.channelId });
   return at.hidden || conversationId !== at.open;
 }

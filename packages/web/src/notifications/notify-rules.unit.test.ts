@@ -12,7 +12,7 @@ const message = (over: Partial<Incoming> = {}): Incoming => ({
   header: { noPersist: false, redDot: true, syncOnce: false },
   ...over,
 });
-const visible = { me: 'amy', open: 'p2p|bob', hidden: false };
+const visible = { me: 'amy', open: 'p2p|bob', hidden: false, muted: false };
 
 describe('desktop notification rules', () => {
   it('notifies for a chat that is not open, or for any chat while the tab is hidden', () => {
@@ -27,6 +27,11 @@ describe('desktop notification rules', () => {
     expect(shouldNotify(message({ fromUid: 'amy' }), away)).toBe(false);
     expect(shouldNotify(message({ payload: payload({ type: 1000, kind: 'parley.notice', text: 'bob added cat' }) }), away)).toBe(false);
     expect(shouldNotify(message({ header: { noPersist: false, redDot: false, syncOnce: false } }), away)).toBe(false);
+  });
+
+  it('never for a muted conversation', () => {
+    expect(shouldNotify(message(), { ...visible, open: 'p2p|cat', muted: true })).toBe(false);
+    expect(shouldNotify(message(), { ...visible, hidden: true, muted: true })).toBe(false);
   });
 
   it('names the sender, and the group in a group', () => {

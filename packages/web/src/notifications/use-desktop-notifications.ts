@@ -1,4 +1,4 @@
-import type { ParleyClient } from '@parley/client';
+import { isMuted, type ParleyClient } from '@parley/client';
 import { useEffect, useRef } from 'react';
 import { conversationIdOf, isGroup } from '../conversations/address';
 import type { GroupDirectory } from '../groups/group-directory';
@@ -20,10 +20,17 @@ export function useDesktopNotifications(
   const current = useRef({ open, onOpen });
   current.current = { open, onOpen };
   useEffect(() => {
-    client.messages.onNewMessage.add('desktop-notifications', (m) => {
+    client.messages.onNewMessage.add('desktop-notifications', async (m) => {
       if (notificationsState() !== 'on') return;
-      if (!shouldNotify(m, { me: client.uid, open: current.current.open, hidden: document.visibilityState === 'hidden' })) return;
       const conversationId = conversationIdOf({ channelType: m.channelType as 1 | 2 | 3 | 4, channelId: m.channelId });
+      const conversation = (await client.conversations.all()).find((c) => c.conversationId === conversationId);
+      const at = {
+        me: client.uid,
+        open: current.current.open,
+        hidden: document.visibilityState === 'hidden',
+        muted: conversation !== undefined && isMuted(conversation),
+      };
+      if (!shouldNotify(m, at)) return;
       const { title, body } = notificationText(m, isGroup(m) ? groups.info(m.channelId)?.name : undefined);
       let notification: Notification;
       try {
