@@ -2,8 +2,7 @@ import { CloseCode, EventName, type Message } from '@parley/protocol';
 import type WebSocket from 'ws';
 import type { Recipient } from '../../domain/delivery/recipient.js';
 import { encodeFrame, flagsOf, PacketType } from './codec/framing.js';
-import type { SessionCipher } from './crypto.js';
-import { recvSignString } from './crypto.js';
+import { type RecvFields, recvSignString, type SessionCipher } from './crypto.js';
 import { extraCmdOf, type WkCmdContent } from './extra-cmd.js';
 import { encodeDisconnect } from './packets/disconnect.js';
 import { encodeRecv } from './packets/recv.js';
@@ -15,16 +14,6 @@ const PROTOCOL_ERROR = 1002;
 const NEW_PREFIX = `{"event":"${EventName.MessageNew}"`;
 const UPDATED_PREFIX = `{"event":"${EventName.MessageUpdated}"`;
 
-/** What a RECV says about its message besides the content. */
-interface RecvFields {
-  messageId: string;
-  messageSeq: number;
-  clientMsgNo: string;
-  timestamp: number;
-  fromUid: string;
-  channelId: string;
-  channelType: number;
-}
 type RecvHeader = { redDot: boolean; noPersist: boolean; syncOnce: boolean };
 
 /**

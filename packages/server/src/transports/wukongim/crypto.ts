@@ -76,7 +76,8 @@ export const sendSignString = (p: {
   payload: string;
 }): string => `${p.clientSeq}${p.clientMsgNo}${p.channelId}${p.channelType}${p.payload}`;
 
-export const recvSignString = (p: {
+/** What a RECV says about its message besides the content (and signs, with the content). */
+export interface RecvFields {
   messageId: string;
   messageSeq: number;
   clientMsgNo: string;
@@ -84,5 +85,7 @@ export const recvSignString = (p: {
   fromUid: string;
   channelId: string;
   channelType: number;
-  payload: string;
-}): string => `${p.messageId}${p.messageSeq}${p.clientMsgNo}${p.timestamp}${p.fromUid}${p.channelId}${p.channelType}${p.payload}`;
+}
+
+export const recvSignString = (p: RecvFields & { payload: string }): string =>
+  `${p.messageId}${p.messageSeq}${p.clientMsgNo}${p.timestamp}${p.fromUid}${p.channelId}${p.channelType}${p.payload}`;
