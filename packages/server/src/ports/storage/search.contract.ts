@@ -198,6 +198,39 @@ export function runSearchContract(name: string, open: () => Promise<Storage>): v
       );
     });
 
+    it('in a long conversation, finds a word on every message newest first and one only at its start', async () => {
+      await users('long-a', 'long-b');
+      const key = { channelType: 1 as const, channelId: pair('long-a', 'long-b') };
+      // More messages than a backend may read newest first before it asks its index, 100 ms apart.
+      for (let from = 0; from < 2100; from += 100) {
+        const batch = Array.from({ length: 100 }, (_, k) => {
+          const i = from + k;
+          return make({
+            channelId: key.channelId,
+            fromUid: 'long-a',
+            fanout: p2pFanout('long-a', 'long-b'),
+            payloadJson: text(i < 2 ? `okapi quokka ${i}` : `okapi ${i}`),
+            timestamp: T + 10_000 + i * 100,
+          });
+        });
+        await store.messages.commit(batch);
+      }
+      const pages: string[][] = [];
+      let from: MessageSearchQuery['from'];
+      for (let i = 0; i < 3; i++) {
+        const page = await search('long-b', 'okapi', { channel: key, limit: 4, ...(from && { from }) });
+        pages.push(page.messages.map((m) => (JSON.parse(m.payloadJson) as { content: string }).content));
+        from = page.next;
+      }
+      expect(pages).toEqual([
+        ['okapi 2099', 'okapi 2098', 'okapi 2097', 'okapi 2096'],
+        ['okapi 2095', 'okapi 2094', 'okapi 2093', 'okapi 2092'],
+        ['okapi 2091', 'okapi 2090', 'okapi 2089', 'okapi 2088'],
+      ]);
+      expect(await contents('long-b', 'quokka', { channel: key })).toEqual(['okapi quokka 1', 'okapi quokka 0']);
+      expect(await contents('long-b', 'quokka', { channel: key, limit: 1 })).toEqual(['okapi quokka 1']);
+    });
+
     it('finds the same for a reader of more channels than a search names in the index query', async () => {
       await users('many-r', 'many-o');
       for (let i = 0; i <= MAX_SCOPED_CHANNELS; i++) {

@@ -85,6 +85,70 @@ const isPosition = (p: readonly unknown[]): p is [number, number, string, number
   (p[2] as string).length <= 200 &&
   Number.isSafeInteger(p[3]);
 
+/**
+ * In one conversation, its newest messages are read first (the primary key, newest seq first), at most
+ * this many: a common word fills a page from them at once, where the GIN index would hand over every
+ * one of its many matches in the channel to be sorted. A rarer word falls through to the index.
+ */
+const NEWEST_FIRST_WINDOW = 2000;
+/**
+ * The timestamps of one channel follow its seqs but for the nodes' clock skew: a match outside the
+ * window is older than one inside by more than this, or the window's page is not trusted.
+ */
+const CLOCK_SKEW_MS = 60_000;
+
+/** The GIN index finds the matches; each is checked against the caller's readable channels and windows before the LIMIT. */
+async function indexed(pool: Pool, readable: string, visible: string, order: string, params: unknown[]): Promise<MessageRow[]> {
+  const { rows } = await pool.query<MessageRow>(
+    `WITH readable AS MATERIALIZED (${readable})
+     SELECT ${messageColumns('m')} FROM messages m
+     JOIN readable r ON r.channel_type = m.channel_type AND r.channel_id = m.channel_id
+     WHERE m.seq > r.floor AND m.seq <= r.ceiling AND ${visible}
+     ${order}`,
+    params,
+  );
+  return rows;
+}
+
+/**
+ * The page from the conversation's newest NEWEST_FIRST_WINDOW readable messages (after the cursor), or
+ * undefined when it may not be the whole page: the window was full and either the page is short or its
+ * last message is within CLOCK_SKEW_MS of the window's oldest.
+ */
+async function newestFirst(
+  pool: Pool,
+  readable: string,
+  visible: string,
+  order: string,
+  params: unknown[],
+  cursor: string | undefined,
+): Promise<MessageRow[] | undefined> {
+  // The SQL LIMIT: the page's size and one more (whether there is a next page).
+  const wanted = params[4] as number;
+  const { rows } = await pool.query<MessageRow & { scanned: string; oldest: string }>(
+    `WITH readable AS MATERIALIZED (${readable}),
+     win AS MATERIALIZED (
+       SELECT m.* FROM readable r CROSS JOIN LATERAL (
+         SELECT * FROM messages m
+         WHERE m.channel_type = r.channel_type AND m.channel_id = r.channel_id AND m.seq > r.floor AND m.seq <= r.ceiling
+           ${cursor ? `AND ${cursor}` : ''}
+         ORDER BY m.seq DESC LIMIT ${NEWEST_FIRST_WINDOW}) m)
+     SELECT w.scanned, w.oldest, p.* FROM (SELECT count(*) AS scanned, min(ts) AS oldest FROM win) w
+     LEFT JOIN LATERAL (
+       SELECT ${messageColumns('m')} FROM win m
+       JOIN readable r ON r.channel_type = m.channel_type AND r.channel_id = m.channel_id
+       WHERE ${visible}
+       ${order}) p ON TRUE`,
+    params,
+  );
+  const first = rows[0];
+  if (!first) return [];
+  const page = first.message_id === null ? [] : rows;
+  if (Number(first.scanned) < NEWEST_FIRST_WINDOW) return page;
+  const last = page[wanted - 1];
+  return last && Number(last.ts) > Number(first.oldest) + CLOCK_SKEW_MS ? page : undefined;
+}
+
 export function postgresSearch(pool: Pool): SearchStore {
   return {
     async messages(q) {
@@ -104,28 +168,27 @@ export function postgresSearch(pool: Pool): SearchStore {
         return `$${params.length}`;
       };
       const channel = q.channel && { type: param(q.channel.channelType), id: param(q.channel.channelId) };
-      const filters = [
+      const cursor =
         q.from &&
-          `(m.ts, m.channel_type, m.channel_id, m.seq) < (${param(q.from[0])}, ${param(q.from[1])}, ${param(q.from[2])}, ${param(q.from[3])})`,
+        `(m.ts, m.channel_type, m.channel_id, m.seq) < (${param(q.from[0])}, ${param(q.from[1])}, ${param(q.from[2])}, ${param(q.from[3])})`;
+      const filters = [
+        cursor,
         q.fromUid !== undefined && `m.from_uid = ${param(q.fromUid)}`,
         q.before !== undefined && `m.ts < ${param(q.before)}`,
         q.after !== undefined && `m.ts > ${param(q.after)}`,
       ].filter(Boolean);
-      // The GIN index finds the matches; each is checked against the caller's readable channels and
-      // windows before the LIMIT, newest first by (ts, channel, seq): the cursor's keyset.
-      const { rows } = await pool.query<MessageRow>(
-        `WITH readable AS MATERIALIZED (${readableSql({ uid: '$1', defaultDays: '$2', greatest: 'GREATEST', channel })})
-         SELECT ${messageColumns('m')} FROM messages m
-         JOIN readable r ON r.channel_type = m.channel_type AND r.channel_id = m.channel_id
-         WHERE m.search_tsv @@ $4::tsquery
-           AND m.seq > r.floor AND m.seq <= r.ceiling AND m.revoked_at = 0
+      const readable = readableSql({ uid: '$1', defaultDays: '$2', greatest: 'GREATEST', channel });
+      // What makes a message `m` of readable channel `r` a match the caller may see.
+      const visible = `
+           m.search_tsv @@ $4::tsquery AND m.revoked_at = 0
            AND (r.days <= 0 OR m.ts >= $3::bigint - r.days * ${DAY_MS})
            AND NOT EXISTS (SELECT 1 FROM deleted_messages d
              WHERE d.uid = $1 AND d.channel_type = m.channel_type AND d.channel_id = m.channel_id AND d.seq = m.seq)
-           ${filters.map((f) => `AND ${f}`).join(' ')}
-         ORDER BY m.ts DESC, m.channel_type DESC, m.channel_id DESC, m.seq DESC LIMIT $5`,
-        params,
-      );
+           ${filters.map((f) => `AND ${f}`).join(' ')}`;
+      const order = 'ORDER BY m.ts DESC, m.channel_type DESC, m.channel_id DESC, m.seq DESC LIMIT $5';
+      const rows =
+        (channel && (await newestFirst(pool, readable, visible, order, params, cursor || undefined))) ??
+        (await indexed(pool, readable, visible, order, params));
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
       return {
