@@ -4,8 +4,8 @@ import { type ConversationRow, type Fanout, isListedRow, refKey, type Storage } 
 import { runPresenceContract } from './presence.contract.js';
 import { runRetentionContract } from './retention.contract.js';
 import { runSearchContract } from './search.contract.js';
-import { runStreamsContract } from './streams.contract.js';
 import { runConcurrencyContract } from './storage-concurrency.contract.js';
+import { runStreamsContract } from './streams.contract.js';
 import { runSyncOnceContract } from './sync-once.contract.js';
 import { runUserDataContract } from './user-data.contract.js';
 import { runWebhookOutboxContract } from './webhook-outbox.contract.js';
