@@ -66,8 +66,10 @@ await describeEachBroker('cluster: streamed messages on 2 nodes', (kind) => {
       for (const client of [bob, botPhone]) {
         const final = await client.waitForEvent(EventName.MessageUpdated, ended(messageId));
         expect(final.data).toMatchObject({ payload: { content: 'one two three' }, stream: { chunkNo: 3, status: 'done' } });
-        // Each once; chunks sent through different nodes may overtake each other on the way, as
-        // messages do: a client applies them by chunkNo (the SDK holds back one that comes early).
+        // Pushes published by different nodes may overtake each other (the end, published by this
+        // client's own node, may come before a chunk from the other): a client applies chunks by
+        // chunkNo, and the SDK holds back one that comes early.
+        await client.until(() => new Set(chunks(client, messageId)).size === 3);
         expect(chunks(client, messageId).sort()).toEqual(['1:one ', '2:two ', '3:three']);
       }
     },
