@@ -115,6 +115,34 @@ await describeEachBackend('streaming messages', (backend) => {
     await botPhone.close();
   });
 
+  it('opens a stream over the WebSocket too, where the sender’s other devices see it open', async () => {
+    const t = server();
+    await t.ensureUsers('sw-bot', 'sw-bob');
+    const laptop = await t.connect('sw-bot', 'laptop');
+    const phone = await t.connect('sw-bot', 'phone');
+    const ack = await laptop.request('message.send', {
+      channelId: 'sw-bob',
+      channelType: 1,
+      clientMsgNo: clientMsgNo(),
+      payload: { type: 1, content: 'Let me think' },
+      stream: true,
+    });
+    expect(ack.reasonCode).toBe(1);
+    const opened = await phone.waitForEvent('message.new', (m) => m.messageId === ack.messageId);
+    expect(opened.data).toMatchObject({ payload: { content: 'Let me think' }, stream: { streaming: true, chunkNo: 0 } });
+    const chunk = await t.http('POST', `/v1/messages/${ack.messageId}/stream`, {
+      token: await t.token('sw-bot'),
+      body: { chunkNo: 1, delta: '...' },
+    });
+    expect(chunk.body.applied).toBe(true);
+    await laptop.waitForEvent('message.stream', (p) => p.messageId === ack.messageId && p.chunkNo === 1);
+    await expect(
+      laptop.request('message.send', { channelId: 'sw-bob', channelType: 1, clientMsgNo: clientMsgNo(), payload: { type: 2 }, stream: true }),
+    ).rejects.toMatchObject({ code: 'request.invalid' });
+    await laptop.close();
+    await phone.close();
+  });
+
   it('streams into a group to every member online', async () => {
     const t = server();
     await t.ensureUsers('sg-bot', 'sg-m1', 'sg-m2');
