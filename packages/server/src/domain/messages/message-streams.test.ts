@@ -137,7 +137,13 @@ await describeEachBackend('streaming messages', (backend) => {
     expect(chunk.body.applied).toBe(true);
     await laptop.waitForEvent('message.stream', (p) => p.messageId === ack.messageId && p.chunkNo === 1);
     await expect(
-      laptop.request('message.send', { channelId: 'sw-bob', channelType: 1, clientMsgNo: clientMsgNo(), payload: { type: 2 }, stream: true }),
+      laptop.request('message.send', {
+        channelId: 'sw-bob',
+        channelType: 1,
+        clientMsgNo: clientMsgNo(),
+        payload: { type: 2 },
+        stream: true,
+      }),
     ).rejects.toMatchObject({ code: 'request.invalid' });
     await laptop.close();
     await phone.close();
@@ -162,6 +168,19 @@ await describeEachBackend('streaming messages', (backend) => {
       ]);
       await c.close();
     }
+  });
+
+  it('ends the open stream of a sender whose data is erased, keeping none of its text', async () => {
+    const t = server();
+    await t.ensureUsers('se-bot', 'se-bob');
+    const s = await openStream(t, 'se-bot', 'se-bob', 1);
+    await s.chunk(1, 'secret words');
+    await t.adminOk('DELETE', '/users/se-bot', { erase: true });
+    const history = await t.http('GET', `/v1/conversations/${encodeURIComponent('p2p|se-bot')}/messages`, {
+      token: await t.token('se-bob'),
+    });
+    expect(history.body.messages.at(-1)).toMatchObject({ payload: { type: 999 }, stream: { streaming: false, status: 'erased' } });
+    expect(await t.storage.streams.openCount('se-bot')).toBe(0);
   });
 
   it('refuses what the rules forbid, in the documented shape, changing nothing', async () => {
