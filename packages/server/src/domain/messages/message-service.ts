@@ -107,7 +107,8 @@ export class MessageService {
 
   /**
    * A stream opens only as a stored text message, and only while the sender has fewer open streams
-   * than allowed (counted before the send: sends racing past it may each open one).
+   * than allowed (counted before the send: sends racing past it may each open one). A resend of a
+   * stream already stored is no new one: it goes on to be answered with its first ack.
    */
   private async checkStream(sender: Sender, params: SendParams): Promise<void> {
     if (params.payload.type !== ContentType.Text)
@@ -115,7 +116,10 @@ export class MessageService {
     if (params.header?.noPersist || params.header?.syncOnce)
       throw new ParleyError('request.invalid', 'stream: true is for stored channel messages: not with noPersist or syncOnce');
     const { limits, storage } = this.deps;
-    if ((await storage.streams.openCount(sender.uid)) >= limits.streamMaxOpen)
+    if (
+      (await storage.streams.openCount(sender.uid)) >= limits.streamMaxOpen &&
+      !(await storage.messages.byClientMsgNo(sender.uid, params.clientMsgNo))
+    )
       throw new ParleyError('stream.too_many', `At most ${limits.streamMaxOpen} open streams per sender`);
   }
 
