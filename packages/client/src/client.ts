@@ -82,7 +82,7 @@ export class ParleyClient {
       },
     });
     const uid = () => this.connection.uid;
-    this.messages = new Messages(this.connection, store, uid);
+    this.messages = new Messages(this.connection, store, uid, (m) => this.conversations.messageChanged(m));
     this.conversations = new Conversations(this.connection, store, uid);
     this.people = new People(this.connection);
     this.search = new Search(this.connection);

@@ -221,6 +221,11 @@ export class Conversations {
     if (current?.lastMsg?.messageId === m.messageId) await this.upsert({ ...current, lastMsg: m });
   }
 
+  /** @internal A message's state changed with no `message.updated` (a stream's chunk): a preview of it follows. */
+  async messageChanged(m: Message): Promise<void> {
+    return this.oneAtATime(() => this.applyLastMessageChange(m));
+  }
+
   private async upsert(conversation: Conversation): Promise<void> {
     const current = currentConversation(conversation);
     await this.store.putConversation(current);

@@ -22,3 +22,4 @@ export { People } from './people.js';
 export { Search } from './search.js';
 export type { SocketFactory, SocketLike } from './socket.js';
 export { type ClientStore, type DeletedMessage, type LocalMessage, MemoryStore, type SendStatus, type StoreSnapshot } from './store.js';
+export type { StreamChunk } from './stream-chunks.js';

@@ -73,4 +73,7 @@ export function changesBetween(before: LocalMessage | undefined, after: LocalMes
 
 /** True when the two states differ in anything the server may change after sending. */
 export const differs = (before: LocalMessage, after: LocalMessage): boolean =>
-  !same([before.payload, before.extra, before.reactions, before.reply], [after.payload, after.extra, after.reactions, after.reply]);
+  !same(
+    [before.payload, before.extra, before.reactions, before.reply, before.stream],
+    [after.payload, after.extra, after.reactions, after.reply, after.stream],
+  );

@@ -1,4 +1,4 @@
-import type { HistoryResult, Message, MessageHeader, MessageSetting, Payload } from '@parley/protocol';
+import type { HistoryResult, Message, MessageHeader, MessageSetting, Payload, StreamPush } from '@parley/protocol';
 import type { Connection } from './connection.js';
 import { HistoryCache, type Row, wantedRange } from './history-cache.js';
 import { Inbox } from './inbox.js';
@@ -15,6 +15,7 @@ import {
   type DeletedMessage,
   type LocalMessage,
 } from './store.js';
+import { type StreamChunk, StreamChunks } from './stream-chunks.js';
 
 export interface ChannelAddress {
   channelId: string;
@@ -84,6 +85,14 @@ export class Messages {
   readonly onMessageRevoked = new KeyedListeners<[LocalMessage]>();
   /** Someone reported reading a message you sent: `extra.readCount` and `extra.unreadCount` are the new counts. */
   readonly onReceipt = new KeyedListeners<[LocalMessage]>();
+  /**
+   * A streamed message (sent with `stream: true`, a bot's or an LLM's answer) grew or ended, in its
+   * current state: `payload.content` is the text so far, `stream.streaming` false once it ended
+   * (`stream.status` says how). `chunk` is what was just appended (absent when the whole state came:
+   * its end, or the text so far read from the server). Chunks come in order, once each.
+   */
+  readonly onMessageStream = new KeyedListeners<[LocalMessage, StreamChunk | undefined]>();
+  private readonly streams: StreamChunks;
   private readonly inbox: Inbox;
   private readonly onceInbox: OnceInbox;
   private readonly outbox: Outbox;
@@ -101,8 +110,20 @@ export class Messages {
     private readonly connection: Connection,
     private readonly store: ClientStore,
     private readonly uid: () => string,
+    /** The state of a message changed without a `message.updated` (a stream's chunk): the conversation list's preview follows. */
+    private readonly onCurrent: (message: LocalMessage) => Promise<void> = async () => {},
   ) {
     this.cache = new HistoryCache(store, connection, (before, after) => this.changed(before, after));
+    this.streams = new StreamChunks(
+      (push) => this.cache.get(channelKey(push.channelType, push.channelId), push.messageSeq),
+      (push) => this.fetchOne(push),
+      async (message, chunk) => {
+        await this.cache.put(channelKey(message.channelType, message.channelId), [message]);
+        this.onMessageStream.emit(message, chunk);
+        this.onRefreshMessage.emit(message);
+        void this.onCurrent(message).catch(() => {});
+      },
+    );
     this.inbox = new Inbox(
       (channel, afterSeq) => this.fetchAfter(channel, afterSeq),
       (m) => this.onNewMessage.emit(m),
@@ -335,6 +356,11 @@ export class Messages {
       this.updates = this.updates.then(() => this.updated(fromServer(data as Message))).catch(() => {});
       return this.updates;
     }
+    // After the updates before it: a chunk never applies to a state older than the one it follows.
+    if (event === 'message.stream') {
+      this.updates = this.updates.then(() => this.streams.arrive(data as StreamPush)).catch(() => {});
+      return this.updates;
+    }
     if (event !== 'message.new') return;
     // Sync-once: outside history (no seq), handed over once and acknowledged.
     if ((data as Message).header?.syncOnce) return this.onceInbox.arrive(data as Message);
@@ -355,6 +381,23 @@ export class Messages {
     const before = await this.cache.get(key, message.messageSeq);
     await this.cache.put(key, [message]);
     this.changed(before, message);
+    if (message.stream && (before?.stream?.chunkNo !== message.stream.chunkNo || before?.stream?.streaming !== message.stream.streaming)) {
+      this.onMessageStream.emit(message, undefined);
+    }
+  }
+
+  /** One message as the server has it now (a stream's text so far), cached; undefined if it is not there for this user. */
+  private async fetchOne(at: { channelType: number; channelId: string; messageSeq: number }): Promise<LocalMessage | undefined> {
+    const channel = { channelType: at.channelType as ChannelAddress['channelType'], channelId: at.channelId };
+    const page = await this.connection.request<HistoryResult>('message.history', {
+      conversationId: conversationIdOf(channel),
+      around: at.messageSeq,
+      limit: 1,
+    });
+    const row = page.messages.map(rowFromServer).find((m) => m.messageSeq === at.messageSeq);
+    if (!row || 'deleted' in row) return undefined;
+    await this.cache.put(channelKey(at.channelType, at.channelId), [row]);
+    return row;
   }
 
   private changed(before: LocalMessage | undefined, after: LocalMessage): void {

@@ -23,6 +23,8 @@ export const CloseCode = {
 export const EventName = {
   MessageNew: 'message.new',
   MessageUpdated: 'message.updated',
+  /** A chunk of a streamed message (`stream: true`): append `delta` to the text; its end comes as `message.updated`. */
+  MessageStream: 'message.stream',
   ConversationUpdated: 'conversation.updated',
   ConversationDeleted: 'conversation.deleted',
   PinnedConversation: 'multiDevice.pinnedConversation',

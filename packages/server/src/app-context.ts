@@ -9,6 +9,7 @@ import type { ConversationService } from './domain/conversations/conversation-se
 import type { DeliveryRouter } from './domain/delivery/router.js';
 import type { MessageActions } from './domain/messages/message-actions.js';
 import type { MessageService } from './domain/messages/message-service.js';
+import type { MessageStreams } from './domain/messages/message-streams.js';
 import type { SyncOnceService } from './domain/messages/sync-once-service.js';
 import type { PresenceService } from './domain/presence/presence-service.js';
 import type { TypingService } from './domain/presence/typing.js';
@@ -52,6 +53,8 @@ export interface AppContext {
   conversations: ConversationService;
   messages: MessageService;
   messageActions: MessageActions;
+  /** Streamed messages: chunks, end, and this node's idle sweep. */
+  streams: MessageStreams;
   /** Message search and the conversation list's search box. */
   search: SearchService;
   /** Messages sent with header.syncOnce, waiting for each recipient until acknowledged. */

@@ -20,6 +20,7 @@ import { DeliveryRouter } from './domain/delivery/router.js';
 import { MessageActions } from './domain/messages/message-actions.js';
 import { MessageIdGenerator } from './domain/messages/message-id.js';
 import { MessageService } from './domain/messages/message-service.js';
+import { MessageStreams } from './domain/messages/message-streams.js';
 import { missedAfterJoin } from './domain/messages/missed-after-join.js';
 import { RateLimiter } from './domain/messages/rate-limiter.js';
 import { SendBatcher } from './domain/messages/send-batcher.js';
@@ -152,6 +153,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const rateLimit = new SharedRateLimit(new RateLimiter(config.limits.sendRatePerSec, config.limits.sendBurst), router);
   const conversations = new ConversationService(storage, router, config.limits, clock, expiry, webhookEvents);
   const messageActions = new MessageActions(storage, router, conversations, config.limits, clock, expiry, messageWebhooks);
+  const streams = new MessageStreams(storage, router, messageActions, config.limits, clock, messageWebhooks, (error) =>
+    log.error({ err: error }, 'closing idle streams failed; the next sweep tries again'),
+  );
   const messages = new MessageService({
     storage,
     router,
@@ -225,6 +229,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     devGroups: new DevGroups({ storage, users, groups, memberGroups, messages, log }),
     conversations,
     messageActions,
+    streams,
     search: new SearchService(storage, expiry),
     syncOnce: new SyncOnceService(storage.syncOnce),
     groupRetention: new GroupRetention(storage, config.retention.defaultDays, groupWebhooks),
@@ -252,6 +257,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const port = (http.server.address() as AddressInfo).port;
   const wukongimPort = config.wukongimPort === undefined ? undefined : await wukongim.listen(config.wukongimPort, config.host);
   retentionJob.start();
+  streams.start();
   await dispatcher.start();
   if (config.mode === 'development') {
     log.warn(
@@ -267,6 +273,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Sends already accepted are stored and acked; new ones are refused from here on.
       await batcher.close();
       await retentionJob.close();
+      await streams.close();
       rateLimit.close();
       nodeWatch.close();
       // The other nodes, if any, report the users leaving with this node's connections; alone, it does.

@@ -24,6 +24,12 @@ export interface Limits {
   /** Dev logins per client IP (development mode only); 0 turns the limit off. */
   devLoginRatePerSec: number;
   devLoginBurst: number;
+  /** Streamed messages: characters per chunk, characters of the whole text, open streams per sender. */
+  streamChunkMaxChars: number;
+  streamMaxChars: number;
+  streamMaxOpen: number;
+  /** An open stream that took no chunk for this long is ended by the server with status 'timeout'. */
+  streamIdleMs: number;
 }
 
 /** The limits a client is told at sign-in (`auth` result), so it can check before it sends. */
@@ -196,6 +202,10 @@ function loadLimits(env: Env): Limits {
     jsonMaxNodes: int(env, 'PARLEY_JSON_MAX_NODES', 20_000, 100, 1_000_000),
     devLoginRatePerSec: int(env, 'PARLEY_DEV_LOGIN_RATE_PER_SEC', 5, 0, 1_000_000),
     devLoginBurst: int(env, 'PARLEY_DEV_LOGIN_BURST', 50, 1, 1_000_000),
+    streamChunkMaxChars: int(env, 'PARLEY_STREAM_CHUNK_MAX_CHARS', 4000, 1, 1_000_000),
+    streamMaxChars: int(env, 'PARLEY_STREAM_MAX_CHARS', 100_000, 1, 10_000_000),
+    streamMaxOpen: int(env, 'PARLEY_STREAM_MAX_OPEN', 10, 1, 100_000),
+    streamIdleMs: int(env, 'PARLEY_STREAM_IDLE_MS', 60_000, 100, 86_400_000),
   };
 }
 

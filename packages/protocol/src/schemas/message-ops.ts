@@ -70,3 +70,51 @@ export const ReceiptParams = Type.Object(
 export const MessageResult = Type.Object({ message: Message });
 export const ReceiptResult = Type.Object({ read: Type.Array(Type.String(), { description: 'messageIds newly marked read' }) });
 export const RemoveHistoryResult = Type.Object({ removed: Type.Integer({ description: 'Messages removed for you' }) });
+
+/** A stream chunk (POST /v1/messages/{messageId}/stream). */
+export const StreamChunkBody = Type.Object(
+  {
+    chunkNo: Type.Integer({
+      minimum: 1,
+      maximum: 1_000_000,
+      description: 'Chunks are numbered from 1 and applied in order: the last applied + 1 is applied, an applied one again changes nothing',
+    }),
+    delta: Type.String({ minLength: 1, description: 'Text appended to the message (at most PARLEY_STREAM_CHUNK_MAX_CHARS characters)' }),
+  },
+  { additionalProperties: false },
+);
+export type StreamChunkBody = Static<typeof StreamChunkBody>;
+
+export const StreamChunkResult = Type.Object({
+  messageId: Type.String(),
+  chunkNo: Type.Integer({ description: 'The last chunk applied (the one sent, or a later one when it was a repeat)' }),
+  applied: Type.Boolean({ description: 'false: this chunk was applied before; nothing changed' }),
+});
+export type StreamChunkResult = Static<typeof StreamChunkResult>;
+
+/** Ends a stream (POST /v1/messages/{messageId}/stream/end). */
+export const StreamEndBody = Type.Object(
+  {
+    status: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 32,
+        pattern: '^[A-Za-z0-9_.-]+$',
+        description: "How it ended, for the readers: 'done' (default), 'error', 'cancelled' or any word of the app's",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type StreamEndBody = Static<typeof StreamEndBody>;
+
+/** The `message.stream` push: a chunk of a streamed message, as it comes. */
+export const StreamPush = Type.Object({
+  messageId: Type.String(),
+  messageSeq: Type.Integer(),
+  channelId: Type.String({ description: 'As the receiver sees it' }),
+  channelType: Type.Integer(),
+  chunkNo: Type.Integer(),
+  delta: Type.String(),
+});
+export type StreamPush = Static<typeof StreamPush>;

@@ -107,6 +107,13 @@ export const SendParams = Type.Object(
     reply: Type.Optional(ReplyRef),
     mentions: Type.Optional(Mentions),
     entities: Type.Optional(Type.Array(Entity, { maxItems: 100 })),
+    stream: Type.Optional(
+      Type.Boolean({
+        description:
+          'Open a streamed text message (bots, LLM output): stored and acked now with the text given (may be ""), grown by ' +
+          'POST /v1/messages/{messageId}/stream and closed by .../stream/end. Text (type 1) only; not with noPersist or syncOnce',
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -143,6 +150,17 @@ export const MessageExtra = Type.Object({
   unreadCount: Type.Integer(),
 });
 
+export const MessageStream = Type.Object(
+  {
+    streaming: Type.Boolean({ description: 'true until the sender (or the server, when idle) ends the stream' }),
+    chunkNo: Type.Integer({ description: 'The last chunk applied to the text (0: none yet)' }),
+    status: Type.Union([Type.String(), Type.Null()], {
+      description: "How it ended: the sender's status (default 'done'), or 'timeout' when the server closed it idle; null while streaming",
+    }),
+  },
+  { description: 'Only on streamed messages (sent with stream: true); payload.content is the text so far' },
+);
+
 export const Reaction = Type.Object({ emoji: Type.String(), uids: Type.Array(Uid), count: Type.Integer() });
 
 export const Message = Type.Object(
@@ -163,6 +181,7 @@ export const Message = Type.Object(
     reply: Type.Optional(ReplyRef),
     mentions: Type.Optional(Mentions),
     entities: Type.Optional(Type.Array(Entity)),
+    stream: Type.Optional(MessageStream),
   },
   { title: 'Message' },
 );
@@ -170,3 +189,4 @@ export type Message = Static<typeof Message>;
 export type MessageHeader = Static<typeof MessageHeader>;
 export type MessageSetting = Static<typeof MessageSetting>;
 export type Payload = Static<typeof Payload>;
+export type MessageStream = Static<typeof MessageStream>;

@@ -11,6 +11,7 @@ export const WebhookEventName = {
   MessageOffline: 'message.offline',
   MessageRevoked: 'message.revoked',
   MessageEdited: 'message.edited',
+  MessageStreamEnded: 'message.stream_ended',
   ConversationDeleted: 'conversation.deleted',
   UserOnline: 'user.online',
   UserOffline: 'user.offline',

@@ -12,6 +12,8 @@ export interface FuzzWorld {
   own: string;
   peers: string;
   group: string;
+  /** The acting user's open stream to fz-b (sent with stream: true). */
+  stream: string;
 }
 
 export const FUZZ_USERS = ['fz-a', 'fz-b', 'fz-c'] as const;
@@ -26,6 +28,12 @@ export async function buildFuzzWorld(t: TestServer): Promise<FuzzWorld> {
     own: await send('fz-a', 'fz-b', 1, { setting: { receipt: true } }),
     peers: await send('fz-b', 'fz-a', 1, { setting: { receipt: true } }),
     group: await send('fz-c', 'fz-g', 2),
+    stream: (
+      await t.http('POST', '/v1/messages', {
+        token: await t.token('fz-a'),
+        body: { channelId: 'fz-b', channelType: 1, clientMsgNo: 'fz-stream', payload: text(''), stream: true },
+      })
+    ).body.messageId as string,
   };
 }
 

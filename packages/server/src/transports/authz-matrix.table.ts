@@ -565,6 +565,38 @@ export const clientOperations: Record<string, Operation> = {
       peer: probes([m('pA'), notYours], [m('g1'), notYours], [m('s1'), notYours], [m('n1'), notFound]),
     },
   },
+  // Only the sender streams into their message: alice's messages are not bob's to write (the world
+  // has no open stream: whose it is and who may see it are checked before whether it is one).
+  'message.streamChunk': {
+    rest: 'POST /v1/messages/:messageId/stream',
+    request: (w, on) => {
+      const body = { chunkNo: 1, delta: 'az intruder chunk' };
+      return { params: { messageId: id(w, on.msg), ...body }, path: `/v1/messages/${id(w, on.msg)}/stream`, body };
+    },
+    sample: m('pB'),
+    cells: {
+      outsider: unseen('g1', 's1', 'pA', 'n1'),
+      otherGroupMember: unseen('g1', 's1', 'pA'),
+      lateJoiner: unseen('g1', 's1'),
+      leftMember: unseen('g1', 's1', 'g4'),
+      peer: probes([m('pA'), notYours], [m('g1'), notYours], [m('s1'), notYours], [m('n1'), notFound]),
+    },
+  },
+  'message.streamEnd': {
+    rest: 'POST /v1/messages/:messageId/stream/end',
+    request: (w, on) => {
+      const body = { status: 'done' };
+      return { params: { messageId: id(w, on.msg), ...body }, path: `/v1/messages/${id(w, on.msg)}/stream/end`, body };
+    },
+    sample: m('pB'),
+    cells: {
+      outsider: unseen('g1', 's1', 'pA', 'n1'),
+      otherGroupMember: unseen('g1', 's1', 'pA'),
+      lateJoiner: unseen('g1', 's1'),
+      leftMember: unseen('g1', 's1', 'g4'),
+      peer: probes([m('pA'), notYours], [m('g1'), notYours], [m('s1'), notYours], [m('n1'), notFound]),
+    },
+  },
   'message.addReaction': {
     ws: 'message.addReaction',
     rest: 'PUT /v1/messages/:messageId/reactions/:emoji',

@@ -52,7 +52,12 @@ function Bubble(props: Props) {
   const sent = m.status === 'success' && m.messageSeq > 0;
   const items = useMessageMenu(m, props);
   return (
-    <div className={`row${mine ? ' mine' : ''}${highlighted ? ' highlighted' : ''}`} data-seq={m.messageSeq} data-message-id={m.messageId}>
+    <div
+      className={`row${mine ? ' mine' : ''}${highlighted ? ' highlighted' : ''}`}
+      data-seq={m.messageSeq}
+      data-message-id={m.messageId}
+      aria-busy={m.stream?.streaming ? true : undefined}
+    >
       <div className="bubble">
         {isGroup(m) && !mine && (
           <span className="sender">
@@ -61,8 +66,12 @@ function Bubble(props: Props) {
         )}
         {m.reply && <Quote reply={m.reply} inView={props.quoted} lookUp={props.lookUp} onJump={props.onJump} />}
         <MessageContent payload={shownPayload(m)} onOpenImage={props.onOpenImage} onImageLoad={props.onImageLoad} />
+        {m.stream?.streaming && <StreamingDots />}
         <Reactions message={m} />
         <span className="meta">
+          {m.stream && !m.stream.streaming && m.stream.status !== 'done' && (
+            <span className="stream-ended">{m.stream.status === 'timeout' ? 'stopped' : m.stream.status} · </span>
+          )}
           {m.extra.editedAt && <span className="edited">edited · </span>}
           <time>{messageTime(m.timestamp)}</time>
           {mine && <SendState message={m} onResend={() => void client.messages.resend(m)} onDiscard={() => props.onRemoved(m)} />}
@@ -70,5 +79,16 @@ function Bubble(props: Props) {
       </div>
       {sent && <Menu label="Message actions" items={items} header={(close) => <ReactionPicker message={m} onPicked={close} />} />}
     </div>
+  );
+}
+
+/** A streamed message (a bot's answer) is still being written: its text grows until the dots go. */
+function StreamingDots() {
+  return (
+    <span className="streaming" role="status" aria-label="Still writing">
+      <span />
+      <span />
+      <span />
+    </span>
   );
 }

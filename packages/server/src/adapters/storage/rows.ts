@@ -140,6 +140,10 @@ export interface MessageRow {
   edit_count: number;
   edited_payload: string;
   annotated: Flag;
+  stream_state: number;
+  stream_chunk: number;
+  stream_status: string;
+  stream_at: number;
 }
 
 /** A `sync_once_messages` row. */
@@ -186,6 +190,10 @@ export const toStoredMessage = (r: MessageRow): StoredMessage => ({
   editCount: r.edit_count,
   editedPayloadJson: r.edited_payload,
   annotated: !!r.annotated,
+  streamState: r.stream_state,
+  streamChunk: r.stream_chunk,
+  streamStatus: r.stream_status,
+  streamAt: r.stream_at,
 });
 
 export interface ConversationDbRow {

@@ -54,13 +54,17 @@ describe('search backfill on upgrade [sqlite]', () => {
       const before = openSqlite({ file });
       await fill(before);
       await before.close();
-      // Back to the schema before search: the migration's objects gone, its version unrecorded.
+      // Back to the schema before search: the objects of its migration and of the later one
+      // (streamed messages) gone, both versions unrecorded.
       const raw = new BetterSqlite3(file);
       raw.exec(`
+        DROP INDEX messages_open_streams_by_sender; DROP INDEX messages_open_streams_by_time;
+        ALTER TABLE messages DROP COLUMN stream_state; ALTER TABLE messages DROP COLUMN stream_chunk;
+        ALTER TABLE messages DROP COLUMN stream_status; ALTER TABLE messages DROP COLUMN stream_at;
         DROP TRIGGER message_search_insert; DROP TRIGGER message_search_update; DROP TRIGGER message_search_delete;
         DROP TABLE message_search;
         DELETE FROM counters WHERE name LIKE 'search_backfill%';
-        DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations);`);
+        DELETE FROM schema_migrations WHERE version >= (SELECT MAX(version) - 1 FROM schema_migrations);`);
       raw.close();
       const after = openSqlite({ file });
       expect(await found(after, '会議')).toBe(COUNT / 500);
@@ -83,9 +87,11 @@ await describePostgres('search backfill on upgrade [postgres]', () => {
       const pg = (await import('pg')).default;
       const client = new pg.Client({ connectionString: postgresSchemaUrl(schema.name) });
       await client.connect();
+      // As above: search's migration and the streamed messages' after it undone.
       await client.query(`
+        ALTER TABLE messages DROP COLUMN stream_state, DROP COLUMN stream_chunk, DROP COLUMN stream_status, DROP COLUMN stream_at;
         ALTER TABLE messages DROP COLUMN search_tsv; DROP TABLE search_backfill;
-        DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations);`);
+        DELETE FROM schema_migrations WHERE version >= (SELECT MAX(version) - 1 FROM schema_migrations);`);
       await client.end();
       const after = await schema.open();
       expect(await found(after, '会議')).toBe(COUNT / 500);

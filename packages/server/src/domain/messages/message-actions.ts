@@ -12,7 +12,7 @@ import {
   type RemoveHistoryParams,
 } from '@parley/protocol';
 import type { Limits } from '../../config.js';
-import type { ChannelKey, MessageRef, Storage, StoredMessage } from '../../ports/storage/index.js';
+import { type ChannelKey, type MessageRef, STREAM_OPEN, type Storage, type StoredMessage } from '../../ports/storage/index.js';
 import { peerOf } from '../channels/person-channel.js';
 import { requireAccess } from '../conversations/conversation-access.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
@@ -192,6 +192,8 @@ export class MessageActions {
     const m = await this.find(uid, messageId);
     if (m.fromUid !== uid) throw new ParleyError('message.forbidden', 'Only the sender can edit a message');
     if (m.revokedAt > 0) throw new ParleyError('message.revoked');
+    // The stream's chunks write the payload: an edit waits for its end.
+    if (m.streamState === STREAM_OPEN) throw new ParleyError('message.not_editable', 'An open stream can be edited once it has ended');
     const editable = m.contentType === ContentType.Text || m.contentType >= ContentType.CustomMin;
     if (!editable || payload.type !== m.contentType) throw new ParleyError('message.not_editable');
     const checked = checkPayload(payload, this.limits);
@@ -237,6 +239,11 @@ export class MessageActions {
     return { read: read.map((m) => m.messageId) };
   }
 
+  /** A stored message as `viewer` receives it, in its current state. */
+  async render(viewer: string, m: StoredMessage): Promise<Message | undefined> {
+    return (await this.reader.render(viewer, [m]))[0];
+  }
+
   /**
    * Pushes a stored message's current state as `message.updated` to the members online who may see
    * it: for changes made without an acting member (a sender's erasure).
@@ -250,7 +257,7 @@ export class MessageActions {
    * The message, if `uid` belongs to its channel now and may see it (a sender may still act on
    * their own message, but not once it expired); otherwise the same not_found as a missing one.
    */
-  private async find(uid: string, messageId: string): Promise<StoredMessage> {
+  async find(uid: string, messageId: string): Promise<StoredMessage> {
     const m = await this.storage.messageState.byId(messageId);
     if (
       m &&
@@ -276,7 +283,7 @@ export class MessageActions {
    * Sends the message's current state to every member online who may see it, each in their own
    * view, and returns it as `actor` sees it.
    */
-  private async publishUpdated(m: StoredMessage, actor: string): Promise<Message> {
+  async publishUpdated(m: StoredMessage, actor: string): Promise<Message> {
     const current = (await this.storage.messages.bySeqs([refOf(m)]))[0] ?? m;
     const render = async (viewer: string) => (await this.reader.render(viewer, [current]))[0] as Message;
     const about = refOf(m);

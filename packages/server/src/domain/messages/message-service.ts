@@ -1,15 +1,17 @@
 import {
   ChannelType,
+  ContentType,
   EventName,
   formatConversationId,
   isValidId,
+  ParleyError,
   ReasonCode,
   type SendAck,
   type SendParams,
   SYSTEM_UID,
 } from '@parley/protocol';
 import type { Limits } from '../../config.js';
-import type { ExpiryFloor, Fanout, NewMessage, Storage } from '../../ports/storage/index.js';
+import { type ExpiryFloor, type Fanout, type NewMessage, STREAM_OPEN, type Storage } from '../../ports/storage/index.js';
 import { personChannelId } from '../channels/person-channel.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { pushFrameOf } from '../delivery/push-frame.js';
@@ -95,6 +97,7 @@ export class MessageService {
   }
 
   async send(sender: Sender, params: SendParams): Promise<SendAck> {
+    if (params.stream) await this.checkStream(sender, params);
     const prepared = await this.lanes.pipeline(
       sender.uid,
       () => this.check(sender, params),
@@ -118,6 +121,24 @@ export class MessageService {
     return { clientMsgNo: params.clientMsgNo, messageId, messageSeq, timestamp, reasonCode: ReasonCode.ReasonSuccess };
   }
 
+  /**
+   * A stream opens only as a stored text message, and only while the sender has fewer open streams
+   * than allowed (counted before the send: sends racing past it may each open one). A resend of a
+   * stream already stored is no new one: it goes on to be answered with its first ack.
+   */
+  private async checkStream(sender: Sender, params: SendParams): Promise<void> {
+    if (params.payload.type !== ContentType.Text)
+      throw new ParleyError('request.invalid', 'stream: true is for text messages (payload type 1)');
+    if (params.header?.noPersist || params.header?.syncOnce)
+      throw new ParleyError('request.invalid', 'stream: true is for stored channel messages: not with noPersist or syncOnce');
+    const { limits, storage } = this.deps;
+    if (
+      (await storage.streams.openCount(sender.uid)) >= limits.streamMaxOpen &&
+      !(await storage.messages.byClientMsgNo(sender.uid, params.clientMsgNo))
+    )
+      throw new ParleyError('stream.too_many', `At most ${limits.streamMaxOpen} open streams per sender`);
+  }
+
   private refusal(params: SendParams, reasonCode: number): SendAck {
     return { clientMsgNo: params.clientMsgNo, messageId: '0', messageSeq: 0, timestamp: this.deps.clock(), reasonCode };
   }
@@ -130,7 +151,11 @@ export class MessageService {
   private async check(sender: Sender, params: SendParams): Promise<SendAck | Checked> {
     const { limits, rateLimiter } = this.deps;
     if (!sender.trusted && !rateLimiter.take(sender.uid)) return this.refusal(params, ReasonCode.ReasonRateLimit);
-    const payload = checkPayload(params.payload, limits);
+    // A stream may open with no text yet: the chunks bring it.
+    const payload =
+      params.stream && (params.payload as { content?: unknown }).content === ''
+        ? { json: JSON.stringify(params.payload) }
+        : checkPayload(params.payload, limits);
     if ('error' in payload) return this.refusal(params, ReasonCode.ReasonPayloadDecodeError);
     if (!isValidId(params.channelId)) return this.refusal(params, ReasonCode.ReasonChannelIDError);
     const headerReason = syncOnceReason(params);
@@ -188,6 +213,10 @@ export class MessageService {
       editCount: untouched.editCount,
       editedPayloadJson: untouched.editedPayloadJson,
       annotated: untouched.annotated,
+      streamState: params.stream ? STREAM_OPEN : untouched.streamState,
+      streamChunk: untouched.streamChunk,
+      streamStatus: untouched.streamStatus,
+      streamAt: params.stream ? now : untouched.streamAt,
     };
     if (meta.header.noPersist) {
       const members =
@@ -219,6 +248,7 @@ export class MessageService {
       fanout: target.fanout,
     };
     if (meta.header.syncOnce) message.syncOnce = true;
+    if (params.stream) message.stream = true;
     if (checked.online && this.deps.webhooks) {
       const mentions = { uids: message.mentionUids, all: message.mentionAll };
       message.events = this.deps.webhooks.sent(parts, checked.online, mentions, meta.header.syncOnce);

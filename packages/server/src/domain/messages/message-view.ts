@@ -1,6 +1,6 @@
 import { ChannelType, jsonShapeProblem, type Message, type MessageHeader, type MessageSetting, type Payload } from '@parley/protocol';
 import { UNTOUCHED_EXTRA } from '@parley/protocol/constants';
-import type { StoredMessage } from '../../ports/storage/index.js';
+import { STREAM_OPEN, type StoredMessage } from '../../ports/storage/index.js';
 import { peerOf } from '../channels/person-channel.js';
 import { withoutPreview } from './revoked-quotes.js';
 
@@ -51,9 +51,16 @@ export function renderMessageJson(m: MessageParts, viewerUid: string): string {
     `{"messageId":"${m.messageId}","messageSeq":${m.messageSeq},"clientMsgNo":${JSON.stringify(m.clientMsgNo)},` +
     `"fromUid":${JSON.stringify(m.fromUid)},"channelId":${JSON.stringify(viewedChannelId(m.channelType, m.channelId, viewerUid))},` +
     `"channelType":${m.channelType},"timestamp":${m.timestamp},"contentType":${m.contentType},"payload":${m.payloadJson},` +
-    `${m.metaJson.slice(1, -1)},"extra":${NO_EXTRA_JSON},"reactions":[]}`
+    `${m.metaJson.slice(1, -1)},"extra":${NO_EXTRA_JSON},"reactions":[]${m.streamState > 0 ? `,"stream":${JSON.stringify(streamOf(m))}` : ''}}`
   );
 }
+
+/** A streamed message's `stream` field (only streamed messages have one). */
+export const streamOf = (m: Pick<MessageParts, 'streamState' | 'streamChunk' | 'streamStatus'>): NonNullable<Message['stream']> => ({
+  streaming: m.streamState === STREAM_OPEN,
+  chunkNo: m.streamChunk,
+  status: m.streamState === STREAM_OPEN ? null : m.streamStatus,
+});
 
 /** What the domain knows about a stored message beyond the message itself. */
 export interface MessageExtras {
@@ -104,8 +111,20 @@ export function toWireMessage(m: MessageParts, viewerUid: string, extras: Messag
     unreadCount: extras.unreadCount,
   };
   message.reactions = extras.reactions.map((r) => ({ emoji: r.emoji, uids: r.uids, count: r.uids.length }));
+  if (m.streamState > 0) message.stream = streamOf(m);
   return message;
 }
 
 /** A message that was never revoked, edited or reacted to: what the send path stores. */
-export const untouched = { revokedAt: 0, revoker: '', editedAt: 0, editCount: 0, editedPayloadJson: '', annotated: false } as const;
+export const untouched = {
+  revokedAt: 0,
+  revoker: '',
+  editedAt: 0,
+  editCount: 0,
+  editedPayloadJson: '',
+  annotated: false,
+  streamState: 0,
+  streamChunk: 0,
+  streamStatus: '',
+  streamAt: 0,
+} as const;

@@ -56,4 +56,14 @@ describe('message view', () => {
       reactions: [],
     });
   });
+
+  it('gives a streamed message its stream state, the same in both forms, and no other message one', () => {
+    const open = parts({ streamState: 1, streamChunk: 0, streamAt: 5 });
+    expect(JSON.parse(renderMessageJson(open, 'bob'))).toEqual(toWireMessage(open, 'bob'));
+    expect(toWireMessage(open, 'bob').stream).toEqual({ streaming: true, chunkNo: 0, status: null });
+    const ended = parts({ streamState: 2, streamChunk: 4, streamStatus: 'timeout', streamAt: 9 });
+    expect(JSON.parse(renderMessageJson(ended, 'bob'))).toEqual(toWireMessage(ended, 'bob'));
+    expect(toWireMessage(ended, 'bob').stream).toEqual({ streaming: false, chunkNo: 4, status: 'timeout' });
+    expect('stream' in toWireMessage(parts(), 'bob')).toBe(false);
+  });
 });

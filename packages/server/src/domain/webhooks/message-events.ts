@@ -116,6 +116,22 @@ export class MessageWebhooks {
     ]);
   }
 
+  /**
+   * `message.stream_ended`, with the final text: `message.sent` reported the stream as it opened
+   * (its first text, often none), so this is the event that carries what was said.
+   */
+  streamEnded(): EventsOf<StoredMessage> | undefined {
+    return this.events.sink((m) => [
+      this.events.event('message.stream_ended', channelOrderKey(m.channelType, m.channelId), {
+        ...this.about(m),
+        status: m.streamStatus,
+        chunkNo: m.streamChunk,
+        endedAt: m.streamAt,
+        payload: m.revokedAt > 0 ? { type: m.contentType } : parseStoredPayload(m.payloadJson, m.contentType),
+      }),
+    ]);
+  }
+
   private about(m: StoredMessage) {
     return {
       messageId: m.messageId,

@@ -125,6 +125,15 @@ await describeEachBackend('webhooks', (backend) => {
         (await t.http('PATCH', `/v1/messages/${sent.messageId}`, { token: aliceToken, body: { payload: text('Hi Bob, edited') } })).status,
       ).toBe(200);
       expect((await t.http('POST', `/v1/messages/${sent.messageId}/revoke`, { token: aliceToken, body: {} })).status).toBe(200);
+      // A streamed message: message.sent as it opens, message.stream_ended with the final text.
+      const streamed = await t.http('POST', '/v1/messages', {
+        token: aliceToken,
+        body: { channelId: 'ev-bob', channelType: 1, clientMsgNo: 'ev-stream', payload: { type: 1, content: '' }, stream: true },
+      });
+      const streamPath = `/v1/messages/${streamed.body.messageId}/stream`;
+      expect((await t.http('POST', streamPath, { token: aliceToken, body: { chunkNo: 1, delta: 'Hello from ' } })).status).toBe(200);
+      expect((await t.http('POST', streamPath, { token: aliceToken, body: { chunkNo: 2, delta: 'the bot.' } })).status).toBe(200);
+      expect((await t.http('POST', `${streamPath}/end`, { token: aliceToken, body: {} })).status).toBe(200);
       expect(
         (await t.http('POST', '/v1/conversations/delete', { token: aliceToken, body: { conversationIds: ['p2p|ev-bob'] } })).status,
       ).toBe(200);
@@ -150,7 +159,9 @@ await describeEachBackend('webhooks', (backend) => {
         const got = r.events.filter((e) => e.type === type && mine(e));
         for (const e of got) {
           expect(keysOf(e), type).toEqual(['createdAt', 'data', 'id', 'post', 'type']);
-          expect(keysOf(e.data), type).toEqual(keysOf((examples.get(type) as { data: object }).data));
+          // A streamed message's message.sent has `stream` too, as its message.new does (the example is a plain one).
+          const keys = keysOf(e.data).filter((k) => !(type === 'message.sent' && k === 'stream'));
+          expect(keys, type).toEqual(keysOf((examples.get(type) as { data: object }).data));
         }
       }
       const one = (type: string) => r.events.find((e) => e.type === type && mine(e))?.data;
@@ -161,6 +172,13 @@ await describeEachBackend('webhooks', (backend) => {
         channelId: 'ev-bob',
       });
       expect(one('message.revoked')).toMatchObject({ messageId: sent.messageId, revoker: 'ev-alice', channelId: 'ev-bob' });
+      expect(one('message.stream_ended')).toMatchObject({
+        messageId: streamed.body.messageId,
+        channelId: 'ev-bob',
+        status: 'done',
+        chunkNo: 2,
+        payload: text('Hello from the bot.'),
+      });
       expect(one('conversation.deleted')).toEqual({
         uid: 'ev-alice',
         conversationId: 'p2p|ev-bob',

@@ -1,6 +1,7 @@
 import type { ChannelStore } from './channels.js';
 import type { ConversationStore } from './conversations.js';
 import type { MessageStateStore } from './message-state.js';
+import type { MessageStreamStore } from './message-streams.js';
 import type { MessageStore } from './messages.js';
 import type { PresenceStore } from './presence.js';
 import type { RetentionStore } from './retention.js';
@@ -15,6 +16,8 @@ export type * from './conversations.js';
 export { isListedRow, MUTED_FOREVER } from './conversations.js';
 export type * from './message-state.js';
 export { refKey } from './message-state.js';
+export type * from './message-streams.js';
+export { planAppend, STREAM_ENDED, STREAM_NONE, STREAM_OPEN } from './message-streams.js';
 export type * from './messages.js';
 export type * from './presence.js';
 export type * from './retention.js';
@@ -57,6 +60,8 @@ export interface Storage {
   readonly messages: MessageStore;
   readonly conversations: ConversationStore;
   readonly messageState: MessageStateStore;
+  /** Streamed messages: chunks, end, idle close. */
+  readonly streams: MessageStreamStore;
   readonly syncOnce: SyncOnceStore;
   readonly retention: RetentionStore;
   /** Full-text search over what a user may read, and the conversation list's search box. */

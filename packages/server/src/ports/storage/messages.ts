@@ -36,6 +36,8 @@ export interface NewMessage extends ChannelKey {
    * seq and recipients are known; not called for a duplicate (nothing is stored).
    */
   events?: EventsOf<MessageStored>;
+  /** Opens a stream (see MessageStreamStore): streamState STREAM_OPEN, streamAt = timestamp. Text messages only. */
+  stream?: boolean;
 }
 
 export interface StoredAck {
@@ -76,6 +78,14 @@ export interface StoredMessage extends ChannelKey, StoredAck {
   editedPayloadJson: string;
   /** It has (or had) reactions or read receipts: read its annotations with it. */
   annotated: boolean;
+  /** Streamed messages (MessageStreamStore): STREAM_NONE (0), STREAM_OPEN or STREAM_ENDED. */
+  streamState: number;
+  /** The last chunk applied (0: none). */
+  streamChunk: number;
+  /** How the stream ended ('' while open or not a stream). */
+  streamStatus: string;
+  /** The stream's last activity: its start, last chunk or end (0: not a stream). */
+  streamAt: number;
 }
 
 /**

@@ -5,6 +5,7 @@ import { runPresenceContract } from './presence.contract.js';
 import { runRetentionContract } from './retention.contract.js';
 import { runSearchContract } from './search.contract.js';
 import { runConcurrencyContract } from './storage-concurrency.contract.js';
+import { runStreamsContract } from './streams.contract.js';
 import { runSyncOnceContract } from './sync-once.contract.js';
 import { runUserDataContract } from './user-data.contract.js';
 import { runWebhookOutboxContract } from './webhook-outbox.contract.js';
@@ -42,6 +43,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
   runWebhookOutboxContract(name, open, openNodes);
   runPresenceContract(name, open);
   runSearchContract(name, open);
+  runStreamsContract(name, open);
   describe(`storage contract: ${name}`, () => {
     let store: Storage;
     const now = 1_700_000_000_000;

@@ -69,6 +69,8 @@ const endpoints: Endpoint[] = [
   { method: 'POST', path: '/v1/conversations/team%7Cbi-g/messages/remove', auth: 'user', body: { messageIds: ['1'] } },
   { method: 'POST', path: '/v1/messages/1/revoke', auth: 'user' },
   { method: 'PATCH', path: '/v1/messages/1', auth: 'user', body: { payload: { type: 1, content: 'x' } } },
+  { method: 'POST', path: '/v1/messages/1/stream', auth: 'user', body: { chunkNo: 1, delta: 'x' } },
+  { method: 'POST', path: '/v1/messages/1/stream/end', auth: 'user', body: { status: 'done' } },
   { method: 'PUT', path: '/v1/messages/1/reactions/x', auth: 'user' },
   { method: 'POST', path: '/v1/messages/read', auth: 'user', body: { messageIds: ['1'] } },
   { method: 'GET', path: '/v1/messages/search?q=x', auth: 'user' },
@@ -252,6 +254,48 @@ await describeEachBackend('bad input on every REST endpoint: the documented erro
       expect([res.status, res.body.code]).toEqual([400, 'request.invalid']);
     },
   );
+
+  // Streamed messages: the chunk's number and text, the end's status, and the send's flag.
+  it.each([
+    ['/v1/messages/1/stream', { chunkNo: 0, delta: 'x' }],
+    ['/v1/messages/1/stream', { chunkNo: -1, delta: 'x' }],
+    ['/v1/messages/1/stream', { chunkNo: 1.5, delta: 'x' }],
+    ['/v1/messages/1/stream', { chunkNo: '1', delta: 'x' }],
+    ['/v1/messages/1/stream', { chunkNo: 1_000_001, delta: 'x' }],
+    ['/v1/messages/1/stream', { chunkNo: 1, delta: '' }],
+    ['/v1/messages/1/stream', { chunkNo: 1 }],
+    ['/v1/messages/1/stream', { delta: 'x' }],
+    ['/v1/messages/1/stream', { chunkNo: 1, delta: 7 }],
+    ['/v1/messages/1/stream/end', { status: '' }],
+    ['/v1/messages/1/stream/end', { status: 'not done' }],
+    ['/v1/messages/1/stream/end', { status: 'x'.repeat(33) }],
+    ['/v1/messages/1/stream/end', { status: 'nul\u0000' }],
+    ['/v1/messages', { channelId: 'bi-b', channelType: 1, clientMsgNo: 'bi-s', payload: { type: 1, content: 'x' }, stream: 'yes' }],
+    [
+      '/v1/messages',
+      {
+        channelId: 'bi-b',
+        channelType: 1,
+        clientMsgNo: 'bi-s',
+        payload: { type: 2, url: 'https://x/a.png', width: 1, height: 1 },
+        stream: true,
+      },
+    ],
+    [
+      '/v1/messages',
+      {
+        channelId: 'bi-b',
+        channelType: 1,
+        clientMsgNo: 'bi-s',
+        payload: { type: 1, content: 'x' },
+        header: { noPersist: true },
+        stream: true,
+      },
+    ],
+  ])('POST %s %j -> 400 request.invalid', async (path, body) => {
+    const res = await server().http('POST', path, { token: userToken, body });
+    expect([res.status, res.body.code]).toEqual([400, 'request.invalid']);
+  });
 
   // Found by the fuzz suite: PostgreSQL text cannot hold NUL, so these answered 500 there.
   it.each([

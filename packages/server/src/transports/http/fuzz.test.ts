@@ -43,6 +43,8 @@ function baseBodies(w: FuzzWorld): Record<string, Record<string, unknown>> {
     'POST /v1/conversations/{conversationId}/messages/remove': { messageIds: [w.peers] },
     'PATCH /v1/messages/{messageId}': { payload: text('edited') },
     'POST /v1/messages/read': { messageIds: [w.peers] },
+    'POST /v1/messages/{messageId}/stream': { chunkNo: 1, delta: 'chunk' },
+    'POST /v1/messages/{messageId}/stream/end': { status: 'done' },
     'POST /v1/messages/sync-once/ack': { messageIds: [w.peers] },
     'POST /v1/conversations/delete': { conversationIds: ['p2p|fz-c'] },
     'PUT /v1/conversations/{conversationId}/ext': { ext: 'note' },
@@ -114,7 +116,7 @@ function pathParams(w: FuzzWorld): Record<string, fc.Arbitrary<string>> {
     uid: segment(['fz-a', 'fz-b', 'fz-c', '__system__']),
     groupId: segment(['fz-g', 'fz-s', 'nope']),
     conversationId: segment(['p2p|fz-b', 'team|fz-g', 'super_team|fz-s', 'p2p|fz-a', 'team|nope']),
-    messageId: segment([w.own, w.peers, w.group, '1', '18446744073709551616']),
+    messageId: segment([w.own, w.peers, w.group, w.stream, '1', '18446744073709551616']),
     emoji: segment(['👍', '❤️', 'x']),
     fileId: segment(['nope', 'a'.repeat(40)]),
   };

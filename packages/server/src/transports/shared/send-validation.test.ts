@@ -44,6 +44,11 @@ const INVALID: Array<[string, unknown]> = [
   ['setting receipt "yes"', { ...valid, setting: { receipt: 'yes' } }],
   ['setting with an unknown field', { ...valid, setting: { color: 'red' } }],
   ['mentions wrong', { ...valid, mentions: { uids: 'sv-b' } }],
+  ['stream "yes"', { ...valid, stream: 'yes' }],
+  ['stream with an image payload', { ...valid, payload: { type: 2, url: 'https://x/a.png', width: 1, height: 1 }, stream: true }],
+  ['stream with a custom payload', { ...valid, payload: { type: 1000, kind: 'x' }, stream: true }],
+  ['stream with noPersist', { ...valid, header: { noPersist: true }, stream: true }],
+  ['stream with syncOnce', { ...valid, header: { syncOnce: true }, stream: true }],
 ];
 
 /**

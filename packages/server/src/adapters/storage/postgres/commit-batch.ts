@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { CommitResult, ConversationRow, NewMessage, StoredAck } from '../../../ports/storage/index.js';
+import { STREAM_OPEN } from '../../../ports/storage/message-streams.js';
 import {
   BatchPlan,
   type ChannelBump,
@@ -123,9 +124,9 @@ async function claimSeqs(client: PoolClient, candidates: readonly NewMessage[]):
     name: 'parley_commit_claim_seqs',
     text: `WITH k AS (
        SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::bool[], $9::text[],
-         $10::text[], $11::bool[], $12::bool[], $13::text[])
+         $10::text[], $11::bool[], $12::bool[], $13::text[], $14::int[])
          WITH ORDINALITY AS k(channel_type, channel_id, message_id, client_msg_no, from_uid, ts, content_type, red_dot, payload, meta,
-           mention_all, once, search, i)
+           mention_all, once, search, stream_state, i)
      ), dup AS (
        -- One clientMsgNo space for channel and sync-once messages: a resend is a duplicate either way.
        SELECT k.i, m.message_id, m.seq, m.ts
@@ -156,9 +157,10 @@ async function claimSeqs(client: PoolClient, candidates: readonly NewMessage[]):
        RETURNING channel_type, channel_id, max_seq, red_count
      ), ins AS (
        INSERT INTO messages (channel_type, channel_id, seq, message_id, client_msg_no, from_uid, ts, content_type, red_dot, payload, meta,
-         red_ord, search_tsv)
+         red_ord, search_tsv, stream_state, stream_at)
        SELECT f.channel_type, f.channel_id, b.max_seq - w.message_count + f.n, f.message_id, f.client_msg_no, f.from_uid, f.ts,
-         f.content_type, f.red_dot, f.payload, f.meta, b.red_count - w.red_count + f.reds, f.search::tsvector
+         f.content_type, f.red_dot, f.payload, f.meta, b.red_count - w.red_count + f.reds, f.search::tsvector,
+         f.stream_state, CASE WHEN f.stream_state > 0 THEN f.ts ELSE 0 END
        FROM fresh f
        JOIN want w ON w.channel_type = f.channel_type AND w.channel_id = f.channel_id
        JOIN bump b ON b.channel_type = f.channel_type AND b.channel_id = f.channel_id
@@ -180,6 +182,7 @@ async function claimSeqs(client: PoolClient, candidates: readonly NewMessage[]):
       candidates.map((m) => m.mentionAll),
       candidates.map((m) => m.syncOnce === true),
       candidates.map((m) => (m.syncOnce ? null : messageTsvector(m.payloadJson, m))),
+      candidates.map((m) => (m.stream ? STREAM_OPEN : 0)),
     ],
   });
   const stored = new Map<string, StoredAck>();

@@ -9,6 +9,7 @@ import { migrate } from './migrations.js';
 import { postgresPresence } from './presence.js';
 import { postgresRetention } from './retention.js';
 import { backfillSearch, postgresSearch } from './search.js';
+import { postgresStreams } from './streams.js';
 import { postgresSyncOnce } from './sync-once.js';
 import { postgresUserData } from './user-data.js';
 import { postgresUsers } from './users.js';
@@ -47,6 +48,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     messages: postgresMessages(pool),
     conversations: postgresConversations(pool),
     messageState: postgresMessageState(pool),
+    streams: postgresStreams(pool),
     syncOnce: postgresSyncOnce(pool),
     retention: postgresRetention(pool),
     search: postgresSearch(pool),

@@ -30,6 +30,10 @@ const MESSAGE_COLUMN_NAMES = [
   'edit_count',
   'edited_payload',
   'annotated',
+  'stream_state',
+  'stream_chunk',
+  'stream_status',
+  'stream_at',
 ] as const satisfies ReadonlyArray<keyof MessageRow>;
 export const messageColumns = (table?: string): string => MESSAGE_COLUMN_NAMES.map((c) => (table ? `${table}.${c}` : c)).join(', ');
 export const MESSAGE_COLUMNS = messageColumns();

@@ -333,6 +333,19 @@ const migrations: readonly string[] = [
   );
   INSERT INTO search_backfill (id, done) SELECT 1, NOT EXISTS (SELECT 1 FROM messages);
   `,
+  // Streamed messages (docs/protocol.md, Streaming messages): the text so far is the payload itself;
+  // stream_state 0 not a stream, 1 open, 2 ended; stream_chunk the last chunk applied; stream_status
+  // how it ended; stream_at its last activity (the idle close reads it). The partial indexes hold
+  // only the open streams: the per-sender count and the idle sweep read nothing else.
+  `
+  ALTER TABLE messages
+    ADD COLUMN stream_state SMALLINT NOT NULL DEFAULT 0,
+    ADD COLUMN stream_chunk INTEGER NOT NULL DEFAULT 0,
+    ADD COLUMN stream_status TEXT NOT NULL DEFAULT '',
+    ADD COLUMN stream_at BIGINT NOT NULL DEFAULT 0;
+  CREATE INDEX messages_open_streams_by_sender ON messages (from_uid) WHERE stream_state = 1;
+  CREATE INDEX messages_open_streams_by_time ON messages (stream_at) WHERE stream_state = 1;
+  `,
 ];
 
 /** The unique index whose violation means a concurrent node stored the same (from_uid, client_msg_no). */

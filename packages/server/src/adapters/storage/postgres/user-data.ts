@@ -60,7 +60,9 @@ async function placeholders(client: PoolClient, uid: string, messages: readonly 
      )
      UPDATE messages m SET content_type = w.content_type, payload = w.payload, meta = w.meta,
        client_msg_no = chr(1) || m.message_id, edited_payload = '', edited_at = 0, edit_count = 0,
-       search_tsv = NULL
+       search_tsv = NULL,
+       stream_status = CASE WHEN m.stream_state = 1 THEN 'erased' ELSE m.stream_status END,
+       stream_state = CASE WHEN m.stream_state = 1 THEN 2 ELSE m.stream_state END
      FROM locked l JOIN wanted w ON w.channel_type = l.channel_type AND w.channel_id = l.channel_id AND w.seq = l.seq
      WHERE m.channel_type = l.channel_type AND m.channel_id = l.channel_id AND m.seq = l.seq
      RETURNING m.channel_type, m.channel_id, m.seq`,

@@ -11,6 +11,7 @@ import { migrate } from './migrations.js';
 import { sqlitePresence } from './presence.js';
 import { sqliteRetention } from './retention.js';
 import { backfillSearch, registerSearchFunction, sqliteSearch } from './search.js';
+import { sqliteStreams } from './streams.js';
 import { sqliteSyncOnce } from './sync-once.js';
 import { sqliteUserData } from './user-data.js';
 import { sqliteUsers } from './users.js';
@@ -46,6 +47,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     messages: sqliteMessages(db),
     conversations: sqliteConversations(db),
     messageState: sqliteMessageState(db),
+    streams: sqliteStreams(db),
     syncOnce: sqliteSyncOnce(db),
     retention: sqliteRetention(db),
     search: sqliteSearch(db),

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { ConversationRow, MessageStore, NewMessage, StoredAck } from '../../../ports/storage/index.js';
+import { STREAM_OPEN } from '../../../ports/storage/message-streams.js';
 import { BatchPlan, channelKeyOf, type FanoutMember, type QueueEntry } from '../fanout-plan.js';
 import { ordinalSql } from '../retention-sql.js';
 import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
@@ -27,8 +28,9 @@ export function sqliteMessages(db: Database): MessageStore {
       last_msg_at = MAX(last_msg_at, excluded.last_msg_at), sg_clock = MAX(sg_clock, excluded.sg_clock)
     RETURNING max_seq, red_count`);
   const insert = db.prepare(`
-    INSERT INTO messages (channel_type, channel_id, seq, message_id, client_msg_no, from_uid, ts, content_type, red_dot, red_ord, payload, meta)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    INSERT INTO messages (channel_type, channel_id, seq, message_id, client_msg_no, from_uid, ts, content_type, red_dot, red_ord, payload, meta,
+      stream_state, stream_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const members = db.prepare(`
     SELECT m.uid, m.join_seq AS joinSeq, ${ordinalSql('j', 'c', 'm.join_seq')} AS joinOrd, CASE WHEN c.allow_history THEN 0 ELSE m.join_seq END AS clearFloor
     FROM members m
@@ -128,6 +130,8 @@ export function sqliteMessages(db: Database): MessageStore {
         plan.ords[i],
         m.payloadJson,
         m.metaJson,
+        m.stream ? STREAM_OPEN : 0,
+        m.stream ? m.timestamp : 0,
       );
     });
     const touches = plan.touches((m) => members.all(m.channelType, m.channelId) as FanoutMember[]);

@@ -312,6 +312,18 @@ const migrations: readonly string[] = [
   END;
   INSERT INTO counters (name, value) VALUES ('search_backfill', 0), ('search_backfill_end', (SELECT COALESCE(MAX(rowid), 0) FROM messages));
   `,
+  // Streamed messages (docs/protocol.md, Streaming messages): the text so far is the payload itself;
+  // stream_state 0 not a stream, 1 open, 2 ended; stream_chunk the last chunk applied; stream_status
+  // how it ended; stream_at its last activity (the idle close reads it). The partial indexes hold
+  // only the open streams: the per-sender count and the idle sweep read nothing else.
+  `
+  ALTER TABLE messages ADD COLUMN stream_state INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN stream_chunk INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN stream_status TEXT NOT NULL DEFAULT '';
+  ALTER TABLE messages ADD COLUMN stream_at INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX messages_open_streams_by_sender ON messages (from_uid) WHERE stream_state = 1;
+  CREATE INDEX messages_open_streams_by_time ON messages (stream_at) WHERE stream_state = 1;
+  `,
 ];
 
 /** The schema version this code writes: a database whose version is higher was made by a newer Parley. */

@@ -77,7 +77,9 @@ export function sqliteUserData(db: Database): UserDataStore {
 
   const placeholder = db.prepare(`
     UPDATE messages SET content_type = @contentType, payload = @payloadJson, meta = @metaJson,
-      client_msg_no = char(1) || message_id, edited_payload = '', edited_at = 0, edit_count = 0
+      client_msg_no = char(1) || message_id, edited_payload = '', edited_at = 0, edit_count = 0,
+      stream_status = CASE WHEN stream_state = 1 THEN 'erased' ELSE stream_status END,
+      stream_state = CASE WHEN stream_state = 1 THEN 2 ELSE stream_state END
     WHERE channel_type = @channelType AND channel_id = @channelId AND seq = @seq AND from_uid = @uid AND client_msg_no >= @sendable`);
   const maxSeq = db.prepare('SELECT max_seq FROM channels WHERE channel_type = ? AND channel_id = ?').pluck();
   const tickClock = db.prepare("UPDATE counters SET value = value + 1 WHERE name = 'supergroup_clock' RETURNING value").pluck();

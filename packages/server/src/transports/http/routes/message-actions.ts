@@ -11,6 +11,9 @@ import {
   ReceiptResult,
   RemoveHistoryParams,
   RemoveHistoryResult,
+  StreamChunkBody,
+  StreamChunkResult,
+  StreamEndBody,
 } from '@parley/protocol';
 import { Type } from 'typebox';
 import type { Routes } from '../routes.js';
@@ -78,6 +81,35 @@ export const messageActionRoutes: Routes = (app, ctx) => {
       },
     },
     async (req) => ({ message: await a.edit(req.uid, req.params.messageId, req.body.payload) }),
+  );
+  app.post(
+    '/v1/messages/:messageId/stream',
+    {
+      schema: {
+        ...tags,
+        summary: 'Append a chunk to your streamed message',
+        description:
+          'Chunks apply in order, once each: chunkNo = the last applied + 1 is appended and pushed (`message.stream`); an applied chunkNo again answers `applied: false` and changes nothing; a later one is `stream.chunk_gap` with `details.expectedChunkNo`.',
+        params: MessageIdPath,
+        body: StreamChunkBody,
+        response: { 200: StreamChunkResult, ...errors },
+      },
+    },
+    async (req) => ctx.streams.append(req.uid, req.params.messageId, req.body.chunkNo, req.body.delta),
+  );
+  app.post(
+    '/v1/messages/:messageId/stream/end',
+    {
+      schema: {
+        ...tags,
+        summary: 'End your streamed message',
+        description: 'Pushes its final state as `message.updated` (`stream.streaming: false`). Ending it again answers it as it is.',
+        params: MessageIdPath,
+        body: StreamEndBody,
+        response: { 200: MessageResult, ...errors },
+      },
+    },
+    async (req) => ({ message: await ctx.streams.end(req.uid, req.params.messageId, req.body.status) }),
   );
   app.put(
     '/v1/messages/:messageId/reactions/:emoji',
