@@ -58,10 +58,10 @@ describe('search backfill on upgrade [sqlite]', () => {
       // (streamed messages) gone, both versions unrecorded.
       const raw = new BetterSqlite3(file);
       raw.exec(`
+        DROP TRIGGER message_search_insert; DROP TRIGGER message_search_update; DROP TRIGGER message_search_delete;
         DROP INDEX messages_open_streams_by_sender; DROP INDEX messages_open_streams_by_time;
         ALTER TABLE messages DROP COLUMN stream_state; ALTER TABLE messages DROP COLUMN stream_chunk;
         ALTER TABLE messages DROP COLUMN stream_status; ALTER TABLE messages DROP COLUMN stream_at;
-        DROP TRIGGER message_search_insert; DROP TRIGGER message_search_update; DROP TRIGGER message_search_delete;
         DROP TABLE message_search;
         DELETE FROM counters WHERE name LIKE 'search_backfill%';
         DELETE FROM schema_migrations WHERE version >= (SELECT MAX(version) - 1 FROM schema_migrations);`);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageMaker, p2pFanout } from './contract-fixtures.js';
 import { type MessageRef, STREAM_ENDED, STREAM_NONE, STREAM_OPEN, type Storage, type StoredMessage } from './index.js';
+import { searchTerms } from './search-text.js';
 
 const T = 1_700_000_000_000;
 const contentOf = (m: StoredMessage): string => (JSON.parse(m.payloadJson) as { content: string }).content;
@@ -48,6 +49,24 @@ export function runStreamsContract(name: string, open: () => Promise<Storage>): 
       expect(await store.streams.append(ref, 3, 'too long', T + 14, 5)).toEqual({ kind: 'too_large' });
       const m = await read(ref);
       expect([contentOf(m), m.streamChunk, m.streamAt, m.streamState]).toEqual(['>ab', 2, T + 13, STREAM_OPEN]);
+    });
+
+    it('indexes the text for search when the stream opens and when it ends, not per chunk', async () => {
+      const KEEP = { now: T + 1000, defaultDays: 0 };
+      const found = async (q: string) => {
+        const page = await store.search.messages({ uid: 'sb', terms: searchTerms(q), limit: 10, policy: KEEP });
+        return page === 'bad_position' ? [] : page.messages.map(contentOf);
+      };
+      const ref = await commit(true, 'pelican');
+      await store.streams.append(ref, 1, ' flamingo', T + 30, 1000);
+      expect(await found('pelican')).toEqual(['pelican flamingo']);
+      expect(await found('flamingo')).toEqual([]);
+      await store.streams.end(ref, 'done', T + 31);
+      expect(await found('flamingo')).toEqual(['pelican flamingo']);
+      const idle = await commit(true, 'heron');
+      await store.streams.append(idle, 1, ' egret', T + 32, 1000);
+      await store.streams.closeIdle(T + 10_000, 'timeout', T + 10_000, 10);
+      expect(await found('egret')).toEqual(['heron egret']);
     });
 
     it('applies a chunk once when the same chunk races from many callers', async () => {

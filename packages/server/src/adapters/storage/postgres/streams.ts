@@ -5,6 +5,7 @@ import {
   planAppend,
   STREAM_ENDED,
   STREAM_OPEN,
+  type StoredMessage,
   type StreamAppend,
 } from '../../../ports/storage/index.js';
 import { type MessageRow, toStoredMessage } from '../rows.js';
@@ -17,6 +18,21 @@ const THE_MESSAGE = 'channel_type = $1 AND channel_id = $2 AND seq = $3';
 const refParams = (r: MessageRef): [number, string, number] => [r.channelType, r.channelId, r.seq];
 /** Two appends can race only on the same chunk, and then one of them finds it applied when it reads again. */
 const MAX_ATTEMPTS = 5;
+
+/**
+ * Search indexes a streamed text when it opens and when it ends, not per chunk: reindexing the whole
+ * text so far on every chunk would cost a long stream's CPU quadratically in its length.
+ */
+async function indexFinalText(client: PoolClient, ended: readonly StoredMessage[]): Promise<void> {
+  const docs = ended.filter((m) => m.revokedAt === 0).map((m) => ({ m, tsv: messageTsvector(m.payloadJson, m) }));
+  if (!docs.length) return;
+  await client.query(
+    `UPDATE messages m SET search_tsv = u.tsv::tsvector
+     FROM unnest($1::int[], $2::text[], $3::bigint[], $4::text[]) AS u(channel_type, channel_id, seq, tsv)
+     WHERE m.channel_type = u.channel_type AND m.channel_id = u.channel_id AND m.seq = u.seq AND m.revoked_at = 0`,
+    [docs.map((d) => d.m.channelType), docs.map((d) => d.m.channelId), docs.map((d) => d.m.messageSeq), docs.map((d) => d.tsv)],
+  );
+}
 
 export function postgresStreams(pool: Pool): MessageStreamStore {
   return {
@@ -38,11 +54,10 @@ export function postgresStreams(pool: Pool): MessageStreamStore {
         const plan = planAppend(m, chunkNo, delta, maxChars);
         if (plan.kind !== 'write') return plan;
         const { rows } = await pool.query<MessageRow>(
-          `UPDATE messages SET payload = $4, stream_chunk = $5, stream_at = $6,
-             search_tsv = CASE WHEN revoked_at = 0 THEN $7::tsvector END
-           WHERE ${THE_MESSAGE} AND stream_state = ${STREAM_OPEN} AND stream_chunk = $8
+          `UPDATE messages SET payload = $4, stream_chunk = $5, stream_at = $6
+           WHERE ${THE_MESSAGE} AND stream_state = ${STREAM_OPEN} AND stream_chunk = $7
            RETURNING ${MESSAGE_COLUMNS}`,
-          [...refParams(ref), plan.payloadJson, chunkNo, at, messageTsvector(plan.payloadJson, ref), m.streamChunk],
+          [...refParams(ref), plan.payloadJson, chunkNo, at, m.streamChunk],
         );
         if (rows[0]) return { kind: 'applied', message: toStoredMessage(rows[0]) };
       }
@@ -57,10 +72,12 @@ export function postgresStreams(pool: Pool): MessageStreamStore {
         );
         return rows[0] && toStoredMessage(rows[0]);
       };
-      if (!events) return end(pool);
       return inTransaction(pool, async (client) => {
         const ended = await end(client);
-        if (ended) await report(client, events, ended);
+        if (ended) {
+          await indexFinalText(client, [ended]);
+          await report(client, events, ended);
+        }
         return ended;
       });
     },
@@ -78,6 +95,7 @@ export function postgresStreams(pool: Pool): MessageStreamStore {
           [idleBefore, status, at, limit],
         );
         const closed = rows.map(toStoredMessage);
+        await indexFinalText(client, closed);
         if (events) for (const m of closed) await report(client, events, m);
         return closed;
       });

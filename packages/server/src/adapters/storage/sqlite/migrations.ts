@@ -316,6 +316,9 @@ const migrations: readonly string[] = [
   // stream_state 0 not a stream, 1 open, 2 ended; stream_chunk the last chunk applied; stream_status
   // how it ended; stream_at its last activity (the idle close reads it). The partial indexes hold
   // only the open streams: the per-sender count and the idle sweep read nothing else.
+  // Search indexes an open stream's text when it opens and again when it ends (or is revoked), not
+  // on every chunk: reindexing the whole text so far per chunk would cost a long stream's CPU
+  // quadratically in its length.
   `
   ALTER TABLE messages ADD COLUMN stream_state INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE messages ADD COLUMN stream_chunk INTEGER NOT NULL DEFAULT 0;
@@ -323,6 +326,15 @@ const migrations: readonly string[] = [
   ALTER TABLE messages ADD COLUMN stream_at INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX messages_open_streams_by_sender ON messages (from_uid) WHERE stream_state = 1;
   CREATE INDEX messages_open_streams_by_time ON messages (stream_at) WHERE stream_state = 1;
+  DROP TRIGGER message_search_update;
+  CREATE TRIGGER message_search_update AFTER UPDATE OF payload, edited_payload, revoked_at, stream_state ON messages
+  WHEN new.stream_state <> 1 OR new.revoked_at <> old.revoked_at BEGIN
+    DELETE FROM message_search WHERE rowid = old.rowid;
+    INSERT INTO message_search (rowid, bi, uni, ch)
+    SELECT new.rowid, parley_search(new.payload, new.edited_payload, new.revoked_at, 0), parley_search(new.payload, new.edited_payload, new.revoked_at, 1),
+      parley_search_channel(new.channel_type, new.channel_id)
+    WHERE parley_search(new.payload, new.edited_payload, new.revoked_at, 0) IS NOT NULL;
+  END;
   `,
 ];
 
