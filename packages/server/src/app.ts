@@ -153,8 +153,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const rateLimit = new SharedRateLimit(new RateLimiter(config.limits.sendRatePerSec, config.limits.sendBurst), router);
   const conversations = new ConversationService(storage, router, config.limits, clock, expiry, webhookEvents);
   const messageActions = new MessageActions(storage, router, conversations, config.limits, clock, expiry, messageWebhooks);
-  const streams = new MessageStreams(storage, router, messageActions, config.limits, clock, messageWebhooks, (error) =>
-    log.error({ err: error }, 'closing idle streams failed; the next sweep tries again'),
+  const chunkRate = new SharedRateLimit(
+    new RateLimiter(config.limits.streamChunkRatePerSec, Math.max(1, 2 * config.limits.streamChunkRatePerSec)),
+    router,
+    100,
+    clock,
+    'rate.stream_chunks',
+  );
+  const streams = new MessageStreams(
+    storage,
+    router,
+    messageActions,
+    config.limits,
+    clock,
+    messageWebhooks,
+    (error) => log.error({ err: error }, 'closing idle streams failed; the next sweep tries again'),
+    chunkRate,
   );
   const messages = new MessageService({
     storage,
@@ -275,6 +289,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await retentionJob.close();
       await streams.close();
       rateLimit.close();
+      chunkRate.close();
       nodeWatch.close();
       // The other nodes, if any, report the users leaving with this node's connections; alone, it does.
       presence.depart();

@@ -30,6 +30,8 @@ export interface Limits {
   streamMaxOpen: number;
   /** An open stream that took no chunk for this long is ended by the server with status 'timeout'. */
   streamIdleMs: number;
+  /** Chunks a sender may append per second, over all their streams and the cluster's nodes (0: no limit). */
+  streamChunkRatePerSec: number;
 }
 
 /** The limits a client is told at sign-in (`auth` result), so it can check before it sends. */
@@ -206,6 +208,7 @@ function loadLimits(env: Env): Limits {
     streamMaxChars: int(env, 'PARLEY_STREAM_MAX_CHARS', 100_000, 1, 10_000_000),
     streamMaxOpen: int(env, 'PARLEY_STREAM_MAX_OPEN', 10, 1, 100_000),
     streamIdleMs: int(env, 'PARLEY_STREAM_IDLE_MS', 60_000, 100, 86_400_000),
+    streamChunkRatePerSec: int(env, 'PARLEY_STREAM_CHUNK_RATE_PER_SEC', 50, 0, 1_000_000),
   };
 }
 

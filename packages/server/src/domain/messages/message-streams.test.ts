@@ -263,3 +263,30 @@ await describeEachBackend('streaming messages: idle streams', (backend) => {
     await bob.close();
   });
 });
+
+await describeEachBackend('streaming messages: the chunk rate', (backend) => {
+  const server = useServer(backend, { PARLEY_SEND_RATE_PER_SEC: '0', PARLEY_STREAM_CHUNK_RATE_PER_SEC: '1' });
+
+  it('refuses chunks past PARLEY_STREAM_CHUNK_RATE_PER_SEC (burst twice the rate) with rate.limited, storing nothing of them', async () => {
+    const t = server();
+    await t.ensureUsers('rate-bot', 'rate-reader');
+    t.frozenAt = Date.now();
+    try {
+      const s = await openStream(t, 'rate-bot', 'rate-reader', 1, '>');
+      expect((await s.chunk(1, 'a')).status).toBe(200);
+      expect((await s.chunk(2, 'b')).status).toBe(200);
+      const refused = await s.chunk(3, 'c');
+      expect([refused.status, refused.body.code]).toEqual([429, 'rate.limited']);
+      const history = await t.http('GET', `/v1/conversations/${encodeURIComponent('p2p|rate-bot')}/messages`, {
+        token: await t.token('rate-reader'),
+      });
+      expect(history.body.messages.at(-1).payload.content).toBe('>ab');
+      // A second later (the server's clock) one more chunk may go.
+      t.frozenAt += 1000;
+      expect((await s.chunk(3, 'c')).status).toBe(200);
+      expect([(await s.chunk(4, 'd')).status]).toEqual([429]);
+    } finally {
+      t.frozenAt = undefined;
+    }
+  });
+});

@@ -33,12 +33,16 @@ export class MessageStreams {
     private readonly clock: () => number = Date.now,
     private readonly webhooks?: MessageWebhooks,
     private readonly onError: (error: unknown) => void = () => {},
+    /** Chunks per second per sender (PARLEY_STREAM_CHUNK_RATE_PER_SEC): each one rewrites the text so far. */
+    private readonly chunkRate: { take(uid: string): boolean } = { take: () => true },
   ) {}
 
   /** Appends chunk `chunkNo` of the sender's open stream; a repeat answers ok and changes nothing. */
   async append(uid: string, messageId: string, chunkNo: number, delta: string): Promise<StreamChunkResult> {
     if (delta.length > this.limits.streamChunkMaxChars)
       throw new ParleyError('stream.too_large', `A chunk is at most ${this.limits.streamChunkMaxChars} characters`);
+    if (!this.chunkRate.take(uid))
+      throw new ParleyError('rate.limited', `At most ${this.limits.streamChunkRatePerSec} chunks a second per sender: send bigger chunks`);
     const m = await this.ownStream(uid, messageId);
     const result = await this.storage.streams.append(refOf(m), chunkNo, delta, this.clock(), this.limits.streamMaxChars);
     switch (result.kind) {

@@ -1,8 +1,6 @@
 import type { DeliveryRouter } from '../delivery/router.js';
 import type { RateLimiter } from './rate-limiter.js';
 
-const SpentEvent = 'rate.spent';
-
 /**
  * The per-user send rate for the whole cluster, with no shared store: each node keeps its own token
  * buckets and, every `intervalMs`, tells the others how many sends each user made through it; they
@@ -19,8 +17,10 @@ export class SharedRateLimit {
     private readonly router: DeliveryRouter,
     intervalMs = 100,
     private readonly clock: () => number = Date.now,
+    /** The broadcast its reports travel as: one per limit (sends, stream chunks). */
+    private readonly spentEvent = 'rate.spent',
   ) {
-    router.onBroadcast(SpentEvent, (data) => this.charge(data));
+    router.onBroadcast(spentEvent, (data) => this.charge(data));
     this.timer = setInterval(() => this.report(), intervalMs);
     this.timer.unref();
   }
@@ -44,7 +44,7 @@ export class SharedRateLimit {
     if (this.spent.size === 0) return;
     const counts = Object.fromEntries(this.spent);
     this.spent = new Map();
-    this.router.broadcast(SpentEvent, counts);
+    this.router.broadcast(this.spentEvent, counts);
   }
 
   private charge(data: unknown): void {
