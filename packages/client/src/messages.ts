@@ -113,7 +113,7 @@ export class Messages {
     /** The state of a message changed without a `message.updated` (a stream's chunk): the conversation list's preview follows. */
     private readonly onCurrent: (message: LocalMessage) => Promise<void> = async () => {},
   ) {
-    this.cache = new HistoryCache(store, connection, (before, after) => this.changed(before, after));
+    this.cache = new HistoryCache(store, connection, (before, after) => this.reportChange(before, after));
     this.streams = new StreamChunks(
       (push) => this.cache.get(channelKey(push.channelType, push.channelId), push.messageSeq),
       (push) => this.fetchOne(push),
@@ -380,6 +380,11 @@ export class Messages {
     const key = channelKey(message.channelType, message.channelId);
     const before = await this.cache.get(key, message.messageSeq);
     await this.cache.put(key, [message]);
+    this.reportChange(before, message);
+  }
+
+  /** What changed between two states of a message, to its listeners; a stream that grew or ended, to onMessageStream. */
+  private reportChange(before: LocalMessage | undefined, message: LocalMessage): void {
     this.changed(before, message);
     if (message.stream && (before?.stream?.chunkNo !== message.stream.chunkNo || before?.stream?.streaming !== message.stream.streaming)) {
       this.onMessageStream.emit(message, undefined);

@@ -103,9 +103,11 @@ await describePostgres('webhooks on two PostgreSQL nodes', () => {
           .map((e) => e.data.messageSeq);
         expect(seqs, `${uid} -> ${users[(u + 1) % users.length]}`).toEqual(Array.from({ length: MESSAGES_PER_USER }, (_, i) => i + 1));
       }
-      const delivered = await Promise.all(
-        nodes.map(async (n) => (await n.ctx.metrics.webhookDelivered.get()).values.reduce((sum, v) => sum + v.value, 0)),
-      );
+      const deliveredByNode = () =>
+        Promise.all(nodes.map(async (n) => (await n.ctx.metrics.webhookDelivered.get()).values.reduce((sum, v) => sum + v.value, 0)));
+      // Each worker reports its deliveries to its node's metrics after the POST was answered: they may lag the receiver a moment.
+      await eventually(async () => (await deliveredByNode()).reduce((a, b) => a + b) === receiver.events.length);
+      const delivered = await deliveredByNode();
       expect(delivered.reduce((a, b) => a + b)).toBe(receiver.events.length);
       console.log(`webhooks on two nodes: ${receiver.events.length} events in ${receiver.posts} POSTs, by node: ${delivered.join(' / ')}`);
 
