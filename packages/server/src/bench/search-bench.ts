@@ -69,7 +69,7 @@ const groupOf = (i: number) => {
   return { uid: uid(memberOf(g, i % MEMBERS)), conversationId: `team|sb-g${g}` };
 };
 const KINDS: Kind[] = [
-  { name: 'common Latin word (in ~5 % of messages)', query: (i) => ({ uid: reader(i), q: LATIN[i % 3] as string }) },
+  { name: 'common Latin word (in 19-40 % of messages)', query: (i) => ({ uid: reader(i), q: LATIN[i % 3] as string }) },
   { name: 'rare Latin word', query: (i) => ({ uid: reader(i), q: LATIN[1000 + (i % 3000)] as string }) },
   {
     name: 'Latin prefix, two words',

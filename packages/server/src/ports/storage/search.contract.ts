@@ -229,6 +229,36 @@ export function runSearchContract(name: string, open: () => Promise<Storage>): v
       ]);
       expect(await contents('long-b', 'quokka', { channel: key })).toEqual(['okapi quokka 1', 'okapi quokka 0']);
       expect(await contents('long-b', 'quokka', { channel: key, limit: 1 })).toEqual(['okapi quokka 1']);
+
+      // A second long conversation, newer and dense (1 ms apart): across both, the newest come first.
+      await users('long-c');
+      const dense = { channelType: 1 as const, channelId: pair('long-a', 'long-c') };
+      for (let from = 0; from < 1100; from += 100) {
+        await store.messages.commit(
+          Array.from({ length: 100 }, (_, k) =>
+            make({
+              channelId: dense.channelId,
+              fromUid: 'long-c',
+              fanout: p2pFanout('long-c', 'long-a'),
+              payloadJson: text(`okapi c${from + k}`),
+              timestamp: T + 300_000 + from + k,
+            }),
+          ),
+        );
+      }
+      const first = await search('long-a', 'okapi', { limit: 4 });
+      const second = await search('long-a', 'okapi', { limit: 4, ...(first.next && { from: first.next }) });
+      const text2 = (m: { payloadJson: string }) => (JSON.parse(m.payloadJson) as { content: string }).content;
+      expect([...first.messages, ...second.messages].map(text2)).toEqual([
+        'okapi c1099',
+        'okapi c1098',
+        'okapi c1097',
+        'okapi c1096',
+        'okapi c1095',
+        'okapi c1094',
+        'okapi c1093',
+        'okapi c1092',
+      ]);
     });
 
     it('finds the same for a reader of more channels than a search names in the index query', async () => {

@@ -86,16 +86,19 @@ const isPosition = (p: readonly unknown[]): p is [number, number, string, number
   Number.isSafeInteger(p[3]);
 
 /**
- * In one conversation, its newest messages are read first (the primary key, newest seq first), at most
- * this many: a common word fills a page from them at once, where the GIN index would hand over every
- * one of its many matches in the channel to be sorted. A rarer word falls through to the index.
+ * The newest messages of each readable channel are read first (the primary key, newest seq first),
+ * NEWEST_FIRST_ROWS in all, shared among the channels: a common word fills a page from them at once,
+ * where the GIN index would fetch, recheck and sort every one of its many matches (each a heap read).
+ * A rarer word (the rows do not hold the page), or a reader of more than NEWEST_FIRST_MAX_CHANNELS
+ * channels, goes to the index; reading those rows first costs it a few milliseconds.
  */
-const NEWEST_FIRST_WINDOW = 2000;
+const NEWEST_FIRST_ROWS = 600;
+const NEWEST_FIRST_MAX_CHANNELS = 16;
 /**
- * The timestamps of one channel follow its seqs but for the nodes' clock skew: a match outside the
- * window is older than one inside by more than this, or the window's page is not trusted.
+ * The timestamps of one channel follow its seqs but for the nodes' clock skew: a match outside a
+ * channel's window is older than its window's oldest message by less than this, or not at all.
  */
-const CLOCK_SKEW_MS = 60_000;
+const CLOCK_SKEW_MS = 10_000;
 
 /** The GIN index finds the matches; each is checked against the caller's readable channels and windows before the LIMIT. */
 async function indexed(pool: Pool, readable: string, visible: string, order: string, params: unknown[]): Promise<MessageRow[]> {
@@ -111,9 +114,11 @@ async function indexed(pool: Pool, readable: string, visible: string, order: str
 }
 
 /**
- * The page from the conversation's newest NEWEST_FIRST_WINDOW readable messages (after the cursor), or
- * undefined when it may not be the whole page: the window was full and either the page is short or its
- * last message is within CLOCK_SKEW_MS of the window's oldest.
+ * The page from the newest readable messages (after the cursor) of each of `channels` channels, a
+ * window of NEWEST_FIRST_ROWS / channels each, or undefined when it may not be the whole page. It is
+ * whole when no window was full (every readable message was read), or when it is full-sized and its
+ * last message is newer, by more than CLOCK_SKEW_MS, than the oldest message of every full window
+ * (what such a window left unread is older than that).
  */
 async function newestFirst(
   pool: Pool,
@@ -122,18 +127,22 @@ async function newestFirst(
   order: string,
   params: unknown[],
   cursor: string | undefined,
+  channels: number,
 ): Promise<MessageRow[] | undefined> {
   // The SQL LIMIT: the page's size and one more (whether there is a next page).
   const wanted = params[4] as number;
-  const { rows } = await pool.query<MessageRow & { scanned: string; oldest: string }>(
+  const window = Math.floor(NEWEST_FIRST_ROWS / channels);
+  const { rows } = await pool.query<MessageRow & { bound: string | null }>(
     `WITH readable AS MATERIALIZED (${readable}),
      win AS MATERIALIZED (
        SELECT m.* FROM readable r CROSS JOIN LATERAL (
          SELECT * FROM messages m
          WHERE m.channel_type = r.channel_type AND m.channel_id = r.channel_id AND m.seq > r.floor AND m.seq <= r.ceiling
            ${cursor ? `AND ${cursor}` : ''}
-         ORDER BY m.seq DESC LIMIT ${NEWEST_FIRST_WINDOW}) m)
-     SELECT w.scanned, w.oldest, p.* FROM (SELECT count(*) AS scanned, min(ts) AS oldest FROM win) w
+         ORDER BY m.seq DESC LIMIT ${window}) m)
+     SELECT w.bound, p.* FROM (
+       SELECT max(oldest) FILTER (WHERE n = ${window}) AS bound
+       FROM (SELECT count(*) AS n, min(ts) AS oldest FROM win GROUP BY channel_type, channel_id) c) w
      LEFT JOIN LATERAL (
        SELECT ${messageColumns('m')} FROM win m
        JOIN readable r ON r.channel_type = m.channel_type AND r.channel_id = m.channel_id
@@ -144,9 +153,9 @@ async function newestFirst(
   const first = rows[0];
   if (!first) return [];
   const page = first.message_id === null ? [] : rows;
-  if (Number(first.scanned) < NEWEST_FIRST_WINDOW) return page;
+  if (first.bound === null) return page;
   const last = page[wanted - 1];
-  return last && Number(last.ts) > Number(first.oldest) + CLOCK_SKEW_MS ? page : undefined;
+  return last && Number(last.ts) > Number(first.bound) + CLOCK_SKEW_MS ? page : undefined;
 }
 
 export function postgresSearch(pool: Pool): SearchStore {
@@ -186,8 +195,13 @@ export function postgresSearch(pool: Pool): SearchStore {
              WHERE d.uid = $1 AND d.channel_type = m.channel_type AND d.channel_id = m.channel_id AND d.seq = m.seq)
            ${filters.map((f) => `AND ${f}`).join(' ')}`;
       const order = 'ORDER BY m.ts DESC, m.channel_type DESC, m.channel_id DESC, m.seq DESC LIMIT $5';
+      // The newest-first rows are the readable channels' already: the query without their tokens is
+      // cheaper to test on each row.
+      const probe = [...params];
+      probe[3] = tsqueryText(q.terms);
       const rows =
-        (channel && (await newestFirst(pool, readable, visible, order, params, cursor || undefined))) ??
+        (channels.length <= NEWEST_FIRST_MAX_CHANNELS &&
+          (await newestFirst(pool, readable, visible, order, probe, cursor || undefined, channels.length))) ||
         (await indexed(pool, readable, visible, order, params));
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
