@@ -65,6 +65,11 @@ await describeEachBroker('cluster: presence on 2 nodes', (kind) => {
       expect(states(watcher, 'pc-b')).toEqual(['online', 'offline']);
       const last = watcher.eventsOf(EventName.PresenceChanged).at(-1);
       expect(last.lastSeen).toEqual(expect.any(Number));
+      // The watcher's node saw the laptop leave itself; the other node hears it over the bus.
+      await waitFor(
+        async () => !(await onlineVia(1, 'pc-b')).online,
+        () => 'node 1 never saw the last device leave',
+      );
       expect(await onlineVia(1, 'pc-b')).toMatchObject({ online: false, devices: [], lastSeen: last.lastSeen });
     },
     CLUSTER_TEST_TIMEOUT,

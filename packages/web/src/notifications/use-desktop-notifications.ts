@@ -23,14 +23,11 @@ export function useDesktopNotifications(
     client.messages.onNewMessage.add('desktop-notifications', async (m) => {
       if (notificationsState() !== 'on') return;
       const conversationId = conversationIdOf({ channelType: m.channelType as 1 | 2 | 3 | 4, channelId: m.channelId });
-      const conversation = (await client.conversations.all()).find((c) => c.conversationId === conversationId);
-      const at = {
-        me: client.uid,
-        open: current.current.open,
-        hidden: document.visibilityState === 'hidden',
-        muted: conversation !== undefined && isMuted(conversation),
-      };
+      const at = { me: client.uid, open: current.current.open, hidden: document.visibilityState === 'hidden', muted: false };
       if (!shouldNotify(m, at)) return;
+      // Only for a message that would notify: the conversation list is read from the SDK's store.
+      const conversation = (await client.conversations.all()).find((c) => c.conversationId === conversationId);
+      if (conversation && !shouldNotify(m, { ...at, muted: isMuted(conversation) })) return;
       const { title, body } = notificationText(m, isGroup(m) ? groups.info(m.channelId)?.name : undefined);
       let notification: Notification;
       try {
