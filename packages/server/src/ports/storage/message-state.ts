@@ -65,7 +65,9 @@ export interface MessageStateStore {
   /**
    * Adds (once, however often asked) or removes `uid`'s reaction and returns the message's reactions
    * after it; 'limit', changing nothing, when adding an emoji the message does not have yet while it
-   * has `maxDistinct` distinct ones. An added reaction marks the message `annotated`.
+   * has `maxDistinct` distinct ones. An added reaction marks the message `annotated`. Reactions list
+   * in the order they were added (emoji by their first reaction, uids within an emoji), also when
+   * several come in one millisecond: each is stamped at least 1 ms after the message's newest one.
    */
   react(ref: MessageRef, uid: string, emoji: string, add: boolean, maxDistinct: number, at: number): Promise<ReactionGroup[] | 'limit'>;
   /**

@@ -128,6 +128,7 @@ async function react(client: PoolClient, ref: MessageRef, uid: string, emoji: st
   await client.query(`SELECT 1 FROM messages WHERE ${THE_MESSAGE} FOR NO KEY UPDATE`, key);
   if (add) {
     // A known emoji is always allowed; a new one only below the limit. Data-modifying CTEs run whether or not the result reads them.
+    // Stamped at least 1 ms after the newest reaction (the row lock above orders them): same-millisecond reactions keep their order.
     const { rows } = await client.query<{ allowed: boolean }>(
       `WITH facts AS (
          SELECT EXISTS (SELECT 1 FROM reactions WHERE ${THE_MESSAGE} AND emoji = $4)
@@ -135,7 +136,9 @@ async function react(client: PoolClient, ref: MessageRef, uid: string, emoji: st
        ),
        added AS (
          INSERT INTO reactions (channel_type, channel_id, seq, emoji, uid, created_at)
-         SELECT $1::int, $2::text, $3::bigint, $4::text, $5::text, $7::bigint FROM facts WHERE allowed
+         SELECT $1::int, $2::text, $3::bigint, $4::text, $5::text,
+                GREATEST($7::bigint, (SELECT MAX(created_at) + 1 FROM reactions WHERE ${THE_MESSAGE}))
+         FROM facts WHERE allowed
          ON CONFLICT DO NOTHING
        ),
        marked AS (

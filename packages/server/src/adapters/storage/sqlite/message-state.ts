@@ -39,9 +39,11 @@ export function sqliteMessageState(db: Database): MessageStateStore {
   const edit = db.prepare(`
     UPDATE messages SET edited_payload = @payloadJson, edited_at = @at, edit_count = edit_count + 1
     WHERE channel_type = @channelType AND channel_id = @channelId AND seq = @seq AND edit_count < @maxEdits RETURNING *`);
-  const addReaction = db.prepare(
-    'INSERT OR IGNORE INTO reactions (channel_type, channel_id, seq, emoji, uid, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-  );
+  // Stamped at least 1 ms after the message's newest reaction: two in the same millisecond still list in the order they came.
+  const addReaction = db.prepare(`
+    INSERT OR IGNORE INTO reactions (channel_type, channel_id, seq, emoji, uid, created_at)
+    VALUES (@channelType, @channelId, @seq, @emoji, @uid, MAX(@at, COALESCE((SELECT MAX(created_at) + 1 FROM reactions
+      WHERE channel_type = @channelType AND channel_id = @channelId AND seq = @seq), 0)))`);
   const removeReaction = db.prepare(
     'DELETE FROM reactions WHERE channel_type = ? AND channel_id = ? AND seq = ? AND emoji = ? AND uid = ?',
   );
@@ -126,7 +128,7 @@ export function sqliteMessageState(db: Database): MessageStateStore {
     if (add) {
       const known = hasEmoji.get(ref.channelType, ref.channelId, ref.seq, emoji);
       if (!known && (emojiCount.get(ref.channelType, ref.channelId, ref.seq) as number) >= maxDistinct) return 'limit' as const;
-      addReaction.run(ref.channelType, ref.channelId, ref.seq, emoji, uid, at);
+      addReaction.run({ channelType: ref.channelType, channelId: ref.channelId, seq: ref.seq, emoji, uid, at });
       annotate.run(ref.channelType, ref.channelId, ref.seq);
     } else removeReaction.run(ref.channelType, ref.channelId, ref.seq, emoji, uid);
     return reactionGroups(ref);
