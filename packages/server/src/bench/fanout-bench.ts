@@ -18,6 +18,8 @@ interface Shape {
   members: number;
   senders: number;
   window: number;
+  /** PARLEY_WS_WRITE_DELAY_MS for the server: frames wait that long to share a write (0: end of the turn). */
+  writeDelayMs?: number;
 }
 
 /**
@@ -29,6 +31,10 @@ export const SHAPES: Shape[] = [
   { label: 'super group (type 3), 100 members', channelType: 3, groups: 4, members: 100, senders: 2, window: 8 },
   { label: 'group (type 2), 1,000 members', channelType: 2, groups: 1, members: 1000, senders: 2, window: 8 },
   { label: 'super group (type 3), 1,000 members', channelType: 3, groups: 1, members: 1000, senders: 2, window: 8 },
+  // The same loads with writes that wait 10 ms to be shared (docs/operations.md, "Tuning outgoing writes").
+  { label: 'group (type 2), 100 members, writes delayed 10 ms', channelType: 2, groups: 4, members: 100, senders: 2, window: 8, writeDelayMs: 10 },
+  { label: 'super group (type 3), 100 members, writes delayed 10 ms', channelType: 3, groups: 4, members: 100, senders: 2, window: 8, writeDelayMs: 10 },
+  { label: 'super group (type 3), 1,000 members, writes delayed 10 ms', channelType: 3, groups: 1, members: 1000, senders: 2, window: 8, writeDelayMs: 10 },
 ];
 
 export async function fanoutBench(o: FanoutBenchOptions): Promise<string> {
@@ -49,7 +55,10 @@ export async function fanoutBench(o: FanoutBenchOptions): Promise<string> {
 
 export async function runShape(shape: Shape, storage: 'SQLite' | 'PostgreSQL', o: FanoutBenchOptions): Promise<string> {
   const store = await freshStorage('bench-fanout', storage === 'PostgreSQL' ? o.postgres : undefined);
-  const server = await startParley(store.options);
+  const server = await startParley({
+    ...store.options,
+    env: { ...store.options.env, PARLEY_WS_WRITE_DELAY_MS: String(shape.writeDelayMs ?? 0) },
+  });
   try {
     const m = meter([server.pid], [server.base]);
     let reading: MeterReading | undefined;
