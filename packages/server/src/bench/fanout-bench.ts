@@ -32,9 +32,33 @@ export const SHAPES: Shape[] = [
   { label: 'group (type 2), 1,000 members', channelType: 2, groups: 1, members: 1000, senders: 2, window: 8 },
   { label: 'super group (type 3), 1,000 members', channelType: 3, groups: 1, members: 1000, senders: 2, window: 8 },
   // The same loads with writes that wait 10 ms to be shared (docs/operations.md, "Tuning outgoing writes").
-  { label: 'group (type 2), 100 members, writes delayed 10 ms', channelType: 2, groups: 4, members: 100, senders: 2, window: 8, writeDelayMs: 10 },
-  { label: 'super group (type 3), 100 members, writes delayed 10 ms', channelType: 3, groups: 4, members: 100, senders: 2, window: 8, writeDelayMs: 10 },
-  { label: 'super group (type 3), 1,000 members, writes delayed 10 ms', channelType: 3, groups: 1, members: 1000, senders: 2, window: 8, writeDelayMs: 10 },
+  {
+    label: 'group (type 2), 100 members, writes delayed 10 ms',
+    channelType: 2,
+    groups: 4,
+    members: 100,
+    senders: 2,
+    window: 8,
+    writeDelayMs: 10,
+  },
+  {
+    label: 'super group (type 3), 100 members, writes delayed 10 ms',
+    channelType: 3,
+    groups: 4,
+    members: 100,
+    senders: 2,
+    window: 8,
+    writeDelayMs: 10,
+  },
+  {
+    label: 'super group (type 3), 1,000 members, writes delayed 10 ms',
+    channelType: 3,
+    groups: 1,
+    members: 1000,
+    senders: 2,
+    window: 8,
+    writeDelayMs: 10,
+  },
 ];
 
 export async function fanoutBench(o: FanoutBenchOptions): Promise<string> {

@@ -7,7 +7,7 @@ import {
   ParleyError,
   parseConversationId,
 } from '@parley/protocol';
-import type { Storage } from '../../ports/storage/index.js';
+import type { ChannelRecord, ConversationRow, MemberRecord, Storage } from '../../ports/storage/index.js';
 import { personChannelId } from '../channels/person-channel.js';
 
 /** A conversation as one user addresses it, resolved to the channel it views. */
@@ -79,28 +79,47 @@ export function keyOf(uid: string, ref: ConversationRef): ConversationKey {
   };
 }
 
+/** What deciding access read, kept so the visible window that usually follows reads none of it again. */
+export interface ConversationAccess {
+  key: ConversationKey;
+  channel: ChannelRecord | undefined;
+  /** The caller's membership; never read for a 1:1 chat. */
+  member: MemberRecord | undefined;
+  /** The caller's own conversation row. */
+  row: ConversationRow | undefined;
+}
+
 /**
  * Throws unless `uid` belongs to the conversation: the peer of a 1:1 chat must exist (or have
- * existed: the chat has messages); a group's
- * members (and former members, who keep their conversation) may see it; a super group's members.
+ * existed: the chat has messages); a group's members (and former members, who keep their
+ * conversation) may see it; a super group's members. What it needs is read side by side, one round
+ * trip on a networked store where reading only what each rule needs took up to three.
  */
-export async function requireAccess(storage: Storage, uid: string, ref: AnyConversationRef): Promise<ConversationKey> {
+export async function readAccess(storage: Storage, uid: string, ref: AnyConversationRef): Promise<ConversationAccess> {
   const key = keyOf(uid, await normaliseRef(storage, ref));
   const name = key.conversationId.slice(key.conversationId.indexOf('|') + 1);
-  if (key.channelType === 4) {
-    // System notices: each user has their own channel, named by their uid.
-    if (name !== uid) throw new ParleyError('conversation.forbidden', 'System notices are read by their recipient only');
-    return key;
-  }
+  // System notices: each user has their own channel, named by their uid.
+  if (key.channelType === 4 && name !== uid)
+    throw new ParleyError('conversation.forbidden', 'System notices are read by their recipient only');
+  const [channel, member, row] = await Promise.all([
+    storage.channels.get(key),
+    key.channelType === 1 ? undefined : storage.channels.member(key, uid),
+    storage.conversations.get(uid, key.conversationId),
+  ]);
+  const access = { key, channel, member, row };
+  if (key.channelType === 4) return access;
   if (key.channelType === 1) {
-    // A chat with a user who was erased since stays readable: its channel outlives them, placeholders in it.
-    if (!(await storage.users.get(name)) && !(await storage.channels.get(key)))
-      throw new ParleyError('conversation.not_found', `No user "${name}"`);
-    return key;
+    // The peer must exist, or have existed: a chat with a user erased since stays readable, its
+    // channel outlives them. A chat with messages has its channel, so the user is read only without one.
+    if (!channel && !(await storage.users.get(name))) throw new ParleyError('conversation.not_found', `No user "${name}"`);
+    return access;
   }
-  const group = await storage.channels.get({ channelType: key.channelType, channelId: key.channelId });
-  if (!group) throw new ParleyError('conversation.not_found', `No group "${name}"`);
-  if (await storage.channels.member(group, uid)) return key;
-  if (key.channelType === 2 && (await storage.conversations.get(uid, key.conversationId))) return key;
+  if (!channel) throw new ParleyError('conversation.not_found', `No group "${name}"`);
+  if (member || (key.channelType === 2 && row)) return access;
   throw new ParleyError('conversation.forbidden', `You are not a member of "${name}"`);
+}
+
+/** `readAccess` for callers that need only the conversation's key. */
+export async function requireAccess(storage: Storage, uid: string, ref: AnyConversationRef): Promise<ConversationKey> {
+  return (await readAccess(storage, uid, ref)).key;
 }

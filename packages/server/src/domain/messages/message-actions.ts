@@ -14,7 +14,7 @@ import {
 import type { Limits } from '../../config.js';
 import { type ChannelKey, type MessageRef, STREAM_OPEN, type Storage, type StoredMessage } from '../../ports/storage/index.js';
 import { peerOf } from '../channels/person-channel.js';
-import { requireAccess } from '../conversations/conversation-access.js';
+import { readAccess } from '../conversations/conversation-access.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { fromRow as rowState } from '../conversations/conversation-state.js';
 import { renderPush } from '../delivery/push-frame.js';
@@ -54,8 +54,9 @@ export class MessageActions {
   }
 
   async history(uid: string, params: HistoryParams): Promise<HistoryResult> {
-    const key = await requireAccess(this.storage, uid, params);
-    const window = await this.visibility.window(uid, key);
+    const access = await readAccess(this.storage, uid, params);
+    const { key } = access;
+    const window = await this.visibility.windowOf(access);
     const easemob =
       params.cursor !== undefined || params.searchDirection !== undefined || params.pageSize !== undefined || params.targetId !== undefined;
     let startSeq = params.startSeq ?? 0;
@@ -123,8 +124,9 @@ export class MessageActions {
    * to date (WuKongIM's message extras). At most `limit`, more when the last ones share a time.
    */
   async changedSince(uid: string, ref: ConversationRef, version: number, limit: number): Promise<Message[]> {
-    const key = await requireAccess(this.storage, uid, ref);
-    const window = await this.visibility.window(uid, key);
+    const access = await readAccess(this.storage, uid, ref);
+    const { key } = access;
+    const window = await this.visibility.windowOf(access);
     const changed = await this.storage.messageState.changedSince(uid, key, window.floor, window.ceiling, version, limit);
     return this.reader.render(uid, changed);
   }
@@ -136,8 +138,9 @@ export class MessageActions {
     const beforeTimestamp = params.beforeTimestamp ?? params.beforeTimeStamp;
     const byTime = beforeTimestamp !== undefined;
     if (byTime === (params.messageIds !== undefined)) throw new ParleyError('message.remove_invalid');
-    const key = await requireAccess(this.storage, uid, params);
-    const window = await this.visibility.window(uid, key);
+    const access = await readAccess(this.storage, uid, params);
+    const { key } = access;
+    const window = await this.visibility.windowOf(access);
     let removed = 0;
     if (byTime) {
       const upTo = Math.min(await this.storage.messageState.seqBefore(key, beforeTimestamp), window.ceiling);

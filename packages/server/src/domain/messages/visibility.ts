@@ -8,7 +8,7 @@ import {
   type Storage,
 } from '../../ports/storage/index.js';
 import { peerOf } from '../channels/person-channel.js';
-import type { ConversationKey } from '../conversations/conversation-access.js';
+import type { ConversationAccess, ConversationKey } from '../conversations/conversation-access.js';
 import { MessageExpiry } from '../retention/expiry.js';
 
 /** The seqs a user may see in a channel: (floor, ceiling]. */
@@ -41,6 +41,12 @@ export class MessageVisibility {
       channel ?? this.storage.channels.get(key),
       key.channelType === ChannelType.Person ? undefined : this.storage.channels.member(key, uid),
     ]);
+    return this.windowOf({ key, channel: ch, member, row }, expired);
+  }
+
+  /** The window from what deciding access read: no read again, only the expiry floor when retention is on. */
+  async windowOf(access: ConversationAccess, expired?: ExpiryFloor): Promise<VisibleWindow> {
+    const { key, channel: ch, member, row } = access;
     const joinFloor = member && ch && !ch.allowHistory ? member.joinSeq : 0;
     const expiryFloor = (expired ?? (ch ? await this.expiry.floorOfChannel(ch) : NO_FLOOR)).seq;
     // A former member of a group keeps what they saw: their row stopped where they left.
