@@ -19,9 +19,13 @@ export const SEARCH_TOKENIZER_VERSION = 1;
 /** The longest text indexed per message, in characters: the rest is not searchable. */
 export const MAX_INDEXED_CHARS = 8000;
 
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3005\u3006\u30fc\u30fb\uff70]/u;
-const WORD = /[\p{L}\p{N}\p{M}]/u;
+const CJK_CLASS = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3005\u3006\u30fc\u30fb\uff70`;
+/** A run of CJK characters, or a run of other letters, digits and marks: what lies between is a separator. */
+const RUN = new RegExp(String.raw`([${CJK_CLASS}]+)|((?:(?![${CJK_CLASS}])[\p{L}\p{N}\p{M}])+)`, 'gu');
 const MARKS = /\p{M}+/gu;
+/** ASCII text is its own NFKC form and has no marks to fold: its words are its runs of letters and digits. */
+const ASCII = /^\p{ASCII}*$/u;
+const ASCII_WORD = /[a-z0-9]+/g;
 
 export interface SearchDocument {
   /** Bigrams of CJK runs and whole other words, in text order (phrase positions). */
@@ -30,29 +34,25 @@ export interface SearchDocument {
   uni: string[];
 }
 
-type Run = { cjk: boolean; chars: string[] };
+type Run = { cjk: true; chars: string[] } | { cjk: false; word: string };
 
+/** The runs of the text's first MAX_INDEXED_CHARS (after NFKC and lowercasing). */
 function runs(text: string): Run[] {
+  if (ASCII.test(text)) {
+    const words = text.toLowerCase().slice(0, MAX_INDEXED_CHARS).match(ASCII_WORD) ?? [];
+    return words.map((word) => ({ cjk: false, word }));
+  }
   const out: Run[] = [];
-  let current: Run | undefined;
-  for (const ch of text.normalize('NFKC').toLowerCase().slice(0, MAX_INDEXED_CHARS)) {
-    const cjk = CJK.test(ch);
-    if (!cjk && !WORD.test(ch)) {
-      current = undefined;
-      continue;
-    }
-    if (!current || current.cjk !== cjk) {
-      current = { cjk, chars: [] };
-      out.push(current);
-    }
-    current.chars.push(ch);
+  for (const m of text.normalize('NFKC').toLowerCase().slice(0, MAX_INDEXED_CHARS).matchAll(RUN)) {
+    out.push(m[1] !== undefined ? { cjk: true, chars: [...m[1]] } : { cjk: false, word: m[2] as string });
   }
   return out;
 }
 
 /** A non-CJK word as indexed: diacritics folded (NFD, marks dropped, NFC again). */
-function foldWord(chars: readonly string[]): string {
-  return chars.join('').normalize('NFD').replace(MARKS, '').normalize('NFC');
+function foldWord(word: string): string {
+  if (ASCII.test(word)) return word;
+  return word.normalize('NFD').replace(MARKS, '').normalize('NFC');
 }
 
 const bigrams = (chars: readonly string[]): string[] => chars.slice(1).map((c, i) => `${chars[i]}${c}`);
@@ -65,7 +65,7 @@ export function searchDocument(text: string): SearchDocument {
       doc.bi.push(...bigrams(run.chars));
       doc.uni.push(...run.chars);
     } else {
-      const word = foldWord(run.chars);
+      const word = foldWord(run.word);
       if (word) doc.bi.push(word);
     }
   }
@@ -92,7 +92,7 @@ export function searchTerms(query: string): SearchTerm[] {
       if (run.chars.length === 1) terms.push({ column: 'uni', tokens: run.chars, prefix: false });
       else terms.push({ column: 'bi', tokens: bigrams(run.chars), prefix: false });
     } else {
-      const word = foldWord(run.chars);
+      const word = foldWord(run.word);
       if (word) terms.push({ column: 'bi', tokens: [word], prefix: true });
     }
   }
@@ -148,37 +148,48 @@ export function fts5Match(terms: readonly SearchTerm[], channels?: readonly stri
 
 // --- PostgreSQL tsvector / tsquery --------------------------------------------------------------
 
-const lexeme = (token: string): string => `'${token.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+const QUOTED = /['\\]/;
+const lexeme = (token: string): string => (QUOTED.test(token) ? `'${token.replaceAll('\\', '\\\\').replaceAll("'", "''")}'` : `'${token}'`);
 /** tsvector positions stop at 16383 (PostgreSQL's limit); a lexeme keeps at most 256 of them. */
 const MAX_POSITION = 16383;
+const MAX_POSITIONS_PER_LEXEME = 256;
+
+/** One lexeme's positions as tsvector text (`3A,7A`) while they are gathered. */
+interface Positions {
+  text: string;
+  count: number;
+  last: number;
+}
+
+/** `'token':1A,5A` for each distinct token, in order of first appearance. */
+function lexemes(out: string[], tokens: readonly string[], weight: 'A' | 'B'): void {
+  const byToken = new Map<string, Positions>();
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as string;
+    const at = Math.min(i + 1, MAX_POSITION);
+    const seen = byToken.get(token);
+    if (!seen) byToken.set(token, { text: `${at}${weight}`, count: 1, last: at });
+    else if (seen.count < MAX_POSITIONS_PER_LEXEME) {
+      seen.count++;
+      // Positions only repeat once they stop at MAX_POSITION: a repeat adds nothing.
+      if (at !== seen.last) seen.text += `,${at}${weight}`;
+      seen.last = at;
+    }
+  }
+  for (const [token, p] of byToken) out.push(`${lexeme(token)}:${p.text}`);
+}
 
 /**
  * The document as tsvector input text (`'北京':1A '北':1B ...`): the lexemes are given verbatim, so
  * PostgreSQL's parser and the database's locale play no part (a `C` locale's parser would not cut
- * CJK at all). Bigrams and words are weight A, unigrams weight B: the two "columns".
+ * CJK at all). Bigrams and words are weight A, unigrams weight B: the two "columns". It runs on the
+ * send path for every text message, so it builds strings directly.
  */
 export function tsvectorText(doc: SearchDocument, channel?: string): string | null {
   if (!doc.bi.length && !doc.uni.length) return null;
-  const positions = new Map<string, number[]>();
-  const add = (tokens: readonly string[], weight: 'A' | 'B') => {
-    tokens.forEach((t, i) => {
-      const key = `${weight}${t}`;
-      let list = positions.get(key);
-      if (!list) {
-        list = [];
-        positions.set(key, list);
-      }
-      if (list.length < 256) list.push(Math.min(i + 1, MAX_POSITION));
-    });
-  };
-  add(doc.bi, 'A');
-  add(doc.uni, 'B');
   const out: string[] = [];
-  for (const [key, list] of positions) {
-    const weight = key[0];
-    const unique = [...new Set(list)];
-    out.push(`${lexeme(key.slice(1))}:${unique.map((p) => `${p}${weight}`).join(',')}`);
-  }
+  lexemes(out, doc.bi, 'A');
+  lexemes(out, doc.uni, 'B');
   if (channel) out.push(`${lexeme(channel)}:1C`);
   return out.join(' ');
 }
