@@ -5,11 +5,13 @@ import { describePostgres, openPostgresSchema, postgresTestUrl } from '@parley/t
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION } from './postgres/migrations.js';
 import { openSqlite } from './sqlite/index.js';
 import { SCHEMA_VERSION } from './sqlite/migrations.js';
 
 /** What an older server says when it meets a database a newer one migrated: it refuses, and writes nothing. */
-const refusal = `the database's schema is version ${SCHEMA_VERSION + 1}, made by a newer Parley; this one knows versions up to ${SCHEMA_VERSION}`;
+const refusal = (known: number) =>
+  `the database's schema is version ${known + 1}, made by a newer Parley; this one knows versions up to ${known}`;
 
 describe('an older server on a newer schema [sqlite]', () => {
   it('refuses to open it', async () => {
@@ -20,7 +22,7 @@ describe('an older server on a newer schema [sqlite]', () => {
       const db = new BetterSqlite3(file);
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(SCHEMA_VERSION + 1, Date.now());
       db.close();
-      expect(() => openSqlite({ file })).toThrow(refusal);
+      expect(() => openSqlite({ file })).toThrow(refusal(SCHEMA_VERSION));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -35,10 +37,10 @@ await describePostgres('an older server on a newer schema [postgres]', () => {
       await (await schema.open()).close();
       await client.connect();
       await client.query(`INSERT INTO ${schema.name}.schema_migrations (version, applied_at) VALUES ($1, $2)`, [
-        SCHEMA_VERSION + 1,
+        POSTGRES_SCHEMA_VERSION + 1,
         Date.now(),
       ]);
-      await expect(schema.open()).rejects.toThrow(refusal);
+      await expect(schema.open()).rejects.toThrow(refusal(POSTGRES_SCHEMA_VERSION));
     } finally {
       await client.end();
       await schema.drop();

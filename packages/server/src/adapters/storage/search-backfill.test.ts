@@ -54,17 +54,18 @@ describe('search backfill on upgrade [sqlite]', () => {
       const before = openSqlite({ file });
       await fill(before);
       await before.close();
-      // Back to the schema before search: the objects of its migration and of the later one
-      // (streamed messages) gone, both versions unrecorded.
+      // Back to the schema before search: the objects of its migration and of the later ones
+      // (streamed messages, indexing after the commit) gone, their versions unrecorded.
       const raw = new BetterSqlite3(file);
       raw.exec(`
-        DROP TRIGGER message_search_insert; DROP TRIGGER message_search_update; DROP TRIGGER message_search_delete;
+        DROP TRIGGER message_search_queue; DROP TRIGGER message_search_update; DROP TRIGGER message_search_delete;
+        DROP TABLE message_search_pending;
         DROP INDEX messages_open_streams_by_sender; DROP INDEX messages_open_streams_by_time;
         ALTER TABLE messages DROP COLUMN stream_state; ALTER TABLE messages DROP COLUMN stream_chunk;
         ALTER TABLE messages DROP COLUMN stream_status; ALTER TABLE messages DROP COLUMN stream_at;
         DROP TABLE message_search;
         DELETE FROM counters WHERE name LIKE 'search_backfill%';
-        DELETE FROM schema_migrations WHERE version >= (SELECT MAX(version) - 1 FROM schema_migrations);`);
+        DELETE FROM schema_migrations WHERE version >= (SELECT MAX(version) - 2 FROM schema_migrations);`);
       raw.close();
       const after = openSqlite({ file });
       expect(await found(after, '会議')).toBe(COUNT / 500);

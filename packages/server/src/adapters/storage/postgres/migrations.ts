@@ -360,6 +360,9 @@ export const SYNC_ONCE_CLIENT_MSG_NO_INDEX = 'sync_once_client_no';
  * `schema`, when given, is created here under the same lock, because concurrent
  * `CREATE SCHEMA IF NOT EXISTS` can itself fail on a unique violation.
  */
+/** The schema version this code writes (its own count: SQLite's migrations are numbered apart). */
+export const SCHEMA_VERSION = migrations.length;
+
 export async function migrate(pool: Pool, schema: string | undefined): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('parley.migrations'), hashtext(COALESCE($1::text, current_schema())))", [

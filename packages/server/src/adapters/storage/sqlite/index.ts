@@ -10,7 +10,7 @@ import { sqliteMessages } from './messages.js';
 import { migrate } from './migrations.js';
 import { sqlitePresence } from './presence.js';
 import { sqliteRetention } from './retention.js';
-import { backfillSearch, registerSearchFunction, sqliteSearch } from './search.js';
+import { backfillSearch, registerSearchFunction, SearchIndexer, sqliteSearch } from './search.js';
 import { sqliteStreams } from './streams.js';
 import { sqliteSyncOnce } from './sync-once.js';
 import { sqliteUserData } from './user-data.js';
@@ -38,6 +38,10 @@ export function openSqlite(options: SqliteOptions): Storage {
   registerSearchFunction(db);
   migrate(db);
   backfillSearch(db);
+  const indexer = new SearchIndexer(db);
+  // What a crash left queued is indexed before the store answers, as the backfill is.
+  indexer.flush();
+  indexer.start();
   return {
     dialect: 'sqlite',
     // One connection, one writer: batches commit one after another.
@@ -50,7 +54,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     streams: sqliteStreams(db),
     syncOnce: sqliteSyncOnce(db),
     retention: sqliteRetention(db),
-    search: sqliteSearch(db),
+    search: sqliteSearch(db, indexer),
     userData: sqliteUserData(db),
     webhookOutbox: sqliteWebhookOutbox(db),
     presence: sqlitePresence(db),
@@ -61,6 +65,8 @@ export function openSqlite(options: SqliteOptions): Storage {
       return counts;
     },
     async close() {
+      indexer.stop();
+      if (db.open) indexer.flush();
       db.close();
     },
   };

@@ -66,9 +66,78 @@ export function backfillSearch(db: Database): number {
   return indexed;
 }
 
+/** How often the indexer looks for messages committed since it last ran. */
+export const SEARCH_INDEX_INTERVAL_MS = 100;
+
+/**
+ * Indexes the messages queued by their insert (message_search_pending), oldest first, in
+ * transactions of SEARCH_BACKFILL_BATCH. Each message is indexed with its text as it is now: an edit,
+ * revoke or stream end made while it waited changed nothing in the index (the update trigger skips
+ * queued rows), so the indexer's read is the one that counts.
+ */
+export class SearchIndexer {
+  private readonly step: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(db: Database) {
+    const last = db.prepare(
+      `SELECT MAX(message_rowid) FROM (SELECT message_rowid FROM message_search_pending ORDER BY message_rowid LIMIT ${SEARCH_BACKFILL_BATCH})`,
+    );
+    const index = db.prepare(`
+      INSERT INTO message_search (rowid, bi, uni, ch)
+      SELECT m.rowid, parley_search(m.payload, m.edited_payload, m.revoked_at, 0), parley_search(m.payload, m.edited_payload, m.revoked_at, 1),
+        parley_search_channel(m.channel_type, m.channel_id)
+      FROM message_search_pending p JOIN messages m ON m.rowid = p.message_rowid
+      WHERE p.message_rowid <= ? AND parley_search(m.payload, m.edited_payload, m.revoked_at, 0) IS NOT NULL
+      ORDER BY p.message_rowid`);
+    const unqueue = db.prepare('DELETE FROM message_search_pending WHERE message_rowid <= ?');
+    const count = db.prepare('SELECT COUNT(*) FROM message_search_pending WHERE message_rowid <= ?').pluck();
+    this.step = db.transaction(() => {
+      const upTo = last.pluck().get() as number | null;
+      if (upTo === null) return 0;
+      const n = count.get(upTo) as number;
+      index.run(upTo);
+      unqueue.run(upTo);
+      return n;
+    });
+  }
+
+  /** Indexes everything queued now, at once: what a search runs before it reads. */
+  flush(): number {
+    let indexed = 0;
+    for (let n = this.step(); n > 0; n = n < SEARCH_BACKFILL_BATCH ? 0 : this.step()) indexed += n;
+    return indexed;
+  }
+
+  /** Indexes in the background from now on, a batch per event-loop turn so no send waits long. */
+  start(): void {
+    this.timer = setInterval(() => void this.drain(), SEARCH_INDEX_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.timer && this.step() === SEARCH_BACKFILL_BATCH) await new Promise((r) => setImmediate(r));
+    } catch {
+      // A failed batch (the database closed under a late tick) rolled back and left its messages
+      // queued: the next tick, the next search or the next open indexes them.
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
 const isPosition = (p: readonly unknown[]): p is [number] => p.length === 1 && Number.isSafeInteger(p[0]) && (p[0] as number) > 0;
 
-export function sqliteSearch(db: Database): SearchStore {
+export function sqliteSearch(db: Database, indexer: SearchIndexer): SearchStore {
   const readable = (scoped: boolean) =>
     readableSql({ uid: '@uid', defaultDays: '@defaultDays', greatest: 'MAX', channel: scoped ? { type: '@ct', id: '@cid' } : undefined });
   // The FTS index drives, newest rowid first (FTS5 serves ORDER BY rowid DESC); each candidate is
@@ -125,6 +194,8 @@ export function sqliteSearch(db: Database): SearchStore {
   return {
     async messages(q) {
       if (q.from && !isPosition(q.from)) return 'bad_position';
+      // What was committed before this search is found by it.
+      indexer.flush();
       const who = {
         uid: q.uid,
         defaultDays: q.policy.defaultDays,
