@@ -94,6 +94,5 @@ export const historyBenchPostgres = (total: number): Promise<string> =>
     await sql(bulkSql(`generate_series(2, ${total}) AS s`));
     await sql('UPDATE channels SET max_seq = $1, red_count = $1 WHERE channel_type = 1 AND channel_id = $2', [total, CHANNEL]);
     await sql('VACUUM ANALYZE messages');
-    await sql('CHECKPOINT');
     return measure(storage, 'PostgreSQL', total);
   });

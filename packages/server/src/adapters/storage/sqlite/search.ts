@@ -93,7 +93,7 @@ export class SearchIndexer {
       ORDER BY p.message_rowid`);
     const unqueue = db.prepare('DELETE FROM message_search_pending WHERE message_rowid <= ?');
     const count = db.prepare('SELECT COUNT(*) FROM message_search_pending WHERE message_rowid <= ?').pluck();
-    this.step = db.transaction(() => {
+    const batch = db.transaction(() => {
       const upTo = last.pluck().get() as number | null;
       if (upTo === null) return 0;
       const n = count.get(upTo) as number;
@@ -101,6 +101,9 @@ export class SearchIndexer {
       unqueue.run(upTo);
       return n;
     });
+    // IMMEDIATE: the write lock from the start, so another process on the file (a CLI) waits its turn
+    // instead of failing the upgrade from a read that its write made stale.
+    this.step = () => batch.immediate();
   }
 
   /** Indexes everything queued now, at once: what a search runs before it reads. */
