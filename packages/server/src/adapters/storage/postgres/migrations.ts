@@ -353,6 +353,9 @@ export const CLIENT_MSG_NO_INDEX = 'messages_client_no';
 /** The same for a sync-once message (header.syncOnce), kept outside the channel log. */
 export const SYNC_ONCE_CLIENT_MSG_NO_INDEX = 'sync_once_client_no';
 
+/** The schema version this code writes (its own count: SQLite's migrations are numbered apart). */
+export const SCHEMA_VERSION = migrations.length;
+
 /**
  * Brings the schema up to date in one transaction. Nodes starting at once against the same schema
  * queue on an advisory lock keyed by the schema name, so exactly one applies each migration and the
@@ -360,9 +363,6 @@ export const SYNC_ONCE_CLIENT_MSG_NO_INDEX = 'sync_once_client_no';
  * `schema`, when given, is created here under the same lock, because concurrent
  * `CREATE SCHEMA IF NOT EXISTS` can itself fail on a unique violation.
  */
-/** The schema version this code writes (its own count: SQLite's migrations are numbered apart). */
-export const SCHEMA_VERSION = migrations.length;
-
 export async function migrate(pool: Pool, schema: string | undefined): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('parley.migrations'), hashtext(COALESCE($1::text, current_schema())))", [

@@ -337,8 +337,8 @@ const migrations: readonly string[] = [
   END;
   `,
   // Search indexes new messages after their commit, not in it (search.ts, SearchIndexer): indexing
-  // in the send's transaction doubled a 1:1 commit's CPU (14 -> 30 us a message measured here), and
-  // in batches of 2,000 it costs 5.5. An insert only queues the message's rowid; a search indexes
+  // in the send's transaction tokenized each row through three function calls inside the commit, and
+  // batches cost less (1:1 send 80-91 -> 68-74 us of server CPU a message, BENCHMARKS.md). An insert only queues the message's rowid; a search indexes
   // what is queued before it reads, so it finds what was just sent. A change to a queued message
   // leaves it to the indexer, which reads the current text; a delete unqueues it. Messages stored
   // before this migration are indexed already (by the trigger it drops, or by the backfill).

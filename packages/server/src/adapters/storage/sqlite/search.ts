@@ -38,17 +38,25 @@ export function registerSearchFunction(db: Database): void {
 }
 
 /**
+ * What the index holds for the message row `m`: its two token columns and its channel, from the
+ * message's current text; and the condition that it has any text to index.
+ */
+const indexedColumns = (m: string) =>
+  `${m}.rowid, parley_search(${m}.payload, ${m}.edited_payload, ${m}.revoked_at, 0), parley_search(${m}.payload, ${m}.edited_payload, ${m}.revoked_at, 1),
+      parley_search_channel(${m}.channel_type, ${m}.channel_id)`;
+const hasText = (m: string) => `parley_search(${m}.payload, ${m}.edited_payload, ${m}.revoked_at, 0) IS NOT NULL`;
+
+/**
  * Indexes the messages stored before the search migration, SEARCH_BACKFILL_BATCH per transaction,
- * from where the last run stopped. Messages stored since are indexed by the triggers already.
+ * from where the last run stopped. Messages stored since are indexed by the trigger or the SearchIndexer.
  */
 export function backfillSearch(db: Database): number {
   const counter = db.prepare('SELECT value FROM counters WHERE name = ?').pluck();
   const batch = db.prepare(`
     INSERT INTO message_search (rowid, bi, uni, ch)
-    SELECT rowid, parley_search(payload, edited_payload, revoked_at, 0), parley_search(payload, edited_payload, revoked_at, 1),
-      parley_search_channel(channel_type, channel_id)
-    FROM messages WHERE rowid > ? AND rowid <= ? AND parley_search(payload, edited_payload, revoked_at, 0) IS NOT NULL
-    ORDER BY rowid`);
+    SELECT ${indexedColumns('m')}
+    FROM messages m WHERE m.rowid > ? AND m.rowid <= ? AND ${hasText('m')}
+    ORDER BY m.rowid`);
   const move = db.prepare("UPDATE counters SET value = ? WHERE name = 'search_backfill'");
   const step = db.transaction((from: number, to: number) => {
     batch.run(from, to);
@@ -81,20 +89,21 @@ export class SearchIndexer {
   private running = false;
 
   constructor(db: Database) {
-    const last = db.prepare(
-      `SELECT MAX(message_rowid) FROM (SELECT message_rowid FROM message_search_pending ORDER BY message_rowid LIMIT ${SEARCH_BACKFILL_BATCH})`,
-    );
+    const last = db
+      .prepare(
+        `SELECT MAX(message_rowid) FROM (SELECT message_rowid FROM message_search_pending ORDER BY message_rowid LIMIT ${SEARCH_BACKFILL_BATCH})`,
+      )
+      .pluck();
     const index = db.prepare(`
       INSERT INTO message_search (rowid, bi, uni, ch)
-      SELECT m.rowid, parley_search(m.payload, m.edited_payload, m.revoked_at, 0), parley_search(m.payload, m.edited_payload, m.revoked_at, 1),
-        parley_search_channel(m.channel_type, m.channel_id)
+      SELECT ${indexedColumns('m')}
       FROM message_search_pending p JOIN messages m ON m.rowid = p.message_rowid
-      WHERE p.message_rowid <= ? AND parley_search(m.payload, m.edited_payload, m.revoked_at, 0) IS NOT NULL
+      WHERE p.message_rowid <= ? AND ${hasText('m')}
       ORDER BY p.message_rowid`);
     const unqueue = db.prepare('DELETE FROM message_search_pending WHERE message_rowid <= ?');
     const count = db.prepare('SELECT COUNT(*) FROM message_search_pending WHERE message_rowid <= ?').pluck();
     const batch = db.transaction(() => {
-      const upTo = last.pluck().get() as number | null;
+      const upTo = last.get() as number | null;
       if (upTo === null) return 0;
       const n = count.get(upTo) as number;
       index.run(upTo);
