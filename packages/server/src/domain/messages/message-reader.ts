@@ -4,7 +4,9 @@ import { refKey } from '../../ports/storage/index.js';
 import { type MessageMeta, toWireMessage } from './message-view.js';
 import { revokedQuotes } from './revoked-quotes.js';
 
-const isReceipt = (m: StoredMessage): boolean => (JSON.parse(m.metaJson) as MessageMeta).setting.receipt === true;
+/** Parsed only when the key is there at all: a list or history page would parse every meta twice. */
+const isReceipt = (m: StoredMessage): boolean =>
+  m.metaJson.includes('"receipt"') && (JSON.parse(m.metaJson) as MessageMeta).setting.receipt === true;
 
 const refOf = (m: StoredMessage) => ({ channelType: m.channelType, channelId: m.channelId, seq: m.messageSeq });
 

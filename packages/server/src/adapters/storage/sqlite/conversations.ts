@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import {
   type ConversationRow,
   type ConversationStore,
@@ -10,15 +10,18 @@ import {
 import { applyConversationPatch, LISTED_SQL, labelDiff, listedSql, stampChangedRow } from '../conversation-rules.js';
 import { mayCountExpiredSql, ordinalSql } from '../retention-sql.js';
 import { type ConversationDbRow, toChannel, toConversationRow } from '../rows.js';
+import { type ShapedStatement, shaped } from './shaped-rows.js';
 import { reportTo, sqliteOutboxWriter } from './webhook-outbox.js';
 
 export function sqliteConversations(db: Database): ConversationStore {
   const report = reportTo(sqliteOutboxWriter(db));
-  const get = db.prepare('SELECT * FROM conversations WHERE uid = ? AND conversation_id = ?');
-  const changedSince = db.prepare('SELECT * FROM conversations WHERE uid = ? AND version > ? ORDER BY version LIMIT ?');
+  const get = shaped<ConversationDbRow>(db.prepare('SELECT * FROM conversations WHERE uid = ? AND conversation_id = ?'));
+  const changedSince = shaped<ConversationDbRow>(
+    db.prepare('SELECT * FROM conversations WHERE uid = ? AND version > ? ORDER BY version LIMIT ?'),
+  );
   const version = db.prepare('SELECT conv_version FROM users WHERE uid = ?').pluck();
   const counter = db.prepare('SELECT value FROM counters WHERE name = ?').pluck();
-  const pinned = db.prepare('SELECT * FROM conversations WHERE uid = ? AND pinned_at > 0');
+  const pinned = shaped<ConversationDbRow>(db.prepare('SELECT * FROM conversations WHERE uid = ? AND pinned_at > 0'));
   // Rows that may hide counted messages, or count expired ones, are recounted one by one by the
   // caller (see recountRows); both statements run back to back on the one connection: one moment.
   const mayCountExpired = mayCountExpiredSql({ defaultDays: '@defaultDays', now: '@now', margin: '@margin', greatest: 'MAX' });
@@ -50,12 +53,14 @@ export function sqliteConversations(db: Database): ConversationStore {
   const insertEmpty = db.prepare(`
     INSERT INTO conversations (uid, conversation_id, channel_type, channel_id) VALUES (?, ?, ?, ?)
     ON CONFLICT (uid, conversation_id) DO NOTHING`);
-  const write = db.prepare(`
+  const write = shaped<ConversationDbRow>(
+    db.prepare(`
     UPDATE conversations SET ext = @ext, pinned_at = @pinnedAt, read_seq = @readSeq, read_ord = @readOrd,
       hidden_seq = @hiddenSeq, clear_seq = @clearSeq, sort_ts = @sortTs, version = @version,
       muted_until = @mutedUntil, archived = @archivedFlag, archived_seq = @archivedSeq, labels = @labelsJson,
       draft_text = @draftText, draft_ext = @draftExt, draft_at = @draftAt
-    WHERE uid = @uid AND conversation_id = @conversationId RETURNING *`);
+    WHERE uid = @uid AND conversation_id = @conversationId RETURNING *`),
+  );
 
   const update = db.transaction(
     (
@@ -85,7 +90,7 @@ export function sqliteConversations(db: Database): ConversationStore {
   );
 
   // One prepared statement per combination of optional filters (at most eight).
-  const pageStatements = new Map<string, Statement>();
+  const pageStatements = new Map<string, ShapedStatement<ConversationDbRow>>();
 
   return {
     async page(uid, q) {
@@ -104,7 +109,7 @@ export function sqliteConversations(db: Database): ConversationStore {
       const sql = `SELECT c.* FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${t}.sort_ts DESC, ${t}.conversation_id LIMIT @limit`;
       let statement = pageStatements.get(sql);
       if (!statement) {
-        statement = db.prepare(sql);
+        statement = shaped<ConversationDbRow>(db.prepare(sql));
         pageStatements.set(sql, statement);
       }
       const rows = statement.all({
@@ -117,13 +122,13 @@ export function sqliteConversations(db: Database): ConversationStore {
         label: q.label,
         limit: q.limit,
       });
-      return (rows as ConversationDbRow[]).map(toConversationRow);
+      return rows.map(toConversationRow);
     },
     async superGroups(uid) {
       const rows = superGroups.all(uid) as Array<Record<string, unknown>>;
       return rows.map((r): SuperGroupView => {
         const channel = toChannel(r as never);
-        const own = r.v_conversation_id ? (get.get(uid, r.v_conversation_id) as ConversationDbRow) : undefined;
+        const own = r.v_conversation_id ? get.get(uid, r.v_conversation_id) : undefined;
         return {
           channel: {
             ...channel,
@@ -139,14 +144,14 @@ export function sqliteConversations(db: Database): ConversationStore {
       });
     },
     async get(uid, conversationId) {
-      const row = get.get(uid, conversationId) as ConversationDbRow | undefined;
+      const row = get.get(uid, conversationId);
       return row && toConversationRow(row);
     },
     async update(uid, key, patch, events) {
       return update.immediate(uid, key, patch, events);
     },
     async changedSince(uid, v, limit) {
-      return (changedSince.all(uid, v, limit) as ConversationDbRow[]).map(toConversationRow);
+      return changedSince.all(uid, v, limit).map(toConversationRow);
     },
     async clock(uid) {
       return {
@@ -156,7 +161,7 @@ export function sqliteConversations(db: Database): ConversationStore {
       };
     },
     async pinned(uid) {
-      return (pinned.all(uid) as ConversationDbRow[]).map(toConversationRow);
+      return pinned.all(uid).map(toConversationRow);
     },
     async unreadTotal(uid, retention, mutedAt = Date.now()) {
       // Without a policy nothing expires: a cutoff below every timestamp.

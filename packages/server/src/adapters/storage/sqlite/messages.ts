@@ -4,11 +4,12 @@ import { STREAM_OPEN } from '../../../ports/storage/message-streams.js';
 import { BatchPlan, channelKeyOf, type FanoutMember, type QueueEntry } from '../fanout-plan.js';
 import { ordinalSql } from '../retention-sql.js';
 import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
+import { shaped } from './shaped-rows.js';
 import { sqliteOutboxWriter } from './webhook-outbox.js';
 
 export function sqliteMessages(db: Database): MessageStore {
   const writeEvents = sqliteOutboxWriter(db);
-  const byClientNo = db.prepare('SELECT * FROM messages WHERE from_uid = ? AND client_msg_no = ?');
+  const byClientNo = shaped<MessageRow>(db.prepare('SELECT * FROM messages WHERE from_uid = ? AND client_msg_no = ?'));
   const onceByClientNo = db.prepare('SELECT message_id, ts FROM sync_once_messages WHERE from_uid = ? AND client_msg_no = ?');
   const insertOnce = db.prepare(`
     INSERT INTO sync_once_messages (message_id, channel_type, channel_id, client_msg_no, from_uid, ts, content_type, payload, meta)
@@ -40,7 +41,8 @@ export function sqliteMessages(db: Database): MessageStore {
   const bumpVersion = db.prepare(
     'UPDATE users SET conv_version = conv_version + ?, last_sort_ts = MAX(last_sort_ts + ?, ?) WHERE uid = ? RETURNING conv_version, last_sort_ts',
   );
-  const upsertConversation = db.prepare(`
+  const upsertConversation = shaped<ConversationDbRow>(
+    db.prepare(`
     INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, last_ord, read_seq, read_ord, clear_seq, mention_seq, version)
     VALUES (@uid, @conversationId, @channelType, @channelId, @sortTs, @lastSeq, @lastOrd, @readSeq, @readOrd, @clearSeq, @mentionSeq, @version)
     ON CONFLICT (uid, conversation_id) DO UPDATE SET
@@ -54,7 +56,8 @@ export function sqliteMessages(db: Database): MessageStore {
       -- the owner's own message: their draft there is sent, or moot
       draft_text = CASE WHEN @sent THEN '' ELSE draft_text END, draft_ext = CASE WHEN @sent THEN '' ELSE draft_ext END,
       draft_at = CASE WHEN @sent THEN 0 ELSE draft_at END
-    RETURNING *`);
+    RETURNING *`),
+  );
   // Super groups: only a member's own row, and only if they are a member (a mention may name anyone).
   const touchOwnRow = db.prepare(`
     INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, read_seq, read_ord, mention_seq)
@@ -65,7 +68,9 @@ export function sqliteMessages(db: Database): MessageStore {
       read_seq = MAX(read_seq, excluded.read_seq), mention_seq = MAX(mention_seq, excluded.mention_seq),
       draft_text = CASE WHEN @sent THEN '' ELSE draft_text END, draft_ext = CASE WHEN @sent THEN '' ELSE draft_ext END,
       draft_at = CASE WHEN @sent THEN 0 ELSE draft_at END`);
-  const range = db.prepare('SELECT * FROM messages WHERE channel_type = ? AND channel_id = ? AND seq BETWEEN ? AND ? ORDER BY seq');
+  const range = shaped<MessageRow>(
+    db.prepare('SELECT * FROM messages WHERE channel_type = ? AND channel_id = ? AND seq BETWEEN ? AND ? ORDER BY seq'),
+  );
   const count = db.prepare('SELECT COUNT(*) FROM messages WHERE channel_type = ? AND channel_id = ?').pluck();
   const ordinal = db
     .prepare(`
@@ -74,12 +79,14 @@ export function sqliteMessages(db: Database): MessageStore {
     WHERE c.channel_type = @channelType AND c.channel_id = @channelId`)
     .pluck();
   // One statement for a whole list page of last messages: the positions travel as one JSON array.
-  const bySeqs = db.prepare(`
+  const bySeqs = shaped<MessageRow>(
+    db.prepare(`
     SELECT m.* FROM json_each(?) AS w
-    JOIN messages m ON m.channel_type = w.value ->> 0 AND m.channel_id = w.value ->> 1 AND m.seq = w.value ->> 2`);
+    JOIN messages m ON m.channel_type = w.value ->> 0 AND m.channel_id = w.value ->> 1 AND m.seq = w.value ->> 2`),
+  );
 
   const lookup = (m: NewMessage): StoredAck | undefined => {
-    const row = byClientNo.get(m.fromUid, m.clientMsgNo) as MessageRow | undefined;
+    const row = byClientNo.get(m.fromUid, m.clientMsgNo);
     if (row) return { messageId: row.message_id, messageSeq: row.seq, timestamp: row.ts };
     // One clientMsgNo space for channel and sync-once messages: a resend is a duplicate either way.
     const once = onceByClientNo.get(m.fromUid, m.clientMsgNo) as { message_id: string; ts: number } | undefined;
@@ -162,10 +169,10 @@ export function sqliteMessages(db: Database): MessageStore {
       return commit.immediate(batch);
     },
     async range(key, fromSeq, toSeq) {
-      return (range.all(key.channelType, key.channelId, fromSeq, toSeq) as MessageRow[]).map(toStoredMessage);
+      return range.all(key.channelType, key.channelId, fromSeq, toSeq).map(toStoredMessage);
     },
     async byClientMsgNo(fromUid, clientMsgNo) {
-      const row = byClientNo.get(fromUid, clientMsgNo) as MessageRow | undefined;
+      const row = byClientNo.get(fromUid, clientMsgNo);
       return row && toStoredMessage(row);
     },
     async count(key) {
@@ -178,7 +185,7 @@ export function sqliteMessages(db: Database): MessageStore {
     async bySeqs(refs) {
       if (!refs.length) return [];
       const wanted = JSON.stringify(refs.map((r) => [r.channelType, r.channelId, r.seq]));
-      return (bySeqs.all(wanted) as MessageRow[]).map(toStoredMessage);
+      return bySeqs.all(wanted).map(toStoredMessage);
     },
   };
 }
