@@ -19,6 +19,7 @@ import {
   MUTED_FOREVER,
   NO_FLOOR,
   type Storage,
+  type SyncClock,
 } from '../../ports/storage/index.js';
 import { pushFrameOf, renderPush } from '../delivery/push-frame.js';
 import type { DeliveryRouter } from '../delivery/router.js';
@@ -47,6 +48,9 @@ const DEFAULT_LIST_LIMIT = 100;
 /** NIM passes its flags as 0 or 1; absent is the default. */
 const flag = (value: boolean | 0 | 1 | undefined, byDefault: boolean): boolean =>
   value === undefined ? byDefault : value === true || value === 1;
+
+/** The store's clock as a sync token holds it. */
+const toSyncClock = (c: SyncClock) => ({ version: c.version, clock: c.superGroupClock, epoch: c.epoch });
 
 /**
  * The server-side conversation list (docs/protocol.md, Conversations): every user's conversations, paged newest first,
@@ -295,14 +299,19 @@ export class ConversationService {
    * another epoch or to a future this database never reached (a restore).
    */
   async sync(uid: string, since: string | undefined, limit = DEFAULT_SYNC_LIMIT): Promise<SyncResult> {
-    const clock = await this.syncClock(uid);
-    const current = encodeSyncToken(clock);
-    if (since === undefined) return { changes: [], syncToken: current, version: clock.version, hasMore: false, reset: true };
+    if (since === undefined) {
+      const clock = await this.syncClock(uid);
+      return { changes: [], syncToken: encodeSyncToken(clock), version: clock.version, hasMore: false, reset: true };
+    }
     const from = decodeSyncToken(since);
+    // The rows come with the clock they were read at (one round trip), and are dropped on a reset.
+    const read = await this.storage.conversations.changesWithClock(uid, from.version, limit + 1);
+    const clock = toSyncClock(read.clock);
+    const current = encodeSyncToken(clock);
     if (from.epoch !== clock.epoch || from.version > clock.version || from.clock > clock.clock) {
       return { changes: [], syncToken: current, version: clock.version, hasMore: false, reset: true };
     }
-    const rows = await this.storage.conversations.changedSince(uid, from.version, limit + 1);
+    const rows = read.rows;
     const hasMore = rows.length > limit;
     const changedRows = rows.slice(0, limit);
     const states = new Map<string, ConversationState>();
@@ -434,8 +443,7 @@ export class ConversationService {
   }
 
   private async syncClock(uid: string) {
-    const c = await this.storage.conversations.clock(uid);
-    return { version: c.version, clock: c.superGroupClock, epoch: c.epoch };
+    return toSyncClock(await this.storage.conversations.clock(uid));
   }
 
   /** The states as retention leaves them (see afterExpiry), their channels' floors read at once. */

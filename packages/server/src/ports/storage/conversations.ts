@@ -167,6 +167,11 @@ export interface ConversationStore {
    * non-empty string that stays the same while the data does (across restarts and nodes).
    */
   clock(uid: string): Promise<SyncClock>;
+  /**
+   * `clock` and `changedSince` read at one moment (one round trip on a networked store): every row
+   * changed up to the clock's version is there, up to `limit`, and none past it.
+   */
+  changesWithClock(uid: string, version: number, limit: number): Promise<{ clock: SyncClock; rows: ConversationRow[] }>;
   /** Every pinned row of the user, of any channel type, visible or not (at most maxPinned), in no particular order. */
   pinned(uid: string): Promise<ConversationRow[]>;
   /**

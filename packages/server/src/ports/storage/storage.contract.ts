@@ -704,6 +704,18 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         expect(await store.conversations.changedSince('ch-me', 0, 2)).toEqual(all.slice(0, 2));
         expect(await store.conversations.changedSince('ch-me', all[1]?.version as number, 100)).toEqual(all.slice(2));
         expect((await store.conversations.clock('ch-me')).version).toBe(all[2]?.version);
+        expect(await store.conversations.changesWithClock('ch-me', all[0]?.version as number, 1)).toEqual({
+          clock: await store.conversations.clock('ch-me'),
+          rows: all.slice(1, 2),
+        });
+        expect(await store.conversations.changesWithClock('ch-me', all[2]?.version as number, 100)).toEqual({
+          clock: await store.conversations.clock('ch-me'),
+          rows: [],
+        });
+        expect(await store.conversations.changesWithClock('ch-nobody', 0, 100)).toEqual({
+          clock: await store.conversations.clock('ch-nobody'),
+          rows: [],
+        });
       });
 
       it("gives a user's conversations distinct updateTimes, at least 2 apart, in write order, whatever the message times", async () => {

@@ -218,6 +218,26 @@ export function postgresConversations(pool: Pool): ConversationStore {
       );
       return rows.map(toConversationRow);
     },
+    async changesWithClock(uid, version, limit) {
+      // One statement, so one snapshot; the clock's columns are renamed away from the row's.
+      const { rows } = await pool.query<ConversationDbRow & { clock_version: number | null; sg_clock: number; epoch_text: string }>(
+        prepared(
+          `SELECT k.clock_version, k.sg_clock, k.epoch_text, c.* FROM
+             (SELECT (SELECT conv_version FROM users WHERE uid = $1) AS clock_version,
+                     (SELECT value FROM counters WHERE name = 'supergroup_clock') AS sg_clock,
+                     (SELECT value::text FROM counters WHERE name = 'epoch') AS epoch_text) k
+           LEFT JOIN LATERAL (SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE uid = $1 AND version > $2 ORDER BY version LIMIT $3) c ON true
+           ORDER BY c.version`,
+          [uid, version, limit],
+        ),
+      );
+      const first = rows[0] as (typeof rows)[number];
+      return {
+        clock: { version: first.clock_version ?? 0, superGroupClock: first.sg_clock, epoch: first.epoch_text },
+        // No change: the one row is the clock's, with the row's columns all null.
+        rows: rows.filter((r) => r.uid !== null).map(toConversationRow),
+      };
+    },
     async clock(uid) {
       // One statement, so one snapshot. The epoch is read as text: its exact stored digits.
       const { rows } = await pool.query<{ version: number | null; clock: number; epoch: string }>(

@@ -89,6 +89,17 @@ export function sqliteConversations(db: Database): ConversationStore {
     },
   );
 
+  const clockOf = (uid: string) => ({
+    version: (version.get(uid) as number | undefined) ?? 0,
+    superGroupClock: counter.get('supergroup_clock') as number,
+    epoch: String(counter.get('epoch')),
+  });
+  // A read transaction: another process on the file (a CLI) cannot commit between the two reads.
+  const changesWithClock = db.transaction((uid: string, v: number, limit: number) => ({
+    clock: clockOf(uid),
+    rows: changedSince.all(uid, v, limit).map(toConversationRow),
+  }));
+
   // One prepared statement per combination of optional filters (at most eight).
   const pageStatements = new Map<string, ShapedStatement<ConversationDbRow>>();
 
@@ -154,11 +165,10 @@ export function sqliteConversations(db: Database): ConversationStore {
       return changedSince.all(uid, v, limit).map(toConversationRow);
     },
     async clock(uid) {
-      return {
-        version: (version.get(uid) as number | undefined) ?? 0,
-        superGroupClock: counter.get('supergroup_clock') as number,
-        epoch: String(counter.get('epoch')),
-      };
+      return clockOf(uid);
+    },
+    async changesWithClock(uid, v, limit) {
+      return changesWithClock(uid, v, limit);
     },
     async pinned(uid) {
       return pinned.all(uid).map(toConversationRow);
