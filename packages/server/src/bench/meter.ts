@@ -12,6 +12,8 @@ export interface MeterReading {
   postgresCpuMs: number;
   /** CPU ms the whole machine was busy (all cores, /proc/stat): what else ran shows as the rest. */
   machineBusyMs: number;
+  /** CPU ms the hypervisor gave this virtual machine's cores to someone else (/proc/stat steal). */
+  machineStealMs: number;
   busPublished: number;
   busReceived: number;
 }
@@ -27,6 +29,7 @@ interface Snapshot {
   cpu: number[];
   self: NodeJS.CpuUsage;
   machine: number;
+  steal: number;
   postgres: Map<number, number>;
   published: number;
   received: number;
@@ -38,7 +41,7 @@ export function meter(pids: readonly number[], bases: readonly string[]): Meter 
   const snapshot = async (): Promise<Snapshot> => {
     const cpu = pids.map((pid) => processCpuMs(pid));
     const self = process.cpuUsage();
-    const machine = machineBusyMs();
+    const { busy: machine, steal } = machineCpuMs();
     const postgres = postgresCpu();
     const at = performance.now();
     const counters = await Promise.all(bases.map(busCounters));
@@ -47,6 +50,7 @@ export function meter(pids: readonly number[], bases: readonly string[]): Meter 
       cpu,
       self,
       machine,
+      steal,
       postgres,
       published: counters.reduce((sum, c) => sum + c.published, 0),
       received: counters.reduce((sum, c) => sum + c.received, 0),
@@ -64,6 +68,7 @@ export function meter(pids: readonly number[], bases: readonly string[]): Meter 
         cpuMs: last.cpu.map((ms, i) => ms - (first?.cpu[i] ?? 0)),
         selfCpuMs: (last.self.user + last.self.system - first.self.user - first.self.system) / 1000,
         machineBusyMs: last.machine - first.machine,
+        machineStealMs: last.steal - first.steal,
         // A backend that started meanwhile counts whole; one that ended meanwhile is missed (pools keep theirs open).
         postgresCpuMs: [...last.postgres].reduce((sum, [pid, ms]) => sum + ms - (first?.postgres.get(pid) ?? 0), 0),
         busPublished: last.published - first.published,
@@ -79,14 +84,18 @@ async function busCounters(base: string): Promise<{ published: number; received:
   return { published: value('parley_bus_published_total'), received: value('parley_bus_received_total') };
 }
 
-/** Busy CPU ms of all cores since boot (/proc/stat user, nice, system, irq, softirq); 0 where unavailable. */
-function machineBusyMs(): number {
+/**
+ * CPU ms of all cores since boot (/proc/stat): busy is user, nice, system, irq and softirq; steal is
+ * time the hypervisor ran someone else. Both 0 where unavailable.
+ */
+function machineCpuMs(): { busy: number; steal: number } {
   try {
-    const fields = (fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 8).map(Number);
-    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = fields;
-    return (user + nice + system + irq + softirq) * 10; // USER_HZ is 100 on Linux
+    const fields = (fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+    // USER_HZ is 100 on Linux.
+    return { busy: (user + nice + system + irq + softirq) * 10, steal: steal * 10 };
   } catch {
-    return 0;
+    return { busy: 0, steal: 0 };
   }
 }
 

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, startProcess, stopProcess } from './child-process.js';
-import { type LoadResult, runLoad } from './load-generator.js';
+import { type LoadOptions, type LoadResult, runLoad } from './load-generator.js';
+import { type MeterReading, meter } from './meter.js';
 import { startParley } from './parley-process.js';
 import { fmt } from './report.js';
 import { freshStorage } from './soak-storage.js';
@@ -18,21 +19,40 @@ export interface SendBenchOptions {
 
 const DIST = path.resolve(import.meta.dirname, '..');
 
-async function benchParley(o: SendBenchOptions, dataDir: string): Promise<LoadResult> {
+/** A load run, and what the machine as a whole spent meanwhile (PostgreSQL's processes, every core, steal). */
+interface Run extends LoadResult {
+  machine: MeterReading;
+}
+
+async function measuredLoad(options: LoadOptions): Promise<Run> {
+  const machine = meter([], []);
+  let reading: MeterReading | undefined;
+  const load = await runLoad({
+    ...options,
+    onWindow: async (phase) => {
+      if (phase === 'start') await machine.start();
+      else reading = await machine.stop();
+    },
+  });
+  if (!reading) throw new Error('the load ended without closing its window');
+  return { ...load, machine: reading };
+}
+
+async function benchParley(o: SendBenchOptions, dataDir: string): Promise<Run> {
   const parley = await startParley({ dataDir, synchronous: o.synchronous });
   try {
-    return await runLoad({ ...loadShape(o), serverPid: parley.pid, urlFor: (uid) => parley.wsUrl(uid) });
+    return await measuredLoad({ ...loadShape(o), serverPid: parley.pid, urlFor: (uid) => parley.wsUrl(uid) });
   } finally {
     await parley.stop();
   }
 }
 
-async function benchParleyPostgres(o: SendBenchOptions, url: string): Promise<LoadResult> {
+async function benchParleyPostgres(o: SendBenchOptions, url: string): Promise<Run> {
   const storage = await freshStorage('bench-send', url);
   try {
     const parley = await startParley(storage.options);
     try {
-      return await runLoad({ ...loadShape(o), serverPid: parley.pid, urlFor: (uid) => parley.wsUrl(uid) });
+      return await measuredLoad({ ...loadShape(o), serverPid: parley.pid, urlFor: (uid) => parley.wsUrl(uid) });
     } finally {
       await parley.stop();
     }
@@ -54,7 +74,7 @@ async function synchronousCommit(url: string): Promise<string> {
   }
 }
 
-async function benchRaw(o: SendBenchOptions, dataDir: string): Promise<LoadResult> {
+async function benchRaw(o: SendBenchOptions, dataDir: string): Promise<Run> {
   const port = await freePort();
   const child = await startProcess(
     path.join(DIST, 'bench', 'raw-relay.js'),
@@ -63,7 +83,7 @@ async function benchRaw(o: SendBenchOptions, dataDir: string): Promise<LoadResul
     `http://127.0.0.1:${port}/`,
   );
   try {
-    return await runLoad({ ...loadShape(o), serverPid: child.pid, urlFor: async (uid) => `ws://127.0.0.1:${port}/?uid=${uid}` });
+    return await measuredLoad({ ...loadShape(o), serverPid: child.pid, urlFor: async (uid) => `ws://127.0.0.1:${port}/?uid=${uid}` });
   } finally {
     await stopProcess(child);
   }
@@ -74,8 +94,11 @@ const loadShape = (o: SendBenchOptions) => ({ pairs: o.pairs, window: o.window, 
 /** Server CPU per counted message: unlike msgs/s, it hardly moves with how busy the (shared) machine is. */
 const cpuPerMessageUs = (r: LoadResult): number => (r.messages ? ((r.serverCpuPct / 100) * r.seconds * 1e6) / r.messages : 0);
 
-const row = (name: string, r: LoadResult) =>
-  `| ${name} | ${fmt(r.perSecond, 0)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.maxMs, 2)} | ${r.messages} | ${r.refused} | ${fmt(r.serverCpuPct, 0)} % | ${fmt(r.clientCpuPct, 0)} % | ${fmt(cpuPerMessageUs(r), 0)} |`;
+/** % of one core over the run's window. */
+const pctOfWindow = (ms: number, r: Run): string => `${fmt(r.machine.seconds ? ms / (r.machine.seconds * 10) : 0, 0)} %`;
+
+const row = (name: string, r: Run) =>
+  `| ${name} | ${fmt(r.perSecond, 0)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.maxMs, 2)} | ${r.messages} | ${r.refused} | ${fmt(r.serverCpuPct, 0)} % | ${fmt(r.serverMainThreadCpuPct, 0)} % | ${fmt(r.clientCpuPct, 0)} % | ${fmt(cpuPerMessageUs(r), 0)} | ${pctOfWindow(r.machine.postgresCpuMs, r)} | ${fmt(r.messages ? (r.machine.postgresCpuMs * 1000) / r.messages : 0, 0)} | ${pctOfWindow(r.machine.machineBusyMs, r)} / ${pctOfWindow(r.machine.machineStealMs, r)} |`;
 
 /** Parley's 1:1 send path against the raw relay, same load, same machine, one after the other. */
 export async function sendThroughput(o: SendBenchOptions): Promise<string> {
@@ -91,10 +114,11 @@ export async function sendThroughput(o: SendBenchOptions): Promise<string> {
     return [
       `${o.pairs} sender/receiver pairs, window ${o.window} unacked per sender, ${o.seconds} s measured after 2 s warm-up, SQLite synchronous=${o.synchronous}.${pgNote}`,
       'A message counts once it is stored, acked to its sender and delivered to its receiver; latency is send -> delivery.',
-      'Server and load generator share the machine (server in a child process); CPU is % of one core while measuring; server µs/msg is its CPU time per counted message.',
+      'Server and load generator share the machine (server in a child process); CPU is % of one core while measuring; server µs/msg is its CPU time per counted message; its main thread (the event loop, which serves every send) is the part no other core can take.',
+      `PostgreSQL CPU sums every \`postgres\` process on the machine; machine busy is all ${os.cpus().length} cores together (${os.cpus().length * 100} % is every core busy), and steal is time the hypervisor gave them to someone else.`,
       '',
-      '| server | msgs/s | p50 ms | p99 ms | max ms | messages | refused | server CPU | load-generator CPU | server µs/msg |',
-      '|---|---|---|---|---|---|---|---|---|---|',
+      '| server | msgs/s | p50 ms | p99 ms | max ms | messages | refused | server CPU | of it main thread | load-generator CPU | server µs/msg | PostgreSQL CPU | PostgreSQL µs/msg | machine busy / steal |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       row('Parley', parley),
       ...(postgres ? [row('Parley on PostgreSQL', postgres)] : []),
       row('raw ws + SQLite relay', raw),
