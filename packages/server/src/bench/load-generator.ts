@@ -23,6 +23,8 @@ export interface LoadResult {
   p99Ms: number;
   maxMs: number;
   refused: number;
+  /** The first refusal's answer as the server sent it (cut to 300 characters), to say why. */
+  firstRefusal?: string;
   /** CPU used while measuring, as % of one core: the load generator's own, and the server's. */
   clientCpuPct: number;
   serverCpuPct: number;
@@ -71,6 +73,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let stopped = false;
   let counted = 0;
   let refused = 0;
+  let firstRefusal: string | undefined;
 
   const complete = (no: string) => {
     const started = sentAt.get(no);
@@ -119,6 +122,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         complete(no);
       } else {
         refused++;
+        firstRefusal ??= text.slice(0, 300);
         sentAt.delete(no);
       }
       pump(sender, from);
@@ -169,6 +173,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p99Ms: quantile(sorted, 0.99),
     maxMs: sorted[sorted.length - 1] ?? 0,
     refused,
+    ...(firstRefusal === undefined ? {} : { firstRefusal }),
     clientCpuPct: ((clientUsed.user + clientUsed.system) / 1000 / (seconds * 1000)) * 100,
     serverCpuPct: (serverUsedMs / (seconds * 1000)) * 100,
     serverMainThreadCpuPct: (mainThreadUsedMs / (seconds * 1000)) * 100,

@@ -100,6 +100,12 @@ const pctOfWindow = (ms: number, r: Run): string => `${fmt(r.machine.seconds ? m
 const row = (name: string, r: Run) =>
   `| ${name} | ${fmt(r.perSecond, 0)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.maxMs, 2)} | ${r.messages} | ${r.refused} | ${fmt(r.serverCpuPct, 0)} % | ${fmt(r.serverMainThreadCpuPct, 0)} % | ${fmt(r.clientCpuPct, 0)} % | ${fmt(cpuPerMessageUs(r), 0)} | ${pctOfWindow(r.machine.postgresCpuMs, r)} | ${fmt(r.messages ? (r.machine.postgresCpuMs * 1000) / r.messages : 0, 0)} | ${pctOfWindow(r.machine.machineBusyMs, r)} / ${pctOfWindow(r.machine.machineStealMs, r)} |`;
 
+/** Why sends were refused, where any were: the first refusal of each server, as it answered. */
+const refusals = (runs: Array<[string, Run | undefined]>): string[] => {
+  const lines = runs.flatMap(([name, r]) => (r?.firstRefusal ? [`Refused on ${name}, the first answer: \`${r.firstRefusal}\``] : []));
+  return lines.length ? [...lines, ''] : [];
+};
+
 /** Parley's 1:1 send path against the raw relay, same load, same machine, one after the other. */
 export async function sendThroughput(o: SendBenchOptions): Promise<string> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
@@ -123,6 +129,11 @@ export async function sendThroughput(o: SendBenchOptions): Promise<string> {
       ...(postgres ? [row('Parley on PostgreSQL', postgres)] : []),
       row('raw ws + SQLite relay', raw),
       '',
+      ...refusals([
+        ['Parley', parley],
+        ['Parley on PostgreSQL', postgres],
+        ['raw ws + SQLite relay', raw],
+      ]),
       `**Parley / raw = ${fmt(ratio * 100, 0)} %** (target: >= 50 000 msgs/s and >= 50 % of raw).`,
       ...(postgres
         ? [
