@@ -3,6 +3,7 @@ import type { ChannelKey, ChannelStore } from '../../../ports/storage/index.js';
 
 import { idRange, idRangeSql } from '../id-range.js';
 import { CHANNEL_PATCH_COLUMNS, type ChannelRow, type MemberRow, toChannel, toMember } from '../rows.js';
+import { shaped } from './shaped-rows.js';
 import { reportTo, sqliteOutboxWriter } from './webhook-outbox.js';
 
 export function sqliteChannels(db: Database): ChannelStore {
@@ -11,16 +12,18 @@ export function sqliteChannels(db: Database): ChannelStore {
     INSERT INTO channels (channel_type, channel_id, name, owner_uid, allow_history, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
   const groupIdTaken = db.prepare('SELECT 1 FROM channels WHERE channel_type IN (2, 3) AND channel_id = ?').pluck();
-  const get = db.prepare('SELECT * FROM channels WHERE channel_type = ? AND channel_id = ?');
-  const findGroup = db.prepare('SELECT * FROM channels WHERE channel_type IN (2, 3) AND channel_id = ?');
+  const get = shaped<ChannelRow>(db.prepare('SELECT * FROM channels WHERE channel_type = ? AND channel_id = ?'));
+  const findGroup = shaped<ChannelRow>(db.prepare('SELECT * FROM channels WHERE channel_type IN (2, 3) AND channel_id = ?'));
   const insertMember = db.prepare(`
     INSERT INTO members (channel_type, channel_id, uid, role, join_seq, joined_at)
     SELECT ?, ?, ?, ?, max_seq, ? FROM channels WHERE channel_type = ? AND channel_id = ?
     ON CONFLICT DO NOTHING`);
   const deleteMember = db.prepare('DELETE FROM members WHERE channel_type = ? AND channel_id = ? AND uid = ?');
   const addCount = db.prepare('UPDATE channels SET member_count = member_count + ? WHERE channel_type = ? AND channel_id = ?');
-  const member = db.prepare('SELECT * FROM members WHERE channel_type = ? AND channel_id = ? AND uid = ?');
-  const members = db.prepare('SELECT * FROM members WHERE channel_type = ? AND channel_id = ? ORDER BY joined_at, uid LIMIT ?');
+  const member = shaped<MemberRow>(db.prepare('SELECT * FROM members WHERE channel_type = ? AND channel_id = ? AND uid = ?'));
+  const members = shaped<MemberRow>(
+    db.prepare('SELECT * FROM members WHERE channel_type = ? AND channel_id = ? ORDER BY joined_at, uid LIMIT ?'),
+  );
   const setRole = db.prepare('UPDATE members SET role = ? WHERE channel_type = ? AND channel_id = ? AND uid = ? AND role <> 2');
   const setOwnerRole = db.prepare('UPDATE members SET role = ? WHERE channel_type = ? AND channel_id = ? AND uid = ?');
   const setOwner = db.prepare('UPDATE channels SET owner_uid = ? WHERE channel_type = ? AND channel_id = ?');

@@ -9,12 +9,13 @@ import type {
 } from '../../../ports/storage/index.js';
 import { refKey } from '../../../ports/storage/index.js';
 import { type ConversationDbRow, groupReactions, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
+import { shaped } from './shaped-rows.js';
 import { reportTo, sqliteOutboxWriter } from './webhook-outbox.js';
 
 export function sqliteMessageState(db: Database): MessageStateStore {
   const report = reportTo(sqliteOutboxWriter(db));
-  const byId = db.prepare('SELECT * FROM messages WHERE message_id = ?');
-  const bySeq = db.prepare('SELECT * FROM messages WHERE channel_type = ? AND channel_id = ? AND seq = ?');
+  const byId = shaped<MessageRow>(db.prepare('SELECT * FROM messages WHERE message_id = ?'));
+  const bySeq = shaped<MessageRow>(db.prepare('SELECT * FROM messages WHERE channel_type = ? AND channel_id = ? AND seq = ?'));
   const markRevoked = db.prepare(
     'UPDATE messages SET revoked_at = @at, revoker = @revoker WHERE channel_type = @channelType AND channel_id = @channelId AND seq = @seq AND revoked_at = 0',
   );

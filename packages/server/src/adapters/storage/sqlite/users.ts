@@ -4,6 +4,7 @@ import type { PersonSendFacts, TokenStanding, UserPatch, UserStore } from '../..
 import { CoalescedReads } from '../coalesced-reads.js';
 import { idRange, idRangeSql } from '../id-range.js';
 import { toUser, type UserRow } from '../rows.js';
+import { shaped } from './shaped-rows.js';
 
 export function sqliteUsers(db: Database): UserStore {
   const upsert = db.prepare(`
@@ -13,7 +14,7 @@ export function sqliteUsers(db: Database): UserStore {
       name = COALESCE(@name, name), avatar = COALESCE(@avatar, avatar), ext = COALESCE(@ext, ext),
       updated_at = @now
     RETURNING *`);
-  const get = db.prepare('SELECT * FROM users WHERE uid = ?');
+  const get = shaped<UserRow>(db.prepare('SELECT * FROM users WHERE uid = ?'));
   const exists = db.prepare('SELECT uid FROM users WHERE uid = ?').pluck();
   const block = db.prepare('INSERT OR IGNORE INTO blacklist (owner_uid, blocked_uid, created_at) VALUES (?, ?, ?)');
   const unblock = db.prepare('DELETE FROM blacklist WHERE owner_uid = ? AND blocked_uid = ?');
