@@ -13,12 +13,14 @@ import {
 } from '@parley/protocol';
 import type { Limits } from '../../config.js';
 import {
+  type ChannelKey,
   type ConversationPatch,
   type ConversationRow,
   type ExpiryFloor,
   MUTED_FOREVER,
   NO_FLOOR,
   type Storage,
+  type StoredMessage,
   type SyncClock,
 } from '../../ports/storage/index.js';
 import { pushFrameOf, renderPush } from '../delivery/push-frame.js';
@@ -51,6 +53,9 @@ const flag = (value: boolean | 0 | 1 | undefined, byDefault: boolean): boolean =
 
 /** The store's clock as a sync token holds it. */
 const toSyncClock = (c: SyncClock) => ({ version: c.version, clock: c.superGroupClock, epoch: c.epoch });
+
+type SeqRef = ChannelKey & { seq: number };
+const seqKey = (channelType: number, channelId: string, seq: number): string => `${channelType}|${channelId}|${seq}`;
 
 /**
  * The server-side conversation list (docs/protocol.md, Conversations): every user's conversations, paged newest first,
@@ -334,7 +339,7 @@ export class ConversationService {
       }
     }
     const visible = [...states.values()].filter((s) => s.listed);
-    const rendered = new Map((await this.render(uid, visible, true, 0)).map((c) => [c.conversationId, c]));
+    const rendered = new Map((await this.render(uid, visible, true, 0, read.lastMessages)).map((c) => [c.conversationId, c]));
     const changes: SyncResult['changes'] = [...states.values()].map(
       (s) => rendered.get(s.conversationId) ?? { conversationId: s.conversationId, deleted: true as const, version: s.version },
     );
@@ -453,7 +458,13 @@ export class ConversationService {
   }
 
   /** Wire conversations, fetching last messages and recents in as few reads as the store allows. */
-  private async render(uid: string, states: readonly ConversationState[], needLastMsg: boolean, msgCount: number): Promise<Conversation[]> {
+  private async render(
+    uid: string,
+    states: readonly ConversationState[],
+    needLastMsg: boolean,
+    msgCount: number,
+    known: readonly StoredMessage[] = [],
+  ): Promise<Conversation[]> {
     // Only a conversation where revokes or deletions may hide messages needs a read to be exact.
     const exact = await Promise.all((await this.withExpiry(states)).map((s) => (s.mayHide ? this.exact(uid, s) : plainExact(s))));
     // Without needLastMsg the last message is still read where a revoke may have touched it (mayHide):
@@ -461,10 +472,10 @@ export class ConversationService {
     const refs = exact
       .filter((e) => e.shownSeq > 0 && (needLastMsg || e.state.mayHide))
       .map((e) => ({ channelType: e.state.channelType, channelId: e.state.channelId, seq: e.shownSeq }));
-    const stored = await this.storage.messages.bySeqs(refs);
+    const stored = await this.messagesAt(refs, known);
     const wire = await this.reader.render(uid, stored);
-    const lastMessages = new Map(stored.map((m, i) => [`${m.channelType}|${m.channelId}|${m.messageSeq}`, wire[i] as Message]));
-    const lastMsgOf = (e: Exact) => lastMessages.get(`${e.state.channelType}|${e.state.channelId}|${e.shownSeq}`) ?? null;
+    const lastMessages = new Map(stored.map((m, i) => [seqKey(m.channelType, m.channelId, m.messageSeq), wire[i] as Message]));
+    const lastMsgOf = (e: Exact) => lastMessages.get(seqKey(e.state.channelType, e.state.channelId, e.shownSeq)) ?? null;
     const now = this.clock();
     if (msgCount <= 0) return exact.map((e) => toConversation(e.state, uid, e.unread, lastMsgOf(e), now, undefined, needLastMsg));
     return Promise.all(
@@ -472,6 +483,20 @@ export class ConversationService {
         toConversation(e.state, uid, e.unread, lastMsgOf(e), now, await this.recents(uid, e.state, msgCount), needLastMsg),
       ),
     );
+  }
+
+  /** The messages at `refs`: those already read with the rows (`known`), and the rest in one read. */
+  private async messagesAt(refs: readonly SeqRef[], known: readonly StoredMessage[]): Promise<StoredMessage[]> {
+    if (!known.length) return this.storage.messages.bySeqs(refs);
+    const byKey = new Map(known.map((m) => [seqKey(m.channelType, m.channelId, m.messageSeq), m]));
+    const found: StoredMessage[] = [];
+    const missing: SeqRef[] = [];
+    for (const r of refs) {
+      const m = byKey.get(seqKey(r.channelType, r.channelId, r.seq));
+      if (m) found.push(m);
+      else missing.push(r);
+    }
+    return missing.length ? [...found, ...(await this.storage.messages.bySeqs(missing))] : found;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { ChannelKey, ChannelRecord } from './channels.js';
+import type { StoredMessage } from './messages.js';
 import type { RetentionPolicy } from './retention.js';
 import type { EventsOf } from './webhook-outbox.js';
 
@@ -169,9 +170,16 @@ export interface ConversationStore {
   clock(uid: string): Promise<SyncClock>;
   /**
    * `clock` and `changedSince` read at one moment (one round trip on a networked store): every row
-   * changed up to the clock's version is there, up to `limit`, and none past it.
+   * changed up to the clock's version is there, up to `limit`, and none past it. `lastMessages`
+   * holds, from the same moment, the stored message at each of those rows' `lastSeq` where there
+   * is one (in no particular order): what `conversation.sync` usually shows as the last message,
+   * so that it needs no second read.
    */
-  changesWithClock(uid: string, version: number, limit: number): Promise<{ clock: SyncClock; rows: ConversationRow[] }>;
+  changesWithClock(
+    uid: string,
+    version: number,
+    limit: number,
+  ): Promise<{ clock: SyncClock; rows: ConversationRow[]; lastMessages: StoredMessage[] }>;
   /** Every pinned row of the user, of any channel type, visible or not (at most maxPinned), in no particular order. */
   pinned(uid: string): Promise<ConversationRow[]>;
   /**

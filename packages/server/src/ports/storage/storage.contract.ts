@@ -707,15 +707,43 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         expect(await store.conversations.changesWithClock('ch-me', all[0]?.version as number, 1)).toEqual({
           clock: await store.conversations.clock('ch-me'),
           rows: all.slice(1, 2),
+          lastMessages: [],
         });
         expect(await store.conversations.changesWithClock('ch-me', all[2]?.version as number, 100)).toEqual({
           clock: await store.conversations.clock('ch-me'),
           rows: [],
+          lastMessages: [],
         });
         expect(await store.conversations.changesWithClock('ch-nobody', 0, 100)).toEqual({
           clock: await store.conversations.clock('ch-nobody'),
           rows: [],
+          lastMessages: [],
         });
+      });
+
+      it("hands out with the changes the message at each changed row's lastSeq, from the same read", async () => {
+        await store.users.upsertMany([{ uid: 'lm-me' }, { uid: 'lm-a' }, { uid: 'lm-b' }], now);
+        const { version } = await store.conversations.clock('lm-me');
+        await store.messages.commit([
+          msg({ channelId: pair('lm-me', 'lm-a'), fromUid: 'lm-a', fanout: p2p('lm-a', 'lm-me') }),
+          msg({ channelId: pair('lm-me', 'lm-a'), fromUid: 'lm-me', fanout: p2p('lm-me', 'lm-a') }),
+          msg({ channelId: pair('lm-me', 'lm-b'), fromUid: 'lm-b', fanout: p2p('lm-b', 'lm-me') }),
+        ]);
+        // A row with no message: nothing to hand out for it.
+        await store.conversations.update('lm-me', key('lm-me', 'lm-c'), { ext: 'x', sortTsIfEmpty: now });
+        const read = await store.conversations.changesWithClock('lm-me', version, 100);
+        expect(read.rows.map((r) => r.conversationId)).toEqual(['p2p|lm-a', 'p2p|lm-b', 'p2p|lm-c']);
+        const atLastSeq = await store.messages.bySeqs(read.rows.filter((r) => r.lastSeq > 0).map((r) => ({ ...r, seq: r.lastSeq })));
+        expect(atLastSeq.map((m) => m.messageSeq)).toEqual([2, 1]);
+        const order = (m: { channelId: string }) => m.channelId;
+        expect([...read.lastMessages].sort((x, y) => order(x).localeCompare(order(y)))).toEqual(
+          [...atLastSeq].sort((x, y) => order(x).localeCompare(order(y))),
+        );
+        // The limit applies to the rows: only the first row's message.
+        const first = await store.conversations.changesWithClock('lm-me', version, 1);
+        expect(first.rows.map((r) => r.conversationId)).toEqual(['p2p|lm-a']);
+        expect(first.lastMessages).toEqual(atLastSeq.filter((m) => m.channelId === pair('lm-me', 'lm-a')));
+        expect((await store.conversations.changesWithClock('lm-me', read.clock.version, 100)).lastMessages).toEqual([]);
       });
 
       it("gives a user's conversations distinct updateTimes, at least 2 apart, in write order, whatever the message times", async () => {

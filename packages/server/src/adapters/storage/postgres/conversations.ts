@@ -10,11 +10,15 @@ import { applyConversationPatch, LISTED_SQL, labelDiff, listedSql, stampChangedR
 import { mayCountExpiredSql, ordinalSql } from '../retention-sql.js';
 import { type ChannelRow, type ConversationDbRow, toChannel, toConversationRow } from '../rows.js';
 import { channelColumns } from './channels.js';
+import { prefixedMessage, prefixedMessageColumns } from './message-columns.js';
 import { prepared } from './prepared.js';
 import { inTransaction } from './transaction.js';
 import { report } from './webhook-outbox.js';
 
 const MAY_COUNT_EXPIRED = mayCountExpiredSql({ defaultDays: '$2::integer', now: '$3::bigint', margin: '$4::bigint', greatest: 'GREATEST' });
+
+/** The prefix of the last message's columns read beside a conversation row. */
+const LAST_MESSAGE = 'lm_';
 
 export const CONVERSATION_COLUMN_NAMES = [
   'uid',
@@ -219,23 +223,29 @@ export function postgresConversations(pool: Pool): ConversationStore {
       return rows.map(toConversationRow);
     },
     async changesWithClock(uid, version, limit) {
-      // One statement, so one snapshot; the clock's columns are renamed away from the row's.
-      const { rows } = await pool.query<ConversationDbRow & { clock_version: number | null; sg_clock: number; epoch_text: string }>(
+      // One statement, so one snapshot; the clock's columns are renamed away from the row's, and the
+      // last message's are prefixed.
+      const { rows } = await pool.query<
+        ConversationDbRow & { clock_version: number | null; sg_clock: number; epoch_text: string } & Record<string, unknown>
+      >(
         prepared(
-          `SELECT k.clock_version, k.sg_clock, k.epoch_text, c.* FROM
+          `SELECT k.clock_version, k.sg_clock, k.epoch_text, c.*, ${prefixedMessageColumns('m', LAST_MESSAGE)} FROM
              (SELECT (SELECT conv_version FROM users WHERE uid = $1) AS clock_version,
                      (SELECT value FROM counters WHERE name = 'supergroup_clock') AS sg_clock,
                      (SELECT value::text FROM counters WHERE name = 'epoch') AS epoch_text) k
            LEFT JOIN LATERAL (SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE uid = $1 AND version > $2 ORDER BY version LIMIT $3) c ON true
+           LEFT JOIN messages m ON m.channel_type = c.channel_type AND m.channel_id = c.channel_id AND m.seq = c.last_seq
            ORDER BY c.version`,
           [uid, version, limit],
         ),
       );
       const first = rows[0] as (typeof rows)[number];
+      // No change: the one row is the clock's, with the row's columns all null.
+      const changed = rows.filter((r) => r.uid !== null);
       return {
         clock: { version: first.clock_version ?? 0, superGroupClock: first.sg_clock, epoch: first.epoch_text },
-        // No change: the one row is the clock's, with the row's columns all null.
-        rows: rows.filter((r) => r.uid !== null).map(toConversationRow),
+        rows: changed.map(toConversationRow),
+        lastMessages: changed.flatMap((r) => prefixedMessage(r, LAST_MESSAGE) ?? []),
       };
     },
     async clock(uid) {

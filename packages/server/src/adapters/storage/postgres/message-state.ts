@@ -11,7 +11,8 @@ import type {
 import { refKey } from '../../../ports/storage/index.js';
 import { type ConversationDbRow, groupReactions, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
 import { CONVERSATION_COLUMN_NAMES, CONVERSATION_COLUMNS } from './conversations.js';
-import { bumpConversationVersions, MESSAGE_COLUMNS, messageColumns } from './messages.js';
+import { MESSAGE_COLUMNS, messageColumns } from './message-columns.js';
+import { bumpConversationVersions } from './messages.js';
 import { prepared } from './prepared.js';
 import { messageTsvector } from './search.js';
 import { inTransaction } from './transaction.js';

@@ -3,40 +3,10 @@ import type { MessageStore } from '../../../ports/storage/index.js';
 import { ordinalSql } from '../retention-sql.js';
 import { type MessageRow, toStoredMessage } from '../rows.js';
 import { commitBatch } from './commit-batch.js';
+import { MESSAGE_COLUMNS, messageColumns } from './message-columns.js';
 import { CLIENT_MSG_NO_INDEX, SYNC_ONCE_CLIENT_MSG_NO_INDEX } from './migrations.js';
 import { prepared } from './prepared.js';
 import { inTransaction, sqlState, violatedConstraint } from './transaction.js';
-
-/** What a send writes (commit-batch.ts inserts these, and `red_ord`). */
-const INSERTED_COLUMN_NAMES = [
-  'channel_type',
-  'channel_id',
-  'seq',
-  'message_id',
-  'client_msg_no',
-  'from_uid',
-  'ts',
-  'content_type',
-  'red_dot',
-  'payload',
-  'meta',
-] as const satisfies ReadonlyArray<keyof MessageRow>;
-/** What a read returns: the sent message and what happened to it since. */
-const MESSAGE_COLUMN_NAMES = [
-  ...INSERTED_COLUMN_NAMES,
-  'revoked_at',
-  'revoker',
-  'edited_at',
-  'edit_count',
-  'edited_payload',
-  'annotated',
-  'stream_state',
-  'stream_chunk',
-  'stream_status',
-  'stream_at',
-] as const satisfies ReadonlyArray<keyof MessageRow>;
-export const messageColumns = (table?: string): string => MESSAGE_COLUMN_NAMES.map((c) => (table ? `${table}.${c}` : c)).join(', ');
-export const MESSAGE_COLUMNS = messageColumns();
 
 /**
  * Another node stored one of our (from_uid, client_msg_no) pairs after we looked: rerunning the

@@ -11,7 +11,7 @@ import {
 } from '../../../ports/storage/search-text.js';
 import { type MessageRow, toStoredMessage } from '../rows.js';
 import { readableSql } from '../search-sql.js';
-import { messageColumns } from './messages.js';
+import { messageColumns } from './message-columns.js';
 import { inTransaction } from './transaction.js';
 
 /** The search_tsv of a message with this payload in this channel (tsvector input text), or null when it has no text. */

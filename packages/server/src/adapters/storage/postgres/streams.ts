@@ -9,7 +9,7 @@ import {
   type StreamAppend,
 } from '../../../ports/storage/index.js';
 import { type MessageRow, toStoredMessage } from '../rows.js';
-import { MESSAGE_COLUMNS } from './messages.js';
+import { MESSAGE_COLUMNS } from './message-columns.js';
 import { messageTsvector } from './search.js';
 import { inTransaction } from './transaction.js';
 import { report } from './webhook-outbox.js';

@@ -12,7 +12,8 @@ import {
   toStoredMessage,
 } from '../rows.js';
 import { CONVERSATION_COLUMN_NAMES, CONVERSATION_COLUMNS } from './conversations.js';
-import { bumpConversationVersions, MESSAGE_COLUMNS } from './messages.js';
+import { MESSAGE_COLUMNS } from './message-columns.js';
+import { bumpConversationVersions } from './messages.js';
 import { inTransaction } from './transaction.js';
 
 interface ErasureRow {

@@ -9,7 +9,7 @@ import {
 
 import { applyConversationPatch, LISTED_SQL, labelDiff, listedSql, stampChangedRow } from '../conversation-rules.js';
 import { mayCountExpiredSql, ordinalSql } from '../retention-sql.js';
-import { type ConversationDbRow, toChannel, toConversationRow } from '../rows.js';
+import { type ConversationDbRow, type MessageRow, toChannel, toConversationRow, toStoredMessage } from '../rows.js';
 import { type ShapedStatement, shaped } from './shaped-rows.js';
 import { reportTo, sqliteOutboxWriter } from './webhook-outbox.js';
 
@@ -18,6 +18,11 @@ export function sqliteConversations(db: Database): ConversationStore {
   const get = shaped<ConversationDbRow>(db.prepare('SELECT * FROM conversations WHERE uid = ? AND conversation_id = ?'));
   const changedSince = shaped<ConversationDbRow>(
     db.prepare('SELECT * FROM conversations WHERE uid = ? AND version > ? ORDER BY version LIMIT ?'),
+  );
+  // The messages at those rows' lastSeq (the limit applies to the rows, found or not).
+  const lastMessagesSince = shaped<MessageRow>(
+    db.prepare(`SELECT m.* FROM (SELECT channel_type, channel_id, last_seq FROM conversations WHERE uid = ? AND version > ? ORDER BY version LIMIT ?) c
+      JOIN messages m ON m.channel_type = c.channel_type AND m.channel_id = c.channel_id AND m.seq = c.last_seq`),
   );
   const version = db.prepare('SELECT conv_version FROM users WHERE uid = ?').pluck();
   const counter = db.prepare('SELECT value FROM counters WHERE name = ?').pluck();
@@ -98,6 +103,7 @@ export function sqliteConversations(db: Database): ConversationStore {
   const changesWithClock = db.transaction((uid: string, v: number, limit: number) => ({
     clock: clockOf(uid),
     rows: changedSince.all(uid, v, limit).map(toConversationRow),
+    lastMessages: lastMessagesSince.all(uid, v, limit).map(toStoredMessage),
   }));
 
   // One prepared statement per combination of optional filters (at most eight).
