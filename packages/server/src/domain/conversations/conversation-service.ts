@@ -85,12 +85,16 @@ export class ConversationService {
     const window = { after, minTs: params.minTimestamp, maxTs: params.maxTimestamp };
     const archived = params.archived ?? false;
     const label = params.label;
-    // Side by side, after the clock: one round trip on a networked store.
-    const [rows, superGroups] = await Promise.all([
-      this.storage.conversations.page(uid, { ...window, archived, label, limit: limit + 1 }),
+    const needLastMsg = flag(params.needLastMsg, true);
+    const query = { ...window, archived, label, limit: limit + 1 };
+    // Side by side, after the clock: one round trip on a networked store, last messages included.
+    const [read, superGroups] = await Promise.all([
+      needLastMsg
+        ? this.storage.conversations.pageWithLastMessages(uid, query)
+        : this.storage.conversations.page(uid, query).then((rows) => ({ rows, lastMessages: [] })),
       this.superGroupStates(uid),
     ]);
-    const small = rows.map(fromRow);
+    const small = read.rows.map(fromRow);
     const large = superGroups.filter(
       (s) => s.listed && s.archived === archived && (label === undefined || s.labels.includes(label)) && inWindow(s, window),
     );
@@ -99,7 +103,7 @@ export class ConversationService {
     const hasMore = merged.length > limit;
     const last = page[page.length - 1];
     return {
-      conversations: await this.render(uid, page, flag(params.needLastMsg, true), params.msgCount ?? 0),
+      conversations: await this.render(uid, page, needLastMsg, params.msgCount ?? 0, read.lastMessages),
       hasMore,
       cursor: hasMore && last ? encodeCursor({ sortTs: last.updateTime, conversationId: last.conversationId }) : null,
       syncToken,

@@ -143,6 +143,12 @@ export interface ConversationStore {
   /** The user's listed fan-out rows, at most `query.limit`, filtered and ordered as `query` says. */
   page(uid: string, query: ListQuery): Promise<ConversationRow[]>;
   /**
+   * `page`, with the stored message at each of its rows' `lastSeq` where there is one (in no
+   * particular order), read at the same moment (one round trip on a networked store): what a list
+   * usually shows as the last message, so that it needs no second read.
+   */
+  pageWithLastMessages(uid: string, query: ListQuery): Promise<{ rows: ConversationRow[]; lastMessages: StoredMessage[] }>;
+  /**
    * One view per super group `uid` is a member of, in no particular order: the channel with its
    * counters, the member's joinSeq and the channel's ordinal at it, and their own row if they have one.
    */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageMaker, p2pFanout } from './contract-fixtures.js';
-import { type ConversationRow, type Fanout, isListedRow, refKey, type Storage } from './index.js';
+import { type ConversationRow, type Fanout, isListedRow, type ListQuery, refKey, type Storage, type StoredMessage } from './index.js';
 import { runPresenceContract } from './presence.contract.js';
 import { runRetentionContract } from './retention.contract.js';
 import { runSearchContract } from './search.contract.js';
@@ -50,6 +50,17 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
     const msg = messageMaker({ channelId: 'a|b', fromUid: 'a', firstId: 1_000_000, clientPrefix: 'c', now });
     const p2p = p2pFanout;
     const pair = (x: string, y: string) => (x < y ? `${x}|${y}` : `${y}|${x}`);
+    /** `page`, checking on the way that `pageWithLastMessages` reads the same rows and the messages at their lastSeq. */
+    const pageOf = async (uid: string, query: ListQuery): Promise<ConversationRow[]> => {
+      const rows = await store.conversations.page(uid, query);
+      const read = await store.conversations.pageWithLastMessages(uid, query);
+      expect(read.rows).toEqual(rows);
+      const atLastSeq = await store.messages.bySeqs(rows.filter((r) => r.lastSeq > 0).map((r) => ({ ...r, seq: r.lastSeq })));
+      const position = (m: StoredMessage) => `${m.channelType}|${m.channelId}|${m.messageSeq}`;
+      const sorted = (ms: StoredMessage[]) => [...ms].sort((x, y) => (position(x) < position(y) ? -1 : 1));
+      expect(sorted(read.lastMessages)).toEqual(sorted(atLastSeq));
+      return rows;
+    };
 
     beforeAll(async () => {
       store = await open();
@@ -654,15 +665,15 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         const quiet = await store.conversations.update('ls-me', k, { ext: 'note' });
         expect(quiet.row).toMatchObject({ lastSeq: 0, sortTs: 0, hiddenSeq: -1, ext: 'note' });
         expect(isListedRow(quiet.row)).toBe(false);
-        expect(await store.conversations.page('ls-me', { limit: 9 })).toEqual([]);
+        expect(await pageOf('ls-me', { limit: 9 })).toEqual([]);
         expect((await store.conversations.changedSince('ls-me', 0, 9)).map((r) => r.conversationId)).toEqual(['p2p|ls-peer']);
         expect(await store.conversations.get('ls-me', 'p2p|ls-peer')).toEqual(quiet.row);
         const placed = await store.conversations.update('ls-me', k, { sortTsIfEmpty: now + 7 });
         expect(isListedRow(placed.row)).toBe(true);
-        expect((await store.conversations.page('ls-me', { limit: 9 })).map((r) => r.conversationId)).toEqual(['p2p|ls-peer']);
+        expect((await pageOf('ls-me', { limit: 9 })).map((r) => r.conversationId)).toEqual(['p2p|ls-peer']);
         // Deleted while empty (hiddenSeq 0 is not below lastSeq 0): unlisted again.
         await store.conversations.update('ls-me', k, { hiddenSeq: 0 });
-        expect(await store.conversations.page('ls-me', { limit: 9 })).toEqual([]);
+        expect(await pageOf('ls-me', { limit: 9 })).toEqual([]);
         expect(await store.conversations.unreadTotal('ls-me')).toEqual({ plain: 0, plainMuted: 0, recount: [] });
       });
 
@@ -759,7 +770,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
           msg({ channelId: pair('st-me', 'st-1'), fromUid: 'st-1', timestamp: at - 100, fanout: p2p('st-1', 'st-me') }),
         ]);
         const created = await store.conversations.update('st-me', key('st-me', 'st-5'), { ext: 'note', sortTsIfEmpty: at - 50 });
-        const rows = await store.conversations.page('st-me', { limit: 10 });
+        const rows = await pageOf('st-me', { limit: 10 });
         expect(rows.map((r) => r.conversationId)).toEqual(['p2p|st-5', 'p2p|st-1', 'p2p|st-4', 'p2p|st-3', 'p2p|st-2']);
         // st-1 first took `at` itself, then moved above the others with its second message.
         expect(rows.at(-1)?.sortTs).toBe(at + 2);
@@ -783,7 +794,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         await store.conversations.update(me, k('lb-2'), { labels: { add: [], remove: ['all'] } });
         expect((await store.conversations.get(me, 'p2p|lb-1'))?.labels).toEqual(['all', 'work']);
         const page = async (q: { label?: string; archived?: boolean }) =>
-          (await store.conversations.page(me, { limit: 9, ...q })).map((r) => r.conversationId);
+          (await pageOf(me, { limit: 9, ...q })).map((r) => r.conversationId);
         expect(await page({ label: 'work' })).toEqual(['p2p|lb-3', 'p2p|lb-2', 'p2p|lb-1']);
         expect(await page({ label: 'all' })).toEqual(['p2p|lb-3', 'p2p|lb-1']);
         // Archive lb-1 and lb-3 (lb-3 muted): both leave the label's default page and the main one.
@@ -799,9 +810,9 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         expect(await page({ label: 'work', archived: true })).toEqual(['p2p|lb-3']);
         const after = (await store.conversations.get(me, 'p2p|lb-1')) as ConversationRow;
         expect(
-          (
-            await store.conversations.page(me, { limit: 9, label: 'work', after: { sortTs: after.sortTs, conversationId: 'p2p|lb-1' } })
-          ).map((r) => r.conversationId),
+          (await pageOf(me, { limit: 9, label: 'work', after: { sortTs: after.sortTs, conversationId: 'p2p|lb-1' } })).map(
+            (r) => r.conversationId,
+          ),
         ).toEqual(['p2p|lb-2']);
         expect((await store.conversations.labelled(me)).map((r) => r.conversationId).sort()).toEqual(['p2p|lb-1', 'p2p|lb-2', 'p2p|lb-3']);
         // Unread: lb-3 (muted) has 2, the others 1 or 2; plainMuted is lb-3's part.
@@ -849,31 +860,28 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         ] as const) {
           await store.messages.commit([msg({ channelId: pair('pg-me', peer), fromUid: peer, timestamp: ts, fanout: p2p(peer, 'pg-me') })]);
         }
-        const first = await store.conversations.page('pg-me', { limit: 2 });
+        const first = await pageOf('pg-me', { limit: 2 });
         expect(first.map((r) => [r.conversationId, r.sortTs])).toEqual([
           ['p2p|pg-2', at + 2],
           ['p2p|pg-1', at],
         ]);
-        const rest = await store.conversations.page('pg-me', { limit: 2, after: { sortTs: at + 2, conversationId: 'p2p|pg-2' } });
+        const rest = await pageOf('pg-me', { limit: 2, after: { sortTs: at + 2, conversationId: 'p2p|pg-2' } });
         expect(rest.map((r) => r.conversationId)).toEqual(['p2p|pg-1', 'p2p|pg-3']);
         // Keyset ties are still ordered by conversationId (super groups' times are derived, not spaced).
-        const tie = await store.conversations.page('pg-me', { limit: 2, after: { sortTs: at, conversationId: 'p2p|pg-0' } });
+        const tie = await pageOf('pg-me', { limit: 2, after: { sortTs: at, conversationId: 'p2p|pg-0' } });
         expect(tie.map((r) => r.conversationId)).toEqual(['p2p|pg-1', 'p2p|pg-3']);
-        expect((await store.conversations.page('pg-me', { limit: 9, maxTs: at })).map((r) => r.conversationId)).toEqual(['p2p|pg-3']);
-        expect((await store.conversations.page('pg-me', { limit: 9, minTs: at - 5 })).map((r) => r.conversationId)).toEqual([
-          'p2p|pg-2',
-          'p2p|pg-1',
-        ]);
+        expect((await pageOf('pg-me', { limit: 9, maxTs: at })).map((r) => r.conversationId)).toEqual(['p2p|pg-3']);
+        expect((await pageOf('pg-me', { limit: 9, minTs: at - 5 })).map((r) => r.conversationId)).toEqual(['p2p|pg-2', 'p2p|pg-1']);
         const k = key('pg-me', 'pg-2');
         const lastSeq = (await store.conversations.get('pg-me', 'p2p|pg-2'))?.lastSeq as number;
         await store.conversations.update('pg-me', k, { hiddenSeq: lastSeq });
-        expect((await store.conversations.page('pg-me', { limit: 9 })).map((r) => r.conversationId)).toEqual(['p2p|pg-1', 'p2p|pg-3']);
+        expect((await pageOf('pg-me', { limit: 9 })).map((r) => r.conversationId)).toEqual(['p2p|pg-1', 'p2p|pg-3']);
         const changes = await store.conversations.changedSince('pg-me', 0, 10);
         expect(changes.map((r) => r.conversationId)).toEqual(['p2p|pg-3', 'p2p|pg-1', 'p2p|pg-2']);
         await store.messages.commit([
           msg({ channelId: pair('pg-me', 'pg-2'), fromUid: 'pg-2', timestamp: at + 1, fanout: p2p('pg-2', 'pg-me') }),
         ]);
-        expect((await store.conversations.page('pg-me', { limit: 1 })).map((r) => r.conversationId)).toEqual(['p2p|pg-2']);
+        expect((await pageOf('pg-me', { limit: 1 })).map((r) => r.conversationId)).toEqual(['p2p|pg-2']);
       });
 
       it('derives super groups from the channel: one clock tick per batch, member join points', async () => {

@@ -4,6 +4,7 @@ import {
   type ConversationStore,
   EXPIRY_MARGIN_MS,
   type ListQuery,
+  type StoredMessage,
   type SuperGroupView,
 } from '../../../ports/storage/index.js';
 import { applyConversationPatch, LISTED_SQL, labelDiff, listedSql, stampChangedRow } from '../conversation-rules.js';
@@ -16,6 +17,64 @@ import { inTransaction } from './transaction.js';
 import { report } from './webhook-outbox.js';
 
 const MAY_COUNT_EXPIRED = mayCountExpiredSql({ defaultDays: '$2::integer', now: '$3::bigint', margin: '$4::bigint', greatest: 'GREATEST' });
+
+/** The user's sync clock as one row, its columns named apart from a conversation row's (`$1` is the uid). */
+const CLOCK_SQL = `SELECT (SELECT conv_version FROM users WHERE uid = $1) AS clock_version,
+  (SELECT value FROM counters WHERE name = 'supergroup_clock') AS sg_clock,
+  (SELECT value::text FROM counters WHERE name = 'epoch') AS epoch_text`;
+interface ClockColumns {
+  clock_version: number | null;
+  sg_clock: number;
+  epoch_text: string;
+}
+
+/**
+ * The clock, the conversation rows and their last messages of a statement that joins CLOCK_SQL to
+ * the rows (LEFT JOIN LATERAL) and the rows to their messages: without a row, the one row there is
+ * is the clock's, with the row's columns all null.
+ */
+function withClock(rows: Array<ConversationDbRow & ClockColumns & Record<string, unknown>>) {
+  const first = rows[0] as (typeof rows)[number];
+  const found = rows.filter((r) => r.uid !== null);
+  return {
+    clock: { version: first.clock_version ?? 0, superGroupClock: first.sg_clock, epoch: first.epoch_text },
+    rows: found.map(toConversationRow),
+    lastMessages: lastMessagesOf(found),
+  };
+}
+
+/** The messages read beside conversation rows with `prefixedMessageColumns(…, LAST_MESSAGE)`. */
+const lastMessagesOf = (rows: ReadonlyArray<Record<string, unknown>>): StoredMessage[] =>
+  rows.flatMap((r) => prefixedMessage(r, LAST_MESSAGE) ?? []);
+
+/** A list page's statement: the listed fan-out rows `q` asks for, in list order (`$1` is the uid). */
+function pageQuery(uid: string, q: ListQuery): { text: string; values: unknown[] } {
+  const values: unknown[] = [uid];
+  const param = (value: unknown): string => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  // With a label the walk is over the label's index (its sort_ts and archived are the row's
+  // copies), joined to the rows for the listed rule; without one, over the rows' own index.
+  const t = q.label === undefined ? 'c' : 'l';
+  const where = [`${t}.uid = $1`, `${t}.archived = ${param(q.archived ?? false)}`, 'c.channel_type <> 3', listedSql('c')];
+  if (q.label !== undefined) where.push(`l.label = ${param(q.label)}`);
+  if (q.after) {
+    const ts = param(q.after.sortTs);
+    where.push(`(${t}.sort_ts < ${ts} OR (${t}.sort_ts = ${ts} AND ${t}.conversation_id > ${param(q.after.conversationId)}))`);
+  }
+  if (q.minTs !== undefined) where.push(`${t}.sort_ts > ${param(q.minTs)}`);
+  if (q.maxTs !== undefined) where.push(`${t}.sort_ts < ${param(q.maxTs)}`);
+  const from =
+    q.label === undefined
+      ? 'conversations c'
+      : 'conversation_labels l JOIN conversations c ON c.uid = l.uid AND c.conversation_id = l.conversation_id';
+  return {
+    text: `SELECT ${CONVERSATION_COLUMN_NAMES.map((col) => `c.${col}`).join(', ')} FROM ${from} WHERE ${where.join(' AND ')}
+      ORDER BY ${t}.sort_ts DESC, ${t}.conversation_id LIMIT ${param(q.limit)}`,
+    values,
+  };
+}
 
 /** The prefix of the last message's columns read beside a conversation row. */
 const LAST_MESSAGE = 'lm_';
@@ -73,34 +132,22 @@ const ownRowOf = (r: SuperGroupDbRow): ConversationRow | undefined => {
 export function postgresConversations(pool: Pool): ConversationStore {
   return {
     async page(uid, q: ListQuery) {
-      const values: unknown[] = [uid];
-      const param = (value: unknown): string => {
-        values.push(value);
-        return `$${values.length}`;
-      };
-      // With a label the walk is over the label's index (its sort_ts and archived are the row's
-      // copies), joined to the rows for the listed rule; without one, over the rows' own index.
-      const t = q.label === undefined ? 'c' : 'l';
-      const where = [`${t}.uid = $1`, `${t}.archived = ${param(q.archived ?? false)}`, 'c.channel_type <> 3', listedSql('c')];
-      if (q.label !== undefined) where.push(`l.label = ${param(q.label)}`);
-      if (q.after) {
-        const ts = param(q.after.sortTs);
-        where.push(`(${t}.sort_ts < ${ts} OR (${t}.sort_ts = ${ts} AND ${t}.conversation_id > ${param(q.after.conversationId)}))`);
-      }
-      if (q.minTs !== undefined) where.push(`${t}.sort_ts > ${param(q.minTs)}`);
-      if (q.maxTs !== undefined) where.push(`${t}.sort_ts < ${param(q.maxTs)}`);
-      const from =
-        q.label === undefined
-          ? 'conversations c'
-          : 'conversation_labels l JOIN conversations c ON c.uid = l.uid AND c.conversation_id = l.conversation_id';
-      const { rows } = await pool.query<ConversationDbRow>(
+      const { text, values } = pageQuery(uid, q);
+      const { rows } = await pool.query<ConversationDbRow>(prepared(text, values));
+      return rows.map(toConversationRow);
+    },
+    async pageWithLastMessages(uid, q) {
+      // One statement: the page keeps its order through the join, the last message's columns are prefixed.
+      const page = pageQuery(uid, q);
+      const { rows } = await pool.query<ConversationDbRow & Record<string, unknown>>(
         prepared(
-          `SELECT ${CONVERSATION_COLUMN_NAMES.map((col) => `c.${col}`).join(', ')} FROM ${from} WHERE ${where.join(' AND ')}
-         ORDER BY ${t}.sort_ts DESC, ${t}.conversation_id LIMIT ${param(q.limit)}`,
-          values,
+          `SELECT c.*, ${prefixedMessageColumns('m', LAST_MESSAGE)} FROM (${page.text}) c
+           LEFT JOIN messages m ON m.channel_type = c.channel_type AND m.channel_id = c.channel_id AND m.seq = c.last_seq
+           ORDER BY c.sort_ts DESC, c.conversation_id`,
+          page.values,
         ),
       );
-      return rows.map(toConversationRow);
+      return { rows: rows.map(toConversationRow), lastMessages: lastMessagesOf(rows) };
     },
     async superGroups(uid) {
       // One round trip for all of them: the channel, the member's join point and their own row.
@@ -225,41 +272,23 @@ export function postgresConversations(pool: Pool): ConversationStore {
     async changesWithClock(uid, version, limit) {
       // One statement, so one snapshot; the clock's columns are renamed away from the row's, and the
       // last message's are prefixed.
-      const { rows } = await pool.query<
-        ConversationDbRow & { clock_version: number | null; sg_clock: number; epoch_text: string } & Record<string, unknown>
-      >(
+      const { rows } = await pool.query<ConversationDbRow & ClockColumns & Record<string, unknown>>(
         prepared(
-          `SELECT k.clock_version, k.sg_clock, k.epoch_text, c.*, ${prefixedMessageColumns('m', LAST_MESSAGE)} FROM
-             (SELECT (SELECT conv_version FROM users WHERE uid = $1) AS clock_version,
-                     (SELECT value FROM counters WHERE name = 'supergroup_clock') AS sg_clock,
-                     (SELECT value::text FROM counters WHERE name = 'epoch') AS epoch_text) k
+          `SELECT k.clock_version, k.sg_clock, k.epoch_text, c.*, ${prefixedMessageColumns('m', LAST_MESSAGE)}
+           FROM (${CLOCK_SQL}) k
            LEFT JOIN LATERAL (SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE uid = $1 AND version > $2 ORDER BY version LIMIT $3) c ON true
            LEFT JOIN messages m ON m.channel_type = c.channel_type AND m.channel_id = c.channel_id AND m.seq = c.last_seq
            ORDER BY c.version`,
           [uid, version, limit],
         ),
       );
-      const first = rows[0] as (typeof rows)[number];
-      // No change: the one row is the clock's, with the row's columns all null.
-      const changed = rows.filter((r) => r.uid !== null);
-      return {
-        clock: { version: first.clock_version ?? 0, superGroupClock: first.sg_clock, epoch: first.epoch_text },
-        rows: changed.map(toConversationRow),
-        lastMessages: changed.flatMap((r) => prefixedMessage(r, LAST_MESSAGE) ?? []),
-      };
+      return withClock(rows);
     },
     async clock(uid) {
       // One statement, so one snapshot. The epoch is read as text: its exact stored digits.
-      const { rows } = await pool.query<{ version: number | null; clock: number; epoch: string }>(
-        prepared(
-          `SELECT (SELECT conv_version FROM users WHERE uid = $1) AS version,
-           (SELECT value FROM counters WHERE name = 'supergroup_clock') AS clock,
-           (SELECT value::text FROM counters WHERE name = 'epoch') AS epoch`,
-          [uid],
-        ),
-      );
-      const r = rows[0] as { version: number | null; clock: number; epoch: string };
-      return { version: r.version ?? 0, superGroupClock: r.clock, epoch: r.epoch };
+      const { rows } = await pool.query<ClockColumns>(prepared(CLOCK_SQL, [uid]));
+      const r = rows[0] as ClockColumns;
+      return { version: r.clock_version ?? 0, superGroupClock: r.sg_clock, epoch: r.epoch_text };
     },
     async pinned(uid) {
       // The port names no order; this one is the primary key's, and stable.

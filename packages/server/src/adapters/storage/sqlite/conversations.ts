@@ -4,6 +4,7 @@ import {
   type ConversationStore,
   type EventsOf,
   EXPIRY_MARGIN_MS,
+  type ListQuery,
   type SuperGroupView,
 } from '../../../ports/storage/index.js';
 
@@ -108,38 +109,54 @@ export function sqliteConversations(db: Database): ConversationStore {
 
   // One prepared statement per combination of optional filters (at most eight).
   const pageStatements = new Map<string, ShapedStatement<ConversationDbRow>>();
+  const pageRows = (uid: string, q: ListQuery): ConversationRow[] => {
+    // With a label the walk is over the label's index (its sort_ts and archived are the row's
+    // copies), joined to the rows for the listed rule; without one, over the rows' own index.
+    const t = q.label === undefined ? 'c' : 'l';
+    const where = [`${t}.uid = @uid`, `${t}.archived = @archived`, 'c.channel_type <> 3', listedSql('c')];
+    if (q.label !== undefined) where.push('l.label = @label');
+    if (q.after) where.push(`(${t}.sort_ts < @afterTs OR (${t}.sort_ts = @afterTs AND ${t}.conversation_id > @afterId))`);
+    if (q.minTs !== undefined) where.push(`${t}.sort_ts > @minTs`);
+    if (q.maxTs !== undefined) where.push(`${t}.sort_ts < @maxTs`);
+    const from =
+      q.label === undefined
+        ? 'conversations c'
+        : 'conversation_labels l JOIN conversations c ON c.uid = l.uid AND c.conversation_id = l.conversation_id';
+    const sql = `SELECT c.* FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${t}.sort_ts DESC, ${t}.conversation_id LIMIT @limit`;
+    let statement = pageStatements.get(sql);
+    if (!statement) {
+      statement = shaped<ConversationDbRow>(db.prepare(sql));
+      pageStatements.set(sql, statement);
+    }
+    const rows = statement.all({
+      uid,
+      afterTs: q.after?.sortTs,
+      afterId: q.after?.conversationId,
+      minTs: q.minTs,
+      maxTs: q.maxTs,
+      archived: q.archived ? 1 : 0,
+      label: q.label,
+      limit: q.limit,
+    });
+    return rows.map(toConversationRow);
+  };
+  const messageAt = shaped<MessageRow>(db.prepare('SELECT * FROM messages WHERE channel_type = ? AND channel_id = ? AND seq = ?'));
+  // A read transaction: the rows and their messages from one moment.
+  const pageWithLastMessages = db.transaction((uid: string, q: ListQuery) => {
+    const rows = pageRows(uid, q);
+    const lastMessages = rows.flatMap((r) => {
+      const m = r.lastSeq > 0 ? messageAt.get(r.channelType, r.channelId, r.lastSeq) : undefined;
+      return m ? [toStoredMessage(m)] : [];
+    });
+    return { rows, lastMessages };
+  });
 
   return {
     async page(uid, q) {
-      // With a label the walk is over the label's index (its sort_ts and archived are the row's
-      // copies), joined to the rows for the listed rule; without one, over the rows' own index.
-      const t = q.label === undefined ? 'c' : 'l';
-      const where = [`${t}.uid = @uid`, `${t}.archived = @archived`, 'c.channel_type <> 3', listedSql('c')];
-      if (q.label !== undefined) where.push('l.label = @label');
-      if (q.after) where.push(`(${t}.sort_ts < @afterTs OR (${t}.sort_ts = @afterTs AND ${t}.conversation_id > @afterId))`);
-      if (q.minTs !== undefined) where.push(`${t}.sort_ts > @minTs`);
-      if (q.maxTs !== undefined) where.push(`${t}.sort_ts < @maxTs`);
-      const from =
-        q.label === undefined
-          ? 'conversations c'
-          : 'conversation_labels l JOIN conversations c ON c.uid = l.uid AND c.conversation_id = l.conversation_id';
-      const sql = `SELECT c.* FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${t}.sort_ts DESC, ${t}.conversation_id LIMIT @limit`;
-      let statement = pageStatements.get(sql);
-      if (!statement) {
-        statement = shaped<ConversationDbRow>(db.prepare(sql));
-        pageStatements.set(sql, statement);
-      }
-      const rows = statement.all({
-        uid,
-        afterTs: q.after?.sortTs,
-        afterId: q.after?.conversationId,
-        minTs: q.minTs,
-        maxTs: q.maxTs,
-        archived: q.archived ? 1 : 0,
-        label: q.label,
-        limit: q.limit,
-      });
-      return rows.map(toConversationRow);
+      return pageRows(uid, q);
+    },
+    async pageWithLastMessages(uid, q) {
+      return pageWithLastMessages(uid, q);
     },
     async superGroups(uid) {
       const rows = superGroups.all(uid) as Array<Record<string, unknown>>;
