@@ -30,6 +30,8 @@ export interface LoadResult {
   serverCpuPct: number;
   /** Of which the server's main thread (its event loop, which serves the sends), without its worker threads. */
   serverMainThreadCpuPct: number;
+  /** The server's peak resident memory since it started (VmHWM), MiB; 0 where /proc does not say. */
+  serverPeakRssMib: number;
 }
 
 interface Sender {
@@ -54,6 +56,17 @@ export function processCpuMs(pid: number | undefined, thread?: number): number {
   }
 }
 const CLOCK_TICKS = 100;
+
+/** A process's peak resident set size since it started, in MiB (Linux's VmHWM), or 0. */
+export function peakRssMib(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const kib = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib ? Number(kib) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
 
 const CLIENT_MSG_NO = '"clientMsgNo":"';
 
@@ -177,5 +190,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     clientCpuPct: ((clientUsed.user + clientUsed.system) / 1000 / (seconds * 1000)) * 100,
     serverCpuPct: (serverUsedMs / (seconds * 1000)) * 100,
     serverMainThreadCpuPct: (mainThreadUsedMs / (seconds * 1000)) * 100,
+    serverPeakRssMib: peakRssMib(options.serverPid),
   };
 }

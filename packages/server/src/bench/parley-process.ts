@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEV_APP_SECRET } from '../config.js';
+import { SERVER_NODE_FLAGS } from '../node-flags.js';
 import { freePort, startProcess, stopProcess } from './child-process.js';
 
 const MAIN = path.resolve(import.meta.dirname, '..', 'main.js');
@@ -57,7 +58,7 @@ export async function startParley(o: ParleyOptions): Promise<ParleyProcess> {
   };
   let child: ChildProcess;
   try {
-    child = await startProcess(MAIN, [], env, `${base}/healthz`, log ?? 'ignore');
+    child = await startProcess(MAIN, [], env, `${base}/healthz`, log ?? 'ignore', SERVER_NODE_FLAGS);
   } finally {
     // The child holds its own copy of the descriptor.
     if (log !== undefined) fs.closeSync(log);
