@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
+#!/usr/bin/env node
 import { startServer } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 

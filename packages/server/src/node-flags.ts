@@ -1,12 +1,14 @@
 /**
- * The V8 flags Parley's start commands give Node: `npm start` (package.json) and the `parley-server`
- * binary (main.ts's first line) pass them, and the benchmarks start the server with them, so that
- * what is measured is what runs. A unit test keeps the three in step.
+ * The V8 flags Parley's start command gives Node: `npm start` (package.json) passes them, and the
+ * benchmarks start the server with them, so that what is measured is what runs (a unit test keeps
+ * the two in step). The `parley-server` binary keeps a plain `#!/usr/bin/env node` line, which every
+ * platform and package manager runs (`env -S` is not everywhere): started that way, the flags go in
+ * `NODE_OPTIONS` (docs/operations.md).
  *
  * `--max-semi-space-size=64` (MiB; Node 20's default is 16): a send allocates a few kilobytes of
  * short-lived objects (frames, promises, rows), and with the default young generation the server spent
- * 15-19 % of its CPU in scavenges. With 64 MiB, three alternating pairs of `npm run bench -- --only send`
- * measured 17-31 % less server CPU per message on SQLite and 8-13 % on PostgreSQL (BENCHMARKS.md), for up
+ * 15-19 % of its CPU in scavenges. With 64 MiB, five alternating pairs of `npm run bench -- --only send`
+ * measured 9-31 % less server CPU per message on SQLite and 9-18 % on PostgreSQL (BENCHMARKS.md), for up
  * to about 100 MiB more resident memory under load (docs/operations.md says how to run without it).
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];

@@ -10,9 +10,4 @@ describe('the Node flags the server runs with', () => {
     const start = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).scripts.start as string;
     expect(start).toContain(`node ${SERVER_NODE_FLAGS.join(' ')} packages/server/dist/main.js`);
   });
-
-  it("are the ones the parley-server binary's first line passes", () => {
-    const firstLine = fs.readFileSync(path.join(repo, 'packages/server/src/main.ts'), 'utf8').split('\n')[0];
-    expect(firstLine).toBe(`#!/usr/bin/env -S node ${SERVER_NODE_FLAGS.join(' ')}`);
-  });
 });
