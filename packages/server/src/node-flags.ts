@@ -7,7 +7,7 @@
  *
  * `--max-semi-space-size=64` (MiB; Node 20's default is 16): a send allocates a few kilobytes of
  * short-lived objects (frames, promises, rows), and with the default young generation the server spent
- * 15-19 % of its CPU in scavenges. With 64 MiB, five alternating pairs of `npm run bench -- --only send`
+ * 15-19 % of its CPU in scavenges. With 64 MiB, six alternating pairs of `npm run bench -- --only send`
  * measured 9-31 % less server CPU per message on SQLite and 9-18 % on PostgreSQL (BENCHMARKS.md), for up
  * to about 100 MiB more resident memory under load (docs/operations.md says how to run without it).
  */
