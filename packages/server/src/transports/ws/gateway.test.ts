@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import net from 'node:net';
 import { CloseCode } from '@parley/protocol';
 import { describeEachBackend } from '@parley/test-kit/backends';
 import { eventually } from '@parley/test-kit/eventually';
@@ -8,6 +10,71 @@ import WebSocket from 'ws';
 import { TokenService } from '../../domain/auth/tokens.js';
 
 const pauseReading = (client: TestClient) => (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+
+/** A client text frame (masked, as RFC 6455 asks of clients). */
+function clientFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const mask = crypto.randomBytes(4);
+  const length =
+    payload.length < 126 ? Buffer.from([0x80 | payload.length]) : Buffer.from([0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+  return Buffer.concat([Buffer.from([0x81]), length, mask, payload.map((b, i) => b ^ (mask[i % 4] as number))]);
+}
+
+/**
+ * Opens a WebSocket by hand and writes the upgrade request and `frames` in one write, as a client may
+ * that sends as soon as it can: the server has them before it has answered anything. Resolves with the
+ * text frames the server sends, parsed, once `enough` says so.
+ */
+function upgradeWithFrames(url: URL, frames: string[], enough: (received: unknown[]) => boolean): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(url.port), url.hostname);
+    const received: unknown[] = [];
+    let buffer = Buffer.alloc(0);
+    let upgraded = false;
+    socket.on('error', reject);
+    socket.on('connect', () => {
+      const head = [
+        `GET ${url.pathname}${url.search} HTTP/1.1`,
+        `Host: ${url.host}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        `Sec-WebSocket-Key: ${crypto.randomBytes(16).toString('base64')}`,
+        'Sec-WebSocket-Version: 13',
+        '',
+        '',
+      ].join('\r\n');
+      socket.write(Buffer.concat([Buffer.from(head), ...frames.map(clientFrame)]));
+    });
+    socket.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      if (!upgraded) {
+        const end = buffer.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        if (!buffer.subarray(0, end).toString().startsWith('HTTP/1.1 101')) return reject(new Error(buffer.toString()));
+        upgraded = true;
+        buffer = buffer.subarray(end + 4);
+      }
+      // Server frames are unmasked; these are short text frames (7- or 16-bit lengths).
+      while (buffer.length >= 2) {
+        let length = (buffer[1] as number) & 0x7f;
+        let start = 2;
+        if (length === 126) {
+          if (buffer.length < 4) return;
+          length = buffer.readUInt16BE(2);
+          start = 4;
+        }
+        if (buffer.length < start + length) return;
+        received.push(JSON.parse(buffer.subarray(start, start + length).toString()));
+        buffer = buffer.subarray(start + length);
+        if (enough(received)) {
+          socket.destroy();
+          resolve(received);
+          return;
+        }
+      }
+    });
+  });
+}
 
 await describeEachBackend('WebSocket gateway', (backend) => {
   const server = useServer(backend, {
@@ -33,6 +100,23 @@ await describeEachBackend('WebSocket gateway', (backend) => {
         .reasonCode,
     ).toBe(1);
     await client.close();
+  });
+
+  it('serves frames that come before the ?token= authentication has answered, after its auth.ok', async () => {
+    const t = server();
+    await t.createUsers('ws-early', 'ws-b');
+    const url = new URL(`${t.wsUrl}?token=${await t.token('ws-early')}&deviceId=early`);
+    const send = { channelId: 'ws-b', channelType: 1, clientMsgNo: clientMsgNo(), payload: text('early') };
+    const frames = await upgradeWithFrames(
+      url,
+      [JSON.stringify({ id: 1, method: 'message.send', params: send }), JSON.stringify({ id: 2, method: 'conversation.sync', params: {} })],
+      (received) => [1, 2].every((id) => received.some((f) => (f as { id?: number }).id === id)),
+    );
+    expect(frames[0]).toMatchObject({ event: 'auth.ok', data: { uid: 'ws-early', deviceId: 'early' } });
+    // Answers come as each request ends, not in request order, with pushes between them.
+    const answer = (id: number) => frames.find((f) => (f as { id?: number }).id === id);
+    expect(answer(1)).toMatchObject({ result: { reasonCode: 1 } });
+    expect(answer(2)).toMatchObject({ result: { reset: true } });
   });
 
   it('closes on a forged token (4001), an expired one (4003) and no auth in time (4002)', async () => {

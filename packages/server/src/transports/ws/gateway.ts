@@ -78,9 +78,11 @@ export class WsGateway {
     ws.on('pong', () => {
       conn.alive = true;
     });
+    // With `?token=`, the authentication while it is under way: frames that come meanwhile wait for it.
+    let urlAuth: Promise<void> | undefined;
     ws.on('message', (data, isBinary) => {
       conn.alive = true;
-      void this.onFrame(conn, data, isBinary, timers);
+      void this.onFrame(conn, data, isBinary, timers, urlAuth);
     });
     ws.on('error', () => {}); // 'close' follows and does the cleanup
     ws.on('close', () => {
@@ -96,16 +98,25 @@ export class WsGateway {
     const token = query.get('token');
     if (token) {
       const params = { token, deviceId: query.get('deviceId') ?? undefined, deviceFlag: Number(query.get('deviceFlag') ?? DeviceFlag.Web) };
-      void Promise.resolve()
+      urlAuth = Promise.resolve()
         .then(() => this.authenticate(conn, null, validate<AuthParams>(AuthParams, params, 'query'), timers))
         .catch((err) => {
           this.refuseAuth(conn, null, err);
           conn.close(CloseCode.AuthFailed, 'authentication failed');
+        })
+        .finally(() => {
+          urlAuth = undefined;
         });
     }
   }
 
-  private async onFrame(conn: Connection, data: WebSocket.RawData, isBinary: boolean, timers: NodeJS.Timeout[]): Promise<void> {
+  private async onFrame(
+    conn: Connection,
+    data: WebSocket.RawData,
+    isBinary: boolean,
+    timers: NodeJS.Timeout[],
+    urlAuth: Promise<void> | undefined,
+  ): Promise<void> {
     let id: number | string | null = null;
     try {
       if (isBinary) throw new ParleyError('request.malformed', 'Frames are JSON text');
@@ -119,6 +130,10 @@ export class WsGateway {
       if (typeof maybeId === 'number' || typeof maybeId === 'string') id = maybeId;
       requireJsonShape(parsed, this.ctx.config.limits);
       const frame = validate<RequestFrame>(RequestFrame, parsed, 'frame');
+      // A client may send as soon as the socket opens: its frames then wait, in arrival order, until the
+      // `?token=` authentication has ended (a token check, then in a cluster every node's word) and its
+      // `auth.ok` is out, instead of being refused or served before the device is known everywhere.
+      if (urlAuth) await urlAuth;
       if (frame.method === 'auth') {
         if (conn.authenticated) throw new ParleyError('auth.already_authenticated');
         await this.authenticate(conn, frame.id, validate<AuthParams>(AuthParams, frame.params, 'params'), timers).catch((err) =>
