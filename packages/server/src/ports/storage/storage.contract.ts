@@ -50,15 +50,20 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
     const msg = messageMaker({ channelId: 'a|b', fromUid: 'a', firstId: 1_000_000, clientPrefix: 'c', now });
     const p2p = p2pFanout;
     const pair = (x: string, y: string) => (x < y ? `${x}|${y}` : `${y}|${x}`);
+    /** Messages in one order whatever order a store hands them out in (by position, code point order). */
+    const byPosition = (ms: readonly StoredMessage[]) => {
+      const position = (m: StoredMessage) => `${m.channelType}|${m.channelId}|${m.messageSeq}`;
+      return [...ms].sort((x, y) => (position(x) < position(y) ? -1 : 1));
+    };
+    /** The stored messages at the rows' lastSeq, where they have one. */
+    const atLastSeq = (rows: readonly ConversationRow[]) =>
+      store.messages.bySeqs(rows.filter((r) => r.lastSeq > 0).map((r) => ({ ...r, seq: r.lastSeq })));
     /** `page`, checking on the way that `pageWithLastMessages` reads the same rows and the messages at their lastSeq. */
     const pageOf = async (uid: string, query: ListQuery): Promise<ConversationRow[]> => {
       const rows = await store.conversations.page(uid, query);
       const read = await store.conversations.pageWithLastMessages(uid, query);
       expect(read.rows).toEqual(rows);
-      const atLastSeq = await store.messages.bySeqs(rows.filter((r) => r.lastSeq > 0).map((r) => ({ ...r, seq: r.lastSeq })));
-      const position = (m: StoredMessage) => `${m.channelType}|${m.channelId}|${m.messageSeq}`;
-      const sorted = (ms: StoredMessage[]) => [...ms].sort((x, y) => (position(x) < position(y) ? -1 : 1));
-      expect(sorted(read.lastMessages)).toEqual(sorted(atLastSeq));
+      expect(byPosition(read.lastMessages)).toEqual(byPosition(await atLastSeq(rows)));
       return rows;
     };
 
@@ -744,16 +749,13 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         await store.conversations.update('lm-me', key('lm-me', 'lm-c'), { ext: 'x', sortTsIfEmpty: now });
         const read = await store.conversations.changesWithClock('lm-me', version, 100);
         expect(read.rows.map((r) => r.conversationId)).toEqual(['p2p|lm-a', 'p2p|lm-b', 'p2p|lm-c']);
-        const atLastSeq = await store.messages.bySeqs(read.rows.filter((r) => r.lastSeq > 0).map((r) => ({ ...r, seq: r.lastSeq })));
-        expect(atLastSeq.map((m) => m.messageSeq)).toEqual([2, 1]);
-        const order = (m: { channelId: string }) => m.channelId;
-        expect([...read.lastMessages].sort((x, y) => order(x).localeCompare(order(y)))).toEqual(
-          [...atLastSeq].sort((x, y) => order(x).localeCompare(order(y))),
-        );
+        const stored = await atLastSeq(read.rows);
+        expect(stored.map((m) => m.messageSeq)).toEqual([2, 1]);
+        expect(byPosition(read.lastMessages)).toEqual(byPosition(stored));
         // The limit applies to the rows: only the first row's message.
         const first = await store.conversations.changesWithClock('lm-me', version, 1);
         expect(first.rows.map((r) => r.conversationId)).toEqual(['p2p|lm-a']);
-        expect(first.lastMessages).toEqual(atLastSeq.filter((m) => m.channelId === pair('lm-me', 'lm-a')));
+        expect(first.lastMessages).toEqual(stored.filter((m) => m.channelId === pair('lm-me', 'lm-a')));
         expect((await store.conversations.changesWithClock('lm-me', read.clock.version, 100)).lastMessages).toEqual([]);
       });
 
