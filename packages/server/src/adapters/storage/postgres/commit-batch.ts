@@ -12,6 +12,7 @@ import {
 } from '../fanout-plan.js';
 import { ordinalSql } from '../retention-sql.js';
 import { type ConversationDbRow, toConversationRow } from '../rows.js';
+import { withArrayLiterals } from './array-literal.js';
 import { CONVERSATION_COLUMNS } from './conversations.js';
 import { messageTsvector } from './search.js';
 import { writeOnce } from './sync-once.js';
@@ -168,7 +169,7 @@ async function claimSeqs(client: PoolClient, candidates: readonly NewMessage[]):
      SELECT true AS stored, i, message_id, NULL::int AS channel_type, NULL::text AS channel_id, seq, ts, NULL::bigint AS red_count FROM dup
      UNION ALL
      SELECT false, NULL, NULL, channel_type, channel_id, max_seq, NULL, red_count FROM bump`,
-    values: [
+    values: withArrayLiterals([
       candidates.map((m) => m.channelType),
       candidates.map((m) => m.channelId),
       candidates.map((m) => m.messageId),
@@ -183,7 +184,7 @@ async function claimSeqs(client: PoolClient, candidates: readonly NewMessage[]):
       candidates.map((m) => m.syncOnce === true),
       candidates.map((m) => (m.syncOnce ? null : messageTsvector(m.payloadJson, m))),
       candidates.map((m) => (m.stream ? STREAM_OPEN : 0)),
-    ],
+    ]),
   });
   const stored = new Map<string, StoredAck>();
   const after = new Map<string, { maxSeq: number; redCount: number }>();
@@ -319,7 +320,7 @@ async function touchConversations(client: PoolClient, touches: readonly Conversa
        archived = conversations.archived AND conversations.muted_until > EXCLUDED.sort_ts,
        ${CLEAR_DRAFT_IF_SENT}
      RETURNING ${CONVERSATION_COLUMNS}`,
-    values: [
+    values: withArrayLiterals([
       uids,
       uids.map((uid) => demand.get(uid)),
       uids.map((uid) => times.get(uid)?.span ?? 0),
@@ -336,7 +337,7 @@ async function touchConversations(client: PoolClient, touches: readonly Conversa
       t.map((x) => x.clearSeq),
       t.map((x) => behind.get(x) ?? 0),
       t.map((x) => x.sent),
-    ],
+    ]),
   });
   const byKey = new Map(rows.map((r) => [dedupeKey(r.uid, r.conversation_id), r]));
   return touches.flatMap((x) => {
@@ -379,7 +380,7 @@ async function touchOwnRows(client: PoolClient, touches: readonly ConversationTo
        read_seq = GREATEST(conversations.read_seq, EXCLUDED.read_seq),
        mention_seq = GREATEST(conversations.mention_seq, EXCLUDED.mention_seq),
        ${CLEAR_DRAFT_IF_SENT}`,
-    values: [
+    values: withArrayLiterals([
       t.map((x) => x.uid),
       t.map((x) => x.conversationId),
       t.map((x) => x.channelType),
@@ -388,7 +389,7 @@ async function touchOwnRows(client: PoolClient, touches: readonly ConversationTo
       t.map((x) => x.readOrd),
       t.map((x) => x.mentionSeq),
       t.map((x) => x.sent),
-    ],
+    ]),
   });
 }
 

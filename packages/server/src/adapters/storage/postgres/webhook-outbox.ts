@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { EventsOf, OutboxEvent, WebhookOutboxStore } from '../../../ports/storage/index.js';
 import { laneOf, OUTBOX_LANES } from '../../../ports/storage/index.js';
 import { type DeadLetterRow, type LaneRow, type OutboxRow, toDeadLetter, toLaneState, toStoredEvent } from '../rows.js';
+import { withArrayLiterals } from './array-literal.js';
 import { inTransaction } from './transaction.js';
 import { postgresWebhookForget } from './webhook-forget.js';
 
@@ -19,13 +20,13 @@ export async function writeOutbox(client: PoolClient, events: readonly OutboxEve
      SELECT e.event_id, e.lane, e.type, e.created_at, e.created_at, e.data
      FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::text[]) WITH ORDINALITY AS e(event_id, lane, type, created_at, data, ord)
      ORDER BY e.ord`,
-    values: [
+    values: withArrayLiterals([
       events.map((e) => e.id),
       events.map((e) => laneOf(e.orderKey)),
       events.map((e) => e.type),
       events.map((e) => e.createdAt),
       events.map((e) => e.dataJson),
-    ],
+    ]),
   });
 }
 
