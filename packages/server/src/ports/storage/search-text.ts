@@ -176,7 +176,8 @@ function lexemes(out: string[], tokens: readonly string[], weight: 'A' | 'B'): v
       seen.last = at;
     }
   }
-  for (const [token, p] of byToken) out.push(`${lexeme(token)}:${p.text}`);
+  // One string per lexeme: each extra concatenation of a CJK (two-byte) token costs as much again.
+  for (const [token, p] of byToken) out.push(QUOTED.test(token) ? `${lexeme(token)}:${p.text}` : `'${token}':${p.text}`);
 }
 
 /**
