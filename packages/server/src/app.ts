@@ -180,7 +180,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     conversations,
     clock,
     expiry,
-    onResult: (reason) => metrics.sends.inc({ reason }),
+    onResult: (reason) => metrics.sends.add(reason),
     webhooks: messageWebhooks,
   });
   const webhookMetrics = {

@@ -5,21 +5,18 @@ import type { Metrics } from './metrics.js';
 export function instrumentBus(bus: Bus, metrics: Metrics): Bus {
   metrics.watchBus(() => bus.status().connected);
   bus.onGap(() => metrics.busReconnects.inc());
-  // The labelled children resolved once per kind, not per message (the label lookup hashes).
-  const outOf = byKind((kind) => metrics.busOutByTopic.labels(kind));
-  const inOf = byKind((kind) => metrics.busInByTopic.labels(kind));
   return {
     publish(topic, message) {
-      metrics.busOut.inc();
-      outOf(topic).inc();
+      metrics.busOut.add();
+      metrics.busOutByTopic.add(kindOf(topic));
       bus.publish(topic, message);
     },
     subscribe: (topic) => bus.subscribe(topic),
     unsubscribe: (topic) => bus.unsubscribe(topic),
     onMessage(handler) {
       bus.onMessage((topic, message) => {
-        metrics.busIn.inc();
-        inOf(topic).inc();
+        metrics.busIn.add();
+        metrics.busInByTopic.add(kindOf(topic));
         handler(topic, message);
       });
     },
@@ -29,17 +26,8 @@ export function instrumentBus(bus: Bus, metrics: Metrics): Bus {
   };
 }
 
-/** The counter of a topic's kind: `user`, `channel`, `node` or `cluster` (its first part), a label of few values. */
-function byKind<T>(make: (kind: string) => T): (topic: string) => T {
-  const made = new Map<string, T>();
-  return (topic) => {
-    const dot = topic.indexOf('.');
-    const kind = dot < 0 ? topic : topic.slice(0, dot);
-    let counter = made.get(kind);
-    if (counter === undefined) {
-      counter = make(kind);
-      made.set(kind, counter);
-    }
-    return counter;
-  };
+/** A topic's kind: `user`, `channel`, `node` or `cluster` (its first part), a label of few values. */
+function kindOf(topic: string): string {
+  const dot = topic.indexOf('.');
+  return dot < 0 ? topic : topic.slice(0, dot);
 }

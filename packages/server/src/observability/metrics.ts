@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Tally } from './tally.js';
 
 /** One registry per server instance, so several servers in one process (tests) do not collide. */
 export function createMetrics() {
@@ -10,7 +11,7 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'parley_' });
   return {
     registry,
-    sends: new Counter({ name: 'parley_sends_total', help: 'Message sends by reason code', labelNames: ['reason'], registers: [registry] }),
+    sends: new Tally(registry, { name: 'parley_sends_total', help: 'Message sends by reason code', label: 'reason' }),
     commitBatch: new Histogram({
       name: 'parley_commit_batch_size',
       help: 'Messages per storage transaction (group commit)',
@@ -23,23 +24,20 @@ export function createMetrics() {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
-    busOut: new Counter({ name: 'parley_bus_published_total', help: 'Messages this node published on the bus', registers: [registry] }),
-    busIn: new Counter({
+    busOut: new Tally(registry, { name: 'parley_bus_published_total', help: 'Messages this node published on the bus' }),
+    busIn: new Tally(registry, {
       name: 'parley_bus_received_total',
       help: 'Bus messages handed to this node (its own publishes to topics it holds included)',
-      registers: [registry],
     }),
-    busOutByTopic: new Counter({
+    busOutByTopic: new Tally(registry, {
       name: 'parley_bus_published_by_topic_total',
       help: 'Messages this node published on the bus, by kind of topic: user, channel (super groups), node (group fan-out), cluster',
-      labelNames: ['topic'],
-      registers: [registry],
+      label: 'topic',
     }),
-    busInByTopic: new Counter({
+    busInByTopic: new Tally(registry, {
       name: 'parley_bus_received_by_topic_total',
       help: 'Bus messages handed to this node, by kind of topic: user, channel, node, cluster',
-      labelNames: ['topic'],
-      registers: [registry],
+      label: 'topic',
     }),
     fanoutByNode: new Gauge({
       name: 'parley_fanout_by_node',
