@@ -7,7 +7,8 @@ export const BENCHMARKS_FILE = path.join(REPO_ROOT, 'BENCHMARKS.md');
 
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+  const flags = process.execArgv.length ? ` (${process.execArgv.join(' ')})` : '';
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}${flags}`;
 }
 
 /** Appends one dated section; earlier runs stay, so the file is a history. */

@@ -1,3 +1,5 @@
+// First: without the server's Node flags, this runs the bench again under them (server-flags.ts).
+import './server-flags.js';
 import { parseArgs } from 'node:util';
 import { clusterBench } from './cluster-bench.js';
 import { commitBenchPostgres, commitBenchSqlite } from './commit-bench.js';
