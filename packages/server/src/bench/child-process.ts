@@ -13,6 +13,12 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) lets a profiler ride along with the
+ * processes a benchmark starts; given after the server's flags, its flags win where both set one.
+ */
+export const benchNodeArgs = (): string[] => (process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []);
+
+/**
  * Starts a node script and resolves once `url` answers, so the benchmark never races the start.
  * `stdout` is a file descriptor to keep the child's output (its log) in; by default it is discarded.
  * `nodeFlags` go to Node before the script (the server's own: SERVER_NODE_FLAGS).
@@ -25,10 +31,7 @@ export async function startProcess(
   stdout: 'ignore' | number = 'ignore',
   nodeFlags: readonly string[] = [],
 ): Promise<ChildProcess> {
-  // BENCH_NODE_ARGS (e.g. --cpu-prof) lets a profiler ride along with a benchmark run; given after
-  // `nodeFlags`, its flags win where both set one.
-  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const child = spawn(process.execPath, [...nodeFlags, ...nodeArgs, script, ...args], {
+  const child = spawn(process.execPath, [...nodeFlags, ...benchNodeArgs(), script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', stdout, 'inherit'],
   });

@@ -2,12 +2,9 @@
 import './server-flags.js';
 import { parseArgs } from 'node:util';
 import { clusterBench } from './cluster-bench.js';
-import { commitBenchPostgres, commitBenchSqlite } from './commit-bench.js';
-import { conversationBenchPostgres, conversationBenchSqlite } from './conversation-bench.js';
 import { fanoutBench } from './fanout-bench.js';
-import { historyBenchPostgres, historyBenchSqlite } from './history-bench.js';
+import { inOwnProcess } from './own-process.js';
 import { appendReport } from './report.js';
-import { searchBenchPostgres, searchBenchSqlite } from './search-bench.js';
 import { sendThroughput } from './send-throughput.js';
 import { superGroupBench } from './super-group-bench.js';
 import { webhookBench } from './webhook-bench.js';
@@ -60,8 +57,8 @@ if (wants('send')) {
 if (wants('commit')) {
   const base = { batch: Number(values.batch), seconds: Number(values.seconds), pairs: 1000 };
   const inFlight = (values['in-flight'] ?? '1').split(',').map(Number);
-  const rows = [await commitBenchSqlite({ ...base, inFlight: 1 })];
-  for (const k of inFlight) rows.push(await commitBenchPostgres({ ...base, inFlight: k }));
+  const rows = [await inOwnProcess('commit-sqlite', { ...base, inFlight: 1 })];
+  for (const k of inFlight) rows.push(await inOwnProcess('commit-postgres', { ...base, inFlight: k }));
   await report(
     'Send commit alone, in-process (issue 14)',
     Promise.resolve(
@@ -86,7 +83,7 @@ if (wants('fanout') || values.only === 'write-ceiling') {
 if (wants('conversations')) {
   const rows: string[] = [];
   for (const n of values.conversations.split(',').map(Number))
-    rows.push(await conversationBenchSqlite(n), await conversationBenchPostgres(n));
+    rows.push(await inOwnProcess('conversations-sqlite', n), await inOwnProcess('conversations-postgres', n));
   await report(
     'Conversation list and sync, server time (issue 3)',
     Promise.resolve(
@@ -117,7 +114,7 @@ if (wants('supergroup')) {
 }
 if (wants('history')) {
   const n = Number(values.messages);
-  const rows = [await historyBenchSqlite(n), await historyBenchPostgres(n)];
+  const rows = [await inOwnProcess('history-sqlite', n), await inOwnProcess('history-postgres', n)];
   await report(
     'History page at random positions, server time (issue 4)',
     Promise.resolve(
@@ -134,11 +131,11 @@ if (wants('history')) {
 if (wants('search')) {
   const n = Number(values.messages);
   const runs = Number(values.runs);
-  const rows = await searchBenchSqlite(n, runs);
+  const rows = await inOwnProcess('search-sqlite', n, runs);
   // PostgreSQL when named: loading and indexing a million messages there takes minutes.
   if (values.postgres) {
     process.env.PARLEY_BENCH_DATABASE_URL = values.postgres;
-    rows.push(...(await searchBenchPostgres(n, runs)));
+    rows.push(...(await inOwnProcess('search-postgres', n, runs)));
   }
   await report(
     'Message search in a big store, server time (issue 17)',
