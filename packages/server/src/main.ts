@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: V8 flags that must be set before any server code runs (v8-runtime-flags.ts).
+import './v8-runtime-flags.js';
 import { startServer } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 

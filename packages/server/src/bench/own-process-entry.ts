@@ -1,3 +1,5 @@
+// First, as in the server: V8 flags that must be set before any server code runs.
+import '../v8-runtime-flags.js';
 import { commitBenchPostgres, commitBenchSqlite } from './commit-bench.js';
 import { conversationBenchPostgres, conversationBenchSqlite } from './conversation-bench.js';
 import { historyBenchPostgres, historyBenchSqlite } from './history-bench.js';

@@ -1,3 +1,5 @@
+// First, as in Parley's server: the V8 flags it sets on itself, so the two run the same V8.
+import '../v8-runtime-flags.js';
 import BetterSqlite3 from 'better-sqlite3';
 import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';

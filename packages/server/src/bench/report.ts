@@ -1,14 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { RUNTIME_V8_FLAGS } from '../v8-runtime-flags.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
 export const BENCHMARKS_FILE = path.join(REPO_ROOT, 'BENCHMARKS.md');
 
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const flags = process.execArgv.length ? ` (${process.execArgv.join(' ')})` : '';
-  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}${flags}`;
+  const flags = ` (${[...process.execArgv, ...RUNTIME_V8_FLAGS.map((flag) => `${flag} set at start`)].join(' ')})`;
+  // The processes the bench starts (servers, in-process benchmarks) take these too (child-process.ts).
+  const childFlags = process.env.BENCH_NODE_ARGS ? `; its processes also \`${process.env.BENCH_NODE_ARGS}\`` : '';
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}${flags}${childFlags}`;
 }
 
 /** Appends one dated section; earlier runs stay, so the file is a history. */

@@ -1,5 +1,6 @@
 // First: without the server's Node flags, this runs the bench again under them (server-flags.ts).
 import './server-flags.js';
+import '../v8-runtime-flags.js';
 import { parseArgs } from 'node:util';
 import { clusterBench } from './cluster-bench.js';
 import { fanoutBench } from './fanout-bench.js';

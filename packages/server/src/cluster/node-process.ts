@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { SERVER_NODE_FLAGS } from '../node-flags.js';
 
 const MAIN = path.resolve(import.meta.dirname, '..', 'main.js');
 
@@ -42,7 +43,8 @@ export class ClusterNode {
     const log = fs.openSync(spec.logFile, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, [MAIN], {
+      // Each node runs as `npm start` runs the server: with its Node flags.
+      child = spawn(process.execPath, [...SERVER_NODE_FLAGS, MAIN], {
         env: { ...process.env, ...spec.env, PORT: String(spec.port), HOST: spec.host, PARLEY_NODE_ID: String(spec.n) },
         stdio: ['ignore', log, 'pipe'],
         // Its own process group: Ctrl-C in the terminal reaches the script only, which stops the nodes in order.
