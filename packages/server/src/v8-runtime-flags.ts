@@ -12,9 +12,10 @@ import v8 from 'node:v8';
  * generation from then on. Objects allocated old but short-lived keep whatever young objects they point
  * to alive through every scavenge until the next full collection. After the conversation bench loaded
  * 100,000 conversations, each scavenge during the PostgreSQL list promoted about 5 MB and took 15-22 ms;
- * with this flag, 1.5-2 ms and nothing promoted. Heap snapshots mid-run held the same 13 MB at 10,000
- * and 100,000 conversations: what was promoted was garbage. The list's p99 went from 10.3-22.3 ms to
- * 5.4-7.1 ms, and the send bench's throughput did not move (alternating pairs, BENCHMARKS.md, 2026-12-03).
+ * with this flag, 1.3-2 ms and nothing promoted. Heap snapshots mid-run held the same 13 MB at 10,000
+ * and 100,000 conversations: what was promoted was garbage. That list's p99 went from 8.3-22.3 ms to
+ * 3.7-7.1 ms in nine alternating pairs, and the send bench's throughput did not move in three
+ * (BENCHMARKS.md, 2026-12-03, "allocation-site pretenuring").
  */
 export const RUNTIME_V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
 
