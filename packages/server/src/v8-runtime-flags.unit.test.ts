@@ -22,10 +22,4 @@ describe('the V8 flags the server sets on itself', () => {
     expect(importsOf('bench/raw-relay.ts')[0]).toBe("import '../v8-runtime-flags.js';");
     expect(importsOf('bench/run.ts').slice(0, 2)).toEqual(["import './server-flags.js';", "import '../v8-runtime-flags.js';"]);
   });
-
-  it('are not also on the command line that `npm start` builds (one place each)', async () => {
-    const { SERVER_NODE_FLAGS } = await import('./node-flags.js');
-    const { RUNTIME_V8_FLAGS } = await import('./v8-runtime-flags.js');
-    for (const flag of RUNTIME_V8_FLAGS) expect(SERVER_NODE_FLAGS).not.toContain(flag);
-  });
 });

@@ -7,8 +7,8 @@ import { searchBenchPostgres, searchBenchSqlite } from './search-bench.js';
 
 /**
  * The in-process benchmarks that run.ts starts each in a process of its own (own-process.ts). A server
- * runs one backend: timed in the process that had just loaded and timed the other one, the PostgreSQL
- * list's p99 carried that process's garbage (11-17 ms scavenges; alone, none over 4.3 ms: BENCHMARKS.md).
+ * runs one backend, so each backend is timed from a fresh process: the other backend's bulk load, heap
+ * and compiled code do not carry into its figures.
  */
 const benches = {
   'commit-sqlite': commitBenchSqlite,
