@@ -10,5 +10,9 @@
  * 15-19 % of its CPU in scavenges. With 64 MiB, six alternating pairs of `npm run bench -- --only send`
  * measured 9-31 % less server CPU per message on SQLite and 9-18 % on PostgreSQL (BENCHMARKS.md), for up
  * to about 100 MiB more resident memory under load (docs/operations.md says how to run without it).
+ *
+ * `--no-allocation-site-pretenuring`: see v8-runtime-flags.ts, which also sets it at start for the
+ * binary, since `NODE_OPTIONS` refuses it. Where Parley builds the command line, it goes there too: the
+ * command line is where Node advises V8 flags to be set.
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64', '--no-allocation-site-pretenuring'];

@@ -4,8 +4,10 @@ import v8 from 'node:v8';
  * V8 flags the server sets on itself as it starts, before any of its own code has run. This module is
  * the first import of main.ts (so of `npm start`, the `parley-server` binary and every cluster node) and
  * of the benchmarks' processes (bench/run.ts, bench/own-process-entry.ts, and the raw relay Parley is
- * compared with); a unit test keeps it first. They are set here, not on Node's command line
- * (node-flags.ts), because Node refuses them in `NODE_OPTIONS`, where the binary's users put flags.
+ * compared with); a unit test keeps it first. Node refuses these flags in `NODE_OPTIONS`, where the
+ * binary's users put flags, so the server sets them itself; where Parley builds the command line
+ * (`npm start`, cluster nodes, the bench), they are on it as well (node-flags.ts), and setting one
+ * again here to the same value changes nothing.
  *
  * `--no-allocation-site-pretenuring`: V8 watches where objects are allocated, and once most objects
  * from one place survive a young-generation collection, it allocates that place's objects in the old

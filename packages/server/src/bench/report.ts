@@ -8,7 +8,8 @@ export const BENCHMARKS_FILE = path.join(REPO_ROOT, 'BENCHMARKS.md');
 
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const flags = ` (${[...process.execArgv, ...RUNTIME_V8_FLAGS.map((flag) => `${flag} set at start`)].join(' ')})`;
+  const setAtStart = RUNTIME_V8_FLAGS.filter((flag) => !process.execArgv.includes(flag)).map((flag) => `${flag} set at start`);
+  const flags = ` (${[...process.execArgv, ...setAtStart].join(' ')})`;
   // The processes the bench starts (servers, in-process benchmarks) take these too (child-process.ts).
   const childFlags = process.env.BENCH_NODE_ARGS ? `; its processes also \`${process.env.BENCH_NODE_ARGS}\`` : '';
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}${flags}${childFlags}`;

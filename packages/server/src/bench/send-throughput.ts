@@ -125,7 +125,7 @@ export async function sendThroughput(o: SendBenchOptions): Promise<string> {
     return [
       `${o.pairs} sender/receiver pairs, window ${o.window} unacked per sender, ${o.seconds} s measured after 2 s warm-up, SQLite synchronous=${o.synchronous}.${pgNote}`,
       'A message counts once it is stored, acked to its sender and delivered to its receiver; latency is send -> delivery.',
-      `Parley and the raw relay run under the same Node flags (${[...SERVER_NODE_FLAGS, ...RUNTIME_V8_FLAGS].join(' ')}), the server's own.`,
+      `Parley and the raw relay run under the same Node flags (${[...new Set([...SERVER_NODE_FLAGS, ...RUNTIME_V8_FLAGS])].join(' ')}), the server's own.`,
       'Server and load generator share the machine (server in a child process); CPU is % of one core while measuring; server µs/msg is its CPU time per counted message; its main thread (the event loop, which serves every send) is the part no other core can take.',
       `PostgreSQL CPU sums every \`postgres\` process on the machine; machine busy is all ${os.cpus().length} cores together (${os.cpus().length * 100} % is every core busy), and steal is time the hypervisor gave them to someone else.`,
       '',
