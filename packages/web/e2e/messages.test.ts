@@ -15,7 +15,10 @@ describe.skipIf(!available)('web app: working with messages', () => {
 
       // History loads upward as you scroll, 30 at a time. Opened while the 60 pushes still arrive, the chat
       // shows its first page and then each later push as it comes: more than one page in view (CI, 2026-12-03).
-      await gina.item('p2p|frank').locator('.conversation-preview', { hasText: /(^|\s)m60$/ }).waitFor();
+      await gina
+        .item('p2p|frank')
+        .locator('.conversation-preview', { hasText: /(^|\s)m60$/ })
+        .waitFor();
       await gina.open('p2p|frank');
       await gina.message('m60').waitFor();
       expect(await gina.message('m1').count()).toBe(0);
