@@ -14,15 +14,17 @@ import { ordinalSql } from '../retention-sql.js';
 import { type ConversationDbRow, toConversationRow } from '../rows.js';
 import { withArrayLiterals } from './array-literal.js';
 import { CONVERSATION_COLUMNS } from './conversations.js';
+import { batchStatement } from './prepared.js';
 import { messageTsvector } from './search.js';
 import { writeOnce } from './sync-once.js';
 import { writeOutbox } from './webhook-outbox.js';
 
 /**
  * One batch, one transaction, a fixed number of round trips whatever its size: every statement
- * takes the whole batch as arrays (`unnest`), and each does several steps (CTEs). A batch of 1:1
- * messages is BEGIN, `claimSeqs`, `touchConversations`, COMMIT; groups add a members read, super
- * groups a clock tick and their own rows. The bookkeeping is `BatchPlan`'s (../fanout-plan.ts),
+ * takes the whole batch as arrays (`unnest`), and each does several steps (CTEs). Here a batch of
+ * 1:1 messages is BEGIN, `claimSeqs`, `touchConversations`, COMMIT; groups add a members read, super
+ * groups a clock tick and their own rows. Most 1:1 batches never come here: the same two
+ * statements run as one (commit-one-statement.ts); resends and what that path leaves out do. The bookkeeping is `BatchPlan`'s (../fanout-plan.ts),
  * shared with every SQL adapter: where a statement hands out seqs, ordinals, versions or
  * updateTimes itself, it follows the same rules, so the plan's numbers and the stored ones agree.
  *
@@ -99,47 +101,33 @@ interface Claimed {
 }
 
 /**
- * In one statement: finds which candidates are already stored (a resend), raises the max seq and
- * countable-message count of the channels of the others (creating person channels on first use)
- * and moves their last @all mention, then inserts those messages numbered contiguously in array
- * order. Channel rows are upserted, and so locked, sorted by type then id; the messages are
- * inserted from the bump's RETURNING, so after every lock is held. Numbering, as
- * `BatchPlan.assignSeqs`: the n-th fresh message of a channel gets `max_seq before + n`, and
- * `red_count before +` the countable messages among the first n as its ordinal. SET expressions
- * read the row as it was, so `channels.max_seq` in `all_mention_seq` is the max seq before this batch.
- *
- * A candidate stored by another transaction after this statement's snapshot makes the INSERT fail
- * on the (from_uid, client_msg_no) index; `inTransaction` reruns the batch, which then finds it.
+ * The CTEs `claimSeqs` runs (k, dup, fresh, want, bump, ins), over `claimValues`' parameters $1-$14:
+ * shared with the one-statement commit (commit-one-statement.ts). `freshAlso` narrows what counts
+ * as fresh further (SQL starting with AND).
  */
-async function claimSeqs(client: PoolClient, candidates: readonly NewMessage[]): Promise<Claimed> {
-  const { rows } = await client.query<{
-    stored: boolean;
-    i: number | null;
-    message_id: string | null;
-    channel_type: number | null;
-    channel_id: string | null;
-    seq: number;
-    ts: number | null;
-    red_count: number | null;
-  }>({
-    name: 'parley_commit_claim_seqs',
-    text: `WITH k AS (
+export const claimCtes = (freshAlso: string): string => `k AS (
        SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::bool[], $9::text[],
          $10::text[], $11::bool[], $12::bool[], $13::text[], $14::int[])
          WITH ORDINALITY AS k(channel_type, channel_id, message_id, client_msg_no, from_uid, ts, content_type, red_dot, payload, meta,
            mention_all, once, search, stream_state, i)
      ), dup AS (
        -- One clientMsgNo space for channel and sync-once messages: a resend is a duplicate either way.
+       -- One index probe per candidate (LATERAL ... LIMIT 1, the pair is unique): as a join, the planner
+       -- hashed the whole messages table for a batch of 1,600, 18 ms of a 42 ms commit at 48,000 rows.
        SELECT k.i, m.message_id, m.seq, m.ts
-       FROM k JOIN messages m ON m.from_uid = k.from_uid AND m.client_msg_no = k.client_msg_no
+       FROM k CROSS JOIN LATERAL (
+         SELECT message_id, seq, ts FROM messages m WHERE m.from_uid = k.from_uid AND m.client_msg_no = k.client_msg_no LIMIT 1
+       ) m
        UNION ALL
        SELECT k.i, o.message_id, 0, o.ts
-       FROM k JOIN sync_once_messages o ON o.from_uid = k.from_uid AND o.client_msg_no = k.client_msg_no
+       FROM k CROSS JOIN LATERAL (
+         SELECT message_id, ts FROM sync_once_messages o WHERE o.from_uid = k.from_uid AND o.client_msg_no = k.client_msg_no LIMIT 1
+       ) o
      ), fresh AS (
        SELECT k.*,
          row_number() OVER w AS n,
          count(*) FILTER (WHERE k.red_dot) OVER w AS reds
-       FROM k WHERE NOT k.once AND NOT EXISTS (SELECT 1 FROM dup WHERE dup.i = k.i)
+       FROM k WHERE NOT k.once AND NOT EXISTS (SELECT 1 FROM dup WHERE dup.i = k.i)${freshAlso}
        WINDOW w AS (PARTITION BY k.channel_type, k.channel_id ORDER BY k.i)
      ), want AS (
        SELECT channel_type, channel_id, count(*) AS message_count, count(*) FILTER (WHERE red_dot) AS red_count, max(ts) AS last_ts,
@@ -165,27 +153,62 @@ async function claimSeqs(client: PoolClient, candidates: readonly NewMessage[]):
        FROM fresh f
        JOIN want w ON w.channel_type = f.channel_type AND w.channel_id = f.channel_id
        JOIN bump b ON b.channel_type = f.channel_type AND b.channel_id = f.channel_id
-     )
+       RETURNING 1
+     )`;
+
+/** The parameters of `claimCtes`, $1-$14. */
+export const claimValues = (candidates: readonly NewMessage[]): unknown[] =>
+  withArrayLiterals([
+    candidates.map((m) => m.channelType),
+    candidates.map((m) => m.channelId),
+    candidates.map((m) => m.messageId),
+    candidates.map((m) => m.clientMsgNo),
+    candidates.map((m) => m.fromUid),
+    candidates.map((m) => m.timestamp),
+    candidates.map((m) => m.contentType),
+    candidates.map((m) => m.redDot),
+    candidates.map((m) => m.payloadJson),
+    candidates.map((m) => m.metaJson),
+    candidates.map((m) => m.mentionAll),
+    candidates.map((m) => m.syncOnce === true),
+    candidates.map((m) => (m.syncOnce ? null : messageTsvector(m.payloadJson, m))),
+    candidates.map((m) => (m.stream ? STREAM_OPEN : 0)),
+  ]);
+
+/**
+ * In one statement: finds which candidates are already stored (a resend), raises the max seq and
+ * countable-message count of the channels of the others (creating person channels on first use)
+ * and moves their last @all mention, then inserts those messages numbered contiguously in array
+ * order. Channel rows are upserted, and so locked, sorted by type then id; the messages are
+ * inserted from the bump's RETURNING, so after every lock is held. Numbering, as
+ * `BatchPlan.assignSeqs`: the n-th fresh message of a channel gets `max_seq before + n`, and
+ * `red_count before +` the countable messages among the first n as its ordinal. SET expressions
+ * read the row as it was, so `channels.max_seq` in `all_mention_seq` is the max seq before this batch.
+ *
+ * A candidate stored by another transaction after this statement's snapshot makes the INSERT fail
+ * on the (from_uid, client_msg_no) index; `inTransaction` reruns the batch, which then finds it.
+ */
+async function claimSeqs(client: PoolClient, candidates: readonly NewMessage[]): Promise<Claimed> {
+  const { rows } = await client.query<{
+    stored: boolean;
+    i: number | null;
+    message_id: string | null;
+    channel_type: number | null;
+    channel_id: string | null;
+    seq: number;
+    ts: number | null;
+    red_count: number | null;
+  }>(
+    batchStatement(
+      'parley_commit_claim_seqs',
+      candidates.length,
+      `WITH ${claimCtes('')}
      SELECT true AS stored, i, message_id, NULL::int AS channel_type, NULL::text AS channel_id, seq, ts, NULL::bigint AS red_count FROM dup
      UNION ALL
      SELECT false, NULL, NULL, channel_type, channel_id, max_seq, NULL, red_count FROM bump`,
-    values: withArrayLiterals([
-      candidates.map((m) => m.channelType),
-      candidates.map((m) => m.channelId),
-      candidates.map((m) => m.messageId),
-      candidates.map((m) => m.clientMsgNo),
-      candidates.map((m) => m.fromUid),
-      candidates.map((m) => m.timestamp),
-      candidates.map((m) => m.contentType),
-      candidates.map((m) => m.redDot),
-      candidates.map((m) => m.payloadJson),
-      candidates.map((m) => m.metaJson),
-      candidates.map((m) => m.mentionAll),
-      candidates.map((m) => m.syncOnce === true),
-      candidates.map((m) => (m.syncOnce ? null : messageTsvector(m.payloadJson, m))),
-      candidates.map((m) => (m.stream ? STREAM_OPEN : 0)),
-    ]),
-  });
+      claimValues(candidates),
+    ),
+  );
   const stored = new Map<string, StoredAck>();
   const after = new Map<string, { maxSeq: number; redCount: number }>();
   for (const r of rows) {
@@ -262,7 +285,7 @@ async function membersByChannel(client: PoolClient, messages: readonly NewMessag
  * the message proposes draft_at -1 (a fresh row keeps it: draft_at <= 0 means no draft, see the
  * port) and the update clears the draft when it sees it.
  */
-const SENT_MARK = 'CASE WHEN t.sent = 1 THEN -1 ELSE 0 END';
+export const SENT_MARK = 'CASE WHEN t.sent = 1 THEN -1 ELSE 0 END';
 const CLEAR_DRAFT_IF_SENT = `draft_text = CASE WHEN EXCLUDED.draft_at < 0 THEN '' ELSE conversations.draft_text END,
        draft_ext = CASE WHEN EXCLUDED.draft_at < 0 THEN '' ELSE conversations.draft_ext END,
        draft_at = CASE WHEN EXCLUDED.draft_at < 0 THEN 0 ELSE conversations.draft_at END`;
@@ -283,32 +306,55 @@ const CLEAR_DRAFT_IF_SENT = `draft_text = CASE WHEN EXCLUDED.draft_at < 0 THEN '
  */
 async function touchConversations(client: PoolClient, touches: readonly ConversationTouch[]): Promise<ConversationRow[]> {
   if (!touches.length) return [];
-  const demand = BatchPlan.versionDemand(touches);
-  const times = BatchPlan.sortTimeDemand(touches);
-  const behind = touchesBehind(touches);
-  const t = sortedByOwner(touches);
-  const uids = [...demand.keys()];
-  const { rows } = await client.query<ConversationDbRow>({
-    name: 'parley_commit_touch_conversations',
-    text: `WITH locked AS MATERIALIZED (
-       SELECT uid FROM users WHERE uid = ANY($1::text[]) ORDER BY uid FOR UPDATE
-     ), top AS (
-       UPDATE users u SET conv_version = u.conv_version + d.k, last_sort_ts = GREATEST(u.last_sort_ts + d.span, d.floor)
-       FROM locked l JOIN unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS d(uid, k, span, floor) ON d.uid = l.uid
-       WHERE u.uid = l.uid
-       RETURNING u.uid, u.conv_version, u.last_sort_ts
-     )
-     INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, last_ord, read_seq, read_ord, mention_seq,
-       version, clear_seq, draft_at)
+  const { rows } = await client.query<ConversationDbRow>(
+    batchStatement(
+      'parley_commit_touch_conversations',
+      touches.length,
+      `WITH ${lockAndBumpUsers(1, 'TRUE')}
+     INSERT INTO conversations (${TOUCH_COLUMNS})
      SELECT t.uid, t.conversation_id, t.channel_type, t.channel_id, top.last_sort_ts - ${SORT_TS_SPACING} * t.behind, t.last_seq, t.last_ord,
        t.read_seq, t.read_ord, t.mention_seq, top.conv_version - t.behind, t.clear_seq, ${SENT_MARK}
-     FROM unnest($5::text[], $6::text[], $7::int[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[],
-       $14::bigint[], $15::bigint[], $16::int[])
-       WITH ORDINALITY AS t(uid, conversation_id, channel_type, channel_id, last_seq, last_ord, read_seq, read_ord, mention_seq, clear_seq,
-         behind, sent, ord)
+     FROM ${touchesFrom(5)}
      JOIN top ON top.uid = t.uid
      ORDER BY t.ord
-     ON CONFLICT (uid, conversation_id) DO UPDATE SET
+     ${TOUCH_CONFLICT}
+     RETURNING ${CONVERSATION_COLUMNS}`,
+      touchValues(touches),
+    ),
+  );
+  return inTouchOrder(touches, rows);
+}
+
+/**
+ * CTEs `locked` and `top` of `touchConversations` (see there), parameters $first-$first+3 of
+ * `touchValues`; `guard` is a condition the users are locked only if (shared with
+ * commit-one-statement.ts, which makes it wait for the channel locks).
+ */
+export const lockAndBumpUsers = (first: number, guard: string): string => `locked AS MATERIALIZED (
+       SELECT uid FROM users WHERE uid = ANY($${first}::text[]) AND ${guard} ORDER BY uid FOR UPDATE
+     ), top AS (
+       UPDATE users u SET conv_version = u.conv_version + d.k, last_sort_ts = GREATEST(u.last_sort_ts + d.span, d.floor)
+       FROM locked l JOIN unnest($${first}::text[], $${first + 1}::bigint[], $${first + 2}::bigint[], $${first + 3}::bigint[])
+         AS d(uid, k, span, floor) ON d.uid = l.uid
+       WHERE u.uid = l.uid
+       RETURNING u.uid, u.conv_version, u.last_sort_ts
+     )`;
+
+/** The columns a touch inserts, in the order the SELECTs of `touchConversations` and the one-statement commit give them. */
+export const TOUCH_COLUMNS = `uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, last_ord, read_seq, read_ord, mention_seq,
+       version, clear_seq, draft_at`;
+
+/** The touches as the relation `t`, sorted by owner, from `touchValues`' parameters $first-$first+11. */
+export const touchesFrom = (first: number): string => {
+  const p = (n: number, type: string) => `$${first + n}::${type}[]`;
+  return `unnest(${p(0, 'text')}, ${p(1, 'text')}, ${p(2, 'int')}, ${p(3, 'text')}, ${p(4, 'bigint')}, ${p(5, 'bigint')}, ${p(6, 'bigint')},
+       ${p(7, 'bigint')}, ${p(8, 'bigint')}, ${p(9, 'bigint')}, ${p(10, 'bigint')}, ${p(11, 'int')})
+       WITH ORDINALITY AS t(uid, conversation_id, channel_type, channel_id, last_seq, last_ord, read_seq, read_ord, mention_seq, clear_seq,
+         behind, sent, ord)`;
+};
+
+/** What an existing row keeps and takes from a touch. */
+export const TOUCH_CONFLICT = `ON CONFLICT (uid, conversation_id) DO UPDATE SET
        -- updateTime never goes back, even if a later seq carries an earlier clock (several nodes)
        sort_ts = GREATEST(conversations.sort_ts, EXCLUDED.sort_ts), last_seq = EXCLUDED.last_seq, last_ord = EXCLUDED.last_ord,
        clear_seq = GREATEST(conversations.clear_seq, EXCLUDED.clear_seq),
@@ -318,27 +364,37 @@ async function touchConversations(client: PoolClient, touches: readonly Conversa
        version = EXCLUDED.version,
        -- a new message brings an archived conversation back unless it is muted (Telegram's rule)
        archived = conversations.archived AND conversations.muted_until > EXCLUDED.sort_ts,
-       ${CLEAR_DRAFT_IF_SENT}
-     RETURNING ${CONVERSATION_COLUMNS}`,
-    values: withArrayLiterals([
-      uids,
-      uids.map((uid) => demand.get(uid)),
-      uids.map((uid) => times.get(uid)?.span ?? 0),
-      uids.map((uid) => times.get(uid)?.floor ?? 0),
-      t.map((x) => x.uid),
-      t.map((x) => x.conversationId),
-      t.map((x) => x.channelType),
-      t.map((x) => x.channelId),
-      t.map((x) => x.lastSeq),
-      t.map((x) => x.lastOrd),
-      t.map((x) => x.readSeq),
-      t.map((x) => x.readOrd),
-      t.map((x) => x.mentionSeq),
-      t.map((x) => x.clearSeq),
-      t.map((x) => behind.get(x) ?? 0),
-      t.map((x) => x.sent),
-    ]),
-  });
+       ${CLEAR_DRAFT_IF_SENT}`;
+
+/** The parameters of `lockAndBumpUsers` (4) then `touchesFrom` (12), for `touches` (none `ownOnly`). */
+export function touchValues(touches: readonly ConversationTouch[]): unknown[] {
+  const demand = BatchPlan.versionDemand(touches);
+  const times = BatchPlan.sortTimeDemand(touches);
+  const behind = touchesBehind(touches);
+  const t = sortedByOwner(touches);
+  const uids = [...demand.keys()];
+  return withArrayLiterals([
+    uids,
+    uids.map((uid) => demand.get(uid)),
+    uids.map((uid) => times.get(uid)?.span ?? 0),
+    uids.map((uid) => times.get(uid)?.floor ?? 0),
+    t.map((x) => x.uid),
+    t.map((x) => x.conversationId),
+    t.map((x) => x.channelType),
+    t.map((x) => x.channelId),
+    t.map((x) => x.lastSeq),
+    t.map((x) => x.lastOrd),
+    t.map((x) => x.readSeq),
+    t.map((x) => x.readOrd),
+    t.map((x) => x.mentionSeq),
+    t.map((x) => x.clearSeq),
+    t.map((x) => behind.get(x) ?? 0),
+    t.map((x) => x.sent),
+  ]);
+}
+
+/** The upserted rows as stored, in touch order (touches of users without a row have none). */
+export function inTouchOrder(touches: readonly ConversationTouch[], rows: readonly ConversationDbRow[]): ConversationRow[] {
   const byKey = new Map(rows.map((r) => [dedupeKey(r.uid, r.conversation_id), r]));
   return touches.flatMap((x) => {
     const row = byKey.get(dedupeKey(x.uid, x.conversationId));

@@ -3,10 +3,11 @@ import type { MessageStore } from '../../../ports/storage/index.js';
 import { ordinalSql } from '../retention-sql.js';
 import { type MessageRow, toStoredMessage } from '../rows.js';
 import { commitBatch } from './commit-batch.js';
+import { commitInOneStatement } from './commit-one-statement.js';
 import { MESSAGE_COLUMNS, messageColumns } from './message-columns.js';
 import { CLIENT_MSG_NO_INDEX, SYNC_ONCE_CLIENT_MSG_NO_INDEX } from './migrations.js';
 import { prepared } from './prepared.js';
-import { inTransaction, sqlState, violatedConstraint } from './transaction.js';
+import { inTransaction, isRerunRequest, sqlState, violatedConstraint } from './transaction.js';
 
 /**
  * Another node stored one of our (from_uid, client_msg_no) pairs after we looked: rerunning the
@@ -44,6 +45,12 @@ export function postgresMessages(pool: Pool): MessageStore {
   return {
     async commit(batch) {
       if (!batch.length) return [];
+      // Most batches commit in one statement; the rest, and a race it lost, take the transaction that handles everything.
+      const committed = await commitInOneStatement(pool, batch).catch((error: unknown) => {
+        if (isRerunRequest(error) || lostClientMsgNoRace(error)) return undefined;
+        throw error;
+      });
+      if (committed) return committed;
       return inTransaction(pool, (client) => commitBatch(client, batch), { alsoRetryWhen: lostClientMsgNoRace });
     },
     async range(key, fromSeq, toSeq) {

@@ -11,7 +11,7 @@ export const violatedConstraint = (error: unknown): string | undefined =>
     : undefined;
 
 /** Deadlock victim or serialization failure: PostgreSQL rolled us back and asks for a rerun. */
-const isRerunRequest = (error: unknown): boolean => sqlState(error) === '40P01' || sqlState(error) === '40001';
+export const isRerunRequest = (error: unknown): boolean => sqlState(error) === '40P01' || sqlState(error) === '40001';
 
 export interface TransactionOptions {
   /** Further errors after which rerunning the whole transaction is safe and expected to succeed. */
