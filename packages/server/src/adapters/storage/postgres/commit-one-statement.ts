@@ -17,10 +17,11 @@ import { CONVERSATION_COLUMN_NAMES, CONVERSATION_COLUMNS } from './conversations
 import { batchStatement } from './prepared.js';
 
 /**
- * The common batch, 1:1 messages, committed by one statement on its own: no BEGIN, no COMMIT, no
- * second round trip. Its locks are held only while PostgreSQL runs it, never while this process
- * answers between statements: with every batch taking the same busy channels, that wait, not
- * PostgreSQL's work, set how many batches a second a node could commit (docs/operations.md).
+ * The common batch, 1:1 messages, committed by one statement on its own: no BEGIN, no COMMIT, one
+ * round trip instead of four. Every query costs this process its encoding, a system call and an
+ * event-loop turn to read the answer, and on a busy node the answer waits for the loop while the
+ * transaction holds its locks; this statement's locks are held only while PostgreSQL runs it. The
+ * send bench's Node CPU per message went from 38-42 to 36-38 µs (BENCHMARKS.md, 2026-12-03).
  *
  * It does what `commitBatch` does for such a batch (claim seqs and insert, then bump the users and
  * upsert their conversation rows), in the same lock order: the users' locking CTE waits for every
