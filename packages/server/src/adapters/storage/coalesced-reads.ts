@@ -2,10 +2,10 @@
  * Many callers, one read: keys asked for during one event-loop turn are read together by
  * `readMany` on the next turn. Every caller's read starts after its call, so it sees everything
  * committed before it asked (read-your-writes holds); it only waits for the others asked in the
- * same turn. Used for the 1:1 permission check of every send: on PostgreSQL one statement over
- * arrays instead of one round trip per send (which held its send path to a few thousand messages
- * a second); on SQLite one read transaction instead of one implicit transaction (a WAL snapshot)
- * per send.
+ * same turn. Used for the permission check of every send: on PostgreSQL one statement over
+ * arrays instead of one round trip per send (which held its 1:1 send path to a few thousand messages
+ * a second), for 1:1 and for group sends; on SQLite, for 1:1 sends only, one read transaction
+ * instead of one implicit transaction (a WAL snapshot) per send.
  */
 export class CoalescedReads<K, V> {
   private pending: Array<{ key: K; resolve: (v: V) => void; reject: (e: unknown) => void }> = [];

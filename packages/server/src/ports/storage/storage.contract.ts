@@ -349,6 +349,36 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         await store.channels.setMemberMute(g, 'm1', 0);
       });
 
+      it('answers many group permission checks asked at once each with its own facts, and a later check sees a change', async () => {
+        await store.channels.setWhitelist(g, ['m2']);
+        const asked: Array<[{ channelType: 2 | 3; channelId: string }, string]> = [
+          [g, 'm1'],
+          [{ channelType: 2, channelId: 'none' }, 'm1'],
+          [g, 'm2'],
+          [g, 'stranger'],
+          [{ channelType: 3, channelId: 'grp' }, 'm1'],
+          [g, 'm1'],
+        ];
+        const alone = [];
+        for (const [key, uid] of asked) alone.push(await store.channels.groupSendFacts(key, uid));
+        const together = await Promise.all(asked.map(([key, uid]) => store.channels.groupSendFacts(key, uid)));
+        expect(together).toEqual(alone);
+        expect(together.map((f) => [f.channel?.channelId, f.member?.uid, f.whitelistSize, f.senderWhitelisted])).toEqual([
+          ['grp', 'm1', 1, false],
+          [undefined, undefined, 0, false],
+          ['grp', 'm2', 1, true],
+          ['grp', undefined, 1, false],
+          [undefined, undefined, 0, false],
+          ['grp', 'm1', 1, false],
+        ]);
+        await store.channels.setWhitelist(g, []);
+        const after = await Promise.all([store.channels.groupSendFacts(g, 'm1'), store.channels.groupSendFacts(g, 'm2')]);
+        expect(after.map((f) => [f.member?.uid, f.whitelistSize, f.senderWhitelisted])).toEqual([
+          ['m1', 0, false],
+          ['m2', 0, false],
+        ]);
+      });
+
       it('patches group flags', async () => {
         await store.channels.update(g, { name: 'G2', muteAll: true, banned: false }, now + 1);
         expect(await store.channels.get(g)).toMatchObject({ name: 'G2', muteAll: true, banned: false, allowHistory: false });

@@ -1,22 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
-import type { ChannelKey, ChannelStore, GroupSendFacts } from '../../../ports/storage/index.js';
+import type { ChannelKey, ChannelStore } from '../../../ports/storage/index.js';
+import { CoalescedReads } from '../coalesced-reads.js';
 import { idRange, idRangeSql } from '../id-range.js';
 import { CHANNEL_PATCH_COLUMNS, type ChannelRow, type MemberRow, toChannel, toMember } from '../rows.js';
+import { readGroupSendFacts } from './group-send-facts.js';
 import { prepared } from './prepared.js';
 import { inTransaction } from './transaction.js';
 import { report } from './webhook-outbox.js';
-
-/** A channel joined with the sender's member row (all null when not a member) and whitelist facts. */
-interface SendFactsRow extends ChannelRow {
-  member_uid: string | null;
-  member_role: number;
-  member_muted_until: number;
-  member_join_seq: number;
-  member_joined_at: number;
-  whitelist_size: number;
-  sender_whitelisted: boolean;
-  sender_banned: boolean;
-}
 
 const CHANNEL_COLUMN_NAMES = [
   'channel_type',
@@ -86,6 +76,7 @@ async function adjustMemberCount(client: PoolClient, key: ChannelKey, delta: num
 }
 
 export function postgresChannels(pool: Pool): ChannelStore {
+  const sendFacts = new CoalescedReads(readGroupSendFacts(pool, channelColumns('c')));
   return {
     async createGroup(group, memberUids, now, events) {
       return inTransaction(pool, async (client) => {
@@ -245,49 +236,8 @@ export function postgresChannels(pool: Pool): ChannelStore {
       );
       return rows.map((r) => r.uid);
     },
-    async groupSendFacts(key, senderUid) {
-      // Every group send asks this, so it is one round trip rather than three.
-      const { rows } = await pool.query<SendFactsRow>(
-        prepared(
-          `SELECT ${channelColumns('c')},
-           m.uid AS member_uid, m.role AS member_role, m.muted_until AS member_muted_until,
-           m.join_seq AS member_join_seq, m.joined_at AS member_joined_at,
-           (SELECT COUNT(*) FROM whitelist w WHERE w.channel_type = c.channel_type AND w.channel_id = c.channel_id) AS whitelist_size,
-           EXISTS (SELECT 1 FROM whitelist w WHERE w.channel_type = c.channel_type AND w.channel_id = c.channel_id AND w.uid = $3)
-             AS sender_whitelisted,
-           EXISTS (SELECT 1 FROM users u WHERE u.uid = $3 AND u.banned_at > 0) AS sender_banned
-         FROM channels c
-         LEFT JOIN members m ON m.channel_type = c.channel_type AND m.channel_id = c.channel_id AND m.uid = $3
-         WHERE c.channel_type = $1 AND c.channel_id = $2`,
-          [key.channelType, key.channelId, senderUid],
-        ),
-      );
-      const row = rows[0];
-      if (!row)
-        return {
-          channel: undefined,
-          member: undefined,
-          whitelistSize: 0,
-          senderWhitelisted: false,
-          senderBanned: false,
-        } satisfies GroupSendFacts;
-      const member =
-        row.member_uid === null
-          ? undefined
-          : toMember({
-              uid: row.member_uid,
-              role: row.member_role,
-              muted_until: row.member_muted_until,
-              join_seq: row.member_join_seq,
-              joined_at: row.member_joined_at,
-            });
-      return {
-        channel: toChannel(row),
-        member,
-        whitelistSize: row.whitelist_size,
-        senderWhitelisted: row.sender_whitelisted,
-        senderBanned: row.sender_banned,
-      };
+    groupSendFacts(key, senderUid) {
+      return sendFacts.read({ key, senderUid });
     },
     async superGroupsOf(uid) {
       const { rows } = await pool.query<{ channel_id: string }>(
