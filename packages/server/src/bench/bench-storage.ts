@@ -4,11 +4,11 @@ import path from 'node:path';
 import { openSqlite } from '../adapters/storage/sqlite/index.js';
 import type { Storage } from '../ports/storage/index.js';
 
-/** A fresh SQLite store in a temporary file, removed afterwards. */
+/** A fresh SQLite store in a temporary file, opened as the server opens its own, removed afterwards. */
 export async function withSqlite<T>(fn: (storage: Storage, file: string) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
   const file = path.join(dir, 'parley.db');
-  const storage = openSqlite({ file });
+  const storage = openSqlite({ file, checkpointInBackground: true });
   try {
     return await fn(storage, file);
   } finally {

@@ -14,7 +14,11 @@ export async function openStorage(config: Config): Promise<Storage> {
     return openPostgres({ connectionString: config.databaseUrl });
   }
   const release = claimDataDir(config.dataDir);
-  const storage = openSqlite({ file: path.join(config.dataDir, 'parley.db'), synchronous: config.sqliteSynchronous });
+  const storage = openSqlite({
+    file: path.join(config.dataDir, 'parley.db'),
+    synchronous: config.sqliteSynchronous,
+    checkpointInBackground: true,
+  });
   const close = storage.close.bind(storage);
   return Object.assign(storage, {
     async close() {

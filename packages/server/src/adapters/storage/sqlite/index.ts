@@ -15,12 +15,18 @@ import { sqliteStreams } from './streams.js';
 import { sqliteSyncOnce } from './sync-once.js';
 import { sqliteUserData } from './user-data.js';
 import { sqliteUsers } from './users.js';
+import { CHECKPOINT_INTERVAL_MS, checkpointWorkerScript, WalCheckpointer } from './wal-checkpointer.js';
 import { sqliteWebhookOutbox } from './webhook-outbox.js';
 
 export interface SqliteOptions {
   /** A file path, or ':memory:'. */
   file: string;
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * Copy the WAL into the database file on a worker thread instead of in the commits (`WalCheckpointer`):
+   * what the server does. Off for the other users of a file (the CLI, the webhook worker's connection).
+   */
+  checkpointInBackground?: boolean;
 }
 
 export function openSqlite(options: SqliteOptions): Storage {
@@ -42,6 +48,14 @@ export function openSqlite(options: SqliteOptions): Storage {
   // What a crash left queued is indexed before the store answers, as the backfill is.
   indexer.flush();
   indexer.start();
+  const script = options.checkpointInBackground && options.file !== ':memory:' ? checkpointWorkerScript() : undefined;
+  const checkpointer =
+    script &&
+    new WalCheckpointer(
+      db,
+      { file: path.resolve(options.file), synchronous: options.synchronous ?? 'FULL', intervalMs: CHECKPOINT_INTERVAL_MS },
+      script,
+    );
   return {
     dialect: 'sqlite',
     // One connection, one writer: batches commit one after another.
@@ -65,6 +79,7 @@ export function openSqlite(options: SqliteOptions): Storage {
       return counts;
     },
     async close() {
+      await checkpointer?.close();
       indexer.stop();
       if (db.open) indexer.flush();
       db.close();

@@ -1,0 +1,46 @@
+/**
+ * The WAL checkpoint thread of a SQLite store (started by `WalCheckpointer`): its own connection to
+ * the server's file, which copies committed WAL frames into the database file and syncs it, so that
+ * the connection that commits sends seldom has to.
+ *
+ * PASSIVE never waits for a reader or a writer and never takes the write lock: the sends' commits go
+ * on beside it. Its connection syncs as the server's does, so a frame is in the synced database file
+ * before the WAL may be reused over it.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
+import type { CheckpointWorkerStart, FromCheckpointWorker, ToCheckpointWorker } from './wal-checkpointer.js';
+
+const port = parentPort;
+if (!port) throw new Error('wal-checkpoint-worker.js runs as a worker thread of a SQLite store (wal-checkpointer.ts)');
+const start = workerData as CheckpointWorkerStart;
+const post = (message: FromCheckpointWorker) => port.postMessage(message);
+
+const db = new BetterSqlite3(start.file, { fileMustExist: true });
+db.pragma(`synchronous = ${start.synchronous}`);
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').raw(true);
+
+// What the last tick saw: frames in the WAL, and of them in the database file. The WAL starts over from
+// its first frame once every frame is copied, so fewer frames than last time means a new WAL.
+let lastLog = 0;
+let copied = 0;
+const timer = setInterval(() => {
+  // [busy, frames in the WAL, frames of it in the database file]; an error ends the thread, which the
+  // main thread starts again.
+  const [, log, done] = checkpoint.get() as [number, number, number];
+  // -1: another connection was checkpointing (the committing one, catching up).
+  if (done < 0) return;
+  const frames = log < lastLog ? done : done - copied;
+  lastLog = log;
+  copied = done;
+  if (frames > 0) post({ type: 'checkpointed', frames });
+}, start.intervalMs);
+
+port.on('message', (m: ToCheckpointWorker) => {
+  if (m.type !== 'close') return;
+  clearInterval(timer);
+  db.close();
+  post({ type: 'closed' });
+  port.close();
+});
+post({ type: 'ready' });

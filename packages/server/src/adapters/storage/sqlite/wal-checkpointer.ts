@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Database } from 'better-sqlite3';
+
+/** What the checkpoint worker is started with (`workerData`). */
+export interface CheckpointWorkerStart {
+  file: string;
+  synchronous: 'FULL' | 'NORMAL';
+  intervalMs: number;
+}
+/** Main thread -> worker. */
+export type ToCheckpointWorker = { type: 'close' };
+/** Worker -> main thread. */
+export type FromCheckpointWorker = { type: 'ready' } | { type: 'checkpointed'; frames: number } | { type: 'closed' };
+
+/** How often the worker checkpoints. */
+export const CHECKPOINT_INTERVAL_MS = 100;
+/**
+ * The committing connection's own automatic checkpoint, in WAL pages (SQLite's default is 1000): the
+ * worker copies frames as they come, this one catches up the last few so the WAL can start over, and it
+ * bounds the WAL (16 MiB) while no worker runs.
+ */
+export const SAFETY_NET_PAGES = 4000;
+/** A worker that died is started again after this long. */
+const RESTART_DELAY_MS = 1000;
+
+/**
+ * Checkpoints of a SQLite store's WAL on a thread of their own.
+ *
+ * With SQLite's default, the connection that commits copies the WAL into the database file every 1000
+ * pages and syncs it, inside the commit that crossed the line. Under the send bench's load that was
+ * several times a second, on the thread that serves every send (BENCHMARKS.md, 2026-12-04). Here a
+ * worker does that copying; the committing connection keeps a higher threshold of its own, which only
+ * finishes what the worker left and takes over if the worker is gone. A worker that dies is
+ * restarted; a checkpoint is crash-safe in SQLite, and durability of commits does not depend on it
+ * (each commit syncs the WAL as before).
+ */
+export class WalCheckpointer {
+  private worker: Worker | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  /** Workers started so far, and WAL frames they copied into the database file. */
+  readonly stats = { starts: 0, framesCheckpointed: 0 };
+  private workerReady = false;
+  private readyWaiters: Array<() => void> = [];
+
+  constructor(
+    db: Database,
+    private readonly start: CheckpointWorkerStart,
+    private readonly script: URL,
+  ) {
+    db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+    this.spawn();
+  }
+
+  /** Resolves once a worker has opened its connection (the current one, or the next after a restart). */
+  ready(): Promise<void> {
+    if (this.workerReady) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** Fault tests: ends the worker as a crash would; a new one starts after RESTART_DELAY_MS. */
+  async crash(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
+    const worker = this.worker;
+    this.worker = undefined;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    // Unreferenced, the worker would let the event loop end before its exit is heard, and with it
+    // whatever awaits this close.
+    worker.ref();
+    worker.postMessage({ type: 'close' } satisfies ToCheckpointWorker);
+    await exited;
+  }
+
+  private spawn(): void {
+    const worker = new Worker(this.script, { workerData: this.start });
+    this.worker = worker;
+    this.workerReady = false;
+    this.stats.starts++;
+    worker.on('message', (m: FromCheckpointWorker) => {
+      if (m.type === 'checkpointed') this.stats.framesCheckpointed += m.frames;
+      else if (m.type === 'ready') {
+        this.workerReady = true;
+        for (const resolve of this.readyWaiters.splice(0)) resolve();
+      }
+    });
+    // An error ends the thread too ('exit' follows): nothing to do but start another.
+    worker.on('error', () => {});
+    worker.once('exit', () => {
+      if (this.worker === worker) {
+        this.worker = undefined;
+        this.workerReady = false;
+      }
+      if (!this.stopped) this.restartTimer = setTimeout(() => this.spawn(), RESTART_DELAY_MS).unref();
+    });
+    // The worker must not keep a process alive that has nothing else to do.
+    worker.unref();
+  }
+}
+
+/**
+ * The compiled worker, or undefined. Beside this file in dist; when this file is the TypeScript
+ * source (the tests run the sources), the build's copy, as a worker thread cannot load TypeScript.
+ */
+export function checkpointWorkerScript(): URL | undefined {
+  const url = import.meta.url.endsWith('.ts')
+    ? new URL('../../../../dist/adapters/storage/sqlite/wal-checkpoint-worker.js', import.meta.url)
+    : new URL('./wal-checkpoint-worker.js', import.meta.url);
+  return fs.existsSync(fileURLToPath(url)) ? url : undefined;
+}
