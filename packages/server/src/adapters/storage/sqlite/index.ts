@@ -15,7 +15,7 @@ import { sqliteStreams } from './streams.js';
 import { sqliteSyncOnce } from './sync-once.js';
 import { sqliteUserData } from './user-data.js';
 import { sqliteUsers } from './users.js';
-import { CHECKPOINT_INTERVAL_MS, checkpointWorkerScript, WalCheckpointer } from './wal-checkpointer.js';
+import { CHECKPOINT_CADENCE, checkpointWorkerScript, WalCheckpointer } from './wal-checkpointer.js';
 import { sqliteWebhookOutbox } from './webhook-outbox.js';
 
 export interface SqliteOptions {
@@ -53,7 +53,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     script &&
     new WalCheckpointer(
       db,
-      { file: path.resolve(options.file), synchronous: options.synchronous ?? 'FULL', intervalMs: CHECKPOINT_INTERVAL_MS },
+      { file: path.resolve(options.file), synchronous: options.synchronous ?? 'FULL', ...CHECKPOINT_CADENCE },
       script,
     );
   return {

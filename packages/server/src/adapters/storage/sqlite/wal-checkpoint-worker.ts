@@ -24,21 +24,30 @@ const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').raw(true);
 // its first frame once every frame is copied, so fewer frames than last time means a new WAL.
 let lastLog = 0;
 let copied = 0;
-const timer = setInterval(() => {
+let interval = start.maxIntervalMs;
+const tick = () => {
   // [busy, frames in the WAL, frames of it in the database file]; an error ends the thread, which the
-  // main thread starts again.
+  // main thread starts again. -1: another connection was checkpointing (the committing one, catching up).
   const [, log, done] = checkpoint.get() as [number, number, number];
-  // -1: another connection was checkpointing (the committing one, catching up).
-  if (done < 0) return;
-  const frames = log < lastLog ? done : done - copied;
-  lastLog = log;
-  copied = done;
-  if (frames > 0) post({ type: 'checkpointed', frames });
-}, start.intervalMs);
+  if (done >= 0) {
+    const restarted = log < lastLog;
+    const frames = restarted ? done : done - copied;
+    // Frames committed since the last tick, whoever copied them.
+    const grown = restarted ? log : log - lastLog;
+    lastLog = log;
+    copied = done;
+    if (frames > 0) post({ type: 'checkpointed', frames });
+    // Next time after about framesPerCheckpoint more frames, at the rate the last interval saw.
+    const aimed = grown > 0 ? (interval * start.framesPerCheckpoint) / grown : start.maxIntervalMs;
+    interval = Math.min(start.maxIntervalMs, Math.max(start.minIntervalMs, aimed));
+  }
+  timer = setTimeout(tick, interval);
+};
+let timer = setTimeout(tick, interval);
 
 port.on('message', (m: ToCheckpointWorker) => {
   if (m.type !== 'close') return;
-  clearInterval(timer);
+  clearTimeout(timer);
   db.close();
   post({ type: 'closed' });
   port.close();

@@ -7,7 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test-support/wait.js';
 import { openSqlite } from './index.js';
-import { checkpointWorkerScript, SAFETY_NET_PAGES, WalCheckpointer } from './wal-checkpointer.js';
+import { CHECKPOINT_CADENCE, checkpointWorkerScript, SAFETY_NET_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
 const PAGE = 4096;
 const script = checkpointWorkerScript();
@@ -34,7 +34,8 @@ describe.runIf(script)('WAL checkpoints on a worker thread (WalCheckpointer)', (
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
-    checkpointer = new WalCheckpointer(db, { file, synchronous: 'FULL', intervalMs: 20 }, script as URL);
+    // The server's cadence: its first look comes within a second, the next ones as the WAL grows.
+    checkpointer = new WalCheckpointer(db, { file, synchronous: 'FULL', ...CHECKPOINT_CADENCE }, script as URL);
     await checkpointer.ready();
   });
 

@@ -7,15 +7,23 @@ import type { Database } from 'better-sqlite3';
 export interface CheckpointWorkerStart {
   file: string;
   synchronous: 'FULL' | 'NORMAL';
-  intervalMs: number;
+  /** The worker looks again after between these, aiming at `framesPerCheckpoint` frames a checkpoint. */
+  minIntervalMs: number;
+  maxIntervalMs: number;
+  framesPerCheckpoint: number;
 }
 /** Main thread -> worker. */
 export type ToCheckpointWorker = { type: 'close' };
 /** Worker -> main thread. */
 export type FromCheckpointWorker = { type: 'ready' } | { type: 'checkpointed'; frames: number } | { type: 'closed' };
 
-/** How often the worker checkpoints. */
-export const CHECKPOINT_INTERVAL_MS = 100;
+/**
+ * How often the worker checkpoints: about every 1000 frames, SQLite's own cadence, looked at no more
+ * often than every 50 ms (a busy WAL) and no less than every second (a quiet one). Every 100 ms
+ * whatever came measured more CPU a delivery for a super group, whose WAL grows slowly: the same hot
+ * pages copied and synced ten times a second (BENCHMARKS.md, 2026-12-04).
+ */
+export const CHECKPOINT_CADENCE = { minIntervalMs: 50, maxIntervalMs: 1000, framesPerCheckpoint: 1000 } as const;
 /**
  * The committing connection's own automatic checkpoint, in WAL pages (SQLite's default is 1000): the
  * worker copies frames as they come, this one catches up the last few so the WAL can start over, and it
