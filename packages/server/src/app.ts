@@ -1,7 +1,5 @@
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { openBus } from './adapters/bus/open.js';
 import { localDiskFiles } from './adapters/files/local-disk.js';
@@ -56,6 +54,7 @@ import { createHttpServer } from './transports/http/server.js';
 import { WsGateway } from './transports/ws/gateway.js';
 import { wsProtocolDescription } from './transports/ws/protocol-doc.js';
 import { WkGateway } from './transports/wukongim/gateway.js';
+import { compiledWorker } from './worker-script.js';
 
 export interface ParleyServer {
   ctx: AppContext;
@@ -204,7 +203,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
   // The delivery loop on a worker thread with its own connection (docs/webhooks.md, Where delivery
   // runs), unless the store cannot be opened twice or the caller asked for the main thread.
-  const workerScript = deliveryWorkerScript();
+  const workerScript = compiledWorker(import.meta.url, 'webhook-worker.js');
   const dispatcher: WebhookDelivery =
     storage.source && workerScript && options.webhookDelivery !== 'main thread'
       ? new WorkerDelivery({
@@ -320,15 +319,3 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
 /** How often a node reads the webhook's URL again on its own, in case a change's broadcast was lost. */
 const WEBHOOK_URL_REFRESH_MS = 5000;
-
-/**
- * The compiled delivery worker, or undefined. Beside this file in dist; when this file is the
- * TypeScript source (the tests run the sources), the build's copy, as a worker thread cannot load
- * TypeScript: the webhook tests need `npx tsc -b packages/server` first to test the worker.
- */
-function deliveryWorkerScript(): URL | undefined {
-  const url = import.meta.url.endsWith('.ts')
-    ? new URL('../dist/webhook-worker.js', import.meta.url)
-    : new URL('./webhook-worker.js', import.meta.url);
-  return fs.existsSync(fileURLToPath(url)) ? url : undefined;
-}

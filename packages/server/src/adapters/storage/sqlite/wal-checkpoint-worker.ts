@@ -49,7 +49,7 @@ port.on('message', (m: ToCheckpointWorker) => {
   if (m.type !== 'close') return;
   clearTimeout(timer);
   db.close();
-  post({ type: 'closed' });
+  // Nothing left to run: the thread ends, and the main thread hears its exit.
   port.close();
 });
 post({ type: 'ready' });

@@ -1,7 +1,6 @@
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
+import { compiledWorker } from '../../../worker-script.js';
 
 /** What the checkpoint worker is started with (`workerData`). */
 export interface CheckpointWorkerStart {
@@ -15,7 +14,7 @@ export interface CheckpointWorkerStart {
 /** Main thread -> worker. */
 export type ToCheckpointWorker = { type: 'close' };
 /** Worker -> main thread. */
-export type FromCheckpointWorker = { type: 'ready' } | { type: 'checkpointed'; frames: number } | { type: 'closed' };
+export type FromCheckpointWorker = { type: 'ready' } | { type: 'checkpointed'; frames: number };
 
 /**
  * How often the worker checkpoints: about every 1000 frames, SQLite's own cadence, looked at no more
@@ -113,13 +112,5 @@ export class WalCheckpointer {
   }
 }
 
-/**
- * The compiled worker, or undefined. Beside this file in dist; when this file is the TypeScript
- * source (the tests run the sources), the build's copy, as a worker thread cannot load TypeScript.
- */
-export function checkpointWorkerScript(): URL | undefined {
-  const url = import.meta.url.endsWith('.ts')
-    ? new URL('../../../../dist/adapters/storage/sqlite/wal-checkpoint-worker.js', import.meta.url)
-    : new URL('./wal-checkpoint-worker.js', import.meta.url);
-  return fs.existsSync(fileURLToPath(url)) ? url : undefined;
-}
+/** The compiled checkpoint worker, or undefined when it is not built. */
+export const checkpointWorkerScript = (): URL | undefined => compiledWorker(import.meta.url, 'wal-checkpoint-worker.js');
