@@ -16,6 +16,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const server = await startServer(config);
+  // A parent that started us with an IPC channel (PM2's wait_ready, the tests' ServerProcess) learns
+  // that this process is listening: an answer on the port could come from another process that took it.
+  process.send?.('ready');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       server.ctx.log.info({ signal }, 'shutting down');

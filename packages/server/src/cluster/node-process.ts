@@ -46,7 +46,8 @@ export class ClusterNode {
       // Each node runs as `npm start` runs the server: with its Node flags.
       child = spawn(process.execPath, [...SERVER_NODE_FLAGS, MAIN], {
         env: { ...process.env, ...spec.env, PORT: String(spec.port), HOST: spec.host, PARLEY_NODE_ID: String(spec.n) },
-        stdio: ['ignore', log, 'pipe'],
+        // The IPC channel carries the node's 'ready' (main.ts): the answer on its port is then its own.
+        stdio: ['ignore', log, 'pipe', 'ipc'],
         // Its own process group: Ctrl-C in the terminal reaches the script only, which stops the nodes in order.
         detached: true,
       });
@@ -93,17 +94,15 @@ export class ClusterNode {
       ),
     );
     exited.catch(() => {});
-    for (let attempt = 0; attempt < 600; attempt++) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) return exited;
-      try {
-        const res = await fetch(`${this.url}/healthz`);
-        await res.arrayBuffer();
-        return;
-      } catch {}
-      await Promise.race([new Promise((r) => setTimeout(r, 100)), exited]);
-    }
+    const ready = new Promise<void>((resolve) => this.child.on('message', (message) => message === 'ready' && resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), 60_000);
+    });
+    const outcome = await Promise.race([ready, exited, timedOut]).finally(() => clearTimeout(timer));
+    if (outcome !== 'timeout') return;
     await this.stop();
-    throw new Error(`node ${this.spec.n} did not answer at ${this.url}/healthz within 60 s`);
+    throw new Error(`node ${this.spec.n} did not say it was listening at ${this.url} within 60 s`);
   }
 }
 

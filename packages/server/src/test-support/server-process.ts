@@ -38,8 +38,7 @@ function editedSince(dir: string, time: number): string | undefined {
 let buildChecked = false;
 
 const START_ATTEMPTS = 3;
-const READY_POLLS = 600;
-const READY_POLL_MS = 50;
+const READY_TIMEOUT_MS = 30_000;
 const OUTPUT_TAIL_CHARS = 4000;
 
 export interface HttpResult {
@@ -83,24 +82,27 @@ export class ServerProcess {
       const edited = editedSinceBuild();
       if (edited) console.warn(`${edited} changed since the last build: run npx tsc -b packages/server to test the current code`);
     }
-    const chosen = port ?? (await freePort());
+    let chosen = port ?? (await freePort());
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(([key]) => !key.startsWith('PARLEY_') && key !== 'DATABASE_URL'),
     );
     for (let attempt = 1; ; attempt++) {
       const child = spawn(process.execPath, [SERVER_MAIN], {
         env: { ...inherited, ...env, PORT: String(chosen), HOST: '127.0.0.1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       });
       const server = new ServerProcess(child, chosen);
       try {
         await server.waitUntilReady();
         return server;
       } catch (error) {
-        // On a busy shared machine another process's signal has hit a starting server: that says
-        // nothing about Parley, and the data is untouched, so start it again (and say so).
-        if (!server.signalledFromOutside || attempt === START_ATTEMPTS) throw error;
+        // On a busy shared machine another process's signal has hit a starting server, or another
+        // process took the free port between our look and the server's listen: neither says anything
+        // about Parley, and the data is untouched, so start it again (on a new port if we chose it).
+        const portTaken = port === undefined && server.outputTail.includes('EADDRINUSE');
+        if (!(server.signalledFromOutside || portTaken) || attempt === START_ATTEMPTS) throw error;
         await server.kill();
+        if (portTaken) chosen = await freePort();
         console.warn(`${(error as Error).message.split('\n')[0]}; starting it again`);
       }
     }
@@ -173,19 +175,37 @@ export class ServerProcess {
     });
   }
 
+  /**
+   * Resolves once the child says it is listening (main.ts sends 'ready' over the IPC channel), then
+   * keeps its `/healthz`. Polling the port alone is not enough: another test's server can take a port
+   * freePort() just answered, and its /healthz would pass for this one's while this one fails to listen.
+   */
   private async waitUntilReady(): Promise<void> {
-    for (let poll = 0; poll < READY_POLLS; poll++) {
-      if (!this.running) {
-        throw new Error(`the server (pid ${this.child.pid}) did not become ready: it ${this.ending}\n${this.output}`);
-      }
-      const health = await this.http('GET', '/healthz').catch(() => undefined);
-      if (health?.status === 200 && health.body?.status === 'ok') {
-        this.health = health.body;
-        return;
-      }
-      await new Promise((r) => setTimeout(r, READY_POLL_MS));
+    const said = await new Promise<'ready' | 'exited' | 'timeout'>((resolve) => {
+      const timer = setTimeout(() => resolve('timeout'), READY_TIMEOUT_MS);
+      const done = (outcome: 'ready' | 'exited') => {
+        clearTimeout(timer);
+        this.child.off('message', onMessage);
+        resolve(outcome);
+      };
+      const onMessage = (message: unknown) => {
+        if (message === 'ready') done('ready');
+      };
+      this.child.on('message', onMessage);
+      this.exited.then(() => done('exited'));
+    });
+    if (said === 'exited') {
+      throw new Error(`the server (pid ${this.child.pid}) did not become ready: it ${this.ending}\n${this.output}`);
     }
-    await this.kill();
-    throw new Error(`the server did not answer /healthz within ${READY_POLLS} polls:\n${this.output}`);
+    if (said === 'timeout') {
+      await this.kill();
+      throw new Error(`the server did not say it was listening within ${READY_TIMEOUT_MS} ms:\n${this.output}`);
+    }
+    const health = await this.http('GET', '/healthz');
+    if (health.status !== 200 || health.body?.status !== 'ok') {
+      await this.kill();
+      throw new Error(`the server is listening but /healthz answered ${health.status} ${JSON.stringify(health.body)}`);
+    }
+    this.health = health.body;
   }
 }
