@@ -91,7 +91,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const metrics = createMetrics();
   // The bus first: an unreachable broker stops the start before the database is touched.
   const bus = instrumentBus(options.bus ?? (await openBus(config.busUrl, config.busPrefix)), metrics);
-  const storage = options.storage ?? (await openStorage(config));
+  const storage = options.storage ?? (await openStorage(config, log));
+  metrics.watchWalCheckpoints(() => storage.walCheckpoints?.());
   const clock = options.clock ?? Date.now;
   const expiry = new MessageExpiry(storage, config.retention.defaultDays, clock);
   const visibility = new MessageVisibility(storage, expiry);

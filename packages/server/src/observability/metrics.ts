@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { WalCheckpointStats } from '../ports/storage/index.js';
 import { Tally } from './tally.js';
 
 /** One registry per server instance, so several servers in one process (tests) do not collide. */
@@ -8,6 +9,7 @@ export function createMetrics() {
   let busConnectedNow = () => true;
   let onlineUsersNow = () => 0;
   let fanoutByNodeNow = () => false;
+  let walCheckpointsNow = (): WalCheckpointStats | undefined => undefined;
   collectDefaultMetrics({ register: registry, prefix: 'parley_' });
   return {
     registry,
@@ -96,6 +98,32 @@ export function createMetrics() {
       help: 'Webhook events this node gave up on after PARLEY_WEBHOOK_MAX_AGE_SECONDS (see the admin API to replay them)',
       registers: [registry],
     }),
+    walFramesCheckpointed: new Counter({
+      name: 'parley_sqlite_wal_frames_checkpointed_total',
+      help: 'SQLite WAL frames the checkpoint worker copied into the database file',
+      registers: [registry],
+      collect() {
+        const stats = walCheckpointsNow();
+        if (!stats) return;
+        this.reset();
+        this.inc(stats.framesCheckpointed);
+      },
+    }),
+    walCheckpointRestarts: new Counter({
+      name: 'parley_sqlite_checkpoint_worker_restarts_total',
+      help: 'Times the SQLite checkpoint worker ended and was started again (each is logged, with its error)',
+      registers: [registry],
+      collect() {
+        const stats = walCheckpointsNow();
+        if (!stats) return;
+        this.reset();
+        this.inc(stats.starts - 1);
+      },
+    }),
+    /** Where the parley_sqlite_* counters read the store's checkpoints from (SQLite stores only). */
+    watchWalCheckpoints(stats: () => WalCheckpointStats | undefined): void {
+      walCheckpointsNow = stats;
+    },
     wsClosed: new Counter({
       name: 'parley_ws_closed_total',
       help: 'WebSocket connections closed, by reason',

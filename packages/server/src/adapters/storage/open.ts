@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Storage } from '../../ports/storage/index.js';
 import { openSqlite } from './sqlite/index.js';
@@ -8,7 +9,7 @@ import { claimDataDir } from './sqlite/server-lock.js';
  * PostgreSQL when DATABASE_URL is set (its driver is loaded only then), else SQLite in the data dir,
  * which this server then holds (see `claimDataDir`) until the store is closed.
  */
-export async function openStorage(config: Config): Promise<Storage> {
+export async function openStorage(config: Config, log?: Logger): Promise<Storage> {
   if (config.databaseUrl) {
     const { openPostgres } = await import('./postgres/index.js');
     return openPostgres({ connectionString: config.databaseUrl });
@@ -18,6 +19,10 @@ export async function openStorage(config: Config): Promise<Storage> {
     file: path.join(config.dataDir, 'parley.db'),
     synchronous: config.sqliteSynchronous,
     checkpointInBackground: true,
+    onCheckpointWorkerExit(err, restartInMs) {
+      // Commits go on without it (their own checkpoint bounds the WAL); one that keeps dying is worth a look.
+      log?.warn({ err, restartInMs }, 'SQLite checkpoint worker ended; starting another');
+    },
   });
   const close = storage.close.bind(storage);
   return Object.assign(storage, {

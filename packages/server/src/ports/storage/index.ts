@@ -83,8 +83,21 @@ export interface Storage {
    * main thread.
    */
   readonly source?: StorageSource;
+  /**
+   * A SQLite store that checkpoints its WAL on a worker thread: what those checkpoints did so far,
+   * for `/metrics`. Absent on every other store.
+   */
+  walCheckpoints?(): WalCheckpointStats;
   /** Releases connections and handles. Idempotent: a second call resolves too. Nothing is called after it. */
   close(): Promise<void>;
+}
+
+/** What a SQLite store's background WAL checkpoints did since it opened. */
+export interface WalCheckpointStats {
+  /** Workers started: 1, plus one for each restart after a worker ended. */
+  starts: number;
+  /** WAL frames the workers copied into the database file. */
+  framesCheckpointed: number;
 }
 
 /** Where a store's data is, as `openStorageSource` (adapters/storage/open-source.ts) reopens it. */

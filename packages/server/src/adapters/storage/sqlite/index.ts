@@ -15,7 +15,7 @@ import { sqliteStreams } from './streams.js';
 import { sqliteSyncOnce } from './sync-once.js';
 import { sqliteUserData } from './user-data.js';
 import { sqliteUsers } from './users.js';
-import { CHECKPOINT_CADENCE, checkpointWorkerScript, WalCheckpointer } from './wal-checkpointer.js';
+import { CHECKPOINT_CADENCE, type CheckpointWorkerExit, checkpointWorkerScript, WalCheckpointer } from './wal-checkpointer.js';
 import { sqliteWebhookOutbox } from './webhook-outbox.js';
 
 export interface SqliteOptions {
@@ -27,6 +27,8 @@ export interface SqliteOptions {
    * what the server does. Off for the other users of a file (the CLI, the webhook worker's connection).
    */
   checkpointInBackground?: boolean;
+  /** Told when the checkpoint worker ends while the store is open; another starts a second later. */
+  onCheckpointWorkerExit?: CheckpointWorkerExit;
 }
 
 export function openSqlite(options: SqliteOptions): Storage {
@@ -55,6 +57,7 @@ export function openSqlite(options: SqliteOptions): Storage {
       db,
       { file: path.resolve(options.file), synchronous: options.synchronous ?? 'FULL', ...CHECKPOINT_CADENCE },
       script,
+      options.onCheckpointWorkerExit,
     );
   return {
     dialect: 'sqlite',
@@ -72,6 +75,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     userData: sqliteUserData(db),
     webhookOutbox: sqliteWebhookOutbox(db),
     presence: sqlitePresence(db),
+    ...(checkpointer ? { walCheckpoints: () => ({ ...checkpointer.stats }) } : {}),
     ...(options.file === ':memory:' ? {} : { source: { kind: 'sqlite', file: path.resolve(options.file) } as const }),
     async rowCounts() {
       const counts: Record<string, number> = {};

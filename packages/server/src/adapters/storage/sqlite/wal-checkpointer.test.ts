@@ -7,7 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test-support/wait.js';
 import { openSqlite } from './index.js';
-import { CHECKPOINT_CADENCE, checkpointWorkerScript, SAFETY_NET_PAGES, WalCheckpointer } from './wal-checkpointer.js';
+import { CHECKPOINT_CADENCE, checkpointWorkerScript, RESTART_DELAY_MS, SAFETY_NET_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
 const PAGE = 4096;
 const script = checkpointWorkerScript();
@@ -26,6 +26,8 @@ describe.runIf(script)('WAL checkpoints on a worker thread (WalCheckpointer)', (
   let file: string;
   let db: BetterSqlite3.Database;
   let checkpointer: WalCheckpointer;
+  /** What the checkpointer told of workers that ended while it was open. */
+  let exits: Array<{ error: Error | undefined; restartInMs: number }>;
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-checkpoint-'));
@@ -35,7 +37,10 @@ describe.runIf(script)('WAL checkpoints on a worker thread (WalCheckpointer)', (
     db.pragma('synchronous = FULL');
     db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
     // The server's cadence: its first look comes within a second, the next ones as the WAL grows.
-    checkpointer = new WalCheckpointer(db, { file, synchronous: 'FULL', ...CHECKPOINT_CADENCE }, script as URL);
+    exits = [];
+    checkpointer = new WalCheckpointer(db, { file, synchronous: 'FULL', ...CHECKPOINT_CADENCE }, script as URL, (error, restartInMs) =>
+      exits.push({ error, restartInMs }),
+    );
     await checkpointer.ready();
   });
 
@@ -59,12 +64,13 @@ describe.runIf(script)('WAL checkpoints on a worker thread (WalCheckpointer)', (
     expect(db.prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(SAFETY_NET_PAGES / 2);
   });
 
-  it('starts a worker again after one dies, and the new one goes on copying', async () => {
+  it('starts a worker again after one dies, says so, and the new one goes on copying', async () => {
     await checkpointer.crash();
     await waitFor(
       () => checkpointer.stats.starts === 2,
       () => `${checkpointer.stats.starts} worker starts`,
     );
+    expect(exits).toEqual([{ error: undefined, restartInMs: RESTART_DELAY_MS }]);
     await checkpointer.ready();
     const copied = checkpointer.stats.framesCheckpointed;
     write(db, 64);
@@ -81,6 +87,8 @@ describe.runIf(script)('WAL checkpoints on a worker thread (WalCheckpointer)', (
     // safety net's pages and one commit's.
     expect(fs.statSync(`${file}-wal`).size).toBeLessThan((SAFETY_NET_PAGES + 64) * (PAGE + 24) + 32);
     expect(checkpointer.stats.starts).toBe(1);
+    // Closing is no failure: nothing to report.
+    expect(exits).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
+import type { WalCheckpointStats } from '../../../ports/storage/index.js';
 import { compiledWorker } from '../../../worker-script.js';
 
 /** What the checkpoint worker is started with (`workerData`). */
@@ -30,7 +31,10 @@ export const CHECKPOINT_CADENCE = { minIntervalMs: 50, maxIntervalMs: 1000, fram
  */
 export const SAFETY_NET_PAGES = 4000;
 /** A worker that died is started again after this long. */
-const RESTART_DELAY_MS = 1000;
+export const RESTART_DELAY_MS = 1000;
+
+/** Told when a worker ends while the store is open (a restart follows): the server logs it. */
+export type CheckpointWorkerExit = (error: Error | undefined, restartInMs: number) => void;
 
 /**
  * Checkpoints of a SQLite store's WAL on a thread of their own.
@@ -47,8 +51,7 @@ export class WalCheckpointer {
   private worker: Worker | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  /** Workers started so far, and WAL frames they copied into the database file. */
-  readonly stats = { starts: 0, framesCheckpointed: 0 };
+  readonly stats: WalCheckpointStats = { starts: 0, framesCheckpointed: 0 };
   private workerReady = false;
   private readyWaiters: Array<() => void> = [];
 
@@ -56,6 +59,7 @@ export class WalCheckpointer {
     db: Database,
     private readonly start: CheckpointWorkerStart,
     private readonly script: URL,
+    private readonly onWorkerExit: CheckpointWorkerExit = () => {},
   ) {
     db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
     this.spawn();
@@ -98,14 +102,19 @@ export class WalCheckpointer {
         for (const resolve of this.readyWaiters.splice(0)) resolve();
       }
     });
-    // An error ends the thread too ('exit' follows): nothing to do but start another.
-    worker.on('error', () => {});
+    // An error ends the thread too ('exit' follows): it is reported there, and another one started.
+    let failure: Error | undefined;
+    worker.on('error', (error) => {
+      failure = error;
+    });
     worker.once('exit', () => {
       if (this.worker === worker) {
         this.worker = undefined;
         this.workerReady = false;
       }
-      if (!this.stopped) this.restartTimer = setTimeout(() => this.spawn(), RESTART_DELAY_MS).unref();
+      if (this.stopped) return;
+      this.onWorkerExit(failure, RESTART_DELAY_MS);
+      this.restartTimer = setTimeout(() => this.spawn(), RESTART_DELAY_MS).unref();
     });
     // The worker must not keep a process alive that has nothing else to do.
     worker.unref();
