@@ -8,8 +8,9 @@ import { DeliveryRouter } from '../domain/delivery/router.js';
 import { MessageActions } from '../domain/messages/message-actions.js';
 import type { Storage } from '../ports/storage/index.js';
 import { withPostgres, withSqlite } from './bench-storage.js';
+import { withGcOverlap } from './gc-overlap.js';
 import { fmt } from './report.js';
-import { summarize, timeIt } from './stats.js';
+import { summarize, timeCalls } from './stats.js';
 
 const A = 'hist-a';
 const B = 'hist-b';
@@ -64,16 +65,18 @@ async function measure(storage: Storage, label: string, total: number): Promise<
     seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
     return seed / 2 ** 31;
   };
-  const samples = await timeIt(2000, 2000, () =>
-    actions.history(B, {
-      conversationId: `p2p|${A}`,
-      startSeq: 1 + Math.floor(random() * total),
-      direction: random() < 0.5 ? 'up' : 'down',
-      limit: 20,
-    }),
+  const { calls, gc } = await withGcOverlap(() =>
+    timeCalls(2000, 2000, () =>
+      actions.history(B, {
+        conversationId: `p2p|${A}`,
+        startSeq: 1 + Math.floor(random() * total),
+        direction: random() < 0.5 ? 'up' : 'down',
+        limit: 20,
+      }),
+    ),
   );
-  const s = summarize(samples);
-  return `| ${label} | ${fmt(total, 0)} | ${fmt(s.p50, 3)} | ${fmt(s.p99, 3)} | ${fmt(s.max, 3)} | ${s.n} |`;
+  const s = summarize(calls.map((call) => call.end - call.start));
+  return `| ${label} | ${fmt(total, 0)} | ${fmt(s.p50, 3)} | ${fmt(s.p99, 3)} | ${fmt(s.max, 3)} | ${s.n} | ${gc.pauses} | ${gc.slowestHit} of ${gc.slowest} | ${fmt(gc.p99WithoutGc, 3)} |`;
 }
 
 export const historyBenchSqlite = (total: number): Promise<string> =>

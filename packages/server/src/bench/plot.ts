@@ -70,7 +70,9 @@ function shapeName(shape: string, storage: string): string {
   return `${kind} ${size}${storage && storage !== 'SQLite' ? ` ${storage}` : ''}`;
 }
 
-const COLORS = ['#9aa5b1', '#2f6fde', '#e07b39', '#3a9d5d'];
+const COLORS = ['#9aa5b1', '#2f6fde', '#e07b39', '#3a9d5d', '#8e5cc2', '#c2410c', '#0f766e', '#a16207'];
+/** A legend entry's width; entries wrap to the next line at the picture's edge. */
+const LEGEND_ENTRY = 170;
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 interface Panel {
@@ -98,9 +100,10 @@ export function plot(runs: Array<{ label: string; rows: Row[] }>, title: string,
   ).filter((panel) => all.some((r) => panel.value(r) !== undefined));
   const pw = Math.max(330, servers.length * 40 * runs.length + 70);
   const ph = 260;
-  const top = 72;
   const left = 50;
   const width = panels.length * pw + 20;
+  const perLegendLine = Math.max(1, Math.floor((width - 10) / LEGEND_ENTRY));
+  const top = 72 + (Math.ceil(runs.length / perLegendLine) - 1) * 16;
   const height = top + ph + 90;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
@@ -109,8 +112,10 @@ export function plot(runs: Array<{ label: string; rows: Row[] }>, title: string,
     `<text x="10" y="20" font-size="14" font-weight="bold">${esc(title)}</text>`,
   ];
   runs.forEach((run, i) => {
-    out.push(`<rect x="${10 + i * 170}" y="32" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/>`);
-    out.push(`<text x="${26 + i * 170}" y="42">${esc(run.label)}</text>`);
+    const x = 10 + (i % perLegendLine) * LEGEND_ENTRY;
+    const y = 32 + Math.floor(i / perLegendLine) * 16;
+    out.push(`<rect x="${x}" y="${y}" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/>`);
+    out.push(`<text x="${x + 16}" y="${y + 10}">${esc(run.label)}</text>`);
   });
   panels.forEach((panel, p) => {
     const x0 = 10 + p * pw + left;

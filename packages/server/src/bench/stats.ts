@@ -7,12 +7,23 @@ export function summarize(samples: number[]): { p50: number; p99: number; max: n
 
 /** Runs `fn` `iterations` times after `warmup` runs, timing each call. */
 export async function timeIt(iterations: number, warmup: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  return (await timeCalls(iterations, warmup, fn)).map((call) => call.end - call.start);
+}
+
+/** One timed call: `performance.now()` at its start and end. */
+export interface TimedCall {
+  start: number;
+  end: number;
+}
+
+/** `timeIt`, keeping when each call ran (to line calls up with GC pauses, see `gcOverlap`). */
+export async function timeCalls(iterations: number, warmup: number, fn: (i: number) => Promise<unknown>): Promise<TimedCall[]> {
   for (let i = 0; i < warmup; i++) await fn(i);
-  const samples: number[] = [];
+  const calls: TimedCall[] = [];
   for (let i = 0; i < iterations; i++) {
-    const started = performance.now();
+    const start = performance.now();
     await fn(i);
-    samples.push(performance.now() - started);
+    calls.push({ start, end: performance.now() });
   }
-  return samples;
+  return calls;
 }
