@@ -98,26 +98,17 @@ export function createMetrics() {
       help: 'Webhook events this node gave up on after PARLEY_WEBHOOK_MAX_AGE_SECONDS (see the admin API to replay them)',
       registers: [registry],
     }),
-    walFramesCheckpointed: new Counter({
+    walFramesCheckpointed: keptElsewhere(registry, {
       name: 'parley_sqlite_wal_frames_checkpointed_total',
       help: 'SQLite WAL frames the checkpoint worker copied into the database file',
-      registers: [registry],
-      collect() {
-        const stats = walCheckpointsNow();
-        if (!stats) return;
-        this.reset();
-        this.inc(stats.framesCheckpointed);
-      },
+      read: () => walCheckpointsNow()?.framesCheckpointed,
     }),
-    walCheckpointRestarts: new Counter({
+    walCheckpointRestarts: keptElsewhere(registry, {
       name: 'parley_sqlite_checkpoint_worker_restarts_total',
       help: 'Times the SQLite checkpoint worker ended and was started again (each is logged, with its error)',
-      registers: [registry],
-      collect() {
+      read: () => {
         const stats = walCheckpointsNow();
-        if (!stats) return;
-        this.reset();
-        this.inc(stats.starts - 1);
+        return stats && stats.starts - 1;
       },
     }),
     /** Where the parley_sqlite_* counters read the store's checkpoints from (SQLite stores only). */
@@ -134,3 +125,18 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** A counter whose total another part keeps (a worker's stats): read at each scrape; absent, it stays 0. */
+function keptElsewhere(registry: Registry, spec: { name: string; help: string; read: () => number | undefined }): Counter {
+  return new Counter({
+    name: spec.name,
+    help: spec.help,
+    registers: [registry],
+    collect() {
+      const total = spec.read();
+      if (total === undefined) return;
+      this.reset();
+      this.inc(total);
+    },
+  });
+}
