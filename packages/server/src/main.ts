@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   const server = await startServer(config);
   // A parent that started us with an IPC channel (PM2's wait_ready, the tests' ServerProcess) learns
   // that this process is listening: an answer on the port could come from another process that took it.
-  process.send?.('ready');
+  // A parent gone meanwhile is no reason to stop serving: the callback takes the send's error.
+  if (process.connected) process.send?.('ready', undefined, undefined, () => {});
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       server.ctx.log.info({ signal }, 'shutting down');
