@@ -19,7 +19,10 @@ export async function freePort(): Promise<number> {
 export const benchNodeArgs = (): string[] => (process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []);
 
 /**
- * Starts a node script and resolves once `url` answers, so the benchmark never races the start.
+ * Starts a node script and resolves once it is ready, so the benchmark never races the start: once
+ * `ready` answers (a URL), or, given `'ipc'`, once the script says `'ready'` over an IPC channel, as
+ * Parley's server does when it is listening (main.ts). A URL could be answered by another process that
+ * took the port; the message comes from this child only.
  * `stdout` is a file descriptor to keep the child's output (its log) in; by default it is discarded.
  * `nodeFlags` go to Node before the script (the server's own: SERVER_NODE_FLAGS).
  */
@@ -27,25 +30,39 @@ export async function startProcess(
   script: string,
   args: string[],
   env: Record<string, string>,
-  readyUrl: string,
+  ready: string | 'ipc',
   stdout: 'ignore' | number = 'ignore',
   nodeFlags: readonly string[] = [],
 ): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...nodeFlags, ...benchNodeArgs(), script, ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', stdout, 'inherit'],
+    stdio: ready === 'ipc' ? ['ignore', stdout, 'inherit', 'ipc'] : ['ignore', stdout, 'inherit'],
   });
+  if (ready === 'ipc') {
+    const outcome = await new Promise<'ready' | 'exited' | 'timeout'>((resolve) => {
+      const settle = (how: 'ready' | 'exited' | 'timeout') => {
+        clearTimeout(timer);
+        resolve(how);
+      };
+      const timer = setTimeout(() => settle('timeout'), 30_000);
+      child.on('message', (message) => message === 'ready' && settle('ready'));
+      child.once('exit', () => settle('exited'));
+    });
+    if (outcome === 'ready') return child;
+    child.kill();
+    throw new Error(`${script} ${outcome === 'exited' ? `exited with ${child.exitCode}` : 'did not say it was ready within 30 s'}`);
+  }
   for (let attempt = 0; attempt < 300; attempt++) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
     try {
-      const res = await fetch(readyUrl);
+      const res = await fetch(ready);
       await res.arrayBuffer();
       return child; // any HTTP answer means it is listening
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill();
-  throw new Error(`${script} did not become ready at ${readyUrl}`);
+  throw new Error(`${script} did not become ready at ${ready}`);
 }
 
 export async function stopProcess(child: ChildProcess): Promise<void> {

@@ -58,7 +58,7 @@ export async function startParley(o: ParleyOptions): Promise<ParleyProcess> {
   };
   let child: ChildProcess;
   try {
-    child = await startProcess(MAIN, [], env, `${base}/healthz`, log ?? 'ignore', SERVER_NODE_FLAGS);
+    child = await startProcess(MAIN, [], env, 'ipc', log ?? 'ignore', SERVER_NODE_FLAGS);
   } finally {
     // The child holds its own copy of the descriptor.
     if (log !== undefined) fs.closeSync(log);
