@@ -3,6 +3,7 @@
 import './v8-runtime-flags.js';
 import { startServer } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { announceReady } from './ready-signal.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -16,10 +17,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const server = await startServer(config);
-  // A parent that started us with an IPC channel (PM2's wait_ready, the tests' ServerProcess) learns
-  // that this process is listening: an answer on the port could come from another process that took it.
-  // A parent gone meanwhile is no reason to stop serving: the callback takes the send's error.
-  if (process.connected) process.send?.('ready', undefined, undefined, () => {});
+  announceReady();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       server.ctx.log.info({ signal }, 'shutting down');

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
+import { readySignal } from '../ready-signal.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -21,7 +22,7 @@ export const benchNodeArgs = (): string[] => (process.env.BENCH_NODE_ARGS ? proc
 /**
  * Starts a node script and resolves once it is ready, so the benchmark never races the start: once
  * `ready` answers (a URL), or, given `'ipc'`, once the script says `'ready'` over an IPC channel, as
- * Parley's server does when it is listening (main.ts). A URL could be answered by another process that
+ * Parley's server does when it is listening (ready-signal.ts). A URL could be answered by another process that
  * took the port; the message comes from this child only.
  * `stdout` is a file descriptor to keep the child's output (its log) in; by default it is discarded.
  * `nodeFlags` go to Node before the script (the server's own: SERVER_NODE_FLAGS).
@@ -39,15 +40,7 @@ export async function startProcess(
     stdio: ready === 'ipc' ? ['ignore', stdout, 'inherit', 'ipc'] : ['ignore', stdout, 'inherit'],
   });
   if (ready === 'ipc') {
-    const outcome = await new Promise<'ready' | 'exited' | 'timeout'>((resolve) => {
-      const settle = (how: 'ready' | 'exited' | 'timeout') => {
-        clearTimeout(timer);
-        resolve(how);
-      };
-      const timer = setTimeout(() => settle('timeout'), 30_000);
-      child.on('message', (message) => message === 'ready' && settle('ready'));
-      child.once('exit', () => settle('exited'));
-    });
+    const outcome = await readySignal(child, 30_000);
     if (outcome === 'ready') return child;
     child.kill();
     throw new Error(`${script} ${outcome === 'exited' ? `exited with ${child.exitCode}` : 'did not say it was ready within 30 s'}`);

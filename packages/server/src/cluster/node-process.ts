@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { SERVER_NODE_FLAGS } from '../node-flags.js';
+import { readySignal } from '../ready-signal.js';
 
 const MAIN = path.resolve(import.meta.dirname, '..', 'main.js');
 
@@ -46,7 +47,7 @@ export class ClusterNode {
       // Each node runs as `npm start` runs the server: with its Node flags.
       child = spawn(process.execPath, [...SERVER_NODE_FLAGS, MAIN], {
         env: { ...process.env, ...spec.env, PORT: String(spec.port), HOST: spec.host, PARLEY_NODE_ID: String(spec.n) },
-        // The IPC channel carries the node's 'ready' (main.ts): the answer on its port is then its own.
+        // The IPC channel carries the node's 'ready' (ready-signal.ts): the answer on its port is then its own.
         stdio: ['ignore', log, 'pipe', 'ipc'],
         // Its own process group: Ctrl-C in the terminal reaches the script only, which stops the nodes in order.
         detached: true,
@@ -88,19 +89,12 @@ export class ClusterNode {
   }
 
   private async waitReady(): Promise<void> {
-    const exited = new Promise<never>((_, reject) =>
-      this.child.once('exit', (code, signal) =>
-        reject(new Error(`node ${this.spec.n} ${signal ? `was killed by ${signal}` : `exited with code ${code}`} while starting`)),
-      ),
-    );
-    exited.catch(() => {});
-    const ready = new Promise<void>((resolve) => this.child.on('message', (message) => message === 'ready' && resolve()));
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), 60_000);
-    });
-    const outcome = await Promise.race([ready, exited, timedOut]).finally(() => clearTimeout(timer));
-    if (outcome !== 'timeout') return;
+    const outcome = await readySignal(this.child, 60_000);
+    if (outcome === 'ready') return;
+    if (outcome === 'exited') {
+      const { exitCode, signalCode } = this.child;
+      throw new Error(`node ${this.spec.n} ${signalCode ? `was killed by ${signalCode}` : `exited with code ${exitCode}`} while starting`);
+    }
     await this.stop();
     throw new Error(`node ${this.spec.n} did not say it was listening at ${this.url} within 60 s`);
   }

@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@parley/test-kit/free-port';
+import { readySignal } from '../ready-signal.js';
 
 /** The compiled server: `npm test` builds it (`npm run check` runs `tsc -b packages/server`) before vitest. */
 export const SERVER_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -176,24 +177,12 @@ export class ServerProcess {
   }
 
   /**
-   * Resolves once the child says it is listening (main.ts sends 'ready' over the IPC channel), then
+   * Resolves once the child says it is listening (`readySignal`), then
    * keeps its `/healthz`. Polling the port alone is not enough: another test's server can take a port
    * freePort() just answered, and its /healthz would pass for this one's while this one fails to listen.
    */
   private async waitUntilReady(): Promise<void> {
-    const said = await new Promise<'ready' | 'exited' | 'timeout'>((resolve) => {
-      const timer = setTimeout(() => resolve('timeout'), READY_TIMEOUT_MS);
-      const done = (outcome: 'ready' | 'exited') => {
-        clearTimeout(timer);
-        this.child.off('message', onMessage);
-        resolve(outcome);
-      };
-      const onMessage = (message: unknown) => {
-        if (message === 'ready') done('ready');
-      };
-      this.child.on('message', onMessage);
-      this.exited.then(() => done('exited'));
-    });
+    const said = await readySignal(this.child, READY_TIMEOUT_MS);
     if (said === 'exited') {
       throw new Error(`the server (pid ${this.child.pid}) did not become ready: it ${this.ending}\n${this.output}`);
     }
