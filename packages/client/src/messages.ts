@@ -133,15 +133,36 @@ export class Messages {
       this.onNewMessage.emit(m);
       return true;
     });
-    this.outbox = new Outbox(connection, store, async (result) => {
-      if (result.status === 'success' && result.header.syncOnce) this.onceInbox.sent(result.messageId);
-      if (result.status === 'success' && result.messageSeq > 0) {
-        const key = channelKey(result.channelType, result.channelId);
-        await this.cache.put(key, [result]);
-        this.inbox.shown(key, result.messageSeq, false);
-      }
-      this.onRefreshMessage.emit(result);
+    this.outbox = new Outbox(connection, store, (result) => this.answered(result));
+  }
+
+  /**
+   * A send's answer, queued with the `message.updated` pushes as it arrives: a receipt or an edit
+   * that comes right after the ack then applies to the acked state, and the ack never writes its
+   * older state (no reads, no edits) over theirs. If a change was cached first all the same, the
+   * listeners get that newer state, with the ack's status.
+   */
+  private answered(result: LocalMessage): Promise<LocalMessage> {
+    const current = this.updates.then(async () => {
+      if (result.status !== 'success' || result.messageSeq <= 0) return result;
+      const key = channelKey(result.channelType, result.channelId);
+      const changed = await this.cache.get(key, result.messageSeq);
+      if (!changed) await this.cache.put(key, [result]);
+      this.inbox.shown(key, result.messageSeq, false);
+      return changed ? { ...changed, status: result.status, reasonCode: result.reasonCode } : result;
     });
+    const told = current
+      .catch(() => result)
+      .then((state) => {
+        if (state.status === 'success' && state.header.syncOnce) this.onceInbox.sent(state.messageId);
+        this.onRefreshMessage.emit(state);
+        return state;
+      });
+    this.updates = told.then(
+      () => {},
+      () => {},
+    );
+    return told;
   }
 
   async send(channel: ChannelAddress, payload: Payload, options: SendOptions = {}): Promise<LocalMessage> {

@@ -26,7 +26,8 @@ export class Outbox {
   constructor(
     private readonly connection: Connection,
     private readonly store: ClientStore,
-    private readonly onAnswer: (result: LocalMessage) => Promise<void>,
+    /** Answers the message in its state now (a change that came before the answer was handled included). */
+    private readonly onAnswer: (result: LocalMessage) => Promise<LocalMessage>,
   ) {}
 
   /** Queues a send; resolves with its outcome once the server answered. */
@@ -103,8 +104,9 @@ export class Outbox {
       result = { ...m, status: 'fail', reasonCode: 0 };
     }
     this.entries.splice(this.entries.indexOf(entry), 1);
+    // Handed over at once, before any await: the pushes that follow the ack on the wire follow it here too.
+    const answered = this.onAnswer(result);
     await this.store.removeOutbox(m.clientMsgNo);
-    await this.onAnswer(result);
-    entry.settle(result);
+    entry.settle(await answered);
   }
 }
