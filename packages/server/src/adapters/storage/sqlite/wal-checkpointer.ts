@@ -1,7 +1,7 @@
-import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
 import type { WalCheckpointStats } from '../../../ports/storage/index.js';
 import { compiledWorker } from '../../../worker-script.js';
+import { RestartingWorker, type WorkerExit } from './restarting-worker.js';
 
 /** What the checkpoint worker is started with (`workerData`). */
 export interface CheckpointWorkerStart {
@@ -30,11 +30,10 @@ export const CHECKPOINT_CADENCE = { minIntervalMs: 50, maxIntervalMs: 1000, fram
  * bounds the WAL (16 MiB) while no worker runs.
  */
 export const SAFETY_NET_PAGES = 4000;
-/** A worker that died is started again after this long. */
-export const RESTART_DELAY_MS = 1000;
+export { RESTART_DELAY_MS } from './restarting-worker.js';
 
 /** Told when a worker ends while the store is open (a restart follows): the server logs it. */
-export type CheckpointWorkerExit = (error: Error | undefined, restartInMs: number) => void;
+export type CheckpointWorkerExit = WorkerExit;
 
 /**
  * Checkpoints of a SQLite store's WAL on a thread of their own.
@@ -48,21 +47,30 @@ export type CheckpointWorkerExit = (error: Error | undefined, restartInMs: numbe
  * (each commit syncs the WAL as before).
  */
 export class WalCheckpointer {
-  private worker: Worker | undefined;
-  private restartTimer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly worker: RestartingWorker<FromCheckpointWorker, ToCheckpointWorker>;
   readonly stats: WalCheckpointStats = { starts: 0, framesCheckpointed: 0 };
   private workerReady = false;
   private readyWaiters: Array<() => void> = [];
 
-  constructor(
-    db: Database,
-    private readonly start: CheckpointWorkerStart,
-    private readonly script: URL,
-    private readonly onWorkerExit: CheckpointWorkerExit = () => {},
-  ) {
+  constructor(db: Database, start: CheckpointWorkerStart, script: URL, onWorkerExit: CheckpointWorkerExit = () => {}) {
     db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
-    this.spawn();
+    this.worker = new RestartingWorker(script, start, {
+      start: () => {
+        this.workerReady = false;
+        this.stats.starts++;
+      },
+      message: (m) => {
+        if (m.type === 'checkpointed') this.stats.framesCheckpointed += m.frames;
+        else if (m.type === 'ready') {
+          this.workerReady = true;
+          for (const resolve of this.readyWaiters.splice(0)) resolve();
+        }
+      },
+      exit: (error, restartInMs) => {
+        this.workerReady = false;
+        onWorkerExit(error, restartInMs);
+      },
+    });
   }
 
   /** Resolves once a worker has opened its connection (the current one, or the next after a restart). */
@@ -72,52 +80,12 @@ export class WalCheckpointer {
   }
 
   /** Fault tests: ends the worker as a crash would; a new one starts after RESTART_DELAY_MS. */
-  async crash(): Promise<void> {
-    await this.worker?.terminate();
+  crash(): Promise<void> {
+    return this.worker.crash();
   }
 
-  async close(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.restartTimer);
-    const worker = this.worker;
-    this.worker = undefined;
-    if (!worker) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    // Unreferenced, the worker would let the event loop end before its exit is heard, and with it
-    // whatever awaits this close.
-    worker.ref();
-    worker.postMessage({ type: 'close' } satisfies ToCheckpointWorker);
-    await exited;
-  }
-
-  private spawn(): void {
-    const worker = new Worker(this.script, { workerData: this.start });
-    this.worker = worker;
-    this.workerReady = false;
-    this.stats.starts++;
-    worker.on('message', (m: FromCheckpointWorker) => {
-      if (m.type === 'checkpointed') this.stats.framesCheckpointed += m.frames;
-      else if (m.type === 'ready') {
-        this.workerReady = true;
-        for (const resolve of this.readyWaiters.splice(0)) resolve();
-      }
-    });
-    // An error ends the thread too ('exit' follows): it is reported there, and another one started.
-    let failure: Error | undefined;
-    worker.on('error', (error) => {
-      failure = error;
-    });
-    worker.once('exit', () => {
-      if (this.worker === worker) {
-        this.worker = undefined;
-        this.workerReady = false;
-      }
-      if (this.stopped) return;
-      this.onWorkerExit(failure, RESTART_DELAY_MS);
-      this.restartTimer = setTimeout(() => this.spawn(), RESTART_DELAY_MS).unref();
-    });
-    // The worker must not keep a process alive that has nothing else to do.
-    worker.unref();
+  close(): Promise<void> {
+    return this.worker.close({ type: 'close' });
   }
 }
 
