@@ -8,7 +8,7 @@ import type { Storage } from '../ports/storage/index.js';
 export async function withSqlite<T>(fn: (storage: Storage, file: string) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
   const file = path.join(dir, 'parley.db');
-  const storage = openSqlite({ file, checkpointInBackground: true });
+  const storage = openSqlite({ file, checkpointInBackground: true, searchIndex: 'worker' });
   try {
     return await fn(storage, file);
   } finally {

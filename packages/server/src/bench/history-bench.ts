@@ -1,6 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { MemoryBus } from '../adapters/bus/memory.js';
-import { registerSearchFunction } from '../adapters/storage/sqlite/search.js';
 import { loadConfig } from '../config.js';
 import { personChannelId } from '../domain/channels/person-channel.js';
 import { ConversationService } from '../domain/conversations/conversation-service.js';
@@ -83,8 +82,6 @@ export const historyBenchSqlite = (total: number): Promise<string> =>
   withSqlite(async (storage, file) => {
     await seed(storage);
     const db = new BetterSqlite3(file);
-    // The search index's triggers call the tokenizer, which lives on each connection.
-    registerSearchFunction(db);
     db.exec(`WITH RECURSIVE series(s) AS (SELECT 2 UNION ALL SELECT s + 1 FROM series WHERE s < ${total}) ${bulkSql('series')}`);
     db.prepare('UPDATE channels SET max_seq = ?, red_count = ? WHERE channel_type = 1 AND channel_id = ?').run(total, total, CHANNEL);
     db.close();

@@ -211,7 +211,8 @@ async function verify(
 
 function openSource(file: string): Storage {
   try {
-    return openSqlite({ file });
+    // The copy and its check read messages, not the search index: no indexing on the way.
+    return openSqlite({ file, searchIndex: 'off' });
   } catch (error) {
     throw new CommandError(`cannot open the SQLite database at ${file}: ${(error as Error).message}`);
   }

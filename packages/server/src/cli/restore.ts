@@ -18,8 +18,11 @@ import {
   uploadsDirOf,
 } from './sqlite-files.js';
 
-/** What SQLite keeps beside a database: a leftover of the replaced one must not meet the new one. */
-const SIDE_FILES = ['-wal', '-shm', '-journal'];
+/**
+ * What SQLite keeps beside a database, and the search index file with its own (the server builds the
+ * index again at start): a leftover of the replaced one must not meet the new one.
+ */
+const SIDE_FILES = ['-wal', '-shm', '-journal', '-search', '-search-wal', '-search-shm'];
 
 /**
  * `parley restore --from FILE`: puts a `parley backup` back as the data dir's database, with the

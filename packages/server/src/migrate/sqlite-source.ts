@@ -39,7 +39,8 @@ export class SqliteSource {
       .all() as string[];
     return (
       names
-        // The search index (an FTS5 table and its shadow tables) is no data: PostgreSQL indexes the messages itself.
+        // The search index's bookkeeping (its log of changed messages, the name its index file knows this
+        // database by; an older file's FTS5 tables) is no data: PostgreSQL indexes the messages itself.
         .filter((name) => !NOT_DATA.has(name) && name !== 'message_search' && !name.startsWith('message_search_'))
         .map((name) => {
           const info = this.db.prepare(`PRAGMA table_info(${quote(name)})`).all() as Array<{ name: string; pk: number }>;

@@ -9,7 +9,8 @@ import { openSqlite } from './sqlite/index.js';
  * The schema is the main connection's, migrated already: migrating again finds nothing to do.
  */
 export async function openStorageSource(source: StorageSource, poolSize = 2): Promise<Storage> {
-  if (source.kind === 'sqlite') return openSqlite({ file: source.file, synchronous: 'NORMAL' });
+  // searchIndex off: the server's own store keeps the index; this connection's transactions must not lock it.
+  if (source.kind === 'sqlite') return openSqlite({ file: source.file, synchronous: 'NORMAL', searchIndex: 'off' });
   const { openPostgres } = await import('./postgres/index.js');
   return openPostgres({ connectionString: source.connectionString, poolSize, ...(source.schema ? { schema: source.schema } : {}) });
 }

@@ -23,6 +23,11 @@ export async function openStorage(config: Config, log?: Logger): Promise<Storage
       // Commits go on without it (their own checkpoint bounds the WAL); one that keeps dying is worth a look.
       log?.warn({ err, restartInMs }, 'SQLite checkpoint worker ended; starting another');
     },
+    searchIndex: 'worker',
+    onSearchWorkerExit(err, restartInMs) {
+      // It resumes where the index file says it stopped; searches wait for it meanwhile.
+      log?.warn({ err, restartInMs }, 'SQLite search index worker ended; starting another');
+    },
   });
   const close = storage.close.bind(storage);
   return Object.assign(storage, {

@@ -8,11 +8,11 @@ import { p2pFanout } from '../../ports/storage/contract-fixtures.js';
 import type { NewMessage, Storage } from '../../ports/storage/index.js';
 import { searchTerms } from '../../ports/storage/search-text.js';
 import { openSqlite } from './sqlite/index.js';
-import { SEARCH_BACKFILL_BATCH } from './sqlite/search.js';
+import { SEARCH_INDEX_BATCH, searchIndexFile } from './sqlite/search-index.js';
 
 const T = 1_700_000_000_000;
 /** More than one backfill batch, so that the resumption from the stored position is exercised. */
-const COUNT = SEARCH_BACKFILL_BATCH + 500;
+const COUNT = SEARCH_INDEX_BATCH + 500;
 
 const messages = (): NewMessage[] =>
   Array.from({ length: COUNT }, (_, i) => ({
@@ -45,8 +45,8 @@ async function fill(store: Storage): Promise<void> {
 }
 
 // A database from before message search: its messages stored, no index. The migration runs on the
-// next open and indexes them, in batches, before the store answers.
-describe('search backfill on upgrade [sqlite]', () => {
+// next open and indexes them, in batches, before a search answers.
+describe.each(['inline', 'worker'] as const)('search backfill on upgrade [sqlite, indexed %s]', (mode) => {
   it('indexes the messages stored before the migration', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-backfill-'));
     const file = path.join(dir, 'parley.db');
@@ -55,19 +55,19 @@ describe('search backfill on upgrade [sqlite]', () => {
       await fill(before);
       await before.close();
       // Back to the schema before search: the objects of its migration and of the later ones
-      // (streamed messages, indexing after the commit) gone, their versions unrecorded.
+      // (streamed messages, indexing after the commit, the index in a file of its own) gone, their
+      // versions unrecorded, no index file.
       const raw = new BetterSqlite3(file);
       raw.exec(`
-        DROP TRIGGER message_search_queue; DROP TRIGGER message_search_update; DROP TRIGGER message_search_delete;
-        DROP TABLE message_search_pending;
+        DROP TRIGGER message_search_log_insert; DROP TRIGGER message_search_log_update; DROP TRIGGER message_search_log_delete;
+        DROP TABLE message_search_log; DROP TABLE message_search_source;
         DROP INDEX messages_open_streams_by_sender; DROP INDEX messages_open_streams_by_time;
         ALTER TABLE messages DROP COLUMN stream_state; ALTER TABLE messages DROP COLUMN stream_chunk;
         ALTER TABLE messages DROP COLUMN stream_status; ALTER TABLE messages DROP COLUMN stream_at;
-        DROP TABLE message_search;
-        DELETE FROM counters WHERE name LIKE 'search_backfill%';
-        DELETE FROM schema_migrations WHERE version >= (SELECT MAX(version) - 2 FROM schema_migrations);`);
+        DELETE FROM schema_migrations WHERE version >= (SELECT MAX(version) - 3 FROM schema_migrations);`);
       raw.close();
-      const after = openSqlite({ file });
+      for (const f of ['', '-wal', '-shm']) fs.rmSync(`${searchIndexFile(file)}${f}`, { force: true });
+      const after = openSqlite({ file, searchIndex: mode });
       expect(await found(after, '会議')).toBe(COUNT / 500);
       expect(await found(after, 'agenda')).toBe(COUNT / 500);
       expect(await found(after, `filler ${COUNT - 1}`)).toBe(1);

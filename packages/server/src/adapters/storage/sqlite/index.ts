@@ -8,9 +8,11 @@ import { sqliteConversations } from './conversations.js';
 import { sqliteMessageState } from './message-state.js';
 import { sqliteMessages } from './messages.js';
 import { migrate } from './migrations.js';
+import { openSearch } from './open-search.js';
 import { sqlitePresence } from './presence.js';
+import type { WorkerExit } from './restarting-worker.js';
 import { sqliteRetention } from './retention.js';
-import { backfillSearch, registerSearchFunction, SearchIndexer, sqliteSearch } from './search.js';
+import { registerSearchFunction } from './search.js';
 import { sqliteStreams } from './streams.js';
 import { sqliteSyncOnce } from './sync-once.js';
 import { sqliteUserData } from './user-data.js';
@@ -29,6 +31,15 @@ export interface SqliteOptions {
   checkpointInBackground?: boolean;
   /** Told when the checkpoint worker ends while the store is open; another starts a second later. */
   onCheckpointWorkerExit?: CheckpointWorkerExit;
+  /**
+   * Who keeps the search index (`<file>-search`) up to date: `worker`, a thread of its own (what the
+   * server does); `inline`, this connection (the default: the CLI, tests, ':memory:', which has no
+   * worker); `off`, nobody, and this store cannot search (a second connection in the server's process,
+   * the webhook worker's, whose transactions must not also lock the index file).
+   */
+  searchIndex?: 'worker' | 'inline' | 'off';
+  /** Told when the search worker ends while the store is open; another starts a second later. */
+  onSearchWorkerExit?: WorkerExit;
 }
 
 export function openSqlite(options: SqliteOptions): Storage {
@@ -42,14 +53,11 @@ export function openSqlite(options: SqliteOptions): Storage {
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
   db.pragma('foreign_keys = ON');
-  // Before the migrations: their triggers (message search) call it.
+  // Before the migrations: the search triggers of older schema versions call it while one runs, and
+  // the inline search indexer (open-search.ts) on this connection.
   registerSearchFunction(db);
   migrate(db);
-  backfillSearch(db);
-  const indexer = new SearchIndexer(db);
-  // What a crash left queued is indexed before the store answers, as the backfill is.
-  indexer.flush();
-  indexer.start();
+  const search = openSearch(db, options);
   const script = options.checkpointInBackground && options.file !== ':memory:' ? checkpointWorkerScript() : undefined;
   const checkpointer =
     script &&
@@ -71,7 +79,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     streams: sqliteStreams(db),
     syncOnce: sqliteSyncOnce(db),
     retention: sqliteRetention(db),
-    search: sqliteSearch(db, indexer),
+    search: search.store,
     userData: sqliteUserData(db),
     webhookOutbox: sqliteWebhookOutbox(db),
     presence: sqlitePresence(db),
@@ -84,8 +92,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     },
     async close() {
       await checkpointer?.close();
-      indexer.stop();
-      if (db.open) indexer.flush();
+      await search.close();
       db.close();
     },
   };

@@ -364,6 +364,34 @@ const migrations: readonly string[] = [
     DELETE FROM message_search WHERE rowid = old.rowid;
   END;
   `,
+  // The search index moves to a file of its own, written by a worker thread in the server
+  // (search-index.ts, search-indexer.ts): FTS5 in this file took the send's commit lock for its writes,
+  // and the indexing was about a tenth of a 1:1 send's time on the thread that serves every send.
+  // Every write that can change what a message puts in the index now only appends its rowid to the
+  // log; the indexer applies the log to the index file. message_search_source names this database
+  // to its index file: an index made for another one (or for this one before a restore) is rebuilt.
+  // The old index is dropped; the first open after this migration indexes every message again.
+  `
+  DROP TRIGGER message_search_queue;
+  DROP TRIGGER message_search_update;
+  DROP TRIGGER message_search_delete;
+  DROP TABLE message_search_pending;
+  DROP TABLE message_search;
+  DELETE FROM counters WHERE name IN ('search_backfill', 'search_backfill_end');
+  CREATE TABLE message_search_log (id INTEGER PRIMARY KEY, message_rowid INTEGER NOT NULL);
+  CREATE TABLE message_search_source (id INTEGER NOT NULL);
+  INSERT INTO message_search_source (id) VALUES (abs(random() % 9007199254740991));
+  CREATE TRIGGER message_search_log_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO message_search_log (message_rowid) VALUES (new.rowid);
+  END;
+  CREATE TRIGGER message_search_log_update AFTER UPDATE OF payload, edited_payload, revoked_at, stream_state ON messages
+  WHEN new.stream_state <> 1 OR new.revoked_at <> old.revoked_at BEGIN
+    INSERT INTO message_search_log (message_rowid) VALUES (new.rowid);
+  END;
+  CREATE TRIGGER message_search_log_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO message_search_log (message_rowid) VALUES (old.rowid);
+  END;
+  `,
 ];
 
 /** The schema version this code writes: a database whose version is higher was made by a newer Parley. */

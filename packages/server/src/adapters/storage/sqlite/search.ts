@@ -10,14 +10,12 @@ import {
 } from '../../../ports/storage/search-text.js';
 import { type MessageRow, toStoredMessage } from '../rows.js';
 import { readableSql } from '../search-sql.js';
-
-/** Messages indexed per transaction when existing messages are indexed after the migration. */
-export const SEARCH_BACKFILL_BATCH = 2000;
+import type { SearchIndexer } from './search-indexer.js';
 
 /**
  * parley_search(payload, edited_payload, revoked_at, column): the tokens of a message's current
  * text for the FTS5 table's `bi` (0) or `uni` (1) column, space-separated; NULL when it has none.
- * The migration's triggers call it twice per message, so the last document is remembered.
+ * The indexer's statements (search-index.ts) call it twice per message, so the last document is remembered.
  */
 export function registerSearchFunction(db: Database): void {
   let lastKey = '';
@@ -37,118 +35,12 @@ export function registerSearchFunction(db: Database): void {
   );
 }
 
-/**
- * What the index holds for the message row `m`: its two token columns and its channel, from the
- * message's current text; and the condition that it has any text to index.
- */
-const indexedColumns = (m: string) =>
-  `${m}.rowid, parley_search(${m}.payload, ${m}.edited_payload, ${m}.revoked_at, 0), parley_search(${m}.payload, ${m}.edited_payload, ${m}.revoked_at, 1),
-      parley_search_channel(${m}.channel_type, ${m}.channel_id)`;
-const hasText = (m: string) => `parley_search(${m}.payload, ${m}.edited_payload, ${m}.revoked_at, 0) IS NOT NULL`;
-
-/**
- * Indexes the messages stored before the search migration, SEARCH_BACKFILL_BATCH per transaction,
- * from where the last run stopped. Messages stored since are indexed by the trigger or the SearchIndexer.
- */
-export function backfillSearch(db: Database): number {
-  const counter = db.prepare('SELECT value FROM counters WHERE name = ?').pluck();
-  const batch = db.prepare(`
-    INSERT INTO message_search (rowid, bi, uni, ch)
-    SELECT ${indexedColumns('m')}
-    FROM messages m WHERE m.rowid > ? AND m.rowid <= ? AND ${hasText('m')}
-    ORDER BY m.rowid`);
-  const move = db.prepare("UPDATE counters SET value = ? WHERE name = 'search_backfill'");
-  const step = db.transaction((from: number, to: number) => {
-    batch.run(from, to);
-    move.run(to);
-  });
-  const end = (counter.get('search_backfill_end') as number | undefined) ?? 0;
-  let done = (counter.get('search_backfill') as number | undefined) ?? end;
-  let indexed = 0;
-  while (done < end) {
-    const to = Math.min(end, done + SEARCH_BACKFILL_BATCH);
-    step(done, to);
-    indexed += to - done;
-    done = to;
-  }
-  return indexed;
-}
-
-/** How often the indexer looks for messages committed since it last ran. */
-export const SEARCH_INDEX_INTERVAL_MS = 100;
-
-/**
- * Indexes the messages queued by their insert (message_search_pending), oldest first, in
- * transactions of SEARCH_BACKFILL_BATCH. Each message is indexed with its text as it is now: an edit,
- * revoke or stream end made while it waited changed nothing in the index (the update trigger skips
- * queued rows), so the indexer's read is the one that counts.
- */
-export class SearchIndexer {
-  private readonly step: () => number;
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-
-  constructor(db: Database) {
-    const last = db
-      .prepare(
-        `SELECT MAX(message_rowid) FROM (SELECT message_rowid FROM message_search_pending ORDER BY message_rowid LIMIT ${SEARCH_BACKFILL_BATCH})`,
-      )
-      .pluck();
-    const index = db.prepare(`
-      INSERT INTO message_search (rowid, bi, uni, ch)
-      SELECT ${indexedColumns('m')}
-      FROM message_search_pending p JOIN messages m ON m.rowid = p.message_rowid
-      WHERE p.message_rowid <= ? AND ${hasText('m')}
-      ORDER BY p.message_rowid`);
-    const unqueue = db.prepare('DELETE FROM message_search_pending WHERE message_rowid <= ?');
-    const count = db.prepare('SELECT COUNT(*) FROM message_search_pending WHERE message_rowid <= ?').pluck();
-    const batch = db.transaction(() => {
-      const upTo = last.get() as number | null;
-      if (upTo === null) return 0;
-      const n = count.get(upTo) as number;
-      index.run(upTo);
-      unqueue.run(upTo);
-      return n;
-    });
-    // IMMEDIATE: the write lock from the start, so another process on the file (a CLI) waits its turn
-    // instead of failing the upgrade from a read that its write made stale.
-    this.step = () => batch.immediate();
-  }
-
-  /** Indexes everything queued now, at once: what a search runs before it reads. */
-  flush(): number {
-    let indexed = 0;
-    for (let n = this.step(); n > 0; n = n < SEARCH_BACKFILL_BATCH ? 0 : this.step()) indexed += n;
-    return indexed;
-  }
-
-  /** Indexes in the background from now on, a batch per event-loop turn so no send waits long. */
-  start(): void {
-    this.timer = setInterval(() => void this.drain(), SEARCH_INDEX_INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  private async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      while (this.timer && this.step() === SEARCH_BACKFILL_BATCH) await new Promise((r) => setImmediate(r));
-    } catch {
-      // A failed batch (the database closed under a late tick) rolled back and left its messages
-      // queued: the next tick, the next search or the next open indexes them.
-    } finally {
-      this.running = false;
-    }
-  }
-}
-
 const isPosition = (p: readonly unknown[]): p is [number] => p.length === 1 && Number.isSafeInteger(p[0]) && (p[0] as number) > 0;
 
+/**
+ * Search on `db`, a connection with the index attached as `search` (search-index.ts): the server's
+ * reads on a connection of their own, beside the one that commits, which must not hold the index.
+ */
 export function sqliteSearch(db: Database, indexer: SearchIndexer): SearchStore {
   const readable = (scoped: boolean) =>
     readableSql({ uid: '@uid', defaultDays: '@defaultDays', greatest: 'MAX', channel: scoped ? { type: '@ct', id: '@cid' } : undefined });
@@ -158,11 +50,11 @@ export function sqliteSearch(db: Database, indexer: SearchIndexer): SearchStore 
   const query = (scoped: boolean, from: boolean, sender: boolean, before: boolean, after: boolean) =>
     db.prepare(`
     WITH readable AS MATERIALIZED (${readable(scoped)})
-    SELECT m.*, message_search.rowid AS search_pos FROM message_search
-    CROSS JOIN messages m ON m.rowid = message_search.rowid
+    SELECT m.*, ms.rowid AS search_pos FROM search.message_search ms
+    CROSS JOIN messages m ON m.rowid = ms.rowid
     CROSS JOIN readable r ON r.channel_type = m.channel_type AND r.channel_id = m.channel_id
-    WHERE message_search MATCH @match
-      ${from ? 'AND message_search.rowid < @from' : ''}
+    WHERE ms.message_search MATCH @match
+      ${from ? 'AND ms.rowid < @from' : ''}
       AND m.seq > r.floor AND m.seq <= r.ceiling AND m.revoked_at = 0
       AND (r.days <= 0 OR m.ts >= @now - r.days * ${DAY_MS})
       AND NOT EXISTS (SELECT 1 FROM deleted_messages d
@@ -170,7 +62,7 @@ export function sqliteSearch(db: Database, indexer: SearchIndexer): SearchStore 
       ${sender ? 'AND m.from_uid = @fromUid' : ''}
       ${before ? 'AND m.ts < @before' : ''}
       ${after ? 'AND m.ts > @after' : ''}
-    ORDER BY message_search.rowid DESC LIMIT @limit`);
+    ORDER BY ms.rowid DESC LIMIT @limit`);
   const channelsOf = (scoped: boolean) =>
     db.prepare(`SELECT channel_type, channel_id FROM (${readable(scoped)}) LIMIT ${MAX_SCOPED_CHANNELS + 1}`);
   const channelLists = [channelsOf(false), channelsOf(true)] as const;
@@ -207,7 +99,7 @@ export function sqliteSearch(db: Database, indexer: SearchIndexer): SearchStore 
     async messages(q) {
       if (q.from && !isPosition(q.from)) return 'bad_position';
       // What was committed before this search is found by it.
-      indexer.flush();
+      await indexer.caughtUp();
       const who = {
         uid: q.uid,
         defaultDays: q.policy.defaultDays,

@@ -18,7 +18,7 @@ export function sqliteStreams(db: Database): MessageStreamStore {
   const report = reportTo(sqliteOutboxWriter(db));
   const openCount = db.prepare(`SELECT COUNT(*) FROM messages WHERE from_uid = ? AND stream_state = ${STREAM_OPEN}`).pluck();
   const bySeq = db.prepare(`SELECT * FROM messages WHERE ${THE_MESSAGE}`);
-  // Search reindexes the text when the stream ends (message_search_update: OF stream_state), not per chunk.
+  // Search reindexes the text when the stream ends (message_search_log_update: OF stream_state), not per chunk.
   const write = db.prepare(
     `UPDATE messages SET payload = @payloadJson, stream_chunk = @chunkNo, stream_at = @at WHERE ${THE_MESSAGE} AND stream_state = ${STREAM_OPEN} RETURNING *`,
   );
