@@ -3,7 +3,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { SearchStore } from '../../../ports/storage/index.js';
 import type { WorkerExit } from './restarting-worker.js';
 import { sqliteSearch } from './search.js';
-import { attachSearchIndex, searchIndexFile } from './search-index.js';
+import { attachForReading, attachSearchIndex, searchIndexFile } from './search-index.js';
 import {
   InlineSearchIndexer,
   SEARCH_INDEX_INTERVAL_MS,
@@ -51,7 +51,7 @@ export function openSearch(db: Database, options: SearchOptions): { store: Searc
   reader.pragma('busy_timeout = 5000');
   reader.pragma('cache_size = -16384');
   reader.pragma('mmap_size = 268435456');
-  reader.prepare('ATTACH DATABASE ? AS search').run(indexFile);
+  attachForReading(reader, indexFile);
   return {
     store: sqliteSearch(reader, indexer),
     indexer,

@@ -29,7 +29,7 @@ export const SEARCH_INDEX_BATCH = 2000;
  * match this message database. The caller's connection must have `registerSearchFunction`.
  */
 export function attachSearchIndex(db: Database, file: string): void {
-  db.prepare('ATTACH DATABASE ? AS search').run(file);
+  attachForReading(db, file);
   if (file !== ':memory:') db.pragma('search.journal_mode = WAL');
   // The index is durable before the log entries it applied may be removed (`trimSearchLog`).
   db.pragma('search.synchronous = FULL');
@@ -66,6 +66,16 @@ function readState(db: Database): IndexState {
   for (const row of db.prepare('SELECT name, value FROM search.index_state').all() as { name: keyof IndexState; value: number }[])
     state[row.name] = row.value;
   return state;
+}
+
+/**
+ * Attaches the index file as `search` with a page cache and memory map of its own: those settings are
+ * each database's own, and an attached one starts with SQLite's defaults (a 2 MiB cache, no map).
+ */
+export function attachForReading(db: Database, file: string): void {
+  db.prepare('ATTACH DATABASE ? AS search').run(file);
+  db.pragma('search.cache_size = -16384');
+  db.pragma('search.mmap_size = 268435456');
 }
 
 /** How far an index is: the last log entry applied, and whether older messages are still being indexed. */
