@@ -26,7 +26,8 @@ export const SEARCH_INDEX_BATCH = 2000;
 
 /**
  * Attaches the index file as `search`, creates what it lacks, and starts it over when it does not
- * match this message database. The caller's connection must have `registerSearchFunction`.
+ * match this message database. A connection that then indexes (`SearchIndexBatches`) needs
+ * `registerSearchFunction` too.
  */
 export function attachSearchIndex(db: Database, file: string): void {
   attachForReading(db, file);
