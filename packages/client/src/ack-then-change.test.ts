@@ -1,6 +1,6 @@
 import { sqliteBackend } from '@parley/test-kit/backends';
 import { eventually } from '@parley/test-kit/eventually';
-import { TestServer } from '@parley/test-kit/server';
+import { useServer } from '@parley/test-kit/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type DeletedMessage, type LocalMessage, MemoryStore, type ParleyClient } from './index.js';
 import { channelKey } from './store.js';
@@ -36,15 +36,11 @@ class SlowStore extends MemoryStore {
 }
 
 describe('@parley/client: a read receipt that comes while the ack is still being handled', () => {
-  let t: TestServer;
+  const server = useServer(sqliteBackend, { PARLEY_SEND_RATE_PER_SEC: '0' });
   const clients: ParleyClient[] = [];
-  beforeAll(async () => {
-    t = await TestServer.start(sqliteBackend, { PARLEY_SEND_RATE_PER_SEC: '0' });
-    await t.createUsers('ann', 'ben');
-  });
-  afterAll(async () => {
+  beforeAll(() => server().createUsers('ann', 'ben'));
+  afterAll(() => {
     for (const c of clients) c.close();
-    await t.close();
   });
 
   // Both kinds of slow write: the outbox's bookkeeping after the ack, and the cache write of the acked message.
@@ -52,8 +48,8 @@ describe('@parley/client: a read receipt that comes while the ack is still being
     'with %s slow, the sender ends with the message read (the ack never writes its older state over the receipt)',
     async (slow) => {
       const store = new SlowStore();
-      const ann = await connect({ url: t.url, token: await t.token('ann'), deviceId: `slow-${slow}`, store });
-      const ben = await connect({ url: t.url, token: await t.token('ben'), deviceId: `slow-${slow}` });
+      const ann = await connect({ url: server().url, token: await server().token('ann'), deviceId: `slow-${slow}`, store });
+      const ben = await connect({ url: server().url, token: await server().token('ben'), deviceId: `slow-${slow}` });
       clients.push(ann, ben);
       const arrived = new Promise<LocalMessage>((resolve) => ben.messages.onNewMessage.add('t', resolve));
       let clientMsgNo = '';

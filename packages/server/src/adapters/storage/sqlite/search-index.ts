@@ -38,7 +38,7 @@ export function attachSearchIndex(db: Database, file: string): void {
   db.transaction(() => {
     const state = readState(db);
     const source = db.prepare('SELECT id FROM message_search_source').pluck().get() as number;
-    const lastLog = db.prepare('SELECT COALESCE(MAX(id), 0) FROM message_search_log').pluck().get() as number;
+    const lastLog = lastSearchLogId(db)();
     if (state.source === source && state.log_done <= lastLog) return;
     db.prepare(`INSERT INTO search.message_search (message_search) VALUES ('delete-all')`).run();
     const lastRowid = db.prepare('SELECT COALESCE(MAX(rowid), 0) FROM messages').pluck().get() as number;
@@ -120,8 +120,7 @@ export class SearchIndexBatches {
       INSERT INTO search.message_search (rowid, bi, uni, ch)
       SELECT ${indexedColumns('m')} FROM messages m
       WHERE m.rowid IN (SELECT value FROM json_each(?)) AND ${hasText('m')} ORDER BY m.rowid`);
-    const lastLog = db.prepare('SELECT COALESCE(MAX(id), 0) FROM message_search_log').pluck();
-    this.lastLog = () => lastLog.get() as number;
+    this.lastLog = lastSearchLogId(db);
     this.progressOf = () => {
       const s = readState(db);
       return { logDone: s.log_done, backfilling: s.backfill_done < s.backfill_end };
@@ -170,6 +169,12 @@ export class SearchIndexBatches {
   progress(): IndexProgress {
     return this.progressOf();
   }
+}
+
+/** Reads the id of the newest log entry (0: none yet): how far an index must get to cover every write so far. */
+export function lastSearchLogId(db: Database): () => number {
+  const last = db.prepare('SELECT COALESCE(MAX(id), 0) FROM message_search_log').pluck();
+  return () => last.get() as number;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { compiledWorker } from '../../../worker-script.js';
 import { RestartingWorker, type WorkerExit } from './restarting-worker.js';
-import { type IndexProgress, SearchIndexBatches, trimSearchLog } from './search-index.js';
+import { type IndexProgress, lastSearchLogId, SearchIndexBatches, trimSearchLog } from './search-index.js';
 
 /** How often the indexer looks for messages changed since it last ran. */
 export const SEARCH_INDEX_INTERVAL_MS = 100;
@@ -102,8 +102,7 @@ export class WorkerSearchIndexer implements SearchIndexer {
   private stallTimer: NodeJS.Timeout | undefined;
 
   constructor(db: Database, start: SearchWorkerStart, script: URL, onWorkerExit?: WorkerExit) {
-    const lastLog = db.prepare('SELECT COALESCE(MAX(id), 0) FROM message_search_log').pluck();
-    this.lastLog = () => lastLog.get() as number;
+    this.lastLog = lastSearchLogId(db);
     this.trim = trimSearchLog(db);
     this.worker = new RestartingWorker(script, start, {
       message: (m) => this.moved(m),
