@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStorageSource } from './adapters/storage/open-source.js';
+import { lowerThreadPriority } from './background-thread.js';
 import { unreadTotal } from './domain/conversations/unread-total.js';
 import { MessageExpiry } from './domain/retention/expiry.js';
 import type { DeliveryWorkerStart, FromDeliveryWorker, ToDeliveryWorker } from './domain/webhooks/delivery-thread.js';
@@ -15,6 +16,7 @@ import { WebhookEndpoint } from './domain/webhooks/webhook-endpoint.js';
 
 const port = parentPort;
 if (!port) throw new Error('webhook-worker.js runs as a worker thread of the server (app.ts)');
+lowerThreadPriority();
 const start = workerData as DeliveryWorkerStart;
 const post = (message: FromDeliveryWorker) => port.postMessage(message);
 

@@ -109,6 +109,11 @@ export class ServerProcess {
     }
   }
 
+  /** The server's process id (its threads are in /proc/<pid>/task). */
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }

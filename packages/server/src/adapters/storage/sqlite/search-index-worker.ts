@@ -6,12 +6,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import { lowerThreadPriority } from '../../../background-thread.js';
 import { registerSearchFunction } from './search.js';
 import { attachSearchIndex, SearchIndexBatches } from './search-index.js';
 import type { FromSearchWorker, SearchWorkerStart, ToSearchWorker } from './search-indexer.js';
 
 const port = parentPort;
 if (!port) throw new Error('search-index-worker.js runs as a worker thread of a SQLite store (search-indexer.ts)');
+lowerThreadPriority();
 const start = workerData as SearchWorkerStart;
 const post = (message: FromSearchWorker) => port.postMessage(message);
 

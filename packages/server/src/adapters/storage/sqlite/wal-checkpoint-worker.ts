@@ -9,10 +9,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import { lowerThreadPriority } from '../../../background-thread.js';
 import type { CheckpointWorkerStart, FromCheckpointWorker, ToCheckpointWorker } from './wal-checkpointer.js';
 
 const port = parentPort;
 if (!port) throw new Error('wal-checkpoint-worker.js runs as a worker thread of a SQLite store (wal-checkpointer.ts)');
+lowerThreadPriority();
 const start = workerData as CheckpointWorkerStart;
 const post = (message: FromCheckpointWorker) => port.postMessage(message);
 
