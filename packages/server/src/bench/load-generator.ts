@@ -30,6 +30,11 @@ export interface LoadResult {
   serverCpuPct: number;
   /** Of which the server's main thread (its event loop, which serves the sends), without its worker threads. */
   serverMainThreadCpuPct: number;
+  /**
+   * Time the server's main thread was ready to run but waited for a core, as % of the window (Linux's
+   * schedstat): with the event loop never idle, the part of it not spent on the CPU goes here.
+   */
+  serverMainThreadWaitPct: number;
   /** The server's peak resident memory since it started (VmHWM), MiB; 0 where /proc does not say. */
   serverPeakRssMib: number;
 }
@@ -56,6 +61,16 @@ export function processCpuMs(pid: number | undefined, thread?: number): number {
   }
 }
 const CLOCK_TICKS = 100;
+
+/** Milliseconds a thread spent runnable but waiting for a core (the second field of /proc's schedstat), or 0. */
+export function runQueueWaitMs(pid: number | undefined, thread = pid): number {
+  if (!pid) return 0;
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/task/${thread}/schedstat`, 'utf8').split(' ')[1]) / 1e6 || 0;
+  } catch {
+    return 0;
+  }
+}
 
 /** A process's peak resident set size since it started, in MiB (Linux's VmHWM), or 0. */
 export function peakRssMib(pid: number | undefined): number {
@@ -166,12 +181,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const serverCpu = processCpuMs(options.serverPid);
   // A process's main thread has the process's id as its thread id.
   const mainThreadCpu = processCpuMs(options.serverPid, options.serverPid);
+  const mainThreadWait = runQueueWaitMs(options.serverPid, options.serverPid);
   await new Promise((r) => setTimeout(r, options.durationMs));
   measuring = false;
   const seconds = (performance.now() - started) / 1000;
   const clientUsed = process.cpuUsage(clientCpu);
   const serverUsedMs = processCpuMs(options.serverPid) - serverCpu;
   const mainThreadUsedMs = processCpuMs(options.serverPid, options.serverPid) - mainThreadCpu;
+  const mainThreadWaitMs = runQueueWaitMs(options.serverPid, options.serverPid) - mainThreadWait;
   await options.onWindow?.('end');
   stopped = true;
   await new Promise((r) => setTimeout(r, 500));
@@ -190,6 +207,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     clientCpuPct: ((clientUsed.user + clientUsed.system) / 1000 / (seconds * 1000)) * 100,
     serverCpuPct: (serverUsedMs / (seconds * 1000)) * 100,
     serverMainThreadCpuPct: (mainThreadUsedMs / (seconds * 1000)) * 100,
+    serverMainThreadWaitPct: (mainThreadWaitMs / (seconds * 1000)) * 100,
     serverPeakRssMib: peakRssMib(options.serverPid),
   };
 }

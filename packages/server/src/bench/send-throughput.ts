@@ -103,7 +103,7 @@ const cpuPerMessageUs = (r: LoadResult): number => (r.messages ? ((r.serverCpuPc
 const pctOfWindow = (ms: number, r: Run): string => `${fmt(r.machine.seconds ? ms / (r.machine.seconds * 10) : 0, 0)} %`;
 
 const row = (name: string, r: Run) =>
-  `| ${name} | ${fmt(r.perSecond, 0)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.maxMs, 2)} | ${r.messages} | ${r.refused} | ${fmt(r.serverCpuPct, 0)} % | ${fmt(r.serverMainThreadCpuPct, 0)} % | ${fmt(r.clientCpuPct, 0)} % | ${fmt(cpuPerMessageUs(r), 0)} | ${pctOfWindow(r.machine.postgresCpuMs, r)} | ${fmt(r.messages ? (r.machine.postgresCpuMs * 1000) / r.messages : 0, 0)} | ${pctOfWindow(r.machine.machineBusyMs, r)} / ${pctOfWindow(r.machine.machineStealMs, r)} | ${fmt(r.serverPeakRssMib, 0)} |`;
+  `| ${name} | ${fmt(r.perSecond, 0)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.maxMs, 2)} | ${r.messages} | ${r.refused} | ${fmt(r.serverCpuPct, 0)} % | ${fmt(r.serverMainThreadCpuPct, 0)} % | ${fmt(r.serverMainThreadWaitPct, 0)} % | ${fmt(r.clientCpuPct, 0)} % | ${fmt(cpuPerMessageUs(r), 0)} | ${pctOfWindow(r.machine.postgresCpuMs, r)} | ${fmt(r.messages ? (r.machine.postgresCpuMs * 1000) / r.messages : 0, 0)} | ${pctOfWindow(r.machine.machineBusyMs, r)} / ${pctOfWindow(r.machine.machineStealMs, r)} | ${fmt(r.serverPeakRssMib, 0)} |`;
 
 /** Why sends were refused, where any were: the first refusal of each server, as it answered. */
 const refusals = (runs: Array<[string, Run | undefined]>): string[] => {
@@ -126,11 +126,11 @@ export async function sendThroughput(o: SendBenchOptions): Promise<string> {
       `${o.pairs} sender/receiver pairs, window ${o.window} unacked per sender, ${o.seconds} s measured after 2 s warm-up, SQLite synchronous=${o.synchronous}.${pgNote}`,
       'A message counts once it is stored, acked to its sender and delivered to its receiver; latency is send -> delivery.',
       `Parley and the raw relay run under the same Node flags (${[...new Set([...SERVER_NODE_FLAGS, ...RUNTIME_V8_FLAGS])].join(' ')}), the server's own.`,
-      'Server and load generator share the machine (server in a child process); CPU is % of one core while measuring; server µs/msg is its CPU time per counted message; its main thread (the event loop, which serves every send) is the part no other core can take.',
+      'Server and load generator share the machine (server in a child process); CPU is % of one core while measuring; server µs/msg is its CPU time per counted message; its main thread (the event loop, which serves every send) is the part no other core can take, and "waiting for a core" is the time that thread was ready to run while other threads held both cores (Linux schedstat).',
       `PostgreSQL CPU sums every \`postgres\` process on the machine; machine busy is all ${os.cpus().length} cores together (${os.cpus().length * 100} % is every core busy), and steal is time the hypervisor gave them to someone else.`,
       '',
-      '| server | msgs/s | p50 ms | p99 ms | max ms | messages | refused | server CPU | of it main thread | load-generator CPU | server µs/msg | PostgreSQL CPU | PostgreSQL µs/msg | machine busy / steal | server peak RSS MiB |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| server | msgs/s | p50 ms | p99 ms | max ms | messages | refused | server CPU | of it main thread | main thread waiting for a core | load-generator CPU | server µs/msg | PostgreSQL CPU | PostgreSQL µs/msg | machine busy / steal | server peak RSS MiB |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       row('Parley', parley),
       ...(postgres ? [row('Parley on PostgreSQL', postgres)] : []),
       row('raw ws + SQLite relay', raw),
