@@ -5,6 +5,8 @@ type Commit = (batch: readonly NewMessage[]) => Promise<CommitResult[]>;
 
 interface Pending {
   message: NewMessage;
+  /** The message's channel key (`channelOf`), made once. */
+  channel: string;
   resolve: (r: CommitResult) => void;
   reject: (e: unknown) => void;
 }
@@ -29,6 +31,12 @@ export class SendBatcher {
   /** Channels (by key) that a batch in flight has messages of. */
   private readonly busy = new Set<string>();
   private closed = false;
+  /**
+   * Every queued send is of a channel in flight: none can go until a batch ends. Set by a `take` that
+   * found nothing, so that sends of those channels arriving meanwhile (turn after turn, on a busy node)
+   * do not each cost a scan of the whole queue; cleared by a send of another channel or a batch's end.
+   */
+  private stalled = false;
 
   constructor(
     private readonly commit: Commit,
@@ -39,8 +47,11 @@ export class SendBatcher {
 
   submit(message: NewMessage): Promise<CommitResult> {
     if (this.closed) return Promise.reject(new ParleyError('server.shutting_down'));
+    const channel = channelOf(message);
     return new Promise((resolve, reject) => {
-      this.queue.push({ message, resolve, reject });
+      this.queue.push({ message, channel, resolve, reject });
+      if (this.stalled && this.busy.has(channel)) return; // its channel's batch schedules a flush when it ends
+      this.stalled = false;
       this.schedule();
     });
   }
@@ -75,18 +86,20 @@ export class SendBatcher {
   /** Up to maxBatch queued sends, in order, skipping (and keeping queued) those of busy channels. */
   private take(): Pending[] {
     if (!this.busy.size) return this.queue.splice(0, this.maxBatch);
+    if (this.stalled) return [];
     const batch: Pending[] = [];
     const rest: Pending[] = [];
     for (const p of this.queue) {
-      if (batch.length < this.maxBatch && !this.busy.has(channelOf(p.message))) batch.push(p);
+      if (batch.length < this.maxBatch && !this.busy.has(p.channel)) batch.push(p);
       else rest.push(p);
     }
     this.queue = rest;
+    this.stalled = batch.length === 0;
     return batch;
   }
 
   private start(batch: Pending[]): void {
-    const channels = new Set(batch.map((p) => channelOf(p.message)));
+    const channels = new Set(batch.map((p) => p.channel));
     for (const c of channels) this.busy.add(c);
     const started = performance.now();
     const done: Promise<void> = this.commit(batch.map((p) => p.message))
@@ -103,6 +116,7 @@ export class SendBatcher {
       )
       .finally(() => {
         for (const c of channels) this.busy.delete(c);
+        this.stalled = false;
         this.inFlight.delete(done);
         if (this.queue.length) this.schedule();
       });

@@ -185,6 +185,30 @@ describe('SendBatcher', () => {
       await Promise.all(acks);
     });
 
+    it('a send to a free channel starts a batch while the queue waits only for channels in flight', async () => {
+      const store = new FakeCommit();
+      const batcher = new SendBatcher(store.commit, 2000, () => {}, 3);
+      const acks = [batcher.submit(to(1, 'x'))];
+      await nextTurn();
+      // Turn after turn, only x's sends arrive: each waits for x's batch.
+      for (const n of [2, 3]) {
+        acks.push(batcher.submit(to(n, 'x')));
+        await nextTurn();
+      }
+      expect(store.batches.map(ids)).toEqual([['c1']]);
+      acks.push(batcher.submit(to(4, 'y')));
+      await nextTurn();
+      expect(store.batches.map(ids)).toEqual([['c1'], ['c4']]);
+      acks.push(batcher.submit(to(5, 'x')));
+      await nextTurn();
+      store.finish();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.batches.map(ids)).toEqual([['c1'], ['c4'], ['c2', 'c3', 'c5']]);
+      store.finish();
+      store.finish();
+      await Promise.all(acks);
+    });
+
     it('never has more than maxInFlight batches; the rest gathers', async () => {
       const store = new FakeCommit();
       const batcher = new SendBatcher(store.commit, 2000, () => {}, 2);
