@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { messageTsvector } from '../adapters/storage/postgres/search.js';
+import { messageInsertLog } from '../adapters/storage/sqlite/search-index.js';
 import { MessageExpiry } from '../domain/retention/expiry.js';
 import { SearchService } from '../domain/search/search-service.js';
 import type { Storage } from '../ports/storage/index.js';
@@ -136,11 +137,17 @@ export async function searchBenchSqlite(total: number, runs: number): Promise<st
     const insert = db.prepare(`
       INSERT INTO messages (channel_type, channel_id, seq, message_id, client_msg_no, from_uid, ts, content_type, red_dot, red_ord, payload, meta)
       VALUES (2, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?)`);
+    // As the store's commit does: the inserted rows logged for the index, once a transaction.
+    const logInserted = messageInsertLog(db);
     const batch = db.transaction((from: number, to: number) => {
+      let first = 0;
+      let last = -1;
       for (let t = from; t < to; t++) {
         const r = row(t);
-        insert.run(`sb-g${r.g}`, r.seq, r.id, `sb-${t}`, r.from, r.ts, r.seq, r.payload, META);
+        last = insert.run(`sb-g${r.g}`, r.seq, r.id, `sb-${t}`, r.from, r.ts, r.seq, r.payload, META).lastInsertRowid as number;
+        if (t === from) first = last;
       }
+      logInserted(first, last);
     });
     for (let t = 0; t < total; t += LOAD_BATCH) batch(t, Math.min(total, t + LOAD_BATCH));
     db.exec('ANALYZE');

@@ -55,16 +55,16 @@ describe.each(['inline', 'worker'] as const)('search backfill on upgrade [sqlite
       await fill(before);
       await before.close();
       // Back to the schema before search: the objects of its migration and of the later ones
-      // (streamed messages, indexing after the commit, the index in a file of its own) gone, their
-      // versions unrecorded, no index file.
+      // (streamed messages, indexing after the commit, the index in a file of its own, inserts logged
+      // by the commit) gone, their versions unrecorded, no index file.
       const raw = new BetterSqlite3(file);
       raw.exec(`
-        DROP TRIGGER message_search_log_insert; DROP TRIGGER message_search_log_update; DROP TRIGGER message_search_log_delete;
+        DROP TRIGGER message_search_log_update; DROP TRIGGER message_search_log_delete;
         DROP TABLE message_search_log; DROP TABLE message_search_source;
         DROP INDEX messages_open_streams_by_sender; DROP INDEX messages_open_streams_by_time;
         ALTER TABLE messages DROP COLUMN stream_state; ALTER TABLE messages DROP COLUMN stream_chunk;
         ALTER TABLE messages DROP COLUMN stream_status; ALTER TABLE messages DROP COLUMN stream_at;
-        DELETE FROM schema_migrations WHERE version >= (SELECT MAX(version) - 3 FROM schema_migrations);`);
+        DELETE FROM schema_migrations WHERE version >= (SELECT MAX(version) - 4 FROM schema_migrations);`);
       raw.close();
       for (const f of ['', '-wal', '-shm']) fs.rmSync(`${searchIndexFile(file)}${f}`, { force: true });
       const after = openSqlite({ file, searchIndex: mode });

@@ -4,6 +4,7 @@ import { STREAM_OPEN } from '../../../ports/storage/message-streams.js';
 import { BatchPlan, channelKeyOf, type FanoutMember, type QueueEntry } from '../fanout-plan.js';
 import { ordinalSql } from '../retention-sql.js';
 import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
+import { messageInsertLog } from './search-index.js';
 import { shaped } from './shaped-rows.js';
 import { sqliteOutboxWriter } from './webhook-outbox.js';
 
@@ -32,6 +33,7 @@ export function sqliteMessages(db: Database): MessageStore {
     INSERT INTO messages (channel_type, channel_id, seq, message_id, client_msg_no, from_uid, ts, content_type, red_dot, red_ord, payload, meta,
       stream_state, stream_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const logInserted = messageInsertLog(db);
   const members = db.prepare(`
     SELECT m.uid, m.join_seq AS joinSeq, ${ordinalSql('j', 'c', 'm.join_seq')} AS joinOrd, CASE WHEN c.allow_history THEN 0 ELSE m.join_seq END AS clearFloor
     FROM members m
@@ -123,8 +125,10 @@ export function sqliteMessages(db: Database): MessageStore {
       after.set(channelKeyOf(b), { maxSeq: r.max_seq, redCount: r.red_count });
     }
     plan.assignSeqs(after, bumps);
+    let firstRowid = 0;
+    let lastRowid = -1;
     plan.fresh.forEach((m, i) => {
-      insert.run(
+      lastRowid = insert.run(
         m.channelType,
         m.channelId,
         plan.seqs[i],
@@ -139,8 +143,10 @@ export function sqliteMessages(db: Database): MessageStore {
         m.metaJson,
         m.stream ? STREAM_OPEN : 0,
         m.stream ? m.timestamp : 0,
-      );
+      ).lastInsertRowid as number;
+      if (i === 0) firstRowid = lastRowid;
     });
+    logInserted(firstRowid, lastRowid);
     const touches = plan.touches((m) => members.all(m.channelType, m.channelId) as FanoutMember[]);
     const demand = BatchPlan.versionDemand(touches);
     const times = BatchPlan.sortTimeDemand(touches);

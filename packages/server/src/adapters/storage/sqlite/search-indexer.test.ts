@@ -81,6 +81,22 @@ describe.each(['inline', 'worker'] as const)('search indexing after the commit [
     expect(await find(`walrus ${count - 1}`)).toEqual([`walrus ${count - 1}`]);
   });
 
+  it('a commit logs each message it stored once, in its own transaction; a resend logs nothing', async () => {
+    const [first] = await store.messages.commit([text('lynx one')]);
+    const since = raw.prepare('SELECT MAX(id) FROM message_search_log').pluck().get() as number;
+    const again = { ...text('lynx again'), clientMsgNo: `ix${n - 1}` };
+    const results = await store.messages.commit([text('lynx two'), again, text('lynx three'), text('lynx four')]);
+    expect(results.map((r) => r.status)).toEqual(['stored', 'duplicate', 'stored', 'stored']);
+    const rowidsOf = raw.prepare('SELECT rowid FROM messages WHERE seq > ? ORDER BY seq').pluck();
+    const entries = raw.prepare('SELECT message_rowid FROM message_search_log WHERE id > ? ORDER BY id').pluck();
+    expect(entries.all(since)).toEqual(rowidsOf.all(ref(first).seq));
+    expect(entries.all(since)).toHaveLength(3);
+    // Inserts are logged by the commit itself; only edits, revokes, stream ends and deletes by trigger.
+    const triggers = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'messages' ORDER BY name").pluck();
+    expect(triggers.all()).toEqual(['message_search_log_delete', 'message_search_log_update']);
+    expect(await find('lynx')).toEqual(['lynx four', 'lynx three', 'lynx two', 'lynx one']);
+  });
+
   it('indexes an edit or revoke made after indexing, and one made before, as the text is now, once', async () => {
     const [early, late] = await store.messages.commit([text('otter early'), text('otter late')]);
     expect(await find('otter')).toHaveLength(2);
