@@ -143,7 +143,7 @@ if (wants('search')) {
     'Message search in a big store, server time (issue 17)',
     Promise.resolve(
       [
-        `message.search (limit 20) measured in-process on SearchService, ${runs} runs per kind after 20 warm-up runs: 500 groups of 20 members (each user in 5 of them, so one user may read 1 % of the store), each message six Latin words from a Zipf-like vocabulary of 5000 and, every other one, three Chinese two-character words run together (vocabulary 600). "found" is the mean page size. Store built through the real schema (triggers, FTS5 / tsvector); PostgreSQL only with --postgres.`,
+        `message.search (limit 20) measured in-process on SearchService, ${runs} runs per kind after 20 warm-up runs: 500 groups of 20 members (each user in 5 of them, so one user may read 1 % of the store), each message six Latin words from a Zipf-like vocabulary of 5000 and, every other one, three Chinese two-character words run together (vocabulary 600). "found" is the mean page size. Store built through the real schema (SQLite: rows logged for the index as the commit logs them, FTS5 written by the search worker; PostgreSQL: tsvector); PostgreSQL only with --postgres.`,
         '',
         '| storage | messages | query | found | p50 ms | p99 ms | max ms | runs |',
         '|---|---|---|---|---|---|---|---|',
