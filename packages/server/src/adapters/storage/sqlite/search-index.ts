@@ -4,10 +4,9 @@ import type { Database } from 'better-sqlite3';
  * The search index lives in a database file of its own (`searchIndexFile`), attached as `search` to
  * the connection that writes it, so that writing it never takes the write lock of the file the sends
  * commit to. The message database only logs which messages changed (`message_search_log`, appended in
- * the transaction of every insert (`logInsertedMessages`) and, by triggers, of every indexed-text change
- * and delete); whoever indexes
- * (a worker thread in the server, the store's own connection elsewhere) reads the log and the
- * messages' current text and writes the index.
+ * the transaction of every insert, by the commit (`messageInsertLog`), and of every indexed-text change
+ * and delete, by triggers); whoever indexes (a worker thread in the server, the store's own connection
+ * elsewhere) reads the log and the messages' current text and writes the index.
  *
  * The index file records how far it got: `log_done` (the last log entry applied), `high_rowid` (no
  * message above it was ever indexed, so its first entry needs no delete first), and the backfill of
