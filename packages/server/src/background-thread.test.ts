@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backgroundNice } from './background-thread.js';
+import { SERVER_NODE_FLAGS } from './node-flags.js';
 import { ServerProcess } from './test-support/server-process.js';
 import { waitFor } from './test-support/wait.js';
 
@@ -29,8 +30,13 @@ describe.runIf(process.platform === 'linux' && os.getPriority() < 19)('the serve
 
   it('run 10 nice steps below the event loop: the SQLite checkpointer, the search indexer, the webhook delivery', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-nice-'));
-    // The webhook worker starts once a URL is set; nothing needs to answer there for it to start.
-    server = await ServerProcess.start({ PARLEY_DATA_DIR: dir, PARLEY_WEBHOOK_URL: 'http://127.0.0.1:9/hooks', LOG_LEVEL: 'warn' });
+    // The webhook worker starts once a URL is set; nothing needs to answer there for it to start. Node
+    // runs the server as `npm start` does: the webhook worker once failed to start under its V8 flags.
+    server = await ServerProcess.start(
+      { PARLEY_DATA_DIR: dir, PARLEY_WEBHOOK_URL: 'http://127.0.0.1:9/hooks', LOG_LEVEL: 'warn' },
+      undefined,
+      SERVER_NODE_FLAGS,
+    );
     const pid = server.pid;
     const own = threadNice(pid).get(pid) as number;
     const lowered = () => [...threadNice(pid)].filter(([, nice]) => nice === backgroundNice(own));

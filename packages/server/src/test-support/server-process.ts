@@ -73,8 +73,11 @@ export class ServerProcess {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
-  /** Starts the server on `port` (default: a free one) on loopback; resolves once `/healthz` answers ok. */
-  static async start(env: Record<string, string>, port?: number): Promise<ServerProcess> {
+  /**
+   * Starts the server on `port` (default: a free one) on loopback; resolves once `/healthz` answers ok.
+   * `nodeFlags` go to Node before the script (`SERVER_NODE_FLAGS`: as `npm start` runs it).
+   */
+  static async start(env: Record<string, string>, port?: number, nodeFlags: readonly string[] = []): Promise<ServerProcess> {
     if (!fs.existsSync(SERVER_MAIN)) {
       throw new Error(`${SERVER_MAIN} is missing: build the server first (npx tsc -b packages/server, or npm test, which does)`);
     }
@@ -88,7 +91,7 @@ export class ServerProcess {
       Object.entries(process.env).filter(([key]) => !key.startsWith('PARLEY_') && key !== 'DATABASE_URL'),
     );
     for (let attempt = 1; ; attempt++) {
-      const child = spawn(process.execPath, [SERVER_MAIN], {
+      const child = spawn(process.execPath, [...nodeFlags, SERVER_MAIN], {
         env: { ...inherited, ...env, PORT: String(chosen), HOST: '127.0.0.1' },
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       });

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { WebhookConfig } from '../../config.js';
+import { SERVER_NODE_FLAGS } from '../../node-flags.js';
 import type { StorageSource } from '../../ports/storage/index.js';
 import type { WarningLog, WebhookDispatcher } from './dispatcher.js';
 
@@ -115,7 +116,7 @@ export class WorkerDelivery implements WebhookDelivery {
       worker = new Worker(this.deps.script, {
         workerData: this.deps.start,
         name: 'parley-webhooks',
-        execArgv: withoutConditions(process.execArgv),
+        execArgv: workerExecArgv(process.execArgv),
       });
     } catch (err) {
       return this.fallBack(err);
@@ -206,6 +207,27 @@ export class WorkerDelivery implements WebhookDelivery {
     await this.inProcess.start();
   }
 }
+
+/**
+ * The worker's `execArgv`: undefined, so that it inherits the process's options, unless they hold
+ * export conditions, which it must not have (see `withoutConditions`). Node refuses V8 options given
+ * to a worker explicitly (ERR_WORKER_INVALID_EXEC_ARGV) though it inherits them: passing the
+ * process's own list failed under `npm start`'s `--max-semi-space-size=64`, and every delivery ran on
+ * the main thread. So the list passed, when one is, leaves out the V8 heap flags the server is
+ * started with; V8 applies them to the whole process anyway.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] | undefined {
+  const kept = withoutConditions(execArgv);
+  if (kept.length === execArgv.length) return undefined;
+  return kept.filter((arg) => !V8_FLAG_NAMES.has(arg.split('=')[0] as string));
+}
+
+const V8_FLAG_NAMES = new Set([
+  ...SERVER_NODE_FLAGS.map((flag) => flag.split('=')[0] as string),
+  '--max-old-space-size',
+  '--max-semi-space-size',
+  '--min-semi-space-size',
+]);
 
 /**
  * The process's Node options for the worker, less any export conditions: the worker is compiled
