@@ -280,7 +280,9 @@ describe('parley backup and restore', () => {
     const backupEpoch = withDb(good, (db) => String(db.prepare("SELECT value FROM counters WHERE name = 'epoch'").pluck().get()));
     expect((await replaced.conversations.clock('kept')).epoch).not.toBe(backupEpoch);
     await replaced.close();
-  });
+    // Fourteen CLI processes, one after another: 8-13 s on a quiet machine, past the default 30 s in one
+    // CI run on a loaded one (all of that run's tests took 60 % longer).
+  }, 120_000);
 });
 
 function withDb<T>(file: string, work: (db: BetterSqlite3.Database) => T): T {
