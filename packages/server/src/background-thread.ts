@@ -13,16 +13,14 @@ export const backgroundNice = (processNice: number): number => Math.min(19, proc
  * first. Under the send bench on 2 cores the main thread otherwise spent a tenth of its time runnable
  * but waiting for a core. Linux only, where each thread has an id of its own that setpriority takes
  * (/proc/thread-self names it); elsewhere it would renice the whole process, so it does nothing.
- * Returns whether it did.
  */
-export function lowerThreadPriority(): boolean {
-  if (process.platform !== 'linux') return false;
+export function lowerThreadPriority(): void {
+  if (process.platform !== 'linux') return;
   try {
     const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-    if (!Number.isInteger(tid) || tid === process.pid) return false;
+    if (!Number.isInteger(tid) || tid === process.pid) return;
     os.setPriority(tid, backgroundNice(os.getPriority(tid)));
-    return true;
   } catch {
-    return false; // no /proc, or a sandbox that refuses: the thread keeps the process's priority
+    // no /proc, or a sandbox that refuses: the thread keeps the process's priority
   }
 }

@@ -140,14 +140,12 @@ export async function searchBenchSqlite(total: number, runs: number): Promise<st
     // As the store's commit does: the inserted rows logged for the index, once a transaction.
     const logInserted = messageInsertLog(db);
     const batch = db.transaction((from: number, to: number) => {
-      let first = 0;
-      let last = -1;
+      let last = 0;
       for (let t = from; t < to; t++) {
         const r = row(t);
         last = insert.run(`sb-g${r.g}`, r.seq, r.id, `sb-${t}`, r.from, r.ts, r.seq, r.payload, META).lastInsertRowid as number;
-        if (t === from) first = last;
       }
-      logInserted(first, last);
+      logInserted(last - (to - from) + 1, last);
     });
     for (let t = 0; t < total; t += LOAD_BATCH) batch(t, Math.min(total, t + LOAD_BATCH));
     db.exec('ANALYZE');

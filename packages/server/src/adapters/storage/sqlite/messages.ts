@@ -125,8 +125,7 @@ export function sqliteMessages(db: Database): MessageStore {
       after.set(channelKeyOf(b), { maxSeq: r.max_seq, redCount: r.red_count });
     }
     plan.assignSeqs(after, bumps);
-    let firstRowid = 0;
-    let lastRowid = -1;
+    let lastRowid = 0;
     plan.fresh.forEach((m, i) => {
       lastRowid = insert.run(
         m.channelType,
@@ -144,9 +143,8 @@ export function sqliteMessages(db: Database): MessageStore {
         m.stream ? STREAM_OPEN : 0,
         m.stream ? m.timestamp : 0,
       ).lastInsertRowid as number;
-      if (i === 0) firstRowid = lastRowid;
     });
-    logInserted(firstRowid, lastRowid);
+    logInserted(lastRowid - plan.fresh.length + 1, lastRowid);
     const touches = plan.touches((m) => members.all(m.channelType, m.channelId) as FanoutMember[]);
     const demand = BatchPlan.versionDemand(touches);
     const times = BatchPlan.sortTimeDemand(touches);
