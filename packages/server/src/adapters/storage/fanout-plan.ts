@@ -164,6 +164,19 @@ export class BatchPlan {
   }
 
   /**
+   * Moves each channel's numbering by its offset (a channel absent from `by` stays): for a plan
+   * numbered from 0 before the channels' seqs were known, once they are (commit-one-statement.ts).
+   */
+  offsetSeqs(by: ReadonlyMap<string, { seq: number; ord: number }>): void {
+    this.fresh.forEach((m, i) => {
+      const offset = by.get(channelKeyOf(m));
+      if (!offset) return;
+      this.seqs[i] = (this.seqs[i] as number) + offset.seq;
+      this.ords[i] = (this.ords[i] as number) + offset.ord;
+    });
+  }
+
+  /**
    * The conversation rows the batch touches, one per (uid, conversation), in first-touch order.
    * `membersOf` is asked once per group channel of the batch.
    */

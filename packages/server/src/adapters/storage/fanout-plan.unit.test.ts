@@ -124,6 +124,21 @@ describe('BatchPlan.assignSeqs', () => {
     expect(plan.seqs).toEqual([11, 4, 12, 13, 5]);
     expect(plan.ords).toEqual([7, 4, 7, 8, 5]);
   });
+
+  it("numbered from 0 and moved by each channel's offset, numbers as if the old maxes had been known", () => {
+    const batch = [group('a', 'g1'), p2p('a', 'b'), group('b', 'g1', { redDot: false }), group('c', 'g1'), p2p('b', 'a')];
+    const plan = new BatchPlan(batch);
+    plan.dedupe(noneStored);
+    bumpFrom(plan);
+    plan.offsetSeqs(
+      new Map([
+        [channelKeyOf({ channelType: 2, channelId: 'g1' }), { seq: 10, ord: 6 }],
+        [channelKeyOf(batch[1] as NewMessage), { seq: 3, ord: 3 }],
+      ]),
+    );
+    expect(plan.seqs).toEqual([11, 4, 12, 13, 5]);
+    expect(plan.ords).toEqual([7, 4, 7, 8, 5]);
+  });
 });
 
 describe('BatchPlan.touches', () => {

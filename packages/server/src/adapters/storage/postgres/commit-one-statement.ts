@@ -35,11 +35,12 @@ import { batchStatement } from './prepared.js';
  */
 export async function commitInOneStatement(pool: Pool, batch: readonly NewMessage[]): Promise<CommitResult[] | undefined> {
   if (!takesOneStatement(batch)) return undefined;
-  const relative = new BatchPlan(batch);
-  relative.dedupe(() => undefined);
-  const bumps = relative.channelBumps();
-  relative.assignSeqs(new Map(bumps.map((b) => [channelKeyOf(b), { maxSeq: b.count, redCount: b.redCount }])), bumps);
-  const touches = relative.touches(() => []);
+  // Numbered from 0 in each channel until the statement says where each channel stood.
+  const plan = new BatchPlan(batch);
+  plan.dedupe(() => undefined);
+  const bumps = plan.channelBumps();
+  plan.assignSeqs(new Map(bumps.map((b) => [channelKeyOf(b), { maxSeq: b.count, redCount: b.redCount }])), bumps);
+  const touches = plan.touches(() => []);
   const { rows } = await pool.query<ResultRow>(
     batchStatement(
       'parley_commit_one_statement',
@@ -74,7 +75,8 @@ export async function commitInOneStatement(pool: Pool, batch: readonly NewMessag
   if (rows.some((r) => r.stored)) return undefined;
   const conversations = rows.filter((r): r is ConversationDbRow & ResultRow => r.uid !== null);
   const after = rows.filter((r) => r.uid === null && r.max_seq !== null);
-  return numbered(batch, bumps, after).finish(inTouchOrder(touches, conversations));
+  plan.offsetSeqs(offsetsAfter(bumps, after));
+  return plan.finish(inTouchOrder(touches, conversations));
 }
 
 /**
@@ -117,16 +119,17 @@ function takesOneStatement(batch: readonly NewMessage[]): boolean {
   return true;
 }
 
-/** The batch numbered as stored: each channel's max seq and countable count after the bump, as `commitBatch` numbers it. */
-function numbered(batch: readonly NewMessage[], bumps: readonly ChannelBump[], after: readonly ResultRow[]): BatchPlan {
-  const plan = new BatchPlan(batch);
-  plan.dedupe(() => undefined);
-  const byChannel = new Map(
-    after.map((r) => [
-      channelKeyOf({ channelType: r.channel_type as number, channelId: r.channel_id as string }),
-      { maxSeq: r.max_seq as number, redCount: r.red_count as number },
-    ]),
-  );
-  plan.assignSeqs(byChannel, bumps);
-  return plan;
+/**
+ * What each channel's numbering from 0 is short of the stored one: its max seq and countable count
+ * after the bump, less what the batch added (the statement's `seq0` and `ord0`).
+ */
+function offsetsAfter(bumps: readonly ChannelBump[], after: readonly ResultRow[]): Map<string, { seq: number; ord: number }> {
+  const added = new Map(bumps.map((b) => [channelKeyOf(b), b]));
+  const offsets = new Map<string, { seq: number; ord: number }>();
+  for (const r of after) {
+    const key = channelKeyOf({ channelType: r.channel_type as number, channelId: r.channel_id as string });
+    const bump = added.get(key) as ChannelBump;
+    offsets.set(key, { seq: (r.max_seq as number) - bump.count, ord: (r.red_count as number) - bump.redCount });
+  }
+  return offsets;
 }
