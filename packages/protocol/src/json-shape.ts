@@ -23,15 +23,22 @@ export interface JsonShapeProblem {
  * payload into an object would have its prototype replaced.
  */
 export function jsonShapeProblem(value: unknown, limits: JsonShapeLimits): JsonShapeProblem | undefined {
-  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }];
+  // Two stacks side by side rather than one of {value, depth} pairs: every frame a socket receives
+  // is checked, and a pair per value was an object per value of every request.
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
   let nodes = 0;
-  while (stack.length > 0) {
-    const { value: v, depth } = stack.pop() as { value: unknown; depth: number };
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop() as number;
     if (++nodes > limits.maxNodes) return { kind: 'size', message: `JSON has more than ${limits.maxNodes} values` };
     if (v === null || typeof v !== 'object') continue;
     if (depth > limits.maxDepth) return { kind: 'size', message: `JSON is nested deeper than ${limits.maxDepth} levels` };
     if (Array.isArray(v)) {
-      for (const item of v) stack.push({ value: item, depth: depth + 1 });
+      for (const item of v) {
+        values.push(item);
+        depths.push(depth + 1);
+      }
       continue;
     }
     for (const key of Object.keys(v)) {
@@ -39,7 +46,8 @@ export function jsonShapeProblem(value: unknown, limits: JsonShapeLimits): JsonS
       if (key === '__proto__' || (key === 'constructor' && isObject(child) && Object.hasOwn(child, 'prototype'))) {
         return { kind: 'key', message: `JSON keys named "__proto__", or "constructor" holding "prototype", are not accepted` };
       }
-      stack.push({ value: child, depth: depth + 1 });
+      values.push(child);
+      depths.push(depth + 1);
     }
   }
   return undefined;

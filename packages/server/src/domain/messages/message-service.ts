@@ -19,7 +19,7 @@ import type { DeliveryRouter } from '../delivery/router.js';
 import type { MessageExpiry } from '../retention/expiry.js';
 import type { MessageWebhooks } from '../webhooks/message-events.js';
 import type { MessageIdGenerator } from './message-id.js';
-import { type MessageMeta, type MessageParts, renderMessageJson, untouched, viewedChannelId } from './message-view.js';
+import { type MessageMeta, type MessageParts, metaJsonOf, renderMessageJson, untouched, viewedChannelId } from './message-view.js';
 import { checkPayload } from './payload-rules.js';
 import { quoteAsSent } from './revoked-quotes.js';
 import type { SendBatcher } from './send-batcher.js';
@@ -101,7 +101,7 @@ export class MessageService {
     const prepared = await this.lanes.pipeline(
       sender.uid,
       () => this.check(sender, params),
-      async (checked) => ('reasonCode' in checked ? checked : this.enqueue(sender, params, checked)),
+      (checked) => ('reasonCode' in checked ? Promise.resolve(checked) : this.enqueue(sender, params, checked)),
     );
     const ack = 'committed' in prepared ? await prepared.committed : prepared;
     this.deps.onResult?.(ack.reasonCode);
@@ -167,8 +167,8 @@ export class MessageService {
     const checked: Checked = { now, target, payloadJson: payload.json };
     if (params.reply)
       checked.reply = await quoteAsSent(this.deps.storage, { channelType: params.channelType, channelId: target.channelId }, params.reply);
-    // Not for noPersist: nothing is stored, so nothing is reported.
-    if (this.deps.webhooks && !params.header?.noPersist) {
+    // Not for noPersist: nothing is stored, so nothing is reported. Asked only while webhooks are on.
+    if (this.deps.webhooks?.enabled && !params.header?.noPersist) {
       checked.online = await this.deps.webhooks.onlineAmong(sender.uid, params.channelType, target.channelId, target.fanout);
     }
     return checked;
@@ -206,7 +206,7 @@ export class MessageService {
       timestamp: now,
       contentType: params.payload.type,
       payloadJson: checked.payloadJson,
-      metaJson: JSON.stringify(meta),
+      metaJson: metaJsonOf(meta),
       revokedAt: untouched.revokedAt,
       revoker: untouched.revoker,
       editedAt: untouched.editedAt,
@@ -303,7 +303,9 @@ export class MessageService {
         const targets = [{ uid: sender.uid, conversationId: `p2p|${channelId}` }];
         if (channelId !== sender.uid) targets.push({ uid: channelId, conversationId: `p2p|${sender.uid}` });
         const key = { channelType, channelId: personChannelId(sender.uid, channelId) };
-        return { channelId: key.channelId, fanout: { kind: 'users', targets }, expired: await this.deps.expiry?.floorOf(key) };
+        // Read only when the channel may have a floor: no await at all for a 1:1 send with retention off.
+        const expired = this.deps.expiry?.knownFloor(key) ?? (await this.deps.expiry?.floorOf(key));
+        return { channelId: key.channelId, fanout: { kind: 'users', targets }, expired };
       }
       case ChannelType.Group:
       case ChannelType.SuperGroup: {
@@ -325,10 +327,11 @@ export class MessageService {
         if (sender.uid !== SYSTEM_UID) return ReasonCode.ReasonNotAllowSend;
         const facts = await storage.users.personSendFacts(sender.uid, channelId);
         if (!facts.peerExists) return ReasonCode.ReasonChannelNotExist;
+        const key = { channelType, channelId };
         return {
           channelId,
           fanout: { kind: 'users', targets: [{ uid: channelId, conversationId: `system|${channelId}` }] },
-          expired: await this.deps.expiry?.floorOf({ channelType, channelId }),
+          expired: this.deps.expiry?.knownFloor(key) ?? (await this.deps.expiry?.floorOf(key)),
         };
       }
       default:

@@ -34,6 +34,27 @@ export function parseStoredPayload(json: string, contentType: number): Payload {
   return { type: contentType };
 }
 
+/** The meta of a send with no setting, reply, mentions or entities, by its header: eight strings, made once. */
+const PLAIN_META_JSON = Array.from({ length: 8 }, (_, bits) =>
+  JSON.stringify({ header: { noPersist: (bits & 4) > 0, redDot: (bits & 2) > 0, syncOnce: (bits & 1) > 0 }, setting: {} }),
+);
+
+const isEmpty = (o: object): boolean => {
+  for (const _ in o) return false;
+  return true;
+};
+
+/**
+ * `JSON.stringify(meta)`, without serializing on every send the common meta that is only the
+ * header's three flags (one of eight strings).
+ */
+export function metaJsonOf(meta: MessageMeta): string {
+  if (meta.reply !== undefined || meta.mentions !== undefined || meta.entities !== undefined || !isEmpty(meta.setting))
+    return JSON.stringify(meta);
+  const { noPersist, redDot, syncOnce } = meta.header;
+  return PLAIN_META_JSON[(noPersist ? 4 : 0) + (redDot ? 2 : 0) + (syncOnce ? 1 : 0)] as string;
+}
+
 /** A message as stored: payload and meta stay serialized from the send to the wire. */
 export type MessageParts = Omit<StoredMessage, 'redDot'>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MessageParts, renderMessageJson, toWireMessage, untouched } from './message-view.js';
+import { type MessageMeta, type MessageParts, metaJsonOf, renderMessageJson, toWireMessage, untouched } from './message-view.js';
 
 const parts = (over: Partial<MessageParts> = {}): MessageParts => ({
   messageId: '382696563064963072',
@@ -65,5 +65,18 @@ describe('message view', () => {
     expect(JSON.parse(renderMessageJson(ended, 'bob'))).toEqual(toWireMessage(ended, 'bob'));
     expect(toWireMessage(ended, 'bob').stream).toEqual({ streaming: false, chunkNo: 4, status: 'timeout' });
     expect('stream' in toWireMessage(parts(), 'bob')).toBe(false);
+  });
+
+  it('serializes a meta exactly as JSON.stringify does, the eight plain ones and those with more', () => {
+    const metas: MessageMeta[] = [];
+    for (const noPersist of [false, true])
+      for (const redDot of [false, true])
+        for (const syncOnce of [false, true]) metas.push({ header: { noPersist, redDot, syncOnce }, setting: {} });
+    const header = { noPersist: false, redDot: true, syncOnce: false };
+    metas.push({ header, setting: { receipt: true } });
+    metas.push({ header, setting: {}, mentions: { uids: ['bob'] } });
+    metas.push({ header, setting: {}, entities: [] });
+    metas.push({ header, setting: {}, reply: { messageId: '1', messageSeq: 1, fromUid: 'bob' } as MessageMeta['reply'] });
+    for (const meta of metas) expect(metaJsonOf(meta)).toBe(JSON.stringify(meta));
   });
 });

@@ -49,6 +49,15 @@ export class MessageExpiry {
     return (key) => found.get(channelRefKey(key)) ?? NO_FLOOR;
   }
 
+  /**
+   * The floor of `key` when it takes no read: none for a channel that cannot expire. Undefined when
+   * it must be read (`floorOf`). The send path asks this first, so a 1:1 send with retention off
+   * makes no promise for it.
+   */
+  knownFloor(key: ChannelKey): ExpiryFloor | undefined {
+    return this.mayExpire(key) ? undefined : NO_FLOOR;
+  }
+
   async floorOf(key: ChannelKey): Promise<ExpiryFloor> {
     return (await this.floors([key]))(key);
   }

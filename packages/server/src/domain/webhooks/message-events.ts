@@ -35,6 +35,11 @@ export class MessageWebhooks {
     private readonly storage: Storage,
   ) {}
 
+  /** Whether a webhook URL is set: without one, sends report nothing and need not ask who is online. */
+  get enabled(): boolean {
+    return this.events.enabled;
+  }
+
   /**
    * Before a send is queued: which of its recipients (but the sender) have a device online, or
    * undefined while webhooks are off (the send then reports nothing). A group's members are read
