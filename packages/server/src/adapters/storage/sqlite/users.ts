@@ -18,10 +18,14 @@ export function sqliteUsers(db: Database): UserStore {
   const exists = db.prepare('SELECT uid FROM users WHERE uid = ?').pluck();
   const block = db.prepare('INSERT OR IGNORE INTO blacklist (owner_uid, blocked_uid, created_at) VALUES (?, ?, ?)');
   const unblock = db.prepare('DELETE FROM blacklist WHERE owner_uid = ? AND blocked_uid = ?');
-  const personFacts = db.prepare(`
-    SELECT EXISTS (SELECT 1 FROM users WHERE uid = @peer) AS peer_exists,
-           EXISTS (SELECT 1 FROM blacklist WHERE owner_uid = @peer AND blocked_uid = @sender) AS blocked,
-           EXISTS (SELECT 1 FROM users WHERE uid = @sender AND banned_at > 0) AS banned`);
+  // Asked once a 1:1 send: positional parameters and a raw row, which cost 1.6 µs here against 1.9
+  // with named ones and a row object (a scratch loop of 300,000 over 100,000 users).
+  const personFacts = db
+    .prepare(`
+    SELECT EXISTS (SELECT 1 FROM users WHERE uid = ?),
+           EXISTS (SELECT 1 FROM blacklist WHERE owner_uid = ? AND blocked_uid = ?),
+           EXISTS (SELECT 1 FROM users WHERE uid = ? AND banned_at > 0)`)
+    .raw(true);
   const setBanned = db.prepare(`
     UPDATE users SET banned_at = CASE WHEN @banned = 0 THEN 0 WHEN banned_at > 0 THEN banned_at ELSE @now END
     WHERE uid = @uid RETURNING *`);
@@ -44,8 +48,8 @@ export function sqliteUsers(db: Database): UserStore {
   // One read transaction for all the sends of a turn: each statement outside one would open its own.
   const readFacts = db.transaction((keys: readonly { senderUid: string; peerUid: string }[]) =>
     keys.map((k): PersonSendFacts => {
-      const row = personFacts.get({ peer: k.peerUid, sender: k.senderUid }) as { peer_exists: number; blocked: number; banned: number };
-      return { peerExists: !!row.peer_exists, blockedByPeer: !!row.blocked, senderBanned: !!row.banned };
+      const [peerExists, blocked, banned] = personFacts.get(k.peerUid, k.peerUid, k.senderUid, k.senderUid) as [number, number, number];
+      return { peerExists: !!peerExists, blockedByPeer: !!blocked, senderBanned: !!banned };
     }),
   );
   const sendFacts = new CoalescedReads(async (keys: readonly { senderUid: string; peerUid: string }[]) => readFacts(keys));
