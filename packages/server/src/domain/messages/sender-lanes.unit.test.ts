@@ -86,6 +86,45 @@ describe('SenderLanes', () => {
     expect(tails.size).toBe(0);
   });
 
+  it("keeps a sender's lane while any of their steps is still to come, failed ones included, and a step that comes after it has been forgotten runs at once", async () => {
+    const lanes = new SenderLanes();
+    // biome-ignore lint/complexity/useLiteralKeys: a private field, read only to see what is left behind
+    const tails = lanes['tails'];
+    const gates = [deferred(), deferred(), deferred()];
+    const order: string[] = [];
+    const steps = gates.map((gate, i) =>
+      lanes.run('alice', async () => {
+        await gate.promise;
+        order.push(`step ${i}`);
+        if (i === 0) throw new Error('refused');
+      }),
+    );
+    gates[0]?.resolve();
+    await expect(steps[0]).rejects.toThrow('refused');
+    await drain();
+    expect(tails.has('alice')).toBe(true);
+    gates[1]?.resolve();
+    await steps[1];
+    await drain();
+    // The third step is still to come: a fourth must still wait for it.
+    const fourth = lanes.run('alice', async () => {
+      order.push('step 3');
+    });
+    await drain();
+    expect(order).toEqual(['step 0', 'step 1']);
+    gates[2]?.resolve();
+    await Promise.all([steps[2], fourth]);
+    await drain();
+    expect(order).toEqual(['step 0', 'step 1', 'step 2', 'step 3']);
+    expect(tails.size).toBe(0);
+    await lanes.run('alice', async () => {
+      order.push('step 4');
+    });
+    expect(order.at(-1)).toBe('step 4');
+    await drain();
+    expect(tails.size).toBe(0);
+  });
+
   describe('pipeline', () => {
     it("starts a sender's checks side by side, and runs their steps in arrival order", async () => {
       const lanes = new SenderLanes();
