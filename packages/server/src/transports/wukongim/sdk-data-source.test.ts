@@ -238,4 +238,32 @@ await describeEachBackend('WuKongIM data source with the unmodified wukongimjssd
     await t.http('POST', '/v1/conversations/delete', { token, body: { conversationIds: ['p2p|ds-finn'] } });
     expect(await erin.shared.conversationManager.sync({})).toEqual([]);
   });
+
+  it('writes message_id as the exact 64-bit id, digit for digit, in every JSON answer that has one', async () => {
+    const t = server();
+    await t.ensureUsers('ds-gina', 'ds-hal');
+    const token = await t.token('ds-gina');
+    // The raw text, not JSON.parse's doubles: a parsed message_id is rounded in any JavaScript client.
+    const raw = async (route: string, body: unknown) => {
+      const res = await fetch(`${t.url}/v1/wukongim/${route}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const ids = (text: string) => [...text.matchAll(/"message_id":(\d+),"message_idstr":"(\d+)"/g)].map((m) => [m[1], m[2]]);
+    const payload = Buffer.from(JSON.stringify({ type: 1, content: 'exact' })).toString('base64');
+    const sent = await raw('message/send', { from_uid: 'ds-gina', channel_id: 'ds-hal', channel_type: 1, payload });
+    const page = await raw('channel/messagesync', { login_uid: 'ds-gina', channel_id: 'ds-hal', channel_type: 1, limit: 10 });
+    const recents = await raw('conversation/sync', { uid: 'ds-gina', msg_count: 1 });
+    for (const text of [sent, page, recents]) {
+      expect(ids(text).length, text).toBeGreaterThan(0);
+      for (const [number, string] of ids(text)) expect(number).toBe(string);
+    }
+    // An id this large is not a double: rounded, its last digits would differ from message_idstr's.
+    const [[, id]] = ids(sent) as [[string, string]];
+    expect(BigInt(id)).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
+  });
 });

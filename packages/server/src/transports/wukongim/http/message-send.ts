@@ -5,6 +5,7 @@ import { refusalError } from '../../http/send-refusal.js';
 import { echoedClientMsgNo, invalidSendReason } from '../../shared/send-validation.js';
 import { headerOf } from '../codec/framing.js';
 import { toSendParams } from '../payload.js';
+import { exactMessageId } from './wk-message.js';
 
 const fits = Compile(SendParams);
 
@@ -37,5 +38,10 @@ export async function messageSend(ctx: AppContext, uid: string, p: WkMessageSend
   }
   const ack = await ctx.messages.send({ uid }, params as SendParams);
   if (ack.reasonCode !== ReasonCode.ReasonSuccess) throw refusalError(ack);
-  return { message_id: Number(ack.messageId), message_idstr: ack.messageId, message_seq: ack.messageSeq, client_msg_no: ack.clientMsgNo };
+  return {
+    message_id: exactMessageId(ack.messageId),
+    message_idstr: ack.messageId,
+    message_seq: ack.messageSeq,
+    client_msg_no: ack.clientMsgNo,
+  };
 }

@@ -4,6 +4,15 @@ import { settingByteOf, toWkContent } from '../payload.js';
 const flag = (b: boolean): 0 | 1 => (b ? 1 : 0);
 
 /**
+ * A message id as WuKongIM's JSON gives it: the 64-bit integer, digit for digit. `Number(id)` would
+ * round it to a double, so that two ids of one millisecond could come out the same, and a client
+ * that reads `message_id` as an int64 (WuKongIM's native SDKs) would get another message's id. The
+ * response schema writes a bigint's exact digits (fast-json-stringify's integer); JavaScript
+ * clients still round it when they parse, and read `message_idstr`.
+ */
+export const exactMessageId = (id: string): number => BigInt(id) as unknown as number;
+
+/**
  * When a message last changed in a way WuKongIM's extras show (a revoke or an edit), in ms; 0 if
  * never. A revoke always comes after any edit (a revoked message cannot be edited).
  */
@@ -14,7 +23,7 @@ export function toWkMessage(m: Message): WkMessage {
   const wk: WkMessage = {
     header: { no_persist: flag(m.header.noPersist), red_dot: flag(m.header.redDot), sync_once: flag(m.header.syncOnce) },
     setting: settingByteOf(m),
-    message_id: Number(m.messageId),
+    message_id: exactMessageId(m.messageId),
     message_idstr: m.messageId,
     client_msg_no: m.clientMsgNo,
     message_seq: m.messageSeq,
@@ -36,7 +45,7 @@ export function toWkMessage(m: Message): WkMessage {
  */
 export function toWkMessageExtra(m: Message): WkMessageExtra {
   const extra: WkMessageExtra = {
-    message_id: Number(m.messageId),
+    message_id: exactMessageId(m.messageId),
     message_idstr: m.messageId,
     message_seq: m.messageSeq,
     channel_id: m.channelId,
