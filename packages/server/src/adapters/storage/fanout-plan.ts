@@ -48,6 +48,9 @@ export interface ConversationTouch {
   version: number;
 }
 
+/** No uid: the mentions of a message that mentions no one by uid (most), without a Set each. */
+const NO_ONE: ReadonlySet<string> = new Set();
+
 /** How far apart two updateTimes of one user's conversations are at least (see `assignSortTimes`). */
 export const SORT_TS_SPACING = 2;
 
@@ -70,6 +73,8 @@ export class BatchPlan {
   readonly seqs: number[] = [];
   readonly ords: number[] = [];
   private readonly freshIndex: number[] = [];
+  /** Each fresh message's channel key, made once: every step below looks channels up by it. */
+  private readonly freshKeys: string[] = [];
   private readonly inBatch = new Map<string, number>();
   /** [index, index of the first entry with the same (fromUid, clientMsgNo)] */
   private readonly repeats: Array<[number, number]> = [];
@@ -99,6 +104,7 @@ export class BatchPlan {
         return;
       }
       this.freshIndex.push(i);
+      this.freshKeys.push(channelKeyOf(m));
       this.fresh.push(m);
     });
   }
@@ -125,8 +131,8 @@ export class BatchPlan {
   /** What each channel's row must be raised by, channels in a fixed order (the lock order). */
   channelBumps(): ChannelBump[] {
     const byChannel = new Map<string, ChannelBump>();
-    for (const m of this.fresh) {
-      const key = channelKeyOf(m);
+    this.fresh.forEach((m, i) => {
+      const key = this.freshKeys[i] as string;
       let entry = byChannel.get(key);
       if (!entry) {
         entry = { channelType: m.channelType, channelId: m.channelId, count: 0, redCount: 0, lastTs: 0, allMentionAt: 0 };
@@ -136,7 +142,7 @@ export class BatchPlan {
       if (m.redDot) entry.redCount++;
       if (m.mentionAll) entry.allMentionAt = entry.count;
       entry.lastTs = Math.max(entry.lastTs, m.timestamp);
-    }
+    });
     return [...byChannel.values()].sort((a, b) => a.channelType - b.channelType || (a.channelId < b.channelId ? -1 : 1));
   }
 
@@ -151,16 +157,17 @@ export class BatchPlan {
   assignSeqs(after: Map<string, { maxSeq: number; redCount: number }>, bumps: readonly ChannelBump[]): void {
     const next = new Map<string, { seq: number; ord: number }>();
     for (const b of bumps) {
-      const a = after.get(channelKeyOf(b)) ?? { maxSeq: 0, redCount: 0 };
-      next.set(channelKeyOf(b), { seq: a.maxSeq - b.count + 1, ord: a.redCount - b.redCount });
+      const key = channelKeyOf(b);
+      const a = after.get(key) ?? { maxSeq: 0, redCount: 0 };
+      next.set(key, { seq: a.maxSeq - b.count + 1, ord: a.redCount - b.redCount });
     }
-    for (const m of this.fresh) {
-      const cursor = next.get(channelKeyOf(m)) as { seq: number; ord: number };
+    this.fresh.forEach((m, i) => {
+      const cursor = next.get(this.freshKeys[i] as string) as { seq: number; ord: number };
       if (m.redDot) cursor.ord++;
       this.seqs.push(cursor.seq);
       this.ords.push(cursor.ord);
       cursor.seq++;
-    }
+    });
   }
 
   /**
@@ -168,8 +175,8 @@ export class BatchPlan {
    * numbered from 0 before the channels' seqs were known, once they are (commit-one-statement.ts).
    */
   offsetSeqs(by: ReadonlyMap<string, { seq: number; ord: number }>): void {
-    this.fresh.forEach((m, i) => {
-      const offset = by.get(channelKeyOf(m));
+    this.fresh.forEach((_, i) => {
+      const offset = by.get(this.freshKeys[i] as string);
       if (!offset) return;
       this.seqs[i] = (this.seqs[i] as number) + offset.seq;
       this.ords[i] = (this.ords[i] as number) + offset.ord;
@@ -194,7 +201,7 @@ export class BatchPlan {
     this.fresh.forEach((m, i) => {
       const seq = this.seqs[i] as number;
       const ord = this.ords[i] as number;
-      const mentioned = new Set(m.mentionUids);
+      const mentioned = m.mentionUids.length ? new Set(m.mentionUids) : NO_ONE;
       const touch = (member: FanoutMember, conversationId: string, ownOnly: boolean) => {
         const key = dedupeKey(member.uid, conversationId);
         let t = touched.get(key);
@@ -322,8 +329,9 @@ export class BatchPlan {
     this.fresh.forEach((m, i) => {
       const at = this.freshIndex[i] as number;
       // The webhook's message.offline marks a recipient who has the conversation muted (docs/webhooks.md).
-      const muted = (rowsOf.get(channelKeyOf(m)) ?? []).filter((r) => r.mutedUntil > m.timestamp).map((r) => r.uid);
-      stored.push({ at, message: m, messageSeq: this.seqs[i] as number, recipients: [...new Set(owners.get(channelKeyOf(m)))], muted });
+      const key = this.freshKeys[i] as string;
+      const muted = (rowsOf.get(key) ?? []).filter((r) => r.mutedUntil > m.timestamp).map((r) => r.uid);
+      stored.push({ at, message: m, messageSeq: this.seqs[i] as number, recipients: [...new Set(owners.get(key))], muted });
     });
     this.once.forEach((m, i) => {
       stored.push({ at: this.onceIndex[i] as number, message: m, messageSeq: 0, recipients: queuedFor.get(m.messageId) ?? [] });
@@ -342,7 +350,7 @@ export class BatchPlan {
       this.results[this.freshIndex[i] as number] = {
         status: 'stored',
         ack: { messageId: m.messageId, messageSeq: this.seqs[i] as number, timestamp: m.timestamp },
-        conversations: byChannel.get(channelKeyOf(m)) ?? [],
+        conversations: byChannel.get(this.freshKeys[i] as string) ?? [],
       };
     });
     const recipients = groupBy(
