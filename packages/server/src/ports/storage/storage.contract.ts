@@ -130,6 +130,35 @@ export function runStorageContract(name: string, open: () => Promise<Storage>, o
         expect(await store.users.personSendFacts('c', 'b')).toEqual({ peerExists: true, blockedByPeer: false, senderBanned: false });
       });
 
+      it('answers a permission check asked after any write that changes its facts with the write', async () => {
+        // Each check is asked before the write too: a store that keeps the facts must forget them.
+        const facts = () => store.users.personSendFacts('fc-a', 'fc-b');
+        await store.users.upsert('fc-a', {}, now);
+        expect(await facts()).toEqual({ peerExists: false, blockedByPeer: false, senderBanned: false });
+        await store.users.upsert('fc-b', {}, now);
+        expect(await facts()).toEqual({ peerExists: true, blockedByPeer: false, senderBanned: false });
+        await store.users.addToBlacklist('fc-b', ['fc-a'], now);
+        expect(await facts()).toEqual({ peerExists: true, blockedByPeer: true, senderBanned: false });
+        await store.users.removeFromBlacklist('fc-b', ['fc-a']);
+        expect(await facts()).toEqual({ peerExists: true, blockedByPeer: false, senderBanned: false });
+        await store.users.setBanned('fc-a', true, now);
+        expect(await facts()).toEqual({ peerExists: true, blockedByPeer: false, senderBanned: true });
+        await store.users.setBanned('fc-a', false, now);
+        expect(await facts()).toEqual({ peerExists: true, blockedByPeer: false, senderBanned: false });
+
+        expect((await store.users.personSendFacts('fc-a', 'fc-c')).peerExists).toBe(false);
+        await store.users.upsertMany([{ uid: 'fc-c' }], now);
+        expect((await store.users.personSendFacts('fc-a', 'fc-c')).peerExists).toBe(true);
+
+        // An erasure: the user goes at once, its blacklist rows with its own rows.
+        await store.users.addToBlacklist('fc-b', ['fc-a'], now);
+        expect(await facts()).toEqual({ peerExists: true, blockedByPeer: true, senderBanned: false });
+        await store.userData.beginErasure('fc-b', now);
+        expect(await facts()).toEqual({ peerExists: false, blockedByPeer: true, senderBanned: false });
+        await store.userData.removeOwnRows('fc-b', 100);
+        expect(await facts()).toEqual({ peerExists: false, blockedByPeer: false, senderBanned: false });
+      });
+
       it('bans and unbans a user, keeping the first ban time, and says so where sends and tokens look', async () => {
         await store.users.upsert('ban-x', { name: 'X' }, now);
         await store.channels.createGroup(

@@ -13,6 +13,7 @@ import { sqlitePresence } from './presence.js';
 import type { WorkerExit } from './restarting-worker.js';
 import { sqliteRetention } from './retention.js';
 import { registerSearchFunction } from './search.js';
+import { SendFactsCache } from './send-facts-cache.js';
 import { sqliteStreams } from './streams.js';
 import { sqliteSyncOnce } from './sync-once.js';
 import { sqliteUserData } from './user-data.js';
@@ -58,6 +59,8 @@ export function openSqlite(options: SqliteOptions): Storage {
   registerSearchFunction(db);
   migrate(db);
   const search = openSearch(db, options);
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const sendFacts = new SendFactsCache(() => dataVersion.get() as number);
   const script = options.checkpointInBackground && options.file !== ':memory:' ? checkpointWorkerScript() : undefined;
   const checkpointer =
     script &&
@@ -71,7 +74,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     dialect: 'sqlite',
     // One connection, one writer: batches commit one after another.
     commitConcurrency: 1,
-    users: sqliteUsers(db),
+    users: sqliteUsers(db, sendFacts),
     channels: sqliteChannels(db),
     messages: sqliteMessages(db),
     conversations: sqliteConversations(db),
@@ -80,7 +83,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     syncOnce: sqliteSyncOnce(db),
     retention: sqliteRetention(db),
     search: search.store,
-    userData: sqliteUserData(db),
+    userData: sqliteUserData(db, sendFacts),
     webhookOutbox: sqliteWebhookOutbox(db),
     presence: sqlitePresence(db),
     ...(checkpointer ? { walCheckpoints: () => ({ ...checkpointer.stats }) } : {}),

@@ -11,6 +11,7 @@ import {
   toQueuedMessage,
   toStoredMessage,
 } from '../rows.js';
+import type { SendFactsCache } from './send-facts-cache.js';
 
 interface ErasureRow {
   uid: string;
@@ -21,7 +22,7 @@ interface ErasureRow {
 const toErasure = (r: ErasureRow): ErasureRecord => ({ uid: r.uid, erasedAt: r.erased_at, finishedAt: r.finished_at });
 
 /** Exports and erasure (see UserDataStore). One connection: each step is one short transaction. */
-export function sqliteUserData(db: Database): UserDataStore {
+export function sqliteUserData(db: Database, facts: SendFactsCache): UserDataStore {
   // One bound each: SQLite's index range takes only one, and starting below ' ' would walk every
   // erased row of the sender on each page (an erasure reads its first page again and again).
   const sentFirst = db.prepare('SELECT * FROM messages WHERE from_uid = ? AND client_msg_no >= ? ORDER BY client_msg_no LIMIT ?');
@@ -252,9 +253,12 @@ export function sqliteUserData(db: Database): UserDataStore {
       return row && toErasure(row);
     },
     async beginErasure(uid, at) {
+      facts.forgetUsers([uid]);
       return begin.immediate(uid, at);
     },
     async removeOwnRows(uid, limit) {
+      // Blacklist rows on both sides go: too many pairs to name.
+      facts.clear();
       return removeOwnRows.immediate(uid, limit);
     },
     async leaveGroups(uid, limit) {

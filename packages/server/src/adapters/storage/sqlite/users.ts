@@ -4,9 +4,10 @@ import type { PersonSendFacts, TokenStanding, UserPatch, UserStore } from '../..
 import { CoalescedReads } from '../coalesced-reads.js';
 import { idRange, idRangeSql } from '../id-range.js';
 import { toUser, type UserRow } from '../rows.js';
+import type { SendFactsCache } from './send-facts-cache.js';
 import { shaped } from './shaped-rows.js';
 
-export function sqliteUsers(db: Database): UserStore {
+export function sqliteUsers(db: Database, facts: SendFactsCache): UserStore {
   const upsert = db.prepare(`
     INSERT INTO users (uid, name, avatar, ext, created_at, updated_at)
     VALUES (@uid, COALESCE(@name, ''), COALESCE(@avatar, ''), COALESCE(@ext, ''), @now, @now)
@@ -45,11 +46,14 @@ export function sqliteUsers(db: Database): UserStore {
     ORDER BY k.ord`);
   const revokeTokens = db.prepare('UPDATE users SET tokens_revoked_at = MAX(tokens_revoked_at, ?) WHERE uid = ?');
   const list = db.prepare('SELECT blocked_uid FROM blacklist WHERE owner_uid = ? ORDER BY blocked_uid').pluck();
-  // One read transaction for all the sends of a turn: each statement outside one would open its own.
+  // One read transaction for all the sends of a turn that the cache could not answer: each statement
+  // outside one would open its own. What it reads is kept in the same synchronous call (send-facts-cache.ts).
   const readFacts = db.transaction((keys: readonly { senderUid: string; peerUid: string }[]) =>
     keys.map((k): PersonSendFacts => {
       const [peerExists, blocked, banned] = personFacts.get(k.peerUid, k.peerUid, k.senderUid, k.senderUid) as [number, number, number];
-      return { peerExists: !!peerExists, blockedByPeer: !!blocked, senderBanned: !!banned };
+      const read = { peerExists: !!peerExists, blockedByPeer: !!blocked, senderBanned: !!banned };
+      facts.put(k.senderUid, k.peerUid, read);
+      return read;
     }),
   );
   const sendFacts = new CoalescedReads(async (keys: readonly { senderUid: string; peerUid: string }[]) => readFacts(keys));
@@ -58,10 +62,12 @@ export function sqliteUsers(db: Database): UserStore {
 
   return {
     async upsert(uid: string, patch: UserPatch, now: number) {
+      facts.forgetUsers([uid]);
       const row = upsert.get({ uid, name: patch.name ?? null, avatar: patch.avatar ?? null, ext: patch.ext ?? null, now });
       return toUser(row as UserRow);
     },
     async upsertMany(users, now) {
+      facts.forgetUsers(users.map((u) => u.uid));
       db.transaction(() => {
         for (const u of users) upsert.run({ uid: u.uid, name: u.name ?? null, avatar: u.avatar ?? null, ext: u.ext ?? null, now });
       })();
@@ -75,19 +81,23 @@ export function sqliteUsers(db: Database): UserStore {
       return uids.filter((uid) => exists.get(uid) !== undefined);
     },
     async addToBlacklist(ownerUid, uids, now) {
+      facts.forgetBlocks(ownerUid, uids);
       db.transaction(() => {
         for (const uid of uids) block.run(ownerUid, uid, now);
       })();
     },
     async removeFromBlacklist(ownerUid, uids) {
+      facts.forgetBlocks(ownerUid, uids);
       db.transaction(() => {
         for (const uid of uids) unblock.run(ownerUid, uid);
       })();
     },
     personSendFacts(senderUid, peerUid) {
-      return sendFacts.read({ senderUid, peerUid });
+      const known = facts.get(senderUid, peerUid);
+      return known ? Promise.resolve(known) : sendFacts.read({ senderUid, peerUid });
     },
     async setBanned(uid, banned, now) {
+      facts.forgetUsers([uid]);
       const row = setBanned.get({ uid, banned: banned ? 1 : 0, now }) as UserRow | undefined;
       return row && toUser(row);
     },
