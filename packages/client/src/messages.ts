@@ -1,4 +1,5 @@
 import type { HistoryResult, Message, MessageHeader, MessageSetting, Payload, StreamPush } from '@parley/protocol';
+import { newClientMsgNo } from './client-msg-no.js';
 import type { Connection } from './connection.js';
 import { HistoryCache, type Row, wantedRange } from './history-cache.js';
 import { Inbox } from './inbox.js';
@@ -45,16 +46,10 @@ export interface HistoryQuery {
   limit?: number;
 }
 
-let counter = 0;
 /** After a reconnect, the newest messages of at most this many channels shown last are read again ... */
 const RECHECK_CHANNELS = 10;
 /** ... each up to this many (one history page). */
 const RECHECK_TAIL = 50;
-
-const newClientMsgNo = (): string =>
-  typeof crypto !== 'undefined' && 'randomUUID' in crypto
-    ? crypto.randomUUID()
-    : `${Date.now().toString(36)}-${(++counter).toString(36)}-${Math.random().toString(36).slice(2)}`;
 
 /**
  * Sending and reading messages. A send fires `onInserted` at once (status `sending`), then

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { newClientMsgNo } from './client-msg-no.js';
+
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('newClientMsgNo', () => {
+  it('makes UUIDs of version 7 whose first 48 bits are the time in ms', () => {
+    const at = Date.UTC(2026, 11, 5, 0, 45);
+    const no = newClientMsgNo(at);
+    expect(no).toMatch(UUID_V7);
+    expect(Number.parseInt(no.slice(0, 8) + no.slice(9, 13), 16)).toBe(at);
+  });
+
+  it('sorts in the order it made them: within one ms, across ms, and when the clock moves back', () => {
+    const at = Date.UTC(2026, 11, 5, 1);
+    const made = [
+      ...Array.from({ length: 5 }, () => newClientMsgNo(at)),
+      newClientMsgNo(at + 1),
+      newClientMsgNo(at - 50),
+      newClientMsgNo(at + 2),
+    ];
+    expect([...made].sort()).toEqual(made);
+    expect(new Set(made).size).toBe(made.length);
+  });
+
+  it('moves to the next ms once 4,096 were made in one, still in order', () => {
+    const at = Date.UTC(2026, 11, 5, 2);
+    const made = Array.from({ length: 4100 }, () => newClientMsgNo(at));
+    expect([...made].sort()).toEqual(made);
+    expect(made.at(-1)?.slice(0, 13)).toBe(newClientMsgNo(at).slice(0, 13));
+    expect(Number.parseInt((made.at(-1) as string).slice(0, 8) + (made.at(-1) as string).slice(9, 13), 16)).toBe(at + 1);
+  });
+
+  it('gives two devices of one user, in one ms, different numbers', () => {
+    const at = Date.UTC(2026, 11, 5, 3);
+    const numbers = new Set(Array.from({ length: 1000 }, () => newClientMsgNo(at).slice(19)));
+    expect(numbers.size).toBe(1000);
+  });
+});
