@@ -12,6 +12,7 @@ export type {
 } from '@parley/protocol';
 export { isRetryable, isRetryableReason } from '@parley/protocol/constants';
 export { type ClientOptions, connect, ParleyClient, type UploadedFile } from './client.js';
+export { newClientMsgNo } from './client-msg-no.js';
 export type { ConnectionOptions, ConnectionStatus } from './connection.js';
 export { Conversations, isMuted } from './conversations.js';
 export { type ClientErrorCode, ParleyClientError } from './errors.js';

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { newClientMsgNo } from '@parley/client';
 import { personChannelId } from '../domain/channels/person-channel.js';
 import type { NewMessage, Storage } from '../ports/storage/index.js';
 import { withPostgres, withSqlite } from './bench-storage.js';
@@ -12,14 +14,27 @@ export interface CommitBenchOptions {
   seconds: number;
   /** Sender/receiver pairs, one person channel each, shared out among the committers. */
   pairs: number;
+  /**
+   * How the clientMsgNos are made: `counter`, `bench-<n>` (nearly in order, as the send bench's); `uuid4`,
+   * random; `uuid7`, the SDK's (time first). The server indexes them per sender (its dedupe).
+   */
+  clientMsgNo?: ClientMsgNoOrder;
 }
 
-function dm(from: string, to: string, n: number): NewMessage {
+export type ClientMsgNoOrder = 'counter' | 'uuid4' | 'uuid7';
+
+const clientMsgNos: Record<ClientMsgNoOrder, (n: number) => string> = {
+  counter: (n) => `bench-${n}`,
+  uuid4: () => randomUUID(),
+  uuid7: () => newClientMsgNo(),
+};
+
+function dm(from: string, to: string, n: number, clientMsgNo: string): NewMessage {
   return {
     channelType: 1,
     channelId: personChannelId(from, to),
     messageId: String(10_000_000 + n),
-    clientMsgNo: `bench-${n}`,
+    clientMsgNo,
     fromUid: from,
     timestamp: Date.now(),
     contentType: 1,
@@ -67,6 +82,7 @@ async function measure(storage: Storage, o: CommitBenchOptions, label: string, t
     pairs.flatMap(([s, r]) => [{ uid: s }, { uid: r }]),
     Date.now(),
   );
+  const clientMsgNo = clientMsgNos[o.clientMsgNo ?? 'counter'];
   let n = 0;
   let measuring = false;
   let stopped = false;
@@ -79,7 +95,8 @@ async function measure(storage: Storage, o: CommitBenchOptions, label: string, t
     while (!stopped) {
       const batch = Array.from({ length: o.batch }, () => {
         const [s, r] = mine[next++ % mine.length] as readonly [string, string];
-        return dm(s, r, ++n);
+        ++n;
+        return dm(s, r, n, clientMsgNo(n));
       });
       const started = performance.now();
       await storage.messages.commit(batch);
@@ -112,7 +129,8 @@ async function measure(storage: Storage, o: CommitBenchOptions, label: string, t
 
 export async function commitBenchSqlite(o: CommitBenchOptions): Promise<string> {
   // SQLite commits synchronously: batches in flight would only queue, so one committer.
-  return withSqlite((storage) => measure(storage, { ...o, inFlight: 1 }, 'SQLite (synchronous=FULL)'));
+  const order = o.clientMsgNo && o.clientMsgNo !== 'counter' ? `, clientMsgNo ${o.clientMsgNo}` : '';
+  return withSqlite((storage) => measure(storage, { ...o, inFlight: 1 }, `SQLite (synchronous=FULL${order})`));
 }
 
 export async function commitBenchPostgres(o: CommitBenchOptions): Promise<string> {

@@ -3,6 +3,7 @@ import './server-flags.js';
 import '../v8-runtime-flags.js';
 import { parseArgs } from 'node:util';
 import { clusterBench } from './cluster-bench.js';
+import type { ClientMsgNoOrder } from './commit-bench.js';
 import { fanoutBench } from './fanout-bench.js';
 import { inOwnProcess } from './own-process.js';
 import { appendReport } from './report.js';
@@ -31,6 +32,10 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '1000000' },
     batch: { type: 'string', default: '500' },
     'in-flight': { type: 'string', default: '1,4' },
+    /** The commit bench's pairs (the send bench's are `--pairs`). */
+    'commit-pairs': { type: 'string', default: '1000' },
+    /** Comma-separated: one SQLite commit row per way of making clientMsgNos (commit-bench.ts). */
+    'client-msg-no': { type: 'string', default: 'counter' },
     'database-url': { type: 'string' },
     runs: { type: 'string', default: '300' },
   },
@@ -56,15 +61,17 @@ if (wants('send')) {
   await report('1:1 send throughput (issue 2)', sendThroughput({ ...sendLoad, ...(values.postgres ? { postgres: values.postgres } : {}) }));
 }
 if (wants('commit')) {
-  const base = { batch: Number(values.batch), seconds: Number(values.seconds), pairs: 1000 };
+  const base = { batch: Number(values.batch), seconds: Number(values.seconds), pairs: Number(values['commit-pairs']) };
   const inFlight = (values['in-flight'] ?? '1').split(',').map(Number);
-  const rows = [await inOwnProcess('commit-sqlite', { ...base, inFlight: 1 })];
+  const orders = (values['client-msg-no'] ?? 'counter').split(',') as ClientMsgNoOrder[];
+  const rows: string[] = [];
+  for (const clientMsgNo of orders) rows.push(await inOwnProcess('commit-sqlite', { ...base, inFlight: 1, clientMsgNo }));
   for (const k of inFlight) rows.push(await inOwnProcess('commit-postgres', { ...base, inFlight: k }));
   await report(
     'Send commit alone, in-process (issue 14)',
     Promise.resolve(
       [
-        `storage.messages.commit of batches of 1:1 messages over ${base.pairs} person channels, closed loop, ${base.seconds} s after 1 s warm-up; batches in flight at once commit on disjoint channels (as SendBatcher keeps them).`,
+        `storage.messages.commit of batches of 1:1 messages over ${base.pairs} person channels, closed loop, ${base.seconds} s after 1 s warm-up; batches in flight at once commit on disjoint channels (as SendBatcher keeps them). clientMsgNos are \`bench-<n>\` unless a row names how they were made (uuid4: random; uuid7: the SDK's, time first).`,
         'Node CPU is this process per message stored (the bench builds the messages too); round trips are queries sent to PostgreSQL per batch.',
         '',
         '| storage | batch | in flight | msgs/s | batch p50 ms | batch p99 ms | Node CPU µs/msg | round trips/batch |',
