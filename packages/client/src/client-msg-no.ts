@@ -24,7 +24,8 @@ const randomTail = (): string => {
 /**
  * A new clientMsgNo: a UUID of version 7 (RFC 9562), whose first 48 bits are the time in ms and whose
  * next 12 count the numbers made in that ms, so one device's numbers sort in the order it made them;
- * the last 62 bits are random, so two devices of one user never make the same one.
+ * the last 62 bits are random, so two devices of one user never make the same one. Whoever receives
+ * the message can read from it when the sender's device made it.
  *
  * The server keeps every sender's numbers in one index, to refuse a second copy of a resend. A number
  * after the sender's last one goes into the index page written last; a random one (version 4) into any
@@ -33,9 +34,11 @@ const randomTail = (): string => {
  * --client-msg-no counter,uuid4,uuid7`): 33,888 msgs/s with version 4 numbers, 71,921 with these.
  */
 export function newClientMsgNo(now: number = Date.now()): string {
+  // Whole ms within 48 bits, or the clock's.
+  const ms = Number.isInteger(now) && now >= 0 && now < 2 ** 48 ? now : Math.trunc(Date.now());
   // A clock that moved back keeps the last ms: numbers still sort in the order they were made.
-  if (now > lastMs) {
-    lastMs = now;
+  if (ms > lastMs) {
+    lastMs = ms;
     counter = 0;
   } else if (++counter > 0xfff) {
     lastMs++;

@@ -31,6 +31,15 @@ describe('newClientMsgNo', () => {
     expect(Number.parseInt((made.at(-1) as string).slice(0, 8) + (made.at(-1) as string).slice(9, 13), 16)).toBe(at + 1);
   });
 
+  it('takes the clock instead of a time that is not a whole ms within 48 bits', () => {
+    for (const bad of [Number.NaN, -1, 1.5e12 + 0.5, 2 ** 48]) {
+      const before = Date.now();
+      const no = newClientMsgNo(bad);
+      expect(no).toMatch(UUID_V7);
+      expect(Number.parseInt(no.slice(0, 8) + no.slice(9, 13), 16)).toBeGreaterThanOrEqual(before);
+    }
+  });
+
   it('gives two devices of one user, in one ms, different numbers', () => {
     const at = Date.UTC(2026, 11, 5, 3);
     const numbers = new Set(Array.from({ length: 1000 }, () => newClientMsgNo(at).slice(19)));

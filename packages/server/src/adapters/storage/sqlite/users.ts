@@ -52,7 +52,8 @@ export function sqliteUsers(db: Database, facts: SendFactsCache): UserStore {
     keys.map((k): PersonSendFacts => {
       const [peerExists, blocked, banned] = personFacts.get(k.peerUid, k.peerUid, k.senderUid, k.senderUid) as [number, number, number];
       const read = { peerExists: !!peerExists, blockedByPeer: !!blocked, senderBanned: !!banned };
-      facts.put(k.senderUid, k.peerUid, read);
+      // Not kept for a peer that is not a user: any uid a client names would take room (the send is refused).
+      if (read.peerExists) facts.put(k.senderUid, k.peerUid, read);
       return read;
     }),
   );
