@@ -16,7 +16,8 @@ export interface SourceTable {
 export type StoredKey = string;
 
 /** Tables of the SQLite file that are not Parley data: its bookkeeping, and each schema's own migration record. */
-const NOT_DATA = new Set(['schema_migrations', 'sqlite_sequence']);
+// send_facts_version: a count of changes that the SQLite store's cache watches (sqlite/send-facts-cache.ts).
+const NOT_DATA = new Set(['schema_migrations', 'sqlite_sequence', 'send_facts_version']);
 
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 

@@ -60,7 +60,8 @@ export function openSqlite(options: SqliteOptions): Storage {
   migrate(db);
   const search = openSearch(db, options);
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
-  const sendFacts = new SendFactsCache(() => dataVersion.get() as number);
+  const factsVersion = db.prepare('SELECT value FROM send_facts_version').pluck();
+  const sendFacts = new SendFactsCache({ data: () => dataVersion.get() as number, facts: () => factsVersion.get() as number });
   const script = options.checkpointInBackground && options.file !== ':memory:' ? checkpointWorkerScript() : undefined;
   const checkpointer =
     script &&

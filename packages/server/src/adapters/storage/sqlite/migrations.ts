@@ -395,6 +395,33 @@ const migrations: readonly string[] = [
   // Inserts are logged by the commit, one statement a batch (search-index.ts, messageInsertLog): the
   // trigger's program, run once a row, cost more than the log row it wrote.
   `DROP TRIGGER message_search_log_insert;`,
+  // Counts the changes, by any connection, to what a 1:1 send is checked against (a user made, renamed
+  // or deleted, a ban put on or lifted, a blacklist row): the store's cache of those facts
+  // (send-facts-cache.ts) empties itself when another connection moved it, and only then, so commits
+  // of other tables (the webhook worker's) leave it alone. Sends write none of these.
+  `
+  CREATE TABLE send_facts_version (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+  INSERT INTO send_facts_version (id, value) VALUES (1, 0);
+  CREATE TRIGGER send_facts_user_insert AFTER INSERT ON users BEGIN
+    UPDATE send_facts_version SET value = value + 1;
+  END;
+  CREATE TRIGGER send_facts_user_delete AFTER DELETE ON users BEGIN
+    UPDATE send_facts_version SET value = value + 1;
+  END;
+  CREATE TRIGGER send_facts_user_update AFTER UPDATE OF uid, banned_at ON users
+  WHEN old.uid IS NOT new.uid OR (old.banned_at > 0) <> (new.banned_at > 0) BEGIN
+    UPDATE send_facts_version SET value = value + 1;
+  END;
+  CREATE TRIGGER send_facts_block AFTER INSERT ON blacklist BEGIN
+    UPDATE send_facts_version SET value = value + 1;
+  END;
+  CREATE TRIGGER send_facts_unblock AFTER DELETE ON blacklist BEGIN
+    UPDATE send_facts_version SET value = value + 1;
+  END;
+  CREATE TRIGGER send_facts_block_update AFTER UPDATE ON blacklist BEGIN
+    UPDATE send_facts_version SET value = value + 1;
+  END;
+  `,
 ];
 
 /** The schema version this code writes: a database whose version is higher was made by a newer Parley. */

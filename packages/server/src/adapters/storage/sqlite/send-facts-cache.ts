@@ -5,16 +5,19 @@ const pairKey = (ownerUid: string, blockedUid: string): string => `${ownerUid}\u
 /**
  * The facts a 1:1 send is checked against (does the peer exist, does it block the sender, is the
  * sender banned), kept in memory by the SQLite store: a check answered here is three map reads instead
- * of a read on the thread that commits the sends, 5 % of it (BENCHMARKS.md, issue 14).
+ * of a read on the thread that commits the sends (BENCHMARKS.md, issue 14).
  *
  * It cannot answer what the database no longer says, for two reasons:
  * - Every write this store makes to what the facts come from (users made, banned or erased,
  *   blacklists) forgets the entries it changes, in the same synchronous call as the write, so a check
  *   asked after the write reads the database again.
  * - A commit by any other connection (the CLI, the webhook worker's connection, another process) moves
- *   SQLite's `data_version` for this one. The cache reads it before answering, once an event-loop turn,
- *   and empties itself when it moved. (So with webhooks on, whose worker commits to this file, it
- *   empties after each of that worker's commits: slower, never wrong.)
+ *   SQLite's `data_version` for this one. The cache looks at it before answering, once an event-loop
+ *   turn; when it moved, it reads `send_facts_version`, which triggers raise on every change to those
+ *   facts by any connection (migrations.ts), and empties itself if that moved too. So the webhook
+ *   worker's commits, which write other tables, leave it alone. This store's own writes raise that
+ *   count as well: the next look after another connection's commit then empties it once more than
+ *   needed, which costs reads, not correctness.
  *
  * PostgreSQL has none: other nodes write there, and forgetting would take a message over the bus.
  */
@@ -23,16 +26,22 @@ export class SendFactsCache {
   private readonly banned = new Map<string, boolean>();
   /** pairKey(owner, blocked): whether owner blocks blocked. */
   private readonly blocks = new Map<string, boolean>();
-  private seenVersion: number;
+  private seenDataVersion: number;
+  private seenFactsVersion: number;
   private lookedThisTurn = false;
 
   constructor(
-    /** `PRAGMA data_version` on the store's connection. */
-    private readonly dataVersion: () => number,
+    private readonly versions: {
+      /** `PRAGMA data_version` on the store's connection: moves when another connection commits. */
+      data: () => number;
+      /** `send_facts_version`: moves when any connection changes users, bans or blacklists. */
+      facts: () => number;
+    },
     /** Past this many entries in one map, the cache starts over rather than grow without end. */
     private readonly maxEntries = 100_000,
   ) {
-    this.seenVersion = dataVersion();
+    this.seenDataVersion = versions.data();
+    this.seenFactsVersion = versions.facts();
   }
 
   /** The facts, if every one of them is known. */
@@ -85,9 +94,12 @@ export class SendFactsCache {
     setImmediate(() => {
       this.lookedThisTurn = false;
     });
-    const version = this.dataVersion();
-    if (version === this.seenVersion) return;
-    this.seenVersion = version;
+    const data = this.versions.data();
+    if (data === this.seenDataVersion) return;
+    this.seenDataVersion = data;
+    const facts = this.versions.facts();
+    if (facts === this.seenFactsVersion) return;
+    this.seenFactsVersion = facts;
     this.clear();
   }
 }
