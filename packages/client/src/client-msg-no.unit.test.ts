@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { newClientMsgNo } from './client-msg-no.js';
+import { clientMsgNoMaker } from './client-msg-no.js';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('newClientMsgNo', () => {
   it('makes UUIDs of version 7 whose first 48 bits are the time in ms', () => {
+    const newClientMsgNo = clientMsgNoMaker();
     const at = Date.UTC(2026, 11, 5, 0, 45);
     const no = newClientMsgNo(at);
     expect(no).toMatch(UUID_V7);
@@ -12,6 +13,7 @@ describe('newClientMsgNo', () => {
   });
 
   it('sorts in the order it made them: within one ms, across ms, and when the clock moves back', () => {
+    const newClientMsgNo = clientMsgNoMaker();
     const at = Date.UTC(2026, 11, 5, 1);
     const made = [
       ...Array.from({ length: 5 }, () => newClientMsgNo(at)),
@@ -24,6 +26,7 @@ describe('newClientMsgNo', () => {
   });
 
   it('moves to the next ms once 4,096 were made in one, still in order', () => {
+    const newClientMsgNo = clientMsgNoMaker();
     const at = Date.UTC(2026, 11, 5, 2);
     const made = Array.from({ length: 4100 }, () => newClientMsgNo(at));
     expect([...made].sort()).toEqual(made);
@@ -33,6 +36,7 @@ describe('newClientMsgNo', () => {
 
   it('takes the clock instead of a time that is not a whole ms within 48 bits', () => {
     for (const bad of [Number.NaN, -1, 1.5e12 + 0.5, 2 ** 48]) {
+      const newClientMsgNo = clientMsgNoMaker();
       const before = Date.now();
       const no = newClientMsgNo(bad);
       expect(no).toMatch(UUID_V7);
@@ -41,6 +45,7 @@ describe('newClientMsgNo', () => {
   });
 
   it('gives two devices of one user, in one ms, different numbers', () => {
+    const newClientMsgNo = clientMsgNoMaker();
     const at = Date.UTC(2026, 11, 5, 3);
     const numbers = new Set(Array.from({ length: 1000 }, () => newClientMsgNo(at).slice(19)));
     expect(numbers.size).toBe(1000);
