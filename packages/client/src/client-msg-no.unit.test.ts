@@ -2,14 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { clientMsgNoMaker } from './client-msg-no.js';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** The ms a number carries in its first 48 bits. */
+const msOf = (no: string): number => Number.parseInt(no.slice(0, 8) + no.slice(9, 13), 16);
 
-describe('newClientMsgNo', () => {
+describe('clientMsgNoMaker', () => {
   it('makes UUIDs of version 7 whose first 48 bits are the time in ms', () => {
     const newClientMsgNo = clientMsgNoMaker();
     const at = Date.UTC(2026, 11, 5, 0, 45);
     const no = newClientMsgNo(at);
     expect(no).toMatch(UUID_V7);
-    expect(Number.parseInt(no.slice(0, 8) + no.slice(9, 13), 16)).toBe(at);
+    expect(msOf(no)).toBe(at);
   });
 
   it('sorts in the order it made them: within one ms, across ms, and when the clock moves back', () => {
@@ -31,7 +33,7 @@ describe('newClientMsgNo', () => {
     const made = Array.from({ length: 4100 }, () => newClientMsgNo(at));
     expect([...made].sort()).toEqual(made);
     expect(made.at(-1)?.slice(0, 13)).toBe(newClientMsgNo(at).slice(0, 13));
-    expect(Number.parseInt((made.at(-1) as string).slice(0, 8) + (made.at(-1) as string).slice(9, 13), 16)).toBe(at + 1);
+    expect(msOf(made.at(-1) as string)).toBe(at + 1);
   });
 
   it('takes the clock instead of a time that is not a whole ms within 48 bits', () => {
@@ -40,7 +42,7 @@ describe('newClientMsgNo', () => {
       const before = Date.now();
       const no = newClientMsgNo(bad);
       expect(no).toMatch(UUID_V7);
-      expect(Number.parseInt(no.slice(0, 8) + no.slice(9, 13), 16)).toBeGreaterThanOrEqual(before);
+      expect(msOf(no)).toBeGreaterThanOrEqual(before);
     }
   });
 

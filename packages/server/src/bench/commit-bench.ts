@@ -23,7 +23,7 @@ export interface CommitBenchOptions {
 
 export type ClientMsgNoOrder = 'counter' | 'uuid4' | 'uuid7';
 
-const clientMsgNos: Record<ClientMsgNoOrder, (n: number) => string> = {
+export const clientMsgNos: Record<ClientMsgNoOrder, (n: number) => string> = {
   counter: (n) => `bench-${n}`,
   uuid4: () => randomUUID(),
   uuid7: () => newClientMsgNo(),

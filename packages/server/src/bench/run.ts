@@ -3,7 +3,7 @@ import './server-flags.js';
 import '../v8-runtime-flags.js';
 import { parseArgs } from 'node:util';
 import { clusterBench } from './cluster-bench.js';
-import type { ClientMsgNoOrder } from './commit-bench.js';
+import { type ClientMsgNoOrder, clientMsgNos } from './commit-bench.js';
 import { fanoutBench } from './fanout-bench.js';
 import { inOwnProcess } from './own-process.js';
 import { appendReport } from './report.js';
@@ -64,6 +64,8 @@ if (wants('commit')) {
   const base = { batch: Number(values.batch), seconds: Number(values.seconds), pairs: Number(values['commit-pairs']) };
   const inFlight = (values['in-flight'] ?? '1').split(',').map(Number);
   const orders = (values['client-msg-no'] ?? 'counter').split(',') as ClientMsgNoOrder[];
+  const unknown = orders.filter((o) => !(o in clientMsgNos));
+  if (unknown.length) throw new Error(`--client-msg-no takes ${Object.keys(clientMsgNos).join(', ')}; not ${unknown.join(', ')}`);
   const rows: string[] = [];
   for (const clientMsgNo of orders) rows.push(await inOwnProcess('commit-sqlite', { ...base, inFlight: 1, clientMsgNo }));
   for (const k of inFlight) rows.push(await inOwnProcess('commit-postgres', { ...base, inFlight: k }));

@@ -15,8 +15,10 @@ export interface SourceTable {
 /** What a primary key value is stored as in the target's progress record (JSON: bigints tagged). */
 export type StoredKey = string;
 
-/** Tables of the SQLite file that are not Parley data: its bookkeeping, and each schema's own migration record. */
-// send_facts_version: a count of changes that the SQLite store's cache watches (sqlite/send-facts-cache.ts).
+/**
+ * Tables of the SQLite file that are not Parley data: its bookkeeping, each schema's own migration
+ * record, and the count of changes the SQLite store's facts cache watches (sqlite/send-facts-cache.ts).
+ */
 const NOT_DATA = new Set(['schema_migrations', 'sqlite_sequence', 'send_facts_version']);
 
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
