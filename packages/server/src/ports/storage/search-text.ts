@@ -23,8 +23,12 @@ const CJK_CLASS = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana
 /** A run of CJK characters, or a run of other letters, digits and marks: what lies between is a separator. */
 const RUN = new RegExp(String.raw`([${CJK_CLASS}]+)|((?:(?![${CJK_CLASS}])[\p{L}\p{N}\p{M}])+)`, 'gu');
 const MARKS = /\p{M}+/gu;
-/** ASCII text is its own NFKC form and has no marks to fold: its words are its runs of letters and digits. */
-const ASCII = /^\p{ASCII}*$/u;
+/**
+ * ASCII text is its own NFKC form and has no marks to fold: its words are its runs of letters and
+ * digits. Written over code units (none from 0x80 up): the same test as `\p{ASCII}` with the `u` flag,
+ * as a surrogate is above 0x7f either way, without the Unicode-mode matcher.
+ */
+const ASCII = /^[^\u0080-\uffff]*$/;
 const ASCII_WORD = /[a-z0-9]+/g;
 
 export interface SearchDocument {
@@ -59,6 +63,8 @@ const bigrams = (chars: readonly string[]): string[] => chars.slice(1).map((c, i
 
 /** The tokens of a message's text. */
 export function searchDocument(text: string): SearchDocument {
+  // Most messages: ASCII words need neither runs nor folding, and have no CJK characters.
+  if (ASCII.test(text)) return { bi: text.toLowerCase().slice(0, MAX_INDEXED_CHARS).match(ASCII_WORD) ?? [], uni: [] };
   const doc: SearchDocument = { bi: [], uni: [] };
   for (const run of runs(text)) {
     if (run.cjk) {
@@ -130,7 +136,18 @@ export function currentSearchText(m: { payload: string; edited_payload: string; 
  * Hex keeps it one token for any tokenizer.
  */
 export const channelToken = (channelType: number, channelId: string): string =>
-  `c${channelType}x${Buffer.from(channelId, 'utf8').toString('hex')}`;
+  `c${channelType}x${ASCII.test(channelId) ? asciiHex(channelId) : Buffer.from(channelId, 'utf8').toString('hex')}`;
+
+const HEX = Array.from({ length: 128 }, (_, i) => i.toString(16).padStart(2, '0'));
+/**
+ * An ASCII id's UTF-8 bytes in hex, without a Buffer: the indexer makes a token for every message,
+ * and the Buffer's copy and encoding were most of its cost.
+ */
+function asciiHex(id: string): string {
+  let hex = '';
+  for (let i = 0; i < id.length; i++) hex += HEX[id.charCodeAt(i)];
+  return hex;
+}
 
 /**
  * Up to this many readable channels, a search names them in the index query; above, the index

@@ -41,6 +41,13 @@ describe('search tokenizer', () => {
     // Within channels: their tokens (one hex token each) intersected inside the index.
     const ch = channelToken(2, 'g1');
     expect(ch).toBe('c2x6731');
+    // The hex of the id's UTF-8 bytes, whether written without a Buffer (ASCII ids) or with one.
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' })), (id) => {
+        expect(channelToken(1, id)).toBe(`c1x${Buffer.from(id, 'utf8').toString('hex')}`);
+      }),
+    );
+    expect(channelToken(1, 'é\u0000~')).toBe('c1xc3a9007e');
     expect(fts5Match(searchTerms('meet'), [ch, 'c1x62'])).toBe('(bi : "meet" *) AND ch : ("c2x6731" OR "c1x62")');
     expect(tsqueryText(searchTerms('meet'), [ch, 'c1x62'])).toBe("'meet':*A & ('c2x6731':C | 'c1x62':C)");
     expect(tsvectorText(searchDocument('hi'), ch)).toBe("'hi':1A 'c2x6731':1C");

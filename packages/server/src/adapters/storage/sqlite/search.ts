@@ -1,13 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { DAY_MS, type SearchStore } from '../../../ports/storage/index.js';
-import {
-  channelToken,
-  currentSearchText,
-  fts5Match,
-  MAX_SCOPED_CHANNELS,
-  type SearchDocument,
-  searchDocument,
-} from '../../../ports/storage/search-text.js';
+import { channelToken, currentSearchText, fts5Match, MAX_SCOPED_CHANNELS, searchDocument } from '../../../ports/storage/search-text.js';
 import { type MessageRow, toStoredMessage } from '../rows.js';
 import { readableSql } from '../search-sql.js';
 import type { SearchIndexer } from './search-indexer.js';
@@ -15,20 +8,20 @@ import type { SearchIndexer } from './search-indexer.js';
 /**
  * parley_search(payload, edited_payload, revoked_at, column): the tokens of a message's current
  * text for the FTS5 table's `bi` (0) or `uni` (1) column, space-separated; NULL when it has none.
- * The indexer's statements (search-index.ts) call it twice per message, so the last document is remembered.
+ * The indexer's statements (search-index.ts) call it three times per message, so the last message's
+ * columns are remembered, and recognised by comparing its three arguments (a key made by joining
+ * them cost a new string on every call).
  */
 export function registerSearchFunction(db: Database): void {
-  let lastKey = '';
-  let lastDoc: SearchDocument | undefined;
+  let last: { payload: unknown; edited: unknown; revokedAt: unknown; bi: string | null; uni: string | null } | undefined;
   db.function('parley_search', { deterministic: true }, (payload, edited, revokedAt, column) => {
-    const key = `${revokedAt}\u0000${edited}\u0000${payload}`;
-    if (key !== lastKey || !lastDoc) {
+    if (!last || last.payload !== payload || last.edited !== edited || last.revokedAt !== revokedAt) {
       const text = currentSearchText({ payload: String(payload), edited_payload: String(edited ?? ''), revoked_at: Number(revokedAt) });
-      lastDoc = searchDocument(text);
-      lastKey = key;
+      const doc = searchDocument(text);
+      const none = !doc.bi.length && !doc.uni.length;
+      last = { payload, edited, revokedAt, bi: none ? null : doc.bi.join(' '), uni: none ? null : doc.uni.join(' ') };
     }
-    if (!lastDoc.bi.length && !lastDoc.uni.length) return null;
-    return (column === 1 ? lastDoc.uni : lastDoc.bi).join(' ');
+    return column === 1 ? last.uni : last.bi;
   });
   db.function('parley_search_channel', { deterministic: true }, (channelType, channelId) =>
     channelToken(Number(channelType), String(channelId)),
