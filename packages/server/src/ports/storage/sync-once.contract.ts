@@ -141,6 +141,20 @@ export function runSyncOnceContract(name: string, open: () => Promise<Storage>):
       expect(await ids('y')).toEqual([]);
     });
 
+    it('answers a sync-once message that reuses a stored channel message’s clientMsgNo with that message’s ack', async () => {
+      const channel = once({ clientMsgNo: 'channel-first', channelId: 'x|z', fanout: p2p('x', 'z'), syncOnce: false });
+      const [stored] = await store.messages.commit([channel]);
+      expect(stored?.status).toBe('stored');
+      // In a batch with a new message, which still takes the next seq.
+      const [again, next] = await store.messages.commit([
+        once({ clientMsgNo: 'channel-first', channelId: 'x|z', fanout: p2p('x', 'z') }),
+        once({ channelId: 'x|z', fanout: p2p('x', 'z'), syncOnce: false }),
+      ]);
+      expect(again).toEqual({ status: 'duplicate', ack: stored?.ack });
+      expect(next?.ack.messageSeq).toBe((stored?.ack.messageSeq ?? 0) + 1);
+      expect(await ids('z')).toEqual([]);
+    });
+
     it('queues a group message for the members at commit time, and nobody without a user record', async () => {
       const g = { channelType: 2 as const, channelId: 'og' };
       const m = once({ ...g, fromUid: 'g1', fanout: { kind: 'members', conversationId: 'team|og' } });

@@ -8,6 +8,16 @@ import { messageInsertLog } from './search-index.js';
 import { shaped } from './shaped-rows.js';
 import { sqliteOutboxWriter } from './webhook-outbox.js';
 
+/**
+ * Thrown inside a commit when a message of the batch was stored before (a resend whose ack was lost):
+ * its seq is already given, so the transaction is rolled back and the batch written again, looked up.
+ * A send's batch is first written without looking each message up by (sender, clientMsgNo): the
+ * insert's own search of that unique index finds the rare duplicate, and the lookup, a statement run
+ * for every message, is saved (BENCHMARKS.md, 2026-12-05). A batch with a resend in it costs two
+ * transactions, the first not synced.
+ */
+const STORED_DUPLICATE = new Error('a message of the batch was stored before');
+
 export function sqliteMessages(db: Database): MessageStore {
   const writeEvents = sqliteOutboxWriter(db);
   const byClientNo = shaped<MessageRow>(db.prepare('SELECT * FROM messages WHERE from_uid = ? AND client_msg_no = ?'));
@@ -29,10 +39,13 @@ export function sqliteMessages(db: Database): MessageStore {
       max_seq = max_seq + excluded.max_seq, red_count = red_count + excluded.red_count,
       last_msg_at = MAX(last_msg_at, excluded.last_msg_at), sg_clock = MAX(sg_clock, excluded.sg_clock)
     RETURNING max_seq, red_count`);
+  // A stored duplicate's row is refused by the unique index, not written: see `commit` below.
   const insert = db.prepare(`
     INSERT INTO messages (channel_type, channel_id, seq, message_id, client_msg_no, from_uid, ts, content_type, red_dot, red_ord, payload, meta,
       stream_state, stream_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (from_uid, client_msg_no) DO NOTHING`);
+  const anyOnce = db.prepare('SELECT 1 FROM sync_once_messages LIMIT 1').pluck();
   const logInserted = messageInsertLog(db);
   const members = db.prepare(`
     SELECT m.uid, m.join_seq AS joinSeq, ${ordinalSql('j', 'c', 'm.join_seq')} AS joinOrd, CASE WHEN c.allow_history THEN 0 ELSE m.join_seq END AS clearFloor
@@ -87,13 +100,16 @@ export function sqliteMessages(db: Database): MessageStore {
     JOIN messages m ON m.channel_type = w.value ->> 0 AND m.channel_id = w.value ->> 1 AND m.seq = w.value ->> 2`),
   );
 
-  const lookup = (m: NewMessage): StoredAck | undefined => {
-    const row = byClientNo.get(m.fromUid, m.clientMsgNo);
-    if (row) return { messageId: row.message_id, messageSeq: row.seq, timestamp: row.ts };
-    // One clientMsgNo space for channel and sync-once messages: a resend is a duplicate either way.
+  const lookupOnce = (m: NewMessage): StoredAck | undefined => {
     const once = onceByClientNo.get(m.fromUid, m.clientMsgNo) as { message_id: string; ts: number } | undefined;
     return once && { messageId: once.message_id, messageSeq: 0, timestamp: once.ts };
   };
+  // One clientMsgNo space for channel and sync-once messages: a resend is a duplicate either way.
+  const lookup = (m: NewMessage): StoredAck | undefined => {
+    const row = byClientNo.get(m.fromUid, m.clientMsgNo);
+    return row ? { messageId: row.message_id, messageSeq: row.seq, timestamp: row.ts } : lookupOnce(m);
+  };
+  const noLookup = (): undefined => undefined;
 
   /** The batch's sync-once messages and their queue rows; answers the rows written. */
   const writeOnce = (plan: BatchPlan): QueueEntry[] => {
@@ -113,9 +129,15 @@ export function sqliteMessages(db: Database): MessageStore {
     return entries.filter((e) => enqueue.run(e.messageId, e.uid).changes > 0);
   };
 
-  const commit = db.transaction((batch: readonly NewMessage[]) => {
+  /**
+   * `lookAll` false: only a sync-once message (whose table has no index shared with channel messages)
+   * is looked up, and channel messages only if a sync-once message was ever stored; a channel message
+   * stored before is found by the insert (no row), which throws STORED_DUPLICATE.
+   */
+  const commit = db.transaction((batch: readonly NewMessage[], lookAll: boolean) => {
     const plan = new BatchPlan(batch);
-    plan.dedupe(lookup);
+    const onceStored = anyOnce.get() !== undefined;
+    plan.dedupe(lookAll ? lookup : (m) => (m.syncOnce ? lookup(m) : onceStored ? lookupOnce(m) : noLookup()));
     const queued = writeOnce(plan);
     const bumps = plan.channelBumps();
     const clock = plan.touchesSuperGroups ? (tickClock.get() as number) : 0;
@@ -127,7 +149,7 @@ export function sqliteMessages(db: Database): MessageStore {
     plan.assignSeqs(after, bumps);
     let lastRowid = 0;
     plan.fresh.forEach((m, i) => {
-      lastRowid = insert.run(
+      const written = insert.run(
         m.channelType,
         m.channelId,
         plan.seqs[i],
@@ -142,7 +164,9 @@ export function sqliteMessages(db: Database): MessageStore {
         m.metaJson,
         m.stream ? STREAM_OPEN : 0,
         m.stream ? m.timestamp : 0,
-      ).lastInsertRowid as number;
+      );
+      if (written.changes === 0) throw STORED_DUPLICATE;
+      lastRowid = written.lastInsertRowid as number;
     });
     logInserted(lastRowid - plan.fresh.length + 1, lastRowid);
     const touches = plan.touches((m) => members.all(m.channelType, m.channelId) as FanoutMember[]);
@@ -170,7 +194,13 @@ export function sqliteMessages(db: Database): MessageStore {
 
   return {
     async commit(batch) {
-      return commit.immediate(batch);
+      try {
+        return commit.immediate(batch, false);
+      } catch (err) {
+        if (err !== STORED_DUPLICATE) throw err;
+        // Rolled back: written again, every message looked up first.
+        return commit.immediate(batch, true);
+      }
     },
     async range(key, fromSeq, toSeq) {
       return range.all(key.channelType, key.channelId, fromSeq, toSeq).map(toStoredMessage);
