@@ -155,6 +155,25 @@ export function runSyncOnceContract(name: string, open: () => Promise<Storage>):
       expect(await ids('z')).toEqual([]);
     });
 
+    it('writes a new sync-once message once when its batch also holds a resent channel message', async () => {
+      const channel = once({ clientMsgNo: 'resent-beside-once', channelId: 'x|z', fanout: p2p('x', 'z'), syncOnce: false });
+      const [stored] = await store.messages.commit([channel]);
+      const fresh = once({ channelId: 'x|z', fanout: p2p('x', 'z') });
+      const [o, resent, next] = await store.messages.commit([
+        fresh,
+        { ...channel, messageId: '5999990' },
+        once({ channelId: 'x|z', fanout: p2p('x', 'z'), syncOnce: false }),
+      ]);
+      expect(o?.status).toBe('stored');
+      expect(resent).toEqual({ status: 'duplicate', ack: stored?.ack });
+      expect(next?.ack.messageSeq).toBe((stored?.ack.messageSeq ?? 0) + 1);
+      // One queue row per recipient, whatever attempts the store made.
+      expect(await ids('z')).toEqual([fresh.messageId]);
+      expect((await store.syncOnce.pending('x', 100)).messages.filter((m) => m.messageId === fresh.messageId)).toHaveLength(1);
+      await store.syncOnce.ack('z', [fresh.messageId]);
+      await store.syncOnce.ack('x', [fresh.messageId]);
+    });
+
     it('queues a group message for the members at commit time, and nobody without a user record', async () => {
       const g = { channelType: 2 as const, channelId: 'og' };
       const m = once({ ...g, fromUid: 'g1', fanout: { kind: 'members', conversationId: 'team|og' } });

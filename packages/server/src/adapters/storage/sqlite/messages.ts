@@ -165,7 +165,8 @@ export function sqliteMessages(db: Database): MessageStore {
         m.stream ? STREAM_OPEN : 0,
         m.stream ? m.timestamp : 0,
       );
-      if (written.changes === 0) throw STORED_DUPLICATE;
+      // Looked up, the batch holds no stored message: a refusal then is a fault, not a resend.
+      if (written.changes === 0) throw lookAll ? new Error(`message ${m.messageId} refused as stored, though not found`) : STORED_DUPLICATE;
       lastRowid = written.lastInsertRowid as number;
     });
     logInserted(lastRowid - plan.fresh.length + 1, lastRowid);
