@@ -76,7 +76,7 @@ export class Connection implements Recipient, PendingWrites {
     this.pending = [];
     this.pendingBytes = 0;
     if (this.socket.readyState !== this.socket.OPEN || !this.raw) return;
-    this.raw.write(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames, bytes));
+    this.raw.write(this.output.batches.join(frames, bytes));
   }
 
   reply(id: number | string | null, result: unknown): void {

@@ -17,7 +17,34 @@ export class WriteBatches {
   private spare: PendingWrites[] = [];
   private scheduled = false;
 
+  /** The last join (`join`), kept for the rest of the flush. */
+  private lastFrames: readonly Buffer[] | undefined;
+  private lastJoined: Buffer | undefined;
+
   constructor(private readonly delayMs = 0) {}
+
+  /**
+   * The bytes of one socket's frames, for its one write. The members of a super group get the same
+   * frames in a turn (each text framed once, TextFrames), one socket after another, so the join made
+   * for one socket is given again to the next whose frames are the same buffers in the same order: a
+   * flush copies a push's bytes once, not once a socket. A frame is never written to after it is made,
+   * so the same buffers are the same bytes.
+   */
+  join(frames: readonly Buffer[], bytes: number): Buffer {
+    if (frames.length === 1) return frames[0] as Buffer;
+    if (!this.sameAsLast(frames)) {
+      this.lastJoined = Buffer.concat(frames, bytes);
+      this.lastFrames = frames;
+    }
+    return this.lastJoined as Buffer;
+  }
+
+  private sameAsLast(frames: readonly Buffer[]): boolean {
+    const last = this.lastFrames;
+    if (!last || last.length !== frames.length) return false;
+    for (let i = 0; i < frames.length; i++) if (frames[i] !== last[i]) return false;
+    return true;
+  }
 
   /** Flushes `c` once at the end of this turn; call it once per turn per connection. */
   add(c: PendingWrites): void {
@@ -35,5 +62,8 @@ export class WriteBatches {
     for (const c of list) c.flush();
     list.length = 0;
     this.spare = list;
+    // Not kept past the flush: a slow reader's pending bytes can be large.
+    this.lastFrames = undefined;
+    this.lastJoined = undefined;
   };
 }
