@@ -109,7 +109,6 @@ export function sqliteMessages(db: Database): MessageStore {
     const row = byClientNo.get(m.fromUid, m.clientMsgNo);
     return row ? { messageId: row.message_id, messageSeq: row.seq, timestamp: row.ts } : lookupOnce(m);
   };
-  const noLookup = (): undefined => undefined;
 
   /** The batch's sync-once messages and their queue rows; answers the rows written. */
   const writeOnce = (plan: BatchPlan): QueueEntry[] => {
@@ -137,7 +136,7 @@ export function sqliteMessages(db: Database): MessageStore {
   const commit = db.transaction((batch: readonly NewMessage[], lookAll: boolean) => {
     const plan = new BatchPlan(batch);
     const onceStored = anyOnce.get() !== undefined;
-    plan.dedupe(lookAll ? lookup : (m) => (m.syncOnce ? lookup(m) : onceStored ? lookupOnce(m) : noLookup()));
+    plan.dedupe(lookAll ? lookup : (m) => (m.syncOnce ? lookup(m) : onceStored ? lookupOnce(m) : undefined));
     const queued = writeOnce(plan);
     const bumps = plan.channelBumps();
     const clock = plan.touchesSuperGroups ? (tickClock.get() as number) : 0;
