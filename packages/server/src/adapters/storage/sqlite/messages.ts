@@ -1,9 +1,10 @@
 import type { Database } from 'better-sqlite3';
 import type { ConversationRow, MessageStore, NewMessage, StoredAck } from '../../../ports/storage/index.js';
 import { STREAM_OPEN } from '../../../ports/storage/message-streams.js';
-import { BatchPlan, channelKeyOf, type FanoutMember, type QueueEntry } from '../fanout-plan.js';
+import { BatchPlan, type ChannelBump, type ConversationTouch, channelKeyOf, type FanoutMember, type QueueEntry } from '../fanout-plan.js';
 import { ordinalSql } from '../retention-sql.js';
 import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMessage } from '../rows.js';
+import { prepareByName } from './by-name.js';
 import { messageInsertLog } from './search-index.js';
 import { shaped } from './shaped-rows.js';
 import { sqliteOutboxWriter } from './webhook-outbox.js';
@@ -31,14 +32,18 @@ export function sqliteMessages(db: Database): MessageStore {
   );
   const memberUids = db.prepare('SELECT uid FROM members WHERE channel_type = ? AND channel_id = ? ORDER BY uid').pluck();
   const tickClock = db.prepare("UPDATE counters SET value = value + 1 WHERE name = 'supergroup_clock' RETURNING value").pluck();
-  const bumpChannel = db.prepare(`
+  // The statements run for each channel and each member a batch touches bind their @names by position (by-name.ts).
+  const bumpChannel = prepareByName<ChannelBump & { clock: number }>(
+    db,
+    `
     INSERT INTO channels (channel_type, channel_id, max_seq, red_count, last_msg_at, all_mention_seq, sg_clock, created_at, updated_at)
     VALUES (@channelType, @channelId, @count, @redCount, @lastTs, @allMentionAt, @clock, @lastTs, @lastTs)
     ON CONFLICT (channel_type, channel_id) DO UPDATE SET
       all_mention_seq = CASE WHEN excluded.all_mention_seq > 0 THEN max_seq + excluded.all_mention_seq ELSE all_mention_seq END,
       max_seq = max_seq + excluded.max_seq, red_count = red_count + excluded.red_count,
       last_msg_at = MAX(last_msg_at, excluded.last_msg_at), sg_clock = MAX(sg_clock, excluded.sg_clock)
-    RETURNING max_seq, red_count`);
+    RETURNING max_seq, red_count`,
+  );
   // A stored duplicate's row is refused by the unique index, not written: see `commit` below.
   const insert = db.prepare(`
     INSERT INTO messages (channel_type, channel_id, seq, message_id, client_msg_no, from_uid, ts, content_type, red_dot, red_ord, payload, meta,
@@ -56,8 +61,9 @@ export function sqliteMessages(db: Database): MessageStore {
   const bumpVersion = db.prepare(
     'UPDATE users SET conv_version = conv_version + ?, last_sort_ts = MAX(last_sort_ts + ?, ?) WHERE uid = ? RETURNING conv_version, last_sort_ts',
   );
-  const upsertConversation = shaped<ConversationDbRow>(
-    db.prepare(`
+  const upsertSql = prepareByName<ConversationTouch>(
+    db,
+    `
     INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, sort_ts, last_seq, last_ord, read_seq, read_ord, clear_seq, mention_seq, version)
     VALUES (@uid, @conversationId, @channelType, @channelId, @sortTs, @lastSeq, @lastOrd, @readSeq, @readOrd, @clearSeq, @mentionSeq, @version)
     ON CONFLICT (uid, conversation_id) DO UPDATE SET
@@ -71,10 +77,13 @@ export function sqliteMessages(db: Database): MessageStore {
       -- the owner's own message: their draft there is sent, or moot
       draft_text = CASE WHEN @sent THEN '' ELSE draft_text END, draft_ext = CASE WHEN @sent THEN '' ELSE draft_ext END,
       draft_at = CASE WHEN @sent THEN 0 ELSE draft_at END
-    RETURNING *`),
+    RETURNING *`,
   );
+  const upsertConversation = shaped<ConversationDbRow>(upsertSql.statement);
   // Super groups: only a member's own row, and only if they are a member (a mention may name anyone).
-  const touchOwnRow = db.prepare(`
+  const touchOwnRow = prepareByName<ConversationTouch>(
+    db,
+    `
     INSERT INTO conversations (uid, conversation_id, channel_type, channel_id, read_seq, read_ord, mention_seq)
     SELECT @uid, @conversationId, @channelType, @channelId, @readSeq, @readOrd, @mentionSeq FROM members
     WHERE channel_type = @channelType AND channel_id = @channelId AND uid = @uid
@@ -82,7 +91,8 @@ export function sqliteMessages(db: Database): MessageStore {
       read_ord = CASE WHEN excluded.read_seq > read_seq THEN excluded.read_ord ELSE read_ord END,
       read_seq = MAX(read_seq, excluded.read_seq), mention_seq = MAX(mention_seq, excluded.mention_seq),
       draft_text = CASE WHEN @sent THEN '' ELSE draft_text END, draft_ext = CASE WHEN @sent THEN '' ELSE draft_ext END,
-      draft_at = CASE WHEN @sent THEN 0 ELSE draft_at END`);
+      draft_at = CASE WHEN @sent THEN 0 ELSE draft_at END`,
+  );
   const range = shaped<MessageRow>(
     db.prepare('SELECT * FROM messages WHERE channel_type = ? AND channel_id = ? AND seq BETWEEN ? AND ? ORDER BY seq'),
   );
@@ -142,7 +152,8 @@ export function sqliteMessages(db: Database): MessageStore {
     const clock = plan.touchesSuperGroups ? (tickClock.get() as number) : 0;
     const after = new Map<string, { maxSeq: number; redCount: number }>();
     for (const b of bumps) {
-      const r = bumpChannel.get({ ...b, clock: b.channelType === 3 ? clock : 0 }) as { max_seq: number; red_count: number };
+      const values = bumpChannel.values({ ...b, clock: b.channelType === 3 ? clock : 0 });
+      const r = bumpChannel.statement.get(...values) as { max_seq: number; red_count: number };
       after.set(channelKeyOf(b), { maxSeq: r.max_seq, redCount: r.red_count });
     }
     plan.assignSeqs(after, bumps);
@@ -185,8 +196,8 @@ export function sqliteMessages(db: Database): MessageStore {
     BatchPlan.assignSortTimes(touches, lastSortTs);
     const rows: ConversationRow[] = [];
     for (const t of touches) {
-      if (t.ownOnly) touchOwnRow.run(t);
-      else if (t.version) rows.push(toConversationRow(upsertConversation.get(t) as ConversationDbRow));
+      if (t.ownOnly) touchOwnRow.statement.run(...touchOwnRow.values(t));
+      else if (t.version) rows.push(toConversationRow(upsertConversation.get(...upsertSql.values(t)) as ConversationDbRow));
     }
     writeEvents(plan.events(rows, queued));
     return plan.finish(rows, queued);
