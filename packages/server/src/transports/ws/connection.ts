@@ -38,6 +38,8 @@ export class Connection implements Recipient, PendingWrites {
   closed = false;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** In the batches' list for the end of this turn (a reply waits), besides any later one. */
+  private flushingNow = false;
   private readonly raw: RawSocket | undefined;
 
   constructor(
@@ -50,7 +52,11 @@ export class Connection implements Recipient, PendingWrites {
     this.raw = (socket as unknown as { _socket?: RawSocket })._socket;
   }
 
-  sendText(text: string): void {
+  /**
+   * A push waits for the gateway's write delay, if one is set; with `now`, an answer the client waits
+   * for (a reply, auth.ok) leaves at the end of this turn whatever the delay.
+   */
+  sendText(text: string, now = false): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     const raw = this.raw;
     if (!raw) {
@@ -63,13 +69,19 @@ export class Connection implements Recipient, PendingWrites {
       return;
     }
     const frame = this.output.frames.frame(text);
-    if (this.pending.length === 0) this.output.batches.add(this);
+    if (now || !this.output.batches.delays) {
+      if (!this.flushingNow) {
+        this.flushingNow = true;
+        this.output.batches.addNow(this);
+      }
+    } else if (this.pending.length === 0 && !this.flushingNow) this.output.batches.add(this);
     this.pending.push(frame);
     this.pendingBytes += frame.length;
   }
 
   /** Writes what waited for the turn's end, in one write. */
   flush(): void {
+    this.flushingNow = false;
     const frames = this.pending;
     if (frames.length === 0) return;
     const bytes = this.pendingBytes;
@@ -80,11 +92,11 @@ export class Connection implements Recipient, PendingWrites {
   }
 
   reply(id: number | string | null, result: unknown): void {
-    this.sendText(JSON.stringify({ id, result }));
+    this.sendText(JSON.stringify({ id, result }), true);
   }
 
   fail(id: number | string | null, error: ErrorBody): void {
-    this.sendText(JSON.stringify({ id, error }));
+    this.sendText(JSON.stringify({ id, error }), true);
   }
 
   ping(): void {

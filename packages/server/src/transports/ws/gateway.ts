@@ -194,7 +194,7 @@ export class WsGateway {
       heartbeatIntervalMs: this.ctx.config.heartbeatIntervalMs,
       limits: clientLimits(this.ctx.config.limits),
     };
-    if (id === null) conn.sendText(renderPush('auth.ok', result));
+    if (id === null) conn.sendText(renderPush('auth.ok', result), true);
     else conn.reply(id, result);
   }
 

@@ -8,20 +8,27 @@ export interface PendingWrites {
  * batch, the pushes of several sends) leave in one write at the turn's end: one syscall per socket
  * per turn instead of one per frame. One timer serves every connection of the gateway.
  *
- * With a delay, frames wait that long instead: on this machine a small write to a socket costs a few
+ * With a delay, pushes wait that long instead: on this machine a small write to a socket costs a few
  * µs whatever its size, so sockets that receive many frames a second (a busy super group) cost a
- * fraction of that per frame, at the price of the delay added to each frame's latency.
+ * fraction of that per frame, at the price of the delay added to each push's latency. A reply to the
+ * client's own request (`addNow`) still leaves at the turn's end, with whatever waits before it: a
+ * sender's ack is not held back by the pushes' delay, nor is the next send a client waits on it for.
  */
 export class WriteBatches {
-  private waiting: PendingWrites[] = [];
-  private spare: PendingWrites[] = [];
-  private scheduled = false;
+  private readonly later: FlushList;
+  private readonly now: FlushList;
+  /** Whether pushes wait longer than replies; without a delay everything is flushed `addNow`. */
+  readonly delays: boolean;
 
   /** The last join (`join`), kept for the rest of the flush. */
   private lastFrames: readonly Buffer[] | undefined;
   private lastJoined: Buffer | undefined;
 
-  constructor(private readonly delayMs = 0) {}
+  constructor(delayMs = 0) {
+    this.now = new FlushList(0, this.forgetJoin);
+    this.delays = delayMs > 0;
+    this.later = this.delays ? new FlushList(delayMs, this.forgetJoin) : this.now;
+  }
 
   /**
    * The bytes of one socket's frames, for its one write. The members of a super group get the same
@@ -46,7 +53,37 @@ export class WriteBatches {
     return true;
   }
 
-  /** Flushes `c` once at the end of this turn; call it once per turn per connection. */
+  /**
+   * Flushes `c` after the delay (at the end of this turn without one); call it when `c`'s first frame
+   * waits. A connection flushed sooner by `addNow` may be flushed again here with nothing to write.
+   */
+  add(c: PendingWrites): void {
+    this.later.add(c);
+  }
+
+  /** Flushes `c` at the end of this turn, whatever the delay; call it once per turn per connection. */
+  addNow(c: PendingWrites): void {
+    this.now.add(c);
+  }
+
+  // Not kept past a flush: a slow reader's pending bytes can be large.
+  private readonly forgetJoin = (): void => {
+    this.lastFrames = undefined;
+    this.lastJoined = undefined;
+  };
+}
+
+/** Connections to flush together, after `delayMs` or, with 0, at the end of the turn. */
+class FlushList {
+  private waiting: PendingWrites[] = [];
+  private spare: PendingWrites[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly delayMs: number,
+    private readonly afterFlush: () => void,
+  ) {}
+
   add(c: PendingWrites): void {
     this.waiting.push(c);
     if (this.scheduled) return;
@@ -62,8 +99,6 @@ export class WriteBatches {
     for (const c of list) c.flush();
     list.length = 0;
     this.spare = list;
-    // Not kept past the flush: a slow reader's pending bytes can be large.
-    this.lastFrames = undefined;
-    this.lastJoined = undefined;
+    this.afterFlush();
   };
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { encodeTextFrame } from './text-frame.js';
 import { WriteBatches } from './write-batches.js';
 
@@ -43,5 +43,36 @@ describe('WriteBatches.join', () => {
     expect(written).toHaveLength(2);
     expect(written[1]).not.toBe(written[0]);
     expect(written[1]).toEqual(written[0]);
+  });
+});
+
+describe('WriteBatches with a delay', () => {
+  const flushed = (log: string[], name: string) => ({ flush: () => log.push(name) });
+
+  it('flushes what is added now at the end of the turn, and what is added later after the delay', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate'] });
+    try {
+      const batches = new WriteBatches(50);
+      expect(batches.delays).toBe(true);
+      const log: string[] = [];
+      batches.add(flushed(log, 'push'));
+      batches.addNow(flushed(log, 'reply'));
+      vi.advanceTimersToNextTimer(); // the turn's end
+      expect(log).toEqual(['reply']);
+      vi.advanceTimersByTime(50);
+      expect(log).toEqual(['reply', 'push']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('without a delay, flushes both at the end of the turn', async () => {
+    const batches = new WriteBatches();
+    expect(batches.delays).toBe(false);
+    const log: string[] = [];
+    batches.add(flushed(log, 'push'));
+    batches.addNow(flushed(log, 'reply'));
+    await new Promise((r) => setImmediate(r));
+    expect(log).toEqual(['push', 'reply']);
   });
 });

@@ -52,3 +52,23 @@ describe('WebSocket writes delayed to share a syscall', () => {
     expect(forged.closeCode).toBe(CloseCode.AuthFailed);
   });
 });
+
+describe('WebSocket pushes delayed, replies not', () => {
+  // The longest delay the config takes: a push that came at the turn's end would be seen at once.
+  const server = useServer(sqliteBackend, { PARLEY_WS_WRITE_DELAY_MS: '1000', PARLEY_SEND_RATE_PER_SEC: '0' });
+
+  it('answers a request at the end of its turn, with the pushes waiting on that socket ahead of the reply', async () => {
+    const t = server();
+    await t.createUsers('wr-a', 'wr-b');
+    const a = await t.connect('wr-a', 'a');
+    const b = await t.connect('wr-b', 'b');
+    const ack = await a.request('message.send', { channelId: 'wr-b', channelType: 1, clientMsgNo: clientMsgNo(), payload: text('first') });
+    expect(ack.reasonCode).toBe(1);
+    // The ack did not wait the second that b's push waits.
+    expect(b.eventsOf('message.new')).toHaveLength(0);
+    // b's push waits on b's socket: b's own request takes it along, ahead of the reply.
+    await b.request('conversation.list', { limit: 10 });
+    expect(b.eventsOf('message.new').map((m) => m.payload.content)).toEqual(['first']);
+    for (const client of [a, b]) await client.close();
+  });
+});
