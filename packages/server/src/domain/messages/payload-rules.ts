@@ -23,7 +23,9 @@ const rules: Record<number, (p: Record<string, unknown>) => boolean> = {
 export function checkPayload(payload: Payload, limits: Limits): { error: string } | { json: string } {
   const type = payload.type;
   const json = JSON.stringify(payload);
-  if (Buffer.byteLength(json) > limits.payloadMaxBytes) return { error: `payload is larger than ${limits.payloadMaxBytes} bytes` };
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most payloads are measured without encoding them.
+  if (json.length * 3 > limits.payloadMaxBytes && Buffer.byteLength(json) > limits.payloadMaxBytes)
+    return { error: `payload is larger than ${limits.payloadMaxBytes} bytes` };
   if (type >= ContentType.CustomMin) return { json };
   const rule = rules[type];
   if (!rule) return { error: `unknown content type ${type}` };
