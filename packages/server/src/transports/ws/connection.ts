@@ -38,8 +38,10 @@ export class Connection implements Recipient, PendingWrites {
   closed = false;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  /** In the batches' list for the end of this turn (a reply waits), besides any later one. */
+  /** In the batches' list for the end of this turn (a reply waits). */
   private flushingNow = false;
+  /** In the batches' delayed list, until it flushes this connection, even if a reply flushed it sooner. */
+  private flushingLater = false;
   private readonly raw: RawSocket | undefined;
 
   constructor(
@@ -74,13 +76,17 @@ export class Connection implements Recipient, PendingWrites {
         this.flushingNow = true;
         this.output.batches.addNow(this);
       }
-    } else if (this.pending.length === 0 && !this.flushingNow) this.output.batches.add(this);
+    } else if (!this.flushingNow && !this.flushingLater) {
+      this.flushingLater = true;
+      this.output.batches.add(this);
+    }
     this.pending.push(frame);
     this.pendingBytes += frame.length;
   }
 
-  /** Writes what waited for the turn's end, in one write. */
-  flush(): void {
+  /** Writes what waited, in one write. */
+  flush(delayed = false): void {
+    if (delayed) this.flushingLater = false;
     this.flushingNow = false;
     const frames = this.pending;
     if (frames.length === 0) return;

@@ -1,6 +1,7 @@
-/** A connection with frames waiting for the end of the event loop's turn. */
+/** A connection with frames waiting for the end of the event loop's turn, or for the delay. */
 export interface PendingWrites {
-  flush(): void;
+  /** `delayed`: called by the list of `add`, which the connection is then no longer in. */
+  flush(delayed: boolean): void;
 }
 
 /**
@@ -25,9 +26,9 @@ export class WriteBatches {
   private lastJoined: Buffer | undefined;
 
   constructor(delayMs = 0) {
-    this.now = new FlushList(0, this.forgetJoin);
+    this.now = new FlushList(0, false, this.forgetJoin);
     this.delays = delayMs > 0;
-    this.later = this.delays ? new FlushList(delayMs, this.forgetJoin) : this.now;
+    this.later = this.delays ? new FlushList(delayMs, true, this.forgetJoin) : this.now;
   }
 
   /**
@@ -54,8 +55,9 @@ export class WriteBatches {
   }
 
   /**
-   * Flushes `c` after the delay (at the end of this turn without one); call it when `c`'s first frame
-   * waits. A connection flushed sooner by `addNow` may be flushed again here with nothing to write.
+   * Flushes `c` after the delay (at the end of this turn without one); call it once until `c` is
+   * flushed with `delayed` true. A connection flushed sooner by `addNow` is flushed again here, with
+   * whatever came since or nothing.
    */
   add(c: PendingWrites): void {
     this.later.add(c);
@@ -81,6 +83,7 @@ class FlushList {
 
   constructor(
     private readonly delayMs: number,
+    private readonly delayed: boolean,
     private readonly afterFlush: () => void,
   ) {}
 
@@ -96,7 +99,7 @@ class FlushList {
     this.scheduled = false;
     const list = this.waiting;
     this.waiting = this.spare;
-    for (const c of list) c.flush();
+    for (const c of list) c.flush(this.delayed);
     list.length = 0;
     this.spare = list;
     this.afterFlush();

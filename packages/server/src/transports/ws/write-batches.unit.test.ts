@@ -49,7 +49,7 @@ describe('WriteBatches.join', () => {
 describe('WriteBatches with a delay', () => {
   const flushed = (log: string[], name: string) => ({ flush: () => log.push(name) });
 
-  it('flushes what is added now at the end of the turn, and what is added later after the delay', async () => {
+  it('flushes what is added now at the end of the turn, and what is added later after the delay', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate'] });
     try {
       const batches = new WriteBatches(50);

@@ -67,8 +67,12 @@ describe('WebSocket pushes delayed, replies not', () => {
     // The ack did not wait the second that b's push waits.
     expect(b.eventsOf('message.new')).toHaveLength(0);
     // b's push waits on b's socket: b's own request takes it along, ahead of the reply.
+    const arrived: string[] = [];
+    b.ws.on('message', (data: Buffer) => arrived.push(data.toString().startsWith('{"id":') ? 'reply' : 'push'));
     await b.request('conversation.list', { limit: 10 });
     expect(b.eventsOf('message.new').map((m) => m.payload.content)).toEqual(['first']);
+    expect(arrived.at(-1)).toBe('reply');
+    expect(arrived.filter((kind) => kind === 'push').length).toBeGreaterThan(0);
     for (const client of [a, b]) await client.close();
   });
 });

@@ -25,8 +25,12 @@ export function prepareByName<P extends object>(db: Database, sql: string): ByNa
   const read = new Function('p', `return [${names.map((n) => `p.${n}`).join(', ')}];`) as (params: P) => unknown[];
   const values = (params: P): unknown[] => {
     const v = read(params);
-    // better-sqlite3 binds undefined by position as NULL, where by name it refuses a missing one.
-    for (let i = 0; i < v.length; i++) if (v[i] === undefined) throw new TypeError(`missing named parameter "${names[i]}"`);
+    // By position better-sqlite3 binds undefined as NULL (by name it refuses a missing property), and an
+    // array would be spread into several parameters: both are refused here.
+    for (let i = 0; i < v.length; i++) {
+      if (v[i] === undefined) throw new TypeError(`missing named parameter "${names[i]}"`);
+      if (Array.isArray(v[i])) throw new TypeError(`named parameter "${names[i]}" is an array`);
+    }
     return v;
   };
   return { statement: db.prepare(text), values };

@@ -40,4 +40,10 @@ describe('@name parameters bound by position', () => {
     expect(() => byName.statement.get(...byName.values({}))).toThrow('missing named parameter "a"');
     expect(() => db.prepare('SELECT @a AS a').get({})).toThrow();
   });
+
+  it('refuses an array value, which would be spread into several parameters', () => {
+    const db = new Database(':memory:');
+    const byName = prepareByName<{ a: unknown; b: unknown }>(db, 'SELECT @a AS a, @b AS b');
+    expect(() => byName.values({ a: [1], b: [] })).toThrow('named parameter "a" is an array');
+  });
 });
