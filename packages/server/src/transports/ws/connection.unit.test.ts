@@ -51,7 +51,10 @@ describe('Connection writes', () => {
           const { conn, written } = connectionWith(delayMs);
           const sent: Array<{ text: string; at: number; reply: boolean }> = [];
           ops.forEach((o, i) => {
-            if (typeof o === 'number') return vi.advanceTimersByTime(o);
+            if (typeof o === 'number') {
+              vi.advanceTimersByTime(o);
+              return;
+            }
             const text = `${o} ${i}`;
             sent.push({ text, at: Date.now(), reply: o === 'reply' });
             if (o === 'reply') conn.reply(i, {});
