@@ -7,6 +7,7 @@ import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMes
 import { prepareByName } from './by-name.js';
 import { messageInsertLog } from './search-index.js';
 import { shaped } from './shaped-rows.js';
+import { type UserClock, UserClockCache } from './user-clock-cache.js';
 import { sqliteOutboxWriter } from './webhook-outbox.js';
 
 /**
@@ -61,6 +62,9 @@ export function sqliteMessages(db: Database): MessageStore {
   const bumpVersion = db.prepare(
     'UPDATE users SET conv_version = conv_version + ?, last_sort_ts = MAX(last_sort_ts + ?, ?) WHERE uid = ? RETURNING conv_version, last_sort_ts',
   );
+  // A user whose clock the cache knows (user-clock-cache.ts): the same change, as values.
+  const setClock = db.prepare('UPDATE users SET conv_version = ?, last_sort_ts = ? WHERE uid = ?');
+  const clocks = new UserClockCache(db);
   const upsertSql = prepareByName<ConversationTouch>(
     db,
     `
@@ -144,6 +148,7 @@ export function sqliteMessages(db: Database): MessageStore {
    * stored before is found by the insert (no row), which throws STORED_DUPLICATE.
    */
   const commit = db.transaction((batch: readonly NewMessage[], lookAll: boolean) => {
+    clocks.open();
     const plan = new BatchPlan(batch);
     const onceStored = anyOnce.get() !== undefined;
     plan.dedupe(lookAll ? lookup : (m) => (m.syncOnce ? lookup(m) : onceStored ? lookupOnce(m) : undefined));
@@ -185,12 +190,22 @@ export function sqliteMessages(db: Database): MessageStore {
     const times = BatchPlan.sortTimeDemand(touches);
     const top = new Map<string, number>();
     const lastSortTs = new Map<string, number>();
+    const raised = new Map<string, UserClock>();
     for (const [uid, k] of demand) {
       const { span, floor } = times.get(uid) as { span: number; floor: number };
-      const r = bumpVersion.get(k, span, floor, uid) as { conv_version: number; last_sort_ts: number } | undefined;
-      if (!r) continue;
-      top.set(uid, r.conv_version);
-      lastSortTs.set(uid, r.last_sort_ts);
+      const known = clocks.get(uid);
+      let clock: UserClock;
+      if (known) {
+        clock = { version: known.version + k, lastSortTs: Math.max(known.lastSortTs + span, floor) };
+        if (setClock.run(clock.version, clock.lastSortTs, uid).changes === 0) continue; // as below
+      } else {
+        const r = bumpVersion.get(k, span, floor, uid) as { conv_version: number; last_sort_ts: number } | undefined;
+        if (!r) continue; // no such user: nothing to version
+        clock = { version: r.conv_version, lastSortTs: r.last_sort_ts };
+      }
+      raised.set(uid, clock);
+      top.set(uid, clock.version);
+      lastSortTs.set(uid, clock.lastSortTs);
     }
     BatchPlan.assignVersions(touches, top, demand);
     BatchPlan.assignSortTimes(touches, lastSortTs);
@@ -200,17 +215,28 @@ export function sqliteMessages(db: Database): MessageStore {
       else if (t.version) rows.push(toConversationRow(upsertConversation.get(...upsertSql.values(t)) as ConversationDbRow));
     }
     writeEvents(plan.events(rows, queued));
-    return plan.finish(rows, queued);
+    return { results: plan.finish(rows, queued), raised, marks: clocks.now() };
   });
+  /** `commit` with its clocks kept once it committed, and none kept if it threw. */
+  const commitKeepingClocks = (batch: readonly NewMessage[], lookAll: boolean) => {
+    try {
+      const { results, raised, marks } = commit.immediate(batch, lookAll);
+      clocks.keep(raised, marks);
+      return results;
+    } catch (err) {
+      clocks.forgetAll();
+      throw err;
+    }
+  };
 
   return {
     async commit(batch) {
       try {
-        return commit.immediate(batch, false);
+        return commitKeepingClocks(batch, false);
       } catch (err) {
         if (err !== STORED_DUPLICATE) throw err;
         // Rolled back: written again, every message looked up first.
-        return commit.immediate(batch, true);
+        return commitKeepingClocks(batch, true);
       }
     },
     async range(key, fromSeq, toSeq) {
