@@ -12,9 +12,10 @@ import { applyConversationPatch, LISTED_SQL, labelDiff, listedSql, stampChangedR
 import { mayCountExpiredSql, ordinalSql } from '../retention-sql.js';
 import { type ConversationDbRow, type MessageRow, toChannel, toConversationRow, toStoredMessage } from '../rows.js';
 import { type ShapedStatement, shaped } from './shaped-rows.js';
+import type { UserClockCache } from './user-clock-cache.js';
 import { reportTo, sqliteOutboxWriter } from './webhook-outbox.js';
 
-export function sqliteConversations(db: Database): ConversationStore {
+export function sqliteConversations(db: Database, clocks: UserClockCache): ConversationStore {
   const report = reportTo(sqliteOutboxWriter(db));
   const get = shaped<ConversationDbRow>(db.prepare('SELECT * FROM conversations WHERE uid = ? AND conversation_id = ?'));
   const changedSince = shaped<ConversationDbRow>(
@@ -182,7 +183,8 @@ export function sqliteConversations(db: Database): ConversationStore {
       return row && toConversationRow(row);
     },
     async update(uid, key, patch, events) {
-      return update.immediate(uid, key, patch, events);
+      // Read marks come all the time: the commits keep trusting the other users' clocks (user-clock-cache.ts).
+      return clocks.wrote(uid, () => update.immediate(uid, key, patch, events));
     },
     async changedSince(uid, v, limit) {
       return changedSince.all(uid, v, limit).map(toConversationRow);

@@ -16,6 +16,7 @@ import { registerSearchFunction } from './search.js';
 import { SendFactsCache } from './send-facts-cache.js';
 import { sqliteStreams } from './streams.js';
 import { sqliteSyncOnce } from './sync-once.js';
+import { UserClockCache } from './user-clock-cache.js';
 import { sqliteUserData } from './user-data.js';
 import { sqliteUsers } from './users.js';
 import { CHECKPOINT_CADENCE, type CheckpointWorkerExit, checkpointWorkerScript, WalCheckpointer } from './wal-checkpointer.js';
@@ -62,6 +63,7 @@ export function openSqlite(options: SqliteOptions): Storage {
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const factsVersion = db.prepare('SELECT value FROM send_facts_version').pluck();
   const sendFacts = new SendFactsCache({ data: () => dataVersion.get() as number, facts: () => factsVersion.get() as number });
+  const clocks = new UserClockCache(db);
   const script = options.checkpointInBackground && options.file !== ':memory:' ? checkpointWorkerScript() : undefined;
   const checkpointer =
     script &&
@@ -77,8 +79,8 @@ export function openSqlite(options: SqliteOptions): Storage {
     commitConcurrency: 1,
     users: sqliteUsers(db, sendFacts),
     channels: sqliteChannels(db),
-    messages: sqliteMessages(db),
-    conversations: sqliteConversations(db),
+    messages: sqliteMessages(db, clocks),
+    conversations: sqliteConversations(db, clocks),
     messageState: sqliteMessageState(db),
     streams: sqliteStreams(db),
     syncOnce: sqliteSyncOnce(db),

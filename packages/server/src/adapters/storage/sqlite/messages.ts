@@ -7,7 +7,7 @@ import { type ConversationDbRow, type MessageRow, toConversationRow, toStoredMes
 import { prepareByName } from './by-name.js';
 import { messageInsertLog } from './search-index.js';
 import { shaped } from './shaped-rows.js';
-import { type UserClock, UserClockCache } from './user-clock-cache.js';
+import type { UserClock, UserClockCache } from './user-clock-cache.js';
 import { sqliteOutboxWriter } from './webhook-outbox.js';
 
 /**
@@ -20,7 +20,7 @@ import { sqliteOutboxWriter } from './webhook-outbox.js';
  */
 const STORED_DUPLICATE = new Error('a message of the batch was stored before');
 
-export function sqliteMessages(db: Database): MessageStore {
+export function sqliteMessages(db: Database, clocks: UserClockCache): MessageStore {
   const writeEvents = sqliteOutboxWriter(db);
   const byClientNo = shaped<MessageRow>(db.prepare('SELECT * FROM messages WHERE from_uid = ? AND client_msg_no = ?'));
   const onceByClientNo = db.prepare('SELECT message_id, ts FROM sync_once_messages WHERE from_uid = ? AND client_msg_no = ?');
@@ -64,7 +64,6 @@ export function sqliteMessages(db: Database): MessageStore {
   );
   // A user whose clock the cache knows (user-clock-cache.ts): the same change, as values.
   const setClock = db.prepare('UPDATE users SET conv_version = ?, last_sort_ts = ? WHERE uid = ?');
-  const clocks = new UserClockCache(db);
   const upsertSql = prepareByName<ConversationTouch>(
     db,
     `

@@ -46,7 +46,7 @@ describe("the SQLite store's commits raise known users' clocks from memory", () 
   });
 
   it('versions past a change another connection committed (the CLI, another process)', async () => {
-    const { file, store, send } = await open();
+    const { file, send } = await open();
     const first = await send();
     const other = new BetterSqlite3(file);
     cleanups.push(() => {
@@ -100,6 +100,35 @@ describe('UserClockCache', () => {
     commitWith([['b', 2]]);
     expect(cache.get('a')).toBeUndefined();
     expect(cache.get('b')).toEqual({ version: 2, lastSortTs: 2 });
+  });
+
+  it('forgets only the user whose clock a write run through wrote may move, and everything if another write came first or it threw', () => {
+    const { db, cache, commitWith } = setUp();
+    const open = () => {
+      db.exec('BEGIN IMMEDIATE');
+      cache.open();
+      db.exec('COMMIT');
+    };
+    commitWith([
+      ['a', 1],
+      ['b', 1],
+    ]);
+    cache.wrote('a', () => db.exec('INSERT INTO t VALUES (3)'));
+    open();
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('b')).toEqual({ version: 1, lastSortTs: 1 });
+    commitWith([['a', 2]]);
+    db.exec('INSERT INTO t VALUES (4)');
+    cache.wrote('a', () => db.exec('INSERT INTO t VALUES (5)'));
+    open();
+    expect(cache.get('b')).toBeUndefined();
+    commitWith([['b', 2]]);
+    expect(() =>
+      cache.wrote('a', () => {
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    expect(cache.get('b')).toBeUndefined();
   });
 
   it('starts over past its size, and after forgetAll', () => {

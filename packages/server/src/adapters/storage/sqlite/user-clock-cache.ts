@@ -23,8 +23,10 @@ export interface WriteMarks {
  *   connection, another process), or
  * - this connection wrote anything outside a send batch's commit (`total_changes()` moved: a read
  *   mark, a deleted conversation, a user made or erased, the search log trimmed).
- * So no other path that writes a user's clock has to know about this cache. A commit's clocks are kept
- * only once its transaction has committed (`keep`); a commit that throws forgets everything.
+ * So no other path that writes a user's clock has to know about this cache, though the frequent one
+ * does, to keep it: a conversation's update (a read mark, a pin, a draft) runs through `wrote`, which
+ * forgets that user alone. A commit's clocks are kept only once its transaction has committed (`keep`);
+ * a commit that throws forgets everything.
  */
 export class UserClockCache {
   private readonly clocks = new Map<string, UserClock>();
@@ -61,6 +63,28 @@ export class UserClockCache {
     if (this.clocks.size + written.size > this.maxEntries) this.clocks.clear();
     for (const [uid, clock] of written) this.clocks.set(uid, clock);
     this.marks = marks;
+  }
+
+  /**
+   * Runs `write`, a transaction of this connection that may move `uid`'s clock. If nothing else had
+   * written since the last commit, `uid` alone is forgotten and the marks move past this write, so
+   * the other users' clocks stay trusted; otherwise, or if it throws, everything is forgotten.
+   */
+  wrote<T>(uid: string, write: () => T): T {
+    const before = this.totalChanges.get() as number;
+    let result: T;
+    try {
+      result = write();
+    } catch (err) {
+      this.forgetAll();
+      throw err;
+    }
+    if (before !== this.marks.changes) this.forgetAll();
+    else {
+      this.clocks.delete(uid);
+      this.marks = { data: this.marks.data, changes: this.totalChanges.get() as number };
+    }
+    return result;
   }
 
   forgetAll(): void {
