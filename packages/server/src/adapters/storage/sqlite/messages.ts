@@ -196,7 +196,10 @@ export function sqliteMessages(db: Database, clocks: UserClockCache): MessageSto
       let clock: UserClock;
       if (known) {
         clock = { version: known.version + k, lastSortTs: Math.max(known.lastSortTs + span, floor) };
-        if (setClock.run(clock.version, clock.lastSortTs, uid).changes === 0) continue; // as below
+        if (setClock.run(clock.version, clock.lastSortTs, uid).changes === 0) {
+          clocks.forget(uid); // no such user (any more): nothing to version, as below
+          continue;
+        }
       } else {
         const r = bumpVersion.get(k, span, floor, uid) as { conv_version: number; last_sort_ts: number } | undefined;
         if (!r) continue; // no such user: nothing to version

@@ -131,6 +131,16 @@ describe('UserClockCache', () => {
     expect(cache.get('b')).toBeUndefined();
   });
 
+  it('keeps nothing from a commit inside an outer transaction, which has not committed yet', () => {
+    const { db, cache, commitWith } = setUp();
+    commitWith([['a', 1]]);
+    db.exec('BEGIN');
+    cache.keep(new Map([['b', { version: 2, lastSortTs: 2 }]]), cache.now());
+    db.exec('ROLLBACK');
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('b')).toBeUndefined();
+  });
+
   it('starts over past its size, and after forgetAll', () => {
     const { cache, commitWith } = setUp();
     commitWith([

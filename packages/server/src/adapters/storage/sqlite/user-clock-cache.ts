@@ -35,7 +35,7 @@ export class UserClockCache {
   private readonly totalChanges;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     /** Past this many users the cache starts over rather than grow without end. */
     private readonly maxEntries = 100_000,
   ) {
@@ -58,8 +58,15 @@ export class UserClockCache {
     return { data: this.dataVersion.get() as number, changes: this.totalChanges.get() as number };
   }
 
-  /** After the transaction committed: the clocks it wrote, and the marks it ended at. */
+  /**
+   * After the transaction committed: the clocks it wrote, and the marks it ended at. Inside an outer
+   * transaction nothing has committed yet, so nothing is kept.
+   */
   keep(written: ReadonlyMap<string, UserClock>, marks: WriteMarks): void {
+    if (this.db.inTransaction) {
+      this.forgetAll();
+      return;
+    }
     if (this.clocks.size + written.size > this.maxEntries) this.clocks.clear();
     for (const [uid, clock] of written) this.clocks.set(uid, clock);
     this.marks = marks;
@@ -79,12 +86,16 @@ export class UserClockCache {
       this.forgetAll();
       throw err;
     }
-    if (before !== this.marks.changes) this.forgetAll();
+    if (before !== this.marks.changes || this.db.inTransaction) this.forgetAll();
     else {
       this.clocks.delete(uid);
       this.marks = { data: this.marks.data, changes: this.totalChanges.get() as number };
     }
     return result;
+  }
+
+  forget(uid: string): void {
+    this.clocks.delete(uid);
   }
 
   forgetAll(): void {
