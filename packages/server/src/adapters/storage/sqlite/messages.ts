@@ -193,21 +193,21 @@ export function sqliteMessages(db: Database, clocks: UserClockCache): MessageSto
     for (const [uid, k] of demand) {
       const { span, floor } = times.get(uid) as { span: number; floor: number };
       const known = clocks.get(uid);
-      let clock: UserClock;
+      let raisedTo: UserClock;
       if (known) {
-        clock = { version: known.version + k, lastSortTs: Math.max(known.lastSortTs + span, floor) };
-        if (setClock.run(clock.version, clock.lastSortTs, uid).changes === 0) {
+        raisedTo = { version: known.version + k, lastSortTs: Math.max(known.lastSortTs + span, floor) };
+        if (setClock.run(raisedTo.version, raisedTo.lastSortTs, uid).changes === 0) {
           clocks.forget(uid); // no such user (any more): nothing to version, as below
           continue;
         }
       } else {
         const r = bumpVersion.get(k, span, floor, uid) as { conv_version: number; last_sort_ts: number } | undefined;
         if (!r) continue; // no such user: nothing to version
-        clock = { version: r.conv_version, lastSortTs: r.last_sort_ts };
+        raisedTo = { version: r.conv_version, lastSortTs: r.last_sort_ts };
       }
-      raised.set(uid, clock);
-      top.set(uid, clock.version);
-      lastSortTs.set(uid, clock.lastSortTs);
+      raised.set(uid, raisedTo);
+      top.set(uid, raisedTo.version);
+      lastSortTs.set(uid, raisedTo.lastSortTs);
     }
     BatchPlan.assignVersions(touches, top, demand);
     BatchPlan.assignSortTimes(touches, lastSortTs);
