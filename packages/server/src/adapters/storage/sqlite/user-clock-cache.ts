@@ -21,8 +21,8 @@ export interface WriteMarks {
  * runs first in each commit's transaction, which holds the write lock, and forgets everything if
  * - another connection committed (`PRAGMA data_version` moved: the CLI, the webhook worker's
  *   connection, another process), or
- * - this connection wrote anything outside a send batch's commit (`total_changes()` moved: a read
- *   mark, a deleted conversation, a user made or erased, the search log trimmed).
+ * - this connection wrote anything outside a send batch's commit (`total_changes()` moved: a revoke,
+ *   a message deleted for a user, a user made or erased, the search log trimmed).
  * So no other path that writes a user's clock has to know about this cache, though the frequent one
  * does, to keep it: a conversation's update (a read mark, a pin, a draft) runs through `wrote`, which
  * forgets that user alone. A commit's clocks are kept only once its transaction has committed (`keep`);
