@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { messageMaker, p2pFanout } from '../../../ports/storage/contract-fixtures.js';
 import type { ConversationRow, NewMessage, Storage } from '../../../ports/storage/index.js';
 import { openSqlite } from './index.js';
 
@@ -80,44 +81,19 @@ describe('user clocks under random interleavings', () => {
         for (const row of [...rows].sort((a, b) => a.version - b.version)) sawRow(row, what, sortMustRise);
       };
 
-      let msgId = 1;
       let now = 1_000_000;
       const stored: Array<{ channelType: 1 | 2; channelId: string; seq: number; uid: string; conversationId: string }> = [];
       const sentNos: NewMessage[] = [];
+      const make = messageMaker({ channelId: 'g1', fromUid: 'u0', firstId: 0, clientPrefix: 'c', now });
       const makeMessage = (): NewMessage => {
         now += Math.floor(r() * 5);
-        const ts = r() < 0.2 ? now - 50 : r() < 0.1 ? now + 500 : now;
-        const from = pick(uids);
-        const n = msgId++;
-        const base = {
-          messageId: String(n),
-          clientMsgNo: `c${n}`,
-          fromUid: from,
-          timestamp: ts,
-          contentType: 1,
-          payloadJson: JSON.stringify({ type: 1, content: `m${n}` }),
-          metaJson: '{}',
-          redDot: true,
-          mentionUids: [],
-          mentionAll: false,
-        };
-        if (r() < 0.4 && ['u0', 'u1', 'u2', 'u3'].includes(from))
-          return { ...base, ...group, fanout: { kind: 'members', conversationId: 'team|g1' } };
+        const timestamp = r() < 0.2 ? now - 50 : r() < 0.1 ? now + 500 : now;
+        const fromUid = pick(uids);
+        if (r() < 0.4 && ['u0', 'u1', 'u2', 'u3'].includes(fromUid))
+          return make({ ...group, fromUid, timestamp, fanout: { kind: 'members', conversationId: 'team|g1' } });
         let to = pick(uids);
-        if (to === from) to = from === 'u0' ? 'u1' : 'u0';
-        const channelId = [from, to].sort().join('@');
-        return {
-          ...base,
-          channelType: 1,
-          channelId,
-          fanout: {
-            kind: 'users',
-            targets: [
-              { uid: from, conversationId: `p2p|${to}` },
-              { uid: to, conversationId: `p2p|${from}` },
-            ],
-          },
-        };
+        if (to === fromUid) to = fromUid === 'u0' ? 'u1' : 'u0';
+        return make({ channelType: 1, channelId: [fromUid, to].sort().join('@'), fromUid, timestamp, fanout: p2pFanout(fromUid, to) });
       };
 
       const send = async (store: Storage, label: string) => {
