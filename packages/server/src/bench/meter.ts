@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { processCpuMs } from './load-generator.js';
 
-/** What a set of processes spent over a window: CPU time, and the nodes' bus counters from /metrics. */
+/** What a set of processes spent over a window: CPU time, and the nodes' bus and socket-write counters from /metrics. */
 export interface MeterReading {
   seconds: number;
   /** CPU ms per process, in the order given. */
@@ -16,6 +16,9 @@ export interface MeterReading {
   machineStealMs: number;
   busPublished: number;
   busReceived: number;
+  /** The WebSocket gateways' socket writes, and the frames they carried. */
+  wsWrites: number;
+  wsFrames: number;
 }
 
 export interface Meter {
@@ -31,11 +34,25 @@ interface Snapshot {
   machine: number;
   steal: number;
   postgres: Map<number, number>;
-  published: number;
-  received: number;
+  counters: NodeCounters;
 }
 
-/** Reads CPU from /proc for `pids`, and sums parley_bus_*_total over the nodes at `bases`. */
+/** The parley_*_total counters the meter reads, summed over the nodes. */
+interface NodeCounters {
+  published: number;
+  received: number;
+  wsWrites: number;
+  wsFrames: number;
+}
+
+const COUNTERS: Record<keyof NodeCounters, string> = {
+  published: 'parley_bus_published_total',
+  received: 'parley_bus_received_total',
+  wsWrites: 'parley_ws_writes_total',
+  wsFrames: 'parley_ws_frames_written_total',
+};
+
+/** Reads CPU from /proc for `pids`, and sums the COUNTERS over the nodes at `bases`. */
 export function meter(pids: readonly number[], bases: readonly string[]): Meter {
   let first: Snapshot | undefined;
   const snapshot = async (): Promise<Snapshot> => {
@@ -44,17 +61,10 @@ export function meter(pids: readonly number[], bases: readonly string[]): Meter 
     const { busy: machine, steal } = machineCpuMs();
     const postgres = postgresCpu();
     const at = performance.now();
-    const counters = await Promise.all(bases.map(busCounters));
-    return {
-      at,
-      cpu,
-      self,
-      machine,
-      steal,
-      postgres,
-      published: counters.reduce((sum, c) => sum + c.published, 0),
-      received: counters.reduce((sum, c) => sum + c.received, 0),
-    };
+    const each = await Promise.all(bases.map(nodeCounters));
+    const counters = { published: 0, received: 0, wsWrites: 0, wsFrames: 0 };
+    for (const c of each) for (const key of Object.keys(COUNTERS) as Array<keyof NodeCounters>) counters[key] += c[key];
+    return { at, cpu, self, machine, steal, postgres, counters };
   };
   return {
     start: async () => {
@@ -71,17 +81,21 @@ export function meter(pids: readonly number[], bases: readonly string[]): Meter 
         machineStealMs: last.steal - first.steal,
         // A backend that started meanwhile counts whole; one that ended meanwhile is missed (pools keep theirs open).
         postgresCpuMs: [...last.postgres].reduce((sum, [pid, ms]) => sum + ms - (first?.postgres.get(pid) ?? 0), 0),
-        busPublished: last.published - first.published,
-        busReceived: last.received - first.received,
+        busPublished: last.counters.published - first.counters.published,
+        busReceived: last.counters.received - first.counters.received,
+        wsWrites: last.counters.wsWrites - first.counters.wsWrites,
+        wsFrames: last.counters.wsFrames - first.counters.wsFrames,
       };
     },
   };
 }
 
-async function busCounters(base: string): Promise<{ published: number; received: number }> {
+async function nodeCounters(base: string): Promise<NodeCounters> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-  return { published: value('parley_bus_published_total'), received: value('parley_bus_received_total') };
+  const counters = { published: 0, received: 0, wsWrites: 0, wsFrames: 0 };
+  for (const [key, name] of Object.entries(COUNTERS) as Array<[keyof NodeCounters, string]>) counters[key] = value(name);
+  return counters;
 }
 
 /**

@@ -10,6 +10,7 @@ export function createMetrics() {
   let onlineUsersNow = () => 0;
   let fanoutByNodeNow = () => false;
   let walCheckpointsNow = (): WalCheckpointStats | undefined => undefined;
+  let wsWrittenNow = (): { writes: number; frames: number } | undefined => undefined;
   collectDefaultMetrics({ register: registry, prefix: 'parley_' });
   return {
     registry,
@@ -114,6 +115,20 @@ export function createMetrics() {
     /** Where the parley_sqlite_* counters read the store's checkpoints from (SQLite stores only). */
     watchWalCheckpoints(stats: () => WalCheckpointStats | undefined): void {
       walCheckpointsNow = stats;
+    },
+    wsWrites: keptElsewhere(registry, {
+      name: 'parley_ws_writes_total',
+      help: 'Socket writes of the WebSocket gateway (/v1/ws); each carries the frames one connection got in a turn, or in PARLEY_WS_WRITE_DELAY_MS',
+      read: () => wsWrittenNow()?.writes,
+    }),
+    wsFramesWritten: keptElsewhere(registry, {
+      name: 'parley_ws_frames_written_total',
+      help: 'WebSocket frames those writes carried (frames per write: its rate over parley_ws_writes_total’s)',
+      read: () => wsWrittenNow()?.frames,
+    }),
+    /** Where the parley_ws_*written* counters read the gateway's writes from. */
+    watchWsWrites(written: () => { writes: number; frames: number }): void {
+      wsWrittenNow = written;
     },
     wsClosed: new Counter({
       name: 'parley_ws_closed_total',

@@ -37,6 +37,8 @@ export class WsGateway {
     server: Server,
   ) {
     this.output = { frames: new TextFrames(), batches: new WriteBatches(ctx.config.wsWriteDelayMs) };
+    const { written } = this.output.batches;
+    ctx.metrics.watchWsWrites(() => written);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.wsMaxFrameBytes, perMessageDeflate: false });
     server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
     this.heartbeat = setInterval(() => this.beat(), ctx.config.heartbeatIntervalMs);

@@ -20,6 +20,11 @@ export class WriteBatches {
   private readonly now: FlushList;
   /** Whether pushes wait longer than replies; without a delay everything is flushed `addNow`. */
   readonly delays: boolean;
+  /**
+   * Socket writes so far and the frames they carried (`join` is called once per write): frames per
+   * write is what decides a delivery's socket cost (docs/operations.md, "Tuning outgoing writes").
+   */
+  readonly written = { writes: 0, frames: 0 };
 
   /** The last join (`join`), kept for the rest of the flush. */
   private lastFrames: readonly Buffer[] | undefined;
@@ -39,6 +44,8 @@ export class WriteBatches {
    * so the same buffers are the same bytes.
    */
   join(frames: readonly Buffer[], bytes: number): Buffer {
+    this.written.writes++;
+    this.written.frames += frames.length;
     if (frames.length === 1) return frames[0] as Buffer;
     if (!this.sameAsLast(frames)) {
       this.lastJoined = Buffer.concat(frames, bytes);

@@ -4,6 +4,13 @@ import { clientMsgNo, text, useServer } from '@parley/test-kit/server';
 import { TestClient } from '@parley/test-kit/ws-client';
 import { describe, expect, it } from 'vitest';
 
+/** The gateway's socket writes so far and the frames they carried, from /metrics. */
+async function written(t: { http(method: string, path: string): Promise<{ body: unknown }> }) {
+  const text = (await t.http('GET', '/metrics')).body as string;
+  const total = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+  return { writes: total('parley_ws_writes_total'), frames: total('parley_ws_frames_written_total') };
+}
+
 /**
  * With PARLEY_WS_WRITE_DELAY_MS, frames wait to share a write: what a client receives must not
  * change, only when. (The framing itself is checked against ws's parser in text-frame.unit.test.ts.)
@@ -18,6 +25,9 @@ describe('WebSocket writes delayed to share a syscall', () => {
     const a = await t.connect('wd-a', 'a');
     const b = await t.connect('wd-b', 'b');
     const c = await t.connect('wd-c', 'c');
+    let received = 0;
+    for (const client of [a, b, c]) client.ws.on('message', () => received++);
+    const before = await written(t);
     const sends = Array.from({ length: 60 }, (_, i) =>
       a.request('message.send', {
         channelId: i % 2 ? 'wd-g' : 'wd-b',
@@ -41,6 +51,15 @@ describe('WebSocket writes delayed to share a syscall', () => {
     expect(texts(b, 1)).toEqual(even);
     expect(texts(b, 2)).toEqual(odd);
     expect(texts(c, 2)).toEqual(odd);
+    // The write counters saw every frame the clients got, in fewer writes than frames.
+    let after = await written(t);
+    for (let tries = 0; after.frames - before.frames !== received && tries < 50; tries++) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = await written(t);
+    }
+    expect(after.frames - before.frames).toBe(received);
+    expect(after.writes - before.writes).toBeGreaterThan(0);
+    expect(after.writes - before.writes).toBeLessThan(received);
     for (const client of [a, b, c]) await client.close();
   });
 
