@@ -69,10 +69,10 @@ export async function fanoutBench(o: FanoutBenchOptions): Promise<string> {
   }
   return [
     `Group fan-out on one node, in-process bus: every member on its own WebSocket to the same server (a child process, SQLite synchronous=FULL or PostgreSQL with synchronous_commit=on), ${o.seconds} s measured after 2 s warm-up, send rate limit off. Each group has 2 senders keeping 8 sends unacked; every other member receives every message.`,
-    "deliveries/s counts `message.new` frames the members received; server µs / delivery is the server process's CPU time (all threads) divided by those deliveries, so it carries the commit and, for type 2, each member's `conversation.updated` too. Frames per write is the server's parley_ws_frames_written_total over parley_ws_writes_total in the window (both message.new and conversation.updated are frames): a socket write costs about the same whatever it carries (\"Socket write cost against frames per write\"), so the more frames a write carries, the less each pays. The load generator shares the 2 cores, so deliveries/s is bounded by it; µs / delivery is the figure to compare (issue 14 target: <= 1 µs, >= 1 M deliveries/s).",
+    "deliveries/s counts `message.new` frames the members received; server µs / delivery is the server process's CPU time (all threads) divided by those deliveries, so it carries the commit and, for type 2, each member's `conversation.updated` too. Messages per commit is the server's parley_commit_batch_size (its sum over its count) in the window, over all the shape's groups: a group's commit writes each member's conversation row once however many of its messages the batch holds (\"A group message's commit and a message's search indexing, each alone\"). Frames per write is the server's parley_ws_frames_written_total over parley_ws_writes_total in the window (both message.new and conversation.updated are frames): a socket write costs about the same whatever it carries (\"Socket write cost against frames per write\"), so the more frames a write carries, the less each pays. The load generator shares the 2 cores, so deliveries/s is bounded by it; µs / delivery is the figure to compare (issue 14 target: <= 1 µs, >= 1 M deliveries/s).",
     '',
-    '| shape | storage | msgs/s | deliveries/s | p50 ms | p99 ms | server CPU | server µs / delivery | frames per write | PostgreSQL CPU | load-generator CPU |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| shape | storage | msgs/s | deliveries/s | p50 ms | p99 ms | server CPU | server µs / delivery | messages per commit | frames per write | PostgreSQL CPU | load-generator CPU |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
@@ -116,7 +116,7 @@ export async function runShape(shape: Shape, storage: 'SQLite' | 'PostgreSQL', o
     const cpuMs = reading.cpuMs[0] ?? 0;
     const lat = summarize(result.latencies);
     const perSecond = (n: number) => n / result.seconds;
-    return `| ${shape.label} | ${storage} | ${fmt(perSecond(result.messages), 0)} | ${fmt(perSecond(result.deliveries), 0)} | ${fmt(lat.p50, 1)} | ${fmt(lat.p99, 1)} | ${fmt(cpuMs / 10 / reading.seconds, 0)} % | ${fmt((cpuMs * 1000) / Math.max(1, result.deliveries), 2)} | ${fmt(reading.wsFrames / Math.max(1, reading.wsWrites), 1)} | ${storage === 'PostgreSQL' ? `${fmt(reading.postgresCpuMs / 10 / reading.seconds, 0)} %` : '-'} | ${fmt(reading.selfCpuMs / 10 / reading.seconds, 0)} % |`;
+    return `| ${shape.label} | ${storage} | ${fmt(perSecond(result.messages), 0)} | ${fmt(perSecond(result.deliveries), 0)} | ${fmt(lat.p50, 1)} | ${fmt(lat.p99, 1)} | ${fmt(cpuMs / 10 / reading.seconds, 0)} % | ${fmt((cpuMs * 1000) / Math.max(1, result.deliveries), 2)} | ${fmt(reading.committed / Math.max(1, reading.commits), 1)} | ${fmt(reading.wsFrames / Math.max(1, reading.wsWrites), 1)} | ${storage === 'PostgreSQL' ? `${fmt(reading.postgresCpuMs / 10 / reading.seconds, 0)} %` : '-'} | ${fmt(reading.selfCpuMs / 10 / reading.seconds, 0)} % |`;
   } finally {
     await server.stop();
     await store.remove();

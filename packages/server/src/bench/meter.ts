@@ -19,6 +19,9 @@ export interface MeterReading {
   /** The WebSocket gateways' socket writes, and the frames they carried. */
   wsWrites: number;
   wsFrames: number;
+  /** Message commit transactions, and the messages they stored. */
+  commits: number;
+  committed: number;
 }
 
 export interface Meter {
@@ -43,6 +46,8 @@ interface NodeCounters {
   received: number;
   wsWrites: number;
   wsFrames: number;
+  commits: number;
+  committed: number;
 }
 
 const COUNTERS: Record<keyof NodeCounters, string> = {
@@ -50,6 +55,8 @@ const COUNTERS: Record<keyof NodeCounters, string> = {
   received: 'parley_bus_received_total',
   wsWrites: 'parley_ws_writes_total',
   wsFrames: 'parley_ws_frames_written_total',
+  commits: 'parley_commit_batch_size_count',
+  committed: 'parley_commit_batch_size_sum',
 };
 
 /** Reads CPU from /proc for `pids`, and sums the COUNTERS over the nodes at `bases`. */
@@ -62,7 +69,7 @@ export function meter(pids: readonly number[], bases: readonly string[]): Meter 
     const postgres = postgresCpu();
     const at = performance.now();
     const each = await Promise.all(bases.map(nodeCounters));
-    const counters = { published: 0, received: 0, wsWrites: 0, wsFrames: 0 };
+    const counters = { published: 0, received: 0, wsWrites: 0, wsFrames: 0, commits: 0, committed: 0 };
     for (const c of each) for (const key of Object.keys(COUNTERS) as Array<keyof NodeCounters>) counters[key] += c[key];
     return { at, cpu, self, machine, steal, postgres, counters };
   };
@@ -85,6 +92,8 @@ export function meter(pids: readonly number[], bases: readonly string[]): Meter 
         busReceived: last.counters.received - first.counters.received,
         wsWrites: last.counters.wsWrites - first.counters.wsWrites,
         wsFrames: last.counters.wsFrames - first.counters.wsFrames,
+        commits: last.counters.commits - first.counters.commits,
+        committed: last.counters.committed - first.counters.committed,
       };
     },
   };
@@ -93,7 +102,7 @@ export function meter(pids: readonly number[], bases: readonly string[]): Meter 
 async function nodeCounters(base: string): Promise<NodeCounters> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-  const counters = { published: 0, received: 0, wsWrites: 0, wsFrames: 0 };
+  const counters = { published: 0, received: 0, wsWrites: 0, wsFrames: 0, commits: 0, committed: 0 };
   for (const [key, name] of Object.entries(COUNTERS) as Array<[keyof NodeCounters, string]>) counters[key] = value(name);
   return counters;
 }

@@ -2,6 +2,7 @@
 import '../v8-runtime-flags.js';
 import { commitBenchPostgres, commitBenchSqlite } from './commit-bench.js';
 import { conversationBenchPostgres, conversationBenchSqlite } from './conversation-bench.js';
+import { floorsBenchSqlite } from './floors-bench.js';
 import { historyBenchPostgres, historyBenchSqlite } from './history-bench.js';
 import { searchBenchPostgres, searchBenchSqlite } from './search-bench.js';
 
@@ -13,6 +14,7 @@ import { searchBenchPostgres, searchBenchSqlite } from './search-bench.js';
 const benches = {
   'commit-sqlite': commitBenchSqlite,
   'commit-postgres': commitBenchPostgres,
+  'floors-sqlite': floorsBenchSqlite,
   'conversations-sqlite': conversationBenchSqlite,
   'conversations-postgres': conversationBenchPostgres,
   'history-sqlite': historyBenchSqlite,

@@ -11,6 +11,13 @@ describe('an in-process bench run in a process of its own', () => {
     expect(row).toMatch(/^\| SQLite \(synchronous=FULL\) \| 10 \| 1 \| [\d,]+ \|/);
   });
 
+  it('measures the floors, a row per group shape and per indexing batch', async () => {
+    const table = await inOwnProcess('floors-sqlite', { messages: 400 });
+    const rows = table.split('\n').filter((line) => /^\| (commit|search)/.test(line));
+    expect(rows).toHaveLength(6);
+    for (const row of rows) expect(row).toMatch(/\| [\d.,]+ µs a message \|/);
+  });
+
   it("fails with the child's reason when there is no result", async () => {
     const anyName = inOwnProcess as unknown as (name: string) => Promise<unknown>;
     await expect(anyName('no-such-bench')).rejects.toThrow(/no bench named no-such-bench/);

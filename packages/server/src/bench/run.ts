@@ -13,7 +13,7 @@ import { webhookBench } from './webhook-bench.js';
 import { writeCeiling } from './write-ceiling.js';
 
 /**
- * `npm run bench [-- --only send|commit|fanout|write-ceiling|conversations|supergroup|history|search|webhooks|cluster] [--pairs 50 --window 64 --seconds 10 --synchronous FULL] [--postgres postgres://…]`
+ * `npm run bench [-- --only send|commit|floors|fanout|write-ceiling|conversations|supergroup|history|search|webhooks|cluster] [--pairs 50 --window 64 --seconds 10 --synchronous FULL] [--postgres postgres://…]`
  * Runs the benchmarks and appends their results to BENCHMARKS.md. With --postgres, the send benchmark also
  * runs Parley on that PostgreSQL server (in a throwaway schema). `cluster` (1-3 nodes on Redis and NATS,
  * one PostgreSQL: `--database-url`, default the local test database) runs only when named.
@@ -81,6 +81,12 @@ if (wants('commit')) {
         ...rows,
       ].join('\n'),
     ),
+  );
+}
+if (wants('floors')) {
+  await report(
+    "A group message's commit and a message's search indexing, each alone (issue 14)",
+    inOwnProcess('floors-sqlite', { messages: 20_000 }),
   );
 }
 if (wants('fanout')) {
