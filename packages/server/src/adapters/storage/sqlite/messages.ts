@@ -53,12 +53,14 @@ export function sqliteMessages(db: Database, clocks: UserClockCache): MessageSto
     ON CONFLICT (from_uid, client_msg_no) DO NOTHING`);
   const anyOnce = db.prepare('SELECT 1 FROM sync_once_messages LIMIT 1').pluck();
   const logInserted = messageInsertLog(db);
-  const members = db.prepare(`
+  const members = shaped<FanoutMember>(
+    db.prepare(`
     SELECT m.uid, m.join_seq AS joinSeq, ${ordinalSql('j', 'c', 'm.join_seq')} AS joinOrd, CASE WHEN c.allow_history THEN 0 ELSE m.join_seq END AS clearFloor
     FROM members m
     JOIN channels c ON c.channel_type = m.channel_type AND c.channel_id = m.channel_id
     LEFT JOIN messages j ON j.channel_type = m.channel_type AND j.channel_id = m.channel_id AND j.seq = m.join_seq
-    WHERE m.channel_type = ? AND m.channel_id = ?`);
+    WHERE m.channel_type = ? AND m.channel_id = ?`),
+  );
   const bumpVersion = db.prepare(
     'UPDATE users SET conv_version = conv_version + ?, last_sort_ts = MAX(last_sort_ts + ?, ?) WHERE uid = ? RETURNING conv_version, last_sort_ts',
   );
@@ -184,7 +186,7 @@ export function sqliteMessages(db: Database, clocks: UserClockCache): MessageSto
       lastRowid = written.lastInsertRowid as number;
     });
     logInserted(lastRowid - plan.fresh.length + 1, lastRowid);
-    const touches = plan.touches((m) => members.all(m.channelType, m.channelId) as FanoutMember[]);
+    const touches = plan.touches((m) => members.all(m.channelType, m.channelId));
     const demand = BatchPlan.versionDemand(touches);
     const times = BatchPlan.sortTimeDemand(touches);
     const top = new Map<string, number>();
