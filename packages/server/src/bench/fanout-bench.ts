@@ -50,6 +50,16 @@ export const SHAPES: Shape[] = [
     window: 8,
     writeDelayMs: 10,
   },
+  // How far a longer delay goes: frames per write grow with it, the other costs of a delivery do not.
+  {
+    label: 'super group (type 3), 100 members, writes delayed 50 ms',
+    channelType: 3,
+    groups: 4,
+    members: 100,
+    senders: 2,
+    window: 8,
+    writeDelayMs: 50,
+  },
   {
     label: 'super group (type 3), 1,000 members, writes delayed 10 ms',
     channelType: 3,
