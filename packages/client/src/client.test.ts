@@ -57,6 +57,25 @@ describe('@parley/client against a real server', () => {
     alice.messages.onNewMessage.remove('t');
   });
 
+  it("tells onConversationUpdate of one's own conversation operation once, whether its push or its answer comes first", async () => {
+    const bob = await open('bob', 'ops-once');
+    const alice = await open('alice', 'ops-once');
+    await alice.messages.sendText({ channelId: 'bob', channelType: 1 }, 'count me once');
+    await eventually(async () => (await bob.conversations.list()).some((c) => c.conversationId === 'p2p|alice' && c.unreadCount > 0));
+    const seen: string[] = [];
+    bob.conversations.onConversationUpdate.add('t', (c) => seen.push(`${c.conversationId}:${c.version}`));
+    await bob.conversations.markRead({ conversationId: 'p2p|alice' });
+    await bob.conversations.pin({ conversationId: 'p2p|alice' }, true);
+    await bob.conversations.updateExt({ conversationId: 'p2p|alice' }, 'x');
+    // A push leaves ahead of any later answer on the same socket: after this one, every push of the three has come.
+    await bob.conversations.pin({ conversationId: 'p2p|carol' }, false).catch(() => undefined);
+    await bob.conversations.list();
+    const mine = seen.filter((s) => s.startsWith('p2p|alice:'));
+    expect(mine).toHaveLength(3);
+    expect(new Set(mine).size).toBe(3);
+    bob.conversations.onConversationUpdate.remove('t');
+  });
+
   it('sends made while the server is down wait in the outbox and go out in order when it is back, each stored once', async () => {
     const carol = await open('carol', 'tablet');
     const bob = await open('bob', 'outbox-reader');

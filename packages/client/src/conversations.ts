@@ -179,6 +179,11 @@ export class Conversations {
     if (version !== current + 1) return this.runSync();
     if (event === 'conversation.updated') await this.upsert((data as { conversation: Conversation }).conversation);
     else await this.removed((data as { conversationId: string }).conversationId);
+    await this.advanceTo(version);
+  }
+
+  /** The change at `version` is applied: the next live one must be `version + 1`. */
+  private async advanceTo(version: number): Promise<void> {
     this.applied = version;
     const state = await this.store.syncState();
     await this.store.setSyncState({ token: state.token as string, version });
@@ -298,8 +303,21 @@ export class Conversations {
     return result;
   }
 
+  /**
+   * An operation's answer: the change it made, at the version it took. Its push reaches this device
+   * too, and usually first (the server writes a socket's waiting pushes ahead of an answer): then the
+   * answer is already applied, or older than what is. Coming first, it is applied as that push would
+   * be, so the push is then ignored: either way `onConversationUpdate` hears of the change once.
+   */
   private async answered(conversation: Conversation): Promise<Conversation> {
-    await this.oneAtATime(() => this.upsert(conversation));
+    await this.oneAtATime(async () => {
+      const applied = this.applied ?? (await this.store.syncState()).version;
+      if (conversation.version <= applied) return;
+      await this.upsert(conversation);
+      // The next version, as its push would have been: later changes still come in order. Past a gap,
+      // the push (or the next sync) fills it: the version stays.
+      if (conversation.version === applied + 1) await this.advanceTo(conversation.version);
+    });
     return currentConversation(conversation);
   }
 }
