@@ -56,7 +56,7 @@ describe.each(['inline', 'worker'] as const)('search backfill on upgrade [sqlite
       await before.close();
       // Back to the schema before search: the objects of its migration and of the later ones
       // (streamed messages, indexing after the commit, the index in a file of its own, inserts logged
-      // by the commit, the count of the send checks' facts) gone, their versions unrecorded, no index file.
+      // by the commit, the count of the send checks' facts and its group triggers) gone, their versions unrecorded, no index file.
       const raw = new BetterSqlite3(file);
       raw.exec(`
         DROP TRIGGER message_search_log_update; DROP TRIGGER message_search_log_delete;
@@ -66,8 +66,11 @@ describe.each(['inline', 'worker'] as const)('search backfill on upgrade [sqlite
         ALTER TABLE messages DROP COLUMN stream_status; ALTER TABLE messages DROP COLUMN stream_at;
         DROP TRIGGER send_facts_user_insert; DROP TRIGGER send_facts_user_delete; DROP TRIGGER send_facts_user_update;
         DROP TRIGGER send_facts_block; DROP TRIGGER send_facts_unblock; DROP TRIGGER send_facts_block_update;
+        DROP TRIGGER send_facts_group_insert; DROP TRIGGER send_facts_group_delete; DROP TRIGGER send_facts_group_update;
+        DROP TRIGGER send_facts_member_insert; DROP TRIGGER send_facts_member_delete; DROP TRIGGER send_facts_member_update;
+        DROP TRIGGER send_facts_whitelist_insert; DROP TRIGGER send_facts_whitelist_delete; DROP TRIGGER send_facts_whitelist_update;
         DROP TABLE send_facts_version;
-        DELETE FROM schema_migrations WHERE version >= (SELECT MAX(version) - 5 FROM schema_migrations);`);
+        DELETE FROM schema_migrations WHERE version >= (SELECT MAX(version) - 6 FROM schema_migrations);`);
       raw.close();
       for (const f of ['', '-wal', '-shm']) fs.rmSync(`${searchIndexFile(file)}${f}`, { force: true });
       const after = openSqlite({ file, searchIndex: mode });

@@ -129,7 +129,9 @@ export interface ChannelStore {
   /**
    * The channel, the sender's member record, the whitelist's size and whether it holds the sender,
    * and whether the sender is banned, as of one moment; for an unknown channel every field is empty
-   * (undefined, 0, false).
+   * (undefined, 0, false). What a send is checked against: the channel's message counters (`maxSeq`,
+   * `lastMessageAt`) may be older than its last commit (a store may keep these facts between sends;
+   * every other field is current). Read `get` for them.
    */
   groupSendFacts(key: ChannelKey, senderUid: string): Promise<GroupSendFacts>;
   /** Ids of the super groups (type 3) `uid` belongs to, in no particular order: a node subscribes to their delivery topics. */

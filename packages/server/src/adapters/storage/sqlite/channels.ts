@@ -4,10 +4,11 @@ import type { ChannelKey, ChannelStore } from '../../../ports/storage/index.js';
 import { type GroupSendFactsRow, groupSendFactsColumns, toGroupSendFacts } from '../group-send-facts-row.js';
 import { idRange, idRangeSql } from '../id-range.js';
 import { CHANNEL_PATCH_COLUMNS, type ChannelRow, type MemberRow, toChannel, toMember } from '../rows.js';
+import type { SendFactsCache } from './send-facts-cache.js';
 import { shaped } from './shaped-rows.js';
 import { reportTo, sqliteOutboxWriter } from './webhook-outbox.js';
 
-export function sqliteChannels(db: Database): ChannelStore {
+export function sqliteChannels(db: Database, facts: SendFactsCache): ChannelStore {
   const report = reportTo(sqliteOutboxWriter(db));
   const insertChannel = db.prepare(`
     INSERT INTO channels (channel_type, channel_id, name, owner_uid, allow_history, created_at, updated_at)
@@ -63,6 +64,7 @@ export function sqliteChannels(db: Database): ChannelStore {
 
   return {
     async createGroup(group, memberUids, now, events) {
+      facts.forgetGroup(group);
       return db.transaction(() => {
         if (groupIdTaken.get(group.channelId)) return false;
         insertChannel.run(group.channelType, group.channelId, group.name, group.ownerUid, group.allowHistory ? 1 : 0, now, now);
@@ -80,6 +82,7 @@ export function sqliteChannels(db: Database): ChannelStore {
       return row && toChannel(row);
     },
     async update(key, patch, now, events) {
+      facts.forgetGroup(key);
       const sets: string[] = [];
       const values: unknown[] = [];
       for (const [field, column] of Object.entries(CHANNEL_PATCH_COLUMNS)) {
@@ -95,6 +98,7 @@ export function sqliteChannels(db: Database): ChannelStore {
       })();
     },
     async addMembers(key, uids, now, events) {
+      facts.forgetGroup(key);
       return db.transaction(() => {
         const added = add(key, uids, now);
         if (added.length) report(events, added);
@@ -102,6 +106,7 @@ export function sqliteChannels(db: Database): ChannelStore {
       })();
     },
     async removeMembers(key, uids, events) {
+      facts.forgetGroup(key);
       return db.transaction(() => {
         const removed = uids.filter((uid) => deleteMember.run(key.channelType, key.channelId, uid).changes > 0);
         if (removed.length) {
@@ -120,6 +125,7 @@ export function sqliteChannels(db: Database): ChannelStore {
       return (members.all(key.channelType, key.channelId, limit ?? -1) as MemberRow[]).map(toMember);
     },
     async setRole(key, uids, role, events) {
+      facts.forgetGroup(key);
       return db.transaction(() => {
         const set = uids.filter((uid) => setRole.run(role, key.channelType, key.channelId, uid).changes > 0);
         if (set.length) report(events, set);
@@ -127,6 +133,7 @@ export function sqliteChannels(db: Database): ChannelStore {
       })();
     },
     async transferOwner(key, uid, events) {
+      facts.forgetGroup(key);
       db.transaction(() => {
         const channel = get.get(key.channelType, key.channelId) as ChannelRow | undefined;
         if (!channel || channel.owner_uid === uid) return;
@@ -137,6 +144,7 @@ export function sqliteChannels(db: Database): ChannelStore {
       })();
     },
     async setMemberMute(key, uid, mutedUntil, events) {
+      facts.forgetGroup(key);
       return db.transaction(() => {
         const member = setMute.run(mutedUntil, key.channelType, key.channelId, uid).changes > 0;
         if (member) report(events, undefined);
@@ -144,6 +152,7 @@ export function sqliteChannels(db: Database): ChannelStore {
       })();
     },
     async setWhitelist(key, uids, events) {
+      facts.forgetGroup(key);
       db.transaction(() => {
         clearWhitelist.run(key.channelType, key.channelId);
         for (const uid of uids) addWhitelist.run(key.channelType, key.channelId, uid);
@@ -154,7 +163,12 @@ export function sqliteChannels(db: Database): ChannelStore {
       return whitelist.all(key.channelType, key.channelId) as string[];
     },
     async groupSendFacts(key, senderUid) {
-      return toGroupSendFacts(sendFacts.get({ sender: senderUid, type: key.channelType, id: key.channelId }));
+      const known = facts.getGroup(key, senderUid);
+      if (known) return known;
+      const read = toGroupSendFacts(sendFacts.get({ sender: senderUid, type: key.channelType, id: key.channelId }));
+      // A group that is not there yet is asked again: its creation is the only write that would say so.
+      if (read.channel) facts.putGroup(key, senderUid, read);
+      return read;
     },
     async superGroupsOf(uid) {
       return superGroupsOf.all(uid) as string[];

@@ -422,6 +422,40 @@ const migrations: readonly string[] = [
     UPDATE send_facts_version SET value = value + 1;
   END;
   `,
+  // The same count for what a group send is checked against (send-facts-cache.ts keeps those facts
+  // too): groups made or changed, members, roles and mutes, whitelists, retention. A commit's bump of
+  // a channel's message counters changes none of the columns named, and person channels (type 1,
+  // made by their first message) are no group.
+  `
+  CREATE TRIGGER send_facts_group_insert AFTER INSERT ON channels WHEN NEW.channel_type IN (2, 3) BEGIN
+    UPDATE send_facts_version SET value = value + 1;
+  END;
+  CREATE TRIGGER send_facts_group_delete AFTER DELETE ON channels WHEN OLD.channel_type IN (2, 3) BEGIN
+    UPDATE send_facts_version SET value = value + 1;
+  END;
+  CREATE TRIGGER send_facts_group_update AFTER UPDATE OF channel_type, channel_id, name, owner_uid, allow_history, banned, mute_all,
+    dismissed, member_count, retention_days, purged_seq, purged_ord ON channels WHEN NEW.channel_type IN (2, 3) OR OLD.channel_type IN (2, 3) BEGIN
+    UPDATE send_facts_version SET value = value + 1;
+  END;
+  CREATE TRIGGER send_facts_member_insert AFTER INSERT ON members BEGIN
+    UPDATE send_facts_version SET value = value + 1;
+  END;
+  CREATE TRIGGER send_facts_member_delete AFTER DELETE ON members BEGIN
+    UPDATE send_facts_version SET value = value + 1;
+  END;
+  CREATE TRIGGER send_facts_member_update AFTER UPDATE ON members BEGIN
+    UPDATE send_facts_version SET value = value + 1;
+  END;
+  CREATE TRIGGER send_facts_whitelist_insert AFTER INSERT ON whitelist BEGIN
+    UPDATE send_facts_version SET value = value + 1;
+  END;
+  CREATE TRIGGER send_facts_whitelist_delete AFTER DELETE ON whitelist BEGIN
+    UPDATE send_facts_version SET value = value + 1;
+  END;
+  CREATE TRIGGER send_facts_whitelist_update AFTER UPDATE ON whitelist BEGIN
+    UPDATE send_facts_version SET value = value + 1;
+  END;
+  `,
 ];
 
 /** The schema version this code writes: a database whose version is higher was made by a newer Parley. */

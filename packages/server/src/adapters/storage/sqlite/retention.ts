@@ -10,6 +10,7 @@ import {
   type RetentionPolicy,
   type RetentionStore,
 } from '../../../ports/storage/index.js';
+import type { SendFactsCache } from './send-facts-cache.js';
 import { reportTo, sqliteOutboxWriter } from './webhook-outbox.js';
 
 interface ChannelFacts {
@@ -28,7 +29,7 @@ const LEFTOVERS: ReadonlyArray<{ kind: PurgeStepKind; table: string; key: string
   { kind: 'deletions', table: 'deleted_messages', key: 'uid, channel_type, channel_id, seq' },
 ];
 
-export function sqliteRetention(db: Database): RetentionStore {
+export function sqliteRetention(db: Database, sendFacts: SendFactsCache): RetentionStore {
   const report = reportTo(sqliteOutboxWriter(db));
   const setDays = db.prepare('UPDATE channels SET retention_days = ?, updated_at = ? WHERE channel_type = ? AND channel_id = ?');
   const facts = db.prepare(`
@@ -99,6 +100,8 @@ export function sqliteRetention(db: Database): RetentionStore {
       const ord = ordAt.get(channelType, channelId, to) as number;
       const removed = deleteMessages.run({ channelType, channelId, from: purged, to }).changes;
       markPurged.run({ channelType, channelId, to, ord });
+      // A group send's facts carry the purge point (its expiry floor): in the same call as the write.
+      sendFacts.forgetGroup(key);
       return { kind: 'messages', rows: removed };
     }
     for (const { kind, statement } of deleteLeftovers) {
@@ -110,6 +113,7 @@ export function sqliteRetention(db: Database): RetentionStore {
 
   return {
     async setDays(key, days, now, events) {
+      sendFacts.forgetGroup(key);
       return db.transaction(() => {
         const changed = setDays.run(days, now, key.channelType, key.channelId).changes > 0;
         if (changed) report(events, undefined);

@@ -1,16 +1,21 @@
-import type { PersonSendFacts } from '../../../ports/storage/index.js';
+import type { ChannelKey, GroupSendFacts, PersonSendFacts } from '../../../ports/storage/index.js';
+import { GroupFacts } from './group-facts.js';
 
 const pairKey = (ownerUid: string, blockedUid: string): string => `${ownerUid}\u0000${blockedUid}`;
+const channelKey = (key: ChannelKey): string => `${key.channelType}\u0000${key.channelId}`;
 
 /**
  * The facts a 1:1 send is checked against (does the peer exist, does it block the sender, is the
- * sender banned), kept in memory by the SQLite store: a check answered here is three map reads instead
- * of a read on the thread that commits the sends (BENCHMARKS.md, issue 14).
+ * sender banned), and those of a group send (the group, the sender's membership, the whitelist, the
+ * sender's ban: `ChannelStore.groupSendFacts`), kept in memory by the SQLite store: a check answered
+ * here is a few map reads instead of a read on the thread that commits the sends, which outside a
+ * transaction takes and drops WAL read locks (BENCHMARKS.md, issue 14).
  *
  * It cannot answer what the database no longer says, for two reasons:
  * - Every write this store makes to what the facts come from (users made, banned or erased,
- *   blacklists) forgets the entries it changes, in the same synchronous call as the write, so a check
- *   asked after the write reads the database again.
+ *   blacklists; groups made or changed, members, roles, mutes, whitelists, retention) forgets the
+ *   entries it changes, in the same synchronous call as the write, so a check asked after the write
+ *   reads the database again.
  * - A commit by any other connection (the CLI, the webhook worker's connection, another process) moves
  *   SQLite's `data_version` for this one. The cache looks at it before answering, once an event-loop
  *   turn; when it moved, it reads `send_facts_version`, which triggers raise on every change to those
@@ -26,6 +31,7 @@ export class SendFactsCache {
   private readonly banned = new Map<string, boolean>();
   /** pairKey(owner, blocked): whether owner blocks blocked. */
   private readonly blocks = new Map<string, boolean>();
+  private readonly groups = new GroupFacts();
   private seenDataVersion: number;
   private seenFactsVersion: number;
   private lookedThisTurn = false;
@@ -39,6 +45,8 @@ export class SendFactsCache {
     },
     /** Past this many entries in one map, the cache starts over rather than grow without end. */
     private readonly maxEntries = 100_000,
+    /** The same for group facts, an object each (a few hundred bytes, where a 1:1 fact is a boolean). */
+    private readonly maxGroupEntries = 20_000,
   ) {
     this.seenDataVersion = versions.data();
     this.seenFactsVersion = versions.facts();
@@ -64,12 +72,34 @@ export class SendFactsCache {
     this.banned.set(senderUid, facts.senderBanned);
   }
 
+  /**
+   * A group send's facts, if known. Only the message counters of their `channel` (`maxSeq`,
+   * `lastMessageAt`) may be older than the database's: commits move them and forget nothing here.
+   */
+  getGroup(key: ChannelKey, senderUid: string): GroupSendFacts | undefined {
+    this.lookForOtherWriters();
+    return this.groups.get(channelKey(key), senderUid);
+  }
+
+  /** Keeps a group send's facts just read, in the same synchronous call as the read. */
+  putGroup(key: ChannelKey, senderUid: string, facts: GroupSendFacts): void {
+    if (this.groups.size >= this.maxGroupEntries) this.groups.clear();
+    this.groups.put(channelKey(key), senderUid, facts);
+  }
+
+  /** The group, its members, roles, mutes, whitelist or retention changed. */
+  forgetGroup(key: ChannelKey): void {
+    this.groups.forgetChannel(channelKey(key));
+  }
+
   /** A user was made, changed or banned: what is known of whether it exists or is banned goes. */
   forgetUsers(uids: Iterable<string>): void {
-    for (const uid of uids) {
+    const list = [...uids];
+    for (const uid of list) {
       this.exists.delete(uid);
       this.banned.delete(uid);
     }
+    this.groups.forgetSenders(list);
   }
 
   /** `ownerUid` blocked or unblocked `uids`. */
@@ -82,10 +112,11 @@ export class SendFactsCache {
     this.exists.clear();
     this.banned.clear();
     this.blocks.clear();
+    this.groups.clear();
   }
 
   get size(): number {
-    return this.exists.size + this.banned.size + this.blocks.size;
+    return this.exists.size + this.banned.size + this.blocks.size + this.groups.size;
   }
 
   private lookForOtherWriters(): void {

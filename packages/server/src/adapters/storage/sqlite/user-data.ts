@@ -262,6 +262,8 @@ export function sqliteUserData(db: Database, facts: SendFactsCache): UserDataSto
       return removeOwnRows.immediate(uid, limit);
     },
     async leaveGroups(uid, limit) {
+      // Memberships, roles and owners of many groups change: too many to name.
+      facts.clear();
       return leaveGroups.immediate(uid, limit);
     },
     async eraseSent(uid, messages) {
