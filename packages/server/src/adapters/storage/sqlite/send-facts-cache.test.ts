@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { messageMaker } from '../../../ports/storage/contract-fixtures.js';
 import type { Storage } from '../../../ports/storage/index.js';
 import { openSqlite } from './index.js';
 
@@ -200,23 +201,8 @@ describe('the SQLite store keeps the facts of 1:1 sends in memory', () => {
     expect((await facts()).member?.role).toBe(2);
     // A message's commit moves only the counters, which the facts may carry from before it.
     const before = (await facts()).channel;
-    await store.messages.commit([
-      {
-        channelType: 3,
-        channelId: 'sg',
-        messageId: '1',
-        clientMsgNo: 'c1',
-        fromUid: 'a',
-        timestamp: 5,
-        contentType: 1,
-        payloadJson: '{"type":1,"content":"hi"}',
-        metaJson: '{}',
-        redDot: true,
-        mentionUids: [],
-        mentionAll: false,
-        fanout: { kind: 'none', conversationId: 'super_team|sg' },
-      },
-    ]);
+    const message = messageMaker({ channelId: 'sg', fromUid: 'a', firstId: 1, clientPrefix: 'c', now: 5 });
+    await store.messages.commit([message({ channelType: 3, fanout: { kind: 'none', conversationId: 'super_team|sg' } })]);
     expect((await store.channels.get(key))?.maxSeq).toBe(1);
     expect((await facts()).channel).toEqual(before);
   });
