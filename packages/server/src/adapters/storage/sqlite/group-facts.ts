@@ -35,7 +35,12 @@ export class GroupFacts {
   forgetChannel(channel: string): void {
     const senders = this.byChannel.get(channel);
     if (!senders) return;
-    for (const sender of senders.keys()) this.bySender.get(sender)?.delete(channel);
+    for (const sender of senders.keys()) {
+      const channels = this.bySender.get(sender);
+      channels?.delete(channel);
+      // No sender is kept without facts: groups changed often must not leave every sender ever seen.
+      if (channels && !channels.size) this.bySender.delete(sender);
+    }
     this.entries -= senders.size;
     this.byChannel.delete(channel);
   }
@@ -61,5 +66,10 @@ export class GroupFacts {
 
   get size(): number {
     return this.entries;
+  }
+
+  /** Senders with facts kept. */
+  get senders(): number {
+    return this.bySender.size;
   }
 }
