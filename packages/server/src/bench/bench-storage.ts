@@ -1,14 +1,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openSqlite } from '../adapters/storage/sqlite/index.js';
+import { openSqlite, type SqliteOptions } from '../adapters/storage/sqlite/index.js';
 import type { Storage } from '../ports/storage/index.js';
 
-/** A fresh SQLite store in a temporary file, opened as the server opens its own, removed afterwards. */
-export async function withSqlite<T>(fn: (storage: Storage, file: string) => Promise<T>): Promise<T> {
+/**
+ * A fresh SQLite store in a temporary file, opened as the server opens its own unless `options` says
+ * otherwise, removed afterwards.
+ */
+export async function withSqlite<T>(
+  fn: (storage: Storage, file: string) => Promise<T>,
+  options: Omit<SqliteOptions, 'file'> = {},
+): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
   const file = path.join(dir, 'parley.db');
-  const storage = openSqlite({ file, checkpointInBackground: true, searchIndex: 'worker' });
+  const storage = openSqlite({ file, checkpointInBackground: true, searchIndex: 'worker', ...options });
   try {
     return await fn(storage, file);
   } finally {

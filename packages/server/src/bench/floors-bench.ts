@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { openSqlite } from '../adapters/storage/sqlite/index.js';
 import { registerSearchFunction } from '../adapters/storage/sqlite/search.js';
 import { attachSearchIndex, SearchIndexBatches } from '../adapters/storage/sqlite/search-index.js';
+import { messageMaker, p2pFanout } from '../ports/storage/contract-fixtures.js';
 import type { NewMessage, Storage } from '../ports/storage/index.js';
+import { withSqlite } from './bench-storage.js';
 import { fmt } from './report.js';
 
 /**
@@ -21,38 +19,20 @@ export interface FloorsOptions {
 
 const GROUPS = 4;
 const MEMBERS = 100;
-
-async function withFile<T>(fn: (file: string) => Promise<T>): Promise<T> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-floors-'));
-  try {
-    return await fn(path.join(dir, 'parley.db'));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+/** The search index off (the commit alone; messages stored for the indexer to take), WAL checkpoints in the commits. */
+const UNINDEXED = { searchIndex: 'off', checkpointInBackground: false } as const;
 
 const cpuMs = (since: NodeJS.CpuUsage): number => {
   const used = process.cpuUsage(since);
   return (used.user + used.system) / 1000;
 };
 
-function text(channelType: 1 | 2 | 3, channelId: string, fromUid: string, n: number, fanout: NewMessage['fanout']): NewMessage {
-  return {
-    channelType,
-    channelId,
-    messageId: String(10_000_000 + n),
-    clientMsgNo: `floor-${n}`,
-    fromUid,
-    timestamp: Date.now(),
-    contentType: 1,
-    payloadJson: JSON.stringify({ type: 1, content: `hello from the benchmark ${n}` }),
-    metaJson: '{}',
-    redDot: true,
-    mentionUids: [],
-    mentionAll: false,
-    fanout,
-  };
-}
+/** Text messages as the send bench's, each with a new id and clientMsgNo. */
+const texts = () => {
+  const make = messageMaker({ channelId: '', fromUid: '', firstId: 10_000_000, clientPrefix: 'floor-', now: Date.now() });
+  return (over: Partial<NewMessage> & Pick<NewMessage, 'channelType' | 'channelId' | 'fromUid' | 'fanout'>): NewMessage =>
+    make({ payloadJson: JSON.stringify({ type: 1, content: `hello from the benchmark ${make.made + 1}` }), ...over });
+};
 
 /** Commits batches of `perGroup` messages to each of GROUPS groups of MEMBERS (2 senders each); CPU per recipient. */
 async function groupCommit(storage: Storage, channelType: 2 | 3, perGroup: number, o: FloorsOptions): Promise<string> {
@@ -71,13 +51,16 @@ async function groupCommit(storage: Storage, channelType: 2 | 3, perGroup: numbe
     );
   }
   const conversationId = (g: number) => `${channelType === 2 ? 'team' : 'super_team'}|floor-t${channelType}-g${g}`;
-  let n = 0;
+  const text = texts();
   const batch = (): NewMessage[] =>
     Array.from({ length: perGroup * GROUPS }, (_, i) => {
       const g = i % GROUPS;
-      const channelId = `floor-t${channelType}-g${g}`;
-      const fanout: NewMessage['fanout'] = { kind: channelType === 2 ? 'members' : 'none', conversationId: conversationId(g) };
-      return text(channelType, channelId, member(g, Math.floor(i / GROUPS) % 2), ++n, fanout);
+      return text({
+        channelType,
+        channelId: `floor-t${channelType}-g${g}`,
+        fromUid: member(g, Math.floor(i / GROUPS) % 2),
+        fanout: { kind: channelType === 2 ? 'members' : 'none', conversationId: conversationId(g) },
+      });
     });
   for (let i = 0; i < 20; i++) await storage.messages.commit(batch()); // warm-up
   let spent = 0;
@@ -94,8 +77,7 @@ async function groupCommit(storage: Storage, channelType: 2 | 3, perGroup: numbe
 }
 
 /** Stores messages without indexing them, then indexes them `batch` at a time as the server's worker does. */
-async function searchIndexing(file: string, batch: number, o: FloorsOptions): Promise<string> {
-  const storage = openSqlite({ file, searchIndex: 'off' });
+async function searchIndexing(storage: Storage, file: string, batch: number, o: FloorsOptions): Promise<string> {
   const indexer = new BetterSqlite3(file);
   try {
     indexer.pragma('busy_timeout = 5000');
@@ -103,19 +85,14 @@ async function searchIndexing(file: string, batch: number, o: FloorsOptions): Pr
     attachSearchIndex(indexer, `${file}-search`);
     const batches = new SearchIndexBatches(indexer);
     batches.drain();
+    const text = texts();
     let n = 0;
     let spent = 0;
     for (let done = 0; done < o.messages; done += batch) {
       const messages = Array.from({ length: batch }, () => {
         const pair = ++n % 50;
         const [from, to] = [`floor-s${pair}`, `floor-r${pair}`];
-        return text(1, `${from}@${to}`, from, n, {
-          kind: 'users',
-          targets: [
-            { uid: from, conversationId: `p2p|${to}` },
-            { uid: to, conversationId: `p2p|${from}` },
-          ],
-        });
+        return text({ channelType: 1, channelId: `${from}@${to}`, fromUid: from, fanout: p2pFanout(from, to) });
       });
       await storage.messages.commit(messages);
       const started = process.cpuUsage();
@@ -125,7 +102,6 @@ async function searchIndexing(file: string, batch: number, o: FloorsOptions): Pr
     return `| search indexing of 1:1 text messages (the worker's batch) | ${batch} messages a batch | ${fmt((spent * 1000) / n, 1)} µs a message | - |`;
   } finally {
     indexer.close();
-    await storage.close();
   }
 }
 
@@ -137,8 +113,8 @@ export async function floorsBenchSqlite(o: FloorsOptions): Promise<string> {
     [3, 4],
     [3, 16],
   ] as const)
-    rows.push(await withFile((file) => withStore(file, (storage) => groupCommit(storage, channelType, perGroup, o))));
-  for (const batch of [150, 2000]) rows.push(await withFile((file) => searchIndexing(file, batch, o)));
+    rows.push(await withSqlite((storage) => groupCommit(storage, channelType, perGroup, o), UNINDEXED));
+  for (const batch of [150, 2000]) rows.push(await withSqlite((storage, file) => searchIndexing(storage, file, batch, o), UNINDEXED));
   return [
     `Each row alone in one process on SQLite (synchronous=FULL, as the server), Node CPU of the process (all threads) over ${o.messages} messages: the commit of group messages with the search index off, and the search index's batches over messages stored beforehand. What the server pays for these on top of the WebSocket work, whatever it does above them.`,
     '',
@@ -146,13 +122,4 @@ export async function floorsBenchSqlite(o: FloorsOptions): Promise<string> {
     '|---|---|---|---|',
     ...rows,
   ].join('\n');
-}
-
-async function withStore<T>(file: string, fn: (storage: Storage) => Promise<T>): Promise<T> {
-  const storage = openSqlite({ file, searchIndex: 'off' });
-  try {
-    return await fn(storage);
-  } finally {
-    await storage.close();
-  }
 }

@@ -59,6 +59,10 @@ const COUNTERS: Record<keyof NodeCounters, string> = {
   committed: 'parley_commit_batch_size_sum',
 };
 
+/** Counters with each value from `read`. */
+const countersOf = (read: (key: keyof NodeCounters) => number): NodeCounters =>
+  Object.fromEntries((Object.keys(COUNTERS) as Array<keyof NodeCounters>).map((key) => [key, read(key)])) as unknown as NodeCounters;
+
 /** Reads CPU from /proc for `pids`, and sums the COUNTERS over the nodes at `bases`. */
 export function meter(pids: readonly number[], bases: readonly string[]): Meter {
   let first: Snapshot | undefined;
@@ -69,8 +73,7 @@ export function meter(pids: readonly number[], bases: readonly string[]): Meter 
     const postgres = postgresCpu();
     const at = performance.now();
     const each = await Promise.all(bases.map(nodeCounters));
-    const counters = { published: 0, received: 0, wsWrites: 0, wsFrames: 0, commits: 0, committed: 0 };
-    for (const c of each) for (const key of Object.keys(COUNTERS) as Array<keyof NodeCounters>) counters[key] += c[key];
+    const counters = countersOf((key) => each.reduce((sum, c) => sum + c[key], 0));
     return { at, cpu, self, machine, steal, postgres, counters };
   };
   return {
@@ -102,9 +105,7 @@ export function meter(pids: readonly number[], bases: readonly string[]): Meter 
 async function nodeCounters(base: string): Promise<NodeCounters> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-  const counters = { published: 0, received: 0, wsWrites: 0, wsFrames: 0, commits: 0, committed: 0 };
-  for (const [key, name] of Object.entries(COUNTERS) as Array<[keyof NodeCounters, string]>) counters[key] = value(name);
-  return counters;
+  return countersOf((key) => value(COUNTERS[key]));
 }
 
 /**
