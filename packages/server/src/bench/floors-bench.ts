@@ -1,8 +1,9 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { registerSearchFunction } from '../adapters/storage/sqlite/search.js';
-import { attachSearchIndex, SearchIndexBatches } from '../adapters/storage/sqlite/search-index.js';
+import { attachSearchIndex, SEARCH_INDEX_BATCH, SearchIndexBatches } from '../adapters/storage/sqlite/search-index.js';
 import { messageMaker, p2pFanout } from '../ports/storage/contract-fixtures.js';
 import type { NewMessage, Storage } from '../ports/storage/index.js';
+import { channelToken, currentSearchText, searchDocument } from '../ports/storage/search-text.js';
 import { withSqlite } from './bench-storage.js';
 import { fmt } from './report.js';
 
@@ -105,6 +106,58 @@ async function searchIndexing(storage: Storage, file: string, batch: number, o: 
   }
 }
 
+/**
+ * The two parts of indexing a message that no way of feeding the index avoids, each alone over the
+ * texts `searchIndexing` indexes: making its tokens from its stored payload (JS, as the worker's
+ * `parley_search` does), and FTS5 writing the tokens given (the index's own schema and settings,
+ * `batch` rows a transaction). What indexing costs above their sum is reading the log and the rows and
+ * calling the functions from SQL.
+ */
+/** Timed passes over the messages for the tokens' row. */
+const TOKEN_PASSES = 5;
+
+async function searchIndexParts(file: string, batch: number, o: FloorsOptions): Promise<string[]> {
+  const text = texts();
+  const messages = Array.from({ length: o.messages }, (_, i) => {
+    const pair = (i + 1) % 50;
+    const [from, to] = [`floor-s${pair}`, `floor-r${pair}`];
+    return text({ channelType: 1, channelId: `${from}@${to}`, fromUid: from, fanout: p2pFanout(from, to) });
+  });
+  const tokensOf = (m: NewMessage) => {
+    const doc = searchDocument(currentSearchText({ payload: m.payloadJson, edited_payload: '', revoked_at: 0 }));
+    return [doc.bi.join(' '), doc.uni.length ? doc.uni.join(' ') : null, channelToken(m.channelType, m.channelId)] as const;
+  };
+  // The first passes warm the tokenizer up (the worker's runs compiled) and keep the tokens for FTS5;
+  // the timed ones keep none, as the worker hands each message's straight to SQLite. A single timed
+  // pass of 20,000 moved between 2 and 8 µs a message with the compiler and the GC still busy.
+  const rows = messages.map(tokensOf);
+  for (const m of messages) tokensOf(m);
+  let started = process.cpuUsage();
+  let chars = 0;
+  for (let pass = 0; pass < TOKEN_PASSES; pass++) for (const m of messages) chars += tokensOf(m)[0].length;
+  const tokens = cpuMs(started) / TOKEN_PASSES;
+  if (!chars) throw new Error('no tokens made');
+  const db = new BetterSqlite3(file);
+  try {
+    attachSearchIndex(db, `${file}-search`);
+    const insert = db.prepare('INSERT INTO search.message_search (rowid, bi, uni, ch) VALUES (?, ?, ?, ?)');
+    const write = db.transaction((from: number) => {
+      for (let i = from; i < Math.min(from + batch, rows.length); i++)
+        insert.run(i + 1, ...(rows[i] as readonly [string, string | null, string]));
+    });
+    started = process.cpuUsage();
+    for (let from = 0; from < rows.length; from += batch) write(from);
+    const fts = cpuMs(started);
+    const perMessage = (ms: number) => `${fmt((ms * 1000) / rows.length, 1)} µs a message`;
+    return [
+      `| search indexing, its part: tokens of 1:1 text messages from their payloads (JS) | ${rows.length} messages, ${TOKEN_PASSES} passes | ${perMessage(tokens)} | - |`,
+      `| search indexing, its part: FTS5 writing tokens made beforehand | ${batch} messages a batch | ${perMessage(fts)} | - |`,
+    ];
+  } finally {
+    db.close();
+  }
+}
+
 export async function floorsBenchSqlite(o: FloorsOptions): Promise<string> {
   const rows: string[] = [];
   for (const [channelType, perGroup] of [
@@ -115,8 +168,9 @@ export async function floorsBenchSqlite(o: FloorsOptions): Promise<string> {
   ] as const)
     rows.push(await withSqlite((storage) => groupCommit(storage, channelType, perGroup, o), UNINDEXED));
   for (const batch of [150, 2000]) rows.push(await withSqlite((storage, file) => searchIndexing(storage, file, batch, o), UNINDEXED));
+  rows.push(...(await withSqlite((_, file) => searchIndexParts(file, SEARCH_INDEX_BATCH, o), UNINDEXED)));
   return [
-    `Each row alone in one process on SQLite (synchronous=FULL, as the server), Node CPU of the process (all threads) over ${o.messages} messages: the commit of group messages with the search index off, and the search index's batches over messages stored beforehand. What the server pays for these on top of the WebSocket work, whatever it does above them.`,
+    `Each row alone in one process on SQLite (synchronous=FULL, as the server), Node CPU of the process (all threads) over ${o.messages} messages: the commit of group messages with the search index off, the search index's batches over messages stored beforehand, and two parts of that indexing alone (the tokens made in JS, FTS5 writing them). What the server pays for these on top of the WebSocket work, whatever it does above them.`,
     '',
     '| what | how | CPU | per recipient |',
     '|---|---|---|---|',
