@@ -35,6 +35,13 @@ const texts = () => {
     make({ payloadJson: JSON.stringify({ type: 1, content: `hello from the benchmark ${make.made + 1}` }), ...over });
 };
 
+/** The `n`th of the 1:1 text messages the search rows index, over 50 pairs of users. */
+const oneToOne = (text: ReturnType<typeof texts>, n: number): NewMessage => {
+  const pair = n % 50;
+  const [from, to] = [`floor-s${pair}`, `floor-r${pair}`];
+  return text({ channelType: 1, channelId: `${from}@${to}`, fromUid: from, fanout: p2pFanout(from, to) });
+};
+
 /** Commits batches of `perGroup` messages to each of GROUPS groups of MEMBERS (2 senders each); CPU per recipient. */
 async function groupCommit(storage: Storage, channelType: 2 | 3, perGroup: number, o: FloorsOptions): Promise<string> {
   const member = (g: number, j: number) => `floor-t${channelType}-g${g}-m${j}`;
@@ -90,11 +97,7 @@ async function searchIndexing(storage: Storage, file: string, batch: number, o: 
     let n = 0;
     let spent = 0;
     for (let done = 0; done < o.messages; done += batch) {
-      const messages = Array.from({ length: batch }, () => {
-        const pair = ++n % 50;
-        const [from, to] = [`floor-s${pair}`, `floor-r${pair}`];
-        return text({ channelType: 1, channelId: `${from}@${to}`, fromUid: from, fanout: p2pFanout(from, to) });
-      });
+      const messages = Array.from({ length: batch }, () => oneToOne(text, ++n));
       await storage.messages.commit(messages);
       const started = process.cpuUsage();
       batches.drain();
@@ -106,6 +109,9 @@ async function searchIndexing(storage: Storage, file: string, batch: number, o: 
   }
 }
 
+/** Timed passes over the messages for the tokens' row. */
+const TOKEN_PASSES = 5;
+
 /**
  * The two parts of indexing a message that no way of feeding the index avoids, each alone over the
  * texts `searchIndexing` indexes: making its tokens from its stored payload (JS, as the worker's
@@ -113,16 +119,9 @@ async function searchIndexing(storage: Storage, file: string, batch: number, o: 
  * `batch` rows a transaction). What indexing costs above their sum is reading the log and the rows and
  * calling the functions from SQL.
  */
-/** Timed passes over the messages for the tokens' row. */
-const TOKEN_PASSES = 5;
-
 async function searchIndexParts(file: string, batch: number, o: FloorsOptions): Promise<string[]> {
   const text = texts();
-  const messages = Array.from({ length: o.messages }, (_, i) => {
-    const pair = (i + 1) % 50;
-    const [from, to] = [`floor-s${pair}`, `floor-r${pair}`];
-    return text({ channelType: 1, channelId: `${from}@${to}`, fromUid: from, fanout: p2pFanout(from, to) });
-  });
+  const messages = Array.from({ length: o.messages }, (_, i) => oneToOne(text, i + 1));
   const tokensOf = (m: NewMessage) => {
     const doc = searchDocument(currentSearchText({ payload: m.payloadJson, edited_payload: '', revoked_at: 0 }));
     return [doc.bi.join(' '), doc.uni.length ? doc.uni.join(' ') : null, channelToken(m.channelType, m.channelId)] as const;
