@@ -11,10 +11,11 @@ describe('an in-process bench run in a process of its own', () => {
     expect(row).toMatch(/^\| SQLite \(synchronous=FULL\) \| 10 \| 1 \| [\d,]+ \|/);
   });
 
-  it('measures the floors, a row per group shape and per indexing batch', async () => {
+  it('measures the floors, a row per group shape, per indexing batch and per part of indexing', async () => {
     const table = await inOwnProcess('floors-sqlite', { messages: 400 });
     const rows = table.split('\n').filter((line) => /^\| (commit|search)/.test(line));
-    expect(rows).toHaveLength(6);
+    expect(rows).toHaveLength(8);
+    expect(rows.filter((row) => row.startsWith('| search indexing, its part:'))).toHaveLength(2);
     for (const row of rows) expect(row).toMatch(/\| [\d.,]+ µs a message \|/);
   });
 
