@@ -1,8 +1,8 @@
 import type { ChannelKey, GroupSendFacts, PersonSendFacts } from '../../../ports/storage/index.js';
+import { channelKeyOf } from '../fanout-plan.js';
 import { GroupFacts } from './group-facts.js';
 
 const pairKey = (ownerUid: string, blockedUid: string): string => `${ownerUid}\u0000${blockedUid}`;
-const channelKey = (key: ChannelKey): string => `${key.channelType}\u0000${key.channelId}`;
 
 /**
  * The facts a 1:1 send is checked against (does the peer exist, does it block the sender, is the
@@ -78,18 +78,18 @@ export class SendFactsCache {
    */
   getGroup(key: ChannelKey, senderUid: string): GroupSendFacts | undefined {
     this.lookForOtherWriters();
-    return this.groups.get(channelKey(key), senderUid);
+    return this.groups.get(channelKeyOf(key), senderUid);
   }
 
   /** Keeps a group send's facts just read, in the same synchronous call as the read. */
   putGroup(key: ChannelKey, senderUid: string, facts: GroupSendFacts): void {
     if (this.groups.size >= this.maxGroupEntries) this.groups.clear();
-    this.groups.put(channelKey(key), senderUid, facts);
+    this.groups.put(channelKeyOf(key), senderUid, facts);
   }
 
   /** The group, its members, roles, mutes, whitelist or retention changed. */
   forgetGroup(key: ChannelKey): void {
-    this.groups.forgetChannel(channelKey(key));
+    this.groups.forgetChannel(channelKeyOf(key));
   }
 
   /** A user was made, changed or banned: what is known of whether it exists or is banned goes. */
